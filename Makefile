@@ -1,0 +1,108 @@
+# ronghe — plain Makefile. `make run` and `make test` are the two commands a new user needs.
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+           -Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+
+BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c
+STORE   := src/store/store_sqlite.c build/gen/schema.c
+AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c
+DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain/brand.c \
+           src/domain/user.c src/domain/registry.c
+DEMO    := src/demo/demo.c src/demo/demo_data.c
+HTTP    := src/http/server.c src/http/api.c src/http/respond.c build/gen/web_assets.c
+LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(DEMO) $(HTTP)
+LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
+
+UNIT_SRC := $(wildcard tests/unit/*/*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+
+WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
+
+PORT     ?= 8080
+DEMO_DB  ?= ronghe-demo.db
+
+.PHONY: all deps run test unit api e2e clean format bench web
+
+all: ronghe
+
+deps:
+	@./scripts/deps.sh
+
+ronghe: $(LIB_OBJ) build/obj/src/cli/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/obj/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c17 -Wall -Wextra -Werror -o $@ $<
+
+build/gen/schema.c: src/store/schema.sql build/tools/embed
+	@mkdir -p $(dir $@)
+	build/tools/embed --string ronghe_schema_sql $< > $@.tmp && mv $@.tmp $@
+
+# The web interface: npm ci + vite build, then embedded into the binary.
+web/dist/index.html: $(WEB_SRC) web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	@touch $@
+
+web: web/dist/index.html
+
+build/gen/web_assets.c: web/dist/index.html build/tools/embed
+	@mkdir -p $(dir $@)
+	build/tools/embed --assets ronghe_web_assets web/dist $$(find web/dist -type f | sort) > $@.tmp && mv $@.tmp $@
+
+# ---- tests
+
+build/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+tests/node_modules/.package-lock.json: tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+
+api: ronghe tests/node_modules/.package-lock.json
+	./tests/run-node.sh api
+
+e2e: ronghe tests/node_modules/.package-lock.json
+	./tests/run-node.sh e2e
+
+test: deps
+	$(MAKE) ronghe
+	$(MAKE) unit
+	$(MAKE) api
+	$(MAKE) e2e
+
+# ---- run the demo
+
+run: deps
+	$(MAKE) ronghe
+	@if [ ! -f $(DEMO_DB) ]; then \
+	  pw=$$(head -c 12 /dev/urandom | base64 | tr -d '/+=' | cut -c1-14); \
+	  ./ronghe demo --db $(DEMO_DB) --password "$$pw" >/dev/null && \
+	  (umask 077; echo "$$pw" > $(DEMO_DB).password); fi
+	@echo ""
+	@echo "  通辽演示：http://127.0.0.1:$(PORT)/"
+	@echo "  演示账号：admin（市院政治部，管理两级院）  viewer（市院领导，只读）"
+	@echo "            zlt-admin（扎鲁特旗院管理员）    hlgl-sec（霍林郭勒市院支部书记）"
+	@echo "  密码：    $$(cat $(DEMO_DB).password 2>/dev/null || echo '见首次创建时的输出')"
+	@echo ""
+	./ronghe serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT)
+
+bench: ronghe
+	./bench/api
+
+format:
+	clang-format -i $$(find src tests/unit tools -name '*.[ch]')
+
+clean:
+	rm -rf build ronghe

@@ -1,0 +1,87 @@
+#include "auth/authz.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *role_name(enum role r)
+{
+    switch (r) {
+    case ROLE_ADMIN:
+        return "admin";
+    case ROLE_VIEWER:
+        return "viewer";
+    case ROLE_SECRETARY:
+        return "secretary";
+    case ROLE_SYSTEM:
+        return "system";
+    default:
+        return "none";
+    }
+}
+
+enum role role_parse(const char *s)
+{
+    if (!strcmp(s, "admin"))
+        return ROLE_ADMIN;
+    if (!strcmp(s, "viewer"))
+        return ROLE_VIEWER;
+    if (!strcmp(s, "secretary"))
+        return ROLE_SECRETARY;
+    return ROLE_NONE;
+}
+
+void actor_system(struct actor *a)
+{
+    memset(a, 0, sizeof *a);
+    snprintf(a->username, sizeof a->username, "%s", "system");
+    a->role = ROLE_SYSTEM;
+    a->scope_all = true;
+}
+
+int authz_read_collection(const struct actor *a, enum read_policy p, struct rerr *err)
+{
+    if (a->role == ROLE_NONE)
+        return rerr_set(err, R_EAUTH, "unauthenticated", "", "请先登录");
+    if (p == READ_ADMIN && a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
+        return rerr_set(err, R_EFORBID, "forbidden", "", "只有管理员可以查看");
+    return 0;
+}
+
+bool authz_read_narrowed(const struct actor *a, enum read_policy p, int64_t *proc_id)
+{
+    if (p == READ_SIGNED_IN || a->scope_all)
+        return false;
+    *proc_id = a->procuratorate_id;
+    return true;
+}
+
+bool authz_can_write_any(const struct actor *a)
+{
+    return a->role == ROLE_ADMIN || a->role == ROLE_SECRETARY || a->role == ROLE_SYSTEM;
+}
+
+int authz_write_row(const struct actor *a, enum write_policy p, const struct row_scope *s,
+                    struct rerr *err)
+{
+    if (a->role == ROLE_NONE)
+        return rerr_set(err, R_EAUTH, "unauthenticated", "", "请先登录");
+    if (a->role == ROLE_SYSTEM)
+        return 0;
+    if (p == WRITE_NONE || a->role == ROLE_VIEWER)
+        return rerr_set(err, R_EFORBID, "forbidden", "", "当前账号只能查看，不能修改");
+    if (a->role == ROLE_ADMIN) {
+        if (a->scope_all)
+            return 0;
+        if (p == WRITE_CITY_ADMIN)
+            return rerr_set(err, R_EFORBID, "forbidden", "", "只有市院管理员可以修改此类记录");
+        if (s->procuratorate_id == a->procuratorate_id)
+            return 0;
+        return rerr_set(err, R_EFORBID, "forbidden", "", "无权修改其他检察院的数据");
+    }
+    if (a->role == ROLE_SECRETARY) {
+        if (p == WRITE_BRANCH && a->branch_id && s->branch_id == a->branch_id)
+            return 0;
+        return rerr_set(err, R_EFORBID, "forbidden", "", "支部书记只能修改本支部的记录");
+    }
+    return rerr_set(err, R_EFORBID, "forbidden", "", "无权操作");
+}

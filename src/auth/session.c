@@ -1,0 +1,232 @@
+#include "auth/session.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth/audit.h"
+#include "auth/password.h"
+#include "base/log.h"
+
+/* ------------------------------------------------------------------ throttling */
+
+#define THROTTLE_SLOTS 4096
+#define THROTTLE_WINDOW (15 * 60)
+#define MAX_FAIL_ACCOUNT 5
+#define MAX_FAIL_ADDRESS 20
+
+struct fail {
+    char key[96];
+    int count;
+    time_t since;
+};
+
+static pthread_mutex_t throttle_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fail fails[THROTTLE_SLOTS];
+
+static struct fail *fail_slot(const char *key, bool create)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    time_t now = time(NULL);
+    struct fail *reuse = NULL;
+    for (int i = 0; i < 16; i++) {
+        struct fail *f = &fails[(h + (uint64_t)i) % THROTTLE_SLOTS];
+        if (f->key[0] && !strcmp(f->key, key)) {
+            if (now - f->since > THROTTLE_WINDOW) {
+                f->count = 0;
+                f->since = now;
+            }
+            return f;
+        }
+        if (!reuse && (!f->key[0] || now - f->since > THROTTLE_WINDOW))
+            reuse = f;
+    }
+    if (!create)
+        return NULL;
+    if (!reuse) /* all 16 probes busy: take the first (the oldest pressure wins) */
+        reuse = &fails[h % THROTTLE_SLOTS];
+    snprintf(reuse->key, sizeof reuse->key, "%s", key);
+    reuse->count = 0;
+    reuse->since = now;
+    return reuse;
+}
+
+static bool throttled(const char *akey, const char *ikey)
+{
+    pthread_mutex_lock(&throttle_lock);
+    struct fail *a = fail_slot(akey, false), *i = fail_slot(ikey, false);
+    bool t = (a && a->count >= MAX_FAIL_ACCOUNT) || (i && i->count >= MAX_FAIL_ADDRESS);
+    pthread_mutex_unlock(&throttle_lock);
+    return t;
+}
+
+static void record_failure(const char *akey, const char *ikey)
+{
+    pthread_mutex_lock(&throttle_lock);
+    fail_slot(akey, true)->count++;
+    fail_slot(ikey, true)->count++;
+    pthread_mutex_unlock(&throttle_lock);
+}
+
+static void clear_failures(const char *akey)
+{
+    pthread_mutex_lock(&throttle_lock);
+    struct fail *a = fail_slot(akey, false);
+    if (a)
+        a->count = 0;
+    pthread_mutex_unlock(&throttle_lock);
+}
+
+/* ------------------------------------------------------------------ sessions */
+
+int actor_load(store_conn *c, int64_t user_id, struct actor *who, struct rerr *err)
+{
+    store_stmt *st = store_prepare(c, "SELECT u.username, u.role, u.procuratorate_id, coalesce(u.branch_id, 0),"
+                                      " p.level, u.disabled FROM users u JOIN procuratorates p"
+                                      " ON p.id = u.procuratorate_id WHERE u.id = ?");
+    store_bind_int(st, 1, user_id);
+    int rc = store_step(st, err);
+    if (rc == STORE_ROW) {
+        memset(who, 0, sizeof *who);
+        who->user_id = user_id;
+        snprintf(who->username, sizeof who->username, "%s", store_col_text(st, 0));
+        who->role = role_parse(store_col_text(st, 1));
+        who->procuratorate_id = store_col_int(st, 2);
+        who->branch_id = who->role == ROLE_SECRETARY ? store_col_int(st, 3) : 0;
+        who->scope_all = store_col_int(st, 4) == 1;
+        if (store_col_int(st, 5))
+            rc = rerr_set(err, R_EAUTH, "disabled", "", "账号已停用");
+    } else if (rc == STORE_DONE) {
+        rc = rerr_set(err, R_EAUTH, "unauthenticated", "", "账号不存在");
+    }
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+static void time_plus_hours(char out[32], int hours)
+{
+    time_t t = time(NULL) + (time_t)hours * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int session_login(store_conn *c, const char *username, const char *password, const char *address,
+                  struct session *out, struct actor *who, struct rerr *err)
+{
+    char akey[96], ikey[96];
+    snprintf(akey, sizeof akey, "u:%.80s", username);
+    snprintf(ikey, sizeof ikey, "a:%.80s", address ? address : "");
+    if (throttled(akey, ikey))
+        return rerr_set(err, R_ETHROTTLE, "throttled", "", "登录失败次数过多，请 15 分钟后再试");
+
+    store_stmt *st = store_prepare(c, "SELECT id, password_hash, disabled FROM users WHERE username = ?");
+    store_bind_text(st, 1, username);
+    int rc = store_step(st, err);
+    int64_t uid = 0;
+    char hash[PASSWORD_HASH_MAX] = "";
+    int disabled = 0;
+    if (rc == STORE_ROW) {
+        uid = store_col_int(st, 0);
+        snprintf(hash, sizeof hash, "%s", store_col_text(st, 1));
+        disabled = (int)store_col_int(st, 2);
+    }
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    /* Verify even for an unknown name, so timing does not tell which names exist. */
+    static const char dummy[] = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
+                                "3sY2bF6tYgq0zq0cZ8N8lQ6l3cV2m5H1yq0S7dYk7hM";
+    bool ok = password_verify(uid ? hash : dummy, password);
+    if (!uid || !ok || disabled) {
+        record_failure(akey, ikey);
+        return rerr_set(err, R_EAUTH, "bad_credentials", "", "用户名或密码错误");
+    }
+    clear_failures(akey);
+
+    if ((rc = store_begin(c, err)) < 0)
+        return rc;
+    if ((rc = actor_load(c, uid, who, err)) < 0)
+        goto fail;
+    token_hex(out->token, SESSION_TOKEN_LEN / 2);
+    token_hex(out->csrf, 16);
+    char th[65], now[32], exp[32];
+    sha256_hex(out->token, th);
+    time_plus_hours(now, 0);
+    time_plus_hours(exp, SESSION_HOURS);
+    st = store_prepare(c, "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at, address)"
+                          " VALUES (?,?,?,?,?,?)");
+    store_bind_text(st, 1, th);
+    store_bind_int(st, 2, uid);
+    store_bind_text(st, 3, out->csrf);
+    store_bind_text(st, 4, now);
+    store_bind_text(st, 5, exp);
+    store_bind_text(st, 6, address);
+    rc = store_step(st, err);
+    store_done(st);
+    if (rc < 0)
+        goto fail;
+    /* Expired sessions go as new ones come. */
+    st = store_prepare(c, "DELETE FROM sessions WHERE expires_at < ?");
+    store_bind_text(st, 1, now);
+    rc = store_step(st, err);
+    store_done(st);
+    if (rc < 0)
+        goto fail;
+    json_t *after = json_pack("{s:s}", "address", address ? address : "");
+    rc = audit_append(c, who, "login", "session", uid, who->procuratorate_id, NULL, after, err);
+    json_decref(after);
+    if (rc < 0)
+        goto fail;
+    return store_commit(c, err);
+fail:
+    store_rollback(c);
+    return rc;
+}
+
+int session_lookup(store_conn *c, const char *token, struct actor *who, char csrf[33], struct rerr *err)
+{
+    if (!token || strlen(token) != SESSION_TOKEN_LEN)
+        return rerr_set(err, R_EAUTH, "unauthenticated", "", "请先登录");
+    char th[65], now[32];
+    sha256_hex(token, th);
+    time_plus_hours(now, 0);
+    store_stmt *st = store_prepare(c, "SELECT user_id, csrf_token FROM sessions WHERE token_hash = ? AND expires_at > ?");
+    store_bind_text(st, 1, th);
+    store_bind_text(st, 2, now);
+    int rc = store_step(st, err);
+    int64_t uid = 0;
+    if (rc == STORE_ROW) {
+        uid = store_col_int(st, 0);
+        snprintf(csrf, 33, "%s", store_col_text(st, 1));
+    }
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    if (!uid)
+        return rerr_set(err, R_EAUTH, "unauthenticated", "", "登录已过期，请重新登录");
+    return actor_load(c, uid, who, err);
+}
+
+int session_logout(store_conn *c, const char *token, const struct actor *who, struct rerr *err)
+{
+    char th[65];
+    sha256_hex(token, th);
+    int rc = store_begin(c, err);
+    if (rc < 0)
+        return rc;
+    store_stmt *st = store_prepare(c, "DELETE FROM sessions WHERE token_hash = ?");
+    store_bind_text(st, 1, th);
+    rc = store_step(st, err);
+    store_done(st);
+    if (rc >= 0)
+        rc = audit_append(c, who, "logout", "session", who->user_id, who->procuratorate_id, NULL, NULL, err);
+    if (rc < 0) {
+        store_rollback(c);
+        return rc;
+    }
+    return store_commit(c, err);
+}

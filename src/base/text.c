@@ -1,0 +1,214 @@
+#include "base/text.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "base/log.h"
+
+bool text_utf8_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                return false;
+            if (c == 0x7f)
+                return false;
+            p++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        p += n + 1;
+    }
+    return true;
+}
+
+size_t text_utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xc0) != 0x80)
+            n++;
+    return n;
+}
+
+static bool is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+bool text_date_ok(const char *s)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
+        return false;
+    int max = mdays[m - 1] + (m == 2 && is_leap(y));
+    return d <= max;
+}
+
+void text_today(char out[11])
+{
+    time_t now = time(NULL) + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void text_now(char out[32])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char base[24];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%s.%03dZ", base, (int)(ts.tv_nsec / 1000000) % 1000);
+}
+
+/* ---- ICU ---- */
+
+static UChar *to_u(arena *a, const char *s, int32_t *len)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0;
+    u_strFromUTF8(NULL, 0, &n, s, -1, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        return NULL;
+    st = U_ZERO_ERROR;
+    UChar *u = arena_alloc(a, ((size_t)n + 1) * sizeof(UChar));
+    u_strFromUTF8(u, n + 1, len, s, -1, &st);
+    return U_FAILURE(st) ? NULL : u;
+}
+
+static char *from_u(arena *a, const UChar *u, int32_t len)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0;
+    u_strToUTF8(NULL, 0, &n, u, len, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        return NULL;
+    st = U_ZERO_ERROR;
+    char *s = arena_alloc(a, (size_t)n + 1);
+    u_strToUTF8(s, n + 1, NULL, u, len, &st);
+    return U_FAILURE(st) ? NULL : s;
+}
+
+char *text_fold(arena *a, const char *s)
+{
+    int32_t len;
+    UChar *u = to_u(a, s, &len);
+    if (!u)
+        return NULL;
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st))
+        return NULL;
+    int32_t cap = len * 3 + 16;
+    UChar *out = arena_alloc(a, (size_t)cap * sizeof(UChar));
+    int32_t n = unorm2_normalize(nf, u, len, out, cap, &st);
+    if (U_FAILURE(st))
+        return NULL;
+    int32_t w = 0;
+    for (int32_t i = 0; i < n; i++)
+        if (!u_isUWhiteSpace(out[i]))
+            out[w++] = out[i];
+    return from_u(a, out, w);
+}
+
+static pthread_mutex_t pinyin_lock = PTHREAD_MUTEX_INITIALIZER;
+static UTransliterator *pinyin;
+
+/* Pinyin of "s", syllables separated by spaces, lower-case ASCII. */
+static char *to_pinyin(arena *a, const char *s)
+{
+    int32_t len;
+    UChar *u = to_u(a, s, &len);
+    if (!u)
+        return NULL;
+    int32_t cap = len * 8 + 16;
+    UChar *buf = arena_alloc(a, (size_t)cap * sizeof(UChar));
+    u_memcpy(buf, u, len);
+    int32_t limit = len, textlen = len;
+    UErrorCode st = U_ZERO_ERROR;
+    pthread_mutex_lock(&pinyin_lock);
+    if (!pinyin) {
+        UChar id[64];
+        u_uastrcpy(id, "Han-Latin/Names; Latin-ASCII; Lower");
+        pinyin = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (U_FAILURE(st)) {
+            pinyin = NULL;
+            pthread_mutex_unlock(&pinyin_lock);
+            log_warn("ICU 拼音转换不可用: %s", u_errorName(st));
+            return NULL;
+        }
+    }
+    utrans_transUChars(pinyin, buf, &textlen, cap, 0, &limit, &st);
+    pthread_mutex_unlock(&pinyin_lock);
+    if (U_FAILURE(st))
+        return NULL;
+    return from_u(a, buf, textlen);
+}
+
+char *text_name_key(arena *a, const char *name, const char *name_mn)
+{
+    const char *folded = text_fold(a, name);
+    if (!folded)
+        folded = "";
+    const char *py = to_pinyin(a, name);
+    char *joined = arena_strdup(a, py ? py : "");
+    char *initials = arena_alloc(a, strlen(joined) + 1);
+    /* Run the syllables together and keep each syllable's first letter. */
+    size_t w = 0, k = 0;
+    bool start = true;
+    for (const char *p = joined; *p; p++) {
+        if (*p == ' ' || *p == '-' || *p == '\'') {
+            start = true;
+            continue;
+        }
+        if (*p >= 'a' && *p <= 'z') {
+            if (start)
+                initials[k++] = *p;
+            joined[w++] = *p;
+        }
+        start = false;
+    }
+    joined[w] = 0;
+    initials[k] = 0;
+    const char *mn = name_mn && *name_mn ? text_fold(a, name_mn) : NULL;
+    return arena_printf(a, "%s %s %s%s%s", folded, joined, initials, mn ? " " : "", mn ? mn : "");
+}

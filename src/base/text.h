@@ -1,0 +1,37 @@
+/*
+ * text: UTF-8, dates and Chinese-name helpers. Knows nothing of the domain.
+ */
+#ifndef RONGHE_TEXT_H
+#define RONGHE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+
+/* True when "s" (NUL-terminated) is well-formed UTF-8 without control characters other
+ * than tab and newline. */
+bool text_utf8_ok(const char *s);
+
+/* Number of code points in well-formed UTF-8 "s". */
+size_t text_utf8_len(const char *s);
+
+/* True when "s" is a real calendar date written YYYY-MM-DD between 1900-01-01 and
+ * 2100-12-31. */
+bool text_date_ok(const char *s);
+
+/* Today's date (UTC+8, Beijing time) as YYYY-MM-DD into "out" (11 bytes). */
+void text_today(char out[11]);
+
+/* The current instant as an ISO 8601 UTC timestamp with milliseconds (25 bytes). */
+void text_now(char out[32]);
+
+/* Search folding: NFKC case fold (which also drops Mongolian variation selectors) and
+ * remove white space. Returns an arena string, or NULL for malformed input. */
+char *text_fold(arena *a, const char *s);
+
+/* The search key of a personal name: its folded form, its pinyin run together and
+ * its pinyin initials, space-separated ("张伟 zhangwei zw"). Thread-safe. */
+char *text_name_key(arena *a, const char *name, const char *name_mn);
+
+#endif

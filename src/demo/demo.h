@@ -1,0 +1,40 @@
+/*
+ * demo: the Tongliao demo data set (the article's procuratorates, branches, brands,
+ * methods and honours, plus generated 示例 people and branches).
+ *
+ * The data goes through the same write path as the API (res_create), so every rule
+ * that guards a user's input also guards the demo, and every record is audited.
+ */
+#ifndef RONGHE_DEMO_H
+#define RONGHE_DEMO_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct store;
+struct demo;
+
+/* Fill an empty, migrated store with the demo. Every demo account gets "password".
+ * Returns 0, or a negative error with "err" set. */
+int demo_populate(struct store *st, const char *password, struct rerr *err);
+
+/* ---- used by demo_data.c, implemented in demo.c ---- */
+
+/* Create one record of "collection" (an API collection name such as "members") from
+ * "obj" (which this call takes over and frees) and return its id. Any validation error
+ * is a bug in the demo data: it aborts with the message. */
+int64_t demo_put(struct demo *d, const char *collection, json_t *obj);
+
+/* Deterministic pseudo-random numbers for the generated (示例) part: the same demo every
+ * time. demo_rand(d, n) returns 0..n-1. */
+uint32_t demo_rand(struct demo *d, uint32_t n);
+
+/* The password given to `ronghe demo`. */
+const char *demo_password(const struct demo *d);
+
+/* Written in demo_data.c: build the whole data set through demo_put(). */
+void demo_build(struct demo *d);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * resource: one generic path for reading and writing every collection.
+ *
+ * A collection is described once, as data (struct resource: its table, its fields with
+ * their types and limits, its read and write policy, where its data scope comes from)
+ * and a few hooks for the rules that are its own. resource.c then does, the same way for
+ * all: strict validation of JSON bodies (types, unknown fields, lengths, dates,
+ * references), the data-scope check through authz, optimistic locking on "version", the
+ * audit entry in the same transaction, lists with filters, sorting and paging, and each
+ * record's history. A new ledger gets all of that by describing itself.
+ */
+#ifndef RONGHE_RESOURCE_H
+#define RONGHE_RESOURCE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "auth/actor.h"
+#include "auth/authz.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "store/store.h"
+
+enum field_kind { FT_INT, FT_TEXT, FT_DATE, FT_BOOL, FT_ENUM, FT_REF, FT_JSON };
+
+enum {
+    FF_REQUIRED = 1 << 0, /* must be given on create */
+    FF_WRITE = 1 << 1,    /* may be given in a body */
+    FF_FILTER = 1 << 2,   /* ?name=value narrows a list */
+    FF_SORT = 1 << 3,     /* ?sort=name or -name */
+    FF_SEARCH = 1 << 4,   /* ?q= matches it (substring) */
+    FF_NOTNULL = 1 << 5,  /* null is refused; omitted on create means the column default */
+    FF_SECRET = 1 << 6,   /* write-only input, not a column (a password) */
+    FF_HIDDEN = 1 << 7,   /* a column never shown (a hash, a search key) */
+    FF_DERIVED = 1 << 8,  /* a column set by the server (scope, search keys) */
+    FF_SAME_PROC = 1 << 9 /* a reference that must be in the row's own procuratorate */
+};
+
+struct field {
+    const char *name;
+    const char *label; /* Chinese, for error messages */
+    enum field_kind kind;
+    unsigned flags;
+    int max_len;                /* FT_TEXT: code points; 0 means 200 */
+    const char *const *values;  /* FT_ENUM: NULL-terminated */
+    const char *ref;            /* FT_REF: the referenced table */
+    int64_t min, max;           /* FT_INT: inclusive bounds when min < max */
+};
+
+struct res_ctx {
+    store_conn *c;
+    const struct actor *who;
+    arena *a;
+};
+
+struct res_query {
+    int n;
+    const char *key[32];
+    const char *val[32];
+};
+
+/* A list query under construction, for custom filters. */
+struct query;
+void query_where(struct query *q, const char *clause); /* ANDed; refer to the table as t */
+void query_bind_int(struct query *q, int64_t v);
+void query_bind_text(struct query *q, const char *v);
+
+struct resource {
+    const char *name;  /* in the URL: "party-groups" */
+    const char *table; /* "party_groups" */
+    const char *label; /* "党小组" */
+    const struct field *fields;
+    int nfields;
+    const char *extras;  /* extra SELECT columns (read-only), the table being "t" */
+    const char *ignored; /* output-only names a body may carry back; ignored */
+    enum read_policy read;
+    enum write_policy write;
+    /* Where procuratorate_id (and branch_id) come from: the FT_REF field naming the
+     * parent row, or NULL when procuratorate_id is itself a field. */
+    const char *scope_from;
+    const char *default_sort; /* column, may start with '-' */
+    /* Domain rules, run on create and update after field validation, before the
+     * scope check. "row" is the complete new record and may be amended (derived
+     * columns); "before" is NULL on create. */
+    int (*check)(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err);
+    /* A query parameter the generic code does not know. Return 1 if handled, 0 if not
+     * known (400 for the user), negative on error. */
+    int (*filter)(struct res_ctx *x, const char *key, const char *val, struct query *q,
+                  struct rerr *err);
+    /* Add nested data to a record that is being answered (a method's elements). */
+    int (*expand)(struct res_ctx *x, json_t *rec, struct rerr *err);
+};
+
+const struct resource *res_find(const char *name);
+/* All collections, NULL-terminated. */
+extern const struct resource *const res_all[];
+
+/* Reads. Each takes its own read transaction. */
+int res_list(struct res_ctx *x, const struct resource *r, const struct res_query *qp, json_t **out,
+             struct rerr *err);
+int res_get(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out, struct rerr *err);
+int res_history(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out,
+                struct rerr *err);
+
+/* Writes: each in its own transaction, audited. */
+int res_create(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out,
+               struct rerr *err);
+int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, json_t **out,
+               struct rerr *err);
+int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version,
+               struct rerr *err);
+
+/* The same, inside a transaction the caller holds (bulk work such as the demo). */
+int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out,
+                  struct rerr *err);
+
+/* Helpers for hooks. */
+int64_t res_int(json_t *row, const char *key); /* 0 when absent or null */
+const char *res_str(json_t *row, const char *key); /* NULL when absent or null */
+/* Read one column of another table's row: "SELECT col FROM table WHERE id = ?" into
+ * *out (0 when NULL). R_EUNPROC with code invalid_reference if there is no such row. */
+int res_lookup_int(struct res_ctx *x, const char *table, const char *col, int64_t id,
+                   const char *field, int64_t *out, struct rerr *err);
+
+#endif

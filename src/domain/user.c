@@ -1,0 +1,96 @@
+#include "domain/user.h"
+
+#include <string.h>
+
+#include "auth/password.h"
+#include "base/text.h"
+#include "domain/resource.h"
+
+static const char *const roles[] = {"admin", "viewer", "secretary", NULL};
+
+static const struct field user_fields[] = {
+    {"username", "用户名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 40, NULL, NULL, 0, 0},
+    {"display_name", "姓名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SEARCH, 40, NULL, NULL, 0, 0},
+    {"password", "密码", FT_TEXT, FF_WRITE | FF_SECRET, 200, NULL, NULL, 0, 0},
+    {"password_hash", "", FT_TEXT, FF_HIDDEN | FF_DERIVED, 0, NULL, NULL, 0, 0},
+    {"role", "角色", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, roles, NULL, 0, 0},
+    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
+    {"branch_id", "所属党组织", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "branches", 0, 0},
+    {"disabled", "停用", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0},
+};
+
+static int username_ok(const char *u)
+{
+    if (!*u)
+        return 0;
+    for (const char *p = u; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+              *p == '_' || *p == '.'))
+            return 0;
+    return 1;
+}
+
+static int user_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
+{
+    const char *u = res_str(row, "username");
+    if (!u || !username_ok(u))
+        return rerr_set(err, R_EINVAL, "invalid_value", "username", "用户名只能包含字母、数字、- _ .");
+    const char *pw = res_str(row, "password");
+    if (!before && !pw)
+        return rerr_set(err, R_EINVAL, "required", "password", "新用户必须设置密码");
+    if (pw) {
+        if (text_utf8_len(pw) < PASSWORD_MIN_LEN)
+            return rerr_set(err, R_EINVAL, "invalid_value", "password", "密码至少 %d 个字符", PASSWORD_MIN_LEN);
+        char hash[PASSWORD_HASH_MAX];
+        if (password_hash(pw, hash) < 0)
+            return rerr_set(err, R_EINTERNAL, "internal", "", "密码处理失败");
+        json_object_set_new(row, "password_hash", json_string(hash));
+        json_object_del(row, "password");
+    }
+    if (!strcmp(res_str(row, "role"), "secretary") && !res_int(row, "branch_id"))
+        return rerr_set(err, R_EINVAL, "required", "branch_id", "支部书记账号必须选择所属党组织");
+    /* Nobody raises an account above their own scope: a county administrator cannot make
+     * a city account, and nobody edits their own role. */
+    if (before && res_int(before, "id") == x->who->user_id &&
+        (strcmp(res_str(before, "role"), res_str(row, "role")) || res_int(row, "disabled")))
+        return rerr_set(err, R_EFORBID, "forbidden", "role", "不能修改自己的角色或停用自己");
+    return 0;
+}
+
+const struct resource res_users = {
+    .name = "users",
+    .table = "users",
+    .label = "用户",
+    .fields = user_fields,
+    .nfields = sizeof user_fields / sizeof user_fields[0],
+    .extras = "(SELECT name FROM procuratorates p WHERE p.id = t.procuratorate_id) AS procuratorate_name,"
+              " (SELECT name FROM branches b WHERE b.id = t.branch_id) AS branch_name",
+    .ignored = "procuratorate_name branch_name",
+    .read = READ_ADMIN,
+    .write = WRITE_ADMIN,
+    .default_sort = "username",
+    .check = user_check,
+};
+
+static const struct field audit_fields[] = {
+    {"ts", "时间", FT_TEXT, FF_SORT, 0, NULL, NULL, 0, 0},
+    {"username", "操作人", FT_TEXT, FF_FILTER | FF_SEARCH, 0, NULL, NULL, 0, 0},
+    {"user_id", "操作人编号", FT_INT, FF_FILTER, 0, NULL, NULL, 0, 0},
+    {"action", "操作", FT_TEXT, FF_FILTER, 0, NULL, NULL, 0, 0},
+    {"entity", "对象类型", FT_TEXT, FF_FILTER, 0, NULL, NULL, 0, 0},
+    {"entity_id", "对象编号", FT_INT, FF_FILTER, 0, NULL, NULL, 0, 0},
+    {"procuratorate_id", "检察院", FT_REF, FF_FILTER, 0, NULL, "procuratorates", 0, 0},
+    {"before", "修改前", FT_JSON, 0, 0, NULL, NULL, 0, 0},
+    {"after", "修改后", FT_JSON, 0, 0, NULL, NULL, 0, 0},
+};
+
+const struct resource res_audit = {
+    .name = "audit",
+    .table = "audit",
+    .label = "审计记录",
+    .fields = audit_fields,
+    .nfields = sizeof audit_fields / sizeof audit_fields[0],
+    .read = READ_ADMIN,
+    .write = WRITE_NONE,
+    .default_sort = "-id",
+};

@@ -1,0 +1,257 @@
+/*
+ * api: the routes under /api/v1. Authentication and the CSRF check happen here once,
+ * before any handler; authorisation by role and data scope happens in the domain
+ * (resource.c asks authz), so no handler can forget it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth/authz.h"
+#include "auth/password.h"
+#include "auth/session.h"
+#include "base/log.h"
+#include "domain/org.h"
+#include "http/request.h"
+
+#define COOKIE "ronghe_session"
+
+static enum MHD_Result fail(struct request *rq, int rc, const char *code, const char *msg)
+{
+    struct rerr e;
+    rerr_set(&e, rc, code, "", "%s", msg);
+    return reply_error(rq, &e);
+}
+
+/* Parse the body as a JSON object; 400 bad_json otherwise. */
+static int body_json(struct request *rq, json_t **out, struct rerr *err)
+{
+    if (!rq->body_len)
+        return rerr_set(err, R_EINVAL, "bad_json", "", "请求内容为空，应为 JSON 对象");
+    json_error_t je;
+    json_t *j = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
+    if (!j)
+        return rerr_set(err, R_EINVAL, "bad_json", "", "JSON 格式错误（第 %d 行第 %d 列）：%s", je.line, je.column,
+                        je.text);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return rerr_set(err, R_EINVAL, "bad_json", "", "请求内容应为 JSON 对象");
+    }
+    *out = j;
+    return 0;
+}
+
+static int parse_id(const char *s, int64_t *id)
+{
+    if (!s || !*s || strlen(s) > 18)
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    *id = strtoll(s, NULL, 10);
+    return *id > 0 ? 0 : -1;
+}
+
+static json_t *me_json(store_conn *c, const struct actor *who, const char *csrf)
+{
+    const char *pname = "", *bname = "";
+    char pbuf[128] = "", bbuf[128] = "";
+    char display[128] = "";
+    store_stmt *st = store_prepare(c, "SELECT u.display_name, p.name, b.name FROM users u"
+                                      " JOIN procuratorates p ON p.id = u.procuratorate_id"
+                                      " LEFT JOIN branches b ON b.id = u.branch_id WHERE u.id = ?");
+    store_bind_int(st, 1, who->user_id);
+    if (store_step(st, NULL) == STORE_ROW) {
+        snprintf(display, sizeof display, "%s", store_col_text(st, 0));
+        snprintf(pbuf, sizeof pbuf, "%s", store_col_text(st, 1));
+        snprintf(bbuf, sizeof bbuf, "%s", store_col_text(st, 2));
+        pname = pbuf;
+        bname = bbuf;
+    }
+    store_done(st);
+    const char *scope = who->scope_all ? "all" : who->role == ROLE_SECRETARY ? "branch" : "procuratorate";
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:b, s:s}", "id", (json_int_t)who->user_id,
+                     "username", who->username, "display_name", display, "role", role_name(who->role),
+                     "procuratorate_id", (json_int_t)who->procuratorate_id, "procuratorate_name", pname,
+                     "branch_id", who->branch_id ? json_integer(who->branch_id) : json_null(), "branch_name",
+                     who->branch_id ? json_string(bname) : json_null(), "scope", scope, "can_write",
+                     authz_can_write_any(who), "csrf_token", csrf);
+}
+
+static enum MHD_Result login(struct request *rq, store_conn *c)
+{
+    struct rerr err = {0};
+    json_t *body;
+    if (body_json(rq, &body, &err) < 0)
+        return reply_error(rq, &err);
+    const char *u = NULL, *p = NULL;
+    int rc = 0;
+    if (json_unpack_ex(body, NULL, JSON_STRICT, "{s:s, s:s}", "username", &u, "password", &p) < 0)
+        rc = rerr_set(&err, R_EINVAL, "invalid_type", "", "请提供用户名 username 和密码 password（文本）");
+    else if (!*u || strlen(u) > 64 || strlen(p) > 256)
+        rc = rerr_set(&err, R_EAUTH, "bad_credentials", "", "用户名或密码错误");
+    struct session s;
+    struct actor who;
+    if (rc == 0)
+        rc = session_login(c, u, p, rq->address, &s, &who, &err);
+    json_decref(body);
+    if (rc < 0)
+        return reply_error(rq, &err);
+    json_t *reply = json_pack("{s:s, s:o}", "csrf_token", s.csrf, "user", me_json(c, &who, s.csrf));
+    char cookie[160];
+    snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", s.token,
+             SESSION_HOURS * 3600);
+    char *text = json_dumps(reply, JSON_COMPACT);
+    json_decref(reply);
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Set-Cookie", cookie);
+    add_security_headers(r);
+    enum MHD_Result ret = MHD_queue_response(rq->conn, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result logout(struct request *rq, store_conn *c, const char *token, const struct actor *who)
+{
+    struct rerr err = {0};
+    if (session_logout(c, token, who, &err) < 0)
+        return reply_error(rq, &err);
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(r, "Set-Cookie", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    add_security_headers(r);
+    enum MHD_Result ret = MHD_queue_response(rq->conn, 204, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static bool is_write(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
+}
+
+/* /api/v1/<coll>[/<id>[/history]] */
+static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **seg, int nseg)
+{
+    const struct resource *r = res_find(seg[0]);
+    if (!r)
+        return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+    struct rerr err = {0};
+    json_t *out = NULL, *body = NULL;
+    int rc;
+    const char *m = rq->method;
+    if (nseg == 1) {
+        if (!strcmp(m, "GET")) {
+            rc = res_list(x, r, &rq->query, &out, &err);
+            return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+        }
+        if (!strcmp(m, "POST")) {
+            if ((rc = body_json(rq, &body, &err)) == 0)
+                rc = res_create(x, r, body, &out, &err);
+            json_decref(body);
+            return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 201, out);
+        }
+        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    }
+    int64_t id;
+    if (parse_id(seg[1], &id) < 0)
+        return fail(rq, R_ENOTFOUND, "not_found", "记录编号无效");
+    if (nseg == 3) {
+        if (strcmp(seg[2], "history") != 0)
+            return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+        if (strcmp(m, "GET") != 0)
+            return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+        rc = res_history(x, r, id, &out, &err);
+        return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+    }
+    if (!strcmp(m, "GET")) {
+        rc = res_get(x, r, id, &out, &err);
+        return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+    }
+    if (!strcmp(m, "PATCH") || !strcmp(m, "PUT")) {
+        if ((rc = body_json(rq, &body, &err)) == 0)
+            rc = res_update(x, r, id, body, &out, &err);
+        json_decref(body);
+        return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+    }
+    if (!strcmp(m, "DELETE")) {
+        int64_t version = -1;
+        for (int i = 0; i < rq->query.n; i++) {
+            if (!strcmp(rq->query.key[i], "version")) {
+                char *end;
+                errno = 0;
+                version = strtoll(rq->query.val[i], &end, 10);
+                if (errno || *end || !*rq->query.val[i])
+                    return fail(rq, R_EINVAL, "bad_query", "版本号 version 应为整数");
+            }
+        }
+        rc = res_delete(x, r, id, version, &err);
+        return rc < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
+    }
+    return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+}
+
+enum MHD_Result api_handle(struct request *rq)
+{
+    /* Split the path after /api/v1/ into at most 4 segments. */
+    const char *rest = rq->path + strlen("/api/v1");
+    if (*rest == '/')
+        rest++;
+    char *copy = arena_strdup(rq->a, rest);
+    char *seg[4];
+    int nseg = 0;
+    for (char *save = NULL, *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (nseg == 4)
+            return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+        seg[nseg++] = t;
+    }
+    if (nseg == 0)
+        return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+    if (rq->too_big)
+        return fail(rq, R_ETOOBIG, "too_large", "请求内容过大（上限 1 MiB）");
+    if (nseg == 1 && !strcmp(seg[0], "health"))
+        return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));
+
+    store_conn *c = store_acquire(rq->db);
+    enum MHD_Result ret;
+    struct rerr err = {0};
+    if (nseg == 1 && !strcmp(seg[0], "session") && !strcmp(rq->method, "POST")) {
+        ret = login(rq, c);
+        goto done;
+    }
+    /* Everything else needs a session. */
+    const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
+    struct actor who;
+    char csrf[33];
+    if (session_lookup(c, token, &who, csrf, &err) < 0) {
+        ret = reply_error(rq, &err);
+        goto done;
+    }
+    if (is_write(rq->method)) {
+        const char *sent = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!sent || strlen(sent) != strlen(csrf) || sodium_memcmp(sent, csrf, strlen(csrf)) != 0) {
+            ret = fail(rq, R_EFORBID, "csrf", "缺少或错误的 X-CSRF-Token，请刷新页面后重试");
+            goto done;
+        }
+    }
+    struct res_ctx x = {.c = c, .who = &who, .a = rq->a};
+    if (nseg == 1 && !strcmp(seg[0], "session")) {
+        ret = !strcmp(rq->method, "DELETE") ? logout(rq, c, token, &who)
+                                             : fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    } else if (nseg == 1 && !strcmp(seg[0], "me")) {
+        ret = reply_json(rq, 200, me_json(c, &who, csrf));
+    } else if (nseg == 1 && !strcmp(seg[0], "org-tree")) {
+        json_t *out;
+        ret = org_tree(&x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+    } else {
+        ret = collection(rq, &x, seg, nseg);
+    }
+done:
+    store_release(c);
+    return ret;
+}

@@ -1,0 +1,23 @@
+/*
+ * http: the web server. libmicrohttpd runs a thread per connection (a slow request never
+ * stalls another connection); each request gets an arena and a store connection for
+ * its length. The API is under /api/v1 (api.c); everything else is the embedded web
+ * interface (or, for development, files from --web-dir).
+ */
+#ifndef RONGHE_HTTP_H
+#define RONGHE_HTTP_H
+
+#include "base/err.h"
+#include "store/store.h"
+
+#define HTTP_MAX_BODY (1024 * 1024)
+
+struct http_config {
+    const char *listen;  /* "HOST:PORT" */
+    const char *web_dir; /* NULL: the embedded interface */
+};
+
+/* Serve until SIGINT or SIGTERM, then stop cleanly. Returns 0 or a negative error. */
+int http_serve(store *s, const struct http_config *cfg, struct rerr *err);
+
+#endif

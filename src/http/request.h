@@ -1,0 +1,43 @@
+/*
+ * request: what one HTTP request carries between the server glue and the API handlers.
+ * Internal to src/http/.
+ */
+#ifndef RONGHE_REQUEST_H
+#define RONGHE_REQUEST_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+
+#include "auth/actor.h"
+#include "base/arena.h"
+#include "base/err.h"
+#include "domain/resource.h"
+#include "store/store.h"
+
+struct request {
+    struct MHD_Connection *conn;
+    arena *a;
+    store *db;
+    const char *method;
+    const char *path;
+    char *body;
+    size_t body_len, body_cap;
+    bool too_big;
+    struct res_query query;
+    char address[64];
+};
+
+/* Queue a JSON response; takes "body" over. Always returns MHD_YES or MHD_NO from MHD. */
+enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body);
+enum MHD_Result reply_error(struct request *rq, const struct rerr *err);
+enum MHD_Result reply_empty(struct request *rq, unsigned status);
+/* Add the security headers every response carries. */
+void add_security_headers(struct MHD_Response *r);
+/* HTTP status for an R_E* code. */
+unsigned status_of(int rc);
+
+/* The API: route and answer one request under /api/v1. */
+enum MHD_Result api_handle(struct request *rq);
+
+#endif

@@ -1,0 +1,86 @@
+/* Responses: the one table from error codes to statuses, JSON bodies, headers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "http/request.h"
+
+unsigned status_of(int rc)
+{
+    switch (rc) {
+    case R_SUCCESS:
+        return 200;
+    case R_EINVAL:
+        return 400;
+    case R_EAUTH:
+        return 401;
+    case R_EFORBID:
+        return 403;
+    case R_ENOTFOUND:
+        return 404;
+    case R_EMETHOD:
+        return 405;
+    case R_ECONFLICT:
+        return 409;
+    case R_ETOOBIG:
+        return 413;
+    case R_EUNPROC:
+        return 422;
+    case R_ETHROTTLE:
+        return 429;
+    default:
+        return 500;
+    }
+}
+
+void add_security_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                            "script-src 'self'; font-src 'self' data:; connect-src 'self'; "
+                            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+}
+
+static enum MHD_Result send_text(struct request *rq, unsigned status, char *text, size_t len)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    if (len)
+        MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    add_security_headers(r);
+    enum MHD_Result ret = MHD_queue_response(rq->conn, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!text)
+        die("内存不足 (json_dumps)");
+    return send_text(rq, status, text, strlen(text));
+}
+
+enum MHD_Result reply_error(struct request *rq, const struct rerr *err)
+{
+    unsigned status = status_of(err->rc);
+    if (status == 500)
+        log_warn("%s %s: %s (%s)", rq->method, rq->path, err->message, err->code);
+    json_t *body = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", err->code[0] ? err->code : "internal",
+                             "message", err->message[0] ? err->message : "服务器内部错误", "field",
+                             err->field[0] ? json_string(err->field) : json_null());
+    return reply_json(rq, status, body);
+}
+
+enum MHD_Result reply_empty(struct request *rq, unsigned status)
+{
+    return send_text(rq, status, NULL, 0);
+}

@@ -1,0 +1,83 @@
+/*
+ * store: the one interface to the database. Nothing outside src/store/ includes
+ * sqlite3.h; a PostgreSQL backend can sit behind this same header later.
+ *
+ * A store is a pool of connections to one database. A thread takes a connection with
+ * store_acquire() for the length of one unit of work (one request) and gives it back
+ * with store_release(). Statements are prepared once per connection and cached; SQL
+ * uses '?' placeholders and bound values only.
+ *
+ * Errors follow base/err.h; store_step() maps constraint failures to R_ECONFLICT
+ * ("duplicate", "in_use") or R_EINVAL so callers can answer the user directly.
+ */
+#ifndef RONGHE_STORE_H
+#define RONGHE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+typedef struct store store;
+typedef struct store_conn store_conn;
+typedef struct store_stmt store_stmt;
+
+enum store_open_mode {
+    STORE_OPEN_EXISTING, /* the file must exist and hold a ronghe database */
+    STORE_CREATE_NEW     /* the file must not exist; it is created and migrated */
+};
+
+enum { STORE_DONE = 0, STORE_ROW = 1 };
+enum store_type { STORE_NULL, STORE_INT, STORE_TEXT, STORE_REAL };
+
+/* Open "path". WAL mode, foreign keys on, synchronous=FULL for committed durability. */
+int store_open(const char *path, enum store_open_mode mode, store **out, struct rerr *err);
+void store_close(store *s);
+
+store_conn *store_acquire(store *s);
+void store_release(store_conn *c);
+
+/* Transactions. store_begin() takes the write lock at once (BEGIN IMMEDIATE) so that a
+ * read-then-write unit never fails half-way on a lock upgrade. */
+int store_begin(store_conn *c, struct rerr *err);
+int store_begin_read(store_conn *c, struct rerr *err);
+int store_commit(store_conn *c, struct rerr *err);
+void store_rollback(store_conn *c);
+
+/* Prepare (or fetch from the cache) a statement for "sql", which must stay valid for
+ * the life of the process (a string literal, or a string interned by the caller). The
+ * statement is reset when prepared again; store_done() resets it early. */
+store_stmt *store_prepare(store_conn *c, const char *sql);
+/* For SQL built at run time: not cached; store_finalize() frees it. */
+store_stmt *store_prepare_dynamic(store_conn *c, const char *sql);
+void store_finalize(store_stmt *st);
+void store_done(store_stmt *st);
+
+void store_bind_int(store_stmt *st, int idx, int64_t v);
+void store_bind_text(store_stmt *st, int idx, const char *v); /* NULL binds NULL */
+void store_bind_null(store_stmt *st, int idx);
+void store_bind_real(store_stmt *st, int idx, double v);
+
+/* STORE_ROW, STORE_DONE, or a negative error with "err" filled. */
+int store_step(store_stmt *st, struct rerr *err);
+
+int store_col_count(store_stmt *st);
+const char *store_col_name(store_stmt *st, int i);
+enum store_type store_col_type(store_stmt *st, int i);
+int64_t store_col_int(store_stmt *st, int i);
+double store_col_real(store_stmt *st, int i);
+const char *store_col_text(store_stmt *st, int i); /* valid until the next step */
+
+int64_t store_last_id(store_conn *c);
+int store_changes(store_conn *c);
+
+/* Run SQL with no parameters and no result (DDL, pragmas). */
+int store_exec(store_conn *c, const char *sql, struct rerr *err);
+
+/* Copy the whole database to "to" while others keep reading and writing. */
+int store_backup(store *s, const char *to, struct rerr *err);
+
+/* Schema version this binary expects and writes. */
+int store_schema_version(void);
+
+#endif

@@ -1,0 +1,474 @@
+/*
+ * store_sqlite: the SQLite backend of store.h.
+ *
+ * Connections live in a pool (a stack guarded by a mutex) and are opened on demand, up
+ * to STORE_MAX_CONN; a thread that finds none free waits. Each connection keeps its own
+ * cache of prepared statements keyed by the SQL text's address. Extensions (the Chinese
+ * FTS5 tokenizer, later) are registered in conn_setup(), the one place every connection
+ * passes through.
+ */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/log.h"
+#include "store/store.h"
+
+#define STORE_MAX_CONN 64
+#define STMT_CACHE 96
+#define STORE_MAGIC 0x53544f52u
+
+extern const char ronghe_schema_sql[]; /* generated from schema.sql */
+
+struct store_stmt {
+    sqlite3_stmt *st;
+    store_conn *conn;
+    bool dynamic;
+};
+
+struct cached {
+    const char *sql;
+    store_stmt stmt;
+};
+
+struct store_conn {
+    unsigned magic;
+    store *owner;
+    sqlite3 *db;
+    store_conn *next_free;
+    int ncached;
+    struct cached cache[STMT_CACHE];
+};
+
+struct store {
+    unsigned magic;
+    char *path;
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    store_conn *free_list;
+    int nconn;
+};
+
+static int map_sqlite(sqlite3 *db, int rc, struct rerr *err)
+{
+    const char *msg = sqlite3_errmsg(db);
+    switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return rerr_set(err, R_ECONFLICT, "duplicate", "", "名称或编号重复，已存在相同的记录");
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return rerr_set(err, R_ECONFLICT, "in_use", "", "该记录仍被其他记录引用，不能删除或修改");
+    case SQLITE_CONSTRAINT_CHECK:
+    case SQLITE_CONSTRAINT_NOTNULL:
+        return rerr_set(err, R_EINVAL, "invalid_value", "", "数据不符合约束: %s", msg);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return rerr_set(err, R_EINTERNAL, "busy", "", "数据库繁忙，请稍后重试");
+    default:
+        return rerr_set(err, R_EINTERNAL, "store", "", "数据库错误: %s", msg);
+    }
+}
+
+static int conn_setup(sqlite3 *db, struct rerr *err)
+{
+    static const char *const pragmas =
+        "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+        "PRAGMA busy_timeout=10000; PRAGMA cache_size=-8000; PRAGMA temp_store=MEMORY;";
+    char *msg = NULL;
+    if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+        rerr_set(err, R_EINTERNAL, "store", "", "无法设置数据库: %s", msg ? msg : "");
+        sqlite3_free(msg);
+        return R_EINTERNAL;
+    }
+    return 0;
+}
+
+static store_conn *conn_open(store *s, int flags, struct rerr *err)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(s->path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        rerr_set(err, R_EINVAL, "store_open", "", "无法打开数据库 %s: %s", s->path,
+                 db ? sqlite3_errmsg(db) : "内存不足");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    if (conn_setup(db, err) < 0) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    store_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        die("内存不足");
+    c->magic = STORE_MAGIC;
+    c->owner = s;
+    c->db = db;
+    return c;
+}
+
+static void conn_close(store_conn *c)
+{
+    for (int i = 0; i < c->ncached; i++)
+        sqlite3_finalize(c->cache[i].stmt.st);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+int store_schema_version(void)
+{
+    return 1;
+}
+
+static int schema_version(store_conn *c, int *out, struct rerr *err)
+{
+    store_stmt *st = store_prepare(c, "SELECT count(*) FROM sqlite_master WHERE name='meta'");
+    if (store_step(st, err) != STORE_ROW)
+        return R_EINTERNAL;
+    int has_meta = (int)store_col_int(st, 0);
+    store_done(st);
+    *out = 0;
+    if (!has_meta)
+        return 0;
+    st = store_prepare(c, "SELECT value FROM meta WHERE key='schema_version'");
+    int rc = store_step(st, err);
+    if (rc == STORE_ROW)
+        *out = atoi(store_col_text(st, 0));
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+static int migrate(store_conn *c, struct rerr *err)
+{
+    int v;
+    if (schema_version(c, &v, err) < 0)
+        return R_EINTERNAL;
+    if (v == store_schema_version())
+        return 0;
+    if (v > store_schema_version())
+        return rerr_set(err, R_EINVAL, "schema", "", "数据库版本 %d 比本程序 (%d) 新，请升级 ronghe", v,
+                        store_schema_version());
+    if (v != 0)
+        return rerr_set(err, R_EINVAL, "schema", "", "未知的数据库版本 %d", v);
+    if (store_begin(c, err) < 0)
+        return R_EINTERNAL;
+    if (store_exec(c, ronghe_schema_sql, err) < 0 ||
+        store_exec(c, "INSERT INTO meta(key, value) VALUES ('schema_version', '1')", err) < 0) {
+        store_rollback(c);
+        return err->rc;
+    }
+    return store_commit(c, err);
+}
+
+int store_open(const char *path, enum store_open_mode mode, store **out, struct rerr *err)
+{
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0;
+    if (mode == STORE_CREATE_NEW && exists)
+        return rerr_set(err, R_ECONFLICT, "exists", "db", "文件 %s 已存在，不会覆盖", path);
+    if (mode == STORE_OPEN_EXISTING && !exists)
+        return rerr_set(err, R_ENOTFOUND, "not_found", "db", "数据库文件 %s 不存在（先运行 ronghe init 或 ronghe demo）", path);
+    store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path)))
+        die("内存不足");
+    s->magic = STORE_MAGIC;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->freed, NULL);
+    int flags = SQLITE_OPEN_READWRITE | (mode == STORE_CREATE_NEW ? SQLITE_OPEN_CREATE : 0);
+    store_conn *c = conn_open(s, flags, err);
+    if (!c) {
+        free(s->path);
+        free(s);
+        return err->rc;
+    }
+    s->nconn = 1;
+    /* A file that is not a database fails here, on the first read. */
+    if (migrate(c, err) < 0) {
+        conn_close(c);
+        free(s->path);
+        free(s);
+        return err->rc;
+    }
+    s->free_list = c;
+    *out = s;
+    return 0;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    CHECK(s->magic == STORE_MAGIC);
+    store_conn *c = s->free_list;
+    while (c) {
+        store_conn *n = c->next_free;
+        conn_close(c);
+        c = n;
+    }
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->freed);
+    free(s->path);
+    free(s);
+}
+
+store_conn *store_acquire(store *s)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        if (s->free_list) {
+            store_conn *c = s->free_list;
+            s->free_list = c->next_free;
+            pthread_mutex_unlock(&s->lock);
+            c->next_free = NULL;
+            return c;
+        }
+        if (s->nconn < STORE_MAX_CONN) {
+            s->nconn++;
+            pthread_mutex_unlock(&s->lock);
+            struct rerr err;
+            store_conn *c = conn_open(s, SQLITE_OPEN_READWRITE, &err);
+            if (!c)
+                die("%s", err.message);
+            return c;
+        }
+        pthread_cond_wait(&s->freed, &s->lock);
+    }
+}
+
+void store_release(store_conn *c)
+{
+    CHECK(c && c->magic == STORE_MAGIC);
+    if (!sqlite3_get_autocommit(c->db)) {
+        log_warn("store: connection released inside a transaction; rolling back");
+        store_rollback(c);
+    }
+    store *s = c->owner;
+    pthread_mutex_lock(&s->lock);
+    c->next_free = s->free_list;
+    s->free_list = c;
+    pthread_cond_signal(&s->freed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+int store_exec(store_conn *c, const char *sql, struct rerr *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        rerr_set(err, R_EINTERNAL, "store", "", "数据库错误: %s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return R_EINTERNAL;
+    }
+    return 0;
+}
+
+int store_begin(store_conn *c, struct rerr *err)
+{
+    return store_exec(c, "BEGIN IMMEDIATE", err);
+}
+
+int store_begin_read(store_conn *c, struct rerr *err)
+{
+    return store_exec(c, "BEGIN", err);
+}
+
+int store_commit(store_conn *c, struct rerr *err)
+{
+    int rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        map_sqlite(c->db, rc, err);
+        store_rollback(c);
+        return err->rc;
+    }
+    return 0;
+}
+
+void store_rollback(store_conn *c)
+{
+    if (!sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+store_stmt *store_prepare(store_conn *c, const char *sql)
+{
+    CHECK(c && c->magic == STORE_MAGIC);
+    for (int i = 0; i < c->ncached; i++) {
+        if (c->cache[i].sql == sql) {
+            sqlite3_reset(c->cache[i].stmt.st);
+            sqlite3_clear_bindings(c->cache[i].stmt.st);
+            return &c->cache[i].stmt;
+        }
+    }
+    if (c->ncached == STMT_CACHE)
+        return store_prepare_dynamic(c, sql); /* cache full: still correct, just slower */
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK)
+        die("BUG: SQL does not prepare: %s\n%s", sqlite3_errmsg(c->db), sql);
+    struct cached *slot = &c->cache[c->ncached++];
+    slot->sql = sql;
+    slot->stmt = (store_stmt){.st = st, .conn = c, .dynamic = false};
+    return &slot->stmt;
+}
+
+store_stmt *store_prepare_dynamic(store_conn *c, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        die("BUG: SQL does not prepare: %s\n%s", sqlite3_errmsg(c->db), sql);
+    store_stmt *s = calloc(1, sizeof *s);
+    if (!s)
+        die("内存不足");
+    *s = (store_stmt){.st = st, .conn = c, .dynamic = true};
+    return s;
+}
+
+void store_finalize(store_stmt *st)
+{
+    if (!st)
+        return;
+    if (st->dynamic) {
+        sqlite3_finalize(st->st);
+        free(st);
+    } else {
+        sqlite3_reset(st->st);
+    }
+}
+
+void store_done(store_stmt *st)
+{
+    if (st->dynamic)
+        store_finalize(st);
+    else
+        sqlite3_reset(st->st);
+}
+
+void store_bind_int(store_stmt *st, int idx, int64_t v)
+{
+    sqlite3_bind_int64(st->st, idx, v);
+}
+
+void store_bind_text(store_stmt *st, int idx, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st->st, idx, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st->st, idx);
+}
+
+void store_bind_null(store_stmt *st, int idx)
+{
+    sqlite3_bind_null(st->st, idx);
+}
+
+void store_bind_real(store_stmt *st, int idx, double v)
+{
+    sqlite3_bind_double(st->st, idx, v);
+}
+
+int store_step(store_stmt *st, struct rerr *err)
+{
+    int rc = sqlite3_step(st->st);
+    if (rc == SQLITE_ROW)
+        return STORE_ROW;
+    if (rc == SQLITE_DONE)
+        return STORE_DONE;
+    struct rerr tmp;
+    map_sqlite(st->conn->db, sqlite3_extended_errcode(st->conn->db), err ? err : &tmp);
+    sqlite3_reset(st->st);
+    return err ? err->rc : tmp.rc;
+}
+
+int store_col_count(store_stmt *st)
+{
+    return sqlite3_column_count(st->st);
+}
+
+const char *store_col_name(store_stmt *st, int i)
+{
+    return sqlite3_column_name(st->st, i);
+}
+
+enum store_type store_col_type(store_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st->st, i)) {
+    case SQLITE_INTEGER:
+        return STORE_INT;
+    case SQLITE_FLOAT:
+        return STORE_REAL;
+    case SQLITE_NULL:
+        return STORE_NULL;
+    default:
+        return STORE_TEXT;
+    }
+}
+
+int64_t store_col_int(store_stmt *st, int i)
+{
+    return sqlite3_column_int64(st->st, i);
+}
+
+double store_col_real(store_stmt *st, int i)
+{
+    return sqlite3_column_double(st->st, i);
+}
+
+const char *store_col_text(store_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st->st, i);
+    return t ? (const char *)t : "";
+}
+
+int64_t store_last_id(store_conn *c)
+{
+    return sqlite3_last_insert_rowid(c->db);
+}
+
+int store_changes(store_conn *c)
+{
+    return sqlite3_changes(c->db);
+}
+
+int store_backup(store *s, const char *to, struct rerr *err)
+{
+    struct stat sb;
+    if (stat(to, &sb) == 0)
+        return rerr_set(err, R_ECONFLICT, "exists", "to", "目标文件 %s 已存在，不会覆盖", to);
+    store_conn *c = store_acquire(s);
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        rerr_set(err, R_EINVAL, "backup", "to", "无法创建 %s: %s", to, sqlite3_errmsg(dst));
+        sqlite3_close(dst);
+        store_release(c);
+        return err->rc;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
+    if (!b) {
+        rerr_set(err, R_EINTERNAL, "backup", "", "备份失败: %s", sqlite3_errmsg(dst));
+        sqlite3_close(dst);
+        store_release(c);
+        return err->rc;
+    }
+    /* Copy in steps so writers are held up only briefly; a write in between restarts. */
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        rerr_set(err, R_EINTERNAL, "backup", "", "备份失败: %s", sqlite3_errstr(rc));
+        sqlite3_close(dst);
+        store_release(c);
+        return err->rc;
+    }
+    sqlite3_exec(dst, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    sqlite3_close(dst);
+    store_release(c);
+    return 0;
+}
