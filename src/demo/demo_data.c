@@ -122,7 +122,7 @@ static void fmt_date(char out[16], int days)
 {
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+    snprintf(out, 16, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
 /* ======================================================================== */
