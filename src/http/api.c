@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -245,6 +246,17 @@ enum MHD_Result api_handle(struct request *rq)
                                              : fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
     } else if (nseg == 1 && !strcmp(seg[0], "me")) {
         ret = reply_json(rq, 200, me_json(c, &who, csrf));
+    } else if (nseg == 1 && !strcmp(seg[0], "_slow") && getenv("RONGHE_BENCH_SLOW")) {
+        /* Benchmarks only (off unless RONGHE_BENCH_SLOW is set): a request that holds a
+         * store connection for "ms" milliseconds, to show it stalls nobody else. */
+        long ms = 300;
+        for (int i = 0; i < rq->query.n; i++)
+            if (!strcmp(rq->query.key[i], "ms"))
+                ms = strtol(rq->query.val[i], NULL, 10);
+        if (ms < 0 || ms > 2000)
+            ms = 300;
+        usleep((useconds_t)ms * 1000);
+        ret = reply_json(rq, 200, json_pack("{s:i}", "slept_ms", (int)ms));
     } else if (nseg == 1 && !strcmp(seg[0], "org-tree")) {
         json_t *out;
         ret = org_tree(&x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);

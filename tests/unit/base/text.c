@@ -1,0 +1,78 @@
+/* Unit tests for src/base/text.c */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "base/text.h"
+
+static void date_validation(void **state)
+{
+    (void)state;
+    assert_true(text_date_ok("2024-02-29"));
+    assert_false(text_date_ok("2023-02-29"));
+    assert_false(text_date_ok("2023-02-30"));
+    assert_false(text_date_ok("2023-13-01"));
+    assert_false(text_date_ok("2023-00-10"));
+    assert_false(text_date_ok("2023-1-01"));
+    assert_false(text_date_ok("yesterday!"));
+    assert_false(text_date_ok("1899-12-31"));
+    assert_true(text_date_ok("2000-02-29"));
+    assert_false(text_date_ok("1900-02-29"));
+    assert_false(text_date_ok(""));
+}
+
+static void utf8_validation(void **state)
+{
+    (void)state;
+    assert_true(text_utf8_ok("萨日朗 ᠰᠠᠷᠠᠨᠠ"));
+    assert_false(text_utf8_ok("\xc0\xaf"));         /* overlong '/' */
+    assert_false(text_utf8_ok("\xed\xa0\x80"));     /* surrogate */
+    assert_false(text_utf8_ok("a\x01b"));           /* control character */
+    assert_false(text_utf8_ok("\xe5\x90"));         /* truncated */
+    assert_true(text_utf8_ok("line\nnext\ttab"));
+    assert_int_equal(text_utf8_len("通辽ab"), 4);
+}
+
+static void fold_and_name_key(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    assert_string_equal(text_fold(a, "Ａｂ Ｃ"), "abc"); /* full-width, case, spaces */
+    char *key = text_name_key(a, "张伟", NULL);
+    assert_non_null(strstr(key, "张伟"));
+    assert_non_null(strstr(key, "zhangwei"));
+    assert_non_null(strstr(key, " zw"));
+    /* Mongolian free variation selectors (U+180B) vanish in the search form. */
+    char *mn = text_fold(a, "\xe1\xa0\xb0\xe1\xa0\x8b\xe1\xa0\xa0");
+    assert_string_equal(mn, "\xe1\xa0\xb0\xe1\xa0\xa0");
+    arena_free(a);
+}
+
+static void arena_many_and_big(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    for (int i = 0; i < 10000; i++) {
+        char *s = arena_printf(a, "item-%d", i);
+        assert_string_equal(s, arena_printf(a, "item-%d", i));
+    }
+    unsigned char *big = arena_alloc(a, 1 << 20);
+    for (int i = 0; i < 1 << 20; i++)
+        assert_int_equal(big[i], 0);
+    assert_int_equal((uintptr_t)arena_alloc(a, 3) % 16, 0);
+    arena_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(date_validation),
+        cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(fold_and_name_key),
+        cmocka_unit_test(arena_many_and_big),
+    };
+    return cmocka_run_group_tests_name("base/text", tests, NULL, NULL);
+}

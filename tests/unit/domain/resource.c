@@ -1,0 +1,211 @@
+/*
+ * Unit tests for src/domain/resource.c and src/auth/audit.c on a real SQLite file:
+ * validation, derived scope, optimistic locking, audit in the same transaction, and
+ * the audit chain's tamper detection.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/audit.h"
+#include "auth/password.h"
+#include "domain/resource.h"
+#include "store/store.h"
+
+struct fx {
+    char path[64];
+    store *s;
+    store_conn *c;
+    struct actor who;
+    struct res_ctx x;
+    int64_t city, county, branch;
+};
+
+static int64_t create(struct fx *f, const char *coll, json_t *body)
+{
+    json_t *out = NULL;
+    struct rerr e = {0};
+    int rc = res_create(&f->x, res_find(coll), body, &out, &e);
+    json_decref(body);
+    if (rc < 0)
+        fail_msg("create %s: %s", coll, e.message);
+    int64_t id = res_int(out, "id");
+    json_decref(out);
+    return id;
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "/tmp/ronghe-unit-%d.db", getpid());
+    unlink(f->path);
+    struct rerr e = {0};
+    if (store_open(f->path, STORE_CREATE_NEW, &f->s, &e) < 0)
+        fail_msg("%s", e.message);
+    f->c = store_acquire(f->s);
+    actor_system(&f->who);
+    f->x = (struct res_ctx){.c = f->c, .who = &f->who, .a = arena_new()};
+    f->city = create(f, "procuratorates", json_pack("{s:s,s:s,s:i}", "name", "市院", "short_name", "市院", "level", 1));
+    f->county = create(f, "procuratorates", json_pack("{s:s,s:s,s:i,s:I}", "name", "旗院", "short_name", "旗院",
+                                                      "level", 2, "parent_id", (json_int_t)f->city));
+    f->branch = create(f, "branches", json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county,
+                                                 "name", "旗院党支部", "kind", "党支部"));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    arena_free(f->x.a);
+    store_release(f->c);
+    store_close(f->s);
+    unlink(f->path);
+    char wal[80];
+    snprintf(wal, sizeof wal, "%s-wal", f->path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", f->path);
+    unlink(wal);
+    free(f);
+    return 0;
+}
+
+static int64_t audit_count(struct fx *f)
+{
+    store_stmt *st = store_prepare(f->c, "SELECT count(*) FROM audit");
+    store_step(st, NULL);
+    int64_t n = store_col_int(st, 0);
+    store_done(st);
+    return n;
+}
+
+static void member_scope_is_derived(void **state)
+{
+    struct fx *f = *state;
+    json_t *out = NULL;
+    struct rerr e = {0};
+    json_t *body = json_pack("{s:s,s:I}", "name", "巴特尔", "branch_id", (json_int_t)f->branch);
+    assert_int_equal(res_create(&f->x, res_find("members"), body, &out, &e), 0);
+    assert_int_equal(res_int(out, "procuratorate_id"), f->county);
+    assert_int_equal(res_int(out, "version"), 1);
+    assert_null(json_object_get(out, "name_key")); /* hidden column */
+    json_decref(body);
+    json_decref(out);
+}
+
+static void bad_input_changes_nothing(void **state)
+{
+    struct fx *f = *state;
+    int64_t before = audit_count(f);
+    struct {
+        const char *json;
+        int rc;
+        const char *code;
+    } cases[] = {
+        {"{\"name\": 5, \"branch_id\": 1}", R_EINVAL, "invalid_type"},
+        {"{\"name\": \"x\"}", R_EINVAL, "required"},
+        {"{\"name\": \"x\", \"branch_id\": 99}", R_EUNPROC, "invalid_reference"},
+        {"{\"name\": \"x\", \"branch_id\": 1, \"birth_date\": \"2023-02-30\"}", R_EINVAL, "invalid_date"},
+        {"{\"name\": \"x\", \"branch_id\": 1, \"bogus\": 1}", R_EINVAL, "unknown_field"},
+        {"{\"name\": \"x\", \"branch_id\": 1, \"languages\": \"fr\"}", R_EINVAL, "invalid_value"},
+        {"{\"name\": \"x\", \"branch_id\": 1, \"birth_date\": \"2000-01-01\", \"joined_party\": \"2010-01-01\"}",
+         R_EUNPROC, "inconsistent"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *body = json_loads(cases[i].json, 0, NULL);
+        /* branch 1 in the fixture is the county branch */
+        json_t *out = NULL;
+        struct rerr e = {0};
+        int rc = res_create(&f->x, res_find("members"), body, &out, &e);
+        json_decref(body);
+        if (rc != cases[i].rc || strcmp(e.code, cases[i].code) != 0)
+            fail_msg("case %zu: got %d %s, want %d %s", i, rc, e.code, cases[i].rc, cases[i].code);
+        assert_null(out);
+    }
+    assert_int_equal(audit_count(f), before);
+}
+
+static void stale_version_conflicts(void **state)
+{
+    struct fx *f = *state;
+    int64_t id = create(f, "members", json_pack("{s:s,s:I}", "name", "王芳", "branch_id", (json_int_t)f->branch));
+    json_t *out = NULL;
+    struct rerr e = {0};
+    json_t *p1 = json_pack("{s:i,s:s}", "version", 1, "position", "检察官");
+    assert_int_equal(res_update(&f->x, res_find("members"), id, p1, &out, &e), 0);
+    assert_int_equal(res_int(out, "version"), 2);
+    json_decref(out);
+    out = NULL;
+    int64_t before = audit_count(f);
+    json_t *p2 = json_pack("{s:i,s:s}", "version", 1, "position", "书记员");
+    assert_int_equal(res_update(&f->x, res_find("members"), id, p2, &out, &e), R_ECONFLICT);
+    assert_string_equal(e.code, "version_conflict");
+    assert_int_equal(audit_count(f), before);
+    assert_int_equal(res_get(&f->x, res_find("members"), id, &out, &e), 0);
+    assert_string_equal(res_str(out, "position"), "检察官");
+    json_decref(out);
+    json_decref(p1);
+    json_decref(p2);
+}
+
+static void county_admin_cannot_write_city(void **state)
+{
+    struct fx *f = *state;
+    struct actor county = {.user_id = 5, .role = ROLE_ADMIN, .procuratorate_id = f->county};
+    strcpy(county.username, "county");
+    struct res_ctx x = {.c = f->c, .who = &county, .a = f->x.a};
+    json_t *out = NULL;
+    struct rerr e = {0};
+    json_t *b = json_pack("{s:I,s:s}", "procuratorate_id", (json_int_t)f->city, "name", "越权部门");
+    assert_int_equal(res_create(&x, res_find("departments"), b, &out, &e), R_EFORBID);
+    json_decref(b);
+    b = json_pack("{s:I,s:s}", "procuratorate_id", (json_int_t)f->county, "name", "本院部门");
+    assert_int_equal(res_create(&x, res_find("departments"), b, &out, &e), 0);
+    json_decref(b);
+    json_decref(out);
+}
+
+static void audit_chain_detects_tampering(void **state)
+{
+    struct fx *f = *state;
+    struct audit_report rep;
+    struct rerr e = {0};
+    assert_int_equal(audit_verify(f->c, &rep, &e), 0);
+    assert_true(rep.entries >= 3);
+    /* Edit one entry's content. */
+    assert_int_equal(store_exec(f->c, "UPDATE audit SET after = replace(after, '\"level\":2', '\"level\":1') WHERE id = 2 AND after LIKE '%\"level\":2%'", &e), 0);
+    assert_int_equal(audit_verify(f->c, &rep, &e), R_ECONFLICT);
+    assert_int_equal(rep.first_bad, 2);
+}
+
+static void audit_chain_detects_deleted_tail(void **state)
+{
+    struct fx *f = *state;
+    struct audit_report rep;
+    struct rerr e = {0};
+    assert_int_equal(audit_verify(f->c, &rep, &e), 0);
+    int64_t n = rep.entries;
+    assert_int_equal(store_exec(f->c, "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)", &e), 0);
+    assert_int_equal(audit_verify(f->c, &rep, &e), R_ECONFLICT);
+    assert_int_equal(rep.first_bad, n);
+}
+
+int main(void)
+{
+    password_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(member_scope_is_derived, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_input_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(stale_version_conflicts, setup, teardown),
+        cmocka_unit_test_setup_teardown(county_admin_cannot_write_city, setup, teardown),
+        cmocka_unit_test_setup_teardown(audit_chain_detects_tampering, setup, teardown),
+        cmocka_unit_test_setup_teardown(audit_chain_detects_deleted_tail, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("domain/resource", tests, NULL, NULL);
+}
