@@ -30,7 +30,7 @@
 /* JSON helpers: any failure here is a bug in this file, so abort loudly.   */
 /* ======================================================================== */
 
-static void die(const char *what, const char *detail)
+static void fail(const char *what, const char *detail)
 {
     fprintf(stderr, "demo_data: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
     abort();
@@ -40,7 +40,7 @@ static json_t *obj_new(void)
 {
     json_t *o = json_object();
     if (!o)
-        die("out of memory", NULL);
+        fail("out of memory", NULL);
     return o;
 }
 
@@ -48,16 +48,16 @@ static json_t *obj_new(void)
 static json_t *packed(json_t *o, const char *what)
 {
     if (!o)
-        die("json_pack failed", what);
+        fail("json_pack failed", what);
     return o;
 }
 
 static void set_new(json_t *o, const char *key, json_t *v)
 {
     if (!v)
-        die("cannot make JSON value for", key);
+        fail("cannot make JSON value for", key);
     if (json_object_set_new(o, key, v) != 0)
-        die("json_object_set_new failed for", key);
+        fail("json_object_set_new failed for", key);
 }
 
 /* Set "key" to the string "v"; a NULL "v" leaves the key out (the field stays unset). */
@@ -129,7 +129,9 @@ static void fmt_date(char out[16], int days)
 /* 1. Procuratorates: the city one and its 8 county-level ones (导语: 两级院). */
 /* ======================================================================== */
 
+/* clang-format off */
 enum proc_ix { P_CITY, P_KEQ, P_HLGL, P_KL, P_KZZ, P_KZH, P_KUL, P_NM, P_ZLT, P_COUNT };
+/* clang-format on */
 
 /* "……的人民检察院" in traditional Mongolian script (arad-un bayičaγan qinaqu yamun). */
 #define MN_PROCURATORATE " ᠠᠷᠠᠳ ᠤᠨ ᠪᠠᠶᠢᠴᠠᠭᠠᠨ ᠬᠢᠨᠠᠬᠤ ᠶᠠᠮᠤᠨ"
@@ -141,13 +143,12 @@ static const struct proc_def {
 } procs[P_COUNT] = {
     [P_CITY] = {"通辽市人民检察院", "ᠲᠦᠩᠯᠢᠶᠣᠤ ᠬᠣᠲᠠ ᠶᠢᠨ" MN_PROCURATORATE, "通辽市院", 1, 40},
     [P_KEQ] = {"科尔沁区人民检察院", "ᠬᠣᠷᠴᠢᠨ ᠲᠣᠭᠣᠷᠢᠭ ᠤᠨ" MN_PROCURATORATE, "科尔沁区", 2, 35},
-    [P_HLGL] = {"霍林郭勒市人民检察院", "ᠬᠣᠣᠯᠢᠨ ᠭᠣᠣᠯ ᠬᠣᠲᠠ ᠶᠢᠨ" MN_PROCURATORATE, "霍林郭勒市", 2,
-                30},
+    [P_HLGL] = {"霍林郭勒市人民检察院", "ᠬᠣᠣᠯᠢᠨ ᠭᠣᠣᠯ ᠬᠣᠲᠠ ᠶᠢᠨ" MN_PROCURATORATE, "霍林郭勒市", 2, 30},
     [P_KL] = {"开鲁县人民检察院", "ᠺᠠᠶᠢᠯᠦ ᠰᠢᠶᠠᠨ ᠤ" MN_PROCURATORATE, "开鲁县", 2, 15},
-    [P_KZZ] = {"科尔沁左翼中旗人民检察院",
-               "ᠬᠣᠷᠴᠢᠨ ᠵᠡᠭᠦᠨ ᠭᠠᠷᠤᠨ ᠳᠤᠮᠳᠠᠳᠤ ᠬᠣᠰᠢᠭᠤᠨ ᠤ" MN_PROCURATORATE, "科左中旗", 2, 65},
-    [P_KZH] = {"科尔沁左翼后旗人民检察院",
-               "ᠬᠣᠷᠴᠢᠨ ᠵᠡᠭᠦᠨ ᠭᠠᠷᠤᠨ ᠬᠣᠶᠢᠲᠤ ᠬᠣᠰᠢᠭᠤᠨ ᠤ" MN_PROCURATORATE, "科左后旗", 2, 65},
+    [P_KZZ] = {"科尔沁左翼中旗人民检察院", "ᠬᠣᠷᠴᠢᠨ ᠵᠡᠭᠦᠨ ᠭᠠᠷᠤᠨ ᠳᠤᠮᠳᠠᠳᠤ ᠬᠣᠰᠢᠭᠤᠨ ᠤ" MN_PROCURATORATE,
+               "科左中旗", 2, 65},
+    [P_KZH] = {"科尔沁左翼后旗人民检察院", "ᠬᠣᠷᠴᠢᠨ ᠵᠡᠭᠦᠨ ᠭᠠᠷᠤᠨ ᠬᠣᠶᠢᠲᠤ ᠬᠣᠰᠢᠭᠤᠨ ᠤ" MN_PROCURATORATE, "科左后旗",
+               2, 65},
     [P_KUL] = {"库伦旗人民检察院", "ᠬᠦᠷᠢᠶᠡ ᠬᠣᠰᠢᠭᠤᠨ ᠤ" MN_PROCURATORATE, "库伦旗", 2, 55},
     [P_NM] = {"奈曼旗人民检察院", "ᠨᠠᠶᠢᠮᠠᠨ ᠬᠣᠰᠢᠭᠤᠨ ᠤ" MN_PROCURATORATE, "奈曼旗", 2, 40},
     [P_ZLT] = {"扎鲁特旗人民检察院", "ᠵᠠᠷᠤᠳ ᠬᠣᠰᠢᠭᠤᠨ ᠤ" MN_PROCURATORATE, "扎鲁特旗", 2, 55},
@@ -158,12 +159,14 @@ static const struct proc_def {
 /*    (导语: "全市两级检察院15个基层党组织"). Six are the article's; nine are 示例. */
 /* ======================================================================== */
 
+/* clang-format off */
 enum branch_ix {
     B_CITY1, B_CITY2, B_CITY3, /* 通辽市院 */
     B_KEQ1, B_KEQ2, B_KEQ3,    /* 科尔沁区 */
     B_HLGL, B_KL1, B_KL2, B_KZZ, B_KZH, B_KUL, B_NM1, B_NM2, B_ZLT,
     B_COUNT
 };
+/* clang-format on */
 
 static const struct branch_def {
     int proc;
@@ -173,26 +176,29 @@ static const struct branch_def {
     int members; /* 示例: how many members to generate */
 } branches[B_COUNT] = {
     /* 第1部分 */
-    [B_CITY1] = {P_CITY, "通辽市人民检察院第一党支部",
-                 "通辽市人民检察院第一党支部由办公室(新闻办公室)、政治部、法律政策研究室三个综合部门组成。"
-                 "该支部创新构建“九联”工作法,全力打造“通心聚力”党建品牌,为检察工作高质量发展提供了坚实服务保障。",
-                 false, 30},
+    [B_CITY1] =
+        {P_CITY, "通辽市人民检察院第一党支部",
+         "通辽市人民检察院第一党支部由办公室(新闻办公室)、政治部、法律政策研究室三个综合部门组成。"
+         "该支部创新构建“九联”工作法,全力打造“通心聚力”党建品牌,为检察工作高质量发展提供了坚实服务保障。",
+         false, 30},
     /* 第2部分 */
-    [B_CITY2] = {P_CITY, "通辽市人民检察院第二党支部",
-                 "通辽市人民检察院第二党支部由第一、二、三、八检察部组成,承担着审查逮捕、审查起诉、刑事诉讼监督、"
-                 "预防和治理未成年人犯罪等职责。"
-                 "第二党支部探索打造“检心向党 刑动先锋”党建与业务融合品牌,以高质量党建引领刑事检察工作高质量发展。",
-                 false, 44},
+    [B_CITY2] =
+        {P_CITY, "通辽市人民检察院第二党支部",
+         "通辽市人民检察院第二党支部由第一、二、三、八检察部组成,承担着审查逮捕、审查起诉、刑事诉讼监督、"
+         "预防和治理未成年人犯罪等职责。"
+         "第二党支部探索打造“检心向党 刑动先锋”党建与业务融合品牌,以高质量党建引领刑事检察工作高质量发展。",
+         false, 44},
     [B_CITY3] = {P_CITY, "通辽市人民检察院第三党支部", "由第四、五、六、七检察部组成。", true, 34},
     [B_KEQ1] = {P_KEQ, "科尔沁区人民检察院第一党支部", "由办公室、政治部组成。", true, 18},
     [B_KEQ2] = {P_KEQ, "科尔沁区人民检察院第二党支部", "由第一、二检察部组成。", true, 22},
     /* 第3部分 */
-    [B_KEQ3] = {P_KEQ, "科尔沁区人民检察院第三党支部",
-                "通辽市科尔沁区人民检察院第三党支部,在“一体四翼”党建工作总体思路的指引下,紧紧围绕“为民”这一核心,"
-                "传承和发扬新时代“枫桥经验”,精心打造“民益先枫”党建品牌。"
-                "该支部以党建带队建,以队建提效能,用实际行动破解了“党建与业务两张皮”难题,"
-                "用真情实意让司法为民有了“真温度”。",
-                false, 24},
+    [B_KEQ3] =
+        {P_KEQ, "科尔沁区人民检察院第三党支部",
+         "通辽市科尔沁区人民检察院第三党支部,在“一体四翼”党建工作总体思路的指引下,紧紧围绕“为民”这一核心,"
+         "传承和发扬新时代“枫桥经验”,精心打造“民益先枫”党建品牌。"
+         "该支部以党建带队建,以队建提效能,用实际行动破解了“党建与业务两张皮”难题,"
+         "用真情实意让司法为民有了“真温度”。",
+         false, 24},
     /* 第4部分 */
     [B_HLGL] = {P_HLGL, "霍林郭勒市人民检察院党支部",
                 "霍林郭勒市以“中国·绿电铝之城”著称。"
@@ -212,10 +218,11 @@ static const struct branch_def {
     [B_NM1] = {P_NM, "奈曼旗人民检察院第一党支部", "由办公室、政治部、第一检察部组成。", true, 15},
     [B_NM2] = {P_NM, "奈曼旗人民检察院第二党支部", "由第二、三、四检察部组成。", true, 15},
     /* 第6部分 */
-    [B_ZLT] = {P_ZLT, "扎鲁特旗人民检察院党支部",
-               "近年来,通辽市扎鲁特旗人民检察院紧扣铸牢中华民族共同体意识主线,创新工作模式,打造“萨日朗”党建品牌,"
-               "推动党建与检察业务深度融合,让法治的种子在草原上生根开花。",
-               false, 28},
+    [B_ZLT] =
+        {P_ZLT, "扎鲁特旗人民检察院党支部",
+         "近年来,通辽市扎鲁特旗人民检察院紧扣铸牢中华民族共同体意识主线,创新工作模式,打造“萨日朗”党建品牌,"
+         "推动党建与检察业务深度融合,让法治的种子在草原上生根开花。",
+         false, 28},
 };
 
 /* 霍林郭勒 (第4部分): "青年干警占比达81.9%" of fewer than 50 staff. The 40 generated
@@ -234,7 +241,7 @@ static const struct branch_def {
 #define K_YW "业务"
 
 /* 第2部分 gives the four departments' duties together, not one by one. */
-#define DUTY_XJ                                                                                    \
+#define DUTY_XJ                                                                                              \
     "刑事检察:第一、二、三、八检察部承担着审查逮捕、审查起诉、刑事诉讼监督、预防和治理未成年人犯罪等职责"
 
 /* 示例 duties of a county's four business departments. */
@@ -327,12 +334,14 @@ static const struct dept_def {
 /*    quoted where the article gives them and left unset where it does not.   */
 /* ======================================================================== */
 
+/* clang-format off */
 enum brand_ix {
     BR_TXJL, BR_TXJL_G1, BR_TXJL_G2, /* 通心聚力: 1个总品牌 + 2个党小组品牌 */
     BR_JXXD, BR_MYXF, BR_HJQF, BR_JXYJ, BR_SRL,
     BR_CITY3, BR_KEQ1, BR_KEQ2, BR_KL1, BR_KL2, BR_KZH, BR_KUL, BR_NM1, BR_NM2,
     BR_COUNT
 };
+/* clang-format on */
 
 static const struct brand_def {
     int branch;
@@ -361,10 +370,11 @@ static const struct brand_def {
                  "传承和发扬新时代“枫桥经验”。",
                  NULL, false},
     /* 第4部分 */
-    [BR_HJQF] = {B_HLGL, -1, NULL, "霍检青锋", NULL, "以青春之火铸就检察荣光",
-                 "“霍检青锋”党建品牌充分发挥党支部战斗堡垒作用和党员先锋模范作用,引导检察人员求真务实、担当实干,"
-                 "依法履行法律监督职责,高质效办好每一个案件,以高质量党建引领推动高质效履职。",
-                 "求真务实、担当实干", false},
+    [BR_HJQF] =
+        {B_HLGL, -1, NULL, "霍检青锋", NULL, "以青春之火铸就检察荣光",
+         "“霍检青锋”党建品牌充分发挥党支部战斗堡垒作用和党员先锋模范作用,引导检察人员求真务实、担当实干,"
+         "依法履行法律监督职责,高质效办好每一个案件,以高质量党建引领推动高质效履职。",
+         "求真务实、担当实干", false},
     /* 第5部分 */
     [BR_JXYJ] = {B_KZZ, -1, NULL, "精心益检", NULL, "助力公益诉讼提质增效",
                  "形成“案件办理从党建破题、能力建设由党建筑基、监督质效靠党建增效”的实践范式,"
@@ -380,20 +390,20 @@ static const struct brand_def {
                   "引导党员在各自检察业务中当先锋、作表率(示例)。", NULL, true},
     [BR_KEQ1] = {B_KEQ1, -1, NULL, "科检铸魂", NULL, "铸魂强基 服务保障",
                  "以政治建设统领综合保障工作(示例)。", NULL, true},
-    [BR_KEQ2] = {B_KEQ2, -1, NULL, "科检利剑", NULL, "党建引领 刑检争先",
-                 "以党建引领刑事检察办案(示例)。", NULL, true},
+    [BR_KEQ2] = {B_KEQ2, -1, NULL, "科检利剑", NULL, "党建引领 刑检争先", "以党建引领刑事检察办案(示例)。",
+                 NULL, true},
     [BR_KL1] = {B_KL1, -1, NULL, "开检领航", NULL, "领航聚力 服务大局",
                 "以党建领航综合与刑事检察工作(示例)。", NULL, true},
     [BR_KL2] = {B_KL2, -1, NULL, "开检护民", NULL, "检察为民 护航发展",
                 "把党建融入民事、行政、公益诉讼和控告申诉检察(示例)。", NULL, true},
-    [BR_KZH] = {B_KZH, -1, NULL, "后检红心", NULL, "红心向党 检察为民",
-                "支部党员共同提炼的品牌(示例)。", NULL, true},
-    [BR_KUL] = {B_KUL, -1, NULL, "库检同行", NULL, "同心同行 共建法治",
-                "支部党员共同提炼的品牌(示例)。", NULL, true},
+    [BR_KZH] = {B_KZH, -1, NULL, "后检红心", NULL, "红心向党 检察为民", "支部党员共同提炼的品牌(示例)。",
+                NULL, true},
+    [BR_KUL] = {B_KUL, -1, NULL, "库检同行", NULL, "同心同行 共建法治", "支部党员共同提炼的品牌(示例)。",
+                NULL, true},
     [BR_NM1] = {B_NM1, -1, NULL, "奈检铸盾", NULL, "铸盾护法 担当作为",
                 "以党建引领综合与刑事检察工作(示例)。", NULL, true},
-    [BR_NM2] = {B_NM2, -1, NULL, "奈检暖心", NULL, "暖心服务 司法为民",
-                "以党建引领民生领域检察工作(示例)。", NULL, true},
+    [BR_NM2] = {B_NM2, -1, NULL, "奈检暖心", NULL, "暖心服务 司法为民", "以党建引领民生领域检察工作(示例)。",
+                NULL, true},
 };
 
 /* ======================================================================== */
@@ -409,6 +419,7 @@ struct elem_def {
     const char *description;
 };
 
+/* clang-format off */
 /* ---- 通心聚力 (第1部分) ---- */
 static const struct elem_def el_txjl_brand[] = {
     {"党建总品牌", 1, "推动建立1个党建总品牌"},
@@ -615,6 +626,7 @@ static const struct elem_def el_s_post[] = {
 static const struct elem_def el_s_theme[] = {
     {"定主题", NOCOUNT, NULL}, {"建阵地", NOCOUNT, NULL}, {"评成效", NOCOUNT, NULL}, {0},
 };
+/* clang-format on */
 
 static const struct method_def {
     int brand;
@@ -624,8 +636,8 @@ static const struct method_def {
 } methods[] = {
     /* 第1部分: 通心聚力 */
     {BR_TXJL, "“九联”工作法",
-     "该支部创新构建“九联”工作法,全力打造“通心聚力”党建品牌,为检察工作高质量发展提供了坚实服务保障。",
-     NULL, false},
+     "该支部创新构建“九联”工作法,全力打造“通心聚力”党建品牌,为检察工作高质量发展提供了坚实服务保障。", NULL,
+     false},
     {BR_TXJL, "1个总品牌、2个党小组品牌、引领8个基层院",
      "推动建立1个党建总品牌,打造2个党小组品牌,引领8个基层院,形成上下贯通、整体推进的强大党建合力。",
      el_txjl_brand, false},
@@ -642,7 +654,8 @@ static const struct method_def {
     {BR_TXJL, "服务领导决策、服务检察业务、服务机关基层",
      "该支部以“将党建转化为看得见、摸得着的生动实践”为目标,服务领导决策、服务检察业务、服务机关基层。",
      el_three_serve, false},
-    {BR_TXJL_G1, "“三个一”宣传服务法", "示例:党小组围绕办公室(新闻办公室)职能开展的工作方法。", el_s_news, true},
+    {BR_TXJL_G1, "“三个一”宣传服务法", "示例:党小组围绕办公室(新闻办公室)职能开展的工作方法。", el_s_news,
+     true},
     {BR_TXJL_G2, "“育才强基”工作法", "示例:党小组围绕队伍建设开展的工作方法。", el_s_talent, true},
     /* 第2部分: 检心向党 刑动先锋 */
     {BR_JXXD, "谁来融合、融合什么、怎么融合",
@@ -676,7 +689,8 @@ static const struct method_def {
      "深入实施“党建+公益诉讼”融合工程,打造“精心益检”品牌,构建政治引领、机制创新、队伍淬炼三维驱动模型。",
      el_jxyj_model, false},
     {BR_JXYJ, "实践范式",
-     "形成“案件办理从党建破题、能力建设由党建筑基、监督质效靠党建增效”的实践范式,助力公益诉讼检察工作提质增效。",
+     "形成“案件办理从党建破题、能力建设由党建筑基、监督质效靠党建增效”的实践范式,"
+     "助力公益诉讼检察工作提质增效。",
      el_jxyj_paradigm, false},
     {BR_JXYJ, "“凝心聚力”政治建设坐标系",
      "坚持“围绕中心抓党建,抓好党建促业务”,不断强化党支部政治引领作用,将理论与实践相结合,"
@@ -698,7 +712,8 @@ static const struct method_def {
     {BR_JXYJ, "多维度评价体系", "建立多维度评价体系(政治、业务、创新、协作)。", el_appraisal, false},
     /* 第6部分: 萨日朗 */
     {BR_SRL, "“党小组+业务”双融",
-     "将党建工作深度嵌入业务流程,通过“党小组+业务”双融等机制,有效解决了长期困扰基层的党建与业务“两张皮”问题。",
+     "将党建工作深度嵌入业务流程,通过“党小组+业务”双融等机制,"
+     "有效解决了长期困扰基层的党建与业务“两张皮”问题。",
      NULL, false},
     {BR_SRL, "立体化法律服务网络",
      "构建“线上+线下”“固定+移动”的立体化法律服务网络,实现了检察服务从“被动响应”到“主动覆盖”的转变。",
@@ -745,10 +760,8 @@ static const struct member_honour_def {
     const char *title, *level;
     int holders;
 } member_honours[] = {
-    {B_KEQ3, "国家级业务能手", "national", 1},
-    {B_KEQ3, "自治区级业务标兵", "regional", 1},
-    {B_KEQ3, "自治区级业务能手", "regional", 2},
-    {B_KEQ3, "市级业务标兵", "city", 4},
+    {B_KEQ3, "国家级业务能手", "national", 1},   {B_KEQ3, "自治区级业务标兵", "regional", 1},
+    {B_KEQ3, "自治区级业务能手", "regional", 2}, {B_KEQ3, "市级业务标兵", "city", 4},
     {B_KEQ3, "市级业务能手", "city", 5},
 };
 
@@ -762,7 +775,7 @@ static const struct user_def {
     int branch; /* -1: none */
 } users[] = {
     {"admin", "政治部管理员", "admin", P_CITY, -1},        /* 市院政治部 */
-    {"viewer", "市院党组领导", "viewer", P_CITY, -1},       /* 市院党组 */
+    {"viewer", "市院党组领导", "viewer", P_CITY, -1},      /* 市院党组 */
     {"zlt-admin", "扎鲁特旗院管理员", "admin", P_ZLT, -1}, /* a county's administrator */
     {"hlgl-sec", "霍林郭勒市院支部书记", "secretary", P_HLGL, B_HLGL},
 };
@@ -787,21 +800,95 @@ static const char *const hui_surnames[] = {"马", "杨", "丁", "白", "金", "�
 
 static const char *const given_male[] = {
     /* one character: two-character names such as 张伟 */
-    "伟", "强", "磊", "军", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "飞", "鑫",
-    "波", "宇", "浩", "凯", "健", "俊", "帅", "旭", "宁", "龙", "阳", "东", "亮", "博", "峰", "岩", "晨",
-    "坤", "威", "毅", "诚", "彬", "昊",
+    "伟",
+    "强",
+    "磊",
+    "军",
+    "勇",
+    "杰",
+    "涛",
+    "斌",
+    "超",
+    "明",
+    "刚",
+    "平",
+    "辉",
+    "鹏",
+    "华",
+    "飞",
+    "鑫",
+    "波",
+    "宇",
+    "浩",
+    "凯",
+    "健",
+    "俊",
+    "帅",
+    "旭",
+    "宁",
+    "龙",
+    "阳",
+    "东",
+    "亮",
+    "博",
+    "峰",
+    "岩",
+    "晨",
+    "坤",
+    "威",
+    "毅",
+    "诚",
+    "彬",
+    "昊",
     /* two characters */
-    "志强", "建国", "海涛", "晓东", "俊杰", "宏伟", "文博", "浩然", "建华", "立新", "振宇", "明辉", "永刚",
-    "国栋", "子豪", "宇航", "天宇", "鹏飞", "晓峰", "春雷", "海龙", "建军", "志刚", "金龙", "文涛", "德胜",
-    "长春", "福生", "思远", "嘉豪", "立群", "铁军", "宏亮", "少华", "学文", "兴旺", "庆丰", "成龙", "继伟",
+    "志强",
+    "建国",
+    "海涛",
+    "晓东",
+    "俊杰",
+    "宏伟",
+    "文博",
+    "浩然",
+    "建华",
+    "立新",
+    "振宇",
+    "明辉",
+    "永刚",
+    "国栋",
+    "子豪",
+    "宇航",
+    "天宇",
+    "鹏飞",
+    "晓峰",
+    "春雷",
+    "海龙",
+    "建军",
+    "志刚",
+    "金龙",
+    "文涛",
+    "德胜",
+    "长春",
+    "福生",
+    "思远",
+    "嘉豪",
+    "立群",
+    "铁军",
+    "宏亮",
+    "少华",
+    "学文",
+    "兴旺",
+    "庆丰",
+    "成龙",
+    "继伟",
     "泽宇",
 };
 static const char *const given_female[] = {
-    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "燕", "玲", "婷", "雪", "慧", "颖", "琳", "洁", "倩",
-    "晶", "萍", "红", "梅", "莉", "丹", "蕾", "璐", "佳", "欣", "悦", "楠", "薇", "媛", "爽", "蓉", "岚",
-    "秀英", "桂兰", "丽娟", "晓燕", "雅琴", "婉婷", "思雨", "欣怡", "佳琪", "梦瑶", "雨涵", "晓敏", "丽华",
-    "春燕", "海燕", "美玲", "玉兰", "淑珍", "凤霞", "静怡", "慧敏", "雪梅", "文静", "亚楠", "紫涵", "诗琪",
-    "晓丽", "玉梅", "艳红", "金凤", "若曦", "明月",
+    "芳",   "娜",   "敏",   "静",   "丽",   "艳",   "娟",   "霞",   "燕",   "玲",   "婷",
+    "雪",   "慧",   "颖",   "琳",   "洁",   "倩",   "晶",   "萍",   "红",   "梅",   "莉",
+    "丹",   "蕾",   "璐",   "佳",   "欣",   "悦",   "楠",   "薇",   "媛",   "爽",   "蓉",
+    "岚",   "秀英", "桂兰", "丽娟", "晓燕", "雅琴", "婉婷", "思雨", "欣怡", "佳琪", "梦瑶",
+    "雨涵", "晓敏", "丽华", "春燕", "海燕", "美玲", "玉兰", "淑珍", "凤霞", "静怡", "慧敏",
+    "雪梅", "文静", "亚楠", "紫涵", "诗琪", "晓丽", "玉梅", "艳红", "金凤", "若曦", "明月",
 };
 
 /* Mongolian given names: as written in Chinese, and in traditional Mongolian script. */
@@ -809,37 +896,36 @@ struct mn_name {
     const char *zh, *mn;
 };
 static const struct mn_name mn_male[] = {
-    {"巴特尔", "ᠪᠠᠭᠠᠲᠤᠷ"}, {"额尔敦", "ᠡᠷᠳᠡᠨᠢ"}, {"阿拉坦", "ᠠᠯᠲᠠᠨ"}, {"宝音", "ᠪᠤᠶᠠᠨ"},
-    {"朝鲁", "ᠴᠢᠯᠠᠭᠤ"}, {"孟和", "ᠮᠥᠩᠬᠡ"}, {"苏和", "ᠰᠦᠬᠡ"}, {"额尔德木图", "ᠡᠷᠳᠡᠮᠲᠦ"},
-    {"特木尔", "ᠲᠡᠮᠦᠷ"}, {"满都拉", "ᠮᠠᠨᠳᠤᠯᠠ"}, {"吉日嘎拉", "ᠵᠢᠷᠭᠠᠯ"}, {"那顺", "ᠨᠠᠰᠤᠨ"},
-    {"阿木古楞", "ᠠᠮᠤᠭᠤᠯᠠᠩ"}, {"毕力格", "ᠪᠢᠯᠢᠭ"}, {"德力格尔", "ᠳᠡᠯᠭᠡᠷ"}, {"乌力吉", "ᠥᠯᠵᠡᠢ"},
-    {"巴雅尔", "ᠪᠠᠶᠠᠷ"}, {"哈斯巴根", "ᠬᠠᠰᠪᠠᠭᠠᠨ"}, {"图门", "ᠲᠦᠮᠡᠨ"}, {"白音仓", "ᠪᠠᠶᠠᠨᠴᠠᠩ"},
-    {"胡日查", "ᠬᠤᠷᠴᠠ"}, {"布和", "ᠪᠥᠬᠡ"}, {"达来", "ᠳᠠᠯᠠᠢ"}, {"敖其尔", "ᠣᠴᠢᠷ"},
-    {"宝力道", "ᠪᠣᠯᠣᠳ"}, {"格日勒图", "ᠭᠡᠷᠡᠯᠲᠦ"},
+    {"巴特尔", "ᠪᠠᠭᠠᠲᠤᠷ"},    {"额尔敦", "ᠡᠷᠳᠡᠨᠢ"},     {"阿拉坦", "ᠠᠯᠲᠠᠨ"},    {"宝音", "ᠪᠤᠶᠠᠨ"},
+    {"朝鲁", "ᠴᠢᠯᠠᠭᠤ"},       {"孟和", "ᠮᠥᠩᠬᠡ"},        {"苏和", "ᠰᠦᠬᠡ"},       {"额尔德木图", "ᠡᠷᠳᠡᠮᠲᠦ"},
+    {"特木尔", "ᠲᠡᠮᠦᠷ"},      {"满都拉", "ᠮᠠᠨᠳᠤᠯᠠ"},    {"吉日嘎拉", "ᠵᠢᠷᠭᠠᠯ"}, {"那顺", "ᠨᠠᠰᠤᠨ"},
+    {"阿木古楞", "ᠠᠮᠤᠭᠤᠯᠠᠩ"}, {"毕力格", "ᠪᠢᠯᠢᠭ"},      {"德力格尔", "ᠳᠡᠯᠭᠡᠷ"}, {"乌力吉", "ᠥᠯᠵᠡᠢ"},
+    {"巴雅尔", "ᠪᠠᠶᠠᠷ"},      {"哈斯巴根", "ᠬᠠᠰᠪᠠᠭᠠᠨ"}, {"图门", "ᠲᠦᠮᠡᠨ"},      {"白音仓", "ᠪᠠᠶᠠᠨᠴᠠᠩ"},
+    {"胡日查", "ᠬᠤᠷᠴᠠ"},      {"布和", "ᠪᠥᠬᠡ"},         {"达来", "ᠳᠠᠯᠠᠢ"},      {"敖其尔", "ᠣᠴᠢᠷ"},
+    {"宝力道", "ᠪᠣᠯᠣᠳ"},      {"格日勒图", "ᠭᠡᠷᠡᠯᠲᠦ"},
 };
 static const struct mn_name mn_female[] = {
-    {"其其格", "ᠴᠡᠴᠡᠭ"}, {"乌兰", "ᠤᠯᠠᠭᠠᠨ"}, {"图雅", "ᠲᠤᠶᠠ"}, {"塔娜", "ᠲᠠᠨᠠ"},
-    {"高娃", "ᠭᠣᠣᠸᠠ"}, {"格日乐", "ᠭᠡᠷᠡᠯ"}, {"萨仁", "ᠰᠠᠷᠠᠨ"}, {"乌日娜", "ᠤᠷᠢᠨᠠ"},
+    {"其其格", "ᠴᠡᠴᠡᠭ"},    {"乌兰", "ᠤᠯᠠᠭᠠᠨ"},  {"图雅", "ᠲᠤᠶᠠ"},     {"塔娜", "ᠲᠠᠨᠠ"},
+    {"高娃", "ᠭᠣᠣᠸᠠ"},      {"格日乐", "ᠭᠡᠷᠡᠯ"}, {"萨仁", "ᠰᠠᠷᠠᠨ"},    {"乌日娜", "ᠤᠷᠢᠨᠠ"},
     {"通拉嘎", "ᠲᠤᠩᠭᠠᠯᠠᠭ"}, {"其木格", "ᠴᠢᠮᠡᠭ"}, {"萨日娜", "ᠰᠠᠷᠠᠨᠠ"}, {"敖登", "ᠣᠳᠣᠨ"},
-    {"乌云", "ᠤᠶᠤᠨ"}, {"斯琴", "ᠰᠡᠴᠡᠨ"},
+    {"乌云", "ᠤᠶᠤᠨ"},       {"斯琴", "ᠰᠡᠴᠡᠨ"},
 };
 /* Two-part names (额尔敦 + 巴特尔 = 额尔敦巴特尔), written as one word in Mongolian. */
 static const struct mn_name mn_male_head[] = {
-    {"额尔敦", "ᠡᠷᠳᠡᠨᠢ"}, {"孟和", "ᠮᠥᠩᠬᠡ"}, {"阿拉坦", "ᠠᠯᠲᠠᠨ"}, {"苏和", "ᠰᠦᠬᠡ"},
-    {"特木尔", "ᠲᠡᠮᠦᠷ"}, {"哈斯", "ᠬᠠᠰ"}, {"宝音", "ᠪᠤᠶᠠᠨ"}, {"巴雅尔", "ᠪᠠᠶᠠᠷ"},
-    {"乌力吉", "ᠥᠯᠵᠡᠢ"}, {"那顺", "ᠨᠠᠰᠤᠨ"},
+    {"额尔敦", "ᠡᠷᠳᠡᠨᠢ"}, {"孟和", "ᠮᠥᠩᠬᠡ"}, {"阿拉坦", "ᠠᠯᠲᠠᠨ"}, {"苏和", "ᠰᠦᠬᠡ"},    {"特木尔", "ᠲᠡᠮᠦᠷ"},
+    {"哈斯", "ᠬᠠᠰ"},      {"宝音", "ᠪᠤᠶᠠᠨ"}, {"巴雅尔", "ᠪᠠᠶᠠᠷ"}, {"乌力吉", "ᠥᠯᠵᠡᠢ"}, {"那顺", "ᠨᠠᠰᠤᠨ"},
 };
 static const struct mn_name mn_male_tail[] = {
-    {"巴特尔", "ᠪᠠᠭᠠᠲᠤᠷ"}, {"毕力格", "ᠪᠢᠯᠢᠭ"}, {"朝鲁", "ᠴᠢᠯᠠᠭᠤ"},
-    {"达来", "ᠳᠠᠯᠠᠢ"}, {"吉日嘎拉", "ᠵᠢᠷᠭᠠᠯ"}, {"德力格尔", "ᠳᠡᠯᠭᠡᠷ"},
+    {"巴特尔", "ᠪᠠᠭᠠᠲᠤᠷ"}, {"毕力格", "ᠪᠢᠯᠢᠭ"},    {"朝鲁", "ᠴᠢᠯᠠᠭᠤ"},
+    {"达来", "ᠳᠠᠯᠠᠢ"},     {"吉日嘎拉", "ᠵᠢᠷᠭᠠᠯ"}, {"德力格尔", "ᠳᠡᠯᠭᠡᠷ"},
 };
 static const struct mn_name mn_female_head[] = {
-    {"乌云", "ᠤᠶᠤᠨ"}, {"萨仁", "ᠰᠠᠷᠠᠨ"}, {"斯琴", "ᠰᠡᠴᠡᠨ"}, {"娜仁", "ᠨᠠᠷᠠᠨ"},
-    {"哈斯", "ᠬᠠᠰ"}, {"阿拉坦", "ᠠᠯᠲᠠᠨ"}, {"敖登", "ᠣᠳᠣᠨ"},
+    {"乌云", "ᠤᠶᠤᠨ"}, {"萨仁", "ᠰᠠᠷᠠᠨ"},   {"斯琴", "ᠰᠡᠴᠡᠨ"}, {"娜仁", "ᠨᠠᠷᠠᠨ"},
+    {"哈斯", "ᠬᠠᠰ"},  {"阿拉坦", "ᠠᠯᠲᠠᠨ"}, {"敖登", "ᠣᠳᠣᠨ"},
 };
 static const struct mn_name mn_female_tail[] = {
-    {"其木格", "ᠴᠢᠮᠡᠭ"}, {"高娃", "ᠭᠣᠣᠸᠠ"}, {"图雅", "ᠲᠤᠶᠠ"}, {"花", "ᠬᠤᠸᠠ"},
-    {"其其格", "ᠴᠡᠴᠡᠭ"}, {"塔娜", "ᠲᠠᠨᠠ"}, {"格日乐", "ᠭᠡᠷᠡᠯ"},
+    {"其木格", "ᠴᠢᠮᠡᠭ"}, {"高娃", "ᠭᠣᠣᠸᠠ"}, {"图雅", "ᠲᠤᠶᠠ"},    {"花", "ᠬᠤᠸᠠ"},
+    {"其其格", "ᠴᠡᠴᠡᠭ"}, {"塔娜", "ᠲᠠᠨᠠ"},  {"格日乐", "ᠭᠡᠷᠡᠯ"},
 };
 
 #define COUNT_OF(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
@@ -917,7 +1003,7 @@ static void plan_groups(struct build *b)
             continue;
         }
         if (b->ngroups == MAX_GROUPS)
-            die("too many party groups", NULL);
+            fail("too many party groups", NULL);
         b->groups[b->ngroups++] = (struct party_group){depts[i].branch, i, depts[i].group, -1, 0};
     }
 }
@@ -947,8 +1033,8 @@ static void mongol_name(struct build *b, struct person *p)
 {
     const bool male = strcmp(p->gender, "男") == 0;
     if (chance(b, 40)) {
-        const struct mn_name *n = male ? &mn_male[rnd(b, COUNT_OF(mn_male))]
-                                       : &mn_female[rnd(b, COUNT_OF(mn_female))];
+        const struct mn_name *n =
+            male ? &mn_male[rnd(b, COUNT_OF(mn_male))] : &mn_female[rnd(b, COUNT_OF(mn_female))];
         snprintf(p->name, sizeof p->name, "%s", n->zh);
         snprintf(p->name_mn, sizeof p->name_mn, "%s", n->mn);
         return;
@@ -981,7 +1067,7 @@ static void pick_name(struct build *b, struct person *p)
         if (!name_taken(b, p->name))
             return;
     }
-    die("cannot find an unused name", p->name);
+    fail("cannot find an unused name", p->name);
 }
 
 /* Leaders of a procuratorate are planned into its first branch. */
@@ -1029,7 +1115,7 @@ static void plan_person(struct build *b, int branch, int dept, const char *leade
                         bool *dept_has_head)
 {
     if (b->npeople == MAX_PEOPLE)
-        die("too many people", NULL);
+        fail("too many people", NULL);
     struct person *p = &b->people[b->npeople];
     *p = (struct person){.branch = branch, .dept = dept, .group = -1, .languages = "zh"};
     const struct proc_def *pr = &procs[branches[branch].proc];
@@ -1086,7 +1172,7 @@ static void plan_branch_people(struct build *b, int branch)
         if (depts[i].branch == branch)
             bd[nbd++] = i;
     if (nbd == 0)
-        die("branch without departments", branches[branch].name);
+        fail("branch without departments", branches[branch].name);
 
     const int total = branches[branch].members;
     int made = 0;
@@ -1274,7 +1360,7 @@ static void put_brands(struct build *b)
         if (br->group) {
             const int g = group_of(b, br->branch, br->group);
             if (g < 0)
-                die("brand names an unknown party group", br->group);
+                fail("brand names an unknown party group", br->group);
             set_ref(o, "party_group_id", b->groups[g].id);
         }
         set_str(o, "name", br->name);
@@ -1348,7 +1434,7 @@ static void put_honours(struct build *b)
         const struct member_honour_def *h = &member_honours[i];
         for (int k = 0; k < h->holders; k++) {
             if (next >= ncand || b->people[cand[next]].branch != h->branch)
-                die("not enough members to hold the honours of", branches[h->branch].name);
+                fail("not enough members to hold the honours of", branches[h->branch].name);
             json_t *o = obj_new();
             set_ref(o, "member_id", b->people[cand[next++]].id);
             set_str(o, "title", h->title);
@@ -1378,7 +1464,7 @@ void demo_build(struct demo *d)
 {
     struct build *b = calloc(1, sizeof *b);
     if (!b)
-        die("out of memory", NULL);
+        fail("out of memory", NULL);
     b->d = d;
 
     plan_groups(b);

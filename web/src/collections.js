@@ -1,0 +1,397 @@
+// collections: what each API collection looks like in the interface: its table columns,
+// its form fields (with the rules that validate as the user types) and its filters.
+// One generic CrudTable reads these; no page repeats the table/dialog code.
+import {
+  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS,
+} from './labels.js'
+import { byId, procOrder } from './lookups.js'
+
+// ---- shared pieces ----------------------------------------------------------------------
+
+const today = () => {
+  const d = new Date()
+  return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0')
+}
+
+function validDate(s) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
+  const [y, m, d] = s.split('-').map(Number)
+  const dt = new Date(Date.UTC(y, m - 1, d))
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d
+}
+
+// A date field's own rule: YYYY-MM-DD, a real day, not in the future.
+export function checkDate(v) {
+  if (v === null || v === undefined || v === '') return ''
+  if (!validDate(String(v))) return '日期格式应为 YYYY-MM-DD'
+  if (String(v) > today()) return '日期不能晚于今天'
+  return ''
+}
+
+function addYears(s, n) {
+  const [y, m, d] = s.split('-')
+  return String(Number(y) + n).padStart(4, '0') + '-' + m + '-' + d
+}
+
+const procLabel = (id) => {
+  const p = byId('procuratorates', id)
+  return p ? p.name : ''
+}
+
+// Reference specs for RefSelect (see components/RefSelect.vue).
+export const REF = {
+  procuratorates: {
+    collection: 'procuratorates',
+    order: (r) => procOrder(r.id),
+  },
+  cityProcuratorates: {
+    collection: 'procuratorates',
+    filter: (r) => r.level === 1,
+  },
+  branches: {
+    collection: 'branches',
+    group: (r) => r.procuratorate_name || procLabel(r.procuratorate_id),
+    order: (r) => procOrder(r.procuratorate_id) + (r.sort || 0),
+    filter: (r, form) => !form.procuratorate_id || r.procuratorate_id === form.procuratorate_id,
+  },
+  departments: {
+    collection: 'departments',
+    group: (r) => procLabel(r.procuratorate_id),
+    order: (r) => procOrder(r.procuratorate_id) + (r.sort || 0),
+    // departments of the chosen procuratorate, or of the chosen branch's procuratorate
+    filter: (r, form) => {
+      if (form.procuratorate_id) return r.procuratorate_id === form.procuratorate_id
+      const b = byId('branches', form.branch_id)
+      return !b || r.procuratorate_id === b.procuratorate_id
+    },
+  },
+  partyGroups: {
+    collection: 'party-groups',
+    group: (r) => r.branch_name || (byId('branches', r.branch_id) || {}).name || '',
+    order: (r) => procOrder(r.procuratorate_id) + (r.branch_id || 0) * 10 + (r.sort || 0) / 1000,
+    filter: (r, form) => {
+      if (form.branch_id) return r.branch_id === form.branch_id
+      if (form.procuratorate_id) return r.procuratorate_id === form.procuratorate_id
+      return true
+    },
+  },
+  brands: {
+    collection: 'brands',
+    group: (r) => r.procuratorate_name || procLabel(r.procuratorate_id),
+    order: (r) => procOrder(r.procuratorate_id) + (r.sort || 0),
+    filter: (r, form) => {
+      if (form.branch_id && r.branch_id !== form.branch_id) return false
+      if (form.procuratorate_id && r.procuratorate_id !== form.procuratorate_id) return false
+      return true
+    },
+  },
+  parentBrands: {
+    collection: 'brands',
+    group: (r) => r.branch_name || '',
+    // a sub-brand's parent is a top-level brand of the same branch, never itself
+    filter: (r, form) => !r.parent_id && r.id !== form.id && (!form.branch_id || r.branch_id === form.branch_id),
+  },
+  methods: {
+    collection: 'methods',
+    label: (r) => r.name,
+    group: (r) => (byId('brands', r.brand_id) || {}).name || '',
+  },
+  members: {
+    collection: 'members',
+    remote: true,
+    label: (r) => r.name + (r.branch_name ? '（' + r.branch_name + '）' : ''),
+    params: (form) => (form.branch_id ? { branch_id: form.branch_id } : {}),
+  },
+}
+
+const nameCol = (label = '名称', extra = {}) => ({ prop: 'name', label, type: 'name', minWidth: 180, sortable: true, ...extra })
+const nameField = (label = '名称', max = 100) => ({ prop: 'name', label, required: true, maxlength: max })
+const nameMnField = { prop: 'name_mn', label: '蒙古文名称', type: 'mn', maxlength: 200, placeholder: '传统蒙古文（可选）' }
+const sortField = { prop: 'sort', label: '排序', type: 'number', min: 0, max: 100000 }
+const procFilter = { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, resets: ['branch_id', 'department_id', 'party_group_id'], width: '210px' }
+const branchFilter = { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, resets: ['department_id', 'party_group_id'], width: '220px' }
+
+// ---- the collections --------------------------------------------------------------------
+
+export const COLLECTIONS = {
+  procuratorates: {
+    title: '检察院',
+    noun: '检察院',
+    search: '名称',
+    columns: [
+      nameCol('名称', { minWidth: 220 }),
+      { prop: 'short_name', label: '简称', minWidth: 120 },
+      { prop: 'level', label: '级别', type: 'options', options: LEVELS, width: 90 },
+      { prop: 'parent_id', label: '上级院', type: 'ref', collection: 'procuratorates', minWidth: 160 },
+      { prop: 'sort', label: '排序', width: 80 },
+    ],
+    fields: [
+      nameField('名称'),
+      nameMnField,
+      { prop: 'short_name', label: '简称', required: true, maxlength: 50 },
+      { prop: 'level', label: '级别', type: 'select', options: LEVELS, required: true, resets: ['parent_id'] },
+      { prop: 'parent_id', label: '上级院', type: 'ref', ref: REF.cityProcuratorates, show: (f) => f.level === 2, required: (f) => f.level === 2 },
+      sortField,
+    ],
+    filters: [{ prop: 'level', label: '级别', type: 'select', options: LEVELS, width: '120px' }],
+  },
+
+  branches: {
+    title: '党支部',
+    noun: '支部',
+    search: '支部名称',
+    link: (r) => '/branches/' + r.id,
+    columns: [
+      nameCol('支部名称', { minWidth: 250 }),
+      { prop: 'procuratorate_name', label: '检察院', type: 'ref', collection: 'procuratorates', idProp: 'procuratorate_id', minWidth: 180 },
+      { prop: 'kind', label: '类别', width: 90 },
+      { prop: 'secretary_name', label: '支部书记', width: 110 },
+      { prop: 'member_count', label: '党员数', width: 90, align: 'right' },
+      { prop: 'founded', label: '成立日期', width: 120 },
+    ],
+    fields: [
+      { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, required: true },
+      nameField('支部名称'),
+      nameMnField,
+      { prop: 'kind', label: '类别', type: 'select', options: BRANCH_KINDS, required: true, default: '党支部' },
+      { prop: 'secretary_name', label: '支部书记', maxlength: 50 },
+      { prop: 'founded', label: '成立日期', type: 'date', validate: checkDate },
+      { prop: 'description', label: '说明', type: 'textarea', maxlength: 2000 },
+      sortField,
+    ],
+    filters: [procFilter, { prop: 'kind', label: '类别', type: 'select', options: BRANCH_KINDS, width: '120px' }],
+  },
+
+  departments: {
+    title: '部门',
+    noun: '部门',
+    search: '部门名称',
+    columns: [
+      nameCol('部门名称'),
+      { prop: 'procuratorate_id', label: '检察院', type: 'ref', collection: 'procuratorates', minWidth: 170 },
+      { prop: 'branch_name', label: '所属支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 150 },
+      { prop: 'kind', label: '类别', type: 'options', options: DEPARTMENT_KINDS, width: 100 },
+      { prop: 'duties', label: '职责', minWidth: 220, showOverflow: true },
+    ],
+    fields: [
+      { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, required: true, resets: ['branch_id'] },
+      { prop: 'branch_id', label: '所属支部', type: 'ref', ref: REF.branches },
+      nameField('部门名称'),
+      nameMnField,
+      { prop: 'kind', label: '类别', type: 'select', options: DEPARTMENT_KINDS, default: '业务' },
+      { prop: 'duties', label: '职责', type: 'textarea', maxlength: 2000 },
+      sortField,
+    ],
+    filters: [procFilter, branchFilter, { prop: 'kind', label: '类别', type: 'select', options: DEPARTMENT_KINDS, width: '120px' }],
+  },
+
+  'party-groups': {
+    title: '党小组',
+    noun: '党小组',
+    search: '党小组名称',
+    columns: [
+      nameCol('党小组名称'),
+      { prop: 'branch_name', label: '所属支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 160 },
+      { prop: 'department_name', label: '所在部门', type: 'ref', collection: 'departments', idProp: 'department_id', minWidth: 150 },
+      { prop: 'procuratorate_id', label: '检察院', type: 'ref', collection: 'procuratorates', minWidth: 170 },
+      { prop: 'leader_name', label: '组长', width: 110 },
+    ],
+    fields: [
+      { prop: 'branch_id', label: '所属支部', type: 'ref', ref: REF.branches, required: true, resets: ['department_id'] },
+      { prop: 'department_id', label: '所在部门', type: 'ref', ref: REF.departments, hint: '党小组建在业务部门' },
+      nameField('党小组名称'),
+      nameMnField,
+      { prop: 'leader_name', label: '组长', maxlength: 50 },
+      sortField,
+    ],
+    filters: [procFilter, branchFilter],
+  },
+
+  members: {
+    title: '党员',
+    noun: '党员',
+    search: '姓名、蒙古文名或拼音',
+    testId: 'members-table',
+    searchTestId: 'member-search',
+    perPage: 20,
+    columns: [
+      nameCol('姓名', { minWidth: 130 }),
+      { prop: 'gender', label: '性别', width: 60, align: 'center' },
+      { prop: 'age', label: '年龄', width: 60, align: 'center' },
+      { prop: 'ethnicity', label: '民族', width: 76 },
+      { prop: 'position', label: '职务', minWidth: 110 },
+      { prop: 'quota_prosecutor', label: '员额', type: 'quota', width: 70, align: 'center' },
+      { prop: 'languages', label: '工作语言', type: 'options', options: LANGUAGES, width: 90 },
+      { prop: 'branch_name', label: '支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 230, branchLink: true },
+      { prop: 'department_name', label: '部门', minWidth: 120 },
+    ],
+    fields: [
+      { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, virtual: true, resets: ['branch_id', 'department_id', 'party_group_id'], hint: '用于筛选支部，不单独保存' },
+      { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, required: true, resets: ['department_id', 'party_group_id'] },
+      { prop: 'department_id', label: '部门', type: 'ref', ref: REF.departments },
+      { prop: 'party_group_id', label: '党小组', type: 'ref', ref: REF.partyGroups },
+      { prop: 'name', label: '姓名', required: true, maxlength: 50, half: true },
+      { prop: 'name_mn', label: '蒙古文姓名', type: 'mn', maxlength: 100, half: true },
+      { prop: 'gender', label: '性别', type: 'radio', options: GENDERS, half: true },
+      { prop: 'ethnicity', label: '民族', type: 'suggest', suggestions: ['汉族', '蒙古族', '满族', '回族', '朝鲜族', '达斡尔族'], maxlength: 20, half: true },
+      { prop: 'birth_date', label: '出生日期', type: 'date', validate: checkDate, revalidates: ['joined_party'], half: true },
+      {
+        prop: 'joined_party', label: '入党日期', type: 'date', half: true,
+        validate: (v, f) => {
+          const m = checkDate(v)
+          if (m || !v) return m
+          if (f.birth_date && validDate(f.birth_date) && String(v) < addYears(f.birth_date, 18)) return '入党日期应在年满18周岁之后'
+          return ''
+        },
+      },
+      { prop: 'position', label: '职务', maxlength: 50, half: true },
+      { prop: 'languages', label: '工作语言', type: 'select', options: LANGUAGES, default: 'zh', half: true },
+      { prop: 'quota_prosecutor', label: '员额检察官', type: 'bool', default: false, half: true },
+    ],
+    filters: [
+      procFilter,
+      branchFilter,
+      { prop: 'department_id', label: '部门', type: 'ref', ref: REF.departments, width: '160px' },
+      { prop: 'party_group_id', label: '党小组', type: 'ref', ref: REF.partyGroups, width: '170px' },
+      { prop: 'quota_prosecutor', label: '员额检察官', type: 'select', options: [{ value: 'true', label: '员额检察官' }, { value: 'false', label: '非员额' }], width: '130px' },
+      { prop: 'languages', label: '工作语言', type: 'select', options: LANGUAGES, width: '120px' },
+      { prop: 'youth', label: '青年干警（35岁以下）', type: 'check' },
+    ],
+  },
+
+  brands: {
+    title: '党建品牌',
+    noun: '品牌',
+    search: '品牌名称',
+    columns: [
+      nameCol('品牌名称', { minWidth: 170 }),
+      { prop: 'parent_id', label: '上级品牌', type: 'ref', collection: 'brands', minWidth: 120, empty: '总品牌' },
+      { prop: 'slogan', label: '口号', minWidth: 180, showOverflow: true },
+      { prop: 'branch_name', label: '所属支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 150, branchLink: true },
+      { prop: 'procuratorate_name', label: '检察院', type: 'ref', collection: 'procuratorates', idProp: 'procuratorate_id', minWidth: 170 },
+    ],
+    fields: [
+      { prop: 'branch_id', label: '所属支部', type: 'ref', ref: REF.branches, required: true, resets: ['parent_id', 'party_group_id'] },
+      { prop: 'parent_id', label: '上级品牌', type: 'ref', ref: REF.parentBrands, hint: '留空为总品牌；党小组品牌选择本支部的总品牌' },
+      { prop: 'party_group_id', label: '党小组', type: 'ref', ref: REF.partyGroups, show: (f) => !!f.parent_id },
+      nameField('品牌名称'),
+      nameMnField,
+      { prop: 'slogan', label: '口号', maxlength: 200 },
+      { prop: 'meaning', label: '品牌内涵', type: 'textarea', maxlength: 2000 },
+      { prop: 'spirit', label: '品牌精神', type: 'textarea', maxlength: 2000 },
+      sortField,
+    ],
+    filters: [procFilter, branchFilter],
+  },
+
+  methods: {
+    title: '工作法',
+    noun: '工作法',
+    search: '工作法名称',
+    expandElements: true,
+    columns: [
+      nameCol('工作法', { minWidth: 180 }),
+      { prop: 'brand_id', label: '品牌', type: 'ref', collection: 'brands', minWidth: 130 },
+      { prop: 'elements', label: '要素', type: 'elements', minWidth: 320 },
+      { prop: 'summary', label: '概述', minWidth: 200, showOverflow: true },
+    ],
+    fields: [
+      { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, virtual: true, resets: ['branch_id', 'brand_id'] },
+      { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, virtual: true, resets: ['brand_id'] },
+      { prop: 'brand_id', label: '品牌', type: 'ref', ref: REF.brands, required: true },
+      nameField('工作法名称'),
+      { prop: 'summary', label: '概述', type: 'textarea', maxlength: 2000 },
+      sortField,
+    ],
+    filters: [procFilter, branchFilter, { prop: 'brand_id', label: '品牌', type: 'ref', ref: REF.brands, width: '170px' }],
+  },
+
+  'method-elements': {
+    title: '工作法要素',
+    noun: '要素',
+    search: false,
+    perPage: 100,
+    columns: [
+      { prop: 'label', label: '要素', minWidth: 140, type: 'element' },
+      { prop: 'count', label: '数量', width: 80, align: 'center' },
+      { prop: 'description', label: '说明', minWidth: 220 },
+      { prop: 'sort', label: '排序', width: 70 },
+    ],
+    fields: [
+      { prop: 'method_id', label: '工作法', type: 'ref', ref: REF.methods, required: true },
+      { prop: 'label', label: '要素', required: true, maxlength: 100, placeholder: '如：一个中心' },
+      { prop: 'count', label: '数量', type: 'number', min: 0, max: 1000, hint: '不可计数的要素留空' },
+      { prop: 'description', label: '说明', type: 'textarea', maxlength: 2000 },
+      sortField,
+    ],
+    filters: [],
+  },
+
+  honours: {
+    title: '荣誉',
+    noun: '荣誉',
+    search: '荣誉称号',
+    columns: [
+      { prop: 'title', label: '荣誉称号', type: 'title', minWidth: 220 },
+      { prop: 'holder_name', label: '获得者', minWidth: 150 },
+      { prop: 'level', label: '级别', type: 'options', options: HONOUR_LEVELS, width: 100 },
+      { prop: 'year', label: '年度', width: 80, align: 'center' },
+      { prop: 'awarded_by', label: '授予单位', minWidth: 160 },
+      { prop: 'branch_id', label: '支部', type: 'ref', collection: 'branches', minWidth: 150, branchLink: true },
+    ],
+    fields: [
+      { prop: 'holder', label: '授予对象', type: 'radio', options: [{ value: 'branch', label: '支部' }, { value: 'member', label: '党员' }], virtual: true, default: 'branch', resets: ['member_id'] },
+      { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, required: (f) => f.holder !== 'member', show: (f) => f.holder !== 'member' },
+      { prop: 'member_id', label: '党员', type: 'ref', ref: REF.members, required: (f) => f.holder === 'member', show: (f) => f.holder === 'member', initialLabel: 'holder_name', hint: '输入姓名或拼音搜索' },
+      { prop: 'title', label: '荣誉称号', required: true, maxlength: 200 },
+      { prop: 'level', label: '级别', type: 'select', options: HONOUR_LEVELS, required: true },
+      { prop: 'year', label: '年度', type: 'number', required: true, min: 1949, max: new Date().getFullYear(), default: new Date().getFullYear() },
+      { prop: 'awarded_by', label: '授予单位', maxlength: 200 },
+    ],
+    // a record's holder decides which of the two ids the form shows
+    fromRecord: (r) => ({ holder: r.member_id ? 'member' : 'branch' }),
+    toBody: (body, form) => {
+      if (form.holder === 'member') delete body.branch_id
+      else if ('member_id' in body) body.member_id = null
+      return body
+    },
+    filters: [
+      procFilter,
+      branchFilter,
+      { prop: 'level', label: '级别', type: 'select', options: HONOUR_LEVELS, width: '120px' },
+      { prop: 'year', label: '年度', type: 'number', width: '120px' },
+    ],
+  },
+
+  users: {
+    title: '用户',
+    noun: '用户',
+    search: '用户名或姓名',
+    columns: [
+      { prop: 'username', label: '用户名', minWidth: 130 },
+      { prop: 'display_name', label: '姓名', minWidth: 120 },
+      { prop: 'role', label: '角色', type: 'options', options: ROLES, width: 100 },
+      { prop: 'procuratorate_id', label: '检察院', type: 'ref', collection: 'procuratorates', minWidth: 170 },
+      { prop: 'branch_id', label: '支部', type: 'ref', collection: 'branches', minWidth: 150 },
+      { prop: 'disabled', label: '状态', type: 'disabled', width: 80 },
+    ],
+    fields: [
+      { prop: 'username', label: '用户名', required: true, maxlength: 50, pattern: /^[A-Za-z0-9._-]+$/, patternMessage: '只能包含字母、数字、点、下划线和连字符' },
+      { prop: 'display_name', label: '姓名', required: true, maxlength: 50 },
+      {
+        prop: 'password', label: '密码', type: 'password', required: (f, mode) => mode === 'create',
+        hint: '至少 10 个字符；编辑时留空表示不修改',
+        validate: (v) => (v && String(v).length < 10 ? '密码至少 10 个字符' : ''),
+      },
+      { prop: 'role', label: '角色', type: 'select', options: ROLES, required: true },
+      { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, required: true, resets: ['branch_id'] },
+      { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, required: (f) => f.role === 'secretary' },
+      { prop: 'disabled', label: '停用', type: 'bool', default: false },
+    ],
+    filters: [
+      procFilter,
+      { prop: 'role', label: '角色', type: 'select', options: ROLES, width: '120px' },
+      { prop: 'disabled', label: '状态', type: 'select', options: [{ value: 'false', label: '正常' }, { value: 'true', label: '已停用' }], width: '110px' },
+    ],
+  },
+}

@@ -1,0 +1,138 @@
+// labels: how stored codes read in the interface.
+
+export const LANGUAGES = [
+  { value: 'zh', label: '中文' },
+  { value: 'mn', label: '蒙古语' },
+  { value: 'zh+mn', label: '蒙汉双语' },
+]
+
+export const HONOUR_LEVELS = [
+  { value: 'national', label: '国家级' },
+  { value: 'regional', label: '自治区级' },
+  { value: 'city', label: '市级' },
+  { value: 'county', label: '县（旗）级' },
+]
+
+export const ROLES = [
+  { value: 'admin', label: '管理员' },
+  { value: 'secretary', label: '支部书记' },
+  { value: 'viewer', label: '只读用户' },
+]
+
+export const BRANCH_KINDS = [
+  { value: '党总支', label: '党总支' },
+  { value: '党支部', label: '党支部' },
+]
+
+export const DEPARTMENT_KINDS = [
+  { value: '综合', label: '综合部门' },
+  { value: '业务', label: '业务部门' },
+]
+
+export const GENDERS = [
+  { value: '男', label: '男' },
+  { value: '女', label: '女' },
+]
+
+export const LEVELS = [
+  { value: 1, label: '市院' },
+  { value: 2, label: '基层院' },
+]
+
+export const AUDIT_ACTIONS = {
+  create: '新增',
+  update: '修改',
+  delete: '删除',
+  login: '登录',
+  logout: '退出',
+  login_failed: '登录失败',
+}
+
+export const ENTITIES = {
+  procuratorates: '检察院',
+  procuratorate: '检察院',
+  branches: '支部',
+  branch: '支部',
+  departments: '部门',
+  department: '部门',
+  'party-groups': '党小组',
+  party_groups: '党小组',
+  party_group: '党小组',
+  members: '党员',
+  member: '党员',
+  brands: '品牌',
+  brand: '品牌',
+  methods: '工作法',
+  method: '工作法',
+  'method-elements': '工作法要素',
+  method_elements: '工作法要素',
+  method_element: '工作法要素',
+  honours: '荣誉',
+  honour: '荣誉',
+  users: '用户',
+  user: '用户',
+  session: '会话',
+}
+
+// Field names as shown in forms, tables and the history diff.
+export const FIELD_LABELS = {
+  id: '编号',
+  name: '名称',
+  name_mn: '蒙古文名称',
+  short_name: '简称',
+  level: '级别',
+  parent_id: '上级',
+  procuratorate_id: '检察院',
+  branch_id: '支部',
+  department_id: '部门',
+  party_group_id: '党小组',
+  brand_id: '品牌',
+  method_id: '工作法',
+  member_id: '党员',
+  kind: '类别',
+  secretary_name: '支部书记',
+  founded: '成立日期',
+  description: '说明',
+  duties: '职责',
+  leader_name: '组长',
+  gender: '性别',
+  birth_date: '出生日期',
+  ethnicity: '民族',
+  joined_party: '入党日期',
+  position: '职务',
+  quota_prosecutor: '员额检察官',
+  languages: '工作语言',
+  slogan: '口号',
+  meaning: '品牌内涵',
+  spirit: '品牌精神',
+  summary: '概述',
+  label: '要素',
+  count: '数量',
+  title: '荣誉称号',
+  year: '年度',
+  awarded_by: '授予单位',
+  username: '用户名',
+  display_name: '姓名',
+  role: '角色',
+  disabled: '停用',
+  sort: '排序',
+  sample: '示例数据',
+  version: '版本',
+  created_at: '创建时间',
+  updated_at: '更新时间',
+}
+
+export function labelOf(options, value) {
+  const o = options.find((x) => x.value === value)
+  return o ? o.label : value == null || value === '' ? '' : String(value)
+}
+
+const pad = (n) => String(n).padStart(2, '0')
+
+// Server times are UTC ISO-8601; shown in the browser's local time.
+export function fmtTime(ts) {
+  if (!ts) return ''
+  const d = new Date(ts)
+  if (isNaN(d.getTime()) || !/[zZ]|[+-]\d\d:?\d\d$/.test(String(ts))) return String(ts).replace('T', ' ')
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds())
+}

@@ -1,0 +1,57 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import { session, loadMe, setUnauthenticatedHandler } from './api.js'
+import Layout from './components/Layout.vue'
+import Login from './views/Login.vue'
+import OrgTree from './views/OrgTree.vue'
+import BranchDetail from './views/BranchDetail.vue'
+import BrandWall from './views/BrandWall.vue'
+import Members from './views/Members.vue'
+import CrudPage from './views/CrudPage.vue'
+import Audit from './views/Audit.vue'
+
+const routes = [
+  { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
+  {
+    path: '/',
+    component: Layout,
+    children: [
+      { path: '', redirect: '/org' },
+      { path: 'org', name: 'org', component: OrgTree, meta: { title: '组织架构' } },
+      { path: 'branches/:id(\\d+)', name: 'branch', component: BranchDetail, meta: { title: '支部详情', menu: '/org' } },
+      { path: 'brand-wall', name: 'brand-wall', component: BrandWall, meta: { title: '品牌墙' } },
+      { path: 'members', name: 'members', component: Members, meta: { title: '党员' } },
+      { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
+      { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', admin: true } },
+    ],
+  },
+  { path: '/:rest(.*)*', redirect: '/org' },
+]
+
+const router = createRouter({ history: createWebHashHistory(), routes })
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) {
+    try {
+      await loadMe()
+    } catch (e) {
+      /* the server is unreachable: the login page says so when used */
+    }
+  }
+  if (to.meta.public) return session.me && to.name === 'login' ? { path: '/org' } : true
+  if (!session.me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  const adminOnly = to.meta.admin || (to.name === 'manage' && to.params.collection === 'users')
+  if (adminOnly && session.me.role !== 'admin') return { path: '/org' }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = (to.meta.title ? to.meta.title + ' · ' : '') + '融合 · 通辽市检察机关党建与业务融合平台'
+})
+
+setUnauthenticatedHandler(() => {
+  session.me = null
+  session.csrf = ''
+  if (router.currentRoute.value.name !== 'login') router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } })
+})
+
+export default router
