@@ -42,8 +42,8 @@ int authz_read_collection(const struct actor *a, enum read_policy p, struct rerr
 {
     if (a->role == ROLE_NONE)
         return rerr_set(err, R_EAUTH, "unauthenticated", "", "请先登录");
-    if (p == READ_ADMIN && a->role != ROLE_ADMIN && a->role != ROLE_SYSTEM)
-        return rerr_set(err, R_EFORBID, "forbidden", "", "只有管理员可以查看");
+    if (p == READ_ADMIN && a->role != ROLE_ADMIN && a->role != ROLE_VIEWER && a->role != ROLE_SYSTEM)
+        return rerr_set(err, R_EFORBID, "forbidden", "", "只有管理员和领导可以查看");
     return 0;
 }
 

@@ -15,7 +15,7 @@
 enum read_policy {
     READ_SIGNED_IN, /* any signed-in user: organisation, brands, methods, honours */
     READ_SCOPED,    /* city users everything, county users their own procuratorate */
-    READ_ADMIN      /* administrators only, scoped as READ_SCOPED */
+    READ_ADMIN      /* administrators and viewers (leadership), scoped as READ_SCOPED */
 };
 
 enum write_policy {

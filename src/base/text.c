@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unicode/ucol.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
@@ -184,6 +185,13 @@ static char *to_pinyin(arena *a, const char *s)
     return from_u(a, buf, textlen);
 }
 
+void text_warm(void)
+{
+    arena *a = arena_new();
+    to_pinyin(a, "通辽");
+    arena_free(a);
+}
+
 char *text_name_key(arena *a, const char *name, const char *name_mn)
 {
     const char *folded = text_fold(a, name);
@@ -211,4 +219,32 @@ char *text_name_key(arena *a, const char *name, const char *name_mn)
     initials[k] = 0;
     const char *mn = name_mn && *name_mn ? text_fold(a, name_mn) : NULL;
     return arena_printf(a, "%s %s %s%s%s", folded, joined, initials, mn ? " " : "", mn ? mn : "");
+}
+
+/* ---- collation ---- */
+
+text_collator *text_collator_new(void)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCollator *c = ucol_open("zh", &st);
+    if (U_FAILURE(st))
+        return NULL;
+    return (text_collator *)c;
+}
+
+void text_collator_free(void *c)
+{
+    if (c)
+        ucol_close((UCollator *)c);
+}
+
+int text_collate(void *c, int alen, const void *a, int blen, const void *b)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCollationResult r = ucol_strcollUTF8((UCollator *)c, a, alen, b, blen, &st);
+    if (U_FAILURE(st)) {
+        int n = memcmp(a, b, (size_t)(alen < blen ? alen : blen));
+        return n ? n : alen - blen;
+    }
+    return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : 0;
 }

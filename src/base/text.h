@@ -34,4 +34,15 @@ char *text_fold(arena *a, const char *s);
  * its pinyin initials, space-separated ("张伟 zhangwei zw"). Thread-safe. */
 char *text_name_key(arena *a, const char *name, const char *name_mn);
 
+/* Load ICU's pinyin transliterator now (it takes ~0.5 s) rather than in the first
+ * request that needs it. Thread-safe; servers call it from a background thread. */
+void text_warm(void);
+
+/* Chinese collation (pinyin order, as a Chinese reader expects a name list sorted).
+ * A collator is used by one thread at a time: make one per database connection. */
+typedef struct text_collator text_collator;
+text_collator *text_collator_new(void); /* NULL when ICU has no zh data */
+void text_collator_free(void *c);       /* void *: usable as a destructor callback */
+int text_collate(void *c, int alen, const void *a, int blen, const void *b);
+
 #endif

@@ -50,6 +50,15 @@ static int brand_check(struct res_ctx *x, json_t *row, json_t *before, struct re
     return 0;
 }
 
+/* A brand's methods (and their elements) move with it; its sub-brands must be moved
+ * first, one by one, as each is a decision of its own. */
+static const struct dependent brand_deps[] = {
+    {&res_brands, "parent_id", false},
+    {&res_methods, "brand_id", true},
+    {NULL, NULL, false},
+};
+static const struct dependent method_deps[] = {{&res_method_elements, "method_id", true}, {NULL, NULL, false}};
+
 const struct resource res_brands = {
     .name = "brands",
     .table = "brands",
@@ -65,6 +74,7 @@ const struct resource res_brands = {
     .scope_from = "branch_id",
     .default_sort = "sort",
     .check = brand_check,
+    .deps = brand_deps,
 };
 
 static const struct field method_fields[] = {
@@ -113,6 +123,7 @@ const struct resource res_methods = {
     .scope_from = "brand_id",
     .default_sort = "sort",
     .expand = method_expand,
+    .deps = method_deps,
 };
 
 static const struct field element_fields[] = {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "domain/brand.h"
 #include "domain/resource.h"
 
 static const char *const genders[] = {"男", "女", NULL};
@@ -79,6 +80,9 @@ static int member_filter(struct res_ctx *x, const char *key, const char *val, st
     return 0;
 }
 
+/* A member's honours follow the member to another branch. */
+static const struct dependent member_deps[] = {{&res_honours, "member_id", true}, {NULL, NULL, false}};
+
 const struct resource res_members = {
     .name = "members",
     .table = "members",
@@ -89,8 +93,8 @@ const struct resource res_members = {
               " (SELECT name FROM departments d WHERE d.id = t.department_id) AS department_name,"
               " (SELECT name FROM party_groups g WHERE g.id = t.party_group_id) AS party_group_name,"
               " (SELECT name FROM procuratorates p WHERE p.id = t.procuratorate_id) AS procuratorate_name,"
-              " CAST((julianday(date('now', '+8 hours')) - julianday(t.birth_date)) / 365.2425 AS INTEGER)"
-              " AS age",
+              " CAST(strftime('%Y', 'now', '+8 hours') AS INTEGER) - CAST(strftime('%Y', t.birth_date) AS INTEGER)"
+              " - (strftime('%m-%d', 'now', '+8 hours') < strftime('%m-%d', t.birth_date)) AS age",
     .ignored = "branch_name department_name party_group_name procuratorate_name age",
     .read = READ_SCOPED,
     .write = WRITE_BRANCH,
@@ -98,4 +102,5 @@ const struct resource res_members = {
     .default_sort = "name",
     .check = member_check,
     .filter = member_filter,
+    .deps = member_deps,
 };

@@ -6,7 +6,10 @@
 
 #include <string.h>
 
+#include "domain/brand.h"
+#include "domain/member.h"
 #include "domain/resource.h"
+#include "domain/user.h"
 
 static const char *const branch_kinds[] = {"党总支", "党支部", NULL};
 static const char *const dept_kinds[] = {"综合", "业务", NULL};
@@ -74,6 +77,13 @@ static const struct field branch_fields[] = {
     SAMPLE_FIELD,
 };
 
+static const struct dependent branch_deps[] = {
+    {&res_departments, "branch_id", false}, {&res_party_groups, "branch_id", false},
+    {&res_members, "branch_id", false},     {&res_brands, "branch_id", false},
+    {&res_honours, "branch_id", false},     {&res_users, "branch_id", false},
+    {NULL, NULL, false},
+};
+
 const struct resource res_branches = {
     .name = "branches",
     .table = "branches",
@@ -86,6 +96,7 @@ const struct resource res_branches = {
     .read = READ_SIGNED_IN,
     .write = WRITE_ADMIN,
     .default_sort = "procuratorate_id",
+    .deps = branch_deps,
 };
 
 static const struct field department_fields[] = {
@@ -97,6 +108,12 @@ static const struct field department_fields[] = {
     {"duties", "职责", FT_TEXT, FF_WRITE, 1000, NULL, NULL, 0, 0},
     SORT_FIELD,
     SAMPLE_FIELD,
+};
+
+static const struct dependent department_deps[] = {
+    {&res_members, "department_id", false},
+    {&res_party_groups, "department_id", false},
+    {NULL, NULL, false},
 };
 
 const struct resource res_departments = {
@@ -111,6 +128,7 @@ const struct resource res_departments = {
     .read = READ_SIGNED_IN,
     .write = WRITE_ADMIN,
     .default_sort = "sort",
+    .deps = department_deps,
 };
 
 static const struct field party_group_fields[] = {
@@ -122,6 +140,12 @@ static const struct field party_group_fields[] = {
     {"leader_name", "组长", FT_TEXT, FF_WRITE, 30, NULL, NULL, 0, 0},
     SORT_FIELD,
     SAMPLE_FIELD,
+};
+
+static const struct dependent party_group_deps[] = {
+    {&res_members, "party_group_id", false},
+    {&res_brands, "party_group_id", false},
+    {NULL, NULL, false},
 };
 
 const struct resource res_party_groups = {
@@ -138,6 +162,7 @@ const struct resource res_party_groups = {
     .write = WRITE_BRANCH,
     .scope_from = "branch_id",
     .default_sort = "sort",
+    .deps = party_group_deps,
 };
 
 /* ------------------------------------------------------------------ the org tree */

@@ -314,6 +314,9 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
     }
     const char *col = sort[0] == '-' ? sort + 1 : sort;
     const char *dir = sort[0] == '-' ? "DESC" : "ASC";
+    const struct field *sf = field_of(r, col);
+    /* Text sorts in pinyin order, the order a Chinese reader expects. */
+    const char *collate = sf && (sf->kind == FT_TEXT || sf->kind == FT_ENUM) ? " COLLATE zh" : "";
 
     if ((rc = store_begin_read(x->c, err)) < 0)
         return rc;
@@ -328,8 +331,8 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
         return rc;
     }
 
-    sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY t.%s %s, t.id LIMIT ? OFFSET ?",
-                       r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q.where, col, dir);
+    sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY t.%s%s %s, t.id LIMIT ? OFFSET ?",
+                       r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q.where, col, collate, dir);
     st = prepare_built(x->c, sql);
     query_bind_all(&q, st, 1);
     store_bind_int(st, q.nb + 1, per_page);
@@ -601,12 +604,35 @@ static bool writes_column(const struct field *f)
     return !(f->flags & FF_SECRET) && (f->flags & (FF_WRITE | FF_DERIVED | FF_HIDDEN));
 }
 
+/* The stored columns of record "rec" (no computed names, counts or nested lists): what
+ * the audit keeps, so that history shows what was written and nothing else. */
+static json_t *columns_of(const struct resource *r, json_t *rec)
+{
+    if (!rec)
+        return NULL;
+    json_t *o = json_object();
+    const char *k;
+    json_t *v;
+    json_object_foreach(rec, k, v)
+    {
+        const struct field *f = field_of(r, k);
+        bool base = !strcmp(k, "id") || !strcmp(k, "version") || !strcmp(k, "sample") ||
+                    !strcmp(k, "created_at") || !strcmp(k, "updated_at");
+        if (base || (f && !(f->flags & (FF_SECRET | FF_HIDDEN))))
+            json_object_set(o, k, v);
+    }
+    return o;
+}
+
 static int audit_write(struct res_ctx *x, const struct resource *r, const char *action, int64_t id,
                        json_t *before, json_t *after, struct rerr *err)
 {
     json_t *rec = after ? after : before;
-    return audit_append(x->c, x->who, action, r->name, id, res_int(rec, "procuratorate_id"), before, after,
-                        err);
+    json_t *b = columns_of(r, before), *a = columns_of(r, after);
+    int rc = audit_append(x->c, x->who, action, r->name, id, res_int(rec, "procuratorate_id"), b, a, err);
+    json_decref(b);
+    json_decref(a);
+    return rc;
 }
 
 int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out,
@@ -688,18 +714,20 @@ int res_create(struct res_ctx *x, const struct resource *r, json_t *body, json_t
 static int load_for_write(struct res_ctx *x, const struct resource *r, int64_t id, json_t **before,
                           struct rerr *err)
 {
-    int rc = load(x, r, id, before, err);
-    if (rc < 0)
+    *before = NULL;
+    /* A collection closed to the role is 403 whatever the row; out of read scope looks
+     * like absent (404); in read scope but not writable is 403. */
+    int rc = authz_read_collection(x->who, r->read, err);
+    if (rc < 0 || (rc = load(x, r, id, before, err)) < 0)
         return rc;
-    int64_t proc;
-    /* Out of read scope looks like absent; in read scope but not writable is 403. */
     if ((rc = may_read(x, r, *before, err)) == 0) {
         struct row_scope s = scope_of(*before);
         rc = authz_write_row(x->who, r->write, &s, err);
     }
-    (void)proc;
-    if (rc < 0)
+    if (rc < 0) {
         json_decref(*before);
+        *before = NULL;
+    }
     return rc;
 }
 
@@ -711,6 +739,73 @@ static int version_of(json_t *body, int64_t *v, struct rerr *err)
     if (!json_is_integer(jv))
         return rerr_set(err, R_EINVAL, "invalid_type", "version", "版本号 version 应为整数");
     *v = json_integer_value(jv);
+    return 0;
+}
+
+/* Move row "id" of "r" (a dependent) to scope "to", audited, and its own dependents
+ * with it. */
+static int move_deps(struct res_ctx *x, const struct resource *r, int64_t id, const struct row_scope *to,
+                     int depth, struct rerr *err);
+
+static int move_row(struct res_ctx *x, const struct resource *r, int64_t id, const struct row_scope *to, int depth,
+                    struct rerr *err)
+{
+    json_t *before = NULL, *after = NULL;
+    int rc = load(x, r, id, &before, err);
+    if (rc < 0)
+        return rc;
+    char ts[32];
+    text_now(ts);
+    store_stmt *st = prepare_built(
+        x->c, arena_printf(x->a, "UPDATE %s SET procuratorate_id = ?, branch_id = ?, updated_at = ?,"
+                                 " version = version + 1 WHERE id = ?", r->table));
+    store_bind_int(st, 1, to->procuratorate_id);
+    if (to->branch_id)
+        store_bind_int(st, 2, to->branch_id);
+    store_bind_text(st, 3, ts);
+    store_bind_int(st, 4, id);
+    rc = store_step(st, err);
+    store_done(st);
+    if (rc >= 0 && (rc = load(x, r, id, &after, err)) == 0 &&
+        (rc = audit_write(x, r, "update", id, before, after, err)) == 0)
+        rc = move_deps(x, r, id, to, depth + 1, err);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
+static int move_deps(struct res_ctx *x, const struct resource *r, int64_t id, const struct row_scope *to,
+                     int depth, struct rerr *err)
+{
+    CHECK(depth < 8);
+    for (const struct dependent *d = r->deps; d && d->r; d++) {
+        store_stmt *st =
+            prepare_built(x->c, arena_printf(x->a, "SELECT id FROM %s WHERE %s = ? ORDER BY id", d->r->table, d->fk));
+        store_bind_int(st, 1, id);
+        int64_t *ids = NULL;
+        size_t n = 0, cap = 0;
+        int rc;
+        while ((rc = store_step(st, err)) == STORE_ROW) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                int64_t *grown = arena_alloc(x->a, cap * sizeof *ids);
+                if (n)
+                    memcpy(grown, ids, n * sizeof *ids);
+                ids = grown;
+            }
+            ids[n++] = store_col_int(st, 0);
+        }
+        store_done(st);
+        if (rc < 0)
+            return rc;
+        if (n && !d->cascade)
+            return rerr_set(err, R_ECONFLICT, "has_dependents", "",
+                            "该%s下还有%s（%zu 条），不能移到其他检察院或党组织；请先调整这些%s", r->label, d->r->label,
+                            n, d->r->label);
+        for (size_t i = 0; i < n; i++)
+            if ((rc = move_row(x, d->r, ids[i], to, depth, err)) < 0)
+                return rc;
+    }
     return 0;
 }
 
@@ -767,6 +862,13 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
         rc = rerr_set(err, R_ECONFLICT, "version_conflict", "version", "该%s已被他人修改，请刷新后重试", r->label);
         goto fail;
     }
+    /* A move to another procuratorate (or, for rows whose branch is derived, another
+     * branch) takes the dependents along or is refused. */
+    struct row_scope was = scope_of(before);
+    if (was.procuratorate_id != s.procuratorate_id || (r->scope_from && was.branch_id != s.branch_id)) {
+        if ((rc = move_deps(x, r, id, &s, 0, err)) < 0)
+            goto fail;
+    }
     if ((rc = load(x, r, id, &after, err)) < 0 || (rc = audit_write(x, r, "update", id, before, after, err)) < 0 ||
         (rc = store_commit(x->c, err)) < 0)
         goto fail;
@@ -790,7 +892,11 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
     json_t *before = NULL;
     if ((rc = load_for_write(x, r, id, &before, err)) < 0)
         goto fail;
-    if (version >= 0 && res_int(before, "version") != version) {
+    if (version < 0) {
+        rc = rerr_set(err, R_EINVAL, "required", "version", "删除时必须提供版本号（?version=N），以免删除他人刚修改的记录");
+        goto fail;
+    }
+    if (res_int(before, "version") != version) {
         rc = rerr_set(err, R_ECONFLICT, "version_conflict", "version", "该%s已被他人修改，请刷新后重试", r->label);
         goto fail;
     }

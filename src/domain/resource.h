@@ -65,6 +65,16 @@ void query_where(struct query *q, const char *clause); /* ANDed; refer to the ta
 void query_bind_int(struct query *q, int64_t v);
 void query_bind_text(struct query *q, const char *v);
 
+/* A collection whose rows hang off a row of another (methods off a brand). When the
+ * parent moves to another procuratorate or branch, its dependents either move with it
+ * (each move audited) or, where moving them would break their own rules, the move is
+ * refused. */
+struct dependent {
+    const struct resource *r;
+    const char *fk; /* the dependent's column naming the parent */
+    bool cascade;   /* true: move along; false: refuse the parent's move */
+};
+
 struct resource {
     const char *name;  /* in the URL: "party-groups" */
     const char *table; /* "party_groups" */
@@ -89,6 +99,7 @@ struct resource {
                   struct rerr *err);
     /* Add nested data to a record that is being answered (a method's elements). */
     int (*expand)(struct res_ctx *x, json_t *rec, struct rerr *err);
+    const struct dependent *deps; /* terminated by an entry with r == NULL */
 };
 
 const struct resource *res_find(const char *name);
@@ -107,6 +118,8 @@ int res_create(struct res_ctx *x, const struct resource *r, json_t *body, json_t
                struct rerr *err);
 int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, json_t **out,
                struct rerr *err);
+/* "version" must be the record's current one; negative means the caller had none, which
+ * is refused (400) once the caller is known to be allowed to delete at all. */
 int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version,
                struct rerr *err);
 

@@ -9,7 +9,7 @@
 static const char *const roles[] = {"admin", "viewer", "secretary", NULL};
 
 static const struct field user_fields[] = {
-    {"username", "用户名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 40, NULL, NULL, 0, 0},
+    {"username", "用户名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH | FF_FILTER, 40, NULL, NULL, 0, 0},
     {"display_name", "姓名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SEARCH, 40, NULL, NULL, 0, 0},
     {"password", "密码", FT_TEXT, FF_WRITE | FF_SECRET, 200, NULL, NULL, 0, 0},
     {"password_hash", "", FT_TEXT, FF_HIDDEN | FF_DERIVED, 0, NULL, NULL, 0, 0},

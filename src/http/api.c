@@ -162,6 +162,8 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
     int64_t id;
     if (parse_id(seg[1], &id) < 0)
         return fail(rq, R_ENOTFOUND, "not_found", "记录编号无效");
+    if (nseg > 3)
+        return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
     if (nseg == 3) {
         if (strcmp(seg[2], "history") != 0)
             return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
@@ -181,7 +183,7 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
         return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
     }
     if (!strcmp(m, "DELETE")) {
-        int64_t version = -1;
+        int64_t version = -1; /* absent */
         for (int i = 0; i < rq->query.n; i++) {
             if (!strcmp(rq->query.key[i], "version")) {
                 char *end;

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/text.h"
 #include "http/http.h"
 #include "http/request.h"
 
@@ -215,6 +217,13 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct rerr 
     return 0;
 }
 
+static void *warm_up(void *unused)
+{
+    (void)unused;
+    text_warm();
+    return NULL;
+}
+
 int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
 {
     struct sockaddr_in sa;
@@ -228,6 +237,10 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+
+    pthread_t warm;
+    if (pthread_create(&warm, NULL, warm_up, NULL) == 0)
+        pthread_detach(warm);
 
     struct server srv = {.db = s, .web_dir = cfg->web_dir};
     struct MHD_Daemon *d = MHD_start_daemon(

@@ -1,6 +1,8 @@
 -- ronghe schema, version 1. Applied by store_migrate() inside one transaction.
 -- Every scoped table carries procuratorate_id (and branch_id where it belongs to a
 -- branch): the authorisation layer checks data scope on these two columns alone.
+-- Ids are AUTOINCREMENT: a deleted record's id is never given to another, so a stale
+-- link or a history never points at the wrong record.
 -- Every editable table carries version (optimistic locking) and sample (1 = generated
 -- demo data marked 示例, not fact).
 
@@ -10,7 +12,7 @@ CREATE TABLE meta (
 ) STRICT;
 
 CREATE TABLE procuratorates (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   name       TEXT NOT NULL UNIQUE,
   name_mn    TEXT,
   short_name TEXT NOT NULL,
@@ -25,7 +27,7 @@ CREATE TABLE procuratorates (
 ) STRICT;
 
 CREATE TABLE branches (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   branch_id        INTEGER,                               -- = id, for the scope check
   name             TEXT NOT NULL,
@@ -43,7 +45,7 @@ CREATE TABLE branches (
 ) STRICT;
 
 CREATE TABLE departments (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   branch_id        INTEGER REFERENCES branches(id),        -- the branch it belongs to
   name             TEXT NOT NULL,
@@ -59,7 +61,7 @@ CREATE TABLE departments (
 ) STRICT;
 
 CREATE TABLE party_groups (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   branch_id        INTEGER NOT NULL REFERENCES branches(id),
   department_id    INTEGER REFERENCES departments(id),     -- 建在业务部门
@@ -75,7 +77,7 @@ CREATE TABLE party_groups (
 ) STRICT;
 
 CREATE TABLE members (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   branch_id        INTEGER NOT NULL REFERENCES branches(id),
   department_id    INTEGER REFERENCES departments(id),
@@ -99,7 +101,7 @@ CREATE INDEX members_branch ON members(branch_id);
 CREATE INDEX members_proc ON members(procuratorate_id, name);
 
 CREATE TABLE brands (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   branch_id        INTEGER NOT NULL REFERENCES branches(id),
   parent_id        INTEGER REFERENCES brands(id),           -- 1 个总品牌, 2 个党小组品牌
@@ -118,7 +120,7 @@ CREATE TABLE brands (
 ) STRICT;
 
 CREATE TABLE methods (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   branch_id        INTEGER NOT NULL REFERENCES branches(id),
   brand_id         INTEGER NOT NULL REFERENCES brands(id),
@@ -135,7 +137,7 @@ CREATE TABLE methods (
 -- One record per countable element of a method (一个中心, 两个抓手 ...), so later
 -- ledgers can check each element off with evidence.
 CREATE TABLE method_elements (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   branch_id        INTEGER NOT NULL REFERENCES branches(id),
   method_id        INTEGER NOT NULL REFERENCES methods(id),
@@ -151,7 +153,7 @@ CREATE TABLE method_elements (
 ) STRICT;
 
 CREATE TABLE honours (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   branch_id        INTEGER NOT NULL REFERENCES branches(id),
   member_id        INTEGER REFERENCES members(id),          -- NULL: the branch's honour
@@ -166,7 +168,7 @@ CREATE TABLE honours (
 ) STRICT;
 
 CREATE TABLE users (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   username         TEXT NOT NULL UNIQUE,
   display_name     TEXT NOT NULL,
   password_hash    TEXT NOT NULL,
@@ -192,7 +194,7 @@ CREATE TABLE sessions (
 -- The audit chain: hash = sha256(prev_hash | id | ts | user | action | entity |
 -- entity_id | before | after). audit verify recomputes it from the first entry.
 CREATE TABLE audit (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   ts               TEXT NOT NULL,
   user_id          INTEGER,
   username         TEXT NOT NULL,

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "base/log.h"
+#include "base/text.h"
 #include "store/store.h"
 
 #define STORE_MAX_CONN 64
@@ -71,6 +72,13 @@ static int map_sqlite(sqlite3 *db, int rc, struct rerr *err)
     }
 }
 
+static int binary_collate(void *unused, int alen, const void *a, int blen, const void *b)
+{
+    (void)unused;
+    int n = memcmp(a, b, (size_t)(alen < blen ? alen : blen));
+    return n ? n : alen - blen;
+}
+
 static int conn_setup(sqlite3 *db, struct rerr *err)
 {
     static const char *const pragmas =
@@ -82,6 +90,13 @@ static int conn_setup(sqlite3 *db, struct rerr *err)
         sqlite3_free(msg);
         return R_EINTERNAL;
     }
+    /* COLLATE zh: pinyin order for names. Without ICU's zh data it falls back to
+     * SQLite's binary order rather than failing. */
+    text_collator *zh = text_collator_new();
+    if (zh)
+        sqlite3_create_collation_v2(db, "zh", SQLITE_UTF8, zh, text_collate, text_collator_free);
+    else
+        sqlite3_create_collation_v2(db, "zh", SQLITE_UTF8, NULL, binary_collate, NULL);
     return 0;
 }
 

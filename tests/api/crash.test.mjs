@@ -57,7 +57,9 @@ test('kill -9 during a stream of writes loses no acknowledged write', async () =
         } catch { return; }
       }
     });
-    await new Promise((r) => setTimeout(r, 700));
+    // Kill at an arbitrary moment once writes are flowing.
+    for (let i = 0; i < 200 && acked.length < 20; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
     s.proc.kill('SIGKILL');
     stop = true;
     await Promise.all(writers);
