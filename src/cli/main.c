@@ -381,6 +381,21 @@ static int cmd_user(int argc, char **argv)
     return report(rc, &err);
 }
 
+/* A progress bar on a terminal; nothing when standard error is a file or a pipe. */
+static void progress_bar(void *label, int64_t done, int64_t total)
+{
+    if (!isatty(STDERR_FILENO) || total <= 0)
+        return;
+    int width = 30, filled = (int)(done * width / total);
+    fprintf(stderr, "\r%s [", (const char *)label);
+    for (int i = 0; i < width; i++)
+        fputc(i < filled ? '#' : '.', stderr);
+    fprintf(stderr, "] %3d%% (%" PRId64 "/%" PRId64 " 页)", (int)(done * 100 / total), done, total);
+    if (done >= total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
 static int cmd_backup(int argc, char **argv)
 {
     struct opts o = {0};
@@ -393,7 +408,7 @@ static int cmd_backup(int argc, char **argv)
     if (open_db(o.db, STORE_OPEN_EXISTING, &s))
         return 1;
     struct rerr err = {0};
-    int rc = store_backup(s, o.to, &err);
+    int rc = store_backup(s, o.to, progress_bar, "备份", &err);
     store_close(s);
     if (rc == 0)
         printf("已备份到 %s\n", o.to);

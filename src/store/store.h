@@ -74,8 +74,10 @@ int store_changes(store_conn *c);
 /* Run SQL with no parameters and no result (DDL, pragmas). */
 int store_exec(store_conn *c, const char *sql, struct rerr *err);
 
-/* Copy the whole database to "to" while others keep reading and writing. */
-int store_backup(store *s, const char *to, struct rerr *err);
+/* Copy the whole database to "to" while others keep reading and writing. "progress"
+ * (may be NULL) is called after each step with pages done and pages in all. */
+typedef void store_progress_fn(void *arg, int64_t done, int64_t total);
+int store_backup(store *s, const char *to, store_progress_fn *progress, void *arg, struct rerr *err);
 
 /* Schema version this binary expects and writes. */
 int store_schema_version(void);

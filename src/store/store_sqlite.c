@@ -448,7 +448,7 @@ int store_changes(store_conn *c)
     return sqlite3_changes(c->db);
 }
 
-int store_backup(store *s, const char *to, struct rerr *err)
+int store_backup(store *s, const char *to, store_progress_fn *progress, void *arg, struct rerr *err)
 {
     struct stat sb;
     if (stat(to, &sb) == 0)
@@ -472,6 +472,10 @@ int store_backup(store *s, const char *to, struct rerr *err)
     /* Copy in steps so writers are held up only briefly; a write in between restarts. */
     do {
         rc = sqlite3_backup_step(b, 256);
+        if (progress) {
+            int total = sqlite3_backup_pagecount(b);
+            progress(arg, total - sqlite3_backup_remaining(b), total);
+        }
         if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
             sqlite3_sleep(20);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
