@@ -12,9 +12,10 @@ STORE   := src/store/store_sqlite.c build/gen/schema.c
 AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c
 DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain/brand.c \
            src/domain/user.c src/domain/registry.c
+JOBS    := src/jobs/jobs.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c build/gen/web_assets.c
-LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(DEMO) $(HTTP)
+LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 
 UNIT_SRC := $(wildcard tests/unit/*/*.c)

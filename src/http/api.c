@@ -17,6 +17,7 @@
 #include "auth/session.h"
 #include "base/log.h"
 #include "domain/org.h"
+#include "jobs/jobs.h"
 #include "http/request.h"
 
 #define COOKIE "ronghe_session"
@@ -152,10 +153,11 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
             return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
         }
         if (!strcmp(m, "POST")) {
+            bool job = r == &res_jobs; /* a job is queued, not created as a record */
             if ((rc = body_json(rq, &body, &err)) == 0)
-                rc = res_create(x, r, body, &out, &err);
+                rc = job ? jobs_submit(x, body, &out, &err) : res_create(x, r, body, &out, &err);
             json_decref(body);
-            return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 201, out);
+            return rc < 0 ? reply_error(rq, &err) : reply_json(rq, job ? 202 : 201, out);
         }
         return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
     }

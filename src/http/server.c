@@ -18,6 +18,7 @@
 #include "base/text.h"
 #include "http/http.h"
 #include "http/request.h"
+#include "jobs/jobs.h"
 
 struct asset {
     const char *path;
@@ -242,19 +243,23 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     if (pthread_create(&warm, NULL, warm_up, NULL) == 0)
         pthread_detach(warm);
 
+    jobs_start(s);
     struct server srv = {.db = s, .web_dir = cfg->web_dir};
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
         on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, request_done,
         NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
-    if (!d)
+    if (!d) {
+        jobs_stop();
         return rerr_set(err, R_EINVAL, "listen", "listen", "无法在 %s 上监听（端口被占用或无权限）", cfg->listen);
+    }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     log_info("ronghe 正在服务 http://%s:%u/", inet_ntoa(sa.sin_addr), di ? di->port : ntohs(sa.sin_port));
     int sig = 0;
     sigwait(&set, &sig);
     log_info("收到信号 %d，正在停止", sig);
     MHD_stop_daemon(d);
+    jobs_stop();
     return 0;
 }

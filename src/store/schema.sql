@@ -209,19 +209,28 @@ CREATE TABLE audit (
 ) STRICT;
 CREATE INDEX audit_entity ON audit(entity, entity_id);
 
--- Background jobs: long work runs outside request handlers; progress is visible to the
--- web page and the terminal alike.
+-- Background jobs: long work runs outside request handlers; progress (done of total)
+-- is visible to the web page and the terminal alike. A job belongs to the procuratorate
+-- of whoever started it, for the same data scope as everything else.
 CREATE TABLE jobs (
-  id          INTEGER PRIMARY KEY,
-  kind        TEXT NOT NULL,
-  status      TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
-  done        INTEGER NOT NULL DEFAULT 0,
-  total       INTEGER NOT NULL DEFAULT 0,
-  message     TEXT,
-  created_by  INTEGER REFERENCES users(id),
-  created_at  TEXT NOT NULL,
-  updated_at  TEXT NOT NULL
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
+  kind             TEXT NOT NULL,
+  status           TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+  done             INTEGER NOT NULL DEFAULT 0,
+  total            INTEGER NOT NULL DEFAULT 0,
+  message          TEXT,
+  params           TEXT,                                    -- JSON, as submitted
+  result           TEXT,                                    -- JSON, when done
+  created_by       INTEGER REFERENCES users(id),
+  created_by_name  TEXT NOT NULL,
+  started_at       TEXT,
+  finished_at      TEXT,
+  version          INTEGER NOT NULL DEFAULT 1,
+  created_at       TEXT NOT NULL,
+  updated_at       TEXT NOT NULL
 ) STRICT;
+CREATE INDEX jobs_status ON jobs(status, id);
 
 -- A procuratorate is its own scope; a branch is its own branch scope.
 CREATE TRIGGER procuratorates_scope AFTER INSERT ON procuratorates BEGIN

@@ -79,6 +79,9 @@ int store_exec(store_conn *c, const char *sql, struct rerr *err);
 typedef void store_progress_fn(void *arg, int64_t done, int64_t total);
 int store_backup(store *s, const char *to, store_progress_fn *progress, void *arg, struct rerr *err);
 
+/* The database file's path, as given to store_open(). */
+const char *store_path(const store *s);
+
 /* Schema version this binary expects and writes. */
 int store_schema_version(void);
 

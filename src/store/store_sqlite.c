@@ -132,6 +132,11 @@ static void conn_close(store_conn *c)
     free(c);
 }
 
+const char *store_path(const store *s)
+{
+    return s->path;
+}
+
 int store_schema_version(void)
 {
     return 1;

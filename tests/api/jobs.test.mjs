@@ -1,0 +1,67 @@
+// Background jobs: a backup runs on the worker, never in the request; progress and the
+// result are visible; only a city administrator may start one; the copy is a whole,
+// verifiable database.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { login, req } from './lib.mjs';
+
+const bin = process.env.RONGHE_BIN;
+
+describe('background jobs', () => {
+  let admin, viewer, zlt, sec;
+  before(async () => {
+    admin = await login('admin');
+    viewer = await login('viewer');
+    zlt = await login('zlt-admin');
+    sec = await login('hlgl-sec');
+  });
+
+  test('an administrator queues a backup (202), it runs to done with progress, and the copy verifies', async () => {
+    const r = await req(admin, 'POST', '/jobs', { kind: 'backup' });
+    assert.equal(r.status, 202, r.text);
+    assert.equal(r.json.kind, 'backup');
+    assert.ok(['queued', 'running', 'done'].includes(r.json.status));
+    let job;
+    for (let i = 0; i < 100; i++) {
+      job = (await req(admin, 'GET', `/jobs/${r.json.id}`)).json;
+      if (job.status === 'done' || job.status === 'failed') break;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    assert.equal(job.status, 'done', job.message);
+    assert.ok(job.total > 0 && job.done === job.total, `progress ${job.done}/${job.total}`);
+    assert.ok(existsSync(job.result.file), job.result.file);
+    const v = spawnSync(bin, ['audit', 'verify', '--db', job.result.file], { encoding: 'utf8' });
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    // Queuing it was audited.
+    const a = await req(admin, 'GET', `/audit?entity=jobs&entity_id=${job.id}`);
+    assert.equal(a.json.total, 1);
+    assert.equal(a.json.items[0].action, 'create');
+  });
+
+  test('only a city administrator may start one: viewer, county admin, secretary → 403', async () => {
+    for (const s of [viewer, zlt, sec]) {
+      const r = await req(s, 'POST', '/jobs', { kind: 'backup' });
+      assert.equal(r.status, 403, `${s.user.username}: ${r.text}`);
+      assert.equal(r.json.error.code, 'forbidden');
+    }
+  });
+
+  test('viewer reads jobs; a secretary may not; a county admin sees only its own procuratorate’s', async () => {
+    assert.equal((await req(viewer, 'GET', '/jobs')).status, 200);
+    assert.equal((await req(sec, 'GET', '/jobs')).status, 403);
+    const z = await req(zlt, 'GET', '/jobs');
+    assert.equal(z.status, 200);
+    assert.ok(z.json.items.every((j) => j.procuratorate_id === zlt.user.procuratorate_id));
+  });
+
+  test('bad submissions: unknown kind, missing kind, unknown field → 400; jobs cannot be edited', async () => {
+    assert.equal((await req(admin, 'POST', '/jobs', { kind: 'format-disk' })).json.error.code, 'invalid_value');
+    assert.equal((await req(admin, 'POST', '/jobs', {})).json.error.code, 'required');
+    assert.equal((await req(admin, 'POST', '/jobs', { kind: 'backup', to: '/etc/passwd' })).json.error.code, 'unknown_field');
+    const list = (await req(admin, 'GET', '/jobs')).json.items;
+    const p = await req(admin, 'PATCH', `/jobs/${list[0].id}`, { version: list[0].version, status: 'done' });
+    assert.equal(p.status, 403);
+  });
+});
