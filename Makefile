@@ -14,7 +14,7 @@ DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain
            src/domain/user.c src/domain/registry.c
 JOBS    := src/jobs/jobs.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
-HTTP    := src/http/server.c src/http/api.c src/http/respond.c build/gen/web_assets.c
+HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 

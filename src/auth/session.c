@@ -82,6 +82,8 @@ static void clear_failures(const char *akey)
 
 /* ------------------------------------------------------------------ sessions */
 
+static int session_lookup_db(store_conn *c, const char th[65], struct actor *who, char csrf[33], struct rerr *err);
+
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[PASSWORD_HASH_MAX];
 
@@ -197,14 +199,69 @@ fail:
     return rc;
 }
 
-int session_lookup(store_conn *c, const char *token, struct actor *who, char csrf[33], struct rerr *err)
+/* Sessions seen recently, by token hash: valid while the store's generation is the one
+ * they were read at (any write, logout and user changes included, moves it on). */
+#define SESSION_CACHE 1024
+struct seen {
+    char th[65];
+    uint64_t gen;
+    time_t until;
+    struct actor who;
+    char csrf[33];
+};
+static struct seen seen[SESSION_CACHE];
+static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t seen_slot(const char *th)
+{
+    size_t h = 0;
+    for (int i = 0; i < 8; i++)
+        h = h * 16 + (size_t)(th[i] <= '9' ? th[i] - '0' : th[i] - 'a' + 10);
+    return h % SESSION_CACHE;
+}
+
+int session_lookup(store *db, const char *token, uint64_t gen, struct actor *who, char csrf[33],
+                   struct rerr *err)
 {
     if (!token || strlen(token) != SESSION_TOKEN_LEN)
         return rerr_set(err, R_EAUTH, "unauthenticated", "", "请先登录");
-    char th[65], now[32];
+    char th[65];
     sha256_hex(token, th);
+    size_t slot = seen_slot(th);
+    time_t t = time(NULL);
+    bool hit = false;
+    pthread_mutex_lock(&seen_lock);
+    struct seen *s = &seen[slot];
+    if (s->gen == gen && s->until > t && !strcmp(s->th, th)) {
+        *who = s->who;
+        memcpy(csrf, s->csrf, 33);
+        hit = true;
+    }
+    pthread_mutex_unlock(&seen_lock);
+    if (hit)
+        return 0;
+    store_conn *c = store_acquire(db);
+    int rc = session_lookup_db(c, th, who, csrf, err);
+    store_release(c);
+    if (rc == 0) {
+        pthread_mutex_lock(&seen_lock);
+        s = &seen[slot];
+        memcpy(s->th, th, sizeof th);
+        s->gen = gen;
+        s->until = t + 60;
+        s->who = *who;
+        memcpy(s->csrf, csrf, 33);
+        pthread_mutex_unlock(&seen_lock);
+    }
+    return rc;
+}
+
+static int session_lookup_db(store_conn *c, const char th[65], struct actor *who, char csrf[33], struct rerr *err)
+{
+    char now[32];
     time_plus_hours(now, 0);
     store_stmt *st = store_prepare(c, "SELECT user_id, csrf_token FROM sessions WHERE token_hash = ? AND expires_at > ?");
+    /* (the session's own expiry is checked here; cached entries live a minute at most) */
     store_bind_text(st, 1, th);
     store_bind_text(st, 2, now);
     int rc = store_step(st, err);

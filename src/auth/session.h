@@ -26,8 +26,11 @@ int session_login(store_conn *c, const char *username, const char *password, con
                   struct session *out, struct actor *who, struct rerr *err);
 
 /* The actor behind cookie "token"; R_EAUTH when unknown, expired or disabled. "csrf"
- * (33 bytes) receives the session's CSRF token. */
-int session_lookup(store_conn *c, const char *token, struct actor *who, char csrf[33], struct rerr *err);
+ * (33 bytes) receives the session's CSRF token. "gen" is store_generation() taken for
+ * this request: a session seen at the same generation (and within the last minute) is
+ * answered from memory. */
+int session_lookup(store *s, const char *token, uint64_t gen, struct actor *who, char csrf[33],
+                   struct rerr *err);
 
 int session_logout(store_conn *c, const char *token, const struct actor *who, struct rerr *err);
 

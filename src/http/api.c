@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "domain/org.h"
 #include "jobs/jobs.h"
+#include "http/cache.h"
 #include "http/request.h"
 
 #define COOKIE "ronghe_session"
@@ -201,6 +202,19 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
     return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
 }
 
+/* "user-id path?k=v&k=v&": everything the answer to a GET depends on. */
+static char *cache_key(struct request *rq, int64_t user_id)
+{
+    size_t n = strlen(rq->path) + 32;
+    for (int i = 0; i < rq->query.n; i++)
+        n += strlen(rq->query.key[i]) + strlen(rq->query.val[i]) + 2;
+    char *k = arena_alloc(rq->a, n);
+    int w = snprintf(k, n, "%" PRId64 " %s?", user_id, rq->path);
+    for (int i = 0; i < rq->query.n; i++)
+        w += snprintf(k + w, n - (size_t)w, "%s=%s&", rq->query.key[i], rq->query.val[i]);
+    return k;
+}
+
 enum MHD_Result api_handle(struct request *rq)
 {
     /* Split the path after /api/v1/ into at most 4 segments. */
@@ -222,28 +236,39 @@ enum MHD_Result api_handle(struct request *rq)
     if (nseg == 1 && !strcmp(seg[0], "health"))
         return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));
 
-    store_conn *c = store_acquire(rq->db);
     enum MHD_Result ret;
     struct rerr err = {0};
     if (nseg == 1 && !strcmp(seg[0], "session") && !strcmp(rq->method, "POST")) {
-        ret = login(rq, c);
-        goto done;
+        store_conn *lc = store_acquire(rq->db);
+        ret = login(rq, lc);
+        store_release(lc);
+        return ret;
     }
     /* Everything else needs a session. */
     const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
     struct actor who;
     char csrf[33];
-    if (session_lookup(c, token, &who, csrf, &err) < 0) {
-        ret = reply_error(rq, &err);
-        goto done;
-    }
+    uint64_t gen = store_generation(rq->db); /* before any read: see store.h */
+    if (session_lookup(rq->db, token, gen, &who, csrf, &err) < 0)
+        return reply_error(rq, &err);
     if (is_write(rq->method)) {
         const char *sent = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-        if (!sent || strlen(sent) != strlen(csrf) || sodium_memcmp(sent, csrf, strlen(csrf)) != 0) {
-            ret = fail(rq, R_EFORBID, "csrf", "缺少或错误的 X-CSRF-Token，请刷新页面后重试");
-            goto done;
-        }
+        if (!sent || strlen(sent) != strlen(csrf) || sodium_memcmp(sent, csrf, strlen(csrf)) != 0)
+            return fail(rq, R_EFORBID, "csrf", "缺少或错误的 X-CSRF-Token，请刷新页面后重试");
     }
+    /* Reads of collections and the tree are answered from the cache while nothing has
+     * been written since; the key holds the reader, so scope is never crossed. */
+    bool cacheable = !strcmp(rq->method, "GET") && strcmp(seg[0], "me") != 0 && strcmp(seg[0], "session") != 0 &&
+                     strcmp(seg[0], "_slow") != 0;
+    if (cacheable) {
+        rq->cache_key = cache_key(rq, who.user_id);
+        rq->cache_gen = gen;
+        size_t len;
+        char *body = cache_get(rq->cache_key, gen, &len);
+        if (body)
+            return reply_bytes(rq, 200, body, len);
+    }
+    store_conn *c = store_acquire(rq->db);
     struct res_ctx x = {.c = c, .who = &who, .a = rq->a};
     if (nseg == 1 && !strcmp(seg[0], "session")) {
         ret = !strcmp(rq->method, "DELETE") ? logout(rq, c, token, &who)
@@ -267,7 +292,6 @@ enum MHD_Result api_handle(struct request *rq)
     } else {
         ret = collection(rq, &x, seg, nseg);
     }
-done:
     store_release(c);
     return ret;
 }

@@ -26,12 +26,16 @@ struct request {
     bool too_big;
     struct res_query query;
     char address[64];
+    const char *cache_key; /* set when a 200 answer may be cached */
+    uint64_t cache_gen;
 };
 
 /* Queue a JSON response; takes "body" over. Always returns MHD_YES or MHD_NO from MHD. */
 enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body);
 enum MHD_Result reply_error(struct request *rq, const struct rerr *err);
 enum MHD_Result reply_empty(struct request *rq, unsigned status);
+/* Queue a JSON body that is already serialised; takes "body" (malloc'd) over. */
+enum MHD_Result reply_bytes(struct request *rq, unsigned status, char *body, size_t len);
 /* Add the security headers every response carries. */
 void add_security_headers(struct MHD_Response *r);
 /* HTTP status for an R_E* code. */

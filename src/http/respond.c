@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "http/cache.h"
 #include "http/request.h"
 
 unsigned status_of(int rc)
@@ -66,7 +67,15 @@ enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)
     json_decref(body);
     if (!text)
         die("内存不足 (json_dumps)");
-    return send_text(rq, status, text, strlen(text));
+    size_t len = strlen(text);
+    if (status == 200 && rq->cache_key)
+        cache_put(rq->cache_key, rq->cache_gen, text, len);
+    return send_text(rq, status, text, len);
+}
+
+enum MHD_Result reply_bytes(struct request *rq, unsigned status, char *body, size_t len)
+{
+    return send_text(rq, status, body, len);
 }
 
 enum MHD_Result reply_error(struct request *rq, const struct rerr *err)

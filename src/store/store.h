@@ -79,6 +79,16 @@ int store_exec(store_conn *c, const char *sql, struct rerr *err);
 typedef void store_progress_fn(void *arg, int64_t done, int64_t total);
 int store_backup(store *s, const char *to, store_progress_fn *progress, void *arg, struct rerr *err);
 
+/* A number that changes whenever the data may have changed: at once after every commit
+ * made through this store, and within STORE_EXTERNAL_MS after a commit by another
+ * process (the command line, say). Take it before reading: a result computed from reads
+ * that followed the call stays current while the number stays the same, so a cache keyed
+ * on it serves nothing this process wrote over, and nothing older than STORE_EXTERNAL_MS
+ * of another process's writes. Cheap: it looks at the database at most every
+ * STORE_EXTERNAL_MS. */
+#define STORE_EXTERNAL_MS 50
+uint64_t store_generation(store *s);
+
 /* The database file's path, as given to store_open(). */
 const char *store_path(const store *s);
 

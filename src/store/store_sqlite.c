@@ -8,10 +8,12 @@
  * passes through.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "base/text.h"
@@ -39,6 +41,7 @@ struct store_conn {
     store *owner;
     sqlite3 *db;
     store_conn *next_free;
+    int64_t data_version; /* as last seen by store_generation() */
     int ncached;
     struct cached cache[STMT_CACHE];
 };
@@ -50,7 +53,14 @@ struct store {
     pthread_cond_t freed;
     store_conn *free_list;
     int nconn;
+    _Atomic uint64_t generation;
+    _Atomic int64_t checked_ms; /* when store_generation() last looked at the file */
 };
+
+static void bump(store *s)
+{
+    atomic_fetch_add(&s->generation, 1);
+}
 
 static int map_sqlite(sqlite3 *db, int rc, struct rerr *err)
 {
@@ -273,10 +283,43 @@ void store_release(store_conn *c)
     pthread_mutex_unlock(&s->lock);
 }
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+uint64_t store_generation(store *s)
+{
+    int64_t now = monotonic_ms(), last = atomic_load(&s->checked_ms);
+    if (now - last < STORE_EXTERNAL_MS || !atomic_compare_exchange_strong(&s->checked_ms, &last, now))
+        return atomic_load(&s->generation);
+    /* PRAGMA data_version changes when a connection other than the asking one has
+     * committed since that connection last asked. Any pool connection will do: a change
+     * it reports that we already counted only costs a cache refill. */
+    store_conn *c = store_acquire(s);
+    store_stmt *st = store_prepare(c, "PRAGMA data_version");
+    if (sqlite3_step(st->st) == SQLITE_ROW) {
+        int64_t v = sqlite3_column_int64(st->st, 0);
+        if (v != c->data_version) {
+            c->data_version = v;
+            bump(c->owner);
+        }
+    } else {
+        bump(c->owner); /* cannot tell: assume a change */
+    }
+    sqlite3_reset(st->st);
+    store_release(c);
+    return atomic_load(&s->generation);
+}
+
 int store_exec(store_conn *c, const char *sql, struct rerr *err)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    if (sqlite3_get_autocommit(c->db))
+        bump(c->owner); /* may have written outside a transaction */
     if (rc != SQLITE_OK) {
         rerr_set(err, R_EINTERNAL, "store", "", "数据库错误: %s", msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
@@ -303,6 +346,7 @@ int store_commit(store_conn *c, struct rerr *err)
         store_rollback(c);
         return err->rc;
     }
+    bump(c->owner); /* after the commit, never before: see store_generation() */
     return 0;
 }
 
@@ -395,8 +439,12 @@ int store_step(store_stmt *st, struct rerr *err)
     int rc = sqlite3_step(st->st);
     if (rc == SQLITE_ROW)
         return STORE_ROW;
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE) {
+        /* A write outside a transaction has committed by now. */
+        if (!sqlite3_stmt_readonly(st->st) && sqlite3_get_autocommit(st->conn->db))
+            bump(st->conn->owner);
         return STORE_DONE;
+    }
     struct rerr tmp;
     map_sqlite(st->conn->db, sqlite3_extended_errcode(st->conn->db), err ? err : &tmp);
     sqlite3_reset(st->st);

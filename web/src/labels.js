@@ -72,6 +72,20 @@ export const ENTITIES = {
   users: '用户',
   user: '用户',
   session: '会话',
+  jobs: '后台任务',
+  job: '后台任务',
+}
+
+// Background jobs (GET /api/v1/jobs): kinds, and statuses with their tag colour.
+export const JOB_KINDS = {
+  backup: '数据库备份',
+}
+
+export const JOB_STATUSES = {
+  queued: { label: '排队中', tag: 'info' },
+  running: { label: '进行中', tag: 'warning' },
+  done: { label: '已完成', tag: 'success' },
+  failed: { label: '失败', tag: 'danger' },
 }
 
 // Field names as shown in forms, tables and the history diff.

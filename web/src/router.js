@@ -8,6 +8,7 @@ import BrandWall from './views/BrandWall.vue'
 import Members from './views/Members.vue'
 import CrudPage from './views/CrudPage.vue'
 import Audit from './views/Audit.vue'
+import Jobs from './views/Jobs.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
@@ -22,6 +23,7 @@ const routes = [
       { path: 'members', name: 'members', component: Members, meta: { title: '党员' } },
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
       { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', admin: true } },
+      { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', roles: ['admin', 'viewer'] } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/org' },
@@ -41,6 +43,7 @@ router.beforeEach(async (to) => {
   if (!session.me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   const adminOnly = to.meta.admin || (to.name === 'manage' && to.params.collection === 'users')
   if (adminOnly && session.me.role !== 'admin') return { path: '/org' }
+  if (to.meta.roles && !to.meta.roles.includes(session.me.role)) return { path: '/org' }
   return true
 })
 
