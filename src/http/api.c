@@ -263,10 +263,9 @@ enum MHD_Result api_handle(struct request *rq)
     if (cacheable) {
         rq->cache_key = cache_key(rq, who.user_id);
         rq->cache_gen = gen;
-        size_t len;
-        char *body = cache_get(rq->cache_key, gen, &len);
+        struct cached_body *body = cache_get(rq->cache_key, gen);
         if (body)
-            return reply_bytes(rq, 200, body, len);
+            return reply_cached(rq, body);
     }
     store_conn *c = store_acquire(rq->db);
     struct res_ctx x = {.c = c, .who = &who, .a = rq->a};

@@ -11,11 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CACHE_BYTES (16u << 20)
+#define CACHE_BYTES (8u << 20)
 #define CACHE_ENTRY_MAX (256u << 10)
 
-/* A malloc'd copy of the body cached under "key" at generation "gen", or NULL. */
-char *cache_get(const char *key, uint64_t gen, size_t *len);
+/* A body kept in the cache, shared by the answers that send it. */
+struct cached_body;
+
+/* The body cached under "key" at generation "gen" (with a reference the caller must
+ * give back with cache_unref), or NULL. */
+struct cached_body *cache_get(const char *key, uint64_t gen);
+const char *cache_body(const struct cached_body *b, size_t *len);
+void cache_unref(void *b); /* void *: usable as a free callback */
 /* Keep a copy of "body". */
 void cache_put(const char *key, uint64_t gen, const char *body, size_t len);
 

@@ -34,8 +34,9 @@ struct request {
 enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body);
 enum MHD_Result reply_error(struct request *rq, const struct rerr *err);
 enum MHD_Result reply_empty(struct request *rq, unsigned status);
-/* Queue a JSON body that is already serialised; takes "body" (malloc'd) over. */
-enum MHD_Result reply_bytes(struct request *rq, unsigned status, char *body, size_t len);
+/* Queue a cached JSON body; takes the reference over. */
+struct cached_body;
+enum MHD_Result reply_cached(struct request *rq, struct cached_body *body);
 /* Add the security headers every response carries. */
 void add_security_headers(struct MHD_Response *r);
 /* HTTP status for an R_E* code. */

@@ -45,13 +45,8 @@ void add_security_headers(struct MHD_Response *r)
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 }
 
-static enum MHD_Result send_text(struct request *rq, unsigned status, char *text, size_t len)
+static enum MHD_Result queue(struct request *rq, unsigned status, struct MHD_Response *r, size_t len)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(text);
-        return MHD_NO;
-    }
     if (len)
         MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -59,6 +54,16 @@ static enum MHD_Result send_text(struct request *rq, unsigned status, char *text
     enum MHD_Result ret = MHD_queue_response(rq->conn, status, r);
     MHD_destroy_response(r);
     return ret;
+}
+
+static enum MHD_Result send_text(struct request *rq, unsigned status, char *text, size_t len)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    return queue(rq, status, r, len);
 }
 
 enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)
@@ -73,9 +78,17 @@ enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)
     return send_text(rq, status, text, len);
 }
 
-enum MHD_Result reply_bytes(struct request *rq, unsigned status, char *body, size_t len)
+enum MHD_Result reply_cached(struct request *rq, struct cached_body *body)
 {
-    return send_text(rq, status, body, len);
+    size_t len;
+    const char *data = cache_body(body, &len);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data, cache_unref, body); /* MHD only reads it */
+    if (!r) {
+        cache_unref(body);
+        return MHD_NO;
+    }
+    return queue(rq, 200, r, len);
 }
 
 enum MHD_Result reply_error(struct request *rq, const struct rerr *err)

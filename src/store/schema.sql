@@ -98,7 +98,10 @@ CREATE TABLE members (
   updated_at       TEXT NOT NULL
 ) STRICT;
 CREATE INDEX members_branch ON members(branch_id);
-CREATE INDEX members_proc ON members(procuratorate_id, name);
+CREATE INDEX members_proc ON members(procuratorate_id, name COLLATE zh);
+-- The member list's default order (pinyin, see store_sqlite.c's zh collation): a page of
+-- 20 reads 20 rows instead of sorting them all.
+CREATE INDEX members_name ON members(name COLLATE zh);
 
 CREATE TABLE brands (
   id               INTEGER PRIMARY KEY AUTOINCREMENT,
