@@ -220,6 +220,29 @@ static size_t seen_slot(const char *th)
     return h % SESSION_CACHE;
 }
 
+static bool peek_hashed(const char th[65], uint64_t gen, struct actor *who, char csrf[33])
+{
+    bool hit = false;
+    pthread_mutex_lock(&seen_lock);
+    struct seen *s = &seen[seen_slot(th)];
+    if (s->gen == gen && s->until > time(NULL) && !strcmp(s->th, th)) {
+        *who = s->who;
+        memcpy(csrf, s->csrf, 33);
+        hit = true;
+    }
+    pthread_mutex_unlock(&seen_lock);
+    return hit;
+}
+
+bool session_peek(const char *token, uint64_t gen, struct actor *who, char csrf[33])
+{
+    if (!token || strlen(token) != SESSION_TOKEN_LEN)
+        return false;
+    char th[65];
+    sha256_hex(token, th);
+    return peek_hashed(th, gen, who, csrf);
+}
+
 int session_lookup(store *db, const char *token, uint64_t gen, struct actor *who, char csrf[33],
                    struct rerr *err)
 {
@@ -227,25 +250,16 @@ int session_lookup(store *db, const char *token, uint64_t gen, struct actor *who
         return rerr_set(err, R_EAUTH, "unauthenticated", "", "请先登录");
     char th[65];
     sha256_hex(token, th);
+    if (peek_hashed(th, gen, who, csrf))
+        return 0;
     size_t slot = seen_slot(th);
     time_t t = time(NULL);
-    bool hit = false;
-    pthread_mutex_lock(&seen_lock);
-    struct seen *s = &seen[slot];
-    if (s->gen == gen && s->until > t && !strcmp(s->th, th)) {
-        *who = s->who;
-        memcpy(csrf, s->csrf, 33);
-        hit = true;
-    }
-    pthread_mutex_unlock(&seen_lock);
-    if (hit)
-        return 0;
     store_conn *c = store_acquire(db);
     int rc = session_lookup_db(c, th, who, csrf, err);
     store_release(c);
     if (rc == 0) {
         pthread_mutex_lock(&seen_lock);
-        s = &seen[slot];
+        struct seen *s = &seen[slot];
         memcpy(s->th, th, sizeof th);
         s->gen = gen;
         s->until = t + 60;

@@ -115,9 +115,7 @@ static enum MHD_Result login(struct request *rq, store_conn *c)
     MHD_add_response_header(r, "Cache-Control", "no-store");
     MHD_add_response_header(r, "Set-Cookie", cookie);
     add_security_headers(r);
-    enum MHD_Result ret = MHD_queue_response(rq->conn, 200, r);
-    MHD_destroy_response(r);
-    return ret;
+    return reply_response(rq, 200, r);
 }
 
 static enum MHD_Result logout(struct request *rq, store_conn *c, const char *token, const struct actor *who)
@@ -128,9 +126,7 @@ static enum MHD_Result logout(struct request *rq, store_conn *c, const char *tok
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(r, "Set-Cookie", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     add_security_headers(r);
-    enum MHD_Result ret = MHD_queue_response(rq->conn, 204, r);
-    MHD_destroy_response(r);
-    return ret;
+    return reply_response(rq, 204, r);
 }
 
 static bool is_write(const char *m)
@@ -215,6 +211,38 @@ static char *cache_key(struct request *rq, int64_t user_id)
     return k;
 }
 
+static bool cacheable(const struct request *rq, const char *first)
+{
+    return !strcmp(rq->method, "GET") && strcmp(first, "me") != 0 && strcmp(first, "session") != 0 &&
+           strcmp(first, "_slow") != 0 && strcmp(first, "health") != 0;
+}
+
+bool api_try_fast(struct request *rq, enum MHD_Result *ret)
+{
+    const char *rest = rq->path + strlen("/api/v1");
+    if (*rest == '/')
+        rest++;
+    char first[32];
+    size_t n = strcspn(rest, "/");
+    if (n == 0 || n >= sizeof first || rq->too_big)
+        return false;
+    memcpy(first, rest, n);
+    first[n] = 0;
+    if (!cacheable(rq, first))
+        return false;
+    const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
+    uint64_t gen = store_generation(rq->db);
+    struct actor who;
+    char csrf[33];
+    if (!session_peek(token, gen, &who, csrf))
+        return false;
+    struct cached_body *body = cache_get(cache_key(rq, who.user_id), gen);
+    if (!body)
+        return false;
+    *ret = reply_cached(rq, body);
+    return true;
+}
+
 enum MHD_Result api_handle(struct request *rq)
 {
     /* Split the path after /api/v1/ into at most 4 segments. */
@@ -258,9 +286,7 @@ enum MHD_Result api_handle(struct request *rq)
     }
     /* Reads of collections and the tree are answered from the cache while nothing has
      * been written since; the key holds the reader, so scope is never crossed. */
-    bool cacheable = !strcmp(rq->method, "GET") && strcmp(seg[0], "me") != 0 && strcmp(seg[0], "session") != 0 &&
-                     strcmp(seg[0], "_slow") != 0;
-    if (cacheable) {
+    if (cacheable(rq, seg[0])) {
         rq->cache_key = cache_key(rq, who.user_id);
         rq->cache_gen = gen;
         struct cached_body *body = cache_get(rq->cache_key, gen);

@@ -28,7 +28,16 @@ struct request {
     char address[64];
     const char *cache_key; /* set when a 200 answer may be cached */
     uint64_t cache_gen;
+    /* Work that may wait on the database runs on a worker thread while the connection is
+     * suspended; the worker leaves its answer here for the event thread to send. */
+    bool deferred, dispatched;
+    struct MHD_Response *pending;
+    unsigned pending_status;
 };
+
+/* Send "r" (taken over) with "status": queued now on the event thread, or kept for it
+ * when running on a worker. Every answer goes through here. */
+enum MHD_Result reply_response(struct request *rq, unsigned status, struct MHD_Response *r);
 
 /* Queue a JSON response; takes "body" over. Always returns MHD_YES or MHD_NO from MHD. */
 enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body);
@@ -42,7 +51,11 @@ void add_security_headers(struct MHD_Response *r);
 /* HTTP status for an R_E* code. */
 unsigned status_of(int rc);
 
-/* The API: route and answer one request under /api/v1. */
+/* The API: route and answer one request under /api/v1. May block on the database: runs
+ * on a worker. */
 enum MHD_Result api_handle(struct request *rq);
+/* Answer from memory alone (a cached read by a session seen recently), without ever
+ * blocking: returns true with the answer queued, false when the request needs a worker. */
+bool api_try_fast(struct request *rq, enum MHD_Result *ret);
 
 #endif

@@ -45,15 +45,27 @@ void add_security_headers(struct MHD_Response *r)
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 }
 
+enum MHD_Result reply_response(struct request *rq, unsigned status, struct MHD_Response *r)
+{
+    if (rq->deferred) {
+        /* On a worker: the event thread queues it when the connection resumes. */
+        CHECK(!rq->pending);
+        rq->pending = r;
+        rq->pending_status = status;
+        return MHD_YES;
+    }
+    enum MHD_Result ret = MHD_queue_response(rq->conn, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result queue(struct request *rq, unsigned status, struct MHD_Response *r, size_t len)
 {
     if (len)
         MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
     add_security_headers(r);
-    enum MHD_Result ret = MHD_queue_response(rq->conn, status, r);
-    MHD_destroy_response(r);
-    return ret;
+    return reply_response(rq, status, r);
 }
 
 static enum MHD_Result send_text(struct request *rq, unsigned status, char *text, size_t len)

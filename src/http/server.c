@@ -1,7 +1,16 @@
 /*
- * server: libmicrohttpd glue. One thread per connection; per request an arena (freed in
- * request_done) and a body buffer bounded by HTTP_MAX_BODY. Static files of the web
- * interface come from the embedded table (web_assets.c, generated) or --web-dir.
+ * server: libmicrohttpd glue.
+ *
+ * Two kinds of thread. A few event threads (one per core, epoll) read requests and
+ * answer what memory alone can answer: static files and cached reads. Everything that
+ * may wait on the database goes to a pool of workers: the connection is suspended, a
+ * worker runs the handler and leaves the answer in the request, the connection is
+ * resumed, and the event thread sends it. So a slow request holds one worker, never an
+ * event thread, and the many fast ones never queue behind it.
+ *
+ * Per request: an arena (freed in request_done) and a body buffer bounded by
+ * HTTP_MAX_BODY. Static files come from the embedded table (web_assets.c, generated)
+ * or --web-dir.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -28,10 +37,60 @@ struct asset {
 };
 extern const struct asset ronghe_web_assets[]; /* generated; ends with path NULL */
 
+#define WORKERS 16 /* ≥ 4 × cores: slow requests may hold several at once */
+#define QUEUE_MAX 4096
+
 struct server {
     store *db;
     const char *web_dir;
+    /* the work queue: a ring of suspended requests */
+    pthread_mutex_t lock;
+    pthread_cond_t work;
+    struct request *queue[QUEUE_MAX];
+    size_t head, count;
+    bool stopping;
+    pthread_t workers[WORKERS];
 };
+
+static void *worker(void *arg)
+{
+    struct server *srv = arg;
+    for (;;) {
+        pthread_mutex_lock(&srv->lock);
+        while (!srv->count && !srv->stopping)
+            pthread_cond_wait(&srv->work, &srv->lock);
+        if (!srv->count) { /* stopping, and nothing left */
+            pthread_mutex_unlock(&srv->lock);
+            return NULL;
+        }
+        struct request *rq = srv->queue[srv->head];
+        srv->head = (srv->head + 1) % QUEUE_MAX;
+        srv->count--;
+        pthread_mutex_unlock(&srv->lock);
+        CHECK(rq->deferred && !rq->pending);
+        api_handle(rq);
+        if (!rq->pending) /* a handler that failed to build any answer */
+            reply_empty(rq, 500);
+        MHD_resume_connection(rq->conn);
+    }
+}
+
+/* Hand "rq" to a worker. False when the queue is full (the caller answers 503). */
+static bool defer(struct server *srv, struct request *rq)
+{
+    pthread_mutex_lock(&srv->lock);
+    if (srv->count == QUEUE_MAX) {
+        pthread_mutex_unlock(&srv->lock);
+        return false;
+    }
+    rq->deferred = true;
+    MHD_suspend_connection(rq->conn);
+    srv->queue[(srv->head + srv->count) % QUEUE_MAX] = rq;
+    srv->count++;
+    pthread_cond_signal(&srv->work);
+    pthread_mutex_unlock(&srv->lock);
+    return true;
+}
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
@@ -79,9 +138,7 @@ static enum MHD_Result serve_bytes(struct request *rq, const char *path, const v
     MHD_add_response_header(r, "Cache-Control",
                             strstr(path, "/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
     add_security_headers(r);
-    enum MHD_Result ret = MHD_queue_response(rq->conn, 200, r);
-    MHD_destroy_response(r);
-    return ret;
+    return reply_response(rq, 200, r);
 }
 
 static enum MHD_Result serve_static(struct server *srv, struct request *rq)
@@ -172,9 +229,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (rq->pending) {
+        /* Back from a worker: send what it prepared. */
+        enum MHD_Result ret = MHD_queue_response(conn, rq->pending_status, rq->pending);
+        MHD_destroy_response(rq->pending);
+        rq->pending = NULL;
+        return ret;
+    }
+    if (rq->dispatched)
+        return MHD_YES; /* still with a worker */
+    rq->dispatched = true;
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, rq);
-    if (!strncmp(url, "/api/v1/", 8) || !strcmp(url, "/api/v1"))
-        return api_handle(rq);
+    if (!strncmp(url, "/api/v1/", 8) || !strcmp(url, "/api/v1")) {
+        enum MHD_Result ret;
+        if (api_try_fast(rq, &ret))
+            return ret;
+        if (defer(srv, rq))
+            return MHD_YES;
+        struct rerr e;
+        rerr_set(&e, R_EINTERNAL, "busy", "", "服务器繁忙，请稍后重试");
+        return reply_error(rq, &e);
+    }
     if (!strncmp(url, "/api/", 5)) {
         struct rerr e;
         rerr_set(&e, R_ENOTFOUND, "not_found", "", "没有这个接口");
@@ -219,6 +294,16 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, struct rerr 
     return 0;
 }
 
+static void stop_workers(struct server *srv)
+{
+    pthread_mutex_lock(&srv->lock);
+    srv->stopping = true;
+    pthread_cond_broadcast(&srv->work);
+    pthread_mutex_unlock(&srv->lock);
+    for (int i = 0; i < WORKERS; i++)
+        pthread_join(srv->workers[i], NULL);
+}
+
 static void *warm_up(void *unused)
 {
     (void)unused;
@@ -248,13 +333,23 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
         pthread_detach(warm);
 
     jobs_start(s);
-    struct server srv = {.db = s, .web_dir = cfg->web_dir};
+    static struct server srv; /* large (the queue); one per process */
+    srv = (struct server){.db = s, .web_dir = cfg->web_dir};
+    pthread_mutex_init(&srv.lock, NULL);
+    pthread_cond_init(&srv.work, NULL);
+    for (int i = 0; i < WORKERS; i++)
+        if (pthread_create(&srv.workers[i], NULL, worker, &srv) != 0)
+            die("无法启动工作线程");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned events = cores < 1 ? 1 : cores > 16 ? 16 : (unsigned)cores;
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, request_done,
-        NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
+        NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED,
+        request_done, NULL, MHD_OPTION_THREAD_POOL_SIZE, events, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        MHD_OPTION_END);
     if (!d) {
+        stop_workers(&srv);
         jobs_stop();
         return rerr_set(err, R_EINVAL, "listen", "listen", "无法在 %s 上监听（端口被占用或无权限）", cfg->listen);
     }
@@ -263,6 +358,10 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     int sig = 0;
     sigwait(&set, &sig);
     log_info("收到信号 %d，正在停止", sig);
+    /* No new connections; the workers finish (and resume) everything queued; then the
+     * event threads send those answers and stop. */
+    MHD_quiesce_daemon(d);
+    stop_workers(&srv);
     MHD_stop_daemon(d);
     jobs_stop();
     return 0;
