@@ -1,8 +1,9 @@
 /*
- * http: the web server. libmicrohttpd runs a thread per connection (a slow request never
- * stalls another connection); each request gets an arena and a store connection for
- * its length. The API is under /api/v1 (api.c); everything else is the embedded web
- * interface (or, for development, files from --web-dir).
+ * http: the web server. libmicrohttpd's epoll event threads answer what memory can
+ * (static files, cached reads); everything that touches the database runs on a worker
+ * pool while its connection is suspended (server.c), so a slow request never stalls
+ * another. Each request gets an arena for its length. The API is under /api/v1 (api.c);
+ * everything else is the embedded web interface (or, for development, --web-dir).
  */
 #ifndef RONGHE_HTTP_H
 #define RONGHE_HTTP_H
