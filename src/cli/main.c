@@ -171,6 +171,31 @@ static int open_db(const char *path, enum store_open_mode mode, store **s)
     return 0;
 }
 
+/* The command line writes as the system actor, through the same audited path as the API. */
+struct sys_session {
+    store *s;
+    store_conn *c;
+    struct actor who;
+    struct res_ctx x;
+};
+
+static int sys_open(const char *path, enum store_open_mode mode, struct sys_session *ss)
+{
+    if (open_db(path, mode, &ss->s))
+        return 1;
+    actor_system(&ss->who);
+    ss->c = store_acquire(ss->s);
+    ss->x = (struct res_ctx){.c = ss->c, .who = &ss->who, .a = arena_new()};
+    return 0;
+}
+
+static void sys_close(struct sys_session *ss)
+{
+    arena_free(ss->x.a);
+    store_release(ss->c);
+    store_close(ss->s);
+}
+
 static int report(int rc, const struct rerr *err)
 {
     if (rc < 0) {
@@ -192,31 +217,26 @@ static int cmd_init(int argc, char **argv)
         fprintf(stderr, "ronghe: 密码至少 %d 个字符（从标准输入读取一行）\n", PASSWORD_MIN_LEN);
         return 2;
     }
-    store *s;
-    if (open_db(o.db, STORE_CREATE_NEW, &s))
+    struct sys_session ss;
+    if (sys_open(o.db, STORE_CREATE_NEW, &ss))
         return 1;
-    struct actor sys;
-    actor_system(&sys);
-    store_conn *c = store_acquire(s);
-    struct res_ctx x = {.c = c, .who = &sys, .a = arena_new()};
     struct rerr err = {0};
     json_t *out = NULL;
-    int rc = store_begin(c, &err);
+    json_t *org = json_pack("{s:s, s:s, s:i}", "name", o.org, "short_name", o.org, "level", 1);
+    int rc = store_begin(ss.c, &err);
     if (rc == 0)
-        rc = res_create_in(&x, res_find("procuratorates"),
-                           json_pack("{s:s, s:s, s:i}", "name", o.org, "short_name", o.org, "level", 1), &out, &err);
+        rc = res_create_in(&ss.x, res_find("procuratorates"), org, &out, &err);
     if (rc == 0) {
         json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:I}", "username", o.username, "display_name", "系统管理员",
                               "password", pw, "role", "admin", "procuratorate_id",
                               json_integer_value(json_object_get(out, "id")));
-        rc = res_create_in(&x, res_find("users"), u, NULL, &err);
+        rc = res_create_in(&ss.x, res_find("users"), u, NULL, &err);
         json_decref(u);
     }
+    json_decref(org);
     json_decref(out);
-    rc = rc == 0 ? store_commit(c, &err) : (store_rollback(c), rc);
-    arena_free(x.a);
-    store_release(c);
-    store_close(s);
+    rc = rc == 0 ? store_commit(ss.c, &err) : (store_rollback(ss.c), rc);
+    sys_close(&ss);
     if (rc < 0) {
         unlink(o.db);
         return report(rc, &err);
@@ -324,13 +344,10 @@ static int cmd_user(int argc, char **argv)
             return 2;
         }
     }
-    store *s;
-    if (open_db(o.db, STORE_OPEN_EXISTING, &s))
+    struct sys_session ss;
+    if (sys_open(o.db, STORE_OPEN_EXISTING, &ss))
         return 1;
-    struct actor sys;
-    actor_system(&sys);
-    store_conn *c = store_acquire(s);
-    struct res_ctx x = {.c = c, .who = &sys, .a = arena_new()};
+    struct res_ctx x = ss.x;
     struct rerr err = {0};
     json_t *rec = NULL, *out = NULL, *body = NULL;
     int rc = 0;
@@ -375,9 +392,7 @@ static int cmd_user(int argc, char **argv)
     json_decref(rec);
     json_decref(out);
     json_decref(body);
-    arena_free(x.a);
-    store_release(c);
-    store_close(s);
+    sys_close(&ss);
     return report(rc, &err);
 }
 

@@ -4,14 +4,10 @@
 
 #include "domain/resource.h"
 
-#define SAMPLE_FIELD {"sample", "示例标记", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0}
-#define SORT_FIELD {"sort", "排序号", FT_INT, FF_WRITE | FF_NOTNULL | FF_SORT, 0, NULL, NULL, -100000, 100000}
-#define DERIVED_SCOPE                                                                              \
-    {"procuratorate_id", "检察院", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "procuratorates", 0, 0}
 
 static const struct field brand_fields[] = {
     {"branch_id", "所属党组织", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "branches", 0, 0},
-    DERIVED_SCOPE,
+    RES_DERIVED_PROC_FIELD,
     {"parent_id", "上级品牌", FT_REF, FF_WRITE | FF_FILTER, 0, NULL, "brands", 0, 0},
     {"party_group_id", "党小组", FT_REF, FF_WRITE | FF_FILTER, 0, NULL, "party_groups", 0, 0},
     {"name", "品牌名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 40, NULL, NULL, 0, 0},
@@ -19,8 +15,8 @@ static const struct field brand_fields[] = {
     {"slogan", "口号", FT_TEXT, FF_WRITE, 200, NULL, NULL, 0, 0},
     {"meaning", "品牌内涵", FT_TEXT, FF_WRITE, 2000, NULL, NULL, 0, 0},
     {"spirit", "品牌精神", FT_TEXT, FF_WRITE, 500, NULL, NULL, 0, 0},
-    SORT_FIELD,
-    SAMPLE_FIELD,
+    RES_SORT_FIELD,
+    RES_SAMPLE_FIELD,
 };
 
 /* The parent and the party group must be of the same branch; no cycles. */
@@ -80,11 +76,11 @@ const struct resource res_brands = {
 static const struct field method_fields[] = {
     {"brand_id", "所属品牌", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "brands", 0, 0},
     {"branch_id", "党组织", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "branches", 0, 0},
-    DERIVED_SCOPE,
+    RES_DERIVED_PROC_FIELD,
     {"name", "工作法名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     {"summary", "概述", FT_TEXT, FF_WRITE, 2000, NULL, NULL, 0, 0},
-    SORT_FIELD,
-    SAMPLE_FIELD,
+    RES_SORT_FIELD,
+    RES_SAMPLE_FIELD,
 };
 
 static int method_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
@@ -129,12 +125,12 @@ const struct resource res_methods = {
 static const struct field element_fields[] = {
     {"method_id", "所属工作法", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "methods", 0, 0},
     {"branch_id", "党组织", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "branches", 0, 0},
-    DERIVED_SCOPE,
+    RES_DERIVED_PROC_FIELD,
     {"label", "要素名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     {"count", "数量", FT_INT, FF_WRITE, 0, NULL, NULL, 0, 1000},
     {"description", "说明", FT_TEXT, FF_WRITE, 1000, NULL, NULL, 0, 0},
-    SORT_FIELD,
-    SAMPLE_FIELD,
+    RES_SORT_FIELD,
+    RES_SAMPLE_FIELD,
 };
 
 const struct resource res_method_elements = {
@@ -156,12 +152,12 @@ static const char *const honour_levels[] = {"national", "regional", "city", "cou
 static const struct field honour_fields[] = {
     {"branch_id", "所属党组织", FT_REF, FF_WRITE | FF_FILTER, 0, NULL, "branches", 0, 0},
     {"member_id", "获得者（党员）", FT_REF, FF_WRITE | FF_FILTER, 0, NULL, "members", 0, 0},
-    DERIVED_SCOPE,
+    RES_DERIVED_PROC_FIELD,
     {"title", "荣誉名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 100, NULL, NULL, 0, 0},
     {"level", "级别", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, honour_levels, NULL, 0, 0},
     {"year", "年度", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER | FF_SORT, 0, NULL, NULL, 1949, 2100},
     {"awarded_by", "授予单位", FT_TEXT, FF_WRITE, 100, NULL, NULL, 0, 0},
-    SAMPLE_FIELD,
+    RES_SAMPLE_FIELD,
 };
 
 /* A member's honour belongs to the member's branch. */

@@ -30,7 +30,7 @@ static const struct field member_fields[] = {
     {"position", "职务", FT_TEXT, FF_WRITE | FF_FILTER, 40, NULL, NULL, 0, 0},
     {"quota_prosecutor", "员额检察官", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0},
     {"languages", "工作语言", FT_ENUM, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, languages, NULL, 0, 0},
-    {"sample", "示例标记", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0},
+    RES_SAMPLE_FIELD,
 };
 
 static int member_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)

@@ -14,19 +14,16 @@
 static const char *const branch_kinds[] = {"党总支", "党支部", NULL};
 static const char *const dept_kinds[] = {"综合", "业务", NULL};
 
-#define SAMPLE_FIELD {"sample", "示例标记", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0}
-#define SORT_FIELD {"sort", "排序号", FT_INT, FF_WRITE | FF_NOTNULL | FF_SORT, 0, NULL, NULL, -100000, 100000}
-#define NAME_MN_FIELD {"name_mn", "蒙古文名称", FT_TEXT, FF_WRITE | FF_SEARCH, 200, NULL, NULL, 0, 0}
 
 static const struct field procuratorate_fields[] = {
     {"name", "名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
-    NAME_MN_FIELD,
+    RES_NAME_MN_FIELD,
     {"short_name", "简称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SEARCH, 30, NULL, NULL, 0, 0},
     {"level", "层级", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER | FF_SORT, 0, NULL, NULL, 1, 2},
     {"parent_id", "上级检察院", FT_REF, FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
     {"procuratorate_id", "检察院", FT_REF, FF_DERIVED, 0, NULL, "procuratorates", 0, 0},
-    SORT_FIELD,
-    SAMPLE_FIELD,
+    RES_SORT_FIELD,
+    RES_SAMPLE_FIELD,
 };
 
 static int procuratorate_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
@@ -68,13 +65,13 @@ static const struct field branch_fields[] = {
     {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
     {"branch_id", "支部", FT_REF, FF_DERIVED, 0, NULL, "branches", 0, 0},
     {"name", "名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
-    NAME_MN_FIELD,
+    RES_NAME_MN_FIELD,
     {"kind", "组织类型", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, branch_kinds, NULL, 0, 0},
     {"secretary_name", "书记", FT_TEXT, FF_WRITE, 30, NULL, NULL, 0, 0},
     {"founded", "成立日期", FT_DATE, FF_WRITE, 10, NULL, NULL, 0, 0},
     {"description", "简介", FT_TEXT, FF_WRITE, 2000, NULL, NULL, 0, 0},
-    SORT_FIELD,
-    SAMPLE_FIELD,
+    RES_SORT_FIELD,
+    RES_SAMPLE_FIELD,
 };
 
 static const struct dependent branch_deps[] = {
@@ -103,11 +100,11 @@ static const struct field department_fields[] = {
     {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
     {"branch_id", "所属党组织", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "branches", 0, 0},
     {"name", "部门名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
-    NAME_MN_FIELD,
+    RES_NAME_MN_FIELD,
     {"kind", "部门类型", FT_ENUM, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, dept_kinds, NULL, 0, 0},
     {"duties", "职责", FT_TEXT, FF_WRITE, 1000, NULL, NULL, 0, 0},
-    SORT_FIELD,
-    SAMPLE_FIELD,
+    RES_SORT_FIELD,
+    RES_SAMPLE_FIELD,
 };
 
 static const struct dependent department_deps[] = {
@@ -136,10 +133,10 @@ static const struct field party_group_fields[] = {
     {"procuratorate_id", "检察院", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
     {"department_id", "所在业务部门", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "departments", 0, 0},
     {"name", "党小组名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
-    NAME_MN_FIELD,
+    RES_NAME_MN_FIELD,
     {"leader_name", "组长", FT_TEXT, FF_WRITE, 30, NULL, NULL, 0, 0},
-    SORT_FIELD,
-    SAMPLE_FIELD,
+    RES_SORT_FIELD,
+    RES_SAMPLE_FIELD,
 };
 
 static const struct dependent party_group_deps[] = {

@@ -47,6 +47,14 @@ struct field {
     int64_t min, max;           /* FT_INT: inclusive bounds when min < max */
 };
 
+/* Fields most collections share. */
+#define RES_SAMPLE_FIELD {"sample", "示例标记", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0}
+#define RES_SORT_FIELD {"sort", "排序号", FT_INT, FF_WRITE | FF_NOTNULL | FF_SORT, 0, NULL, NULL, -100000, 100000}
+#define RES_NAME_MN_FIELD {"name_mn", "蒙古文名称", FT_TEXT, FF_WRITE | FF_SEARCH, 200, NULL, NULL, 0, 0}
+/* procuratorate_id taken from the parent row (resource.scope_from). */
+#define RES_DERIVED_PROC_FIELD                                                                     \
+    {"procuratorate_id", "检察院", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "procuratorates", 0, 0}
+
 struct res_ctx {
     store_conn *c;
     const struct actor *who;
