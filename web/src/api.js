@@ -129,9 +129,14 @@ export const isAdmin = () => !!(session.me && session.me.role === 'admin')
 // Whether the signed-in user may change this record (the server checks it again): a
 // city-level user anything, a county user its procuratorate's records, a branch
 // secretary its branch's records. Used to hide buttons that would only answer 403.
+// Mirrors the server's policies (src/auth/authz.c and each collection's write policy).
+const SECRETARY_WRITES = new Set(['party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours'])
 export function canWriteRecord(collection, row) {
   const me = session.me
   if (!me || !me.can_write) return false
+  if (collection === 'audit' || collection === 'jobs') return false
+  if (me.role === 'secretary' && !SECRETARY_WRITES.has(collection)) return false
+  if (me.scope !== 'all' && collection === 'procuratorates') return false
   if (!row || me.scope === 'all' || !me.scope) return true
   if (me.scope === 'procuratorate') {
     const pid = collection === 'procuratorates' ? row.id : row.procuratorate_id

@@ -22,7 +22,7 @@ const routes = [
       { path: 'brand-wall', name: 'brand-wall', component: BrandWall, meta: { title: '品牌墙' } },
       { path: 'members', name: 'members', component: Members, meta: { title: '党员' } },
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
-      { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', admin: true } },
+      { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', roles: ['admin', 'viewer'] } },
       { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', roles: ['admin', 'viewer'] } },
     ],
   },
@@ -41,8 +41,9 @@ router.beforeEach(async (to) => {
   }
   if (to.meta.public) return session.me && to.name === 'login' ? { path: '/org' } : true
   if (!session.me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
-  const adminOnly = to.meta.admin || (to.name === 'manage' && to.params.collection === 'users')
-  if (adminOnly && session.me.role !== 'admin') return { path: '/org' }
+  // users and audit: administrators manage them, leadership (viewer) reads them
+  const readers = to.name === 'manage' && to.params.collection === 'users' ? ['admin', 'viewer'] : null
+  if (readers && !readers.includes(session.me.role)) return { path: '/org' }
   if (to.meta.roles && !to.meta.roles.includes(session.me.role)) return { path: '/org' }
   return true
 })
