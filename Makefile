@@ -7,7 +7,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-proto
            -Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
-BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c
+BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c
 STORE   := src/store/store_sqlite.c build/gen/schema.c
 AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c
 DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain/brand.c \

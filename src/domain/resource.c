@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "auth/audit.h"
+#include "base/jbuf.h"
 #include "base/log.h"
 #include "base/text.h"
 
@@ -249,29 +250,38 @@ static int add_filter(struct query *q, const struct field *f, const char *val, s
     }
 }
 
-int res_list(struct res_ctx *x, const struct resource *r, const struct res_query *qp, json_t **out,
-             struct rerr *err)
+/* A list request, checked and turned into SQL. */
+struct list_plan {
+    struct query q;
+    int64_t page, per_page;
+    const char *count_sql, *page_sql;
+};
+
+static int list_plan(struct res_ctx *x, const struct resource *r, const struct res_query *qp, struct list_plan *lp,
+                     struct rerr *err)
 {
     int rc = authz_read_collection(x->who, r->read, err);
     if (rc < 0)
         return rc;
-    struct query q = {.a = x->a, .where = ""};
-    int64_t page = 1, per_page = DEFAULT_PER_PAGE;
+    struct query *q = &lp->q;
+    *q = (struct query){.a = x->a, .where = ""};
+    lp->page = 1;
+    lp->per_page = DEFAULT_PER_PAGE;
     const char *sort = r->default_sort ? r->default_sort : "id";
     int64_t proc;
     if (authz_read_narrowed(x->who, r->read, &proc)) {
-        query_where(&q, "t.procuratorate_id = ?");
-        query_bind_int(&q, proc);
+        query_where(q, "t.procuratorate_id = ?");
+        query_bind_int(q, proc);
     }
     for (int i = 0; i < qp->n; i++) {
         const char *k = qp->key[i], *v = qp->val[i];
         if (!*v)
             continue; /* an empty filter is no filter */
         if (!strcmp(k, "page")) {
-            if (parse_int(v, &page) < 0 || page < 1 || page > 1000000)
+            if (parse_int(v, &lp->page) < 0 || lp->page < 1 || lp->page > 1000000)
                 return bad_query(err, k, "应为正整数");
         } else if (!strcmp(k, "per_page")) {
-            if (parse_int(v, &per_page) < 0 || per_page < 1 || per_page > MAX_PER_PAGE)
+            if (parse_int(v, &lp->per_page) < 0 || lp->per_page < 1 || lp->per_page > MAX_PER_PAGE)
                 return bad_query(err, k, "应为 1 到 500 之间的整数");
         } else if (!strcmp(k, "sort")) {
             const struct field *f = field_of(r, v[0] == '-' ? v + 1 : v);
@@ -295,16 +305,16 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
             char *folded = text_fold(x->a, v);
             if (!folded || strlen(v) > 200)
                 return bad_query(err, k, "搜索词无效");
-            query_where(&q, clause);
+            query_where(q, clause);
             for (int j = 0; j < nsearch; j++)
-                query_bind_text(&q, folded);
+                query_bind_text(q, folded);
         } else {
             const struct field *f = field_of(r, k);
             if (f && (f->flags & FF_FILTER)) {
-                if ((rc = add_filter(&q, f, v, err)) < 0)
+                if ((rc = add_filter(q, f, v, err)) < 0)
                     return rc;
             } else {
-                rc = r->filter ? r->filter(x, k, v, &q, err) : 0;
+                rc = r->filter ? r->filter(x, k, v, q, err) : 0;
                 if (rc < 0)
                     return rc;
                 if (rc == 0)
@@ -317,26 +327,44 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
     const struct field *sf = field_of(r, col);
     /* Text sorts in pinyin order, the order a Chinese reader expects. */
     const char *collate = sf && (sf->kind == FT_TEXT || sf->kind == FT_ENUM) ? " COLLATE zh" : "";
+    lp->count_sql = arena_printf(x->a, "SELECT count(*) FROM %s t WHERE 1=1%s", r->table, q->where);
+    lp->page_sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY t.%s%s %s, t.id LIMIT ? OFFSET ?",
+                                r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q->where, col,
+                                collate, dir);
+    return 0;
+}
 
-    if ((rc = store_begin_read(x->c, err)) < 0)
+/* Open a read transaction, count, and prepare the page: *st is ready to step. */
+static int list_start(struct res_ctx *x, struct list_plan *lp, int64_t *total, store_stmt **st, struct rerr *err)
+{
+    int rc = store_begin_read(x->c, err);
+    if (rc < 0)
         return rc;
-    char *sql = arena_printf(x->a, "SELECT count(*) FROM %s t WHERE 1=1%s", r->table, q.where);
-    store_stmt *st = prepare_built(x->c, sql);
-    query_bind_all(&q, st, 1);
-    rc = store_step(st, err);
-    int64_t total = rc == STORE_ROW ? store_col_int(st, 0) : 0;
-    store_done(st);
+    store_stmt *cs = prepare_built(x->c, lp->count_sql);
+    query_bind_all(&lp->q, cs, 1);
+    rc = store_step(cs, err);
+    *total = rc == STORE_ROW ? store_col_int(cs, 0) : 0;
+    store_done(cs);
     if (rc < 0) {
         store_rollback(x->c);
         return rc;
     }
+    *st = prepare_built(x->c, lp->page_sql);
+    query_bind_all(&lp->q, *st, 1);
+    store_bind_int(*st, lp->q.nb + 1, lp->per_page);
+    store_bind_int(*st, lp->q.nb + 2, (lp->page - 1) * lp->per_page);
+    return 0;
+}
 
-    sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY t.%s%s %s, t.id LIMIT ? OFFSET ?",
-                       r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q.where, col, collate, dir);
-    st = prepare_built(x->c, sql);
-    query_bind_all(&q, st, 1);
-    store_bind_int(st, q.nb + 1, per_page);
-    store_bind_int(st, q.nb + 2, (page - 1) * per_page);
+int res_list(struct res_ctx *x, const struct resource *r, const struct res_query *qp, json_t **out,
+             struct rerr *err)
+{
+    struct list_plan lp;
+    int64_t total;
+    store_stmt *st;
+    int rc = list_plan(x, r, qp, &lp, err);
+    if (rc < 0 || (rc = list_start(x, &lp, &total, &st, err)) < 0)
+        return rc;
     json_t *items = json_array();
     while ((rc = store_step(st, err)) == STORE_ROW)
         json_array_append_new(items, row_to_json(r, st));
@@ -356,7 +384,102 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
         return rc;
     }
     *out = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
-                     (json_int_t)page, "per_page", (json_int_t)per_page);
+                     (json_int_t)lp.page, "per_page", (json_int_t)lp.per_page);
+    return 0;
+}
+
+/* Whether a list of "r" can be written straight from the rows (no nested data, no JSON
+ * columns to re-check). */
+static bool flat(const struct resource *r)
+{
+    if (r->expand)
+        return false;
+    for (int i = 0; i < r->nfields; i++)
+        if (r->fields[i].kind == FT_JSON)
+            return false;
+    return true;
+}
+
+/* The current row as JSON text: the same object row_to_json() builds, written directly. */
+static void row_to_text(const struct resource *r, store_stmt *st, struct jbuf *b)
+{
+    jbuf_lit(b, "{");
+    bool first = true;
+    int n = store_col_count(st);
+    for (int i = 0; i < n; i++) {
+        const char *name = store_col_name(st, i);
+        const struct field *f = field_of(r, name);
+        if (f && (f->flags & FF_HIDDEN))
+            continue;
+        if (!first)
+            jbuf_lit(b, ",");
+        first = false;
+        jbuf_str(b, name);
+        jbuf_lit(b, ":");
+        switch (store_col_type(st, i)) {
+        case STORE_NULL:
+            jbuf_lit(b, "null");
+            break;
+        case STORE_INT:
+            if ((f && f->kind == FT_BOOL) || !strcmp(name, "sample"))
+                jbuf_lit(b, store_col_int(st, i) ? "true" : "false");
+            else
+                jbuf_int(b, store_col_int(st, i));
+            break;
+        case STORE_REAL:
+            jbuf_real(b, store_col_real(st, i));
+            break;
+        default:
+            jbuf_str(b, store_col_text(st, i));
+        }
+    }
+    jbuf_lit(b, "}");
+}
+
+int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_query *qp, char **out,
+                  size_t *len, struct rerr *err)
+{
+    if (!flat(r)) {
+        json_t *j;
+        int rc = res_list(x, r, qp, &j, err);
+        if (rc < 0)
+            return rc;
+        *out = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        if (!*out)
+            die("内存不足 (json_dumps)");
+        *len = strlen(*out);
+        return 0;
+    }
+    struct list_plan lp;
+    int64_t total;
+    store_stmt *st;
+    int rc = list_plan(x, r, qp, &lp, err);
+    if (rc < 0 || (rc = list_start(x, &lp, &total, &st, err)) < 0)
+        return rc;
+    struct jbuf b = {0};
+    jbuf_lit(&b, "{\"items\":[");
+    bool first = true;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        if (!first)
+            jbuf_lit(&b, ",");
+        first = false;
+        row_to_text(r, st, &b);
+    }
+    store_done(st);
+    store_rollback(x->c);
+    if (rc < 0) {
+        jbuf_free(&b);
+        return rc;
+    }
+    jbuf_lit(&b, "],\"total\":");
+    jbuf_int(&b, total);
+    jbuf_lit(&b, ",\"page\":");
+    jbuf_int(&b, lp.page);
+    jbuf_lit(&b, ",\"per_page\":");
+    jbuf_int(&b, lp.per_page);
+    jbuf_lit(&b, "}");
+    *out = jbuf_take(&b, len);
     return 0;
 }
 

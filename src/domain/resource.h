@@ -117,6 +117,10 @@ extern const struct resource *const res_all[];
 /* Reads. Each takes its own read transaction. */
 int res_list(struct res_ctx *x, const struct resource *r, const struct res_query *qp, json_t **out,
              struct rerr *err);
+/* The same list as JSON text (malloc'd, *len bytes): what the API sends. Written straight
+ * from the rows where the collection allows, which is several times cheaper. */
+int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_query *qp, char **out,
+                  size_t *len, struct rerr *err);
 int res_get(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out, struct rerr *err);
 int res_history(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out,
                 struct rerr *err);

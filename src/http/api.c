@@ -146,8 +146,10 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
     const char *m = rq->method;
     if (nseg == 1) {
         if (!strcmp(m, "GET")) {
-            rc = res_list(x, r, &rq->query, &out, &err);
-            return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+            char *text;
+            size_t len;
+            rc = res_list_text(x, r, &rq->query, &text, &len, &err);
+            return rc < 0 ? reply_error(rq, &err) : reply_text(rq, 200, text, len);
         }
         if (!strcmp(m, "POST")) {
             bool job = r == &res_jobs; /* a job is queued, not created as a record */

@@ -43,6 +43,8 @@ enum MHD_Result reply_response(struct request *rq, unsigned status, struct MHD_R
 enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body);
 enum MHD_Result reply_error(struct request *rq, const struct rerr *err);
 enum MHD_Result reply_empty(struct request *rq, unsigned status);
+/* Queue JSON text (malloc'd, taken over), caching it like reply_json. */
+enum MHD_Result reply_text(struct request *rq, unsigned status, char *text, size_t len);
 /* Queue a cached JSON body; takes the reference over. */
 struct cached_body;
 enum MHD_Result reply_cached(struct request *rq, struct cached_body *body);

@@ -84,7 +84,11 @@ enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)
     json_decref(body);
     if (!text)
         die("内存不足 (json_dumps)");
-    size_t len = strlen(text);
+    return reply_text(rq, status, text, strlen(text));
+}
+
+enum MHD_Result reply_text(struct request *rq, unsigned status, char *text, size_t len)
+{
     if (status == 200 && rq->cache_key)
         cache_put(rq->cache_key, rq->cache_gen, text, len);
     return send_text(rq, status, text, len);

@@ -196,6 +196,35 @@ static void audit_chain_detects_deleted_tail(void **state)
     assert_int_equal(rep.first_bad, n);
 }
 
+/* The text a list is sent as is the same JSON as the list built as a tree. */
+static void list_text_matches_tree(void **state)
+{
+    struct fx *f = *state;
+    const char *names[] = {"引号\"名", "反斜杠\\名", "换行\n名", "ᠪᠠᠲᠦ 巴特尔"};
+    for (int i = 0; i < 4; i++)
+        create(f, "members", json_pack("{s:s,s:I,s:s,s:b}", "name", names[i], "branch_id", (json_int_t)f->branch,
+                                       "birth_date", "1990-01-02", "quota_prosecutor", i % 2));
+    const char *colls[] = {"members", "branches", "procuratorates", "users"};
+    for (int i = 0; i < 4; i++) {
+        struct res_query q = {.n = 1, .key = {"per_page"}, .val = {"500"}};
+        json_t *tree;
+        char *text;
+        size_t len;
+        struct rerr e = {0};
+        assert_int_equal(res_list(&f->x, res_find(colls[i]), &q, &tree, &e), 0);
+        assert_int_equal(res_list_text(&f->x, res_find(colls[i]), &q, &text, &len, &e), 0);
+        json_t *parsed = json_loads(text, 0, NULL);
+        assert_non_null(parsed);
+        if (!json_equal(parsed, tree))
+            fail_msg("%s: text and tree differ:\n%s", colls[i], text);
+        assert_null(strstr(text, "password_hash"));
+        assert_null(strstr(text, "name_key"));
+        json_decref(parsed);
+        json_decref(tree);
+        free(text);
+    }
+}
+
 int main(void)
 {
     password_init();
@@ -206,6 +235,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(county_admin_cannot_write_city, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_chain_detects_tampering, setup, teardown),
         cmocka_unit_test_setup_teardown(audit_chain_detects_deleted_tail, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_text_matches_tree, setup, teardown),
     };
     return cmocka_run_group_tests_name("domain/resource", tests, NULL, NULL);
 }
