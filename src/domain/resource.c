@@ -291,23 +291,31 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
                 return bad_query(err, k, "不能按此字段排序");
             sort = v;
         } else if (!strcmp(k, "q")) {
+            /* Search keys (hidden, stored folded) are matched with the folded query;
+             * visible text as it is written, with the query only trimmed. */
             int nsearch = 0;
             char *clause = "";
+            if (strlen(v) > 200)
+                return bad_query(err, k, "搜索词过长");
+            char *folded = text_fold(x->a, v);
+            char *trimmed = arena_strdup(x->a, v + strspn(v, " \t"));
+            for (size_t e = strlen(trimmed); e > 0 && (trimmed[e - 1] == ' ' || trimmed[e - 1] == '\t'); e--)
+                trimmed[e - 1] = 0;
+            if (!folded || !text_utf8_ok(v))
+                return bad_query(err, k, "搜索词无效");
             for (int j = 0; j < r->nfields; j++) {
-                if (!(r->fields[j].flags & FF_SEARCH))
+                const struct field *f = &r->fields[j];
+                if (!(f->flags & FF_SEARCH))
                     continue;
-                clause = arena_printf(x->a, "%s%sinstr(t.%s, ?) > 0", clause, nsearch ? " OR " : "",
-                                      r->fields[j].name);
+                clause = arena_printf(x->a, "%s%sinstr(t.%s, ?) > 0", clause, nsearch ? " OR " : "", f->name);
                 nsearch++;
             }
             if (!nsearch)
                 return bad_query(err, k, "此列表不支持搜索");
-            char *folded = text_fold(x->a, v);
-            if (!folded || strlen(v) > 200)
-                return bad_query(err, k, "搜索词无效");
             query_where(q, clause);
-            for (int j = 0; j < nsearch; j++)
-                query_bind_text(q, folded);
+            for (int j = 0; j < r->nfields; j++)
+                if (r->fields[j].flags & FF_SEARCH)
+                    query_bind_text(q, (r->fields[j].flags & FF_HIDDEN) ? folded : trimmed);
         } else {
             const struct field *f = field_of(r, k);
             if (f && (f->flags & FF_FILTER)) {

@@ -12,7 +12,10 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "base/log.h"
@@ -195,6 +198,15 @@ static int migrate(store_conn *c, struct rerr *err)
     return store_commit(c, err);
 }
 
+static int create_private(const char *path, struct rerr *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return rerr_set(err, R_EINVAL, "create", "db", "无法创建 %s: %s", path, strerror(errno));
+    close(fd);
+    return 0;
+}
+
 static void sqlite_global_setup(void)
 {
     /* SQLite's memory statistics take one global lock on every allocation: with a
@@ -210,6 +222,10 @@ int store_open(const char *path, enum store_open_mode mode, store **out, struct 
     bool exists = stat(path, &sb) == 0;
     if (mode == STORE_CREATE_NEW && exists)
         return rerr_set(err, R_ECONFLICT, "exists", "db", "文件 %s 已存在，不会覆盖", path);
+    /* The database holds password hashes and personal data: readable by its owner only.
+     * SQLite gives its -wal and -shm files the same permissions. */
+    if (mode == STORE_CREATE_NEW && create_private(path, err) < 0)
+        return err->rc;
     if (mode == STORE_OPEN_EXISTING && !exists)
         return rerr_set(err, R_ENOTFOUND, "not_found", "db", "数据库文件 %s 不存在（先运行 ronghe init 或 ronghe demo）", path);
     store *s = calloc(1, sizeof *s);
@@ -528,6 +544,8 @@ int store_backup(store *s, const char *to, store_progress_fn *progress, void *ar
     struct stat sb;
     if (stat(to, &sb) == 0)
         return rerr_set(err, R_ECONFLICT, "exists", "to", "目标文件 %s 已存在，不会覆盖", to);
+    if (create_private(to, err) < 0)
+        return err->rc;
     store_conn *c = store_acquire(s);
     sqlite3 *dst = NULL;
     int rc = sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
