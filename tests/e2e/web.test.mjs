@@ -275,6 +275,8 @@ test('a branch secretary is offered 新增 on its own branch’s page, not on an
   await go(page, `/branches/${other.id}`)
   await page.getByText(other.name).first().waitFor()
   await page.locator('[data-test=branch-honours]').first().waitFor()
+  if (other.procuratorate_id !== me.procuratorate_id)
+    await page.locator('[data-test=members-out-of-scope]').waitFor() // says why no members are listed
   await page.waitForTimeout(500)
   assert.equal(await page.locator('[data-test=add-button]').count(), 0)
   noErrors(page)
