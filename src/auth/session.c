@@ -82,7 +82,8 @@ static void clear_failures(const char *akey)
 
 /* ------------------------------------------------------------------ sessions */
 
-static int session_lookup_db(store_conn *c, const char th[65], struct actor *who, char csrf[33], struct rerr *err);
+static int session_lookup_db(store_conn *c, const char th[65], struct actor *who, char csrf[33],
+                             time_t *expires, struct rerr *err);
 
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[PASSWORD_HASH_MAX];
@@ -255,14 +256,15 @@ int session_lookup(store *db, const char *token, uint64_t gen, struct actor *who
     size_t slot = seen_slot(th);
     time_t t = time(NULL);
     store_conn *c = store_acquire(db);
-    int rc = session_lookup_db(c, th, who, csrf, err);
+    time_t expires = 0;
+    int rc = session_lookup_db(c, th, who, csrf, &expires, err);
     store_release(c);
     if (rc == 0) {
         pthread_mutex_lock(&seen_lock);
         struct seen *s = &seen[slot];
         memcpy(s->th, th, sizeof th);
         s->gen = gen;
-        s->until = t + 60;
+        s->until = expires < t + 60 ? expires : t + 60; /* never past the session's end */
         s->who = *who;
         memcpy(s->csrf, csrf, 33);
         pthread_mutex_unlock(&seen_lock);
@@ -270,12 +272,13 @@ int session_lookup(store *db, const char *token, uint64_t gen, struct actor *who
     return rc;
 }
 
-static int session_lookup_db(store_conn *c, const char th[65], struct actor *who, char csrf[33], struct rerr *err)
+static int session_lookup_db(store_conn *c, const char th[65], struct actor *who, char csrf[33],
+                             time_t *expires, struct rerr *err)
 {
     char now[32];
     time_plus_hours(now, 0);
-    store_stmt *st = store_prepare(c, "SELECT user_id, csrf_token FROM sessions WHERE token_hash = ? AND expires_at > ?");
-    /* (the session's own expiry is checked here; cached entries live a minute at most) */
+    store_stmt *st = store_prepare(c, "SELECT user_id, csrf_token, CAST(strftime('%s', expires_at) AS INTEGER)"
+                                      " FROM sessions WHERE token_hash = ? AND expires_at > ?");
     store_bind_text(st, 1, th);
     store_bind_text(st, 2, now);
     int rc = store_step(st, err);
@@ -283,6 +286,7 @@ static int session_lookup_db(store_conn *c, const char th[65], struct actor *who
     if (rc == STORE_ROW) {
         uid = store_col_int(st, 0);
         snprintf(csrf, 33, "%s", store_col_text(st, 1));
+        *expires = (time_t)store_col_int(st, 2);
     }
     store_done(st);
     if (rc < 0)

@@ -246,9 +246,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return ret;
         if (defer(srv, rq))
             return MHD_YES;
-        struct rerr e;
-        rerr_set(&e, R_EINTERNAL, "busy", "", "服务器繁忙，请稍后重试");
-        return reply_error(rq, &e);
+        json_t *busy = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", "busy", "message", "服务器繁忙，请稍后重试",
+                                 "field");
+        return reply_json(rq, 503, busy);
     }
     if (!strncmp(url, "/api/", 5)) {
         struct rerr e;
