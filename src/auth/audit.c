@@ -9,8 +9,7 @@
 #include "base/log.h"
 #include "base/text.h"
 
-static const char zero_hash[] =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 struct entry {
     int64_t id;
@@ -58,8 +57,7 @@ static char *dump(json_t *j)
 }
 
 int audit_append(store_conn *c, const struct actor *who, const char *action, const char *entity,
-                 int64_t entity_id, int64_t procuratorate_id, json_t *before, json_t *after,
-                 struct rerr *err)
+                 int64_t entity_id, int64_t procuratorate_id, json_t *before, json_t *after, struct rerr *err)
 {
     char prev[65];
     int64_t last_id = 0;
@@ -165,7 +163,8 @@ int audit_verify(store_conn *c, struct audit_report *rep, struct rerr *err)
         entry_hash(prev, &e, h);
         if (strcmp(h, stored_hash) != 0) {
             rep->first_bad = e.id;
-            snprintf(rep->reason, sizeof rep->reason, "第 %" PRId64 " 条记录的内容已被修改（哈希不符）", e.id);
+            snprintf(rep->reason, sizeof rep->reason, "第 %" PRId64 " 条记录的内容已被修改（哈希不符）",
+                     e.id);
             break;
         }
         memcpy(prev, h, sizeof prev);
@@ -187,8 +186,7 @@ int audit_verify(store_conn *c, struct audit_report *rep, struct rerr *err)
             if (strcmp(expect, store_col_text(st, 0)) != 0) {
                 rep->first_bad = rep->entries + 1;
                 snprintf(rep->reason, sizeof rep->reason,
-                         "链尾与记录的链头不符：第 %" PRId64 " 条之后的记录被删除或链头被篡改",
-                         rep->entries);
+                         "链尾与记录的链头不符：第 %" PRId64 " 条之后的记录被删除或链头被篡改", rep->entries);
             }
         } else if (rc == STORE_DONE && rep->entries > 0) {
             rep->first_bad = 1;

@@ -25,9 +25,9 @@ int audit_append(store_conn *c, const struct actor *who, const char *action, con
                  struct rerr *err);
 
 struct audit_report {
-    int64_t entries;     /* entries checked */
-    int64_t first_bad;   /* id of the first broken entry, 0 when intact */
-    char reason[160];    /* why it is broken, Chinese */
+    int64_t entries;   /* entries checked */
+    int64_t first_bad; /* id of the first broken entry, 0 when intact */
+    char reason[160];  /* why it is broken, Chinese */
 };
 
 /* Walk the chain from the first entry. Returns 0 when intact, R_ECONFLICT when broken

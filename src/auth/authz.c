@@ -60,8 +60,7 @@ bool authz_can_write_any(const struct actor *a)
     return a->role == ROLE_ADMIN || a->role == ROLE_SECRETARY || a->role == ROLE_SYSTEM;
 }
 
-int authz_write_row(const struct actor *a, enum write_policy p, const struct row_scope *s,
-                    struct rerr *err)
+int authz_write_row(const struct actor *a, enum write_policy p, const struct row_scope *s, struct rerr *err)
 {
     if (a->role == ROLE_NONE)
         return rerr_set(err, R_EAUTH, "unauthenticated", "", "请先登录");

@@ -39,8 +39,7 @@ int authz_read_collection(const struct actor *a, enum read_policy p, struct rerr
 bool authz_read_narrowed(const struct actor *a, enum read_policy p, int64_t *proc_id);
 
 /* May "a" write (create, change or delete) a row in scope "s"? */
-int authz_write_row(const struct actor *a, enum write_policy p, const struct row_scope *s,
-                    struct rerr *err);
+int authz_write_row(const struct actor *a, enum write_policy p, const struct row_scope *s, struct rerr *err);
 
 /* May "a" write anything at all (for the interface's can_write)? */
 bool authz_can_write_any(const struct actor *a);

@@ -98,9 +98,10 @@ static void make_dummy(void)
 
 int actor_load(store_conn *c, int64_t user_id, struct actor *who, struct rerr *err)
 {
-    store_stmt *st = store_prepare(c, "SELECT u.username, u.role, u.procuratorate_id, coalesce(u.branch_id, 0),"
-                                      " p.level, u.disabled FROM users u JOIN procuratorates p"
-                                      " ON p.id = u.procuratorate_id WHERE u.id = ?");
+    store_stmt *st =
+        store_prepare(c, "SELECT u.username, u.role, u.procuratorate_id, coalesce(u.branch_id, 0),"
+                         " p.level, u.disabled FROM users u JOIN procuratorates p"
+                         " ON p.id = u.procuratorate_id WHERE u.id = ?");
     store_bind_int(st, 1, user_id);
     int rc = store_step(st, err);
     if (rc == STORE_ROW) {
@@ -170,8 +171,9 @@ int session_login(store_conn *c, const char *username, const char *password, con
     sha256_hex(out->token, th);
     time_plus_hours(now, 0);
     time_plus_hours(exp, SESSION_HOURS);
-    st = store_prepare(c, "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at, address)"
-                          " VALUES (?,?,?,?,?,?)");
+    st = store_prepare(
+        c, "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at, address)"
+           " VALUES (?,?,?,?,?,?)");
     store_bind_text(st, 1, th);
     store_bind_int(st, 2, uid);
     store_bind_text(st, 3, out->csrf);
@@ -277,8 +279,9 @@ static int session_lookup_db(store_conn *c, const char th[65], struct actor *who
 {
     char now[32];
     time_plus_hours(now, 0);
-    store_stmt *st = store_prepare(c, "SELECT user_id, csrf_token, CAST(strftime('%s', expires_at) AS INTEGER)"
-                                      " FROM sessions WHERE token_hash = ? AND expires_at > ?");
+    store_stmt *st =
+        store_prepare(c, "SELECT user_id, csrf_token, CAST(strftime('%s', expires_at) AS INTEGER)"
+                         " FROM sessions WHERE token_hash = ? AND expires_at > ?");
     store_bind_text(st, 1, th);
     store_bind_text(st, 2, now);
     int rc = store_step(st, err);

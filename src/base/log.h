@@ -12,10 +12,10 @@ _Noreturn void bug_at(const char *file, int line, const char *msg);
 
 #define BUG(msg) bug_at(__FILE__, __LINE__, (msg))
 /* Assertions stay on in every build: they guard hand-offs between layers. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            bug_at(__FILE__, __LINE__, "check failed: " #cond);                                    \
+#define CHECK(cond)                                                                                          \
+    do {                                                                                                     \
+        if (!(cond))                                                                                         \
+            bug_at(__FILE__, __LINE__, "check failed: " #cond);                                              \
     } while (0)
 
 #endif

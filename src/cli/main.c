@@ -48,12 +48,11 @@ static const char usage_demo[] =
     "演示账号 admin、viewer、zlt-admin、hlgl-sec 都使用 PW；不给 PW 时生成一个并打印一次。\n"
     "FILE 已存在时拒绝覆盖。\n";
 
-static const char usage_serve[] =
-    "用法: ronghe serve --db FILE [--listen HOST:PORT] [--web-dir DIR]\n"
-    "\n"
-    "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
-    "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
-    "收到 SIGINT 或 SIGTERM 时正常停止。\n";
+static const char usage_serve[] = "用法: ronghe serve --db FILE [--listen HOST:PORT] [--web-dir DIR]\n"
+                                  "\n"
+                                  "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
+                                  "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
+                                  "收到 SIGINT 或 SIGTERM 时正常停止。\n";
 
 static const char usage_user[] =
     "用法:\n"
@@ -70,11 +69,10 @@ static const char usage_backup[] =
     "\n"
     "把数据库完整复制到 --to（不能已存在）。服务运行时也可以执行，不影响使用。\n";
 
-static const char usage_audit[] =
-    "用法: ronghe audit verify --db FILE\n"
-    "\n"
-    "从第一条起重算审计记录的哈希链。完整时打印摘要并返回 0；\n"
-    "发现被修改或删除的记录时打印第一条出错的记录并返回非 0。\n";
+static const char usage_audit[] = "用法: ronghe audit verify --db FILE\n"
+                                  "\n"
+                                  "从第一条起重算审计记录的哈希链。完整时打印摘要并返回 0；\n"
+                                  "发现被修改或删除的记录时打印第一条出错的记录并返回非 0。\n";
 
 static int bad_usage(const char *usage, const char *fmt, const char *arg)
 {
@@ -93,14 +91,19 @@ struct opts {
 /* Parse "--name value" options for a subcommand. Returns 0, 1 for --help, 2 on error. */
 static int parse_opts(int argc, char **argv, const char *usage, const char *allowed, struct opts *o)
 {
-    static const struct option longs[] = {
-        {"db", required_argument, 0, 'd'},          {"to", required_argument, 0, 't'},
-        {"listen", required_argument, 0, 'l'},      {"web-dir", required_argument, 0, 'w'},
-        {"password", required_argument, 0, 'p'},    {"org", required_argument, 0, 'o'},
-        {"username", required_argument, 0, 'u'},    {"role", required_argument, 0, 'r'},
-        {"display-name", required_argument, 0, 'n'}, {"procuratorate", required_argument, 0, 'c'},
-        {"branch", required_argument, 0, 'b'},      {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option longs[] = {{"db", required_argument, 0, 'd'},
+                                          {"to", required_argument, 0, 't'},
+                                          {"listen", required_argument, 0, 'l'},
+                                          {"web-dir", required_argument, 0, 'w'},
+                                          {"password", required_argument, 0, 'p'},
+                                          {"org", required_argument, 0, 'o'},
+                                          {"username", required_argument, 0, 'u'},
+                                          {"role", required_argument, 0, 'r'},
+                                          {"display-name", required_argument, 0, 'n'},
+                                          {"procuratorate", required_argument, 0, 'c'},
+                                          {"branch", required_argument, 0, 'b'},
+                                          {"help", no_argument, 0, 'h'},
+                                          {0, 0, 0, 0}};
     optind = 1;
     opterr = 0;
     int ch;
@@ -115,15 +118,34 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
             return bad_usage(usage, "此命令不接受选项 %s", argv[optind - 1]);
         char *end;
         switch (ch) {
-        case 'd': o->db = optarg; break;
-        case 't': o->to = optarg; break;
-        case 'l': o->listen = optarg; break;
-        case 'w': o->web_dir = optarg; break;
-        case 'p': o->password = optarg; o->password_given = true; break;
-        case 'o': o->org = optarg; break;
-        case 'u': o->username = optarg; break;
-        case 'r': o->role = optarg; break;
-        case 'n': o->display_name = optarg; break;
+        case 'd':
+            o->db = optarg;
+            break;
+        case 't':
+            o->to = optarg;
+            break;
+        case 'l':
+            o->listen = optarg;
+            break;
+        case 'w':
+            o->web_dir = optarg;
+            break;
+        case 'p':
+            o->password = optarg;
+            o->password_given = true;
+            break;
+        case 'o':
+            o->org = optarg;
+            break;
+        case 'u':
+            o->username = optarg;
+            break;
+        case 'r':
+            o->role = optarg;
+            break;
+        case 'n':
+            o->display_name = optarg;
+            break;
         case 'c':
         case 'b': {
             int64_t v = strtoll(optarg, &end, 10);
@@ -227,8 +249,8 @@ static int cmd_init(int argc, char **argv)
     if (rc == 0)
         rc = res_create_in(&ss.x, res_find("procuratorates"), org, &out, &err);
     if (rc == 0) {
-        json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:I}", "username", o.username, "display_name", "系统管理员",
-                              "password", pw, "role", "admin", "procuratorate_id",
+        json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:I}", "username", o.username, "display_name",
+                              "系统管理员", "password", pw, "role", "admin", "procuratorate_id",
                               json_integer_value(json_object_get(out, "id")));
         rc = res_create_in(&ss.x, res_find("users"), u, NULL, &err);
         json_decref(u);
@@ -321,7 +343,7 @@ static int cmd_user(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[1];
-    const char *allowed = !strcmp(sub, "add")      ? "durnbc"
+    const char *allowed = !strcmp(sub, "add")       ? "durnbc"
                           : !strcmp(sub, "passwd")  ? "du"
                           : !strcmp(sub, "list")    ? "d"
                           : !strcmp(sub, "disable") ? "du"
@@ -456,8 +478,8 @@ static int cmd_audit(int argc, char **argv)
         return 0;
     }
     if (rc == R_ECONFLICT) {
-        printf("审计链已损坏：第一条出错的记录 #%" PRId64 "：%s（此前 %" PRId64 " 条完好）\n", rep.first_bad, rep.reason,
-               rep.entries);
+        printf("审计链已损坏：第一条出错的记录 #%" PRId64 "：%s（此前 %" PRId64 " 条完好）\n", rep.first_bad,
+               rep.reason, rep.entries);
         return 3;
     }
     return report(rc, &err);

@@ -32,7 +32,8 @@ int64_t demo_put(struct demo *d, const char *collection, json_t *obj)
     json_t *out = NULL;
     if (res_create_in(&d->x, r, obj, &out, &err) < 0) {
         char *text = json_dumps(obj, JSON_ENSURE_ASCII);
-        die("演示数据错误 (%s): %s [%s %s]\n%s", collection, err.message, err.code, err.field, text ? text : "");
+        die("演示数据错误 (%s): %s [%s %s]\n%s", collection, err.message, err.code, err.field,
+            text ? text : "");
     }
     int64_t id = json_integer_value(json_object_get(out, "id"));
     json_decref(out);

@@ -4,7 +4,6 @@
 
 #include "domain/resource.h"
 
-
 static const struct field brand_fields[] = {
     {"branch_id", "所属党组织", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "branches", 0, 0},
     RES_DERIVED_PROC_FIELD,
@@ -29,7 +28,8 @@ static int brand_check(struct res_ctx *x, json_t *row, json_t *before, struct re
         if ((rc = res_lookup_int(x, "party_groups", "branch_id", group, "party_group_id", &v, err)) < 0)
             return rc;
         if (v != branch)
-            return rerr_set(err, R_EUNPROC, "inconsistent", "party_group_id", "党小组不属于该品牌所在的党组织");
+            return rerr_set(err, R_EUNPROC, "inconsistent", "party_group_id",
+                            "党小组不属于该品牌所在的党组织");
     }
     int64_t self = before ? res_int(before, "id") : 0;
     int64_t p = res_int(row, "parent_id");
@@ -53,7 +53,8 @@ static const struct dependent brand_deps[] = {
     {&res_methods, "brand_id", true},
     {NULL, NULL, false},
 };
-static const struct dependent method_deps[] = {{&res_method_elements, "method_id", true}, {NULL, NULL, false}};
+static const struct dependent method_deps[] = {{&res_method_elements, "method_id", true},
+                                               {NULL, NULL, false}};
 
 const struct resource res_brands = {
     .name = "brands",
@@ -92,13 +93,14 @@ static int method_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
         json_array_append_new(
-            els, json_pack("{s:I, s:s, s:o, s:o, s:I, s:I, s:b}", "id", (json_int_t)store_col_int(st, 0), "label",
-                           store_col_text(st, 1),
-                           "count", store_col_type(st, 2) == STORE_NULL ? json_null() : json_integer(store_col_int(st, 2)),
-                           "description",
-                           store_col_type(st, 3) == STORE_NULL ? json_null() : json_string(store_col_text(st, 3)),
-                           "sort", (json_int_t)store_col_int(st, 4), "version", (json_int_t)store_col_int(st, 5),
-                           "sample", (int)store_col_int(st, 6)));
+            els,
+            json_pack("{s:I, s:s, s:o, s:o, s:I, s:I, s:b}", "id", (json_int_t)store_col_int(st, 0), "label",
+                      store_col_text(st, 1), "count",
+                      store_col_type(st, 2) == STORE_NULL ? json_null() : json_integer(store_col_int(st, 2)),
+                      "description",
+                      store_col_type(st, 3) == STORE_NULL ? json_null() : json_string(store_col_text(st, 3)),
+                      "sort", (json_int_t)store_col_int(st, 4), "version", (json_int_t)store_col_int(st, 5),
+                      "sample", (int)store_col_int(st, 6)));
     }
     store_done(st);
     json_object_set_new(rec, "elements", els);
@@ -175,7 +177,8 @@ static int honour_check(struct res_ctx *x, json_t *row, json_t *before, struct r
     if (!res_int(row, "branch_id"))
         return rerr_set(err, R_EINVAL, "required", "branch_id", "请选择获得荣誉的党组织或党员");
     int64_t proc;
-    int rc = res_lookup_int(x, "branches", "procuratorate_id", res_int(row, "branch_id"), "branch_id", &proc, err);
+    int rc =
+        res_lookup_int(x, "branches", "procuratorate_id", res_int(row, "branch_id"), "branch_id", &proc, err);
     if (rc < 0)
         return rc;
     json_object_set_new(row, "procuratorate_id", json_integer(proc));

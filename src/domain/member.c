@@ -54,7 +54,8 @@ static int member_check(struct res_ctx *x, json_t *row, json_t *before, struct r
         if (rc < 0)
             return rc;
         if (gb != res_int(row, "branch_id"))
-            return rerr_set(err, R_EUNPROC, "inconsistent", "party_group_id", "党小组不属于该党员所在的党组织");
+            return rerr_set(err, R_EUNPROC, "inconsistent", "party_group_id",
+                            "党小组不属于该党员所在的党组织");
     }
     const char *name = res_str(row, "name");
     if (name) {
@@ -64,7 +65,8 @@ static int member_check(struct res_ctx *x, json_t *row, json_t *before, struct r
     return 0;
 }
 
-static int member_filter(struct res_ctx *x, const char *key, const char *val, struct query *q, struct rerr *err)
+static int member_filter(struct res_ctx *x, const char *key, const char *val, struct query *q,
+                         struct rerr *err)
 {
     (void)x;
     if (!strcmp(key, "youth")) {
@@ -89,12 +91,13 @@ const struct resource res_members = {
     .label = "党员",
     .fields = member_fields,
     .nfields = sizeof member_fields / sizeof member_fields[0],
-    .extras = "(SELECT name FROM branches b WHERE b.id = t.branch_id) AS branch_name,"
-              " (SELECT name FROM departments d WHERE d.id = t.department_id) AS department_name,"
-              " (SELECT name FROM party_groups g WHERE g.id = t.party_group_id) AS party_group_name,"
-              " (SELECT name FROM procuratorates p WHERE p.id = t.procuratorate_id) AS procuratorate_name,"
-              " CAST(strftime('%Y', 'now', '+8 hours') AS INTEGER) - CAST(strftime('%Y', t.birth_date) AS INTEGER)"
-              " - (strftime('%m-%d', 'now', '+8 hours') < strftime('%m-%d', t.birth_date)) AS age",
+    .extras =
+        "(SELECT name FROM branches b WHERE b.id = t.branch_id) AS branch_name,"
+        " (SELECT name FROM departments d WHERE d.id = t.department_id) AS department_name,"
+        " (SELECT name FROM party_groups g WHERE g.id = t.party_group_id) AS party_group_name,"
+        " (SELECT name FROM procuratorates p WHERE p.id = t.procuratorate_id) AS procuratorate_name,"
+        " CAST(strftime('%Y', 'now', '+8 hours') AS INTEGER) - CAST(strftime('%Y', t.birth_date) AS INTEGER)"
+        " - (strftime('%m-%d', 'now', '+8 hours') < strftime('%m-%d', t.birth_date)) AS age",
     .ignored = "branch_name department_name party_group_name procuratorate_name age",
     .read = READ_SCOPED,
     .write = WRITE_BRANCH,

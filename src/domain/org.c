@@ -14,7 +14,6 @@
 static const char *const branch_kinds[] = {"党总支", "党支部", NULL};
 static const char *const dept_kinds[] = {"综合", "业务", NULL};
 
-
 static const struct field procuratorate_fields[] = {
     {"name", "名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     RES_NAME_MN_FIELD,
@@ -62,7 +61,8 @@ const struct resource res_procuratorates = {
 };
 
 static const struct field branch_fields[] = {
-    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
+    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates",
+     0, 0},
     {"branch_id", "支部", FT_REF, FF_DERIVED, 0, NULL, "branches", 0, 0},
     {"name", "名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     RES_NAME_MN_FIELD,
@@ -75,9 +75,12 @@ static const struct field branch_fields[] = {
 };
 
 static const struct dependent branch_deps[] = {
-    {&res_departments, "branch_id", false}, {&res_party_groups, "branch_id", false},
-    {&res_members, "branch_id", false},     {&res_brands, "branch_id", false},
-    {&res_honours, "branch_id", false},     {&res_users, "branch_id", false},
+    {&res_departments, "branch_id", false},
+    {&res_party_groups, "branch_id", false},
+    {&res_members, "branch_id", false},
+    {&res_brands, "branch_id", false},
+    {&res_honours, "branch_id", false},
+    {&res_users, "branch_id", false},
     {NULL, NULL, false},
 };
 
@@ -97,7 +100,8 @@ const struct resource res_branches = {
 };
 
 static const struct field department_fields[] = {
-    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
+    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates",
+     0, 0},
     {"branch_id", "所属党组织", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "branches", 0, 0},
     {"name", "部门名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     RES_NAME_MN_FIELD,
@@ -131,7 +135,8 @@ const struct resource res_departments = {
 static const struct field party_group_fields[] = {
     {"branch_id", "所属党组织", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "branches", 0, 0},
     {"procuratorate_id", "检察院", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
-    {"department_id", "所在业务部门", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "departments", 0, 0},
+    {"department_id", "所在业务部门", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "departments", 0,
+     0},
     {"name", "党小组名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     RES_NAME_MN_FIELD,
     {"leader_name", "组长", FT_TEXT, FF_WRITE, 30, NULL, NULL, 0, 0},

@@ -9,8 +9,18 @@
 #include "jobs/jobs.h"
 
 const struct resource *const res_all[] = {
-    &res_procuratorates, &res_departments, &res_branches, &res_party_groups, &res_members, &res_brands,
-    &res_methods,        &res_method_elements, &res_honours, &res_users,      &res_audit,   &res_jobs,
+    &res_procuratorates,
+    &res_departments,
+    &res_branches,
+    &res_party_groups,
+    &res_members,
+    &res_brands,
+    &res_methods,
+    &res_method_elements,
+    &res_honours,
+    &res_users,
+    &res_audit,
+    &res_jobs,
     NULL,
 };
 

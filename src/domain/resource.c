@@ -133,9 +133,8 @@ static json_t *row_to_json(const struct resource *r, store_stmt *st)
             v = json_null();
             break;
         case STORE_INT:
-            v = (f && f->kind == FT_BOOL) || !strcmp(name, "sample")
-                    ? json_boolean(store_col_int(st, i))
-                    : json_integer(store_col_int(st, i));
+            v = (f && f->kind == FT_BOOL) || !strcmp(name, "sample") ? json_boolean(store_col_int(st, i))
+                                                                     : json_integer(store_col_int(st, i));
             break;
         case STORE_REAL:
             v = json_real(store_col_real(st, i));
@@ -257,8 +256,8 @@ struct list_plan {
     const char *count_sql, *page_sql;
 };
 
-static int list_plan(struct res_ctx *x, const struct resource *r, const struct res_query *qp, struct list_plan *lp,
-                     struct rerr *err)
+static int list_plan(struct res_ctx *x, const struct resource *r, const struct res_query *qp,
+                     struct list_plan *lp, struct rerr *err)
 {
     int rc = authz_read_collection(x->who, r->read, err);
     if (rc < 0)
@@ -336,14 +335,15 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
     /* Text sorts in pinyin order, the order a Chinese reader expects. */
     const char *collate = sf && (sf->kind == FT_TEXT || sf->kind == FT_ENUM) ? " COLLATE zh" : "";
     lp->count_sql = arena_printf(x->a, "SELECT count(*) FROM %s t WHERE 1=1%s", r->table, q->where);
-    lp->page_sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY t.%s%s %s, t.id LIMIT ? OFFSET ?",
-                                r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q->where, col,
-                                collate, dir);
+    lp->page_sql = arena_printf(
+        x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY t.%s%s %s, t.id LIMIT ? OFFSET ?",
+        r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q->where, col, collate, dir);
     return 0;
 }
 
 /* Open a read transaction, count, and prepare the page: *st is ready to step. */
-static int list_start(struct res_ctx *x, struct list_plan *lp, int64_t *total, store_stmt **st, struct rerr *err)
+static int list_start(struct res_ctx *x, struct list_plan *lp, int64_t *total, store_stmt **st,
+                      struct rerr *err)
 {
     int rc = store_begin_read(x->c, err);
     if (rc < 0)
@@ -617,7 +617,8 @@ static int check_value(const struct resource *r, const struct field *f, json_t *
         return rerr_set(err, R_EINVAL, "too_long", f->name, "%s不能超过 %d 个字", f->label, max);
     if (f->kind == FT_DATE && *s) {
         if (!text_date_ok(s))
-            return rerr_set(err, R_EINVAL, "invalid_date", f->name, "%s不是有效日期（格式 YYYY-MM-DD）", f->label);
+            return rerr_set(err, R_EINVAL, "invalid_date", f->name, "%s不是有效日期（格式 YYYY-MM-DD）",
+                            f->label);
         char today[11];
         text_today(today);
         if (strcmp(s, today) > 0)
@@ -653,9 +654,9 @@ static int apply_body(const struct resource *r, json_t *body, json_t *row, bool 
         int rc = check_value(r, f, v, err);
         if (rc < 0)
             return rc;
-        json_object_set(row, k, json_is_string(v) && !*json_string_value(v) && !(f->flags & FF_NOTNULL)
-                                    ? json_null()
-                                    : v);
+        json_object_set(row, k,
+                        json_is_string(v) && !*json_string_value(v) && !(f->flags & FF_NOTNULL) ? json_null()
+                                                                                                : v);
     }
     if (create) {
         for (int i = 0; i < r->nfields; i++) {
@@ -701,8 +702,8 @@ int res_lookup_int(struct res_ctx *x, const char *table, const char *col, int64_
     if (rc < 0)
         return rc;
     if (rc == STORE_DONE)
-        return rerr_set(err, R_EUNPROC, "invalid_reference", field, "引用的记录不存在（%s = %" PRId64 "）", field,
-                        id);
+        return rerr_set(err, R_EUNPROC, "invalid_reference", field, "引用的记录不存在（%s = %" PRId64 "）",
+                        field, id);
     return 0;
 }
 
@@ -766,8 +767,7 @@ static int audit_write(struct res_ctx *x, const struct resource *r, const char *
     return rc;
 }
 
-int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out,
-                  struct rerr *err)
+int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err)
 {
     json_t *row = json_object();
     int rc = apply_body(r, body, row, true, err);
@@ -795,7 +795,8 @@ int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, jso
             qs = arena_printf(x->a, "%s, ?", qs);
         }
     }
-    store_stmt *st = prepare_built(x->c, arena_printf(x->a, "INSERT INTO %s(%s) VALUES (%s)", r->table, cols, qs));
+    store_stmt *st =
+        prepare_built(x->c, arena_printf(x->a, "INSERT INTO %s(%s) VALUES (%s)", r->table, cols, qs));
     store_bind_text(st, 1, ts);
     store_bind_text(st, 2, ts);
     int idx = 3;
@@ -878,8 +879,8 @@ static int version_of(json_t *body, int64_t *v, struct rerr *err)
 static int move_deps(struct res_ctx *x, const struct resource *r, int64_t id, const struct row_scope *to,
                      int depth, struct rerr *err);
 
-static int move_row(struct res_ctx *x, const struct resource *r, int64_t id, const struct row_scope *to, int depth,
-                    struct rerr *err)
+static int move_row(struct res_ctx *x, const struct resource *r, int64_t id, const struct row_scope *to,
+                    int depth, struct rerr *err)
 {
     json_t *before = NULL, *after = NULL;
     int rc = load(x, r, id, &before, err);
@@ -887,9 +888,11 @@ static int move_row(struct res_ctx *x, const struct resource *r, int64_t id, con
         return rc;
     char ts[32];
     text_now(ts);
-    store_stmt *st = prepare_built(
-        x->c, arena_printf(x->a, "UPDATE %s SET procuratorate_id = ?, branch_id = ?, updated_at = ?,"
-                                 " version = version + 1 WHERE id = ?", r->table));
+    store_stmt *st =
+        prepare_built(x->c, arena_printf(x->a,
+                                         "UPDATE %s SET procuratorate_id = ?, branch_id = ?, updated_at = ?,"
+                                         " version = version + 1 WHERE id = ?",
+                                         r->table));
     store_bind_int(st, 1, to->procuratorate_id);
     if (to->branch_id)
         store_bind_int(st, 2, to->branch_id);
@@ -910,8 +913,8 @@ static int move_deps(struct res_ctx *x, const struct resource *r, int64_t id, co
 {
     CHECK(depth < 8);
     for (const struct dependent *d = r->deps; d && d->r; d++) {
-        store_stmt *st =
-            prepare_built(x->c, arena_printf(x->a, "SELECT id FROM %s WHERE %s = ? ORDER BY id", d->r->table, d->fk));
+        store_stmt *st = prepare_built(
+            x->c, arena_printf(x->a, "SELECT id FROM %s WHERE %s = ? ORDER BY id", d->r->table, d->fk));
         store_bind_int(st, 1, id);
         int64_t *ids = NULL;
         size_t n = 0, cap = 0;
@@ -931,8 +934,8 @@ static int move_deps(struct res_ctx *x, const struct resource *r, int64_t id, co
             return rc;
         if (n && !d->cascade)
             return rerr_set(err, R_ECONFLICT, "has_dependents", "",
-                            "该%s下还有%s（%zu 条），不能移到其他检察院或党组织；请先调整这些%s", r->label, d->r->label,
-                            n, d->r->label);
+                            "该%s下还有%s（%zu 条），不能移到其他检察院或党组织；请先调整这些%s", r->label,
+                            d->r->label, n, d->r->label);
         for (size_t i = 0; i < n; i++)
             if ((rc = move_row(x, d->r, ids[i], to, depth, err)) < 0)
                 return rc;
@@ -954,8 +957,8 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
         goto fail;
     if (res_int(before, "version") != version) {
         rc = rerr_set(err, R_ECONFLICT, "version_conflict", "version",
-                      "该%s已被他人修改（当前版本 %" PRId64 "，提交的版本 %" PRId64 "），请刷新后重试", r->label,
-                      res_int(before, "version"), version);
+                      "该%s已被他人修改（当前版本 %" PRId64 "，提交的版本 %" PRId64 "），请刷新后重试",
+                      r->label, res_int(before, "version"), version);
         goto fail;
     }
     row = json_deep_copy(before);
@@ -973,8 +976,8 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
         if (writes_column(f) && json_object_get(row, f->name))
             sets = arena_printf(x->a, "%s, %s = ?", sets, f->name);
     }
-    store_stmt *st =
-        prepare_built(x->c, arena_printf(x->a, "UPDATE %s SET %s WHERE id = ? AND version = ?", r->table, sets));
+    store_stmt *st = prepare_built(
+        x->c, arena_printf(x->a, "UPDATE %s SET %s WHERE id = ? AND version = ?", r->table, sets));
     store_bind_text(st, 1, ts);
     int idx = 2;
     for (int i = 0; i < r->nfields; i++) {
@@ -990,7 +993,8 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
     if (rc < 0)
         goto fail;
     if (store_changes(x->c) != 1) {
-        rc = rerr_set(err, R_ECONFLICT, "version_conflict", "version", "该%s已被他人修改，请刷新后重试", r->label);
+        rc = rerr_set(err, R_ECONFLICT, "version_conflict", "version", "该%s已被他人修改，请刷新后重试",
+                      r->label);
         goto fail;
     }
     /* A move to another procuratorate (or, for rows whose branch is derived, another
@@ -1000,8 +1004,8 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
         if ((rc = move_deps(x, r, id, &s, 0, err)) < 0)
             goto fail;
     }
-    if ((rc = load(x, r, id, &after, err)) < 0 || (rc = audit_write(x, r, "update", id, before, after, err)) < 0 ||
-        (rc = store_commit(x->c, err)) < 0)
+    if ((rc = load(x, r, id, &after, err)) < 0 ||
+        (rc = audit_write(x, r, "update", id, before, after, err)) < 0 || (rc = store_commit(x->c, err)) < 0)
         goto fail;
     json_decref(before);
     json_decref(row);
@@ -1024,11 +1028,13 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
     if ((rc = load_for_write(x, r, id, &before, err)) < 0)
         goto fail;
     if (version < 0) {
-        rc = rerr_set(err, R_EINVAL, "required", "version", "删除时必须提供版本号（?version=N），以免删除他人刚修改的记录");
+        rc = rerr_set(err, R_EINVAL, "required", "version",
+                      "删除时必须提供版本号（?version=N），以免删除他人刚修改的记录");
         goto fail;
     }
     if (res_int(before, "version") != version) {
-        rc = rerr_set(err, R_ECONFLICT, "version_conflict", "version", "该%s已被他人修改，请刷新后重试", r->label);
+        rc = rerr_set(err, R_ECONFLICT, "version_conflict", "version", "该%s已被他人修改，请刷新后重试",
+                      r->label);
         goto fail;
     }
     store_stmt *st = prepare_built(x->c, arena_printf(x->a, "DELETE FROM %s WHERE id = ?", r->table));
@@ -1037,7 +1043,8 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
     store_done(st);
     if (rc < 0) {
         if (!strcmp(err->code, "in_use"))
-            rerr_set(err, R_ECONFLICT, "in_use", "", "该%s仍被其他记录引用（如党员、品牌），不能删除", r->label);
+            rerr_set(err, R_ECONFLICT, "in_use", "", "该%s仍被其他记录引用（如党员、品牌），不能删除",
+                     r->label);
         goto fail;
     }
     if ((rc = audit_write(x, r, "delete", id, before, NULL, err)) < 0 || (rc = store_commit(x->c, err)) < 0)

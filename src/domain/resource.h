@@ -41,19 +41,30 @@ struct field {
     const char *label; /* Chinese, for error messages */
     enum field_kind kind;
     unsigned flags;
-    int max_len;                /* FT_TEXT: code points; 0 means 200 */
-    const char *const *values;  /* FT_ENUM: NULL-terminated */
-    const char *ref;            /* FT_REF: the referenced table */
-    int64_t min, max;           /* FT_INT: inclusive bounds when min < max */
+    int max_len;               /* FT_TEXT: code points; 0 means 200 */
+    const char *const *values; /* FT_ENUM: NULL-terminated */
+    const char *ref;           /* FT_REF: the referenced table */
+    int64_t min, max;          /* FT_INT: inclusive bounds when min < max */
 };
 
 /* Fields most collections share. */
-#define RES_SAMPLE_FIELD {"sample", "示例标记", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0}
-#define RES_SORT_FIELD {"sort", "排序号", FT_INT, FF_WRITE | FF_NOTNULL | FF_SORT, 0, NULL, NULL, -100000, 100000}
-#define RES_NAME_MN_FIELD {"name_mn", "蒙古文名称", FT_TEXT, FF_WRITE | FF_SEARCH, 200, NULL, NULL, 0, 0}
+#define RES_SAMPLE_FIELD                                                                                     \
+    {                                                                                                        \
+        "sample", "示例标记", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0                \
+    }
+#define RES_SORT_FIELD                                                                                       \
+    {                                                                                                        \
+        "sort", "排序号", FT_INT, FF_WRITE | FF_NOTNULL | FF_SORT, 0, NULL, NULL, -100000, 100000            \
+    }
+#define RES_NAME_MN_FIELD                                                                                    \
+    {                                                                                                        \
+        "name_mn", "蒙古文名称", FT_TEXT, FF_WRITE | FF_SEARCH, 200, NULL, NULL, 0, 0                        \
+    }
 /* procuratorate_id taken from the parent row (resource.scope_from). */
-#define RES_DERIVED_PROC_FIELD                                                                     \
-    {"procuratorate_id", "检察院", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "procuratorates", 0, 0}
+#define RES_DERIVED_PROC_FIELD                                                                               \
+    {                                                                                                        \
+        "procuratorate_id", "检察院", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "procuratorates", 0, 0        \
+    }
 
 struct res_ctx {
     store_conn *c;
@@ -103,8 +114,7 @@ struct resource {
     int (*check)(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err);
     /* A query parameter the generic code does not know. Return 1 if handled, 0 if not
      * known (400 for the user), negative on error. */
-    int (*filter)(struct res_ctx *x, const char *key, const char *val, struct query *q,
-                  struct rerr *err);
+    int (*filter)(struct res_ctx *x, const char *key, const char *val, struct query *q, struct rerr *err);
     /* Add nested data to a record that is being answered (a method's elements). */
     int (*expand)(struct res_ctx *x, json_t *rec, struct rerr *err);
     const struct dependent *deps; /* terminated by an entry with r == NULL */
@@ -122,29 +132,25 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
 int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_query *qp, char **out,
                   size_t *len, struct rerr *err);
 int res_get(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out, struct rerr *err);
-int res_history(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out,
-                struct rerr *err);
+int res_history(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out, struct rerr *err);
 
 /* Writes: each in its own transaction, audited. */
-int res_create(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out,
-               struct rerr *err);
+int res_create(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err);
 int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, json_t **out,
                struct rerr *err);
 /* "version" must be the record's current one; negative means the caller had none, which
  * is refused (400) once the caller is known to be allowed to delete at all. */
-int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version,
-               struct rerr *err);
+int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version, struct rerr *err);
 
 /* The same, inside a transaction the caller holds (bulk work such as the demo). */
-int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out,
-                  struct rerr *err);
+int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err);
 
 /* Helpers for hooks. */
-int64_t res_int(json_t *row, const char *key); /* 0 when absent or null */
+int64_t res_int(json_t *row, const char *key);     /* 0 when absent or null */
 const char *res_str(json_t *row, const char *key); /* NULL when absent or null */
 /* Read one column of another table's row: "SELECT col FROM table WHERE id = ?" into
  * *out (0 when NULL). R_EUNPROC with code invalid_reference if there is no such row. */
-int res_lookup_int(struct res_ctx *x, const char *table, const char *col, int64_t id,
-                   const char *field, int64_t *out, struct rerr *err);
+int res_lookup_int(struct res_ctx *x, const char *table, const char *col, int64_t id, const char *field,
+                   int64_t *out, struct rerr *err);
 
 #endif

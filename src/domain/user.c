@@ -9,12 +9,14 @@
 static const char *const roles[] = {"admin", "viewer", "secretary", NULL};
 
 static const struct field user_fields[] = {
-    {"username", "用户名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH | FF_FILTER, 40, NULL, NULL, 0, 0},
+    {"username", "用户名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH | FF_FILTER, 40, NULL, NULL,
+     0, 0},
     {"display_name", "姓名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SEARCH, 40, NULL, NULL, 0, 0},
     {"password", "密码", FT_TEXT, FF_WRITE | FF_SECRET, 200, NULL, NULL, 0, 0},
     {"password_hash", "", FT_TEXT, FF_HIDDEN | FF_DERIVED, 0, NULL, NULL, 0, 0},
     {"role", "角色", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, roles, NULL, 0, 0},
-    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
+    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates",
+     0, 0},
     {"branch_id", "所属党组织", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "branches", 0, 0},
     {"disabled", "停用", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0},
 };
@@ -40,7 +42,8 @@ static int user_check(struct res_ctx *x, json_t *row, json_t *before, struct rer
         return rerr_set(err, R_EINVAL, "required", "password", "新用户必须设置密码");
     if (pw) {
         if (text_utf8_len(pw) < PASSWORD_MIN_LEN)
-            return rerr_set(err, R_EINVAL, "invalid_value", "password", "密码至少 %d 个字符", PASSWORD_MIN_LEN);
+            return rerr_set(err, R_EINVAL, "invalid_value", "password", "密码至少 %d 个字符",
+                            PASSWORD_MIN_LEN);
         char hash[PASSWORD_HASH_MAX];
         if (password_hash(pw, hash) < 0)
             return rerr_set(err, R_EINTERNAL, "internal", "", "密码处理失败");

@@ -17,9 +17,9 @@
 #include "auth/session.h"
 #include "base/log.h"
 #include "domain/org.h"
-#include "jobs/jobs.h"
 #include "http/cache.h"
 #include "http/request.h"
+#include "jobs/jobs.h"
 
 #define COOKIE "ronghe_session"
 
@@ -38,8 +38,8 @@ static int body_json(struct request *rq, json_t **out, struct rerr *err)
     json_error_t je;
     json_t *j = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
     if (!j)
-        return rerr_set(err, R_EINVAL, "bad_json", "", "JSON 格式错误（第 %d 行第 %d 列）：%s", je.line, je.column,
-                        je.text);
+        return rerr_set(err, R_EINVAL, "bad_json", "", "JSON 格式错误（第 %d 行第 %d 列）：%s", je.line,
+                        je.column, je.text);
     if (!json_is_object(j)) {
         json_decref(j);
         return rerr_set(err, R_EINVAL, "bad_json", "", "请求内容应为 JSON 对象");
@@ -77,10 +77,11 @@ static json_t *me_json(store_conn *c, const struct actor *who, const char *csrf)
     }
     store_done(st);
     const char *scope = who->scope_all ? "all" : who->role == ROLE_SECRETARY ? "branch" : "procuratorate";
-    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:b, s:s}", "id", (json_int_t)who->user_id,
-                     "username", who->username, "display_name", display, "role", role_name(who->role),
-                     "procuratorate_id", (json_int_t)who->procuratorate_id, "procuratorate_name", pname,
-                     "branch_id", who->branch_id ? json_integer(who->branch_id) : json_null(), "branch_name",
+    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:b, s:s}", "id",
+                     (json_int_t)who->user_id, "username", who->username, "display_name", display, "role",
+                     role_name(who->role), "procuratorate_id", (json_int_t)who->procuratorate_id,
+                     "procuratorate_name", pname, "branch_id",
+                     who->branch_id ? json_integer(who->branch_id) : json_null(), "branch_name",
                      who->branch_id ? json_string(bname) : json_null(), "scope", scope, "can_write",
                      authz_can_write_any(who), "csrf_token", csrf);
 }
@@ -299,7 +300,7 @@ enum MHD_Result api_handle(struct request *rq)
     struct res_ctx x = {.c = c, .who = &who, .a = rq->a};
     if (nseg == 1 && !strcmp(seg[0], "session")) {
         ret = !strcmp(rq->method, "DELETE") ? logout(rq, c, token, &who)
-                                             : fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+                                            : fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
     } else if (nseg == 1 && !strcmp(seg[0], "me")) {
         ret = reply_json(rq, 200, me_json(c, &who, csrf));
     } else if (nseg == 1 && !strcmp(seg[0], "_slow") && getenv("RONGHE_BENCH_SLOW")) {

@@ -98,8 +98,8 @@ enum MHD_Result reply_cached(struct request *rq, struct cached_body *body)
 {
     size_t len;
     const char *data = cache_body(body, &len);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data, cache_unref, body); /* MHD only reads it */
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+        len, (void *)data, cache_unref, body); /* MHD only reads it */
     if (!r) {
         cache_unref(body);
         return MHD_NO;

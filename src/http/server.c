@@ -180,7 +180,8 @@ static enum MHD_Result serve_static(struct server *srv, struct request *rq)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+                                  const char *version, const char *upload, size_t *upload_size,
+                                  void **con_cls)
 {
     (void)version;
     struct server *srv = cls;
@@ -193,13 +194,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq->db = srv->db;
         rq->method = method;
         rq->path = url;
-        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         if (ci && ci->client_addr) {
             const struct sockaddr *sa = ci->client_addr;
             if (sa->sa_family == AF_INET)
-                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, rq->address, sizeof rq->address);
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, rq->address,
+                          sizeof rq->address);
             else if (sa->sa_family == AF_INET6)
-                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->address, sizeof rq->address);
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->address,
+                          sizeof rq->address);
         }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
@@ -246,8 +250,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return ret;
         if (defer(srv, rq))
             return MHD_YES;
-        json_t *busy = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", "busy", "message", "服务器繁忙，请稍后重试",
-                                 "field");
+        json_t *busy = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", "busy", "message",
+                                 "服务器繁忙，请稍后重试", "field");
         return reply_json(rq, 503, busy);
     }
     if (!strncmp(url, "/api/", 5)) {
@@ -258,7 +262,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return serve_static(srv, rq);
 }
 
-static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode t)
+static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode t)
 {
     (void)cls;
     (void)conn;
@@ -343,15 +348,16 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned events = cores < 1 ? 1 : cores > 16 ? 16 : (unsigned)cores;
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED,
-        request_done, NULL, MHD_OPTION_THREAD_POOL_SIZE, events, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-        MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
+        NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_THREAD_POOL_SIZE, events,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
     if (!d) {
         stop_workers(&srv);
         jobs_stop();
-        return rerr_set(err, R_EINVAL, "listen", "listen", "无法在 %s 上监听（端口被占用或无权限）", cfg->listen);
+        return rerr_set(err, R_EINVAL, "listen", "listen", "无法在 %s 上监听（端口被占用或无权限）",
+                        cfg->listen);
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     log_info("ronghe 正在服务 http://%s:%u/", inet_ntoa(sa.sin_addr), di ? di->port : ntohs(sa.sin_port));

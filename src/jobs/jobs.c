@@ -112,8 +112,9 @@ static int claim(store_conn *c, int64_t *id, char kind[32], json_t **params)
     struct rerr err;
     if (store_begin(c, &err) < 0)
         return 0;
-    store_stmt *st = store_prepare(c, "SELECT id, kind, coalesce(params, '{}') FROM jobs WHERE status = 'queued'"
-                                      " ORDER BY id LIMIT 1");
+    store_stmt *st =
+        store_prepare(c, "SELECT id, kind, coalesce(params, '{}') FROM jobs WHERE status = 'queued'"
+                         " ORDER BY id LIMIT 1");
     int rc = store_step(st, &err);
     if (rc == STORE_ROW) {
         *id = store_col_int(st, 0);
@@ -202,8 +203,9 @@ void jobs_start(store *s)
 {
     CHECK(!W.started);
     store_conn *c = store_acquire(s);
-    store_exec(c, "UPDATE jobs SET status = 'failed', message = '服务重启，任务中断', version = version + 1"
-                  " WHERE status = 'running'",
+    store_exec(c,
+               "UPDATE jobs SET status = 'failed', message = '服务重启，任务中断', version = version + 1"
+               " WHERE status = 'running'",
                NULL);
     store_release(c);
     W.s = s;
@@ -247,9 +249,10 @@ int jobs_submit(struct res_ctx *x, json_t *body, json_t **out, struct rerr *err)
     char ts[32];
     text_now(ts);
     char *params = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-    store_stmt *st = store_prepare(x->c, "INSERT INTO jobs(procuratorate_id, kind, status, params, created_by,"
-                                         " created_by_name, created_at, updated_at, message)"
-                                         " VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, '排队中')");
+    store_stmt *st =
+        store_prepare(x->c, "INSERT INTO jobs(procuratorate_id, kind, status, params, created_by,"
+                            " created_by_name, created_at, updated_at, message)"
+                            " VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, '排队中')");
     store_bind_int(st, 1, x->who->procuratorate_id);
     store_bind_text(st, 2, k->name);
     store_bind_text(st, 3, params);
@@ -263,7 +266,8 @@ int jobs_submit(struct res_ctx *x, json_t *body, json_t **out, struct rerr *err)
     free(params);
     int64_t id = store_last_id(x->c);
     if (rc >= 0) {
-        json_t *after = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "kind", k->name, "status", "queued");
+        json_t *after =
+            json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "kind", k->name, "status", "queued");
         rc = audit_append(x->c, x->who, "create", "jobs", id, x->who->procuratorate_id, NULL, after, err);
         json_decref(after);
     }

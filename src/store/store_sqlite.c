@@ -7,16 +7,16 @@
  * FTS5 tokenizer, later) are registered in conn_setup(), the one place every connection
  * passes through.
  */
-#include <pthread.h>
-#include <stdatomic.h>
-#include <sqlite3.h>
-#include <stdlib.h>
-#include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "base/text.h"
@@ -227,7 +227,8 @@ int store_open(const char *path, enum store_open_mode mode, store **out, struct 
     if (mode == STORE_CREATE_NEW && create_private(path, err) < 0)
         return err->rc;
     if (mode == STORE_OPEN_EXISTING && !exists)
-        return rerr_set(err, R_ENOTFOUND, "not_found", "db", "数据库文件 %s 不存在（先运行 ronghe init 或 ronghe demo）", path);
+        return rerr_set(err, R_ENOTFOUND, "not_found", "db",
+                        "数据库文件 %s 不存在（先运行 ronghe init 或 ronghe demo）", path);
     store *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path)))
         die("内存不足");

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka.h needs the four headers above, in this order */
 #include <cmocka.h>
 #include <string.h>
 
@@ -10,7 +12,8 @@
 
 static struct actor make(enum role r, int64_t proc, int64_t branch, bool all)
 {
-    struct actor a = {.user_id = 9, .role = r, .procuratorate_id = proc, .branch_id = branch, .scope_all = all};
+    struct actor a = {
+        .user_id = 9, .role = r, .procuratorate_id = proc, .branch_id = branch, .scope_all = all};
     strcpy(a.username, "t");
     return a;
 }
@@ -30,16 +33,11 @@ static void write_matrix(void **state)
         struct row_scope *s;
         int want;
     } cases[] = {
-        {&city, WRITE_CITY_ADMIN, &other, 0},
-        {&county, WRITE_CITY_ADMIN, &own9, R_EFORBID},
-        {&county, WRITE_ADMIN, &own9, 0},
-        {&county, WRITE_ADMIN, &other, R_EFORBID},
-        {&county, WRITE_BRANCH, &own9, 0},
-        {&viewer, WRITE_BRANCH, &other, R_EFORBID},
-        {&sec, WRITE_BRANCH, &secbranch, 0},
-        {&sec, WRITE_BRANCH, &other, R_EFORBID},
-        {&sec, WRITE_ADMIN, &secbranch, R_EFORBID},
-        {&anon, WRITE_BRANCH, &other, R_EAUTH},
+        {&city, WRITE_CITY_ADMIN, &other, 0},       {&county, WRITE_CITY_ADMIN, &own9, R_EFORBID},
+        {&county, WRITE_ADMIN, &own9, 0},           {&county, WRITE_ADMIN, &other, R_EFORBID},
+        {&county, WRITE_BRANCH, &own9, 0},          {&viewer, WRITE_BRANCH, &other, R_EFORBID},
+        {&sec, WRITE_BRANCH, &secbranch, 0},        {&sec, WRITE_BRANCH, &other, R_EFORBID},
+        {&sec, WRITE_ADMIN, &secbranch, R_EFORBID}, {&anon, WRITE_BRANCH, &other, R_EAUTH},
         {&city, WRITE_NONE, &other, R_EFORBID},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

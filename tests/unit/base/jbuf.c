@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka.h needs the four headers above, in this order */
 #include <cmocka.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -13,8 +15,13 @@
 static void strings_round_trip(void **state)
 {
     (void)state;
-    const char *cases[] = {"", "通辽", "quote\" backslash\\ slash/", "line\nbreak\ttab\rret", "\x01\x1f ctl",
-                           "ᠰᠠᠷᠠᠨᠠ 萨日朗", "emoji \xf0\x9f\x98\x80"};
+    const char *cases[] = {"",
+                           "通辽",
+                           "quote\" backslash\\ slash/",
+                           "line\nbreak\ttab\rret",
+                           "\x01\x1f ctl",
+                           "ᠰᠠᠷᠠᠨᠠ 萨日朗",
+                           "emoji \xf0\x9f\x98\x80"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct jbuf b = {0};
         jbuf_str(&b, cases[i]);

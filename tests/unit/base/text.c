@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka.h needs the four headers above, in this order */
 #include <cmocka.h>
 #include <string.h>
 
@@ -28,10 +30,10 @@ static void utf8_validation(void **state)
 {
     (void)state;
     assert_true(text_utf8_ok("萨日朗 ᠰᠠᠷᠠᠨᠠ"));
-    assert_false(text_utf8_ok("\xc0\xaf"));         /* overlong '/' */
-    assert_false(text_utf8_ok("\xed\xa0\x80"));     /* surrogate */
-    assert_false(text_utf8_ok("a\x01b"));           /* control character */
-    assert_false(text_utf8_ok("\xe5\x90"));         /* truncated */
+    assert_false(text_utf8_ok("\xc0\xaf"));     /* overlong '/' */
+    assert_false(text_utf8_ok("\xed\xa0\x80")); /* surrogate */
+    assert_false(text_utf8_ok("a\x01b"));       /* control character */
+    assert_false(text_utf8_ok("\xe5\x90"));     /* truncated */
     assert_true(text_utf8_ok("line\nnext\ttab"));
     assert_int_equal(text_utf8_len("通辽ab"), 4);
 }

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka.h needs the four headers above, in this order */
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,11 +53,14 @@ static int setup(void **state)
     f->c = store_acquire(f->s);
     actor_system(&f->who);
     f->x = (struct res_ctx){.c = f->c, .who = &f->who, .a = arena_new()};
-    f->city = create(f, "procuratorates", json_pack("{s:s,s:s,s:i}", "name", "市院", "short_name", "市院", "level", 1));
-    f->county = create(f, "procuratorates", json_pack("{s:s,s:s,s:i,s:I}", "name", "旗院", "short_name", "旗院",
-                                                      "level", 2, "parent_id", (json_int_t)f->city));
-    f->branch = create(f, "branches", json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county,
-                                                 "name", "旗院党支部", "kind", "党支部"));
+    f->city = create(f, "procuratorates",
+                     json_pack("{s:s,s:s,s:i}", "name", "市院", "short_name", "市院", "level", 1));
+    f->county = create(f, "procuratorates",
+                       json_pack("{s:s,s:s,s:i,s:I}", "name", "旗院", "short_name", "旗院", "level", 2,
+                                 "parent_id", (json_int_t)f->city));
+    f->branch = create(f, "branches",
+                       json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name",
+                                 "旗院党支部", "kind", "党支部"));
     *state = f;
     return 0;
 }
@@ -114,7 +119,8 @@ static void bad_input_changes_nothing(void **state)
         {"{\"name\": \"x\", \"branch_id\": 1, \"birth_date\": \"2023-02-30\"}", R_EINVAL, "invalid_date"},
         {"{\"name\": \"x\", \"branch_id\": 1, \"bogus\": 1}", R_EINVAL, "unknown_field"},
         {"{\"name\": \"x\", \"branch_id\": 1, \"languages\": \"fr\"}", R_EINVAL, "invalid_value"},
-        {"{\"name\": \"x\", \"branch_id\": 1, \"birth_date\": \"2000-01-01\", \"joined_party\": \"2010-01-01\"}",
+        {"{\"name\": \"x\", \"branch_id\": 1, \"birth_date\": \"2000-01-01\", \"joined_party\": "
+         "\"2010-01-01\"}",
          R_EUNPROC, "inconsistent"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -134,7 +140,8 @@ static void bad_input_changes_nothing(void **state)
 static void stale_version_conflicts(void **state)
 {
     struct fx *f = *state;
-    int64_t id = create(f, "members", json_pack("{s:s,s:I}", "name", "王芳", "branch_id", (json_int_t)f->branch));
+    int64_t id =
+        create(f, "members", json_pack("{s:s,s:I}", "name", "王芳", "branch_id", (json_int_t)f->branch));
     json_t *out = NULL;
     struct rerr e = {0};
     json_t *p1 = json_pack("{s:i,s:s}", "version", 1, "position", "检察官");
@@ -179,7 +186,11 @@ static void audit_chain_detects_tampering(void **state)
     assert_int_equal(audit_verify(f->c, &rep, &e), 0);
     assert_true(rep.entries >= 3);
     /* Edit one entry's content. */
-    assert_int_equal(store_exec(f->c, "UPDATE audit SET after = replace(after, '\"level\":2', '\"level\":1') WHERE id = 2 AND after LIKE '%\"level\":2%'", &e), 0);
+    assert_int_equal(store_exec(f->c,
+                                "UPDATE audit SET after = replace(after, '\"level\":2', '\"level\":1') WHERE "
+                                "id = 2 AND after LIKE '%\"level\":2%'",
+                                &e),
+                     0);
     assert_int_equal(audit_verify(f->c, &rep, &e), R_ECONFLICT);
     assert_int_equal(rep.first_bad, 2);
 }
@@ -202,8 +213,9 @@ static void list_text_matches_tree(void **state)
     struct fx *f = *state;
     const char *names[] = {"引号\"名", "反斜杠\\名", "换行\n名", "ᠪᠠᠲᠦ 巴特尔"};
     for (int i = 0; i < 4; i++)
-        create(f, "members", json_pack("{s:s,s:I,s:s,s:b}", "name", names[i], "branch_id", (json_int_t)f->branch,
-                                       "birth_date", "1990-01-02", "quota_prosecutor", i % 2));
+        create(f, "members",
+               json_pack("{s:s,s:I,s:s,s:b}", "name", names[i], "branch_id", (json_int_t)f->branch,
+                         "birth_date", "1990-01-02", "quota_prosecutor", i % 2));
     const char *colls[] = {"members", "branches", "procuratorates", "users"};
     for (int i = 0; i < 4; i++) {
         struct res_query q = {.n = 1, .key = {"per_page"}, .val = {"500"}};

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* cmocka.h needs the four headers above, in this order */
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
