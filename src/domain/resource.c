@@ -89,8 +89,8 @@ static const struct field *field_of(const struct resource *r, const char *name)
 
 static bool word_in(const char *list, const char *w)
 {
-    if (!list)
-        return false;
+    if (!list || !*w)
+        return false; /* "" is in no list (and would never advance the search below) */
     size_t n = strlen(w);
     for (const char *p = list; (p = strstr(p, w)); p += n) {
         bool start = p == list || p[-1] == ' ';
