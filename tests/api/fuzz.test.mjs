@@ -66,3 +66,21 @@ test('2 000 random bodies: every answer a clear 4xx, nothing half-written', asyn
   assert.equal(await auditCount(admin) - auditBefore, created, `statuses: ${JSON.stringify([...seen])}`);
   assert.equal((await fetch(process.env.RONGHE_URL + '/api/v1/health')).status, 200);
 });
+
+test('1 500 random list queries and paths: 200, 400, 404 or 405 — never a 5xx', async () => {
+  const admin = await login('admin');
+  const KEYS = ['page', 'per_page', 'sort', 'q', 'youth', 'branch_id', 'procuratorate_id', 'level', 'gender', 'languages',
+    'quota_prosecutor', 'sample', 'kind', 'status', 'year', 'entity', 'version', '', 'x', 'sort[]', '%00'];
+  const VALS = ['', '0', '1', '-1', 'abc', '9999999999999999999999', '-name', 'name', 'id', '-id', 'true', 'false', '张',
+    'zh+mn', '%', '_', "'", '"', '\\', '\u0000', 'ᠰᠠ', 'x'.repeat(300), 'national', '2024', '-sort', 'age'];
+  const PATHS = [...COLLECTIONS.map((c) => `/${c}`), '/org-tree', '/me', '/members/1', '/members/1/history',
+    '/members/0', '/members/-1', '/members/99999999999999999999', '/members/abc', '/members/1/x', '/members//1', '/nope', '/'];
+  for (let i = 0; i < 1500; i++) {
+    const params = Array.from({ length: rnd(4) }, () => `${encodeURIComponent(pick(KEYS))}=${encodeURIComponent(pick(VALS))}`);
+    const url = process.env.RONGHE_URL + '/api/v1' + pick(PATHS) + (params.length ? '?' + params.join('&') : '');
+    const r = await fetch(url, { headers: { cookie: admin.cookie } });
+    const text = await r.text();
+    assert.ok([200, 400, 404, 405].includes(r.status), `GET ${url} → ${r.status} ${text.slice(0, 300)}`);
+    if (r.status !== 200) assert.ok(JSON.parse(text).error.code, text);
+  }
+});
