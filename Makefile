@@ -26,7 +26,7 @@ WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config
 PORT     ?= 8080
 DEMO_DB  ?= ronghe-demo.db
 
-.PHONY: all deps run test unit api e2e clean format bench web
+.PHONY: all deps run test unit api e2e clean format bench web test-asan
 
 all: ronghe
 
@@ -82,6 +82,19 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) api
 	$(MAKE) e2e
+
+# The API tests against an ASan + UBSan build (any report fails the run). Not part of
+# `make test` (it takes a few minutes); run it after changing C code.
+build/asan/ronghe: $(LIB_SRC) src/cli/main.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+	  $(filter-out -O2,$(CFLAGS)) -o $@ $(LIB_SRC) src/cli/main.c $(LDLIBS)
+
+test-asan: build/asan/ronghe tests/node_modules/.package-lock.json
+	rm -f build/asan/report.*
+	RONGHE_BIN=$(CURDIR)/build/asan/ronghe ASAN_OPTIONS=log_path=$(CURDIR)/build/asan/report \
+	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/build/asan/report ./tests/run-node.sh api
+	@if ls build/asan/report.* >/dev/null 2>&1; then cat build/asan/report.*; exit 1; fi
 
 # ---- run the demo
 

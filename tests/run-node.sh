@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/ronghe-test.XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-export RONGHE_BIN="$here/ronghe"
+export RONGHE_BIN="${RONGHE_BIN:-$here/ronghe}" # another build (a sanitizer one, say) may be named
 export RONGHE_PASSWORD="test-pass-$RANDOM$RANDOM"
 export RONGHE_DB="$work/demo.db"
 "$RONGHE_BIN" demo --db "$RONGHE_DB" --password "$RONGHE_PASSWORD" >/dev/null
