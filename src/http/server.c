@@ -330,8 +330,8 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    /* A thread per connection would otherwise get malloc arenas of its own, each keeping
-     * what a big answer left behind: two arenas bound the server's resident memory. */
+    /* Each of the many threads (event, worker, job) would otherwise get a malloc arena of
+     * its own, keeping what a big answer left behind: two arenas bound resident memory. */
     mallopt(M_ARENA_MAX, 2);
     pthread_t warm;
     if (pthread_create(&warm, NULL, warm_up, NULL) == 0)

@@ -209,8 +209,8 @@ static int create_private(const char *path, struct rerr *err)
 
 static void sqlite_global_setup(void)
 {
-    /* SQLite's memory statistics take one global lock on every allocation: with a
-     * thread per connection that lock is contended. We do not read the statistics. */
+    /* SQLite's memory statistics take one global lock on every allocation: with many
+     * threads that lock is contended. We do not read the statistics. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
