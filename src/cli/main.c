@@ -57,7 +57,8 @@ static const char usage_serve[] = "用法: ronghe serve --db FILE [--listen HOST
 static const char usage_user[] =
     "用法:\n"
     "  ronghe user add --db FILE --username NAME --role admin|viewer|secretary\n"
-    "                  --procuratorate ID [--branch ID] [--display-name 姓名]\n"
+    "                  --procuratorate 检察院 [--branch 党组织] [--display-name 姓名]\n"
+    "                  （检察院、党组织写全称、简称或编号，如 --procuratorate 扎鲁特旗人民检察院）\n"
     "  ronghe user passwd --db FILE --username NAME\n"
     "  ronghe user list --db FILE\n"
     "  ronghe user disable --db FILE --username NAME\n"
@@ -84,7 +85,7 @@ static int bad_usage(const char *usage, const char *fmt, const char *arg)
 
 struct opts {
     const char *db, *to, *listen, *web_dir, *password, *org, *username, *role, *display_name;
-    int64_t procuratorate, branch;
+    const char *procuratorate, *branch; /* an id, or a name (full or short) */
     bool password_given;
 };
 
@@ -116,7 +117,6 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
             return bad_usage(usage, "选项 %s 缺少参数", argv[optind - 1]);
         if (!strchr(allowed, ch))
             return bad_usage(usage, "此命令不接受选项 %s", argv[optind - 1]);
-        char *end;
         switch (ch) {
         case 'd':
             o->db = optarg;
@@ -147,16 +147,11 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
             o->display_name = optarg;
             break;
         case 'c':
-        case 'b': {
-            int64_t v = strtoll(optarg, &end, 10);
-            if (*end || v <= 0)
-                return bad_usage(usage, "应为正整数编号：%s", optarg);
-            if (ch == 'c')
-                o->procuratorate = v;
-            else
-                o->branch = v;
+            o->procuratorate = optarg;
             break;
-        }
+        case 'b':
+            o->branch = optarg;
+            break;
         }
     }
     if (optind < argc)
@@ -319,6 +314,41 @@ static int cmd_serve(int argc, char **argv)
     return report(rc, &err);
 }
 
+/* The id of the "coll" record named "what": a positive number is taken as the id; else
+ * the record whose name (or short name) is exactly "what". */
+static int resolve(struct res_ctx *x, const char *coll, const char *what, int64_t in_proc, int64_t *id,
+                   struct rerr *err)
+{
+    char *end;
+    long long v = strtoll(what, &end, 10);
+    if (!*end && v > 0) {
+        *id = v;
+        return 0;
+    }
+    char proc[24];
+    snprintf(proc, sizeof proc, "%lld", (long long)in_proc);
+    /* within one procuratorate, when given: branch names are unique only there */
+    struct res_query q = {
+        .n = in_proc ? 3 : 2, .key = {"q", "per_page", "procuratorate_id"}, .val = {what, "500", proc}};
+    json_t *page;
+    int rc = res_list(x, res_find(coll), &q, &page, err);
+    if (rc < 0)
+        return rc;
+    size_t i;
+    json_t *it;
+    *id = 0;
+    json_array_foreach(json_object_get(page, "items"), i, it)
+    {
+        const char *name = res_str(it, "name"), *short_name = res_str(it, "short_name");
+        if ((name && !strcmp(name, what)) || (short_name && !strcmp(short_name, what)))
+            *id = res_int(it, "id");
+    }
+    json_decref(page);
+    if (!*id)
+        return rerr_set(err, R_ENOTFOUND, "not_found", coll, "找不到“%s”（请写全称、简称或编号）", what);
+    return 0;
+}
+
 static int user_by_name(struct res_ctx *x, const char *username, json_t **rec, struct rerr *err)
 {
     struct res_query q = {.n = 1, .key = {"username"}, .val = {username}};
@@ -374,12 +404,18 @@ static int cmd_user(int argc, char **argv)
     json_t *rec = NULL, *out = NULL, *body = NULL;
     int rc = 0;
     if (!strcmp(sub, "add")) {
-        body = json_pack("{s:s, s:s, s:s, s:s, s:I}", "username", o.username, "display_name",
-                         o.display_name ? o.display_name : o.username, "password", pw, "role", o.role,
-                         "procuratorate_id", (json_int_t)o.procuratorate);
-        if (o.branch)
-            json_object_set_new(body, "branch_id", json_integer(o.branch));
-        rc = res_create(&x, res_find("users"), body, &out, &err);
+        int64_t proc = 0, branch = 0;
+        rc = resolve(&x, "procuratorates", o.procuratorate, 0, &proc, &err);
+        if (rc == 0 && o.branch)
+            rc = resolve(&x, "branches", o.branch, proc, &branch, &err);
+        if (rc == 0) {
+            body = json_pack("{s:s, s:s, s:s, s:s, s:I}", "username", o.username, "display_name",
+                             o.display_name ? o.display_name : o.username, "password", pw, "role", o.role,
+                             "procuratorate_id", (json_int_t)proc);
+            if (branch)
+                json_object_set_new(body, "branch_id", json_integer(branch));
+            rc = res_create(&x, res_find("users"), body, &out, &err);
+        }
         if (rc == 0)
             printf("已添加用户 %s（%s）\n", o.username, o.role);
     } else if (!strcmp(sub, "list")) {

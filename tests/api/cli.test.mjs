@@ -315,3 +315,18 @@ describe('ronghe command line', () => {
     });
   });
 });
+
+test('user add takes the procuratorate and branch by name, and says so when a name is unknown', async () => {
+  const username = 'cli-named-' + Date.now();
+  const pw = 'cli-named-password-1';
+  const r = spawnSync(process.env.RONGHE_BIN, ['user', 'add', '--db', process.env.RONGHE_DB, '--username', username,
+    '--role', 'secretary', '--procuratorate', '霍林郭勒市人民检察院', '--branch', '霍林郭勒市人民检察院党支部'], { input: pw + '\n', encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const s = await login(username, pw);
+  assert.equal(s.user.branch_name, '霍林郭勒市人民检察院党支部');
+  assert.equal(s.user.procuratorate_name, '霍林郭勒市人民检察院');
+  const bad = spawnSync(process.env.RONGHE_BIN, ['user', 'add', '--db', process.env.RONGHE_DB, '--username', username + 'x',
+    '--role', 'viewer', '--procuratorate', '不存在的检察院'], { input: pw + '\n', encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /找不到“不存在的检察院”/);
+});
