@@ -269,8 +269,12 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)conn;
     (void)t;
     struct request *rq = *con_cls;
-    if (rq)
+    if (rq) {
+        /* A client that left while a worker answered never gets its answer sent. */
+        if (rq->pending)
+            MHD_destroy_response(rq->pending);
         arena_free(rq->a);
+    }
     *con_cls = NULL;
 }
 
