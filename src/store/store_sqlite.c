@@ -22,6 +22,9 @@
 #include "base/text.h"
 #include "store/store.h"
 
+/* Enough for every thread that may hold one at once (16 HTTP workers, the event threads'
+ * brief generation check, the job worker, the command line), so an event thread never
+ * waits for a connection. */
 #define STORE_MAX_CONN 24
 #define STMT_CACHE 96
 #define STORE_MAGIC 0x53544f52u
