@@ -215,7 +215,7 @@ export const COLLECTIONS = {
     searchTestId: 'member-search',
     perPage: 20,
     columns: [
-      nameCol('姓名', { minWidth: 130 }),
+      nameCol('姓名', { minWidth: 170 }),
       { prop: 'gender', label: '性别', width: 60, align: 'center' },
       { prop: 'age', label: '年龄', width: 60, align: 'center' },
       { prop: 'ethnicity', label: '民族', width: 76 },
@@ -230,7 +230,7 @@ export const COLLECTIONS = {
       { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, required: true, resets: ['department_id', 'party_group_id'] },
       { prop: 'department_id', label: '部门', type: 'ref', ref: REF.departments },
       { prop: 'party_group_id', label: '党小组', type: 'ref', ref: REF.partyGroups },
-      { prop: 'name', label: '姓名', required: true, maxlength: 50, half: true },
+      { prop: 'name', label: '姓名', required: true, maxlength: 30, half: true },
       { prop: 'name_mn', label: '蒙古文姓名', type: 'mn', maxlength: 100, half: true },
       { prop: 'gender', label: '性别', type: 'radio', options: GENDERS, half: true },
       { prop: 'ethnicity', label: '民族', type: 'suggest', suggestions: ['汉族', '蒙古族', '满族', '回族', '朝鲜族', '达斡尔族'], maxlength: 20, half: true },
