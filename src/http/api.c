@@ -201,16 +201,19 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
     return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
 }
 
-/* "user-id path?k=v&k=v&": everything the answer to a GET depends on. */
+/* Everything the answer to a GET depends on: the reader, the path and each parameter.
+ * Every part is written with its length first ("3:abc"), so no value can pass for other
+ * parameters however it is spelt ("q=a&page=2" as one value is not q=a plus page=2). */
 static char *cache_key(struct request *rq, int64_t user_id)
 {
-    size_t n = strlen(rq->path) + 32;
+    size_t n = strlen(rq->path) + 48;
     for (int i = 0; i < rq->query.n; i++)
-        n += strlen(rq->query.key[i]) + strlen(rq->query.val[i]) + 2;
+        n += strlen(rq->query.key[i]) + strlen(rq->query.val[i]) + 44;
     char *k = arena_alloc(rq->a, n);
-    int w = snprintf(k, n, "%" PRId64 " %s?", user_id, rq->path);
+    int w = snprintf(k, n, "%" PRId64 " %zu:%s", user_id, strlen(rq->path), rq->path);
     for (int i = 0; i < rq->query.n; i++)
-        w += snprintf(k + w, n - (size_t)w, "%s=%s&", rq->query.key[i], rq->query.val[i]);
+        w += snprintf(k + w, n - (size_t)w, " %zu:%s %zu:%s", strlen(rq->query.key[i]), rq->query.key[i],
+                      strlen(rq->query.val[i]), rq->query.val[i]);
     return k;
 }
 

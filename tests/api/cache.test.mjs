@@ -41,3 +41,14 @@ test('an account disabled from the command line while serving loses its session 
   const after = await req(s, 'GET', '/branches');
   assert.equal(after.status, 401, 'a disabled account must not read, cached or not');
 });
+
+test('a search for text that looks like more parameters is not mistaken for them', async () => {
+  const admin = await login('admin');
+  // first the real parameters, so that their answer is in the cache
+  const real = await req(admin, 'GET', `/members?q=${encodeURIComponent('张')}&per_page=1`);
+  assert.ok(real.json.total > 0);
+  // then one parameter whose value spells the same thing: no member's name contains "&"
+  const literal = await req(admin, 'GET', `/members?q=${encodeURIComponent('张&per_page=1')}`);
+  assert.equal(literal.status, 200);
+  assert.equal(literal.json.total, 0, 'answered from the cache entry of a different query');
+});
