@@ -117,38 +117,59 @@ static void bind_json(store_stmt *st, int idx, json_t *v)
         BUG("unbindable JSON value");
 }
 
+/* How column "i" of the current row goes out in a record: the one set of rules for both
+ * the tree (row_to_json) and the text (row_to_text) forms. */
+enum col_out { OUT_SKIP, OUT_NULL, OUT_BOOL, OUT_INT, OUT_REAL, OUT_JSON, OUT_TEXT };
+
+static enum col_out col_out(const struct resource *r, store_stmt *st, int i)
+{
+    const char *name = store_col_name(st, i);
+    const struct field *f = field_of(r, name);
+    if (f && (f->flags & FF_HIDDEN))
+        return OUT_SKIP;
+    switch (store_col_type(st, i)) {
+    case STORE_NULL:
+        return OUT_NULL;
+    case STORE_INT:
+        return (f && f->kind == FT_BOOL) || !strcmp(name, "sample") ? OUT_BOOL : OUT_INT;
+    case STORE_REAL:
+        return OUT_REAL;
+    default:
+        return f && f->kind == FT_JSON ? OUT_JSON : OUT_TEXT;
+    }
+}
+
 /* The current row of "st" as a record of "r". */
 static json_t *row_to_json(const struct resource *r, store_stmt *st)
 {
     json_t *o = json_object();
     int n = store_col_count(st);
     for (int i = 0; i < n; i++) {
-        const char *name = store_col_name(st, i);
-        const struct field *f = field_of(r, name);
-        if (f && (f->flags & FF_HIDDEN))
-            continue;
         json_t *v;
-        switch (store_col_type(st, i)) {
-        case STORE_NULL:
+        switch (col_out(r, st, i)) {
+        case OUT_SKIP:
+            continue;
+        case OUT_NULL:
             v = json_null();
             break;
-        case STORE_INT:
-            v = (f && f->kind == FT_BOOL) || !strcmp(name, "sample") ? json_boolean(store_col_int(st, i))
-                                                                     : json_integer(store_col_int(st, i));
+        case OUT_BOOL:
+            v = json_boolean(store_col_int(st, i));
             break;
-        case STORE_REAL:
+        case OUT_INT:
+            v = json_integer(store_col_int(st, i));
+            break;
+        case OUT_REAL:
             v = json_real(store_col_real(st, i));
             break;
+        case OUT_JSON:
+            /* stored by us as JSON; should it not parse, it is shown as the text it is */
+            if ((v = json_loads(store_col_text(st, i), 0, NULL)))
+                break;
+            /* fall through */
         default:
-            if (f && f->kind == FT_JSON) {
-                v = json_loads(store_col_text(st, i), 0, NULL);
-                if (!v)
-                    v = json_string(store_col_text(st, i));
-            } else {
-                v = json_string(store_col_text(st, i));
-            }
+            v = json_string(store_col_text(st, i));
         }
-        json_object_set_new(o, name, v);
+        json_object_set_new(o, store_col_name(st, i), v);
     }
     return o;
 }
@@ -415,26 +436,26 @@ static void row_to_text(const struct resource *r, store_stmt *st, struct jbuf *b
     bool first = true;
     int n = store_col_count(st);
     for (int i = 0; i < n; i++) {
-        const char *name = store_col_name(st, i);
-        const struct field *f = field_of(r, name);
-        if (f && (f->flags & FF_HIDDEN))
+        enum col_out how = col_out(r, st, i);
+        if (how == OUT_SKIP)
             continue;
+        CHECK(how != OUT_JSON); /* flat() sends such collections through the tree */
         if (!first)
             jbuf_lit(b, ",");
         first = false;
-        jbuf_str(b, name);
+        jbuf_str(b, store_col_name(st, i));
         jbuf_lit(b, ":");
-        switch (store_col_type(st, i)) {
-        case STORE_NULL:
+        switch (how) {
+        case OUT_NULL:
             jbuf_lit(b, "null");
             break;
-        case STORE_INT:
-            if ((f && f->kind == FT_BOOL) || !strcmp(name, "sample"))
-                jbuf_lit(b, store_col_int(st, i) ? "true" : "false");
-            else
-                jbuf_int(b, store_col_int(st, i));
+        case OUT_BOOL:
+            jbuf_lit(b, store_col_int(st, i) ? "true" : "false");
             break;
-        case STORE_REAL:
+        case OUT_INT:
+            jbuf_int(b, store_col_int(st, i));
+            break;
+        case OUT_REAL:
             jbuf_real(b, store_col_real(st, i));
             break;
         default:

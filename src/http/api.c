@@ -242,9 +242,15 @@ bool api_try_fast(struct request *rq, enum MHD_Result *ret)
     char csrf[33];
     if (!session_peek(token, gen, &who, csrf))
         return false;
-    struct cached_body *body = cache_get(cache_key(rq, who.user_id), gen);
-    if (!body)
+    rq->cache_key = cache_key(rq, who.user_id);
+    rq->cache_gen = gen;
+    struct cached_body *body = cache_get(rq->cache_key, gen);
+    if (!body) {
+        rq->known = true;
+        rq->who = who;
+        memcpy(rq->csrf, csrf, sizeof csrf);
         return false;
+    }
     *ret = reply_cached(rq, body);
     return true;
 }
@@ -282,9 +288,16 @@ enum MHD_Result api_handle(struct request *rq)
     const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
     struct actor who;
     char csrf[33];
-    uint64_t gen = store_generation(rq->db); /* before any read: see store.h */
-    if (session_lookup(rq->db, token, gen, &who, csrf, &err) < 0)
-        return reply_error(rq, &err);
+    uint64_t gen;
+    if (rq->known) { /* a cached read's session, whose answer was not cached */
+        who = rq->who;
+        memcpy(csrf, rq->csrf, sizeof csrf);
+        gen = rq->cache_gen;
+    } else {
+        gen = store_generation(rq->db); /* before any read: see store.h */
+        if (session_lookup(rq->db, token, gen, &who, csrf, &err) < 0)
+            return reply_error(rq, &err);
+    }
     if (is_write(rq->method)) {
         const char *sent = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token");
         if (!sent || strlen(sent) != strlen(csrf) || sodium_memcmp(sent, csrf, strlen(csrf)) != 0)
@@ -292,7 +305,7 @@ enum MHD_Result api_handle(struct request *rq)
     }
     /* Reads of collections and the tree are answered from the cache while nothing has
      * been written since; the key holds the reader, so scope is never crossed. */
-    if (cacheable(rq, seg[0])) {
+    if (cacheable(rq, seg[0]) && !rq->known) {
         rq->cache_key = cache_key(rq, who.user_id);
         rq->cache_gen = gen;
         struct cached_body *body = cache_get(rq->cache_key, gen);

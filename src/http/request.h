@@ -28,6 +28,11 @@ struct request {
     char address[64];
     const char *cache_key; /* set when a 200 answer may be cached */
     uint64_t cache_gen;
+    /* What api_try_fast() learnt before it handed the request on (the session was known
+     * but the answer not cached), so the worker does not work it out again. */
+    bool known;
+    struct actor who;
+    char csrf[33];
     /* Work that may wait on the database runs on a worker thread while the connection is
      * suspended; the worker leaves its answer here for the event thread to send. */
     bool deferred, dispatched;
