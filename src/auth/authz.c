@@ -72,7 +72,7 @@ int authz_write_row(const struct actor *a, enum write_policy p, const struct row
         if (a->scope_all)
             return 0;
         if (p == WRITE_CITY_ADMIN)
-            return rerr_set(err, R_EFORBID, "forbidden", "", "只有市院管理员可以修改此类记录");
+            return rerr_set(err, R_EFORBID, "forbidden", "", "此操作仅限市院管理员");
         if (s->procuratorate_id == a->procuratorate_id)
             return 0;
         return rerr_set(err, R_EFORBID, "forbidden", "", "无权修改其他检察院的数据");
