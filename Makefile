@@ -8,7 +8,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-proto
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c
-STORE   := src/store/store_sqlite.c build/gen/schema.c
+STORE   := src/store/store_sqlite.c build/gen/schema.c build/gen/migrations.c
 AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c
 DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain/brand.c \
            src/domain/user.c src/domain/registry.c
@@ -47,6 +47,11 @@ build/tools/embed: tools/embed.c
 build/gen/schema.c: src/store/schema.sql build/tools/embed
 	@mkdir -p $(dir $@)
 	build/tools/embed --string ronghe_schema_sql $< > $@.tmp && mv $@.tmp $@
+
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+build/gen/migrations.c: $(MIGRATIONS) src/store/migrations build/tools/embed
+	@mkdir -p $(dir $@)
+	build/tools/embed --table migration ronghe_migrations src/store/migrations $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
 
 # The web interface: npm ci + vite build, then embedded into the binary.
 web/dist/index.html: $(WEB_SRC) web/package-lock.json

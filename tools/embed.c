@@ -3,6 +3,7 @@
  *
  *   embed --string SYMBOL FILE > out.c         a NUL-terminated char array
  *   embed --assets SYMBOL DIR FILE... > out.c  a table of {"/relative/path", bytes, length}
+ *   embed --table STRUCT SYMBOL DIR FILE...    the same table, of "struct STRUCT" (no files: empty)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,11 +35,21 @@ int main(int argc, char **argv)
         fclose(f);
         return 0;
     }
+    const char *type = NULL;
+    int first = 0;
     if (argc >= 4 && !strcmp(argv[1], "--assets")) {
-        const char *dir = argv[3];
+        type = "asset";
+        first = 2;
+    } else if (argc >= 5 && !strcmp(argv[1], "--table")) {
+        type = argv[2];
+        first = 3;
+    }
+    if (type) {
+        const char *sym = argv[first], *dir = argv[first + 1];
         size_t dl = strlen(dir);
-        printf("struct asset { const char *path; const unsigned char *data; unsigned long len; };\n");
-        for (int i = 4; i < argc; i++) {
+        int files = first + 2;
+        printf("struct %s { const char *path; const unsigned char *data; unsigned long len; };\n", type);
+        for (int i = files; i < argc; i++) {
             FILE *f = fopen(argv[i], "rb");
             if (!f) {
                 perror(argv[i]);
@@ -49,8 +60,8 @@ int main(int argc, char **argv)
             bytes(f, decl);
             fclose(f);
         }
-        printf("extern const struct asset %s[];\nconst struct asset %s[] = {\n", argv[2], argv[2]);
-        for (int i = 4; i < argc; i++) {
+        printf("extern const struct %s %s[];\nconst struct %s %s[] = {\n", type, sym, type, sym);
+        for (int i = files; i < argc; i++) {
             const char *rel = strncmp(argv[i], dir, dl) == 0 ? argv[i] + dl : argv[i];
             FILE *f = fopen(argv[i], "rb");
             fseek(f, 0, SEEK_END);
@@ -61,6 +72,7 @@ int main(int argc, char **argv)
         printf("  {0, 0, 0}\n};\n");
         return 0;
     }
-    fprintf(stderr, "usage: embed --string SYMBOL FILE | --assets SYMBOL DIR FILE...\n");
+    fprintf(stderr, "usage: embed --string SYMBOL FILE | --assets SYMBOL DIR FILE... |"
+                    " --table STRUCT SYMBOL DIR FILE...\n");
     return 2;
 }

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,7 +30,17 @@
 #define STMT_CACHE 96
 #define STORE_MAGIC 0x53544f52u
 
-extern const char ronghe_schema_sql[]; /* generated from schema.sql */
+extern const char ronghe_schema_sql[]; /* generated from schema.sql: version 1 */
+
+/* The numbered migrations (src/store/migrations/NNN-what.sql, generated into a table in
+ * name order): migration NNN takes a database from version NNN-1 to NNN. A migration is
+ * never edited once it has shipped; a change is a new file. */
+struct migration {
+    const char *path;
+    const unsigned char *data;
+    unsigned long len;
+};
+extern const struct migration ronghe_migrations[]; /* ends with path NULL */
 
 struct store_stmt {
     sqlite3_stmt *st;
@@ -156,9 +167,26 @@ const char *store_path(const store *s)
     return s->path;
 }
 
+/* The version a migration file's name gives ("/002-sessions.sql" → 2), or 0. */
+static int migration_number(const char *path)
+{
+    const char *name = strrchr(path, '/');
+    name = name ? name + 1 : path;
+    int n = 0, digits = 0;
+    for (; name[digits] >= '0' && name[digits] <= '9'; digits++)
+        n = n * 10 + (name[digits] - '0');
+    return digits == 3 && name[3] == '-' ? n : 0;
+}
+
 int store_schema_version(void)
 {
-    return 1;
+    int v = 1;
+    for (const struct migration *m = ronghe_migrations; m->path; m++) {
+        /* The files are numbered without gaps from 002: a build with a gap is ours to fix. */
+        CHECK(migration_number(m->path) == v + 1);
+        v++;
+    }
+    return v;
 }
 
 static int schema_version(store_conn *c, int *out, struct rerr *err)
@@ -179,26 +207,60 @@ static int schema_version(store_conn *c, int *out, struct rerr *err)
     return rc < 0 ? rc : 0;
 }
 
+/* Run migration "m" (version "to") and record the new version, inside the caller's
+ * transaction. */
+static int migrate_one(store_conn *c, const struct migration *m, int to, struct rerr *err)
+{
+    char *sql = malloc(m->len + 1);
+    if (!sql)
+        die("内存不足");
+    memcpy(sql, m->data, m->len);
+    sql[m->len] = 0;
+    int rc = store_exec(c, sql, err);
+    free(sql);
+    if (rc < 0)
+        return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s）：%s", to, m->path,
+                        err->message);
+    store_stmt *st = store_prepare(c, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
+    char v[16];
+    snprintf(v, sizeof v, "%d", to);
+    store_bind_text(st, 1, v);
+    rc = store_step(st, err);
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* Bring the database to store_schema_version(): a new file gets schema.sql (version 1),
+ * then every migration it lacks, in order, all in one transaction. */
 static int migrate(store_conn *c, struct rerr *err)
 {
     int v;
     if (schema_version(c, &v, err) < 0)
         return R_EINTERNAL;
-    if (v == store_schema_version())
+    int want = store_schema_version();
+    if (v == want)
         return 0;
-    if (v > store_schema_version())
-        return rerr_set(err, R_EINVAL, "schema", "", "数据库版本 %d 比本程序 (%d) 新，请升级 ronghe", v,
-                        store_schema_version());
-    if (v != 0)
+    if (v > want)
+        return rerr_set(err, R_EINVAL, "schema", "", "数据库版本 %d 比本程序 (%d) 新，请升级 ronghe", v, want);
+    if (v < 0)
         return rerr_set(err, R_EINVAL, "schema", "", "未知的数据库版本 %d", v);
     if (store_begin(c, err) < 0)
         return R_EINTERNAL;
-    if (store_exec(c, ronghe_schema_sql, err) < 0 ||
-        store_exec(c, "INSERT INTO meta(key, value) VALUES ('schema_version', '1')", err) < 0) {
-        store_rollback(c);
-        return err->rc;
+    int rc = 0;
+    if (v == 0 && ((rc = store_exec(c, ronghe_schema_sql, err)) < 0 ||
+                   (rc = store_exec(c, "INSERT INTO meta(key, value) VALUES ('schema_version', '1')", err)) < 0))
+        goto fail;
+    if (v == 0)
+        v = 1;
+    for (const struct migration *m = ronghe_migrations; m->path; m++) {
+        int n = migration_number(m->path);
+        if (n > v && (rc = migrate_one(c, m, n, err)) < 0)
+            goto fail;
     }
     return store_commit(c, err);
+fail:
+    store_rollback(c);
+    return rc;
 }
 
 static int create_private(const char *path, struct rerr *err)
