@@ -17,6 +17,7 @@ port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{
 export RONGHE_URL="http://127.0.0.1:$port"
 "$RONGHE_BIN" serve --db "$RONGHE_DB" --listen "127.0.0.1:$port" 2>"$work/server.log" &
 pid=$!
+export RONGHE_PID=$pid # tests that read the server's memory (/proc/PID/status)
 for _ in $(seq 1 100); do
   curl -sf "$RONGHE_URL/api/v1/health" >/dev/null 2>&1 && break
   sleep 0.05

@@ -105,6 +105,7 @@ static enum MHD_Result login(struct request *rq, store_conn *c)
     json_decref(body);
     if (rc < 0)
         return reply_error(rq, &err);
+    rq->authenticated = true;
     json_t *reply = json_pack("{s:s, s:o}", "csrf_token", s.csrf, "user", me_json(c, &who, s.csrf));
     char cookie[160];
     snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", s.token,
@@ -230,7 +231,7 @@ bool api_try_fast(struct request *rq, enum MHD_Result *ret)
         rest++;
     char first[32];
     size_t n = strcspn(rest, "/");
-    if (n == 0 || n >= sizeof first || rq->too_big)
+    if (n == 0 || n >= sizeof first)
         return false;
     memcpy(first, rest, n);
     first[n] = 0;
@@ -242,6 +243,7 @@ bool api_try_fast(struct request *rq, enum MHD_Result *ret)
     char csrf[33];
     if (!session_peek(token, gen, &who, csrf))
         return false;
+    rq->authenticated = true;
     rq->cache_key = cache_key(rq, who.user_id);
     rq->cache_gen = gen;
     struct cached_body *body = cache_get(rq->cache_key, gen);
@@ -271,8 +273,6 @@ enum MHD_Result api_handle(struct request *rq)
     }
     if (nseg == 0)
         return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
-    if (rq->too_big)
-        return fail(rq, R_ETOOBIG, "too_large", "请求内容过大（上限 1 MiB）");
     if (nseg == 1 && !strcmp(seg[0], "health"))
         return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));
 
@@ -298,6 +298,7 @@ enum MHD_Result api_handle(struct request *rq)
         if (session_lookup(rq->db, token, gen, &who, csrf, &err) < 0)
             return reply_error(rq, &err);
     }
+    rq->authenticated = true;
     if (is_write(rq->method)) {
         const char *sent = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token");
         if (!sent || strlen(sent) != strlen(csrf) || sodium_memcmp(sent, csrf, strlen(csrf)) != 0)

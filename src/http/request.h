@@ -21,9 +21,12 @@ struct request {
     store *db;
     const char *method;
     const char *path;
+    /* The body: allocated once at the size Content-Length declared, within the route's
+     * limit and the budgets (server.c), freed in request_done; NULL when there is none. */
     char *body;
     size_t body_len, body_cap;
-    bool too_big;
+    bool body_overrun;      /* more arrived than was declared (dropped; answered 413) */
+    unsigned char peer[16]; /* the client's address as server.c counts it */
     struct res_query query;
     char address[64];
     const char *cache_key; /* set when a 200 answer may be cached */
@@ -33,6 +36,9 @@ struct request {
     bool known;
     struct actor who;
     char csrf[33];
+    /* Set by the API once it knows the session (or has just made one): the connection may
+     * then stay open longer for the client's next request. */
+    bool authenticated;
     /* Work that may wait on the database runs on a worker thread while the connection is
      * suspended; the worker leaves its answer here for the event thread to send. */
     bool deferred, dispatched;

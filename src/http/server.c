@@ -2,15 +2,35 @@
  * server: libmicrohttpd glue.
  *
  * Two kinds of thread. A few event threads (one per core, epoll) read requests and
- * answer what memory alone can answer: static files and cached reads. Everything that
- * may wait on the database goes to a pool of workers: the connection is suspended, a
- * worker runs the handler and leaves the answer in the request, the connection is
- * resumed, and the event thread sends it. So a slow request holds one worker, never an
- * event thread, and the many fast ones never queue behind it.
+ * answer what memory alone can answer: static files, cached reads, the health check and
+ * every refusal below. Everything that may wait on the database goes to a pool of
+ * workers: the connection is suspended, a worker runs the handler and leaves the answer
+ * in the request, the connection is resumed, and the event thread sends it. So a slow
+ * request holds one worker, never an event thread, and the many fast ones never queue
+ * behind it.
  *
- * Per request: an arena (freed in request_done) and a body buffer bounded by
- * HTTP_MAX_BODY. Static files come from the embedded table (web_assets.c, generated)
- * or --web-dir.
+ * Nobody holds the server without logging in:
+ * - Connections: at most CONN_MAX at once (fewer if the file limit, raised to its hard
+ *   limit at start, is lower), at most CONN_PER_ADDRESS from one client address, and once
+ *   three quarters are in use only CONN_PER_ADDRESS_CROWDED, so the last quarter stays
+ *   for addresses holding few. A connection over its address's limit is closed as soon
+ *   as it is accepted (nothing can be said on it: no request has been read).
+ * - Time: a connection that has not sent a complete request is closed after
+ *   TIMEOUT_REQUEST seconds of silence (TIMEOUT_CROWDED when crowded); after a signed-in
+ *   request has been answered its keep-alive connection may idle TIMEOUT_SIGNED_IN.
+ * - Memory: libmicrohttpd gives each connection a pool of CONN_MEMORY for headers and
+ *   reading. A body is buffered only when its route takes one (POST, PATCH, PUT, DELETE
+ *   under /api/v1) and Content-Length declares it within that route's limit; it is
+ *   allocated once at that size (malloc, owned by the request, freed in request_done) and
+ *   counted against BODY_BUDGET in all and BODY_BUDGET_PER_ADDRESS per address. Chunked
+ *   bodies get 411, over the limit 413, past a budget 503 with Retry-After: each at once,
+ *   before the body is read, and the connection is then closed. Memory the crowd left is
+ *   given back (malloc_trim) once it has gone.
+ * So resident memory is bounded by the base plus CONN_MAX x CONN_MEMORY plus BODY_BUDGET,
+ * and no address can take more than its share of either.
+ *
+ * Per request: an arena (freed in request_done) for everything else. Static files come
+ * from the embedded table (web_assets.c, generated) or --web-dir.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -18,11 +38,16 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "base/log.h"
 #include "base/text.h"
@@ -40,6 +65,33 @@ extern const struct asset ronghe_web_assets[]; /* generated; ends with path NULL
 #define WORKERS 16 /* ≥ 4 × cores: slow requests may hold several at once */
 #define QUEUE_MAX 4096
 
+/* The limits described at the top. */
+#define CONN_MAX 4096
+#define CONN_FD_RESERVE 256 /* files kept for the database (3 per store connection), jobs, logs */
+#define CONN_PER_ADDRESS 128
+#define CONN_PER_ADDRESS_CROWDED 8
+#define CONN_MEMORY (32 * 1024)
+#define TIMEOUT_REQUEST 10 /* seconds */
+#define TIMEOUT_CROWDED 3
+#define TIMEOUT_SIGNED_IN 60
+#define BODY_BUDGET ((size_t)64 << 20)
+#define BODY_BUDGET_PER_ADDRESS ((size_t)8 << 20)
+#define SESSION_MAX_BODY 4096 /* POST /api/v1/session: a username and a password */
+#define RETRY_AFTER "5"       /* seconds, on every 503 */
+/* Give memory back once the connections (bodies in flight) fell to half a peak of at
+ * least this many (bytes). */
+#define TRIM_CONNS 256
+#define TRIM_BODY ((size_t)4 << 20)
+
+/* What one client address holds: its connections and the bytes reserved for its bodies.
+ * A slot is in use while either is non-zero. */
+struct peer {
+    unsigned char key[16]; /* the address, IPv4 as v4-mapped IPv6 */
+    bool used;
+    unsigned conns;
+    size_t body;
+};
+
 struct server {
     store *db;
     const char *web_dir;
@@ -50,7 +102,175 @@ struct server {
     size_t head, count;
     bool stopping;
     pthread_t workers[WORKERS];
+    /* Connections and bodies by address: an open-addressing table (linear probing, keyed
+     * SipHash so no client can choose collisions) of twice as many slots as there can be
+     * connections, so it never fills. Everything below under peers_lock. */
+    pthread_mutex_t peers_lock;
+    struct peer *peers;
+    size_t npeers; /* a power of two */
+    unsigned char peer_hash_key[crypto_shorthash_KEYBYTES];
+    unsigned conns, conn_max, crowded_at, peak_conns;
+    size_t body, peak_body;
 };
+
+/* ---------------------------------------------------------------- connections by address */
+
+static void peer_key(const struct sockaddr *sa, unsigned char key[16])
+{
+    memset(key, 0, 16);
+    if (sa && sa->sa_family == AF_INET) {
+        key[10] = key[11] = 0xff;
+        memcpy(key + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+    } else if (sa && sa->sa_family == AF_INET6) {
+        memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+    }
+}
+
+static void conn_peer_key(struct MHD_Connection *conn, unsigned char key[16])
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    peer_key(ci ? ci->client_addr : NULL, key);
+}
+
+static size_t peer_home(const struct server *srv, const unsigned char key[16])
+{
+    uint64_t h;
+    crypto_shorthash((unsigned char *)&h, key, 16, srv->peer_hash_key);
+    return (size_t)h & (srv->npeers - 1);
+}
+
+/* The slot of "key", or the free slot where it belongs. peers_lock held. */
+static struct peer *peer_find(struct server *srv, const unsigned char key[16])
+{
+    size_t mask = srv->npeers - 1;
+    for (size_t i = peer_home(srv, key), n = 0; n < srv->npeers; i = (i + 1) & mask, n++) {
+        struct peer *p = &srv->peers[i];
+        if (!p->used || !memcmp(p->key, key, 16))
+            return p;
+    }
+    BUG("peer table full"); /* it has twice as many slots as connections */
+}
+
+/* Free "p" if it holds nothing, moving later slots of its run back so that every key
+ * stays reachable from its home slot. peers_lock held. */
+static void peer_release(struct server *srv, struct peer *p)
+{
+    if (p->conns || p->body)
+        return;
+    size_t mask = srv->npeers - 1;
+    size_t hole = (size_t)(p - srv->peers);
+    for (size_t j = (hole + 1) & mask; srv->peers[j].used; j = (j + 1) & mask) {
+        size_t home = peer_home(srv, srv->peers[j].key);
+        if (((j - home) & mask) >= ((j - hole) & mask)) { /* home not in (hole, j] */
+            srv->peers[hole] = srv->peers[j];
+            hole = j;
+        }
+    }
+    memset(&srv->peers[hole], 0, sizeof srv->peers[hole]);
+}
+
+/* Whether a crowd has gone since the last time memory was given back. peers_lock held. */
+static bool should_trim(struct server *srv)
+{
+    bool trim = false;
+    if (srv->peak_conns >= TRIM_CONNS && srv->conns * 2 <= srv->peak_conns) {
+        srv->peak_conns = srv->conns;
+        trim = true;
+    }
+    if (srv->peak_body >= TRIM_BODY && srv->body * 2 <= srv->peak_body) {
+        srv->peak_body = srv->body;
+        trim = true;
+    }
+    return trim;
+}
+
+/* libmicrohttpd asks before it takes a connection on: no when the address holds its
+ * share already. (Counted in on_connection, so threads accepting at the same moment may
+ * pass one each over the limit.) */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    (void)addrlen;
+    struct server *srv = cls;
+    unsigned char key[16];
+    peer_key(addr, key);
+    pthread_mutex_lock(&srv->peers_lock);
+    unsigned limit = srv->conns >= srv->crowded_at ? CONN_PER_ADDRESS_CROWDED : CONN_PER_ADDRESS;
+    struct peer *p = peer_find(srv, key);
+    bool ok = srv->conns < srv->conn_max && (!p->used || p->conns < limit);
+    pthread_mutex_unlock(&srv->peers_lock);
+    return ok ? MHD_YES : MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct server *srv = cls;
+    unsigned char key[16];
+    conn_peer_key(conn, key);
+    bool trim = false, crowded = false;
+    pthread_mutex_lock(&srv->peers_lock);
+    struct peer *p = peer_find(srv, key);
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        if (!p->used) {
+            memcpy(p->key, key, 16);
+            p->used = true;
+        }
+        p->conns++;
+        srv->conns++;
+        if (srv->conns > srv->peak_conns)
+            srv->peak_conns = srv->conns;
+        crowded = srv->conns >= srv->crowded_at;
+        *socket_context = srv; /* counted */
+    } else if (*socket_context) {
+        CHECK(p->used && p->conns > 0 && srv->conns > 0);
+        p->conns--;
+        srv->conns--;
+        peer_release(srv, p);
+        trim = should_trim(srv);
+        *socket_context = NULL;
+    }
+    pthread_mutex_unlock(&srv->peers_lock);
+    if (crowded)
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)TIMEOUT_CROWDED);
+    if (trim)
+        malloc_trim(0);
+}
+
+/* Reserve "n" bytes for a body from the address "key": false past either budget. */
+static bool body_reserve(struct server *srv, const unsigned char key[16], size_t n)
+{
+    pthread_mutex_lock(&srv->peers_lock);
+    struct peer *p = peer_find(srv, key);
+    bool ok = srv->body + n <= BODY_BUDGET && p->body + n <= BODY_BUDGET_PER_ADDRESS;
+    if (ok) {
+        if (!p->used) { /* cannot happen while its connection is counted; kept correct anyway */
+            memcpy(p->key, key, 16);
+            p->used = true;
+        }
+        p->body += n;
+        srv->body += n;
+        if (srv->body > srv->peak_body)
+            srv->peak_body = srv->body;
+    }
+    pthread_mutex_unlock(&srv->peers_lock);
+    return ok;
+}
+
+static void body_unreserve(struct server *srv, const unsigned char key[16], size_t n)
+{
+    pthread_mutex_lock(&srv->peers_lock);
+    struct peer *p = peer_find(srv, key);
+    CHECK(p->used && p->body >= n && srv->body >= n);
+    p->body -= n;
+    srv->body -= n;
+    peer_release(srv, p);
+    bool trim = should_trim(srv);
+    pthread_mutex_unlock(&srv->peers_lock);
+    if (trim)
+        malloc_trim(0);
+}
+
+/* ---------------------------------------------------------------- the worker pool */
 
 static void *worker(void *arg)
 {
@@ -179,6 +399,90 @@ static enum MHD_Result serve_static(struct server *srv, struct request *rq)
     return reply_error(rq, &e);
 }
 
+/* ---------------------------------------------------------------- refusals and bodies */
+
+/* Answer {"error": {"code", "message", "field": null}} with "status", on the event thread
+ * or (deferred) a worker, with Retry-After on a 503. Every refusal of this file. */
+static enum MHD_Result refuse(struct request *rq, unsigned status, const char *code, const char *message)
+{
+    json_t *body = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", code, "message", message, "field");
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    struct MHD_Response *r =
+        text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE) : NULL;
+    if (!r) { /* out of memory: nothing can be said; the connection is dropped */
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (status == 503)
+        MHD_add_response_header(r, "Retry-After", RETRY_AFTER);
+    add_security_headers(r);
+    return reply_response(rq, status, r);
+}
+
+/* The largest body "method" on "url" may carry; 0 when it takes none. The API's writes
+ * take JSON; logging in takes a username and a password. */
+static size_t body_limit(const char *method, const char *url)
+{
+    if (strcmp(method, "POST") != 0 && strcmp(method, "PATCH") != 0 && strcmp(method, "PUT") != 0 &&
+        strcmp(method, "DELETE") != 0)
+        return 0;
+    if (strncmp(url, "/api/v1/", 8) != 0)
+        return 0;
+    const char *first = url + 8 + strspn(url + 8, "/"); /* as api.c splits: empty segments do not count */
+    const char *after = first + strcspn(first, "/");
+    if (after - first == 7 && !strncmp(first, "session", 7) && !after[strspn(after, "/")])
+        return strcmp(method, "POST") ? 0 : SESSION_MAX_BODY;
+    return HTTP_MAX_BODY;
+}
+
+/* From the headers alone, before any of it is read: may the body of "rq" be buffered?
+ * Yes (true) with its buffer allocated at the declared size and reserved against the
+ * budgets, or when there is none; false with the refusal queued in "*ret". */
+static bool admit_body(struct server *srv, struct request *rq, enum MHD_Result *ret)
+{
+    if (MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        *ret = refuse(rq, 411, "length_required", "请求内容须以 Content-Length 声明长度，不接受分块传输");
+        return false;
+    }
+    const char *cl = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!cl)
+        return true; /* no body (HTTP/1.1: neither length nor chunked means none) */
+    size_t digits = strspn(cl, "0123456789");
+    if (!digits || cl[digits] || digits > 18) {
+        *ret = refuse(rq, 400, "bad_request", "Content-Length 无效");
+        return false;
+    }
+    size_t n = (size_t)strtoull(cl, NULL, 10);
+    if (!n)
+        return true;
+    size_t limit = body_limit(rq->method, rq->path);
+    if (n > limit) {
+        char msg[96];
+        if (!limit)
+            snprintf(msg, sizeof msg, "此请求不接受请求内容");
+        else if (limit >= 1024 * 1024)
+            snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %zu MiB）", limit / (1024 * 1024));
+        else
+            snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %zu KiB）", limit / 1024);
+        *ret = refuse(rq, 413, "too_large", msg);
+        return false;
+    }
+    if (!body_reserve(srv, rq->peer, n)) {
+        *ret = refuse(rq, 503, "busy", "服务器正在接收的上传过多，请稍后重试");
+        return false;
+    }
+    rq->body = malloc(n + 1);
+    if (!rq->body)
+        die("内存不足 (请求内容 %zu 字节)", n);
+    rq->body_cap = n;
+    return true;
+}
+
+/* ---------------------------------------------------------------- requests */
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size,
                                   void **con_cls)
@@ -187,6 +491,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct server *srv = cls;
     struct request *rq = *con_cls;
     if (!rq) {
+        /* The headers are in; nothing of a body has been read yet. */
         arena *a = arena_new();
         rq = arena_alloc(a, sizeof *rq);
         rq->a = a;
@@ -205,30 +510,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->address,
                           sizeof rq->address);
         }
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
-            rq->too_big = true;
+        peer_key(ci ? ci->client_addr : NULL, rq->peer);
         *con_cls = rq;
+        enum MHD_Result ret;
+        if (!admit_body(srv, rq, &ret))
+            return ret; /* answered at once; libmicrohttpd then closes without reading on */
         return MHD_YES;
     }
     if (*upload_size) {
-        /* Keep reading an oversize body (so the client sees our 413) but store none of it. */
-        if (!rq->too_big && rq->body_len + *upload_size > HTTP_MAX_BODY)
-            rq->too_big = true;
-        if (!rq->too_big) {
-            if (rq->body_len + *upload_size + 1 > rq->body_cap) {
-                size_t cap = rq->body_cap ? rq->body_cap : 4096;
-                while (cap < rq->body_len + *upload_size + 1)
-                    cap *= 2;
-                char *nb = arena_alloc(rq->a, cap);
-                if (rq->body_len)
-                    memcpy(nb, rq->body, rq->body_len);
-                rq->body = nb;
-                rq->body_cap = cap;
-            }
-            memcpy(rq->body + rq->body_len, upload, *upload_size);
-            rq->body_len += *upload_size;
+        /* libmicrohttpd passes no more than Content-Length declared, and only with one;
+         * anything else is dropped and the request refused below. */
+        size_t n = *upload_size;
+        if (rq->body && n <= rq->body_cap - rq->body_len) {
+            memcpy(rq->body + rq->body_len, upload, n);
+            rq->body_len += n;
             rq->body[rq->body_len] = 0;
+        } else {
+            rq->body_overrun = true;
         }
         *upload_size = 0;
         return MHD_YES;
@@ -243,16 +541,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (rq->dispatched)
         return MHD_YES; /* still with a worker */
     rq->dispatched = true;
+    if (rq->body_overrun)
+        return refuse(rq, 413, "too_large", "请求内容超过声明的长度");
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, rq);
+    if (!strcmp(url, "/api/v1/health")) /* from memory, whatever the workers are doing */
+        return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));
     if (!strncmp(url, "/api/v1/", 8) || !strcmp(url, "/api/v1")) {
         enum MHD_Result ret;
         if (api_try_fast(rq, &ret))
             return ret;
         if (defer(srv, rq))
             return MHD_YES;
-        json_t *busy = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", "busy", "message",
-                                 "服务器繁忙，请稍后重试", "field");
-        return reply_json(rq, 503, busy);
+        return refuse(rq, 503, "busy", "服务器繁忙，请稍后重试");
     }
     if (!strncmp(url, "/api/", 5)) {
         struct rerr e;
@@ -265,14 +565,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode t)
 {
-    (void)cls;
-    (void)conn;
-    (void)t;
+    struct server *srv = cls;
     struct request *rq = *con_cls;
     if (rq) {
         /* A client that left while a worker answered never gets its answer sent. */
         if (rq->pending)
             MHD_destroy_response(rq->pending);
+        if (rq->body) {
+            free(rq->body);
+            body_unreserve(srv, rq->peer, rq->body_cap);
+        }
+        /* The connection now waits for its next request: long only for a signed-in client. */
+        if (t == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+            MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                      (unsigned)(rq->authenticated ? TIMEOUT_SIGNED_IN : TIMEOUT_REQUEST));
         arena_free(rq->a);
     }
     *con_cls = NULL;
@@ -320,6 +626,58 @@ static void *warm_up(void *unused)
     return NULL;
 }
 
+/* libmicrohttpd's messages, through our log but at most LOG_PER_MINUTE a minute: a crowd of
+ * clients that hang up mid-request must not fill the disk one line each. */
+#define LOG_PER_MINUTE 20
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static time_t minute;
+    static unsigned shown, dropped;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    line[strcspn(line, "\n")] = 0;
+    time_t now = time(NULL) / 60;
+    pthread_mutex_lock(&lock);
+    if (now != minute) {
+        if (dropped)
+            log_warn("libmicrohttpd：此前另有 %u 条消息未记录（每分钟至多 %d 条）", dropped, LOG_PER_MINUTE);
+        minute = now;
+        shown = dropped = 0;
+    }
+    bool show = shown < LOG_PER_MINUTE;
+    if (show)
+        shown++;
+    else
+        dropped++;
+    pthread_mutex_unlock(&lock);
+    if (show)
+        log_warn("libmicrohttpd：%s", line);
+}
+
+/* Raise the soft limit on open files to the hard one; the connection limit that leaves
+ * room for: CONN_MAX, or fewer with a low limit. */
+static unsigned connection_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 64;
+    if (rl.rlim_cur < rl.rlim_max) {
+        struct rlimit up = {.rlim_cur = rl.rlim_max, .rlim_max = rl.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &up) != 0) { /* an unlimited hard limit may exceed the kernel's */
+            up.rlim_cur = CONN_MAX + CONN_FD_RESERVE;
+            if (up.rlim_cur > rl.rlim_cur)
+                setrlimit(RLIMIT_NOFILE, &up);
+        }
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < CONN_FD_RESERVE + 64)
+        return 64;
+    rlim_t n = rl.rlim_cur == RLIM_INFINITY ? CONN_MAX : rl.rlim_cur - CONN_FD_RESERVE;
+    return n < CONN_MAX ? (unsigned)n : CONN_MAX;
+}
+
 int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
 {
     struct sockaddr_in sa;
@@ -335,8 +693,11 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     signal(SIGPIPE, SIG_IGN);
 
     /* Each of the many threads (event, worker, job) would otherwise get a malloc arena of
-     * its own, keeping what a big answer left behind: two arenas bound resident memory. */
+     * its own, keeping what a big answer left behind: two arenas bound resident memory.
+     * A fixed mmap threshold (glibc would otherwise raise it to the largest block freed)
+     * keeps every large body and answer in its own mapping, returned whole when freed. */
     mallopt(M_ARENA_MAX, 2);
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     pthread_t warm;
     if (pthread_create(&warm, NULL, warm_up, NULL) == 0)
         pthread_detach(warm);
@@ -346,6 +707,15 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     srv = (struct server){.db = s, .web_dir = cfg->web_dir};
     pthread_mutex_init(&srv.lock, NULL);
     pthread_cond_init(&srv.work, NULL);
+    pthread_mutex_init(&srv.peers_lock, NULL);
+    srv.conn_max = connection_limit();
+    srv.crowded_at = srv.conn_max / 4 * 3;
+    for (srv.npeers = 64; srv.npeers < 2 * ((size_t)srv.conn_max + WORKERS); srv.npeers *= 2)
+        ; /* twice the connections, and those accepted at the same moment past the limit */
+    srv.peers = calloc(srv.npeers, sizeof *srv.peers);
+    if (!srv.peers || sodium_init() < 0)
+        die("内存不足 (连接表)");
+    randombytes_buf(srv.peer_hash_key, sizeof srv.peer_hash_key);
     for (int i = 0; i < WORKERS; i++)
         if (pthread_create(&srv.workers[i], NULL, worker, &srv) != 0)
             die("无法启动工作线程");
@@ -353,18 +723,23 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     unsigned events = cores < 1 ? 1 : cores > 16 ? 16 : (unsigned)cores;
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
-        NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_THREAD_POOL_SIZE, events,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        accept_policy, &srv, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_NOTIFY_COMPLETED, request_done, &srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv,
+        MHD_OPTION_THREAD_POOL_SIZE, events, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_REQUEST,
+        MHD_OPTION_CONNECTION_LIMIT, srv.conn_max, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        MHD_OPTION_END);
     if (!d) {
         stop_workers(&srv);
         jobs_stop();
+        free(srv.peers);
         return rerr_set(err, R_EINVAL, "listen", "listen", "无法在 %s 上监听（端口被占用或无权限）",
                         cfg->listen);
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     log_info("ronghe 正在服务 http://%s:%u/", inet_ntoa(sa.sin_addr), di ? di->port : ntohs(sa.sin_port));
+    log_info("连接上限 %u（每个地址 %u），请求内容缓冲上限 %zu MiB（每个地址 %zu MiB）", srv.conn_max,
+             (unsigned)CONN_PER_ADDRESS, BODY_BUDGET >> 20, BODY_BUDGET_PER_ADDRESS >> 20);
     int sig = 0;
     sigwait(&set, &sig);
     log_info("收到信号 %d，正在停止", sig);
@@ -374,5 +749,6 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     stop_workers(&srv);
     MHD_stop_daemon(d);
     jobs_stop();
+    free(srv.peers);
     return 0;
 }

@@ -1,0 +1,159 @@
+// Nobody stalls the server without logging in (issue 5), at a small scale: idle
+// connections and half-sent uploads from some loopback addresses, while a signed-in
+// client on 127.0.0.2 keeps getting its pages, memory stays bounded and is given back,
+// and every refusal is the documented one. The figure at full scale is bench/conn.
+//
+// The limits checked here are the server's (src/http/server.c, README "How it is built"):
+// 128 connections per address; a body is buffered only when declared within its route's
+// limit (POST /session 4 KiB, other API writes 1 MiB), at most 8 MiB per address and 64 MiB
+// in all; a connection without a complete request is closed after 10 s of silence, a
+// signed-in client's keep-alive connection after 60 s.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  client,
+  halfUploads,
+  idleConnections,
+  memoryKB,
+  percentile,
+  rawRequest,
+  sanitized,
+  sleep,
+} from '../../bench/conn-load.mjs';
+import { PASSWORD } from './lib.mjs';
+
+const url = new URL(process.env.RONGHE_URL ?? 'http://127.0.0.1:8080');
+const port = Number(url.port);
+const pid = Number(process.env.RONGHE_PID);
+const MiB = 1 << 20;
+const chinese = /[\u4e00-\u9fff]/;
+
+async function until(what, cond, ms) {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) assert.fail(`${what}: not within ${ms} ms`);
+    await sleep(50);
+  }
+}
+
+const addr = (n) => `127.0.0.${n}`;
+
+test('idle connections and half-sent uploads stall nobody; memory is bounded and given back', async (t) => {
+  assert.ok(pid > 0, 'RONGHE_PID (set by tests/run-node.sh) names the server');
+  const measureMemory = !sanitized(pid);
+  if (!measureMemory) t.diagnostic('AddressSanitizer build: memory figures are not checked');
+
+  // A signed-in client that then stays quiet, and a connection that never says anything:
+  // the server must close the second after about 10 s, and not the first.
+  const keep = client({ port, from: addr(18) });
+  await keep.login('viewer', PASSWORD);
+  const silent = idleConnections({ port, from: addr(17), count: 1 });
+  const silentOpened = Date.now();
+  let silentClosedAt = 0;
+  const watch = setInterval(() => {
+    if (!silentClosedAt && silent.closedByServer) silentClosedAt = Date.now();
+  }, 20);
+
+  const me = client({ port, from: addr(2) });
+  const pools = [silent];
+  try {
+    await me.login('admin', PASSWORD);
+    const first = await me.request('GET', '/api/v1/me');
+    assert.equal(first.status, 200);
+    const rss0 = memoryKB(pid).rss;
+
+    // 200 idle connections from 127.0.0.1: 128 are kept, the rest closed at once.
+    const idle = idleConnections({ port, from: addr(1), count: 200 });
+    pools.push(idle);
+    await until('200 connections settle', () => idle.open + idle.closedByServer + idle.errors >= 200 && idle.connects + idle.errors >= 200, 5000);
+    await sleep(300);
+    assert.equal(idle.open, 128, `connections kept from one address (${JSON.stringify(idle)})`);
+    assert.equal(idle.closedFast, 72, 'the connections over the per-address limit are closed at once');
+
+    // Bodies: 8 MiB per address. 10 uploads of 1 MiB from one address: 8 held, 2 refused.
+    const one = halfUploads({ port, from: addr(13), count: 10 });
+    pools.push(one);
+    await until('uploads from one address settle', () => one.held + (one.answered[503] ?? 0) >= 10, 5000);
+    assert.equal(one.held, 8, `uploads held from one address (${JSON.stringify(one)})`);
+    assert.equal(one.answered[503], 2);
+    assert.equal(one.codes.busy, 2, 'refused uploads answer code busy');
+    assert.equal(one.retryAfter, 2, 'and carry Retry-After');
+
+    // 64 MiB in all: 50 more from ten addresses (5 MiB each) are held; of 10 from
+    // another address only the 6 that fit the remaining 6 MiB are.
+    const spread = halfUploads({ port, from: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(addr), count: 50 });
+    pools.push(spread);
+    await until('spread uploads held', () => spread.held + Object.values(spread.answered).reduce((a, b) => a + b, 0) >= 50, 8000);
+    assert.equal(spread.held, 50, `uploads held from ten addresses (${JSON.stringify(spread)})`);
+    const last = halfUploads({ port, from: addr(14), count: 10 });
+    pools.push(last);
+    await until('uploads past the global budget settle', () => last.held + (last.answered[503] ?? 0) >= 10, 5000);
+    assert.equal(last.held, 6, `uploads held once 58 MiB are in flight (${JSON.stringify(last)})`);
+    assert.equal(last.answered[503], 4);
+
+    // Meanwhile the signed-in client on 127.0.0.2 gets its pages, and health answers.
+    const lat = [];
+    for (let i = 0; i < 40; i++) {
+      const r = await me.request('GET', i % 2 ? '/api/v1/me' : '/api/v1/branches?per_page=20');
+      assert.equal(r.status, 200, `page ${i}: ${r.status} ${r.text}`);
+      lat.push(r.ms);
+    }
+    const p99 = percentile(lat, 99);
+    t.diagnostic(`signed-in client under load: p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+    assert.ok(p99 < 2000, `p99 ${p99} ms`);
+    const health = await rawRequest({ port, from: addr(15), head: 'GET /api/v1/health HTTP/1.1\r\nHost: x' });
+    assert.equal(health.status, 200);
+
+    // Refused at once, before any body is read, with the API's JSON errors.
+    const early = async (head, body, status, code) => {
+      const r = await rawRequest({ port, from: addr(16), head, body, waitMs: 2000 });
+      assert.equal(r.status, status, `${head.split('\r\n')[0]}: ${JSON.stringify(r)}`);
+      assert.equal(r.json?.error?.code, code);
+      assert.match(r.json.error.message, chinese);
+      return r;
+    };
+    await early('POST /api/v1/members HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked', '5\r\nhello\r\n', 411, 'length_required');
+    await early('POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000', '{"username":', 413, 'too_large');
+    await early(`POST /api/v1/members HTTP/1.1\r\nHost: x\r\nContent-Length: ${2 * MiB}`, 'x'.repeat(1024), 413, 'too_large');
+    await early('GET /api/v1/branches HTTP/1.1\r\nHost: x\r\nContent-Length: 5', 'hello', 413, 'too_large');
+
+    if (measureMemory) {
+      const rss = memoryKB(pid).rss;
+      t.diagnostic(`RSS before ${Math.round(rss0 / 1024)} MB, with everything open ${Math.round(rss / 1024)} MB`);
+      assert.ok(rss - rss0 < 80 * 1024, `RSS grew by ${Math.round((rss - rss0) / 1024)} MB (64 MiB of bodies at most)`);
+    }
+
+    for (const p of pools.slice(1)) await p.stop();
+    if (measureMemory) {
+      let rss = 0;
+      const t0 = Date.now();
+      while (Date.now() - t0 < 3000 && (rss = memoryKB(pid).rss) - rss0 > 16 * 1024) await sleep(100);
+      t.diagnostic(`RSS after they closed ${Math.round(rss / 1024)} MB`);
+      assert.ok(rss - rss0 <= 16 * 1024, `RSS still ${Math.round((rss - rss0) / 1024)} MB above where it started`);
+    }
+
+    // The address's slots are free again.
+    let again;
+    for (let i = 0; i < 20; i++) {
+      again = await rawRequest({ port, from: addr(1), head: 'GET /api/v1/health HTTP/1.1\r\nHost: x' });
+      if (again.status === 200) break;
+      await sleep(100);
+    }
+    assert.equal(again.status, 200, '127.0.0.1 is answered again once its connections closed');
+
+    // The silent connection was closed after the short timeout; the signed-in client's
+    // keep-alive connection, idle as long, was not.
+    await until('the silent connection is closed', () => silentClosedAt, 16000 - (Date.now() - silentOpened));
+    const lived = silentClosedAt - silentOpened;
+    assert.ok(lived >= 8000 && lived <= 14000, `a silent connection lived ${lived} ms (10 s expected)`);
+    await sleep(1500);
+    const kept = await keep.request('GET', '/api/v1/me');
+    assert.equal(kept.status, 200);
+    assert.equal(kept.reused, true, 'the signed-in client kept its connection');
+  } finally {
+    clearInterval(watch);
+    for (const p of pools) await p.stop();
+    me.close();
+    keep.close();
+  }
+});
