@@ -6,7 +6,8 @@
 // everything stops when its stop() is called (the callers do so in finally blocks).
 import http from 'node:http';
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 function loopback(addr) {
   if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(addr)) throw new Error(`not a loopback address: ${addr}`);
@@ -243,15 +244,23 @@ export function halfUploads({
 }
 
 /**
- * A browser-like client on loopback address "from": one keep-alive connection, the
- * session cookie once logged in. request() resolves {status, json, text, ms}; a request
- * that takes over "timeoutMs" resolves with status 0.
+ * A browser-like client on loopback address "from": a keep-alive connection, replaced by
+ * a new one every "freshEvery" requests (0: never), and the session cookie once logged
+ * in. request() resolves {status, json, text, ms, reused}; a request that takes over
+ * "timeoutMs" resolves with status 0.
  */
-export function client({ host = '127.0.0.1', port, from, timeoutMs = 5000 }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: loopback(from) });
+export function client({ host = '127.0.0.1', port, from, timeoutMs = 5000, freshEvery = 0 }) {
+  const newAgent = () => new http.Agent({ keepAlive: true, maxSockets: 1, localAddress: loopback(from) });
+  let agent = newAgent();
+  let sent = 0;
   const c = { cookie: null, csrf: null };
   c.request = (method, path, body) =>
     new Promise((resolve) => {
+      if (freshEvery && sent && sent % freshEvery === 0) {
+        agent.destroy();
+        agent = newAgent();
+      }
+      sent++;
       const t0 = performance.now();
       const headers = {};
       if (c.cookie) headers.Cookie = c.cookie;
@@ -326,4 +335,164 @@ export function rssSampler(pid, everyMs = 100) {
   }, everyMs);
   s.stop = () => clearInterval(t);
   return s;
+}
+
+// ---------------------------------------------------------------- bench/conn's rounds
+// Run by bench/conn (which starts the server): node bench/conn-load.mjs, configured by
+// the environment it sets. Prints every round to stderr and writes the markdown summary
+// to CONN_OUT.
+
+async function healthProbe(port, from, everyMs) {
+  const st = { ok: 0, failed: 0, stopped: false };
+  st.done = (async () => {
+    while (!st.stopped) {
+      const r = await rawRequest({ port, from, head: 'GET /api/v1/health HTTP/1.1\r\nHost: x', waitMs: 2000 });
+      if (r.status === 200) st.ok++;
+      else st.failed++;
+      await sleep(everyMs);
+    }
+  })();
+  st.stop = async () => {
+    st.stopped = true;
+    await st.done;
+  };
+  return st;
+}
+
+async function scenario(env, c, { name, from, idle: nIdle, uploads: nUploads }) {
+  const { port, pid } = env;
+  const rssBefore = memoryKB(pid).rss;
+  const idle = [];
+  const ups = [];
+  const perIdle = Math.ceil(nIdle / from.length);
+  from.forEach((addr, i) => {
+    const count = Math.min(perIdle, nIdle - i * perIdle);
+    if (count > 0) idle.push(idleConnections({ port, from: addr, count, reconnectMs: env.reconnectMs }));
+  });
+  if (nUploads) ups.push(halfUploads({ port, from, count: nUploads, reconnectMs: env.reconnectMs }));
+  const health = await healthProbe(port, '127.0.0.3', 200);
+  const sampler = rssSampler(pid, 100);
+  try {
+    await sleep(env.settleMs);
+    const t = await timePages(c, { paths: env.paths, ms: env.durationMs });
+    const sum = (list, k) => list.reduce((a, s) => a + s[k], 0);
+    const answered = {};
+    for (const u of ups) for (const [k, v] of Object.entries(u.answered)) answered[k] = (answered[k] ?? 0) + v;
+    return {
+      name,
+      requests: t.requests,
+      p50: percentile(t.lat, 50),
+      p99: percentile(t.lat, 99),
+      max: Math.max(...t.lat),
+      failures: t.failures,
+      healthOk: health.ok,
+      healthFailed: health.failed,
+      idleOpen: sum(idle, 'open'),
+      idleConnects: sum(idle, 'connects'),
+      idleClosedFast: sum(idle, 'closedFast'),
+      uploadsHeld: sum(ups, 'held'),
+      uploadsClosed: sum(ups, 'closedByServer'),
+      uploadsStarted: sum(ups, 'started'),
+      uploadsAnswered: answered,
+      rssBefore,
+      rssPeak: sampler.peak,
+    };
+  } finally {
+    sampler.stop();
+    await health.stop();
+    for (const p of [...idle, ...ups]) await p.stop();
+  }
+}
+
+async function main() {
+  const env = {
+    port: Number(new URL(process.env.CONN_URL).port),
+    pid: Number(process.env.CONN_PID),
+    rounds: Number(process.env.CONN_ROUNDS ?? 5),
+    durationMs: Number(process.env.CONN_DURATION ?? 10) * 1000,
+    settleMs: 2000,
+    idle: Number(process.env.CONN_IDLE ?? 1000),
+    uploads: Number(process.env.CONN_UPLOADS ?? 400),
+    crowd: Number(process.env.CONN_CROWD ?? 4500),
+    reconnectMs: 1000,
+    paths: ['/api/v1/branches?per_page=20', '/api/v1/me'],
+  };
+  const c = client({ port: env.port, from: '127.0.0.2', freshEvery: 20 });
+  await c.login('admin', process.env.CONN_PASSWORD);
+  const hundred = (net) => Array.from({ length: 100 }, (_, i) => `${net}.${i + 1}`);
+  const scenarios = [
+    { name: 'one', from: ['127.0.0.1'], idle: env.idle, uploads: env.uploads },
+    { name: 'spread', from: hundred('127.0.1'), idle: env.idle, uploads: env.uploads },
+    { name: 'crowd', from: hundred('127.0.2'), idle: env.crowd, uploads: 0 },
+  ];
+  const rows = [];
+  const mb = (kb) => (kb / 1024).toFixed(0);
+  const show = (r) =>
+    `round ${r.round} ${r.name.padEnd(8)} client p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms max ${r.max.toFixed(1)} ms ` +
+    `(${r.requests} requests, failures ${JSON.stringify(r.failures)}); health ${r.healthOk} ok ${r.healthFailed} failed; ` +
+    `idle open ${r.idleOpen} (${r.idleConnects} connects, ${r.idleClosedFast} refused at once); ` +
+    `uploads held ${r.uploadsHeld} of ${r.uploadsStarted} started, answers ${JSON.stringify(r.uploadsAnswered)}, ${r.uploadsClosed} closed unanswered; ` +
+    `RSS ${mb(r.rssBefore)} → peak ${mb(r.rssPeak)} → after ${mb(r.rssAfter)} MB`;
+  try {
+    for (let round = 1; round <= env.rounds; round++) {
+      const base = await timePages(c, { paths: env.paths, ms: 3000 });
+      const baseRow = { round, name: 'baseline', p50: percentile(base.lat, 50), p99: percentile(base.lat, 99) };
+      process.stderr.write(`[bench] round ${round} baseline client p50 ${baseRow.p50.toFixed(2)} ms p99 ${baseRow.p99.toFixed(2)} ms (${base.requests} requests)\n`);
+      rows.push(baseRow);
+      for (const sc of scenarios) {
+        const r = await scenario(env, c, sc);
+        await sleep(2000);
+        r.rssAfter = memoryKB(env.pid).rss;
+        r.round = round;
+        rows.push(r);
+        process.stderr.write(`[bench] ${show(r)}\n`);
+      }
+    }
+  } finally {
+    c.close();
+  }
+  writeFileSync(process.env.CONN_OUT, summary(env, rows, show));
+}
+
+function summary(env, rows, show) {
+  const of = (name) => rows.filter((r) => r.name === name);
+  const med = (list, k) => median(list.map((r) => r[k]));
+  const range = (list, k) => `${Math.min(...list.map((r) => r[k])).toFixed(1)}–${Math.max(...list.map((r) => r[k])).toFixed(1)}`;
+  const mb = (kb) => (kb / 1024).toFixed(0);
+  const lines = [];
+  const base = of('baseline');
+  lines.push(`Result (${env.rounds} rounds; medians, with the range over rounds):`, '');
+  lines.push('| while | client p50 | client p99 (range) | aim p99 ≤ 50 ms | client failures | health answered | server RSS peak (range) | aim ≤ 256 MB | RSS after they left |');
+  lines.push('|---|---:|---:|:--:|---:|---:|---:|:--:|---:|');
+  lines.push(`| nothing (baseline) | ${med(base, 'p50').toFixed(2)} ms | ${med(base, 'p99').toFixed(2)} ms (${range(base, 'p99')}) | | | | | | |`);
+  for (const [name, label] of [
+    ['one', `127.0.0.1 holds ${env.idle} idle connections and ${env.uploads} half-sent 1 MiB uploads`],
+    ['spread', `the same from 100 addresses (127.0.1.1–100)`],
+    ['crowd', `${env.crowd} idle connections from 100 addresses (127.0.2.1–100), more than the server takes`],
+  ]) {
+    const l = of(name);
+    const p99 = med(l, 'p99');
+    const peak = med(l, 'rssPeak');
+    const fails = l.reduce((a, r) => a + Object.values(r.failures).reduce((x, y) => x + y, 0), 0);
+    const reqs = l.reduce((a, r) => a + r.requests, 0);
+    const hok = l.reduce((a, r) => a + r.healthOk, 0);
+    const hall = hok + l.reduce((a, r) => a + r.healthFailed, 0);
+    lines.push(
+      `| ${label} | ${med(l, 'p50').toFixed(2)} ms | ${p99.toFixed(2)} ms (${range(l, 'p99')}) | ${p99 <= 50 ? 'met' : '**missed**'} | ` +
+        `${fails} of ${reqs} | ${hok} of ${hall} | ${mb(peak)} MB (${mb(Math.min(...l.map((r) => r.rssPeak)))}–${mb(Math.max(...l.map((r) => r.rssPeak)))}) | ` +
+        `${peak <= 256 * 1024 ? 'met' : '**missed**'} | ${mb(med(l, 'rssAfter'))} MB |`,
+    );
+  }
+  lines.push('', '<details><summary>Every round</summary>', '', '```');
+  for (const r of rows)
+    lines.push(r.name === 'baseline' ? `round ${r.round} baseline client p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms` : show(r));
+  lines.push('```', '', '</details>', '');
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -723,12 +723,12 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     unsigned events = cores < 1 ? 1 : cores > 16 ? 16 : (unsigned)cores;
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0,
-        accept_policy, &srv, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_NOTIFY_COMPLETED, request_done, &srv, MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv,
-        MHD_OPTION_THREAD_POOL_SIZE, events, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_REQUEST,
-        MHD_OPTION_CONNECTION_LIMIT, srv.conn_max, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-        MHD_OPTION_END);
+        accept_policy, &srv, on_request, &srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first */
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED, request_done, &srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &srv, MHD_OPTION_THREAD_POOL_SIZE, events,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_REQUEST, MHD_OPTION_CONNECTION_LIMIT, srv.conn_max,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_LISTENING_ADDRESS_REUSE,
+        (unsigned)1, MHD_OPTION_END);
     if (!d) {
         stop_workers(&srv);
         jobs_stop();

@@ -54,7 +54,7 @@ test('idle connections and half-sent uploads stall nobody; memory is bounded and
     if (!silentClosedAt && silent.closedByServer) silentClosedAt = Date.now();
   }, 20);
 
-  const me = client({ port, from: addr(2) });
+  const me = client({ port, from: addr(2), freshEvery: 5 }); // new connections under load too
   const pools = [silent];
   try {
     await me.login('admin', PASSWORD);
