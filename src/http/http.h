@@ -2,8 +2,11 @@
  * http: the web server. libmicrohttpd's epoll event threads answer what memory can
  * (static files, cached reads); everything that touches the database runs on a worker
  * pool while its connection is suspended (server.c), so a slow request never stalls
- * another. Each request gets an arena for its length. The API is under /api/v1 (api.c);
- * everything else is the embedded web interface (or, for development, --web-dir).
+ * another. Each request gets an arena for its length. Connections, their idle time and
+ * the memory held for request bodies are bounded per client address and in all, so
+ * nobody holds the server without logging in (the limits: server.c). The API is under
+ * /api/v1 (api.c); everything else is the embedded web interface (or, for development,
+ * --web-dir).
  */
 #ifndef RONGHE_HTTP_H
 #define RONGHE_HTTP_H
@@ -11,7 +14,7 @@
 #include "base/err.h"
 #include "store/store.h"
 
-#define HTTP_MAX_BODY (1024 * 1024)
+#define HTTP_MAX_BODY (1024 * 1024) /* the largest body an API write takes (login: less) */
 
 struct http_config {
     const char *listen;  /* "HOST:PORT" */

@@ -19,15 +19,17 @@
  *   TIMEOUT_REQUEST seconds of silence (TIMEOUT_CROWDED when crowded); after a signed-in
  *   request has been answered its keep-alive connection may idle TIMEOUT_SIGNED_IN.
  * - Memory: libmicrohttpd gives each connection a pool of CONN_MEMORY for headers and
- *   reading. A body is buffered only when its route takes one (POST, PATCH, PUT, DELETE
- *   under /api/v1) and Content-Length declares it within that route's limit; it is
- *   allocated once at that size (malloc, owned by the request, freed in request_done) and
- *   counted against BODY_BUDGET in all and BODY_BUDGET_PER_ADDRESS per address. Chunked
+ *   reading. A body is buffered only when its route takes one (POST, PATCH, PUT, DELETE of
+ *   a collection under /api/v1, POST /api/v1/session) and Content-Length declares it
+ *   within that route's limit; it is allocated once at that size (malloc, owned by the
+ *   request, freed in request_done) and counted against BODY_BUDGET in all and
+ *   BODY_BUDGET_PER_ADDRESS per address. Chunked
  *   bodies get 411, over the limit 413, past a budget 503 with Retry-After: each at once,
- *   before the body is read, and the connection is then closed. Memory the crowd left is
- *   given back (malloc_trim) once it has gone.
- * So resident memory is bounded by the base plus CONN_MAX x CONN_MEMORY plus BODY_BUDGET,
- * and no address can take more than its share of either.
+ *   before the body is read, and the connection is then closed. A large body is a
+ *   mapping of its own, returned when it is freed; what a crowd of connections left in
+ *   the heap is given back (malloc_trim) once the crowd has gone.
+ * So connections and bodies hold at most CONN_MAX x CONN_MEMORY + BODY_BUDGET (192 MiB)
+ * beyond what the requests being answered use, and no address more than its share.
  *
  * Per request: an arena (freed in request_done) for everything else. Static files come
  * from the embedded table (web_assets.c, generated) or --web-dir.
@@ -422,20 +424,27 @@ static enum MHD_Result refuse(struct request *rq, unsigned status, const char *c
     return reply_response(rq, status, r);
 }
 
-/* The largest body "method" on "url" may carry; 0 when it takes none. The API's writes
- * take JSON; logging in takes a username and a password. */
-static size_t body_limit(const char *method, const char *url)
+/* The largest body "method" on "url" may carry: 0 when it takes none, -1 when it is a
+ * write under /api/v1 to no route at all. The writes of the API's collections take JSON;
+ * logging in takes a username and a password. */
+static long body_limit(const char *method, const char *url)
 {
     if (strcmp(method, "POST") != 0 && strcmp(method, "PATCH") != 0 && strcmp(method, "PUT") != 0 &&
         strcmp(method, "DELETE") != 0)
         return 0;
     if (strncmp(url, "/api/v1/", 8) != 0)
         return 0;
-    const char *first = url + 8 + strspn(url + 8, "/"); /* as api.c splits: empty segments do not count */
-    const char *after = first + strcspn(first, "/");
-    if (after - first == 7 && !strncmp(first, "session", 7) && !after[strspn(after, "/")])
-        return strcmp(method, "POST") ? 0 : SESSION_MAX_BODY;
-    return HTTP_MAX_BODY;
+    /* the first segment, as api.c splits the path (empty segments do not count) */
+    const char *first = url + 8 + strspn(url + 8, "/");
+    size_t n = strcspn(first, "/");
+    char name[32];
+    if (n >= sizeof name)
+        return -1;
+    memcpy(name, first, n);
+    name[n] = 0;
+    if (!strcmp(name, "session"))
+        return !strcmp(method, "POST") && !first[n + strspn(first + n, "/")] ? SESSION_MAX_BODY : 0;
+    return res_find(name) ? HTTP_MAX_BODY : -1;
 }
 
 /* From the headers alone, before any of it is read: may the body of "rq" be buffered?
@@ -458,15 +467,19 @@ static bool admit_body(struct server *srv, struct request *rq, enum MHD_Result *
     size_t n = (size_t)strtoull(cl, NULL, 10);
     if (!n)
         return true;
-    size_t limit = body_limit(rq->method, rq->path);
-    if (n > limit) {
+    long limit = body_limit(rq->method, rq->path);
+    if (limit < 0) {
+        *ret = refuse(rq, 404, "not_found", "没有这个接口");
+        return false;
+    }
+    if (n > (size_t)limit) {
         char msg[96];
         if (!limit)
             snprintf(msg, sizeof msg, "此请求不接受请求内容");
         else if (limit >= 1024 * 1024)
-            snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %zu MiB）", limit / (1024 * 1024));
+            snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %ld MiB）", limit / (1024 * 1024));
         else
-            snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %zu KiB）", limit / 1024);
+            snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %ld KiB）", limit / 1024);
         *ret = refuse(rq, 413, "too_large", msg);
         return false;
     }

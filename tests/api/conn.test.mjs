@@ -116,6 +116,8 @@ test('idle connections and half-sent uploads stall nobody; memory is bounded and
     await early('POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000', '{"username":', 413, 'too_large');
     await early(`POST /api/v1/members HTTP/1.1\r\nHost: x\r\nContent-Length: ${2 * MiB}`, 'x'.repeat(1024), 413, 'too_large');
     await early('GET /api/v1/branches HTTP/1.1\r\nHost: x\r\nContent-Length: 5', 'hello', 413, 'too_large');
+    await early(`PATCH /api/v1/members/1 HTTP/1.1\r\nHost: x\r\nContent-Length: ${MiB + 1}`, '{', 413, 'too_large');
+    await early(`POST /api/v1/widgets HTTP/1.1\r\nHost: x\r\nContent-Length: ${MiB}`, '{', 404, 'not_found');
 
     if (measureMemory) {
       const rss = memoryKB(pid).rss;
