@@ -100,15 +100,10 @@ export function rawRequest({ host = '127.0.0.1', port, from, head, body = '', wa
   });
 }
 
-/**
- * "count" connections from "from" that never send a byte. The server closing one is
- * counted (closedByServer, and closedFast when it lived under 500 ms: refused at accept);
- * with "reconnectMs" it is opened again that long after, until stop().
- * Live figures: open, connects, closedByServer, closedFast, errors.
- */
-export function idleConnections({ host = '127.0.0.1', port, from, count, reconnectMs = 0 }) {
+/** The sockets and timers of a pool of connections; st.stop() ends it: no more
+ * reconnecting, every socket closed. */
+function pool(st) {
   const socks = new Set();
-  const st = { open: 0, connects: 0, closedByServer: 0, closedFast: 0, errors: 0, stopped: false };
   const timers = new Set();
   const later = (fn, ms) => {
     const t = setTimeout(() => {
@@ -117,6 +112,24 @@ export function idleConnections({ host = '127.0.0.1', port, from, count, reconne
     }, ms);
     timers.add(t);
   };
+  st.stop = async () => {
+    st.stopped = true;
+    for (const t of timers) clearTimeout(t);
+    for (const s of socks) s.destroy();
+    await sleep(50);
+  };
+  return { socks, later };
+}
+
+/**
+ * "count" connections from "from" that never send a byte. The server closing one is
+ * counted (closedByServer, and closedFast when it lived under 500 ms: refused at accept);
+ * with "reconnectMs" it is opened again that long after, until stop().
+ * Live figures: open, connects, closedByServer, closedFast, errors.
+ */
+export function idleConnections({ host = '127.0.0.1', port, from, count, reconnectMs = 0 }) {
+  const st = { open: 0, connects: 0, closedByServer: 0, closedFast: 0, errors: 0, stopped: false };
+  const { socks, later } = pool(st);
   function one() {
     if (st.stopped) return;
     const sock = net.connect({ host: loopback(host), port, localAddress: loopback(from) });
@@ -145,12 +158,6 @@ export function idleConnections({ host = '127.0.0.1', port, from, count, reconne
     });
   }
   for (let i = 0; i < count; i++) one();
-  st.stop = async () => {
-    st.stopped = true;
-    for (const t of timers) clearTimeout(t);
-    for (const s of socks) s.destroy();
-    await sleep(50);
-  };
   return st;
 }
 
@@ -174,9 +181,8 @@ export function halfUploads({
 }) {
   const addrs = (Array.isArray(from) ? from : [from]).map(loopback);
   const chunk = Buffer.alloc(send, 'a');
-  const socks = new Set();
-  const timers = new Set();
   const st = { held: 0, started: 0, answered: {}, codes: {}, retryAfter: 0, closedByServer: 0, errors: 0, stopped: false };
+  const { socks, later } = pool(st);
   function one(i) {
     if (st.stopped) return;
     const sock = net.connect({ host: loopback(host), port, localAddress: addrs[i % addrs.length] });
@@ -224,22 +230,10 @@ export function halfUploads({
       unhold();
       if (st.stopped) return;
       if (connected && !answered) st.closedByServer++;
-      if (reconnectMs) {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          one(i);
-        }, reconnectMs);
-        timers.add(t);
-      }
+      if (reconnectMs) later(() => one(i), reconnectMs);
     });
   }
   for (let i = 0; i < count; i++) one(i);
-  st.stop = async () => {
-    st.stopped = true;
-    for (const t of timers) clearTimeout(t);
-    for (const s of socks) s.destroy();
-    await sleep(50);
-  };
   return st;
 }
 
