@@ -6,7 +6,7 @@
 // everything stops when its stop() is called (the callers do so in finally blocks).
 import http from 'node:http';
 import net from 'node:net';
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 function loopback(addr) {
@@ -317,12 +317,14 @@ export async function timePages(c, { paths, ms = 0, n = 0 }) {
   return { lat, failures, requests: lat.length + Object.values(failures).reduce((a, b) => a + b, 0) };
 }
 
-/** Sample VmRSS of "pid" every "everyMs" until stop(); peak in kB. */
+/** Sample VmRSS and the open files of "pid" every "everyMs" until stop(): peaks (kB, count). */
 export function rssSampler(pid, everyMs = 100) {
-  const s = { peak: memoryKB(pid).rss };
+  const files = () => readdirSync(`/proc/${pid}/fd`).length;
+  const s = { peak: memoryKB(pid).rss, filesPeak: files() };
   const t = setInterval(() => {
     try {
       s.peak = Math.max(s.peak, memoryKB(pid).rss);
+      s.filesPeak = Math.max(s.filesPeak, files());
     } catch {
       /* the server is gone: the caller notices */
     }
@@ -390,6 +392,7 @@ async function scenario(env, c, { name, from, idle: nIdle, uploads: nUploads }) 
       uploadsAnswered: answered,
       rssBefore,
       rssPeak: sampler.peak,
+      filesPeak: sampler.filesPeak,
     };
   } finally {
     sampler.stop();
@@ -424,7 +427,7 @@ async function main() {
   const show = (r) =>
     `round ${r.round} ${r.name.padEnd(8)} client p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms max ${r.max.toFixed(1)} ms ` +
     `(${r.requests} requests, failures ${JSON.stringify(r.failures)}); health ${r.healthOk} ok ${r.healthFailed} failed; ` +
-    `idle open ${r.idleOpen} (${r.idleConnects} connects, ${r.idleClosedFast} refused at once); ` +
+    `idle connected ${r.idleOpen} as the client sees it (${r.idleConnects} connects, ${r.idleClosedFast} refused at once), server's open files at most ${r.filesPeak}; ` +
     `uploads held ${r.uploadsHeld} of ${r.uploadsStarted} started, answers ${JSON.stringify(r.uploadsAnswered)}, ${r.uploadsClosed} closed unanswered; ` +
     `RSS ${mb(r.rssBefore)} → peak ${mb(r.rssPeak)} → after ${mb(r.rssAfter)} MB`;
   try {
@@ -451,14 +454,18 @@ async function main() {
 function summary(env, rows, show) {
   const of = (name) => rows.filter((r) => r.name === name);
   const med = (list, k) => median(list.map((r) => r[k]));
-  const range = (list, k) => `${Math.min(...list.map((r) => r[k])).toFixed(1)}–${Math.max(...list.map((r) => r[k])).toFixed(1)}`;
+  const range = (list, k) => {
+    const v = list.map((r) => r[k]).filter(Number.isFinite);
+    return v.length ? `${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)}` : '–';
+  };
   const mb = (kb) => (kb / 1024).toFixed(0);
+  const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(2)} ms` : '–');
   const lines = [];
   const base = of('baseline');
   lines.push(`Result (${env.rounds} rounds; medians, with the range over rounds):`, '');
-  lines.push('| while | client p50 | client p99 (range) | aim p99 ≤ 50 ms | client failures | health answered | server RSS peak (range) | aim ≤ 256 MB | RSS after they left |');
-  lines.push('|---|---:|---:|:--:|---:|---:|---:|:--:|---:|');
-  lines.push(`| nothing (baseline) | ${med(base, 'p50').toFixed(2)} ms | ${med(base, 'p99').toFixed(2)} ms (${range(base, 'p99')}) | | | | | | |`);
+  lines.push('| while | client p50 | client p99 (range) | aim p99 ≤ 50 ms | client failures | health answered | server RSS peak (range) | aim ≤ 256 MB | RSS after they left | server\'s open files, peak |');
+  lines.push('|---|---:|---:|:--:|---:|---:|---:|:--:|---:|---:|');
+  lines.push(`| nothing (baseline) | ${ms(med(base, 'p50'))} | ${ms(med(base, 'p99'))} (${range(base, 'p99')}) | | | | | | | |`);
   for (const [name, label] of [
     ['one', `127.0.0.1 holds ${env.idle} idle connections and ${env.uploads} half-sent 1 MiB uploads`],
     ['spread', `the same from 100 addresses (127.0.1.1–100)`],
@@ -472,11 +479,19 @@ function summary(env, rows, show) {
     const hok = l.reduce((a, r) => a + r.healthOk, 0);
     const hall = hok + l.reduce((a, r) => a + r.healthFailed, 0);
     lines.push(
-      `| ${label} | ${med(l, 'p50').toFixed(2)} ms | ${p99.toFixed(2)} ms (${range(l, 'p99')}) | ${p99 <= 50 ? 'met' : '**missed**'} | ` +
+      `| ${label} | ${ms(med(l, 'p50'))} | ${ms(p99)} (${range(l, 'p99')}) | ${p99 <= 50 && !fails ? 'met' : '**missed**'} | ` +
         `${fails} of ${reqs} | ${hok} of ${hall} | ${mb(peak)} MB (${mb(Math.min(...l.map((r) => r.rssPeak)))}–${mb(Math.max(...l.map((r) => r.rssPeak)))}) | ` +
-        `${peak <= 256 * 1024 ? 'met' : '**missed**'} | ${mb(med(l, 'rssAfter'))} MB |`,
+        `${Math.max(peak, med(l, 'rssAfter')) <= 256 * 1024 ? 'met' : '**missed**'} | ${mb(med(l, 'rssAfter'))} MB | ${med(l, 'filesPeak')} |`,
     );
   }
+  lines.push(
+    '',
+    'Client failures count the pages that were not 200 within 5 s (the p99 aim counts as met only with',
+    'none); "health answered" the probes on new',
+    'connections from 127.0.0.3. The server\'s open files (/proc/PID/fd) are its connections plus about 30',
+    'of its own. In the rounds below, "connected as the client sees it" includes connections still in the',
+    'kernel\'s accept queue; "refused at once" are those the server closed within 500 ms of accepting.',
+  );
   lines.push('', '<details><summary>Every round</summary>', '', '```');
   for (const r of rows)
     lines.push(r.name === 'baseline' ? `round ${r.round} baseline client p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms` : show(r));
