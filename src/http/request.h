@@ -26,6 +26,7 @@ struct request {
     char *body;
     size_t body_len, body_cap;
     bool body_overrun;      /* more arrived than was declared (dropped; answered 413) */
+    bool linger;            /* refused before its body was read: drain the socket a while */
     unsigned char peer[16]; /* the client's address as server.c counts it */
     struct res_query query;
     char address[64];

@@ -25,7 +25,8 @@
  *   request, freed in request_done) and counted against BODY_BUDGET in all and
  *   BODY_BUDGET_PER_ADDRESS per address. Chunked
  *   bodies get 411, over the limit 413, past a budget 503 with Retry-After: each at once,
- *   before the body is read, and the connection is then closed. A large body is a
+ *   before the body is read, and the connection is then closed (after a lingering close
+ *   of at most LINGER_MS, so a client still sending reads the answer). A large body is a
  *   mapping of its own, returned when it is freed; what a crowd of connections left in
  *   the heap is given back (malloc_trim) once the crowd has gone.
  * So connections and bodies hold at most CONN_MAX x CONN_MEMORY + BODY_BUDGET (192 MiB)
@@ -35,15 +36,18 @@
  * from the embedded table (web_assets.c, generated) or --web-dir.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -69,7 +73,7 @@ extern const struct asset ronghe_web_assets[]; /* generated; ends with path NULL
 
 /* The limits described at the top. */
 #define CONN_MAX 4096
-#define CONN_FD_RESERVE 256 /* files kept for the database (3 per store connection), jobs, logs */
+#define CONN_FD_RESERVE (256 + LINGER_MAX) /* the database (3 per store connection), jobs, logs */
 #define CONN_PER_ADDRESS 128
 #define CONN_PER_ADDRESS_CROWDED 8
 #define CONN_MEMORY (32 * 1024)
@@ -80,6 +84,8 @@ extern const struct asset ronghe_web_assets[]; /* generated; ends with path NULL
 #define BODY_BUDGET_PER_ADDRESS ((size_t)8 << 20)
 #define SESSION_MAX_BODY 4096 /* POST /api/v1/session: a username and a password */
 #define RETRY_AFTER "5"       /* seconds, on every 503 */
+#define LINGER_MAX 256        /* connections drained after an early refusal, at once */
+#define LINGER_MS 2000        /* for at most this long */
 /* Give memory back once the connections (bodies in flight) fell to half a peak of at
  * least this many (bytes). */
 #define TRIM_CONNS 256
@@ -113,6 +119,17 @@ struct server {
     unsigned char peer_hash_key[crypto_shorthash_KEYBYTES];
     unsigned conns, conn_max, crowded_at, peak_conns;
     size_t body, peak_body;
+    /* Lingering close: sockets drained by one thread (epoll) after an early refusal. A
+     * slot is free when its fd is -1; its generation tells a stale event from a new fd. */
+    pthread_mutex_t linger_lock;
+    int linger_ep;
+    struct {
+        int fd;
+        uint32_t gen;
+        uint64_t until_ms;
+    } linger[LINGER_MAX];
+    atomic_bool linger_stopping;
+    pthread_t linger_thread;
 };
 
 /* ---------------------------------------------------------------- connections by address */
@@ -270,6 +287,111 @@ static void body_unreserve(struct server *srv, const unsigned char key[16], size
     pthread_mutex_unlock(&srv->peers_lock);
     if (trim)
         malloc_trim(0);
+}
+
+/* ---------------------------------------------------------------- lingering close */
+
+/* A request refused from its headers (411, 413, 503) is answered at once and its
+ * connection closed without reading the body. A client still sending it would then get a
+ * reset, which can destroy the answer before the client has read it. So, like nginx's
+ * lingering close, the socket is kept open (a duplicate of libmicrohttpd's descriptor)
+ * for LINGER_MS after the answer, and whatever still arrives is read and dropped; the
+ * client's own close ends it sooner. At most LINGER_MAX at once: past that, no lingering. */
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Close slot "i". linger_lock held. */
+static void linger_close(struct server *srv, unsigned i)
+{
+    close(srv->linger[i].fd);
+    srv->linger[i].fd = -1;
+    srv->linger[i].gen++;
+}
+
+static void linger_add(struct server *srv, struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci || srv->linger_ep < 0)
+        return;
+    pthread_mutex_lock(&srv->linger_lock);
+    for (unsigned i = 0; i < LINGER_MAX; i++) {
+        if (srv->linger[i].fd >= 0)
+            continue;
+        int fd = fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0); /* shares O_NONBLOCK with the original */
+        if (fd < 0)
+            break;
+        struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP,
+                                 .data.u64 = (uint64_t)srv->linger[i].gen << 32 | i};
+        if (epoll_ctl(srv->linger_ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            close(fd);
+            break;
+        }
+        srv->linger[i].fd = fd;
+        srv->linger[i].until_ms = now_ms() + LINGER_MS;
+        break;
+    }
+    pthread_mutex_unlock(&srv->linger_lock);
+}
+
+static void *linger_loop(void *arg)
+{
+    struct server *srv = arg;
+    static char sink[16384]; /* what lingering clients still send, dropped */
+    struct epoll_event ev[64];
+    while (!atomic_load(&srv->linger_stopping)) {
+        int n = epoll_wait(srv->linger_ep, ev, 64, 100);
+        pthread_mutex_lock(&srv->linger_lock);
+        for (int k = 0; k < n; k++) {
+            unsigned i = (unsigned)(ev[k].data.u64 & 0xffffffffu);
+            if (i >= LINGER_MAX || srv->linger[i].fd < 0 ||
+                srv->linger[i].gen != (uint32_t)(ev[k].data.u64 >> 32))
+                continue; /* closed since */
+            ssize_t got = 1;
+            for (int reads = 0; reads < 4 && got > 0; reads++) /* a bounded share each turn */
+                got = read(srv->linger[i].fd, sink, sizeof sink);
+            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+                linger_close(srv, i); /* the client has closed too */
+        }
+        uint64_t now = now_ms();
+        for (unsigned i = 0; i < LINGER_MAX; i++)
+            if (srv->linger[i].fd >= 0 && srv->linger[i].until_ms <= now)
+                linger_close(srv, i);
+        pthread_mutex_unlock(&srv->linger_lock);
+    }
+    pthread_mutex_lock(&srv->linger_lock);
+    for (unsigned i = 0; i < LINGER_MAX; i++)
+        if (srv->linger[i].fd >= 0)
+            linger_close(srv, i);
+    pthread_mutex_unlock(&srv->linger_lock);
+    return NULL;
+}
+
+static void linger_start(struct server *srv)
+{
+    pthread_mutex_init(&srv->linger_lock, NULL);
+    for (unsigned i = 0; i < LINGER_MAX; i++)
+        srv->linger[i].fd = -1;
+    atomic_init(&srv->linger_stopping, false);
+    srv->linger_ep = epoll_create1(EPOLL_CLOEXEC);
+    if (srv->linger_ep >= 0 && pthread_create(&srv->linger_thread, NULL, linger_loop, srv) != 0) {
+        close(srv->linger_ep);
+        srv->linger_ep = -1; /* no lingering: refusals still answered, less reliably */
+    }
+}
+
+static void linger_stop(struct server *srv)
+{
+    if (srv->linger_ep < 0)
+        return;
+    atomic_store(&srv->linger_stopping, true);
+    pthread_join(srv->linger_thread, NULL);
+    close(srv->linger_ep);
+    srv->linger_ep = -1;
 }
 
 /* ---------------------------------------------------------------- the worker pool */
@@ -526,8 +648,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         peer_key(ci ? ci->client_addr : NULL, rq->peer);
         *con_cls = rq;
         enum MHD_Result ret;
-        if (!admit_body(srv, rq, &ret))
-            return ret; /* answered at once; libmicrohttpd then closes without reading on */
+        if (!admit_body(srv, rq, &ret)) {
+            rq->linger = true; /* answered at once; libmicrohttpd closes without reading on */
+            return ret;
+        }
         return MHD_YES;
     }
     if (*upload_size) {
@@ -588,8 +712,10 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
             free(rq->body);
             body_unreserve(srv, rq->peer, rq->body_cap);
         }
+        if (rq->linger)
+            linger_add(srv, conn);
         /* The connection now waits for its next request: long only for a signed-in client. */
-        if (t == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        else if (t == MHD_REQUEST_TERMINATED_COMPLETED_OK)
             MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
                                       (unsigned)(rq->authenticated ? TIMEOUT_SIGNED_IN : TIMEOUT_REQUEST));
         arena_free(rq->a);
@@ -729,6 +855,7 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     if (!srv.peers || sodium_init() < 0)
         die("内存不足 (连接表)");
     randombytes_buf(srv.peer_hash_key, sizeof srv.peer_hash_key);
+    linger_start(&srv);
     for (int i = 0; i < WORKERS; i++)
         if (pthread_create(&srv.workers[i], NULL, worker, &srv) != 0)
             die("无法启动工作线程");
@@ -744,6 +871,7 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
         (unsigned)1, MHD_OPTION_END);
     if (!d) {
         stop_workers(&srv);
+        linger_stop(&srv);
         jobs_stop();
         free(srv.peers);
         return rerr_set(err, R_EINVAL, "listen", "listen", "无法在 %s 上监听（端口被占用或无权限）",
@@ -761,6 +889,7 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
     MHD_quiesce_daemon(d);
     stop_workers(&srv);
     MHD_stop_daemon(d);
+    linger_stop(&srv);
     jobs_stop();
     free(srv.peers);
     return 0;
