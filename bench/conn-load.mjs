@@ -486,11 +486,12 @@ function summary(env, rows, show) {
   }
   lines.push(
     '',
-    'Client failures count the pages that were not 200 within 5 s (the p99 aim counts as met only with',
-    'none); "health answered" the probes on new',
-    'connections from 127.0.0.3. The server\'s open files (/proc/PID/fd) are its connections plus about 30',
-    'of its own. In the rounds below, "connected as the client sees it" includes connections still in the',
-    'kernel\'s accept queue; "refused at once" are those the server closed within 500 ms of accepting.',
+    'Client failures count the pages that were not 200 within 5 s (the p99 aim counts as met only',
+    'with none); "health answered" the probes on new connections from 127.0.0.3. The server\'s open',
+    'files (/proc/PID/fd) are its connections, the sockets it drains after an early refusal and about',
+    '30 of its own. In the rounds below, "connected as the client sees it" includes connections still',
+    'in the kernel\'s accept queue; "refused at once" are those the server closed within 500 ms of',
+    'accepting.',
   );
   lines.push('', '<details><summary>Every round</summary>', '', '```');
   for (const r of rows)
