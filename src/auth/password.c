@@ -37,6 +37,17 @@ bool password_verify(const char *hash, const char *pw)
     return rc == 0;
 }
 
+int password_rule_check(const char *pw, const char *username, struct rerr *err)
+{
+    (void)username;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)pw; *p; p++)
+        n += (*p & 0xc0) != 0x80;
+    if (n < PASSWORD_MIN_LEN)
+        return rerr_set(err, R_EINVAL, "invalid_value", "password", "密码至少 %d 个字符", PASSWORD_MIN_LEN);
+    return 0;
+}
+
 void token_hex(char *out, size_t n)
 {
     unsigned char buf[64];

@@ -10,6 +10,12 @@
 #define PASSWORD_HASH_MAX 128
 #define PASSWORD_MIN_LEN 10
 
+/* The one rule for a new password, for every way one is set (the API, init, user add,
+ * user passwd, demo). 0, or R_EINVAL with a Chinese message saying what is wrong.
+ * "username" is the account's (may be ""). */
+struct rerr;
+int password_rule_check(const char *pw, const char *username, struct rerr *err);
+
 /* Call once before any other function here. */
 void password_init(void);
 

@@ -10,16 +10,17 @@
 
 enum {
     R_SUCCESS = 0,
-    R_EINVAL = -1,    /* 400: the input is malformed or invalid */
-    R_EAUTH = -2,     /* 401: not signed in, or bad credentials */
-    R_EFORBID = -3,   /* 403: signed in, but not allowed */
-    R_ENOTFOUND = -4, /* 404 */
-    R_ECONFLICT = -5, /* 409: stale version, duplicate, still in use */
-    R_ETOOBIG = -6,   /* 413 */
-    R_EUNPROC = -7,   /* 422: well-formed but refers to something absent or unrelated */
-    R_ETHROTTLE = -8, /* 429 */
-    R_EMETHOD = -9,   /* 405 */
-    R_EINTERNAL = -10 /* 500: a bug or the store failed */
+    R_EINVAL = -1,     /* 400: the input is malformed or invalid */
+    R_EAUTH = -2,      /* 401: not signed in, or bad credentials */
+    R_EFORBID = -3,    /* 403: signed in, but not allowed */
+    R_ENOTFOUND = -4,  /* 404 */
+    R_ECONFLICT = -5,  /* 409: stale version, duplicate, still in use */
+    R_ETOOBIG = -6,    /* 413 */
+    R_EUNPROC = -7,    /* 422: well-formed but refers to something absent or unrelated */
+    R_ETHROTTLE = -8,  /* 429 */
+    R_EMETHOD = -9,    /* 405 */
+    R_EINTERNAL = -10, /* 500: a bug or the store failed */
+    R_EBUSY = -11      /* 503: the store stayed busy past its wait; the client may retry */
 };
 
 struct rerr {

@@ -13,6 +13,11 @@
  * than tab and newline. */
 bool text_utf8_ok(const char *s);
 
+/* Make "s" well-formed UTF-8 in place: a character cut off at the end (by a bounded
+ * copy) is dropped, and any other byte that does not belong to a well-formed sequence
+ * becomes '?'. Control characters are kept. Never lengthens "s". */
+void text_utf8_repair(char *s);
+
 /* Number of code points in well-formed UTF-8 "s". */
 size_t text_utf8_len(const char *s);
 

@@ -59,31 +59,28 @@ static int parse_id(const char *s, int64_t *id)
     return *id > 0 ? 0 : -1;
 }
 
+/* The signed-in user as the interface needs it. Names are taken whole from the row (no
+ * fixed buffers: a name at its limit in four-byte characters is 160 bytes). NULL when the
+ * user is gone or the JSON cannot be built; the caller answers that as an error. */
 static json_t *me_json(store_conn *c, const struct actor *who, const char *csrf)
 {
-    const char *pname = "", *bname = "";
-    char pbuf[128] = "", bbuf[128] = "";
-    char display[128] = "";
     store_stmt *st = store_prepare(c, "SELECT u.display_name, p.name, b.name FROM users u"
                                       " JOIN procuratorates p ON p.id = u.procuratorate_id"
                                       " LEFT JOIN branches b ON b.id = u.branch_id WHERE u.id = ?");
     store_bind_int(st, 1, who->user_id);
+    json_t *me = NULL;
     if (store_step(st, NULL) == STORE_ROW) {
-        snprintf(display, sizeof display, "%s", store_col_text(st, 0));
-        snprintf(pbuf, sizeof pbuf, "%s", store_col_text(st, 1));
-        snprintf(bbuf, sizeof bbuf, "%s", store_col_text(st, 2));
-        pname = pbuf;
-        bname = bbuf;
+        const char *scope = who->scope_all ? "all" : who->role == ROLE_SECRETARY ? "branch" : "procuratorate";
+        me = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:b, s:s}", "id",
+                       (json_int_t)who->user_id, "username", who->username, "display_name",
+                       store_col_text(st, 0), "role", role_name(who->role), "procuratorate_id",
+                       (json_int_t)who->procuratorate_id, "procuratorate_name", store_col_text(st, 1),
+                       "branch_id", who->branch_id ? json_integer(who->branch_id) : json_null(),
+                       "branch_name", who->branch_id ? json_string(store_col_text(st, 2)) : json_null(),
+                       "scope", scope, "can_write", authz_can_write_any(who), "csrf_token", csrf);
     }
     store_done(st);
-    const char *scope = who->scope_all ? "all" : who->role == ROLE_SECRETARY ? "branch" : "procuratorate";
-    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:b, s:s}", "id",
-                     (json_int_t)who->user_id, "username", who->username, "display_name", display, "role",
-                     role_name(who->role), "procuratorate_id", (json_int_t)who->procuratorate_id,
-                     "procuratorate_name", pname, "branch_id",
-                     who->branch_id ? json_integer(who->branch_id) : json_null(), "branch_name",
-                     who->branch_id ? json_string(bname) : json_null(), "scope", scope, "can_write",
-                     authz_can_write_any(who), "csrf_token", csrf);
+    return me;
 }
 
 static enum MHD_Result login(struct request *rq, store_conn *c)
@@ -105,12 +102,15 @@ static enum MHD_Result login(struct request *rq, store_conn *c)
     json_decref(body);
     if (rc < 0)
         return reply_error(rq, &err);
-    json_t *reply = json_pack("{s:s, s:o}", "csrf_token", s.csrf, "user", me_json(c, &who, s.csrf));
+    json_t *me = me_json(c, &who, s.csrf);
+    json_t *reply = me ? json_pack("{s:s, s:o}", "csrf_token", s.csrf, "user", me) : NULL;
+    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+    json_decref(reply);
+    if (!text)
+        return reply_json(rq, 500, NULL); /* answered as an error, never a crash */
     char cookie[160];
     snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", s.token,
              SESSION_HOURS * 3600);
-    char *text = json_dumps(reply, JSON_COMPACT);
-    json_decref(reply);
     struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -230,7 +230,7 @@ bool api_try_fast(struct request *rq, enum MHD_Result *ret)
         rest++;
     char first[32];
     size_t n = strcspn(rest, "/");
-    if (n == 0 || n >= sizeof first || rq->too_big)
+    if (n == 0 || n >= sizeof first || rq->too_big || rq->query_overflow)
         return false;
     memcpy(first, rest, n);
     first[n] = 0;
@@ -273,6 +273,11 @@ enum MHD_Result api_handle(struct request *rq)
         return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
     if (rq->too_big)
         return fail(rq, R_ETOOBIG, "too_large", "请求内容过大（上限 1 MiB）");
+    if (rq->query_overflow) {
+        struct rerr e;
+        rerr_set(&e, R_EINVAL, "too_many_params", "", "查询参数过多（最多 %d 个）", RES_MAX_PARAMS);
+        return reply_error(rq, &e);
+    }
     if (nseg == 1 && !strcmp(seg[0], "health"))
         return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));
 

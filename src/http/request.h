@@ -25,6 +25,7 @@ struct request {
     size_t body_len, body_cap;
     bool too_big;
     struct res_query query;
+    bool query_overflow; /* more parameters than res_query holds: answered 400 */
     char address[64];
     const char *cache_key; /* set when a 200 answer may be cached */
     uint64_t cache_gen;

@@ -29,6 +29,8 @@ unsigned status_of(int rc)
         return 422;
     case R_ETHROTTLE:
         return 429;
+    case R_EBUSY:
+        return 503;
     default:
         return 500;
     }
@@ -64,6 +66,8 @@ static enum MHD_Result queue(struct request *rq, unsigned status, struct MHD_Res
     if (len)
         MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (status == 503 || status == 429)
+        MHD_add_response_header(r, "Retry-After", "1");
     add_security_headers(r);
     return reply_response(rq, status, r);
 }
@@ -78,12 +82,27 @@ static enum MHD_Result send_text(struct request *rq, unsigned status, char *text
     return queue(rq, status, r, len);
 }
 
+/* The answer when an answer could not be built (a NULL body from a failed json_pack,
+ * text jansson refused): a 500 like any other, never a crash. */
+static enum MHD_Result reply_unbuildable(struct request *rq)
+{
+    log_warn("%s %s: 无法生成应答（JSON 构造失败）", rq->method, rq->path);
+    static const char text[] =
+        "{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误：无法生成应答\","
+        "\"field\":null}}";
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(sizeof text - 1, (void *)text, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    return queue(rq, 500, r, sizeof text - 1);
+}
+
 enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     if (!text)
-        die("内存不足 (json_dumps)");
+        return reply_unbuildable(rq);
     return reply_text(rq, status, text, strlen(text));
 }
 

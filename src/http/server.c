@@ -96,8 +96,10 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 {
     (void)kind;
     struct request *rq = cls;
-    if (rq->query.n == (int)(sizeof rq->query.key / sizeof rq->query.key[0]))
+    if (rq->query.n == RES_MAX_PARAMS) {
+        rq->query_overflow = true; /* refused with 400 before any use: see api_handle() */
         return MHD_NO;
+    }
     rq->query.key[rq->query.n] = key;
     rq->query.val[rq->query.n] = value ? value : "";
     rq->query.n++;

@@ -93,7 +93,8 @@ static int map_sqlite(sqlite3 *db, int rc, struct rerr *err)
         return rerr_set(err, R_EINVAL, "invalid_value", "", "数据不符合约束: %s", msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return rerr_set(err, R_EINTERNAL, "busy", "", "数据库繁忙，请稍后重试");
+        /* Only after busy_timeout has been waited out: the client may try again. */
+        return rerr_set(err, R_EBUSY, "busy", "", "数据库繁忙，请稍后重试");
     default:
         return rerr_set(err, R_EINTERNAL, "store", "", "数据库错误: %s", msg);
     }
@@ -241,14 +242,16 @@ static int migrate(store_conn *c, struct rerr *err)
     if (v == want)
         return 0;
     if (v > want)
-        return rerr_set(err, R_EINVAL, "schema", "", "数据库版本 %d 比本程序 (%d) 新，请升级 ronghe", v, want);
+        return rerr_set(err, R_EINVAL, "schema", "", "数据库版本 %d 比本程序 (%d) 新，请升级 ronghe", v,
+                        want);
     if (v < 0)
         return rerr_set(err, R_EINVAL, "schema", "", "未知的数据库版本 %d", v);
     if (store_begin(c, err) < 0)
         return R_EINTERNAL;
     int rc = 0;
-    if (v == 0 && ((rc = store_exec(c, ronghe_schema_sql, err)) < 0 ||
-                   (rc = store_exec(c, "INSERT INTO meta(key, value) VALUES ('schema_version', '1')", err)) < 0))
+    if (v == 0 &&
+        ((rc = store_exec(c, ronghe_schema_sql, err)) < 0 ||
+         (rc = store_exec(c, "INSERT INTO meta(key, value) VALUES ('schema_version', '1')", err)) < 0))
         goto fail;
     if (v == 0)
         v = 1;
