@@ -326,7 +326,7 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
 {
     struct sockaddr_in sa;
     int rc = parse_listen(cfg->listen, &sa, err);
-    if (rc < 0)
+    if (rc < 0 || (rc = store_open_pool(s, err)) < 0)
         return rc;
     /* Signals go to this thread's sigwait, not to the connection threads. */
     sigset_t set;

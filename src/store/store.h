@@ -34,6 +34,11 @@ enum store_type { STORE_NULL, STORE_INT, STORE_TEXT, STORE_REAL };
 int store_open(const char *path, enum store_open_mode mode, store **out, struct rerr *err);
 void store_close(store *s);
 
+/* Open every connection the pool may hold now, so that a server never opens a file
+ * while it serves (where running out of descriptors would be fatal). 0 or an error. */
+int store_open_pool(store *s, struct rerr *err);
+
+/* A free connection, waiting for one when all are busy. */
 store_conn *store_acquire(store *s);
 void store_release(store_conn *c);
 

@@ -340,6 +340,26 @@ void store_close(store *s)
     free(s);
 }
 
+int store_open_pool(store *s, struct rerr *err)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    store_conn *opened[STORE_MAX_CONN];
+    int n = 0;
+    pthread_mutex_lock(&s->lock);
+    while (s->nconn < STORE_MAX_CONN) {
+        store_conn *c = conn_open(s, SQLITE_OPEN_READWRITE, err);
+        if (!c)
+            break;
+        s->nconn++;
+        opened[n++] = c;
+    }
+    bool full = s->nconn == STORE_MAX_CONN;
+    pthread_mutex_unlock(&s->lock);
+    for (int i = 0; i < n; i++)
+        store_release(opened[i]);
+    return full ? 0 : err->rc;
+}
+
 store_conn *store_acquire(store *s)
 {
     CHECK(s && s->magic == STORE_MAGIC);
