@@ -9,12 +9,12 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c
 STORE   := src/store/store_sqlite.c build/gen/schema.c build/gen/migrations.c
-AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c
+AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c src/auth/throttle.c
 DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain/brand.c \
            src/domain/user.c src/domain/registry.c
 JOBS    := src/jobs/jobs.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
-HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c build/gen/web_assets.c
+HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 

@@ -7,78 +7,8 @@
 
 #include "auth/audit.h"
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "base/log.h"
-
-/* ------------------------------------------------------------------ throttling */
-
-#define THROTTLE_SLOTS 4096
-#define THROTTLE_WINDOW (15 * 60)
-#define MAX_FAIL_ACCOUNT 5
-#define MAX_FAIL_ADDRESS 20
-
-struct fail {
-    char key[96];
-    int count;
-    time_t since;
-};
-
-static pthread_mutex_t throttle_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fail fails[THROTTLE_SLOTS];
-
-static struct fail *fail_slot(const char *key, bool create)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    time_t now = time(NULL);
-    struct fail *reuse = NULL;
-    for (int i = 0; i < 16; i++) {
-        struct fail *f = &fails[(h + (uint64_t)i) % THROTTLE_SLOTS];
-        if (f->key[0] && !strcmp(f->key, key)) {
-            if (now - f->since > THROTTLE_WINDOW) {
-                f->count = 0;
-                f->since = now;
-            }
-            return f;
-        }
-        if (!reuse && (!f->key[0] || now - f->since > THROTTLE_WINDOW))
-            reuse = f;
-    }
-    if (!create)
-        return NULL;
-    if (!reuse) /* all 16 probes busy: take the first (the oldest pressure wins) */
-        reuse = &fails[h % THROTTLE_SLOTS];
-    snprintf(reuse->key, sizeof reuse->key, "%s", key);
-    reuse->count = 0;
-    reuse->since = now;
-    return reuse;
-}
-
-static bool throttled(const char *akey, const char *ikey)
-{
-    pthread_mutex_lock(&throttle_lock);
-    struct fail *a = fail_slot(akey, false), *i = fail_slot(ikey, false);
-    bool t = (a && a->count >= MAX_FAIL_ACCOUNT) || (i && i->count >= MAX_FAIL_ADDRESS);
-    pthread_mutex_unlock(&throttle_lock);
-    return t;
-}
-
-static void record_failure(const char *akey, const char *ikey)
-{
-    pthread_mutex_lock(&throttle_lock);
-    fail_slot(akey, true)->count++;
-    fail_slot(ikey, true)->count++;
-    pthread_mutex_unlock(&throttle_lock);
-}
-
-static void clear_failures(const char *akey)
-{
-    pthread_mutex_lock(&throttle_lock);
-    struct fail *a = fail_slot(akey, false);
-    if (a)
-        a->count = 0;
-    pthread_mutex_unlock(&throttle_lock);
-}
 
 /* ------------------------------------------------------------------ sessions */
 
@@ -132,15 +62,14 @@ static void time_plus_hours(char out[32], int hours)
 int session_login(store_conn *c, const char *username, const char *password, const char *address,
                   struct session *out, struct actor *who, struct rerr *err)
 {
-    char akey[96], ikey[96];
-    snprintf(akey, sizeof akey, "u:%.80s", username);
-    snprintf(ikey, sizeof ikey, "a:%.80s", address ? address : "");
-    if (throttled(akey, ikey))
-        return rerr_set(err, R_ETHROTTLE, "throttled", "", "登录失败次数过多，请 15 分钟后再试");
+    struct throttle_ticket ticket; /* counted from here on; given back on success */
+    int rc = throttle_begin(c, username, address, &ticket, err);
+    if (rc < 0)
+        return rc;
 
     store_stmt *st = store_prepare(c, "SELECT id, password_hash, disabled FROM users WHERE username = ?");
     store_bind_text(st, 1, username);
-    int rc = store_step(st, err);
+    rc = store_step(st, err);
     int64_t uid = 0;
     char hash[PASSWORD_HASH_MAX] = "";
     int disabled = 0;
@@ -156,10 +85,10 @@ int session_login(store_conn *c, const char *username, const char *password, con
     pthread_once(&dummy_once, make_dummy);
     bool ok = password_verify(uid ? hash : dummy_hash, password);
     if (!uid || !ok || disabled) {
-        record_failure(akey, ikey);
+        throttle_end(&ticket, false);
         return rerr_set(err, R_EAUTH, "bad_credentials", "", "用户名或密码错误");
     }
-    clear_failures(akey);
+    throttle_end(&ticket, true);
 
     if ((rc = store_begin(c, err)) < 0)
         return rc;

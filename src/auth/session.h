@@ -1,5 +1,5 @@
 /*
- * session: sign-in, sessions and login throttling.
+ * session: sign-in and sessions (login throttling: auth/throttle.h).
  *
  * The cookie carries a random token; the database keeps only its sha256, so a copy of
  * the database opens no session. Each session has its own CSRF token, which every
@@ -22,8 +22,8 @@ struct session {
     char csrf[33];
 };
 
-/* Check "username"/"password" from "address" and open a session. Throttled: after 5
- * failures for an account or 20 from an address within 15 minutes, R_ETHROTTLE. */
+/* Check "username"/"password" from "address" and open a session. Throttled (see
+ * auth/throttle.h): R_ETHROTTLE, with err->retry_after. */
 int session_login(store_conn *c, const char *username, const char *password, const char *address,
                   struct session *out, struct actor *who, struct rerr *err);
 

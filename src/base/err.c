@@ -11,6 +11,7 @@ int rerr_set(struct rerr *e, int rc, const char *code, const char *field, const 
     if (!e)
         return rc;
     e->rc = rc;
+    e->retry_after = 0;
     snprintf(e->code, sizeof e->code, "%s", code ? code : "");
     snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     va_list ap;

@@ -28,9 +28,11 @@ struct rerr {
     char code[32];     /* stable, e.g. "version_conflict" */
     char message[256]; /* Chinese, for a person */
     char field[64];    /* offending field, or "" */
+    int retry_after;   /* seconds a client should wait (sent as Retry-After), or 0 */
 };
 
-/* Fill "e" (if not NULL) and return "rc". The message is printf-formatted. */
+/* Fill "e" (if not NULL; retry_after becomes 0) and return "rc". The message is
+ * printf-formatted. */
 int rerr_set(struct rerr *e, int rc, const char *code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 

@@ -11,11 +11,13 @@
 
 #include "auth/audit.h"
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "demo/demo.h"
 #include "domain/resource.h"
 #include "http/http.h"
+#include "http/proxy.h"
 #include "store/store.h"
 
 static const char usage_main[] =
@@ -26,8 +28,8 @@ static const char usage_main[] =
     "命令:\n"
     "  init   --db FILE [--org NAME] [--username NAME]   新建空数据库和一个管理员\n"
     "  demo   --db FILE [--password PW]                  新建通辽演示数据库\n"
-    "  serve  --db FILE [--listen HOST:PORT]             启动服务（默认 127.0.0.1:8080）\n"
-    "  user   add|passwd|list|disable --db FILE ...      管理用户\n"
+    "  serve  --db FILE [--listen HOST:PORT] [--trusted-proxy LIST]  启动服务（默认 127.0.0.1:8080）\n"
+    "  user   add|passwd|list|disable|unlock --db FILE ...  管理用户\n"
     "  backup --db FILE --to FILE                        在线备份（服务运行时也可）\n"
     "  audit  verify --db FILE                           校验审计哈希链\n"
     "\n"
@@ -48,11 +50,15 @@ static const char usage_demo[] =
     "演示账号 admin、viewer、zlt-admin、hlgl-sec 都使用 PW；不给 PW 时生成一个并打印一次。\n"
     "FILE 已存在时拒绝覆盖。\n";
 
-static const char usage_serve[] = "用法: ronghe serve --db FILE [--listen HOST:PORT] [--web-dir DIR]\n"
-                                  "\n"
-                                  "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
-                                  "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
-                                  "收到 SIGINT 或 SIGTERM 时正常停止。\n";
+static const char usage_serve[] =
+    "用法: ronghe serve --db FILE [--listen HOST:PORT] [--trusted-proxy LIST] [--web-dir DIR]\n"
+    "\n"
+    "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
+    "--trusted-proxy 可信的反向代理：逗号分隔的 IP 地址或 CIDR（如 127.0.0.1,10.0.0.0/8，\n"
+    "可重复给出）。只有来自这些地址的请求才采信 X-Forwarded-For（取最右边的非代理地址\n"
+    "为客户端地址）；其他请求的 X-Forwarded-For 一律忽略。不给时不采信任何转发头。\n"
+    "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
+    "收到 SIGINT 或 SIGTERM 时正常停止。\n";
 
 static const char usage_user[] =
     "用法:\n"
@@ -62,6 +68,9 @@ static const char usage_user[] =
     "  ronghe user passwd --db FILE --username NAME\n"
     "  ronghe user list --db FILE\n"
     "  ronghe user disable --db FILE --username NAME\n"
+    "  ronghe user unlock --db FILE --username NAME\n"
+    "                  （解除登录限制：该账号的失败计数清零，15 分钟内不受所在地址的限制；\n"
+    "                  正在运行的服务在该账号下次登录时即生效）\n"
     "\n"
     "密码从标准输入读取（一行，至少 10 个字符）；标准输入是终端时生成并打印一次。\n";
 
@@ -87,6 +96,7 @@ struct opts {
     const char *db, *to, *listen, *web_dir, *password, *org, *username, *role, *display_name;
     const char *procuratorate, *branch; /* an id, or a name (full or short) */
     bool password_given;
+    char trusted_proxy[1024]; /* every --trusted-proxy, joined by commas */
 };
 
 /* Parse "--name value" options for a subcommand. Returns 0, 1 for --help, 2 on error. */
@@ -103,6 +113,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
                                           {"display-name", required_argument, 0, 'n'},
                                           {"procuratorate", required_argument, 0, 'c'},
                                           {"branch", required_argument, 0, 'b'},
+                                          {"trusted-proxy", required_argument, 0, 'x'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     optind = 1;
@@ -152,6 +163,14 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
         case 'b':
             o->branch = optarg;
             break;
+        case 'x': {
+            size_t used = strlen(o->trusted_proxy);
+            if (used + strlen(optarg) + 2 > sizeof o->trusted_proxy)
+                return bad_usage(usage, "%s", "--trusted-proxy 的列表过长");
+            snprintf(o->trusted_proxy + used, sizeof o->trusted_proxy - used, "%s%s", used ? "," : "",
+                     optarg);
+            break;
+        }
         }
     }
     if (optind < argc)
@@ -301,9 +320,12 @@ static int cmd_demo(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o = {.listen = "127.0.0.1:8080"};
-    int p = parse_opts(argc, argv, usage_serve, "dlw", &o);
+    int p = parse_opts(argc, argv, usage_serve, "dlwx", &o);
     if (p)
         return p == 1 ? 0 : p;
+    struct rerr perr = {0};
+    if (proxy_trust(o.trusted_proxy, &perr) < 0)
+        return bad_usage(usage_serve, "%s", perr.message);
     store *s;
     if (open_db(o.db, STORE_OPEN_EXISTING, &s))
         return 1;
@@ -377,6 +399,7 @@ static int cmd_user(int argc, char **argv)
                           : !strcmp(sub, "passwd")  ? "du"
                           : !strcmp(sub, "list")    ? "d"
                           : !strcmp(sub, "disable") ? "du"
+                          : !strcmp(sub, "unlock")  ? "du"
                                                     : NULL;
     if (!allowed)
         return bad_usage(usage_user, "未知的 user 子命令：%s", sub);
@@ -434,6 +457,12 @@ static int cmd_user(int argc, char **argv)
                        res_str(u, "branch_name") ? res_str(u, "branch_name") : "");
             }
         }
+    } else if (!strcmp(sub, "unlock")) {
+        rc = user_by_name(&x, o.username, &rec, &err);
+        if (rc == 0)
+            rc = throttle_unlock(ss.c, &ss.who, res_int(rec, "id"), NULL, &err);
+        if (rc == 0)
+            printf("已解除用户 %s 的登录限制（正在运行的服务在其下次登录时生效）\n", o.username);
     } else {
         rc = user_by_name(&x, o.username, &rec, &err);
         if (rc == 0) {

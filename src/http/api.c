@@ -15,8 +15,10 @@
 #include "auth/authz.h"
 #include "auth/password.h"
 #include "auth/session.h"
+#include "auth/throttle.h"
 #include "base/log.h"
 #include "domain/org.h"
+#include "domain/user.h"
 #include "http/cache.h"
 #include "http/request.h"
 #include "jobs/jobs.h"
@@ -130,6 +132,21 @@ static enum MHD_Result logout(struct request *rq, store_conn *c, const char *tok
     return reply_response(rq, 204, r);
 }
 
+/* POST /users/<id>/unlock: lift the user's login limits (auth/throttle.h). City
+ * administrators only, decided before the user is looked up so that 403 tells nothing. */
+static enum MHD_Result unlock_user(struct request *rq, struct res_ctx *x, int64_t id)
+{
+    if (strcmp(rq->method, "POST") != 0)
+        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    struct rerr err = {0};
+    struct row_scope anywhere = {0};
+    json_t *out = NULL;
+    if (authz_write_row(x->who, WRITE_CITY_ADMIN, &anywhere, &err) < 0 ||
+        throttle_unlock(x->c, x->who, id, &out, &err) < 0)
+        return reply_error(rq, &err);
+    return reply_json(rq, 200, out);
+}
+
 static bool is_write(const char *m)
 {
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
@@ -166,6 +183,8 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
         return fail(rq, R_ENOTFOUND, "not_found", "记录编号无效");
     if (nseg > 3)
         return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+    if (nseg == 3 && r == &res_users && !strcmp(seg[2], "unlock"))
+        return unlock_user(rq, x, id);
     if (nseg == 3) {
         if (strcmp(seg[2], "history") != 0)
             return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");

@@ -28,6 +28,7 @@ struct request {
     bool query_overflow; /* more parameters than res_query holds: answered 400 */
     char address[64];
     const char *cache_key; /* set when a 200 answer may be cached */
+    int retry_after;       /* > 0: the answer carries Retry-After (seconds) */
     uint64_t cache_gen;
     /* What api_try_fast() learnt before it handed the request on (the session was known
      * but the answer not cached), so the worker does not work it out again. */

@@ -1,4 +1,5 @@
 /* Responses: the one table from error codes to statuses, JSON bodies, headers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,8 +67,11 @@ static enum MHD_Result queue(struct request *rq, unsigned status, struct MHD_Res
     if (len)
         MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
-    if (status == 503 || status == 429)
-        MHD_add_response_header(r, "Retry-After", "1");
+    if (rq->retry_after > 0 || status == 503 || status == 429) { /* when to try again */
+        char seconds[16];
+        snprintf(seconds, sizeof seconds, "%d", rq->retry_after > 0 ? rq->retry_after : 1);
+        MHD_add_response_header(r, "Retry-After", seconds);
+    }
     add_security_headers(r);
     return reply_response(rq, status, r);
 }
@@ -134,6 +138,10 @@ enum MHD_Result reply_error(struct request *rq, const struct rerr *err)
     json_t *body = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", err->code[0] ? err->code : "internal",
                              "message", err->message[0] ? err->message : "服务器内部错误", "field",
                              err->field[0] ? json_string(err->field) : json_null());
+    if (err->retry_after > 0) { /* a limit that time lifts: say when, here and in Retry-After */
+        json_object_set_new(json_object_get(body, "error"), "retry_after", json_integer(err->retry_after));
+        rq->retry_after = err->retry_after;
+    }
     return reply_json(rq, status, body);
 }
 
