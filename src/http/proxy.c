@@ -201,13 +201,14 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *k
     return MHD_YES;
 }
 
-void proxy_request_address(struct MHD_Connection *conn, char address[64])
+bool proxy_request_address(struct MHD_Connection *conn, char address[64])
 {
     if (!n_trusted || !proxy_trusted(address))
-        return;
+        return false;
     struct forwarded f = {.n = 0};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, collect, &f);
     char client[64];
     proxy_client(address, f.v, f.n, client);
     memcpy(address, client, 64);
+    return true;
 }

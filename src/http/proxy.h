@@ -34,7 +34,9 @@ bool proxy_trusted(const char *address);
 void proxy_client(const char *peer, const char *const *xff, int n, char out[64]);
 
 /* Replace "address" (64 bytes; in: the peer's, out: the client's) by proxy_client() over
- * the request's X-Forwarded-For headers. Does nothing when no proxy is trusted. */
-void proxy_request_address(struct MHD_Connection *conn, char address[64]);
+ * the request's X-Forwarded-For headers. Returns whether the peer is a trusted proxy (so
+ * that other forwarded headers of the request may be believed too). Does nothing and
+ * returns false when no proxy is trusted. */
+bool proxy_request_address(struct MHD_Connection *conn, char address[64]);
 
 #endif

@@ -10,24 +10,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, rand } from './lib.mjs';
+import { BIN, freePort, rand } from './lib.mjs';
 
 const hasHan = (s) => /[\u4e00-\u9fff]/.test(s ?? '');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A fresh demo database and `ronghe serve` on it with "args"; resolves once it answers. */
 async function startServer(dir, args = []) {
