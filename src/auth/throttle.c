@@ -24,6 +24,7 @@
 
 #include "auth/audit.h"
 #include "base/log.h"
+#include "base/text.h"
 
 #define ROWS THROTTLE_ROWS
 #define WIDTH 65536
@@ -176,17 +177,6 @@ static void say_when(char *out, size_t cap, int64_t seconds)
         snprintf(out, cap, "%lld 分钟", (long long)((seconds + 59) / 60));
 }
 
-/* "s" for a log line: control characters as '?', cut (between characters) to 64 bytes. */
-static void printable(char out[68], const char *s)
-{
-    size_t len = strnlen(s, 4096), n = len < 64 ? len : 64;
-    while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80) /* s[n] continues a character */
-        n--;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-    out[n] = 0;
-}
-
 int throttle_reserve(const struct throttle_who *w, int64_t now_ms, struct throttle_ticket *t,
                      struct rerr *err)
 {
@@ -197,7 +187,8 @@ int throttle_reserve(const struct throttle_who *w, int64_t now_ms, struct thrott
     size_t alen = address_bytes(w->address, addr);
     for (int k = 0; k < K_COUNT; k++)
         cells_of(k, w, addr, alen, t->cell[k]);
-    printable(t->username, w->username);
+    snprintf(t->username, sizeof t->username, "%.64s", w->username);
+    text_utf8_repair(t->username); /* a character the copy cut off is dropped */
     snprintf(t->address, sizeof t->address, "%s", w->address);
 
     int64_t e = now_ms / BUCKET_MS;

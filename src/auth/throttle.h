@@ -56,7 +56,7 @@ struct throttle_ticket {
     uint16_t cell[3][THROTTLE_ROWS]; /* pair, address, account */
     uint16_t counted;                /* bit (key * ROWS + row): that counter was raised */
     bool open;
-    char username[68]; /* for the log: printable, cut at a character */
+    char username[68]; /* for the log: cut (at a character) to 64 bytes */
     char address[64];
 };
 
