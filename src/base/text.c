@@ -56,6 +56,8 @@ bool text_utf8_ok(const char *s)
         size_t n = utf8_seq(p);
         if (!n)
             return false;
+        if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) /* C1 controls, U+0080–U+009F */
+            return false;
         p += n;
     }
     return true;
@@ -173,9 +175,17 @@ char *text_fold(arena *a, const char *s)
     const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&st);
     if (U_FAILURE(st))
         return NULL;
+    /* Folding can grow text far more than threefold (U+FDFA becomes 18 characters): a
+     * first guess, and when ICU says it was too small, exactly the size it asks for. */
     int32_t cap = len * 3 + 16;
     UChar *out = arena_alloc(a, (size_t)cap * sizeof(UChar));
     int32_t n = unorm2_normalize(nf, u, len, out, cap, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+        st = U_ZERO_ERROR;
+        cap = n + 1;
+        out = arena_alloc(a, (size_t)cap * sizeof(UChar));
+        n = unorm2_normalize(nf, u, len, out, cap, &st);
+    }
     if (U_FAILURE(st))
         return NULL;
     int32_t w = 0;

@@ -9,8 +9,8 @@
 
 #include "base/arena.h"
 
-/* True when "s" (NUL-terminated) is well-formed UTF-8 without control characters other
- * than tab and newline. */
+/* True when "s" (NUL-terminated) is well-formed UTF-8 without control characters (C0
+ * other than tab, newline and carriage return; DEL; C1). */
 bool text_utf8_ok(const char *s);
 
 /* Make "s" well-formed UTF-8 in place: a character cut off at the end (by a bounded

@@ -334,8 +334,10 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
              * visible text as it is written, with the query only trimmed. */
             int nsearch = 0;
             char *clause = "";
-            if (strlen(v) > 200)
-                return bad_query(err, k, "搜索词过长");
+            /* In characters, as every text limit: a name at its limit in four-byte
+             * characters can be searched for whole. */
+            if (strlen(v) > 4 * 200 || text_utf8_len(v) > 200)
+                return bad_query(err, k, "搜索词过长（最多 200 个字）");
             char *folded = text_fold(x->a, v);
             char *trimmed = arena_strdup(x->a, v + strspn(v, " \t"));
             for (size_t e = strlen(trimmed); e > 0 && (trimmed[e - 1] == ' ' || trimmed[e - 1] == '\t'); e--)

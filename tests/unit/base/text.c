@@ -51,6 +51,13 @@ static void fold_and_name_key(void **state)
     /* Mongolian free variation selectors (U+180B) vanish in the search form. */
     char *mn = text_fold(a, "\xe1\xa0\xb0\xe1\xa0\x8b\xe1\xa0\xa0");
     assert_string_equal(mn, "\xe1\xa0\xb0\xe1\xa0\xa0");
+    /* Folding that grows text past three times its length (U+FDFA → 18 characters). */
+    char *grown = text_fold(a, "ﷺﷺﷺ");
+    assert_non_null(grown);
+    assert_int_equal(text_utf8_len(grown), 3 * 15); /* 18 less the 3 spaces, each */
+    assert_non_null(strstr(text_name_key(a, "ﷺﷺ", NULL), text_fold(a, "ﷺ")));
+    assert_false(text_utf8_ok("a\xc2\x9b" "b")); /* C1 control (CSI) */
+    assert_true(text_utf8_ok("a\xc2\xa0" "b"));  /* U+00A0 is not a control */
     arena_free(a);
 }
 
