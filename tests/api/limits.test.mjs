@@ -152,7 +152,7 @@ const DECODE = new TextDecoder('utf-8', { fatal: true });
 async function call(session, method, path, body, { headers = {}, what } = {}) {
   const h = { ...headers };
   if (body !== undefined && !h['content-type']) h['content-type'] = 'application/json';
-  if (session?.cookie) h.cookie = session.cookie;
+  if (session?.cookie && !h.cookie) h.cookie = session.cookie;
   if (session?.csrf && method !== 'GET') h['x-csrf-token'] = session.csrf;
   const asIs = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) || body instanceof ReadableStream;
   const payload = asIs ? body : JSON.stringify(body);
@@ -517,7 +517,7 @@ describe('limits: every text field, parameter and character class', () => {
 
   /** The parameters each list takes, with a value that is valid for it. */
   function listParams(coll) {
-    const out = [['q', 'a']];
+    const out = RES[coll].fields.some((f) => f.flags.has('FF_SEARCH')) ? [['q', 'a']] : [];
     for (const f of RES[coll].fields.filter((x) => x.flags.has('FF_FILTER'))) {
       const v = { FT_INT: '1', FT_REF: '1', FT_BOOL: 'true', FT_ENUM: f.values?.[0] }[f.kind] ?? 'x';
       out.push([f.name, v]);
@@ -562,6 +562,17 @@ describe('limits: every text field, parameter and character class', () => {
             const pairs = Array.from({ length: n }, (_, i) => all[i % all.length]);
             const r = await call(s, 'GET', `/${coll}?${qs(pairs)}`, undefined, { what: `GET /${coll} with ${n} parameters mixed (as ${who})` });
             soft(() => assertRepeat(r, n, null));
+          }
+          // each parameter once, filled up with distinct empty ones ("no filter") to the limit
+          // and past it: at 32 the list answers as with no fillers at all, at 33 it refuses
+          const distinct = all.filter(([k], i) => all.findIndex(([j]) => j === k) === i);
+          const plain = await call(s, 'GET', `/${coll}?${qs(distinct)}`, undefined, { what: `GET /${coll} with each parameter once (as ${who})` });
+          soft(() => assertAnswered(plain, [200]));
+          for (const n of [32, 33]) {
+            const pairs = [...distinct, ...Array.from({ length: n - distinct.length }, (_, i) => [`x${i}`, ''])];
+            const r = await call(s, 'GET', `/${coll}?${qs(pairs)}`, undefined, { what: `GET /${coll} with ${n} distinct parameters (as ${who})` });
+            if (n > 32) soft(() => assertError(r, 400));
+            else soft(() => assert.ok(r.status === 200 && r.json.total === plain.json?.total, `${r.label} → ${r.status}: ${brief(r)}`));
           }
           // empty values are parameters too
           const r = await call(s, 'GET', `/${coll}?${'q=&'.repeat(40)}`, undefined, { what: `GET /${coll}?q= × 40 (as ${who})` });
@@ -614,10 +625,16 @@ describe('limits: every text field, parameter and character class', () => {
       }
     }));
 
-  test('a request line longer than the server reads: a JSON error in Chinese', () =>
-    batch('the oversize request lines', async () => {
-      for (const bytes of [40000, 100000]) {
-        const r = await call(admin, 'GET', `/members?ethnicity=${'a'.repeat(bytes)}`, undefined, { what: `GET /members?ethnicity=<${bytes} bytes>` });
+  test('a request line or header longer than the server reads: a JSON error in Chinese', () =>
+    batch('the oversize request lines and headers', async () => {
+      const big = (n) => 'a'.repeat(n);
+      for (const [what, path, headers] of [
+        ['a 40 000-byte request line', `/members?ethnicity=${big(40000)}`, {}],
+        ['a 100 000-byte request line', `/members?ethnicity=${big(100000)}`, {}],
+        ['a 40 000-byte header', '/members', { 'x-pad': big(40000) }],
+        ['a 40 000-byte cookie', '/members', { cookie: `${admin.cookie}; pad=${big(40000)}` }],
+      ]) {
+        const r = await call(admin, 'GET', path, undefined, { headers, what: `GET with ${what}` });
         soft(() => {
           assert.ok(r.status >= 400 && r.status < 500, `${r.label} → ${r.status}`);
           assertError(r, r.status);
@@ -719,13 +736,14 @@ describe('limits: every text field, parameter and character class', () => {
       // Keys and values whose UTF-8 runs across the sizes of an error's buffers (64 bytes
       // for the field, 256 for the message), in each class.
       const lengths = [15, 16, 17, 21, 22, 31, 32, 33, 60, 61, 62, 63, 64, 65, 80, 85, 86, 90, 100, 200];
+      const { version } = await getOk(admin, `/brands/${ids.brand}`);
       for (const cls of ['extb', 'cjk', 'twobyte', 'emoji-zwj', 'combining', 'mongolian', 'mix']) {
         for (const n of lengths) {
           const s = value(cls, n, 'echo');
           const what = `${cls} × ${n} (${utf8(s).length} bytes)`;
           const cases = [
             [await call(admin, 'POST', '/members', { name: '限测', branch_id: ids.branch, [s]: 1 }, { what: `POST /members with the unknown field ${what}` }), 'unknown_field'],
-            [await call(admin, 'PATCH', `/brands/${ids.brand}`, { version: 1, [s]: 1 }, { what: `PATCH /brands/<id> with the unknown field ${what}` }), null],
+            [await call(admin, 'PATCH', `/brands/${ids.brand}`, { version, [s]: 1 }, { what: `PATCH /brands/<id> with the unknown field ${what}` }), 'unknown_field'],
             [await call(admin, 'POST', '/members', { name: '限测', branch_id: ids.branch, gender: s }, { what: `POST /members with gender ${what}` }), null],
             [await call(admin, 'GET', `/members?${encodeURIComponent(s)}=1`, undefined, { what: `GET /members?<${what}>=1` }), 'bad_query'],
             [await call(admin, 'POST', '/jobs', { kind: s }, { what: `POST /jobs with kind ${what}` }), null],
