@@ -137,7 +137,8 @@ const nCp = (s) => [...s].length;
 const GRAPHEMES = new Intl.Segmenter('und', { granularity: 'grapheme' });
 const utf8 = (s) => Buffer.from(s, 'utf8');
 const sameBytes = (a, b) => typeof a === 'string' && typeof b === 'string' && utf8(a).equals(utf8(b));
-const show = (s) => (typeof s === 'string' ? `${JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s)} (${nCp(s)} code points, ${utf8(s).length} bytes)` : String(s));
+const show = (s) =>
+  typeof s === 'string' ? `${JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s)} (${nCp(s)} code points, ${utf8(s).length} bytes)` : String(s);
 
 /* ------------------------------------------------------------------ HTTP */
 
@@ -166,7 +167,8 @@ async function call(session, method, path, body, { headers = {}, what } = {}) {
     bytes = Buffer.from(await res.arrayBuffer());
   } catch (e) {
     const up = await health().catch(() => false);
-    fatal(`${label}: no answer (${e.cause?.code ?? e.name}: ${e.cause?.message ?? e.message}); the server ${up ? 'still answers /health' : 'no longer answers /health'}`);
+    const why = `${e.cause?.code ?? e.name}: ${e.cause?.message ?? e.message}`;
+    fatal(`${label}: no answer (${why}); the server ${up ? 'still answers' : 'no longer answers'} /health`);
   }
   let text, json = null;
   try {
@@ -296,7 +298,7 @@ describe('limits: every text field, parameter and character class', () => {
   const ids = {};
   const mine = []; // [coll, id] created here, removed newest first in after()
   const demo = []; // [coll, id, {field: original}] changed here, put back in after()
-  let baseUser; // the users record the writes below change: {id, username, password}
+  let baseUser; // the users record the writes below change: {id, password}
 
   // A fresh record of each writable collection, inside a county procuratorate of our own.
   const SETUP = [
@@ -309,7 +311,8 @@ describe('limits: every text field, parameter and character class', () => {
     ['methods', 'method', () => ({ brand_id: ids.brand, name: `限测工作法${run}` }), () => `brand_id=${ids.brand}`],
     ['method-elements', 'element', () => ({ method_id: ids.method, label: `限测要素${run}` }), () => `method_id=${ids.method}`],
     ['honours', 'honour', () => ({ branch_id: ids.branch, title: `限测荣誉${run}`, level: 'city', year: 2024 }), () => `branch_id=${ids.branch}`],
-    ['users', 'user', () => ({ username: `lim-${run}`, display_name: '限测', password: `Lim-${run}-pw-0123`, role: 'admin', procuratorate_id: ids.proc }), () => `procuratorate_id=${ids.proc}`],
+    ['users', 'user', () => ({ username: `lim-${run}`, display_name: '限测', password: `Lim-${run}-pw-0123`, role: 'admin', procuratorate_id: ids.proc }),
+      () => `procuratorate_id=${ids.proc}`],
   ];
   const listQuery = Object.fromEntries(SETUP.map(([c, , , q]) => [c, q]));
   const idOf = Object.fromEntries(SETUP.map(([c, k]) => [c, () => ids[k]]));
@@ -335,7 +338,7 @@ describe('limits: every text field, parameter and character class', () => {
       const rec = await createMine(coll, body());
       ids[key] = rec.id;
     }
-    baseUser = { id: ids.user, username: `lim-${run}`, password: `Lim-${run}-pw-0123` };
+    baseUser = { id: ids.user, password: `Lim-${run}-pw-0123` };
   });
 
   after(async () => {
@@ -404,7 +407,6 @@ describe('limits: every text field, parameter and character class', () => {
                 continue;
               }
               if (!soft(() => assert.equal(r.status, 200, `${r.label} → ${r.status}: ${brief(r)}`))) continue;
-              if (coll === 'users' && f.name === 'username') baseUser.username = v;
               const one = await getOk(admin, `/${coll}/${id}`);
               soft(() => assert.ok(sameBytes(r.json[f.name], v), `${r.label}: the answer holds ${show(r.json[f.name])}, sent ${show(v)}`));
               soft(() => assert.ok(sameBytes(one[f.name], v), `${r.label}: GET reads ${show(one[f.name])}, sent ${show(v)}`));
@@ -454,7 +456,8 @@ describe('limits: every text field, parameter and character class', () => {
           const original = (await getOk(admin, `/${coll}/${id}`))[f.name];
           for (const [v, fits] of [[f.min, true], [f.max, true], [f.min - 1, false], [f.max + 1, false]]) {
             const cur = await getOk(admin, `/${coll}/${id}`);
-            const r = await call(admin, 'PATCH', `/${coll}/${id}`, `{"version":${cur.version},"${f.name}":${v}}`, { what: `PATCH /${coll}/${id} ${f.name} = ${v} (${f.min}…${f.max})` });
+            const r = await call(admin, 'PATCH', `/${coll}/${id}`, `{"version":${cur.version},"${f.name}":${v}}`,
+              { what: `PATCH /${coll}/${id} ${f.name} = ${v} (${f.min}…${f.max})` });
             if (!fits) soft(() => assertError(r, 400, 'invalid_value', f.name));
             // in range: stored, unless a rule of the collection's own refuses it (a city
             // procuratorate, level 1, has no parent)
@@ -463,7 +466,8 @@ describe('limits: every text field, parameter and character class', () => {
           }
           for (const v of ['9223372036854775807', '9223372036854775808', '-9223372036854775809', '1e400', '1' + '0'.repeat(400)]) {
             const cur = await getOk(admin, `/${coll}/${id}`);
-            const r = await call(admin, 'PATCH', `/${coll}/${id}`, `{"version":${cur.version},"${f.name}":${v}}`, { what: `PATCH /${coll}/${id} ${f.name} = ${v.slice(0, 30)}` });
+            const r = await call(admin, 'PATCH', `/${coll}/${id}`, `{"version":${cur.version},"${f.name}":${v}}`,
+              { what: `PATCH /${coll}/${id} ${f.name} = ${v.slice(0, 30)}` });
             soft(() => assertError(r, 400));
           }
           // (a refused value leaves the record as it was; put the first value back for the tests below)
@@ -485,7 +489,6 @@ describe('limits: every text field, parameter and character class', () => {
             const v = value(cls, limitOf(f), `search ${coll}.${f.name}`, alphabet);
             if (alphabet && !alphabet.test(v)) continue;
             await patchOk(admin, coll, id, { [f.name]: v });
-            if (coll === 'users' && f.name === 'username') baseUser.username = v;
             const r = await call(admin, 'GET', `/${coll}?q=${encodeURIComponent(v)}&${listQuery[coll]()}`, undefined,
               { what: `GET /${coll}?q=<${coll}.${f.name}: ${cls} × ${limitOf(f)}, ${utf8(v).length} bytes>` });
             if (utf8(v).length > 200 && r.status === 400) {
@@ -614,7 +617,8 @@ describe('limits: every text field, parameter and character class', () => {
         for (const cls of CLASS_NAMES) {
           for (const n of [1, 10, 50, 51, 67, 201, 1000]) {
             const q = value(cls, n, `q ${coll}`);
-            const r = await call(admin, 'GET', `/${coll}?q=${encodeURIComponent(q)}`, undefined, { what: `GET /${coll}?q=<${cls} × ${n}, ${utf8(q).length} bytes>` });
+            const r = await call(admin, 'GET', `/${coll}?q=${encodeURIComponent(q)}`, undefined,
+              { what: `GET /${coll}?q=<${cls} × ${n}, ${utf8(q).length} bytes>` });
             if (!searchable) soft(() => assertError(r, 400, 'bad_query', 'q')); // the list has nothing to search
             else soft(() => assertAnswered(r, n <= 50 ? [200] : [200, 400]));
           }
@@ -638,7 +642,8 @@ describe('limits: every text field, parameter and character class', () => {
         const values = [200, 201, 1000].map((n) => value('mix', n, `long ${coll}`)).concat([8000, 30000].map((n) => 'a'.repeat(n)));
         for (const v of values) {
           for (const k of [...text, 'q', 'sort', ...ints.slice(0, 1), 'page', 'per_page']) {
-            const r = await call(admin, 'GET', `/${coll}?${k}=${encodeURIComponent(v)}`, undefined, { what: `GET /${coll}?${k}=<${nCp(v)} code points, ${utf8(v).length} bytes>` });
+            const r = await call(admin, 'GET', `/${coll}?${k}=${encodeURIComponent(v)}`, undefined,
+              { what: `GET /${coll}?${k}=<${nCp(v)} code points, ${utf8(v).length} bytes>` });
             soft(() => assertAnswered(r, [200, 400]));
           }
         }
@@ -680,9 +685,11 @@ describe('limits: every text field, parameter and character class', () => {
         const password = value(cls, limit, 'password');
         const username = `lim-pw-${cls}-${run}`;
         const body = { username, display_name: '限测', role: 'viewer', procuratorate_id: ids.proc };
-        const over = await call(admin, 'POST', '/users', { ...body, password: password + 'x' }, { what: `POST /users with a password of ${limit + 1} code points (${cls})` });
+        const over = await call(admin, 'POST', '/users', { ...body, password: password + 'x' },
+          { what: `POST /users with a password of ${limit + 1} code points (${cls})` });
         soft(() => assertError(over, 400, null, 'password'));
-        const r = await call(admin, 'POST', '/users', { ...body, password }, { what: `POST /users with a password of ${limit} code points (${cls}, ${utf8(password).length} bytes)` });
+        const r = await call(admin, 'POST', '/users', { ...body, password },
+          { what: `POST /users with a password of ${limit} code points (${cls}, ${utf8(password).length} bytes)` });
         soft(() => assertAnswered(r, [201, 400]));
         if (r.status !== 201) continue; // refused by a rule, and said so: nothing to sign in with
         mine.push(['users', r.json.id]);
@@ -771,8 +778,10 @@ describe('limits: every text field, parameter and character class', () => {
           const s = value(cls, n, 'echo');
           const what = `${cls} × ${n} (${utf8(s).length} bytes)`;
           const cases = [
-            [await call(admin, 'POST', '/members', { name: '限测', branch_id: ids.branch, [s]: 1 }, { what: `POST /members with the unknown field ${what}` }), 'unknown_field'],
-            [await call(admin, 'PATCH', `/brands/${ids.brand}`, { version, [s]: 1 }, { what: `PATCH /brands/<id> with the unknown field ${what}` }), 'unknown_field'],
+            [await call(admin, 'POST', '/members', { name: '限测', branch_id: ids.branch, [s]: 1 },
+              { what: `POST /members with the unknown field ${what}` }), 'unknown_field'],
+            [await call(admin, 'PATCH', `/brands/${ids.brand}`, { version, [s]: 1 },
+              { what: `PATCH /brands/<id> with the unknown field ${what}` }), 'unknown_field'],
             [await call(admin, 'POST', '/members', { name: '限测', branch_id: ids.branch, gender: s }, { what: `POST /members with gender ${what}` }), null],
             [await call(admin, 'GET', `/members?${encodeURIComponent(s)}=1`, undefined, { what: `GET /members?<${what}>=1` }), 'bad_query'],
             [await call(admin, 'POST', '/jobs', { kind: s }, { what: `POST /jobs with kind ${what}` }), null],
