@@ -44,10 +44,10 @@ struct audit_state {
     /* anchoring: "appended" counts this process's entries since open (never reset);
      * "anchored_at" is its value at the last anchor this process wrote; "floor" the
      * highest count any anchor this process knows of has recorded. */
-    _Atomic int64_t appended, floor;
-    pthread_mutex_t lock; /* the fields below, and one anchor write at a time */
+    _Atomic int64_t appended, anchored_at, floor;
+    pthread_mutex_t lock; /* the fields below, "anchored_at"'s writes, one anchor write at a time */
     pthread_cond_t wake;
-    int64_t anchored_at, anchored_count;
+    int64_t anchored_count;
     bool thread_running, stop;
     pthread_t thread;
     store *s;
@@ -800,14 +800,16 @@ void audit_close(store *s)
 /* ------------------------------------------------------------------ anchoring */
 
 /* Anchor the committed head: always when "force", else only when it moved since this
- * process's last anchor. */
+ * process's last anchor. The head is read holding the write lock, so that a transaction
+ * whose appends woke the thread has committed (or rolled back) by then; the lock is held
+ * for that one read, the anchor is written after. */
 static int anchor_head(struct audit_state *st, bool force, struct audit_anchor_info *out, struct rerr *err)
 {
     int64_t appended = atomic_load(&st->appended);
     store_conn *c = store_acquire(st->s);
     struct head h;
     bool valid;
-    int rc = store_begin_read(c, err);
+    int rc = store_begin(c, err);
     if (rc == 0) {
         rc = read_head(c, &h, &valid, err);
         store_rollback(c);
@@ -974,9 +976,10 @@ int audit_append(store_conn *c, const struct actor *who, const char *action, con
     store_done(q);
     if (rc < 0)
         return rc;
-    /* Wake the anchoring thread every AUDIT_ANCHOR_EVERY entries; it reads the committed
-     * head, so an entry that is rolled back is never anchored. */
-    if ((atomic_fetch_add(&st->appended, 1) + 1) % AUDIT_ANCHOR_EVERY == 0) {
+    /* Wake the anchoring thread once AUDIT_ANCHOR_EVERY entries are not anchored; it reads
+     * the head after this transaction ends, so an entry rolled back is never anchored. */
+    int64_t n = atomic_fetch_add(&st->appended, 1) + 1;
+    if (n - atomic_load(&st->anchored_at) >= AUDIT_ANCHOR_EVERY) {
         pthread_mutex_lock(&st->lock);
         pthread_cond_signal(&st->wake);
         pthread_mutex_unlock(&st->lock);

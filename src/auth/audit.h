@@ -94,7 +94,8 @@ struct audit_anchor_info {
 
 /* Append the committed head (count, MAC, now) to the anchors file and fsync it; "out"
  * (may be NULL) gets what was written. Refuses (R_ECONFLICT) a head that is not
- * authenticated by the key. */
+ * authenticated by the key. Takes the write lock briefly to read the head: never call it
+ * while this thread holds a transaction. */
 int audit_anchor_now(store *s, struct audit_anchor_info *out, struct rerr *err);
 
 /* Anchor from a thread of its own while the server runs: after every AUDIT_ANCHOR_EVERY

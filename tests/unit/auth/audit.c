@@ -371,6 +371,45 @@ static void truncation_to_an_old_head_is_caught_by_anchors(void **state)
     f->c = store_acquire(f->s);
 }
 
+static int64_t last_anchor_count(const char *db)
+{
+    char p[96], line[512];
+    file_of(p, sizeof p, db, ".audit-anchors");
+    FILE *a = fopen(p, "r");
+    int64_t n = -1;
+    while (a && fgets(line, sizeof line, a))
+        sscanf(line, "ronghe-audit-anchor 1 %" SCNd64, &n);
+    if (a)
+        fclose(a);
+    return n;
+}
+
+/* The server's thread anchors after every AUDIT_ANCHOR_EVERY entries, once they commit;
+ * closing anchors the rest. */
+static void anchors_are_batched(void **state)
+{
+    struct fx *f = *state;
+    struct rerr e = {0};
+    assert_int_equal(audit_anchor_start(f->s, &e), 0);
+    assert_int_equal(store_begin(f->c, &e), 0);
+    for (int i = 0; i < AUDIT_ANCHOR_EVERY; i++)
+        assert_int_equal(audit_append(f->c, &f->who, "create", "departments", i, 1, NULL, NULL, &e), 0);
+    assert_int_equal(store_commit(f->c, &e), 0);
+    int64_t want = 6 + AUDIT_ANCHOR_EVERY;
+    for (int i = 0; i < 100 && last_anchor_count(f->path) != want; i++)
+        usleep(50 * 1000);
+    assert_int_equal(last_anchor_count(f->path), want);
+    assert_int_equal(append(f, "one more", &e), 0);
+    store_release(f->c);
+    audit_close(f->s);
+    assert_int_equal(last_anchor_count(f->path), want + 1);
+    assert_int_equal(audit_open_key(f->s, &e), 0);
+    f->c = store_acquire(f->s);
+    struct audit_report rep;
+    assert_int_equal(verify(f, &rep), 0);
+    assert_int_equal(rep.anchor_count, want + 1);
+}
+
 static void anchor_line_forged_is_caught(void **state)
 {
     struct fx *f = *state;
@@ -546,6 +585,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(renumbered_chain_is_caught, setup, teardown),
         cmocka_unit_test_setup_teardown(emptied_table_without_head_is_caught, setup, teardown),
         cmocka_unit_test_setup_teardown(truncation_to_an_old_head_is_caught_by_anchors, setup, teardown),
+        cmocka_unit_test_setup_teardown(anchors_are_batched, setup, teardown),
         cmocka_unit_test_setup_teardown(anchor_line_forged_is_caught, setup, teardown),
         cmocka_unit_test_setup_teardown(no_key_no_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(legacy_database_is_keyed_on_first_open, setup, teardown),
