@@ -977,10 +977,11 @@ int audit_append(store_conn *c, const struct actor *who, const char *action, con
     if (rc < 0)
         return rc;
     /* Wake the anchoring thread once AUDIT_ANCHOR_EVERY entries are not anchored; it reads
-     * the head after this transaction ends, so an entry rolled back is never anchored. */
+     * the head after this transaction ends, so an entry rolled back is never anchored.
+     * A busy lock means the thread is awake (or an anchor is being written, with its
+     * fsync, which this transaction must not wait for): the next append tries again. */
     int64_t n = atomic_fetch_add(&st->appended, 1) + 1;
-    if (n - atomic_load(&st->anchored_at) >= AUDIT_ANCHOR_EVERY) {
-        pthread_mutex_lock(&st->lock);
+    if (n - atomic_load(&st->anchored_at) >= AUDIT_ANCHOR_EVERY && pthread_mutex_trylock(&st->lock) == 0) {
         pthread_cond_signal(&st->wake);
         pthread_mutex_unlock(&st->lock);
     }

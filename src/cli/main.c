@@ -32,7 +32,7 @@ static const char usage_main[] =
     "  serve  --db FILE [--listen HOST:PORT] [--trusted-proxy LIST]  启动服务（默认 127.0.0.1:8080）\n"
     "  user   add|passwd|list|disable|unlock --db FILE ...  管理用户\n"
     "  backup --db FILE --to FILE                        在线备份（服务运行时也可）\n"
-    "  audit  verify --db FILE [--anchors FILE] [--key FILE]  校验审计链\n"
+    "  audit  verify --db FILE [--anchors F] [--key F]   校验审计链（密钥、锚点）\n"
     "  audit  anchor --db FILE                           立即写入一个审计锚点\n"
     "\n"
     "ronghe 命令 --help 查看每个命令的说明。\n";
