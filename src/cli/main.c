@@ -255,9 +255,10 @@ struct sys_session {
     struct res_ctx x;
 };
 
-static int sys_open(const char *path, enum store_open_mode mode, struct sys_session *ss)
+/* "keyed": the command may write (every one but a listing). */
+static int sys_open(const char *path, enum store_open_mode mode, bool keyed, struct sys_session *ss)
 {
-    if (open_db(path, mode, &ss->s))
+    if (open_db_as(path, mode, keyed, &ss->s))
         return 1;
     actor_system(&ss->who);
     ss->c = store_acquire(ss->s);
@@ -294,7 +295,7 @@ static int cmd_init(int argc, char **argv)
         return 2;
     }
     struct sys_session ss;
-    if (sys_open(o.db, STORE_CREATE_NEW, &ss))
+    if (sys_open(o.db, STORE_CREATE_NEW, true, &ss))
         return 1;
     struct rerr err = {0};
     json_t *out = NULL;
@@ -465,7 +466,7 @@ static int cmd_user(int argc, char **argv)
         }
     }
     struct sys_session ss;
-    if (sys_open(o.db, STORE_OPEN_EXISTING, &ss))
+    if (sys_open(o.db, STORE_OPEN_EXISTING, strcmp(sub, "list") != 0, &ss))
         return 1;
     struct res_ctx x = ss.x;
     struct rerr err = {0};

@@ -270,6 +270,7 @@ describe('the audit chain survives a rewrite', () => {
     assert.match(add.err, /审计密钥文件 .* 缺失/);
     assert.equal(rows(db, 'SELECT count(*) AS n FROM audit')[0].n, before);
     assert.equal(fs.existsSync(db + '.audit-key'), false, 'no new key is made for a keyed chain');
+    assert.equal(run(['user', 'list', '--db', db]).code, 0, 'reading needs no key');
     const serve = run(['serve', '--db', db, '--listen', '127.0.0.1:0']);
     assert.equal(serve.code, 1, serve.all);
     const v = verify(db);
