@@ -686,6 +686,52 @@ static int check_open(store_conn *c, struct audit_state *st, struct rerr *err)
     return 0;
 }
 
+static void state_free(struct audit_state *st)
+{
+    sodium_memzero(st->key, sizeof st->key);
+    pthread_mutex_destroy(&st->lock);
+    pthread_cond_destroy(&st->wake);
+    free(st);
+}
+
+/* No key file: make one, unless the chain already has keyed entries or anchors (which
+ * only a key could have written). */
+static int key_create_for(store_conn *c, struct audit_state *st, struct rerr *err)
+{
+    bool keyed = false;
+    int64_t last_id = 0;
+    int rc = store_begin_read(c, err);
+    if (rc == 0) {
+        rc = chain_keyed(c, &keyed, &last_id, err);
+        store_rollback(c);
+    }
+    struct stat sb;
+    if (rc == 0 && (keyed || stat(st->anchors_path, &sb) == 0))
+        rc = rerr_set(err, R_EINTERNAL, "audit_key", "key",
+                      "审计密钥文件 %s 缺失：审计链已有用密钥认证的记录（或锚点），没有原密钥不能写入。"
+                      "请从保存处恢复这个文件",
+                      st->key_path);
+    if (rc < 0)
+        return rc;
+    unsigned char fresh[KEY_BYTES];
+    randombytes_buf(fresh, sizeof fresh);
+    rc = file_create(st->key_path, fresh, sizeof fresh, err);
+    sodium_memzero(fresh, sizeof fresh);
+    /* ours (0), or another process's made just now (1): load what is there */
+    return rc < 0 ? rc : key_load(st->key_path, st->key, err);
+}
+
+/* One entry about the chain itself, by the system, in a transaction of its own
+ * (which the caller has begun). */
+static int append_note(store_conn *c, const char *action, json_t *after, struct rerr *err)
+{
+    struct actor sys;
+    actor_system(&sys);
+    int rc = audit_append(c, &sys, action, "audit", 0, 0, NULL, after, err);
+    json_decref(after);
+    return rc;
+}
+
 int audit_open_key(store *s, struct rerr *err)
 {
     CHECK(!store_ext(s));
@@ -700,75 +746,61 @@ int audit_open_key(store *s, struct rerr *err)
     int rc;
     if ((rc = files_path(st->key_path, store_path(s), ".audit-key", err)) < 0 ||
         (rc = files_path(st->anchors_path, store_path(s), ".audit-anchors", err)) < 0) {
-        free(st);
+        state_free(st);
         return rc;
     }
     store_conn *c = store_acquire(s);
+    bool created = false;
+    rc = key_load(st->key_path, st->key, err);
+    if (rc == R_ENOTFOUND && (rc = key_create_for(c, st, err)) == 0)
+        created = true;
+    /* With a key it did not just make, the chain must already be keyed and agree with
+     * the last anchor; checked before anything is appended to it. */
     bool keyed = false;
     int64_t last_id = 0;
-    rc = key_load(st->key_path, st->key, err);
-    if (rc == R_ENOTFOUND) {
-        /* No key: create one, unless the chain already has keyed entries. */
-        if ((rc = store_begin_read(c, err)) == 0) {
-            rc = chain_keyed(c, &keyed, &last_id, err);
-            store_rollback(c);
-        }
-        if (rc == 0 && keyed)
-            rc = rerr_set(err, R_EINTERNAL, "audit_key", "key",
-                          "审计密钥文件 %s 缺失：审计链已有用密钥认证的记录，没有原密钥不能写入。"
-                          "请从保存处恢复这个文件",
-                          st->key_path);
-        if (rc == 0) {
-            unsigned char fresh[KEY_BYTES];
-            randombytes_buf(fresh, sizeof fresh);
-            rc = file_create(st->key_path, fresh, sizeof fresh, err);
-            sodium_memzero(fresh, sizeof fresh);
-            if (rc >= 0) /* ours, or another process's created just now: load what is there */
-                rc = key_load(st->key_path, st->key, err);
-        }
-    }
-    /* The first keyed entry, once: for a new database its first entry; for one written
-     * by an earlier build, the line between its format-1 entries and what follows. */
-    bool first = false;
-    if (rc == 0 && (rc = store_begin(c, err)) == 0) {
-        store_set_ext(s, st);
-        rc = chain_keyed(c, &keyed, &last_id, err);
-        if (rc == 0 && !keyed) {
-            struct actor sys;
-            actor_system(&sys);
-            json_t *after = json_pack("{s:i, s:I, s:s}", "format", AUDIT_FORMAT, "legacy_entries",
-                                      (json_int_t)last_id, "key_file", ".audit-key");
-            rc = audit_append(c, &sys, "audit_key", "audit", 0, 0, NULL, after, err);
-            json_decref(after);
-            first = rc == 0;
-        }
-        rc = rc == 0 ? store_commit(c, err) : (store_rollback(c), rc);
-        if (rc < 0)
-            store_set_ext(s, NULL);
-    }
     if (rc == 0 && (rc = store_begin_read(c, err)) == 0) {
-        rc = check_open(c, st, err);
+        rc = chain_keyed(c, &keyed, &last_id, err);
+        if (rc == 0 && !keyed && !created)
+            rc = rerr_set(err, R_EINTERNAL, "audit_chain", "",
+                          "审计密钥文件 %s 已存在，链中却没有用密钥认证的记录（记录被清空或改写为旧格式）："
+                          "拒绝写入（请运行 ronghe audit verify 检查；若是升级到本版本时中断所致，"
+                          "移走该密钥文件后重试）",
+                          st->key_path);
+        if (rc == 0 && keyed)
+            rc = check_open(c, st, err);
         store_rollback(c);
     }
-    store_release(c);
-    if (rc < 0) {
-        sodium_memzero(st->key, sizeof st->key);
-        store_set_ext(s, NULL);
-        pthread_mutex_destroy(&st->lock);
-        pthread_cond_destroy(&st->wake);
-        free(st);
-        return rc;
-    }
-    store_set_ext(s, st);
+    /* The first keyed entry, once, with the key just made: for a new database its first
+     * entry; for one written by an earlier build, the line between its format-1 entries
+     * and what follows. And a lost anchors file is recorded in the chain itself. */
     struct stat sb;
     bool no_anchors = stat(st->anchors_path, &sb) != 0;
-    if (no_anchors && !first)
-        log_warn("锚点文件 %s 不存在：现在写入第一个锚点（此前的锚点若曾存在，已丢失）", st->anchors_path);
-    if (first || no_anchors) {
-        if ((rc = audit_anchor_now(s, NULL, err)) < 0) {
-            audit_close(s);
-            return rc;
+    if (rc == 0 && (!keyed || no_anchors) && (rc = store_begin(c, err)) == 0) {
+        store_set_ext(s, st);
+        rc = chain_keyed(c, &keyed, &last_id, err);
+        if (rc == 0 && !keyed)
+            rc = append_note(c, "audit_key",
+                             json_pack("{s:i, s:I, s:s}", "format", AUDIT_FORMAT, "legacy_entries",
+                                       (json_int_t)last_id, "key_file", ".audit-key"),
+                             err);
+        else if (rc == 0 && stat(st->anchors_path, &sb) != 0) {
+            log_warn("锚点文件 %s 不存在：记入审计链并写入新的锚点（此前的锚点已丢失）", st->anchors_path);
+            rc = append_note(c, "anchors_lost",
+                             json_pack("{s:s, s:I}", "anchors_file", ".audit-anchors", "entries_before",
+                                       (json_int_t)last_id),
+                             err);
         }
+        rc = rc == 0 ? store_commit(c, err) : (store_rollback(c), rc);
+    }
+    store_release(c);
+    store_set_ext(s, rc == 0 ? st : NULL);
+    if (rc < 0) {
+        state_free(st);
+        return rc;
+    }
+    if (no_anchors && (rc = audit_anchor_now(s, NULL, err)) < 0) {
+        audit_close(s);
+        return rc;
     }
     return 0;
 }
@@ -791,10 +823,7 @@ void audit_close(store *s)
             log_warn("关闭时未能写入审计锚点：%s", e.message);
     }
     store_set_ext(s, NULL);
-    sodium_memzero(st->key, sizeof st->key);
-    pthread_mutex_destroy(&st->lock);
-    pthread_cond_destroy(&st->wake);
-    free(st);
+    state_free(st);
 }
 
 /* ------------------------------------------------------------------ anchoring */

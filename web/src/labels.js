@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = {
   logout: '退出',
   login_failed: '登录失败',
   audit_key: '启用审计密钥',
+  anchors_lost: '锚点文件丢失',
 }
 
 export const ENTITIES = {

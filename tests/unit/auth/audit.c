@@ -211,6 +211,8 @@ static int verify(struct fx *f, struct audit_report *rep)
     return rc;
 }
 
+static int64_t last_anchor_count(const char *db);
+
 static void drop_triggers(struct fx *f)
 {
     sql(f, "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;"
@@ -334,6 +336,53 @@ static void emptied_table_without_head_is_caught(void **state)
     assert_true(append(f, "x", &e) < 0);
     assert_string_equal(e.code, "audit_chain");
     assert_int_equal(count_rows(f), 0);
+}
+
+/* Emptied, head and local anchors removed, key left: a new process does not start a
+ * fresh chain on top (which would verify by itself). */
+static void emptied_chain_is_not_restarted(void **state)
+{
+    struct fx *f = *state;
+    drop_triggers(f);
+    sql(f, "DELETE FROM audit; DELETE FROM meta WHERE key = 'audit_head'");
+    char anchors[96];
+    file_of(anchors, sizeof anchors, f->path, ".audit-anchors");
+    store_release(f->c);
+    audit_close(f->s);
+    store_close(f->s);
+    unlink(anchors);
+    struct rerr e = {0};
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s, &e), 0);
+    assert_int_equal(audit_open_key(f->s, &e), R_EINTERNAL);
+    assert_non_null(strstr(e.message, "没有用密钥认证的记录"));
+    f->c = store_acquire(f->s);
+    assert_int_equal(count_rows(f), 0);
+    struct stat sb;
+    assert_int_equal(stat(anchors, &sb), -1);
+}
+
+/* A lost anchors file is said so in the chain itself, and anchored anew. */
+static void lost_anchors_are_recorded(void **state)
+{
+    struct fx *f = *state;
+    char anchors[96];
+    file_of(anchors, sizeof anchors, f->path, ".audit-anchors");
+    store_release(f->c);
+    audit_close(f->s);
+    store_close(f->s);
+    unlink(anchors);
+    struct rerr e = {0};
+    assert_int_equal(store_open(f->path, STORE_OPEN_EXISTING, &f->s, &e), 0);
+    assert_int_equal(audit_open_key(f->s, &e), 0);
+    f->c = store_acquire(f->s);
+    store_stmt *st = store_prepare(f->c, "SELECT action, after FROM audit WHERE id = 7");
+    assert_int_equal(store_step(st, NULL), STORE_ROW);
+    assert_string_equal(store_col_text(st, 0), "anchors_lost");
+    assert_non_null(strstr(store_col_text(st, 1), "\"entries_before\":6"));
+    store_done(st);
+    assert_int_equal(last_anchor_count(f->path), 7);
+    struct audit_report rep;
+    assert_int_equal(verify(f, &rep), 0);
 }
 
 /* The tail removed and an older, authentic head put back (a replay): the anchors show
@@ -584,6 +633,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(text_moved_across_before_after_is_caught, setup, teardown),
         cmocka_unit_test_setup_teardown(renumbered_chain_is_caught, setup, teardown),
         cmocka_unit_test_setup_teardown(emptied_table_without_head_is_caught, setup, teardown),
+        cmocka_unit_test_setup_teardown(emptied_chain_is_not_restarted, setup, teardown),
+        cmocka_unit_test_setup_teardown(lost_anchors_are_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(truncation_to_an_old_head_is_caught_by_anchors, setup, teardown),
         cmocka_unit_test_setup_teardown(anchors_are_batched, setup, teardown),
         cmocka_unit_test_setup_teardown(anchor_line_forged_is_caught, setup, teardown),
