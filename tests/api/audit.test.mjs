@@ -10,8 +10,7 @@ import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-import { BIN } from './lib.mjs';
+import { BIN, freePort } from './lib.mjs';
 
 const PW = 'audit-test-password-1';
 const run = (args, input = '') => {
@@ -114,17 +113,6 @@ function rewriteKeyed(db, list) {
   script += `UPDATE meta SET value = ${q(head)} WHERE key = 'audit_head'; COMMIT;`;
   sql(db, script);
   fs.writeFileSync(db + '.audit-anchors', anchorLine(key, list.length, prev.toString('hex'), new Date().toISOString()));
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 describe('the audit chain survives a rewrite', () => {
