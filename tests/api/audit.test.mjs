@@ -324,11 +324,11 @@ describe('the audit chain survives a rewrite', () => {
 
   test('a database written by an earlier build: verified by the old formula, keyed on its first open, no old entry after', () => {
     const db = demo();
-    // make it what an earlier build left: schema version 1, no fmt column, no triggers, no
-    // key or anchors (the sqlite3 shell has no zh collation, so two indexes that use it go
-    // first: DROP COLUMN checks the whole schema)
+    // make it what the build before the key left: schema version 3 (004-audit-keyed not
+    // applied), no fmt column, no triggers, no key or anchors (the sqlite3 shell has no zh
+    // collation, so two indexes that use it go first: DROP COLUMN checks the whole schema)
     rewriteLegacy(db, auditRows(db).slice(1));
-    sql(db, "DROP INDEX members_proc; DROP INDEX members_name; ALTER TABLE audit DROP COLUMN fmt; UPDATE meta SET value = '1' WHERE key = 'schema_version';");
+    sql(db, "DROP INDEX members_proc; DROP INDEX members_name; ALTER TABLE audit DROP COLUMN fmt; UPDATE meta SET value = '3' WHERE key = 'schema_version';");
     fs.unlinkSync(db + '.audit-key');
     fs.unlinkSync(db + '.audit-anchors');
     const v0 = verify(db);
