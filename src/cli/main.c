@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth/audit.h"
@@ -31,7 +32,8 @@ static const char usage_main[] =
     "  serve  --db FILE [--listen HOST:PORT] [--trusted-proxy LIST]  启动服务（默认 127.0.0.1:8080）\n"
     "  user   add|passwd|list|disable|unlock --db FILE ...  管理用户\n"
     "  backup --db FILE --to FILE                        在线备份（服务运行时也可）\n"
-    "  audit  verify --db FILE                           校验审计哈希链\n"
+    "  audit  verify --db FILE [--anchors F] [--key F]   校验审计链（密钥、锚点）\n"
+    "  audit  anchor --db FILE                           立即写入一个审计锚点\n"
     "\n"
     "ronghe 命令 --help 查看每个命令的说明。\n";
 
@@ -79,10 +81,16 @@ static const char usage_backup[] =
     "\n"
     "把数据库完整复制到 --to（不能已存在）。服务运行时也可以执行，不影响使用。\n";
 
-static const char usage_audit[] = "用法: ronghe audit verify --db FILE\n"
-                                  "\n"
-                                  "从第一条起重算审计记录的哈希链。完整时打印摘要并返回 0；\n"
-                                  "发现被修改或删除的记录时打印第一条出错的记录并返回非 0。\n";
+static const char usage_audit[] =
+    "用法:\n"
+    "  ronghe audit verify --db FILE [--anchors FILE] [--key FILE]\n"
+    "  ronghe audit anchor --db FILE\n"
+    "\n"
+    "verify 从第一条起重算审计链（每条用密钥 FILE.audit-key 认证），并与链头和锚点文件\n"
+    "（默认 FILE.audit-anchors；--anchors 指定保存在别处的副本）中的每个锚点核对。\n"
+    "完整时打印摘要并返回 0；发现被修改、删除、截断或清空时打印第一条出错的记录并\n"
+    "返回 3；无法校验（如缺少密钥文件）返回 1。说明见 docs/audit.md。\n"
+    "anchor 把当前链头（条数、链值、时间）追加到锚点文件；请定期把锚点文件复制到别处保存。\n";
 
 static int bad_usage(const char *usage, const char *fmt, const char *arg)
 {
@@ -94,6 +102,7 @@ static int bad_usage(const char *usage, const char *fmt, const char *arg)
 
 struct opts {
     const char *db, *to, *listen, *web_dir, *password, *org, *username, *role, *display_name;
+    const char *key, *anchors;          /* audit verify */
     const char *procuratorate, *branch; /* an id, or a name (full or short) */
     bool password_given;
     char trusted_proxy[1024]; /* every --trusted-proxy, joined by commas */
@@ -114,6 +123,8 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
                                           {"procuratorate", required_argument, 0, 'c'},
                                           {"branch", required_argument, 0, 'b'},
                                           {"trusted-proxy", required_argument, 0, 'x'},
+                                          {"key", required_argument, 0, 'k'},
+                                          {"anchors", required_argument, 0, 'a'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     optind = 1;
@@ -171,6 +182,12 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
                      optarg);
             break;
         }
+        case 'k':
+            o->key = optarg;
+            break;
+        case 'a':
+            o->anchors = optarg;
+            break;
         }
     }
     if (optind < argc)
@@ -197,14 +214,37 @@ static int read_password(char *out, size_t cap, bool *generated)
     return 0;
 }
 
-static int open_db(const char *path, enum store_open_mode mode, store **s)
+/* Open the database and, for every command that may write, its audit key (created with
+ * a new database, or on the first open of one written by an earlier build). */
+static int open_db_as(const char *path, enum store_open_mode mode, bool keyed, store **s)
 {
     struct rerr err = {0};
-    if (store_open(path, mode, s, &err) < 0) {
+    if ((mode == STORE_CREATE_NEW && audit_check_new(path, &err) < 0) ||
+        store_open(path, mode, s, &err) < 0) {
         fprintf(stderr, "ronghe: %s\n", err.message);
         return 1;
     }
+    if (keyed && audit_open_key(*s, &err) < 0) {
+        fprintf(stderr, "ronghe: %s\n", err.message);
+        store_close(*s);
+        if (mode == STORE_CREATE_NEW) {
+            unlink(path);
+            audit_remove_files(path);
+        }
+        return 1;
+    }
     return 0;
+}
+
+static int open_db(const char *path, enum store_open_mode mode, store **s)
+{
+    return open_db_as(path, mode, true, s);
+}
+
+static void close_db(store *s)
+{
+    audit_close(s);
+    store_close(s);
 }
 
 /* The command line writes as the system actor, through the same audited path as the API. */
@@ -215,9 +255,10 @@ struct sys_session {
     struct res_ctx x;
 };
 
-static int sys_open(const char *path, enum store_open_mode mode, struct sys_session *ss)
+/* "keyed": the command may write (every one but a listing). */
+static int sys_open(const char *path, enum store_open_mode mode, bool keyed, struct sys_session *ss)
 {
-    if (open_db(path, mode, &ss->s))
+    if (open_db_as(path, mode, keyed, &ss->s))
         return 1;
     actor_system(&ss->who);
     ss->c = store_acquire(ss->s);
@@ -229,7 +270,7 @@ static void sys_close(struct sys_session *ss)
 {
     arena_free(ss->x.a);
     store_release(ss->c);
-    store_close(ss->s);
+    close_db(ss->s);
 }
 
 static int report(int rc, const struct rerr *err)
@@ -254,7 +295,7 @@ static int cmd_init(int argc, char **argv)
         return 2;
     }
     struct sys_session ss;
-    if (sys_open(o.db, STORE_CREATE_NEW, &ss))
+    if (sys_open(o.db, STORE_CREATE_NEW, true, &ss))
         return 1;
     struct rerr err = {0};
     json_t *out = NULL;
@@ -275,9 +316,11 @@ static int cmd_init(int argc, char **argv)
     sys_close(&ss);
     if (rc < 0) {
         unlink(o.db);
+        audit_remove_files(o.db);
         return report(rc, &err);
     }
     printf("已创建 %s：%s，管理员 %s\n", o.db, o.org, o.username);
+    printf("审计密钥：%s.audit-key（请另行妥善保存一份）；锚点：%s.audit-anchors\n", o.db, o.db);
     if (gen)
         printf("管理员密码（只显示这一次）：%s\n", pw);
     return 0;
@@ -304,9 +347,10 @@ static int cmd_demo(int argc, char **argv)
         return 1;
     struct rerr err = {0};
     int rc = demo_populate(s, pw, &err);
-    store_close(s);
+    close_db(s);
     if (rc < 0) {
         unlink(o.db);
+        audit_remove_files(o.db);
         return report(rc, &err);
     }
     printf("已创建通辽演示数据库 %s\n", o.db);
@@ -331,8 +375,10 @@ static int cmd_serve(int argc, char **argv)
         return 1;
     struct http_config cfg = {.listen = o.listen, .web_dir = o.web_dir};
     struct rerr err = {0};
-    int rc = http_serve(s, &cfg, &err);
-    store_close(s);
+    int rc = audit_anchor_start(s, &err);
+    if (rc == 0)
+        rc = http_serve(s, &cfg, &err);
+    close_db(s); /* anchors the head written while serving */
     return report(rc, &err);
 }
 
@@ -420,7 +466,7 @@ static int cmd_user(int argc, char **argv)
         }
     }
     struct sys_session ss;
-    if (sys_open(o.db, STORE_OPEN_EXISTING, &ss))
+    if (sys_open(o.db, STORE_OPEN_EXISTING, strcmp(sub, "list") != 0, &ss))
         return 1;
     struct res_ctx x = ss.x;
     struct rerr err = {0};
@@ -506,14 +552,73 @@ static int cmd_backup(int argc, char **argv)
         return p == 1 ? 0 : p;
     if (!o.to)
         return bad_usage(usage_backup, "缺少 %s", "--to FILE");
+    struct stat sb;
+    if (stat(o.to, &sb) == 0) {
+        fprintf(stderr, "ronghe: 目标文件 %s 已存在，不会覆盖\n", o.to);
+        return 1;
+    }
     store *s;
     if (open_db(o.db, STORE_OPEN_EXISTING, &s))
         return 1;
     struct rerr err = {0};
-    int rc = store_backup(s, o.to, progress_bar, "备份", &err);
-    store_close(s);
+    /* the key and anchors go with the copy, anchored before the copy begins */
+    int rc = audit_backup_files(s, o.to, NULL, &err);
+    if (rc == 0 && (rc = store_backup(s, o.to, progress_bar, "备份", &err)) < 0)
+        audit_remove_files(o.to);
+    close_db(s);
     if (rc == 0)
         printf("已备份到 %s\n", o.to);
+    return report(rc, &err);
+}
+
+static int audit_anchor_cmd(const struct opts *o)
+{
+    store *s;
+    if (open_db(o->db, STORE_OPEN_EXISTING, &s))
+        return 1;
+    struct rerr err = {0};
+    struct audit_anchor_info a;
+    int rc = audit_anchor_now(s, &a, &err);
+    close_db(s);
+    if (rc == 0)
+        printf("已写入锚点：共 %" PRId64 " 条，链值 %s，时间 %s（%s.audit-anchors）\n", a.count, a.mac,
+               a.time, o->db);
+    return report(rc, &err);
+}
+
+static int audit_verify_cmd(const struct opts *o)
+{
+    store *s;
+    /* verify writes nothing of its own: no key is created, nothing is anchored */
+    if (open_db_as(o->db, STORE_OPEN_EXISTING, false, &s))
+        return 1;
+    struct audit_report rep;
+    struct rerr err = {0};
+    int rc = audit_verify(s, o->key, o->anchors, &rep, &err);
+    store_close(s);
+    if (rc == 0) {
+        printf("审计链完整：共 %" PRId64 " 条记录，全部校验通过\n", rep.entries);
+        if (rep.entries > rep.legacy)
+            printf("  用密钥认证的记录 %" PRId64 " 条\n", rep.entries - rep.legacy);
+        if (rep.legacy)
+            printf("  旧格式（无密钥）条目 %" PRId64 " 条：只能发现简单修改，不能证明未被重写\n", rep.legacy);
+        if (!rep.keyed)
+            printf("  没有审计密钥：用本版本打开一次（如 ronghe serve 或 ronghe audit anchor）即启用\n");
+        printf("  链头：第 %" PRId64 " 条，链值 %s\n", rep.entries, rep.head_mac);
+        if (rep.anchors)
+            printf("  锚点 %" PRId64 " 个，全部相符；最后一个：第 %" PRId64 " 条（%s），其后 %" PRId64
+                   " 条尚未锚定\n",
+                   rep.anchors, rep.anchor_count, rep.anchor_time, rep.entries - rep.anchor_count);
+        return 0;
+    }
+    if (rc == R_ECONFLICT) {
+        if (rep.first_bad)
+            printf("审计链已损坏：第一条出错的记录 #%" PRId64 "：%s（此前 %" PRId64 " 条完好）\n",
+                   rep.first_bad, rep.reason, rep.entries);
+        else
+            printf("审计链已损坏：%s（校验了 %" PRId64 " 条）\n", rep.reason, rep.entries);
+        return 3;
+    }
     return report(rc, &err);
 }
 
@@ -523,31 +628,14 @@ static int cmd_audit(int argc, char **argv)
         fputs(usage_audit, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    if (strcmp(argv[1], "verify") != 0)
+    bool verify = !strcmp(argv[1], "verify");
+    if (!verify && strcmp(argv[1], "anchor") != 0)
         return bad_usage(usage_audit, "未知的 audit 子命令：%s", argv[1]);
     struct opts o = {0};
-    int p = parse_opts(argc - 1, argv + 1, usage_audit, "d", &o);
+    int p = parse_opts(argc - 1, argv + 1, usage_audit, verify ? "dka" : "d", &o);
     if (p)
         return p == 1 ? 0 : p;
-    store *s;
-    if (open_db(o.db, STORE_OPEN_EXISTING, &s))
-        return 1;
-    store_conn *c = store_acquire(s);
-    struct audit_report rep;
-    struct rerr err = {0};
-    int rc = audit_verify(c, &rep, &err);
-    store_release(c);
-    store_close(s);
-    if (rc == 0) {
-        printf("审计链完整：共 %" PRId64 " 条记录，全部校验通过\n", rep.entries);
-        return 0;
-    }
-    if (rc == R_ECONFLICT) {
-        printf("审计链已损坏：第一条出错的记录 #%" PRId64 "：%s（此前 %" PRId64 " 条完好）\n", rep.first_bad,
-               rep.reason, rep.entries);
-        return 3;
-    }
-    return report(rc, &err);
+    return verify ? audit_verify_cmd(&o) : audit_anchor_cmd(&o);
 }
 
 int main(int argc, char **argv)

@@ -97,6 +97,14 @@ uint64_t store_generation(store *s);
 /* The database file's path, as given to store_open(). */
 const char *store_path(const store *s);
 
+/* One pointer a layer above keeps with a store (the audit module keeps its key and
+ * anchoring state there). Set it before the store is shared between threads; its owner
+ * frees it before store_close(). */
+void store_set_ext(store *s, void *ext);
+void *store_ext(const store *s);
+/* The store a connection belongs to. */
+store *store_conn_owner(store_conn *c);
+
 /* Schema version this binary expects and writes. */
 int store_schema_version(void);
 

@@ -72,6 +72,7 @@ struct store {
     int nconn;
     _Atomic uint64_t generation;
     _Atomic int64_t checked_ms; /* when store_generation() last looked at the file */
+    void *ext;                  /* store_set_ext() */
 };
 
 static void bump(store *s)
@@ -166,6 +167,24 @@ static void conn_close(store_conn *c)
 const char *store_path(const store *s)
 {
     return s->path;
+}
+
+void store_set_ext(store *s, void *ext)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    s->ext = ext;
+}
+
+void *store_ext(const store *s)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    return s->ext;
+}
+
+store *store_conn_owner(store_conn *c)
+{
+    CHECK(c && c->magic == STORE_MAGIC);
+    return c->owner;
 }
 
 /* The version a migration file's name gives ("/002-sessions.sql" → 2), or 0. */

@@ -46,9 +46,12 @@ export const AUDIT_ACTIONS = {
   login: '登录',
   logout: '退出',
   login_failed: '登录失败',
+  audit_key: '启用审计密钥',
+  anchors_lost: '锚点文件丢失',
 }
 
 export const ENTITIES = {
+  audit: '审计链',
   procuratorates: '检察院',
   procuratorate: '检察院',
   branches: '支部',
