@@ -9,7 +9,8 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c
 STORE   := src/store/store_sqlite.c build/gen/schema.c build/gen/migrations.c
-AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c src/auth/throttle.c
+AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c src/auth/throttle.c \
+           build/gen/common_passwords.c
 DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain/brand.c \
            src/domain/user.c src/domain/registry.c
 JOBS    := src/jobs/jobs.c
@@ -47,6 +48,10 @@ build/tools/embed: tools/embed.c
 build/gen/schema.c: src/store/schema.sql build/tools/embed
 	@mkdir -p $(dir $@)
 	build/tools/embed --string ronghe_schema_sql $< > $@.tmp && mv $@.tmp $@
+
+build/gen/common_passwords.c: src/auth/common-passwords.txt build/tools/embed
+	@mkdir -p $(dir $@)
+	build/tools/embed --string ronghe_common_passwords $< > $@.tmp && mv $@.tmp $@
 
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 build/gen/migrations.c: $(MIGRATIONS) src/store/migrations build/tools/embed
