@@ -111,9 +111,7 @@ test-asan: build/asan/ronghe tests/node_modules/.package-lock.json
 run: deps
 	$(MAKE) ronghe
 	@if [ ! -f $(DEMO_DB) ]; then \
-	  pw=$$(head -c 12 /dev/urandom | base64 | tr -d '/+=' | cut -c1-14); \
-	  ./ronghe demo --db $(DEMO_DB) --password "$$pw" >/dev/null && \
-	  (umask 077; echo "$$pw" > $(DEMO_DB).password); fi
+	  ./ronghe demo --db $(DEMO_DB) --password-file $(DEMO_DB).password >/dev/null; fi
 	@echo ""
 	@echo "  通辽演示：http://127.0.0.1:$(PORT)/"
 	@echo "  演示账号：admin（市院政治部，管理两级院）  viewer（市院领导，只读）"
