@@ -90,7 +90,7 @@ int password_rule_check(const char *pw, const char *username, struct rerr *err)
         return rerr_set(err, R_EINVAL, "too_long", "password", "密码最多 %d 个字符（不超过 %d 字节）",
                         PASSWORD_MAX_LEN, PASSWORD_MAX_BYTES);
     if (!text_utf8_ok(pw))
-        return rerr_set(err, R_EINVAL, "invalid_value", "password", "密码不能包含换行、制表符等控制字符");
+        return rerr_set(err, R_EINVAL, "invalid_value", "password", "密码含有控制字符或无效的 UTF-8 编码");
     size_t chars = 0, spaces = 0, same = 0;
     uint32_t first = 0;
     bool upper = false, lower = false, digit = false, other = false;
