@@ -46,6 +46,8 @@ export const AUDIT_ACTIONS = {
   login: '登录',
   logout: '退出',
   login_failed: '登录失败',
+  session_end: '结束会话',
+  session_end_others: '退出其他会话',
 }
 
 export const ENTITIES = {
