@@ -663,6 +663,23 @@ describe('the password rule: one for setting, the same maximum at login', () => 
     }
   });
 
+  test('ronghe demo --password-file writes a generated password that meets the rule, readable only by its owner', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ronghe-pwf-'));
+    try {
+      const f = path.join(dir, 'demo.db.password');
+      const r = cli(['demo', '--db', path.join(dir, 'demo.db'), '--password-file', f], '', 60000);
+      assert.equal(r.code, 0, r.all);
+      const pw = fs.readFileSync(f, 'utf8').replace(/\n$/, '');
+      assert.ok(!r.out.includes(pw), 'the password is written to the file, not printed');
+      assert.equal(fs.statSync(f).mode & 0o777, 0o600);
+      assert.match(pw, /^[A-Za-z0-9]{16}$/);
+      assert.ok(/[A-Z]/.test(pw) && /[a-z]/.test(pw) && /[0-9]/.test(pw), pw);
+      for (const u of ['admin', 'viewer', 'zlt-admin', 'hlgl-sec']) assert.ok(!pw.toLowerCase().includes(u));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the longest password allowed (64 characters, Chinese too) can be set and used; one longer neither', async () => {
     const longest = '中'.repeat(60) + 'Ab1!';
     let cur = (await req(admin, 'GET', `/users/${victim.u.id}`)).json;
