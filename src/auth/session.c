@@ -324,26 +324,6 @@ static int session_lookup_db(store_conn *c, const char th[65], struct actor *who
     return 0;
 }
 
-int session_logout(store_conn *c, const char *token, const struct actor *who, struct rerr *err)
-{
-    char th[65];
-    sha256_hex(token, th);
-    int rc = store_begin(c, err);
-    if (rc < 0)
-        return rc;
-    store_stmt *st = store_prepare(c, "DELETE FROM sessions WHERE token_hash = ?");
-    store_bind_text(st, 1, th);
-    rc = store_step(st, err);
-    store_done(st);
-    if (rc >= 0)
-        rc = audit_append(c, who, "logout", "session", who->user_id, who->procuratorate_id, NULL, NULL, err);
-    if (rc < 0) {
-        store_rollback(c);
-        return rc;
-    }
-    return store_commit(c, err);
-}
-
 /* ------------------------------------------------------------------ one's own sessions */
 
 int session_list(store_conn *c, const char *token, const struct actor *who, json_t **out, struct rerr *err)
@@ -420,6 +400,15 @@ int session_end(store_conn *c, const struct actor *who, int64_t id, struct rerr 
 {
     int64_t n;
     return end_sessions(c, who, "DELETE FROM sessions WHERE user_id = ? AND id = ?", id, NULL, "session_end",
+                        &n, err);
+}
+
+int session_logout(store_conn *c, const char *token, const struct actor *who, struct rerr *err)
+{
+    char th[65];
+    sha256_hex(token, th);
+    int64_t n;
+    return end_sessions(c, who, "DELETE FROM sessions WHERE user_id = ? AND token_hash = ?", 0, th, "logout",
                         &n, err);
 }
 

@@ -12,15 +12,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A password the rule accepts (upper, lower, digit, other; no username in it). */
 const strong = () => `Sess-${rand()}-pw9`;
 
+// One administrator's session and one list of records to remove, for the whole file.
+let admin;
+const trash = new Trash();
+before(async () => {
+  admin = await login('admin');
+});
+after(async () => {
+  await trash.empty(admin);
+});
+
 describe('session', () => {
-  let admin;
-  const trash = new Trash();
-  before(async () => {
-    admin = await login('admin');
-  });
-  after(async () => {
-    await trash.empty(admin);
-  });
 
   test('login as admin: 200, HttpOnly SameSite=Strict cookie, csrf_token and user.role', async () => {
     const r = await loginRaw('admin');
@@ -288,14 +290,6 @@ async function dead(s, what) {
 }
 
 describe('sessions end when what they were opened on changes', () => {
-  let admin;
-  const trash = new Trash();
-  before(async () => {
-    admin = await login('admin');
-  });
-  after(async () => {
-    await trash.empty(admin);
-  });
 
   test('a password change through the API ends every session of the user, cached ones too', async () => {
     const { u, username, password } = await account(admin, trash);
@@ -446,18 +440,13 @@ describe('idle timeout, lifetime and the Secure cookie (a server of its own)', (
 // ------------------------------------------------------------------ one's own sessions
 
 describe('one’s own sessions: GET /sessions, DELETE /sessions/{id}, DELETE /sessions?others=1', () => {
-  let admin, a, s1, s2, s3, other;
-  const trash = new Trash();
+  let a, s1, s2, s3, other;
   before(async () => {
-    admin = await login('admin');
     a = await account(admin, trash);
     s1 = await login(a.username, a.password, null, { 'User-Agent': 'ronghe-test/1 UA-one' });
     s2 = await login(a.username, a.password, null, { 'User-Agent': 'ronghe-test/1 UA-two' });
     s3 = await login(a.username, a.password, null, { 'User-Agent': 'ronghe-test/1 UA-three' });
     other = await login('viewer');
-  });
-  after(async () => {
-    await trash.empty(admin);
   });
 
   test('the list holds one’s own sessions only, marks the current one and shows no token', async () => {
@@ -534,10 +523,6 @@ describe('one’s own sessions: GET /sessions, DELETE /sessions/{id}, DELETE /se
 // ------------------------------------------------------------------ login CSRF, cross-site writes
 
 describe('login CSRF and cross-site writes', () => {
-  let admin;
-  before(async () => {
-    admin = await login('admin');
-  });
   const departments = async (name) => (await req(admin, 'GET', `/departments?q=${encodeURIComponent(name)}`)).json.total;
 
   test('a login that is not application/json (what another site’s form can post) → 415, no cookie', async () => {
@@ -594,14 +579,9 @@ describe('login CSRF and cross-site writes', () => {
 // ------------------------------------------------------------------ the password rule
 
 describe('the password rule: one for setting, the same maximum at login', () => {
-  let admin, victim;
-  const trash = new Trash();
+  let victim;
   before(async () => {
-    admin = await login('admin');
     victim = await account(admin, trash);
-  });
-  after(async () => {
-    await trash.empty(admin);
   });
 
   const weak = (username) => [
