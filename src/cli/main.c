@@ -322,10 +322,11 @@ static int cmd_init(int argc, char **argv)
     return 0;
 }
 
-/* Write "secret" and a newline to "path", created or emptied, readable only by its owner. */
+/* Write "secret" and a newline to "path" (created or emptied, never through a symbolic
+ * link), readable only by its owner. */
 static int write_secret(const char *path, const char *secret, struct rerr *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return rerr_set(err, R_EINVAL, "write", "password-file", "无法写入 %s", path);
     size_t n = strlen(secret);
