@@ -18,7 +18,7 @@ extern const char ronghe_common_passwords[];
 static void refused(const char *pw, const char *user, const char *code, const char *words)
 {
     struct rerr e = {0};
-    int rc = password_check(pw, user, &e);
+    int rc = password_rule_check(pw, user, &e);
     if (rc != R_EINVAL || strcmp(e.code, code) != 0 || !strstr(e.message, words) ||
         strcmp(e.field, "password"))
         fail_msg("\"%s\" (user %s): rc %d code %s message %s", pw, user ? user : "-", rc, e.code, e.message);
@@ -27,7 +27,7 @@ static void refused(const char *pw, const char *user, const char *code, const ch
 static void accepted(const char *pw, const char *user)
 {
     struct rerr e = {0};
-    if (password_check(pw, user, &e) != 0)
+    if (password_rule_check(pw, user, &e) != 0)
         fail_msg("\"%s\" (user %s) refused: %s", pw, user ? user : "-", e.message);
 }
 
@@ -117,7 +117,7 @@ static void common_list_is_normalised(void **state)
             memcpy(prev, cur, len + 1);
             n++;
             struct rerr e = {0};
-            assert_int_not_equal(password_check(cur, NULL, &e), 0); /* every entry is refused */
+            assert_int_not_equal(password_rule_check(cur, NULL, &e), 0); /* every entry is refused */
         }
         line += len + (line[len] == '\n');
     }
