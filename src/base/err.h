@@ -19,6 +19,7 @@ enum {
     R_EUNPROC = -7,    /* 422: well-formed but refers to something absent or unrelated */
     R_ETHROTTLE = -8,  /* 429 */
     R_EMETHOD = -9,    /* 405 */
+    R_EMEDIA = -12,    /* 415: a body of a content type the endpoint does not take */
     R_EINTERNAL = -10, /* 500: a bug or the store failed */
     R_EBUSY = -11      /* 503: the store stayed busy past its wait; the client may retry */
 };

@@ -2,6 +2,7 @@
  * ronghe: the one binary. Subcommands: init, demo, serve, user, backup, audit.
  * Wrong arguments print a clear message and exit 2; failures exit 1.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "auth/audit.h"
 #include "auth/password.h"
+#include "auth/session.h"
 #include "auth/throttle.h"
 #include "base/arena.h"
 #include "base/log.h"
@@ -20,6 +22,11 @@
 #include "http/http.h"
 #include "http/proxy.h"
 #include "store/store.h"
+
+/* The one rule (password_rule_check), said once for every --help that takes a password. */
+#define PASSWORD_RULE_TEXT                                                                                               \
+    "密码规则：10 到 64 个字符；大写字母、小写字母、数字、其他符号四类中至少三类；\n" \
+    "不能包含用户名，不能全是空白或同一个字符，不能是常见弱密码。\n"
 
 static const char usage_main[] =
     "ronghe — 党建与业务融合平台（通辽市两级检察院）\n"
@@ -41,25 +48,31 @@ static const char usage_init[] =
     "用法: ronghe init --db FILE [--org NAME] [--username NAME]\n"
     "\n"
     "新建一个空数据库：一个市级检察院（--org，默认 通辽市人民检察院）和一个管理员\n"
-    "（--username，默认 admin）。管理员密码从标准输入读取（一行，至少 10 个字符）；\n"
-    "标准输入是终端时自动生成一个密码并打印一次。FILE 已存在时拒绝执行。\n";
+    "（--username，默认 admin）。管理员密码从标准输入读取（一行）；标准输入是终端时\n"
+    "自动生成一个密码并打印一次。FILE 已存在时拒绝执行。\n"
+    "\n" PASSWORD_RULE_TEXT;
 
 static const char usage_demo[] =
-    "用法: ronghe demo --db FILE [--password PW]\n"
+    "用法: ronghe demo --db FILE [--password PW | --password-file F]\n"
     "\n"
     "新建通辽演示数据库：市院和 8 个基层院、15 个基层党组织、品牌、工作法、荣誉和\n"
     "数百名党员（文章未点名的人员和支部为生成的示例数据，标记为“示例”）。\n"
-    "演示账号 admin、viewer、zlt-admin、hlgl-sec 都使用 PW；不给 PW 时生成一个并打印一次。\n"
-    "FILE 已存在时拒绝覆盖。\n";
+    "演示账号 admin、viewer、zlt-admin、hlgl-sec 都使用 PW；不给 PW 时生成一个并打印一次，\n"
+    "给了 --password-file 时改为写入文件 F（权限 0600，只有你能读），不打印。\n"
+    "FILE 已存在时拒绝覆盖。\n"
+    "\n" PASSWORD_RULE_TEXT;
 
 static const char usage_serve[] =
     "用法: ronghe serve --db FILE [--listen HOST:PORT] [--trusted-proxy LIST] [--web-dir DIR]\n"
+    "                    [--secure-cookie]\n"
     "\n"
     "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
     "--trusted-proxy 可信的反向代理：逗号分隔的 IP 地址或 CIDR（如 127.0.0.1,10.0.0.0/8，\n"
     "可重复给出）。只有来自这些地址的请求才采信 X-Forwarded-For（取最右边的非代理地址\n"
     "为客户端地址）；其他请求的 X-Forwarded-For 一律忽略。不给时不采信任何转发头。\n"
     "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
+    "--secure-cookie 给登录 Cookie 加上 Secure（经 HTTPS 提供服务时使用，如在反向代理之后）。\n"
+    "登录会话 30 分钟无操作即结束，登录 12 小时后无论如何结束。\n"
     "收到 SIGINT 或 SIGTERM 时正常停止。\n";
 
 static const char usage_user[] =
@@ -74,7 +87,9 @@ static const char usage_user[] =
     "                  （解除登录限制：该账号的失败计数清零，15 分钟内不受所在地址的限制；\n"
     "                  正在运行的服务在该账号下次登录时即生效）\n"
     "\n"
-    "密码从标准输入读取（一行，至少 10 个字符）；标准输入是终端时生成并打印一次。\n";
+    "密码从标准输入读取（一行）；标准输入是终端时生成并打印一次。\n"
+    "修改密码、停用都会立即结束该用户的所有登录会话（服务运行时也是）。\n"
+    "\n" PASSWORD_RULE_TEXT;
 
 static const char usage_backup[] =
     "用法: ronghe backup --db FILE --to FILE\n"
@@ -101,10 +116,10 @@ static int bad_usage(const char *usage, const char *fmt, const char *arg)
 }
 
 struct opts {
-    const char *db, *to, *listen, *web_dir, *password, *org, *username, *role, *display_name;
-    const char *key, *anchors;          /* audit verify */
+    const char *db, *to, *listen, *web_dir, *password, *password_file, *org, *username, *role, *display_name;
+    const char *key, *anchors; /* audit verify */
     const char *procuratorate, *branch; /* an id, or a name (full or short) */
-    bool password_given;
+    bool password_given, secure_cookie;
     char trusted_proxy[1024]; /* every --trusted-proxy, joined by commas */
 };
 
@@ -116,6 +131,8 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
                                           {"listen", required_argument, 0, 'l'},
                                           {"web-dir", required_argument, 0, 'w'},
                                           {"password", required_argument, 0, 'p'},
+                                          {"password-file", required_argument, 0, 'P'},
+                                          {"secure-cookie", no_argument, 0, 'S'},
                                           {"org", required_argument, 0, 'o'},
                                           {"username", required_argument, 0, 'u'},
                                           {"role", required_argument, 0, 'r'},
@@ -155,6 +172,12 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
         case 'p':
             o->password = optarg;
             o->password_given = true;
+            break;
+        case 'P':
+            o->password_file = optarg;
+            break;
+        case 'S':
+            o->secure_cookie = true;
             break;
         case 'o':
             o->org = optarg;
@@ -197,20 +220,37 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
     return 0;
 }
 
-/* A password from standard input (one line), or a generated one printed once. */
-static int read_password(char *out, size_t cap, bool *generated)
+/* Room for the longest password the rule allows, its line end and the NUL. */
+#define PASSWORD_LINE (PASSWORD_MAX_BYTES + 3)
+
+/* A password for account "username" from standard input (one line), or on a terminal a
+ * generated one (the caller prints it once), into "out" (PASSWORD_LINE bytes). Returns 0,
+ * or 2 with the message printed when there is none or the rule refuses it. */
+static int read_password(char out[PASSWORD_LINE], const char *username, bool *generated)
 {
     *generated = false;
     if (isatty(STDIN_FILENO)) {
         char gen[17];
-        password_generate(gen);
-        snprintf(out, cap, "%s", gen);
+        password_generate(gen, username);
+        snprintf(out, PASSWORD_LINE, "%s", gen);
         *generated = true;
         return 0;
     }
-    if (!fgets(out, (int)cap, stdin))
-        return -1;
-    out[strcspn(out, "\r\n")] = 0;
+    if (!fgets(out, PASSWORD_LINE, stdin)) {
+        fprintf(stderr, "ronghe: 请从标准输入提供密码（一行）\n");
+        return 2;
+    }
+    size_t n = strcspn(out, "\r\n");
+    bool whole = out[n] != 0 || feof(stdin); /* else the line goes on past the buffer */
+    out[n] = 0;
+    struct rerr err = {0};
+    if (!whole)
+        rerr_set(&err, R_EINVAL, "too_long", "password", "密码最多 %d 个字符（不超过 %d 字节）",
+                 PASSWORD_MAX_LEN, PASSWORD_MAX_BYTES);
+    if (!whole || password_rule_check(out, username, &err) < 0) {
+        fprintf(stderr, "ronghe: %s\n", err.message);
+        return 2;
+    }
     return 0;
 }
 
@@ -288,12 +328,10 @@ static int cmd_init(int argc, char **argv)
     int p = parse_opts(argc, argv, usage_init, "dou", &o);
     if (p)
         return p == 1 ? 0 : p;
-    char pw[256];
+    char pw[PASSWORD_LINE];
     bool gen;
-    if (read_password(pw, sizeof pw, &gen) < 0 || strlen(pw) < PASSWORD_MIN_LEN) {
-        fprintf(stderr, "ronghe: 密码至少 %d 个字符（从标准输入读取一行）\n", PASSWORD_MIN_LEN);
-        return 2;
-    }
+    if ((p = read_password(pw, o.username, &gen)) != 0)
+        return p;
     struct sys_session ss;
     if (sys_open(o.db, STORE_CREATE_NEW, true, &ss))
         return 1;
@@ -326,28 +364,51 @@ static int cmd_init(int argc, char **argv)
     return 0;
 }
 
+/* Write "secret" and a newline to "path" (created or emptied, never through a symbolic
+ * link), readable only by its owner. */
+static int write_secret(const char *path, const char *secret, struct rerr *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return rerr_set(err, R_EINVAL, "write", "password-file", "无法写入 %s", path);
+    size_t n = strlen(secret);
+    bool ok = fchmod(fd, 0600) == 0 && write(fd, secret, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+        unlink(path);
+        return rerr_set(err, R_EINVAL, "write", "password-file", "无法写入 %s", path);
+    }
+    return 0;
+}
+
 static int cmd_demo(int argc, char **argv)
 {
     struct opts o = {0};
-    int p = parse_opts(argc, argv, usage_demo, "dp", &o);
+    int p = parse_opts(argc, argv, usage_demo, "dpP", &o);
     if (p)
         return p == 1 ? 0 : p;
-    char pw[64];
+    if (o.password_given && o.password_file)
+        return bad_usage(usage_demo, "%s", "--password 和 --password-file 只能给一个");
+    struct rerr err = {0};
+    char pw[PASSWORD_LINE];
     if (o.password_given) {
-        if (strlen(o.password) < PASSWORD_MIN_LEN) {
-            fprintf(stderr, "ronghe: 密码至少 %d 个字符\n", PASSWORD_MIN_LEN);
+        if (demo_password_check(o.password, &err) < 0) {
+            fprintf(stderr, "ronghe: %s\n", err.message);
             return 2;
         }
         snprintf(pw, sizeof pw, "%s", o.password);
     } else {
-        password_generate(pw);
+        do
+            password_generate(pw, NULL);
+        while (demo_password_check(pw, NULL) < 0); /* it would hold a demo username */
     }
     store *s;
     if (open_db(o.db, STORE_CREATE_NEW, &s))
         return 1;
-    struct rerr err = {0};
     int rc = demo_populate(s, pw, &err);
     close_db(s);
+    if (rc == 0 && o.password_file && write_secret(o.password_file, pw, &err) < 0)
+        rc = R_EINVAL;
     if (rc < 0) {
         unlink(o.db);
         audit_remove_files(o.db);
@@ -356,7 +417,9 @@ static int cmd_demo(int argc, char **argv)
     printf("已创建通辽演示数据库 %s\n", o.db);
     printf("演示账号：admin（市院政治部，管理两级院）、viewer（市院领导，只读）、\n"
            "          zlt-admin（扎鲁特旗院管理员）、hlgl-sec（霍林郭勒市院支部书记）\n");
-    if (!o.password_given)
+    if (o.password_file)
+        printf("演示账号密码已写入 %s（只有你能读）\n", o.password_file);
+    else if (!o.password_given)
         printf("演示账号密码（只显示这一次）：%s\n", pw);
     return 0;
 }
@@ -364,17 +427,21 @@ static int cmd_demo(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o = {.listen = "127.0.0.1:8080"};
-    int p = parse_opts(argc, argv, usage_serve, "dlwx", &o);
+    int p = parse_opts(argc, argv, usage_serve, "dlwxS", &o);
     if (p)
         return p == 1 ? 0 : p;
     struct rerr perr = {0};
     if (proxy_trust(o.trusted_proxy, &perr) < 0)
         return bad_usage(usage_serve, "%s", perr.message);
+    struct rerr err = {0};
+    if (session_configure(&err) < 0) {
+        fprintf(stderr, "ronghe: %s\n", err.message);
+        return 2;
+    }
     store *s;
     if (open_db(o.db, STORE_OPEN_EXISTING, &s))
         return 1;
-    struct http_config cfg = {.listen = o.listen, .web_dir = o.web_dir};
-    struct rerr err = {0};
+    struct http_config cfg = {.listen = o.listen, .web_dir = o.web_dir, .secure_cookie = o.secure_cookie};
     int rc = audit_anchor_start(s, &err);
     if (rc == 0)
         rc = http_serve(s, &cfg, &err);
@@ -457,14 +524,10 @@ static int cmd_user(int argc, char **argv)
         return bad_usage(usage_user, "缺少 %s", "--username NAME");
     if (!strcmp(sub, "add") && (!o.role || !o.procuratorate))
         return bad_usage(usage_user, "缺少 %s", "--role 或 --procuratorate");
-    char pw[256] = "";
+    char pw[PASSWORD_LINE] = "";
     bool gen = false;
-    if (!strcmp(sub, "add") || !strcmp(sub, "passwd")) {
-        if (read_password(pw, sizeof pw, &gen) < 0 || strlen(pw) < PASSWORD_MIN_LEN) {
-            fprintf(stderr, "ronghe: 密码至少 %d 个字符（从标准输入读取一行）\n", PASSWORD_MIN_LEN);
-            return 2;
-        }
-    }
+    if ((!strcmp(sub, "add") || !strcmp(sub, "passwd")) && (p = read_password(pw, o.username, &gen)) != 0)
+        return p;
     struct sys_session ss;
     if (sys_open(o.db, STORE_OPEN_EXISTING, strcmp(sub, "list") != 0, &ss))
         return 1;

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "auth/password.h"
-#include "base/text.h"
 #include "domain/resource.h"
 
 static const char *const roles[] = {"admin", "viewer", "secretary", NULL};
@@ -12,7 +11,7 @@ static const struct field user_fields[] = {
     {"username", "用户名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH | FF_FILTER, 40, NULL, NULL,
      0, 0},
     {"display_name", "姓名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SEARCH, 40, NULL, NULL, 0, 0},
-    {"password", "密码", FT_TEXT, FF_WRITE | FF_SECRET, 200, NULL, NULL, 0, 0},
+    {"password", "密码", FT_TEXT, FF_WRITE | FF_SECRET, PASSWORD_MAX_LEN, NULL, NULL, 0, 0},
     {"password_hash", "", FT_TEXT, FF_HIDDEN | FF_DERIVED, 0, NULL, NULL, 0, 0},
     {"role", "角色", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, roles, NULL, 0, 0},
     {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates",

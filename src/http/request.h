@@ -13,12 +13,14 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "domain/resource.h"
+#include "http/http.h"
 #include "store/store.h"
 
 struct request {
     struct MHD_Connection *conn;
     arena *a;
     store *db;
+    const struct http_config *cfg;
     const char *method;
     const char *path;
     char *body;

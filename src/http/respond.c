@@ -26,6 +26,8 @@ unsigned status_of(int rc)
         return 409;
     case R_ETOOBIG:
         return 413;
+    case R_EMEDIA:
+        return 415;
     case R_EUNPROC:
         return 422;
     case R_ETHROTTLE:

@@ -43,6 +43,7 @@ extern const struct asset ronghe_web_assets[]; /* generated; ends with path NULL
 
 struct server {
     store *db;
+    const struct http_config *cfg;
     const char *web_dir;
     /* the work queue: a ring of suspended requests */
     pthread_mutex_t lock;
@@ -195,6 +196,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq->a = a;
         rq->conn = conn;
         rq->db = srv->db;
+        rq->cfg = srv->cfg;
         rq->method = method;
         rq->path = url;
         const union MHD_ConnectionInfo *ci =
@@ -347,7 +349,7 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
 
     jobs_start(s);
     static struct server srv; /* large (the queue); one per process */
-    srv = (struct server){.db = s, .web_dir = cfg->web_dir};
+    srv = (struct server){.db = s, .cfg = cfg, .web_dir = cfg->web_dir};
     pthread_mutex_init(&srv.lock, NULL);
     pthread_cond_init(&srv.work, NULL);
     for (int i = 0; i < WORKERS; i++)

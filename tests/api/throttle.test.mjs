@@ -20,7 +20,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A fresh demo database and `ronghe serve` on it with "args"; resolves once it answers. */
 async function startServer(dir, args = []) {
   const db = path.join(dir, `demo-${rand()}.db`);
-  const password = `throttle-${rand(6)}`;
+  const password = `throttle-${rand(6)}-1`;
   const made = spawnSync(BIN, ['demo', '--db', db, '--password', password], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
   const port = await freePort();
@@ -93,7 +93,7 @@ async function signIn(srv, username, password = srv.password, from = '127.0.0.1'
 
 async function newUser(srv, admin, role = 'viewer') {
   const username = `thr-${rand()}`;
-  const password = `right-${rand(6)}`;
+  const password = `right-${rand(6)}-1`;
   const r = await send(srv, 'POST', '/users', {
     session: admin,
     body: { username, display_name: '限流测试', password, role, procuratorate_id: 1 },
