@@ -166,7 +166,7 @@ export function idleConnections({ host = '127.0.0.1', port, from, count, reconne
  * "declared" bytes to POST "path" and sending only "send" of them, then waiting.
  * held: sent all it meant to and has no answer; answered: status -> count (with
  * retryAfter counting answers that carried Retry-After); closedByServer: closed with no
- * answer. With "reconnectMs", a finished upload starts again that long after, until stop().
+ * answer. "headers": more header lines for each. With "reconnectMs", a finished upload starts again that long after, until stop().
  * codes: error code -> count, from the JSON answers.
  */
 export function halfUploads({
@@ -178,6 +178,7 @@ export function halfUploads({
   declared = 1 << 20,
   send = declared / 2,
   reconnectMs = 0,
+  headers = '',
 }) {
   const addrs = (Array.isArray(from) ? from : [from]).map(loopback);
   const chunk = Buffer.alloc(send, 'a');
@@ -200,7 +201,7 @@ export function halfUploads({
       st.started++;
       sock.write(
         `POST ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${declared}\r\n\r\n`,
+          `Content-Length: ${declared}\r\n${headers.replace(/(\r\n)*$/, '')}${headers ? '\r\n' : ''}\r\n`,
       );
       sock.write(chunk, () => {
         if (!answered && !sock.destroyed) {

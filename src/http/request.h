@@ -13,12 +13,14 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "domain/resource.h"
+#include "http/http.h"
 #include "store/store.h"
 
 struct request {
     struct MHD_Connection *conn;
     arena *a;
     store *db;
+    const struct http_config *cfg;
     const char *method;
     const char *path;
     /* The body: allocated once at the size Content-Length declared, within the route's
@@ -29,8 +31,11 @@ struct request {
     bool linger;            /* refused before its body was read: drain the socket a while */
     unsigned char peer[16]; /* the client's address as server.c counts it */
     struct res_query query;
-    char address[64];
+    bool query_overflow; /* more parameters than res_query holds: answered 400 */
+    char address[64];    /* the client's: the peer's, or behind a trusted proxy the one it names */
+    bool via_proxy;      /* the peer is a trusted proxy: its X-Forwarded-* headers are believed */
     const char *cache_key; /* set when a 200 answer may be cached */
+    int retry_after;       /* > 0: the answer carries Retry-After (seconds) */
     uint64_t cache_gen;
     /* What api_try_fast() learnt before it handed the request on (the session was known
      * but the answer not cached), so the worker does not work it out again. */

@@ -14,7 +14,8 @@
  *   limit at start, is lower), at most CONN_PER_ADDRESS from one client address, and once
  *   three quarters are in use only CONN_PER_ADDRESS_CROWDED, so the last quarter stays
  *   for addresses holding few. A connection over its address's limit is closed as soon
- *   as it is accepted (nothing can be said on it: no request has been read).
+ *   as it is accepted (nothing can be said on it: no request has been read). A trusted
+ *   proxy (proxy.h) speaks for many clients: only the limit on all applies to it.
  * - Time: a connection that has not sent a complete request is closed after
  *   TIMEOUT_REQUEST seconds of silence (TIMEOUT_CROWDED when crowded); after a signed-in
  *   request has been answered its keep-alive connection may idle TIMEOUT_SIGNED_IN.
@@ -23,7 +24,8 @@
  *   a collection under /api/v1, POST /api/v1/session) and Content-Length declares it
  *   within that route's limit; it is allocated once at that size (malloc, owned by the
  *   request, freed in request_done) and counted against BODY_BUDGET in all and
- *   BODY_BUDGET_PER_ADDRESS per address. Chunked
+ *   BODY_BUDGET_PER_ADDRESS per client address (behind a trusted proxy, the one it
+ *   names). Chunked
  *   bodies get 411, over the limit 413, past a budget 503 with Retry-After: each at once,
  *   before the body is read, and the connection is then closed (after a lingering close
  *   of at most LINGER_MS, so a client still sending reads the answer). A large body is a
@@ -58,6 +60,7 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "http/http.h"
+#include "http/proxy.h"
 #include "http/request.h"
 #include "jobs/jobs.h"
 
@@ -83,7 +86,7 @@ extern const struct asset ronghe_web_assets[]; /* generated; ends with path NULL
 #define BODY_BUDGET ((size_t)64 << 20)
 #define BODY_BUDGET_PER_ADDRESS ((size_t)8 << 20)
 #define SESSION_MAX_BODY 4096 /* POST /api/v1/session: a username and a password */
-#define RETRY_AFTER "5"       /* seconds, on every 503 */
+#define RETRY_AFTER 5         /* seconds, on every 503 of this file */
 #define LINGER_MAX 256        /* connections drained after an early refusal, at once */
 #define LINGER_MS 2000        /* for at most this long */
 /* Give memory back once the connections (bodies in flight) fell to half a peak of at
@@ -102,6 +105,7 @@ struct peer {
 
 struct server {
     store *db;
+    const struct http_config *cfg;
     const char *web_dir;
     /* the work queue: a ring of suspended requests */
     pthread_mutex_t lock;
@@ -112,7 +116,7 @@ struct server {
     pthread_t workers[WORKERS];
     /* Connections and bodies by address: an open-addressing table (linear probing, keyed
      * SipHash so no client can choose collisions) of twice as many slots as there can be
-     * connections, so it never fills. Everything below under peers_lock. */
+     * addresses in use, so it never fills. Everything below under peers_lock. */
     pthread_mutex_t peers_lock;
     struct peer *peers;
     size_t npeers; /* a power of two */
@@ -145,6 +149,17 @@ static void peer_key(const struct sockaddr *sa, unsigned char key[16])
     }
 }
 
+/* The key of textual address "text" (as peer_key() makes them); false when it is not one. */
+static bool address_key(const char *text, unsigned char key[16])
+{
+    memset(key, 0, 16);
+    if (inet_pton(AF_INET, text, key + 12) == 1) {
+        key[10] = key[11] = 0xff;
+        return true;
+    }
+    return inet_pton(AF_INET6, text, key) == 1;
+}
+
 static void conn_peer_key(struct MHD_Connection *conn, unsigned char key[16])
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -167,7 +182,7 @@ static struct peer *peer_find(struct server *srv, const unsigned char key[16])
         if (!p->used || !memcmp(p->key, key, 16))
             return p;
     }
-    BUG("peer table full"); /* it has twice as many slots as connections */
+    BUG("peer table full"); /* it has twice as many slots as addresses in use */
 }
 
 /* Free "p" if it holds nothing, moving later slots of its run back so that every key
@@ -212,10 +227,16 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
     struct server *srv = cls;
     unsigned char key[16];
     peer_key(addr, key);
+    char text[64] = "";
+    if (addr && addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)addr)->sin_addr, text, sizeof text);
+    else if (addr && addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)addr)->sin6_addr, text, sizeof text);
+    bool proxy = proxy_trusted(text); /* many clients: only the limit on all applies */
     pthread_mutex_lock(&srv->peers_lock);
     unsigned limit = srv->conns >= srv->crowded_at ? CONN_PER_ADDRESS_CROWDED : CONN_PER_ADDRESS;
     struct peer *p = peer_find(srv, key);
-    bool ok = srv->conns < srv->conn_max && (!p->used || p->conns < limit);
+    bool ok = srv->conns < srv->conn_max && (proxy || !p->used || p->conns < limit);
     pthread_mutex_unlock(&srv->peers_lock);
     return ok ? MHD_YES : MHD_NO;
 }
@@ -440,8 +461,10 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 {
     (void)kind;
     struct request *rq = cls;
-    if (rq->query.n == (int)(sizeof rq->query.key / sizeof rq->query.key[0]))
+    if (rq->query.n == RES_MAX_PARAMS) {
+        rq->query_overflow = true; /* refused with 400 before any use: see api_handle() */
         return MHD_NO;
+    }
     rq->query.key[rq->query.n] = key;
     rq->query.val[rq->query.n] = value ? value : "";
     rq->query.n++;
@@ -525,25 +548,16 @@ static enum MHD_Result serve_static(struct server *srv, struct request *rq)
 
 /* ---------------------------------------------------------------- refusals and bodies */
 
-/* Answer {"error": {"code", "message", "field": null}} with "status", on the event thread
- * or (deferred) a worker, with Retry-After on a 503. Every refusal of this file. */
+/* Answer {"error": {"code", "message", "field": null}} with "status", like reply_error()
+ * (which has no 411): a 503 also says when to try again, in Retry-After and the body. */
 static enum MHD_Result refuse(struct request *rq, unsigned status, const char *code, const char *message)
 {
     json_t *body = json_pack("{s:{s:s, s:s, s:n}}", "error", "code", code, "message", message, "field");
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    struct MHD_Response *r =
-        text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE) : NULL;
-    if (!r) { /* out of memory: nothing can be said; the connection is dropped */
-        free(text);
-        return MHD_NO;
+    if (status == 503 && body) {
+        rq->retry_after = RETRY_AFTER;
+        json_object_set_new(json_object_get(body, "error"), "retry_after", json_integer(RETRY_AFTER));
     }
-    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    if (status == 503)
-        MHD_add_response_header(r, "Retry-After", RETRY_AFTER);
-    add_security_headers(r);
-    return reply_response(rq, status, r);
+    return reply_json(rq, status, body);
 }
 
 /* The largest body "method" on "url" may carry: 0 when it takes none, -1 when it is a
@@ -632,6 +646,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq->a = a;
         rq->conn = conn;
         rq->db = srv->db;
+        rq->cfg = srv->cfg;
         rq->method = method;
         rq->path = url;
         const union MHD_ConnectionInfo *ci =
@@ -645,7 +660,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->address,
                           sizeof rq->address);
         }
-        peer_key(ci ? ci->client_addr : NULL, rq->peer);
+        rq->via_proxy = proxy_request_address(conn, rq->address); /* the client behind a trusted proxy */
+        /* Bodies are counted by client: behind a trusted proxy, the one it names. */
+        if (!rq->via_proxy || !address_key(rq->address, rq->peer))
+            peer_key(ci ? ci->client_addr : NULL, rq->peer);
         *con_cls = rq;
         enum MHD_Result ret;
         if (!admit_body(srv, rq, &ret)) {
@@ -821,7 +839,7 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
 {
     struct sockaddr_in sa;
     int rc = parse_listen(cfg->listen, &sa, err);
-    if (rc < 0)
+    if (rc < 0 || (rc = store_open_pool(s, err)) < 0)
         return rc;
     /* Signals go to this thread's sigwait, not to the connection threads. */
     sigset_t set;
@@ -843,14 +861,17 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
 
     jobs_start(s);
     static struct server srv; /* large (the queue); one per process */
-    srv = (struct server){.db = s, .web_dir = cfg->web_dir};
+    srv = (struct server){.db = s, .cfg = cfg, .web_dir = cfg->web_dir};
     pthread_mutex_init(&srv.lock, NULL);
     pthread_cond_init(&srv.work, NULL);
     pthread_mutex_init(&srv.peers_lock, NULL);
     srv.conn_max = connection_limit();
     srv.crowded_at = srv.conn_max / 4 * 3;
-    for (srv.npeers = 64; srv.npeers < 2 * ((size_t)srv.conn_max + WORKERS); srv.npeers *= 2)
-        ; /* twice the connections, and those accepted at the same moment past the limit */
+    /* Each connection's address, and each body's client (behind a proxy another address)
+     * with those accepted at the same moment past the limit: at most twice the
+     * connections in use at once; twice that in slots. */
+    for (srv.npeers = 64; srv.npeers < 4 * ((size_t)srv.conn_max + WORKERS); srv.npeers *= 2)
+        ;
     srv.peers = calloc(srv.npeers, sizeof *srv.peers);
     if (!srv.peers || sodium_init() < 0)
         die("内存不足 (连接表)");

@@ -44,7 +44,10 @@ static int run_backup(struct job *j, store *s, json_t *params, json_t **result, 
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y%m%d-%H%M%S", &tm);
     snprintf(file, sizeof file, "%s/ronghe-%s-%" PRId64 ".db", dir, ts, j->id);
-    int rc = store_backup(s, file, backup_progress, j, err);
+    /* the audit key and anchors go with the copy, anchored before the copy begins */
+    int rc = audit_backup_files(s, file, NULL, err);
+    if (rc == 0 && (rc = store_backup(s, file, backup_progress, j, err)) < 0)
+        audit_remove_files(file);
     if (rc < 0)
         return rc;
     struct stat sb;

@@ -72,6 +72,7 @@ struct store {
     int nconn;
     _Atomic uint64_t generation;
     _Atomic int64_t checked_ms; /* when store_generation() last looked at the file */
+    void *ext;                  /* store_set_ext() */
 };
 
 static void bump(store *s)
@@ -93,7 +94,8 @@ static int map_sqlite(sqlite3 *db, int rc, struct rerr *err)
         return rerr_set(err, R_EINVAL, "invalid_value", "", "数据不符合约束: %s", msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return rerr_set(err, R_EINTERNAL, "busy", "", "数据库繁忙，请稍后重试");
+        /* Only after busy_timeout has been waited out: the client may try again. */
+        return rerr_set(err, R_EBUSY, "busy", "", "数据库繁忙，请稍后重试");
     default:
         return rerr_set(err, R_EINTERNAL, "store", "", "数据库错误: %s", msg);
     }
@@ -167,6 +169,24 @@ const char *store_path(const store *s)
     return s->path;
 }
 
+void store_set_ext(store *s, void *ext)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    s->ext = ext;
+}
+
+void *store_ext(const store *s)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    return s->ext;
+}
+
+store *store_conn_owner(store_conn *c)
+{
+    CHECK(c && c->magic == STORE_MAGIC);
+    return c->owner;
+}
+
 /* The version a migration file's name gives ("/002-sessions.sql" → 2), or 0. */
 static int migration_number(const char *path)
 {
@@ -218,9 +238,11 @@ static int migrate_one(store_conn *c, const struct migration *m, int to, struct 
     sql[m->len] = 0;
     int rc = store_exec(c, sql, err);
     free(sql);
-    if (rc < 0)
-        return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s）：%s", to, m->path,
-                        err->message);
+    if (rc < 0) {
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err->message); /* rerr_set writes over err->message */
+        return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s）：%s", to, m->path, why);
+    }
     store_stmt *st = store_prepare(c, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
     char v[16];
     snprintf(v, sizeof v, "%d", to);
@@ -241,14 +263,16 @@ static int migrate(store_conn *c, struct rerr *err)
     if (v == want)
         return 0;
     if (v > want)
-        return rerr_set(err, R_EINVAL, "schema", "", "数据库版本 %d 比本程序 (%d) 新，请升级 ronghe", v, want);
+        return rerr_set(err, R_EINVAL, "schema", "", "数据库版本 %d 比本程序 (%d) 新，请升级 ronghe", v,
+                        want);
     if (v < 0)
         return rerr_set(err, R_EINVAL, "schema", "", "未知的数据库版本 %d", v);
     if (store_begin(c, err) < 0)
         return R_EINTERNAL;
     int rc = 0;
-    if (v == 0 && ((rc = store_exec(c, ronghe_schema_sql, err)) < 0 ||
-                   (rc = store_exec(c, "INSERT INTO meta(key, value) VALUES ('schema_version', '1')", err)) < 0))
+    if (v == 0 &&
+        ((rc = store_exec(c, ronghe_schema_sql, err)) < 0 ||
+         (rc = store_exec(c, "INSERT INTO meta(key, value) VALUES ('schema_version', '1')", err)) < 0))
         goto fail;
     if (v == 0)
         v = 1;
@@ -335,6 +359,26 @@ void store_close(store *s)
     pthread_cond_destroy(&s->freed);
     free(s->path);
     free(s);
+}
+
+int store_open_pool(store *s, struct rerr *err)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    store_conn *opened[STORE_MAX_CONN];
+    int n = 0;
+    pthread_mutex_lock(&s->lock);
+    while (s->nconn < STORE_MAX_CONN) {
+        store_conn *c = conn_open(s, SQLITE_OPEN_READWRITE, err);
+        if (!c)
+            break;
+        s->nconn++;
+        opened[n++] = c;
+    }
+    bool full = s->nconn == STORE_MAX_CONN;
+    pthread_mutex_unlock(&s->lock);
+    for (int i = 0; i < n; i++)
+        store_release(opened[i]);
+    return full ? 0 : err->rc;
 }
 
 store_conn *store_acquire(store *s)

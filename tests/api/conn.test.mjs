@@ -21,7 +21,7 @@ import {
   sanitized,
   sleep,
 } from '../../bench/conn-load.mjs';
-import { PASSWORD } from './lib.mjs';
+import { DB, PASSWORD, startServer } from './lib.mjs';
 
 const url = new URL(process.env.RONGHE_URL ?? 'http://127.0.0.1:8080');
 const port = Number(url.port);
@@ -175,4 +175,32 @@ test('a client that sends all of an over-limit body still reads its 413', async 
   );
   const statuses = answers.map((r) => r.status);
   assert.deepEqual(statuses, Array(40).fill(413), JSON.stringify(statuses));
+});
+
+test('a trusted proxy is held only to the limit on all; its clients\' bodies are counted by the address it names', async () => {
+  const proxy = addr(30);
+  const srv = await startServer(DB, { args: ['--trusted-proxy', proxy] });
+  const p = Number(new URL(srv.url).port);
+  const pools = [];
+  try {
+    const idle = idleConnections({ port: p, from: proxy, count: 200 });
+    pools.push(idle);
+    await until('the proxy\'s connections settle', () => idle.connects + idle.errors >= 200, 5000);
+    await sleep(300);
+    assert.equal(idle.open, 200, `a trusted proxy's connections are kept (${JSON.stringify(idle)})`);
+    // Through the proxy, one client's uploads: 8 MiB of them; another client's are its own.
+    const a = halfUploads({ port: p, from: proxy, count: 10, headers: 'X-Forwarded-For: 10.0.0.1' });
+    pools.push(a);
+    await until('the first client refused', () => (a.answered[503] ?? 0) >= 2 && a.held + (a.answered[503] ?? 0) >= 10, 8000);
+    const b = halfUploads({ port: p, from: proxy, count: 5, headers: 'X-Forwarded-For: 10.0.0.2' });
+    pools.push(b);
+    await until('the second client held', () => b.held + Object.values(b.answered).reduce((x, y) => x + y, 0) >= 5, 8000);
+    await sleep(300);
+    assert.equal(a.held, 8, JSON.stringify(a));
+    assert.equal(a.answered[503], 2);
+    assert.equal(b.held, 5, JSON.stringify(b));
+  } finally {
+    for (const x of pools) await x.stop();
+    await srv.stop();
+  }
 });
