@@ -166,7 +166,8 @@ export function idleConnections({ host = '127.0.0.1', port, from, count, reconne
  * "declared" bytes to POST "path" and sending only "send" of them, then waiting.
  * held: sent all it meant to and has no answer; answered: status -> count (with
  * retryAfter counting answers that carried Retry-After); closedByServer: closed with no
- * answer. "headers": more header lines for each. With "reconnectMs", a finished upload starts again that long after, until stop().
+ * answer. "headers": more header lines for each; "chunked": sent chunked (one chunk of
+ * "send" bytes) instead of with a length. With "reconnectMs", a finished upload starts again that long after, until stop().
  * codes: error code -> count, from the JSON answers.
  */
 export function halfUploads({
@@ -179,9 +180,13 @@ export function halfUploads({
   send = declared / 2,
   reconnectMs = 0,
   headers = '',
+  chunked = false,
 }) {
   const addrs = (Array.isArray(from) ? from : [from]).map(loopback);
-  const chunk = Buffer.alloc(send, 'a');
+  const data = Buffer.alloc(send, 'a');
+  // chunked: the part sent as one chunk, the body left unfinished (no last chunk)
+  const chunk = chunked ? Buffer.concat([Buffer.from(`${send.toString(16)}\r\n`), data, Buffer.from('\r\n')]) : data;
+  const length = chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${declared}`;
   const st = { held: 0, started: 0, answered: {}, codes: {}, retryAfter: 0, closedByServer: 0, errors: 0, stopped: false };
   const { socks, later } = pool(st);
   function one(i) {
@@ -201,7 +206,7 @@ export function halfUploads({
       st.started++;
       sock.write(
         `POST ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${declared}\r\n${headers.replace(/(\r\n)*$/, '')}${headers ? '\r\n' : ''}\r\n`,
+          `${length}\r\n${headers.replace(/(\r\n)*$/, '')}${headers ? '\r\n' : ''}\r\n`,
       );
       sock.write(chunk, () => {
         if (!answered && !sock.destroyed) {

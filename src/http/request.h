@@ -23,17 +23,17 @@ struct request {
     const struct http_config *cfg;
     const char *method;
     const char *path;
-    /* The body: allocated once at the size Content-Length declared, within the route's
-     * limit and the budgets (server.c), freed in request_done; NULL when there is none. */
+    /* The body: allocated once at the size Content-Length declared (chunked: the route's
+     * limit), within the budgets (server.c), freed in request_done; NULL when none. */
     char *body;
     size_t body_len, body_cap;
-    bool body_overrun;      /* more arrived than was declared (dropped; answered 413) */
+    size_t body_dropped;    /* chunked past the limit: bytes dropped (answered 413) */
     bool linger;            /* refused before its body was read: drain the socket a while */
     unsigned char peer[16]; /* the client's address as server.c counts it */
     struct res_query query;
-    bool query_overflow; /* more parameters than res_query holds: answered 400 */
-    char address[64];    /* the client's: the peer's, or behind a trusted proxy the one it names */
-    bool via_proxy;      /* the peer is a trusted proxy: its X-Forwarded-* headers are believed */
+    bool query_overflow;   /* more parameters than res_query holds: answered 400 */
+    char address[64];      /* the client's: the peer's, or behind a trusted proxy the one it names */
+    bool via_proxy;        /* the peer is a trusted proxy: its X-Forwarded-* headers are believed */
     const char *cache_key; /* set when a 200 answer may be cached */
     int retry_after;       /* > 0: the answer carries Retry-After (seconds) */
     uint64_t cache_gen;

@@ -22,15 +22,18 @@
  * - Memory: libmicrohttpd gives each connection a pool of CONN_MEMORY for headers and
  *   reading. A body is buffered only when its route takes one (POST, PATCH, PUT, DELETE of
  *   a collection under /api/v1, POST /api/v1/session) and Content-Length declares it
- *   within that route's limit; it is allocated once at that size (malloc, owned by the
- *   request, freed in request_done) and counted against BODY_BUDGET in all and
- *   BODY_BUDGET_PER_ADDRESS per client address (behind a trusted proxy, the one it
- *   names). Chunked
- *   bodies get 411, over the limit 413, past a budget 503 with Retry-After: each at once,
- *   before the body is read, and the connection is then closed (after a lingering close
- *   of at most LINGER_MS, so a client still sending reads the answer). A large body is a
- *   mapping of its own, returned when it is freed; what a crowd of connections left in
- *   the heap is given back (malloc_trim) once the crowd has gone.
+ *   within that route's limit, or it is chunked; it is allocated once, at the declared
+ *   size or for chunked at the route's limit (malloc, owned by the request, freed in
+ *   request_done), and counted so against BODY_BUDGET in all and BODY_BUDGET_PER_ADDRESS
+ *   per client address (behind a trusted proxy, the one it names), with BODY_BUDGET_SMALL
+ *   of the first kept for bodies up to BODY_SMALL (logins, records). Declared over the
+ *   limit gets 413, past a budget 503 with Retry-After, any other transfer coding 411:
+ *   each at once, before the body is read, and the connection is then closed (after a
+ *   lingering close of at most LINGER_MS, so a client still sending reads the answer).
+ *   A chunked body that outgrows its limit is answered 413 when it ends, or cut off
+ *   BODY_OVERRUN_MAX later. A large body is a mapping of its own, returned when it is
+ *   freed; what a crowd of connections left in the heap is given back (malloc_trim) once
+ *   the crowd has gone.
  * So connections and bodies hold at most CONN_MAX x CONN_MEMORY + BODY_BUDGET (192 MiB)
  * beyond what the requests being answered use, and no address more than its share.
  *
@@ -49,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -85,10 +89,15 @@ extern const struct asset ronghe_web_assets[]; /* generated; ends with path NULL
 #define TIMEOUT_SIGNED_IN 60
 #define BODY_BUDGET ((size_t)64 << 20)
 #define BODY_BUDGET_PER_ADDRESS ((size_t)8 << 20)
-#define SESSION_MAX_BODY 4096 /* POST /api/v1/session: a username and a password */
-#define RETRY_AFTER 5         /* seconds, on every 503 of this file */
-#define LINGER_MAX 256        /* connections drained after an early refusal, at once */
-#define LINGER_MS 2000        /* for at most this long */
+/* Of BODY_BUDGET, this much is kept for small bodies (a login, an ordinary record), which
+ * large uploads cannot take. */
+#define BODY_SMALL ((size_t)64 * 1024)
+#define BODY_BUDGET_SMALL ((size_t)4 << 20)
+#define SESSION_MAX_BODY 4096        /* POST /api/v1/session: a username and a password */
+#define BODY_OVERRUN_MAX (64 * 1024) /* a chunked body past its limit: read on this far for a 413 */
+#define RETRY_AFTER 5                /* seconds, on every 503 of this file */
+#define LINGER_MAX 256               /* connections drained after an early refusal, at once */
+#define LINGER_MS 2000               /* for at most this long */
 /* Give memory back once the connections (bodies in flight) fell to half a peak of at
  * least this many (bytes). */
 #define TRIM_CONNS 256
@@ -281,7 +290,8 @@ static bool body_reserve(struct server *srv, const unsigned char key[16], size_t
 {
     pthread_mutex_lock(&srv->peers_lock);
     struct peer *p = peer_find(srv, key);
-    bool ok = srv->body + n <= BODY_BUDGET && p->body + n <= BODY_BUDGET_PER_ADDRESS;
+    size_t budget = n <= BODY_SMALL ? BODY_BUDGET : BODY_BUDGET - BODY_BUDGET_SMALL;
+    bool ok = srv->body + n <= budget && p->body + n <= BODY_BUDGET_PER_ADDRESS;
     if (ok) {
         if (!p->used) { /* cannot happen while its connection is counted; kept correct anyway */
             memcpy(p->key, key, 16);
@@ -583,42 +593,57 @@ static long body_limit(const char *method, const char *url)
     return res_find(name) ? HTTP_MAX_BODY : -1;
 }
 
+static enum MHD_Result refuse_too_large(struct request *rq, long limit)
+{
+    char msg[96];
+    if (!limit)
+        snprintf(msg, sizeof msg, "此请求不接受请求内容");
+    else if (limit >= 1024 * 1024)
+        snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %ld MiB）", limit / (1024 * 1024));
+    else
+        snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %ld KiB）", limit / 1024);
+    return refuse(rq, 413, "too_large", msg);
+}
+
 /* From the headers alone, before any of it is read: may the body of "rq" be buffered?
- * Yes (true) with its buffer allocated at the declared size and reserved against the
- * budgets, or when there is none; false with the refusal queued in "*ret". */
+ * Yes (true) with its buffer allocated once and reserved against the budgets, at the size
+ * Content-Length declares or, for a chunked body (length unknown), at the route's limit
+ * (only the pages written become resident); or when there is none. False with the
+ * refusal queued in "*ret". */
 static bool admit_body(struct server *srv, struct request *rq, enum MHD_Result *ret)
 {
-    if (MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
-        *ret = refuse(rq, 411, "length_required", "请求内容须以 Content-Length 声明长度，不接受分块传输");
-        return false;
-    }
+    const char *te =
+        MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     const char *cl = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (!cl)
+    size_t n = 0;
+    if (te) {
+        if (strcasecmp(te, "chunked") != 0) {
+            *ret = refuse(rq, 411, "length_required",
+                          "请求内容须以 Content-Length 声明长度，或以 chunked 分块传输");
+            return false;
+        }
+    } else if (cl) {
+        size_t digits = strspn(cl, "0123456789");
+        if (!digits || cl[digits] || digits > 18) {
+            *ret = refuse(rq, 400, "bad_request", "Content-Length 无效");
+            return false;
+        }
+        if (!(n = (size_t)strtoull(cl, NULL, 10)))
+            return true;
+    } else {
         return true; /* no body (HTTP/1.1: neither length nor chunked means none) */
-    size_t digits = strspn(cl, "0123456789");
-    if (!digits || cl[digits] || digits > 18) {
-        *ret = refuse(rq, 400, "bad_request", "Content-Length 无效");
-        return false;
     }
-    size_t n = (size_t)strtoull(cl, NULL, 10);
-    if (!n)
-        return true;
     long limit = body_limit(rq->method, rq->path);
     if (limit < 0) {
         *ret = refuse(rq, 404, "not_found", "没有这个接口");
         return false;
     }
-    if (n > (size_t)limit) {
-        char msg[96];
-        if (!limit)
-            snprintf(msg, sizeof msg, "此请求不接受请求内容");
-        else if (limit >= 1024 * 1024)
-            snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %ld MiB）", limit / (1024 * 1024));
-        else
-            snprintf(msg, sizeof msg, "请求内容过大（此接口上限 %ld KiB）", limit / 1024);
-        *ret = refuse(rq, 413, "too_large", msg);
+    if (te ? !limit : n > (size_t)limit) {
+        *ret = refuse_too_large(rq, limit);
         return false;
     }
+    if (te)
+        n = (size_t)limit;
     if (!body_reserve(srv, rq->peer, n)) {
         *ret = refuse(rq, 503, "busy", "服务器正在接收的上传过多，请稍后重试");
         return false;
@@ -673,17 +698,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_size) {
-        /* libmicrohttpd passes no more than Content-Length declared, and only with one;
-         * anything else is dropped and the request refused below. */
+        /* libmicrohttpd passes no more than Content-Length declares. A chunked body past
+         * the route's limit is dropped and answered 413 when it ends, or, once
+         * BODY_OVERRUN_MAX more has come, the connection is closed: no endless body is
+         * read for ever. */
         size_t n = *upload_size;
-        if (rq->body && n <= rq->body_cap - rq->body_len) {
+        *upload_size = 0;
+        if (rq->body && !rq->body_dropped && n <= rq->body_cap - rq->body_len) {
             memcpy(rq->body + rq->body_len, upload, n);
             rq->body_len += n;
             rq->body[rq->body_len] = 0;
-        } else {
-            rq->body_overrun = true;
+        } else if ((rq->body_dropped += n) > BODY_OVERRUN_MAX) {
+            return MHD_NO;
         }
-        *upload_size = 0;
         return MHD_YES;
     }
     if (rq->pending) {
@@ -696,8 +723,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (rq->dispatched)
         return MHD_YES; /* still with a worker */
     rq->dispatched = true;
-    if (rq->body_overrun)
-        return refuse(rq, 413, "too_large", "请求内容超过声明的长度");
+    if (rq->body_dropped)
+        return refuse_too_large(rq, body_limit(rq->method, rq->path));
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, rq);
     if (!strcmp(url, "/api/v1/health")) /* from memory, whatever the workers are doing */
         return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));

@@ -5,8 +5,9 @@
 //
 // The limits checked here are the server's (src/http/server.c, README "How it is built"):
 // 128 connections per address; a body is buffered only when declared within its route's
-// limit (POST /session 4 KiB, other API writes 1 MiB), at most 8 MiB per address and 64 MiB
-// in all; a connection without a complete request is closed after 10 s of silence, a
+// limit (POST /session 4 KiB, other API writes 1 MiB; chunked bodies count at the limit),
+// at most 8 MiB per address and 64 MiB in all, of which 4 MiB only for bodies up to 64 KiB;
+// a connection without a complete request is closed after 10 s of silence, a
 // signed-in client's keep-alive connection after 60 s.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,17 +85,27 @@ test('idle connections and half-sent uploads stall nobody; memory is bounded and
     assert.equal(refused(one), 2);
     assert.equal(one.codes.busy, 2, 'refused uploads answer code busy');
     assert.equal(one.retryAfter, 2, 'and carry Retry-After');
+    // Chunked uploads are counted at the route's limit (1 MiB): 8 held from an address, the
+    // 9th refused.
+    const ch = halfUploads({ port, from: addr(25), count: 9, chunked: true, send: 64 * 1024 });
+    pools.push(ch);
+    await until('chunked uploads refused', () => refused(ch) >= 1 && ch.held + refused(ch) >= 9, 8000);
+    await sleep(300);
+    assert.equal(ch.held, 8, `chunked uploads held (${JSON.stringify(ch)})`);
+    assert.equal(refused(ch), 1);
+    await ch.stop();
 
-    // 64 MiB in all: 60 more from twelve addresses (5 MiB each, within their share): the
-    // 56 that fit the remaining 56 MiB are held, 4 refused.
+    // 64 MiB in all, 4 MiB of it kept for small bodies: 60 more from twelve addresses
+    // (5 MiB each, within their share): the 52 that fit the remaining 52 MiB are held, 8
+    // refused.
     const spread = halfUploads({ port, from: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(addr), count: 50 });
     const last = halfUploads({ port, from: [addr(14), addr(24)], count: 10 });
     pools.push(spread, last);
-    await until('uploads past the global budget refused', () => refused(spread, last) >= 4 && spread.held + last.held + refused(spread, last) >= 60, 10000);
+    await until('uploads past the global budget refused', () => refused(spread, last) >= 8 && spread.held + last.held + refused(spread, last) >= 60, 10000);
     await sleep(300);
-    assert.equal(refused(spread, last), 4, `uploads refused past 64 MiB (${JSON.stringify({ spread, last })})`);
-    assert.equal(spread.held + last.held, 56);
-    assert.equal((spread.codes.busy ?? 0) + (last.codes.busy ?? 0), 4, 'refused uploads answer code busy');
+    assert.equal(refused(spread, last), 8, `uploads refused past 60 MiB (${JSON.stringify({ spread, last })})`);
+    assert.equal(spread.held + last.held, 52);
+    assert.equal((spread.codes.busy ?? 0) + (last.codes.busy ?? 0), 8, 'refused uploads answer code busy');
 
     // Meanwhile the signed-in client on 127.0.0.2 gets its pages, and health answers.
     const lat = [];
@@ -108,6 +119,13 @@ test('idle connections and half-sent uploads stall nobody; memory is bounded and
     assert.ok(p99 < 2000, `p99 ${p99} ms`);
     const health = await rawRequest({ port, from: addr(15), head: 'GET /api/v1/health HTTP/1.1\r\nHost: x' });
     assert.equal(health.status, 200);
+    // and someone new can still log in: small bodies have room of their own.
+    const late = client({ port, from: addr(26) });
+    try {
+      await late.login('viewer', PASSWORD);
+    } finally {
+      late.close();
+    }
 
     // Refused at once, before any body is read, with the API's JSON errors.
     const early = async (head, body, status, code) => {
@@ -117,12 +135,19 @@ test('idle connections and half-sent uploads stall nobody; memory is bounded and
       assert.match(r.json.error.message, chinese);
       return r;
     };
-    await early('POST /api/v1/members HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked', '5\r\nhello\r\n', 411, 'length_required');
+    await early('POST /api/v1/members HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip', 'hello', 411, 'length_required');
+    await early('GET /api/v1/branches HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked', '5\r\nhello\r\n', 413, 'too_large');
     await early('POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000', '{"username":', 413, 'too_large');
     await early(`POST /api/v1/members HTTP/1.1\r\nHost: x\r\nContent-Length: ${2 * MiB}`, 'x'.repeat(1024), 413, 'too_large');
     await early('GET /api/v1/branches HTTP/1.1\r\nHost: x\r\nContent-Length: 5', 'hello', 413, 'too_large');
     await early(`PATCH /api/v1/members/1 HTTP/1.1\r\nHost: x\r\nContent-Length: ${MiB + 1}`, '{', 413, 'too_large');
     await early(`POST /api/v1/widgets HTTP/1.1\r\nHost: x\r\nContent-Length: ${MiB}`, '{', 404, 'not_found');
+    // A chunked body (length unknown) is held at its route's limit, and answered 413 when
+    // it ends past it; small bodies such as logins still have room while uploads hold
+    // all that large ones may.
+    const big = Buffer.from('x'.repeat(5000));
+    const chunkedBody = Buffer.concat([Buffer.from(`${big.length.toString(16)}\r\n`), big, Buffer.from('\r\n0\r\n\r\n')]);
+    await early('POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked', chunkedBody, 413, 'too_large');
 
     if (measureMemory) {
       const rss = memoryKB(pid).rss;
