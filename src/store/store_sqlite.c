@@ -241,7 +241,8 @@ static int migrate_one(store_conn *c, const struct migration *m, int to, struct 
     if (rc < 0) {
         char why[sizeof err->message];
         snprintf(why, sizeof why, "%s", err->message); /* rerr_set writes over err->message */
-        return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s）：%s", to, m->path, why);
+        return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s）：%s", to, m->path,
+                        why);
     }
     store_stmt *st = store_prepare(c, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
     char v[16];
@@ -471,7 +472,7 @@ static int run_cached(store_conn *c, const char *sql, struct rerr *err)
 {
     store_stmt *st = store_prepare(c, sql);
     int rc = sqlite3_step(st->st);
-    sqlite3_reset(st->st);
+    store_done(st); /* a dynamic one (the cache was full) is freed, not leaked */
     if (rc != SQLITE_DONE)
         return map_sqlite(c->db, rc, err);
     return 0;
