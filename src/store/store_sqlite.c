@@ -241,8 +241,7 @@ static int migrate_one(store_conn *c, const struct migration *m, int to, struct 
     if (rc < 0) {
         char why[sizeof err->message];
         snprintf(why, sizeof why, "%s", err->message); /* rerr_set writes over err->message */
-        return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s）：%s", to, m->path,
-                        why);
+        return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s）：%s", to, m->path, why);
     }
     store_stmt *st = store_prepare(c, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
     char v[16];
