@@ -1,7 +1,8 @@
 /*
- * ronghe: the one binary. Subcommands: init, demo, serve, user, backup, audit.
+ * ronghe: the one binary. Subcommands: init, demo, serve, user, backup, restore, audit.
  * Wrong arguments print a clear message and exit 2; failures exit 1.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@
 #include "demo/demo.h"
 #include "domain/resource.h"
 #include "http/http.h"
+#include "jobs/backup.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 static const char usage_main[] =
@@ -26,9 +29,10 @@ static const char usage_main[] =
     "命令:\n"
     "  init   --db FILE [--org NAME] [--username NAME]   新建空数据库和一个管理员\n"
     "  demo   --db FILE [--password PW]                  新建通辽演示数据库\n"
-    "  serve  --db FILE [--listen HOST:PORT]             启动服务（默认 127.0.0.1:8080）\n"
+    "  serve  --db FILE [--listen HOST:PORT] [--backup-keep N]  启动服务（默认 127.0.0.1:8080）\n"
     "  user   add|passwd|list|disable --db FILE ...      管理用户\n"
-    "  backup --db FILE --to FILE                        在线备份（服务运行时也可）\n"
+    "  backup --db FILE [--to FILE | --keep N]           在线备份并校验（服务运行时也可）\n"
+    "  restore --db FILE --from BACKUP                   从备份恢复（须先停止服务）\n"
     "  audit  verify --db FILE                           校验审计哈希链\n"
     "\n"
     "ronghe 命令 --help 查看每个命令的说明。\n";
@@ -48,11 +52,14 @@ static const char usage_demo[] =
     "演示账号 admin、viewer、zlt-admin、hlgl-sec 都使用 PW；不给 PW 时生成一个并打印一次。\n"
     "FILE 已存在时拒绝覆盖。\n";
 
-static const char usage_serve[] = "用法: ronghe serve --db FILE [--listen HOST:PORT] [--web-dir DIR]\n"
-                                  "\n"
-                                  "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
-                                  "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
-                                  "收到 SIGINT 或 SIGTERM 时正常停止。\n";
+static const char usage_serve[] =
+    "用法: ronghe serve --db FILE [--listen HOST:PORT] [--web-dir DIR] [--backup-keep N]\n"
+    "\n"
+    "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
+    "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
+    "--backup-keep 网页上发起的备份（FILE.backups/）保留最新 N 份（默认 7，1–1000）。\n"
+    "运行期间持有 FILE.lock 的共享锁（ronghe restore 据此拒绝覆盖）。\n"
+    "收到 SIGINT 或 SIGTERM 时正常停止。\n";
 
 static const char usage_user[] =
     "用法:\n"
@@ -66,9 +73,19 @@ static const char usage_user[] =
     "密码从标准输入读取（一行，至少 10 个字符）；标准输入是终端时生成并打印一次。\n";
 
 static const char usage_backup[] =
-    "用法: ronghe backup --db FILE --to FILE\n"
+    "用法: ronghe backup --db FILE [--to FILE | --keep N]\n"
     "\n"
-    "把数据库完整复制到 --to（不能已存在）。服务运行时也可以执行，不影响使用。\n";
+    "在线备份：复制数据库在开始那一刻的完整快照，服务运行时也可以执行，不影响使用。\n"
+    "副本先写入临时文件，通过完整性检查和审计链校验后才改为正式文件名。\n"
+    "不给 --to 时备份到 FILE.backups/ronghe-<时间>-cli<进程号>.db，并只保留最新 N 份\n"
+    "（--keep，默认 7，1–1000）；给 --to 时写到该文件（不能已存在）。\n";
+
+static const char usage_restore[] =
+    "用法: ronghe restore --db FILE --from BACKUP\n"
+    "\n"
+    "用备份 BACKUP 替换数据库 FILE。先校验备份（完整性检查、审计链），未通过则不做任何改动。\n"
+    "FILE 正被使用（ronghe serve 或其他命令打开着它）时拒绝执行：请先停止服务。\n"
+    "原数据库（连同其 -wal）改名保留为 FILE.before-restore-<时间>；新文件先写入临时文件再改名。\n";
 
 static const char usage_audit[] = "用法: ronghe audit verify --db FILE\n"
                                   "\n"
@@ -84,8 +101,9 @@ static int bad_usage(const char *usage, const char *fmt, const char *arg)
 }
 
 struct opts {
-    const char *db, *to, *listen, *web_dir, *password, *org, *username, *role, *display_name;
+    const char *db, *to, *from, *listen, *web_dir, *password, *org, *username, *role, *display_name;
     const char *procuratorate, *branch; /* an id, or a name (full or short) */
+    const char *keep;                   /* --keep or --backup-keep, checked by keep_value() */
     bool password_given;
 };
 
@@ -103,6 +121,9 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
                                           {"display-name", required_argument, 0, 'n'},
                                           {"procuratorate", required_argument, 0, 'c'},
                                           {"branch", required_argument, 0, 'b'},
+                                          {"from", required_argument, 0, 'f'},
+                                          {"keep", required_argument, 0, 'k'},
+                                          {"backup-keep", required_argument, 0, 'K'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     optind = 1;
@@ -152,12 +173,37 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
         case 'b':
             o->branch = optarg;
             break;
+        case 'f':
+            o->from = optarg;
+            break;
+        case 'k':
+        case 'K':
+            o->keep = optarg;
+            break;
         }
     }
     if (optind < argc)
         return bad_usage(usage, "多余的参数：%s", argv[optind]);
     if (strchr(allowed, 'd') && !o->db)
         return bad_usage(usage, "缺少 %s", "--db FILE");
+    return 0;
+}
+
+/* The number of generations to keep: "arg" (NULL: the default) as 1..BACKUP_KEEP_MAX.
+ * Returns 0 with *out set, 2 (wrong arguments) otherwise. */
+static int keep_value(const char *arg, const char *usage, int *out)
+{
+    *out = BACKUP_KEEP_DEFAULT;
+    if (!arg)
+        return 0;
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < 1 || v > BACKUP_KEEP_MAX) {
+        fprintf(stderr, "ronghe: 保留份数应为 1 到 %d 的整数：%s\n\n%s", BACKUP_KEEP_MAX, arg, usage);
+        return 2;
+    }
+    *out = (int)v;
     return 0;
 }
 
@@ -301,9 +347,13 @@ static int cmd_demo(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o = {.listen = "127.0.0.1:8080"};
-    int p = parse_opts(argc, argv, usage_serve, "dlw", &o);
+    int p = parse_opts(argc, argv, usage_serve, "dlwK", &o);
     if (p)
         return p == 1 ? 0 : p;
+    struct jobs_config jc;
+    if (keep_value(o.keep, usage_serve, &jc.backup_keep))
+        return 2;
+    jobs_configure(&jc);
     store *s;
     if (open_db(o.db, STORE_OPEN_EXISTING, &s))
         return 1;
@@ -472,20 +522,54 @@ static void progress_bar(void *label, int64_t done, int64_t total)
 static int cmd_backup(int argc, char **argv)
 {
     struct opts o = {0};
-    int p = parse_opts(argc, argv, usage_backup, "dt", &o);
+    int p = parse_opts(argc, argv, usage_backup, "dtk", &o);
     if (p)
         return p == 1 ? 0 : p;
-    if (!o.to)
-        return bad_usage(usage_backup, "缺少 %s", "--to FILE");
+    if (o.to && o.keep)
+        return bad_usage(usage_backup, "%s",
+                         "--to 和 --keep 不能同时使用（--keep 只管 FILE.backups/ 中的备份）");
+    int keep;
+    if (keep_value(o.keep, usage_backup, &keep))
+        return 2;
     store *s;
     if (open_db(o.db, STORE_OPEN_EXISTING, &s))
         return 1;
     struct rerr err = {0};
-    int rc = store_backup(s, o.to, progress_bar, "备份", &err);
+    struct backup_result br;
+    char tag[32];
+    snprintf(tag, sizeof tag, "cli%ld", (long)getpid());
+    int rc = o.to ? backup_write(s, o.to, progress_bar, "备份", &br, &err)
+                  : backup_generation(s, tag, keep, progress_bar, "备份", &br, &err);
     store_close(s);
-    if (rc == 0)
-        printf("已备份到 %s\n", o.to);
-    return report(rc, &err);
+    if (rc < 0)
+        return report(rc, &err);
+    printf("已备份到 %s（%" PRId64 " 页，%" PRId64 " 字节）\n", br.file, br.pages, br.bytes);
+    printf("已校验：完整性检查通过，审计链 %" PRId64 " 条记录完好\n", br.audit_entries);
+    if (!o.to)
+        printf("保留最新 %d 份备份，本次删除旧备份 %d 份\n", keep, br.removed);
+    return 0;
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+    struct opts o = {0};
+    int p = parse_opts(argc, argv, usage_restore, "df", &o);
+    if (p)
+        return p == 1 ? 0 : p;
+    if (!o.from)
+        return bad_usage(usage_restore, "缺少 %s", "--from BACKUP");
+    struct restore_report rep;
+    struct rerr err = {0};
+    int rc = backup_restore(o.db, o.from, &rep, &err);
+    if (rc < 0)
+        return report(rc, &err);
+    printf("已校验备份 %s：完整性检查通过，审计链 %" PRId64 " 条记录完好\n", o.from, rep.audit_entries);
+    if (rep.kept[0])
+        printf("原数据库已改名保留为 %s%s\n", rep.kept, rep.kept_wal ? "（连同其 -wal 文件）" : "");
+    else
+        printf("%s 原先不存在，无需保留\n", o.db);
+    printf("已恢复到 %s（%" PRId64 " 字节）；旧的 -wal/-shm 已移走，可以启动服务\n", o.db, rep.bytes);
+    return 0;
 }
 
 static int cmd_audit(int argc, char **argv)
@@ -545,6 +629,8 @@ int main(int argc, char **argv)
         return cmd_user(argc, argv);
     if (!strcmp(cmd, "backup"))
         return cmd_backup(argc, argv);
+    if (!strcmp(cmd, "restore"))
+        return cmd_restore(argc, argv);
     if (!strcmp(cmd, "audit"))
         return cmd_audit(argc, argv);
     fprintf(stderr, "ronghe: 未知命令：%s\n\n%s", cmd, usage_main);

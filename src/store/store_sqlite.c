@@ -310,11 +310,11 @@ static int lock_take(const char *path, int how, int *fd_out, struct rerr *err)
         int e = errno;
         close(fd);
         if (e == EWOULDBLOCK && how == LOCK_EX)
-            rerr_set(err, R_ECONFLICT, "in_use", "db",
+            rerr_set(err, R_ECONFLICT, "in_use", "",
                      "数据库 %s 正在使用中（ronghe serve 或其他命令打开着它），拒绝覆盖；请先停止服务再恢复",
                      path);
         else if (e == EWOULDBLOCK)
-            rerr_set(err, R_ECONFLICT, "restoring", "db", "数据库 %s 正在恢复（ronghe restore），请稍后再试",
+            rerr_set(err, R_ECONFLICT, "restoring", "", "数据库 %s 正在恢复（ronghe restore），请稍后再试",
                      path);
         else
             rerr_set(err, R_EINTERNAL, "lock", "db", "无法锁定 %s：%s", lp, strerror(e));
