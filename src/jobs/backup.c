@@ -257,12 +257,16 @@ static int prune(const char *dir, int keep, const char *current)
             kept += strcmp(g[i].name, current) != 0;
             continue;
         }
-        char path[BACKUP_PATH_MAX + 256];
+        char path[BACKUP_PATH_MAX + 256], lock[BACKUP_PATH_MAX + 264];
         snprintf(path, sizeof path, "%s/%s", dir, g[i].name);
         if (unlink(path) == 0) {
             removed++;
             log_info("备份：按保留 %d 份的设置删除旧备份 %s", keep, path);
         }
+        /* what opening the copy (ronghe audit verify, say) may have left beside it */
+        unlink_with_sidecars(path);
+        if (join(lock, sizeof lock, path, ".lock"))
+            unlink(lock);
     }
     free(g);
     return removed;
