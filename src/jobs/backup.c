@@ -136,6 +136,20 @@ static int temp_create(const char *tmp, int *fd, struct rerr *err)
     return 0;
 }
 
+/* The end of every temporary: when "rc" is 0, rename it to "final" and sync the
+ * directory; when that or anything before failed, remove it. Its flock goes either way. */
+static int temp_finish(const char *tmp, int fd, const char *final, int rc, struct rerr *err)
+{
+    if (rc == 0 && rename(tmp, final) < 0)
+        rc = rerr_set(err, R_EINTERNAL, "rename", "", "无法把 %s 改名为 %s：%s", tmp, final, strerror(errno));
+    if (rc == 0)
+        rc = fsync_dir(final, err);
+    if (rc < 0)
+        unlink_with_sidecars(tmp);
+    close(fd);
+    return rc;
+}
+
 struct pages {
     store_progress_fn *fn;
     void *arg;
@@ -174,16 +188,8 @@ int backup_write(store *s, const char *file, store_progress_fn *progress, void *
      * copy is verified and not yet in place: write the anchor (the head of the copy's
      * chain, chk.audit_entries entries) with the function the audit helper provides, so
      * every backup carries its anchor. */
-    if (rc == 0 && rename(tmp, file) < 0)
-        rc = rerr_set(err, R_EINTERNAL, "backup", "", "无法把 %s 改名为 %s：%s", tmp, file, strerror(errno));
-    if (rc == 0)
-        rc = fsync_dir(file, err);
-    if (rc < 0) {
-        unlink_with_sidecars(tmp);
-        close(fd);
+    if ((rc = temp_finish(tmp, fd, file, rc, err)) < 0)
         return rc;
-    }
-    close(fd); /* the flock goes with it; the file is under its final name by now */
     stat(file, &sb);
     out->bytes = sb.st_size;
     out->pages = p.total;
@@ -415,17 +421,14 @@ static int restore_locked(const char *db, const char *from, struct restore_repor
         /* No database, but perhaps what a lost one left: never let it meet the new file. */
         unlink_with_sidecars(db);
     }
-    if (rc == 0 && rename(tmp, db) < 0)
-        rc = rerr_set(err, R_EINTERNAL, "restore", "", "无法把 %s 改名为 %s：%s（原数据库在 %s）", tmp, db,
-                      strerror(errno), rep->kept);
-    if (rc == 0)
-        rc = fsync_dir(db, err);
-    if (rc < 0) {
-        unlink_with_sidecars(tmp);
-        close(fd);
+    if ((rc = temp_finish(tmp, fd, db, rc, err)) < 0) {
+        /* Moved aside but not replaced: put it back. */
+        bool wal;
+        struct rerr ignored;
+        if (rep->kept[0] && !exists(db) && move_aside(rep->kept, db, &wal, &ignored) == 0)
+            rep->kept[0] = 0;
         return rc;
     }
-    close(fd);
     stat(db, &b);
     rep->bytes = b.st_size;
     rep->audit_entries = chk.audit_entries;

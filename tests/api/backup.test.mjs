@@ -9,8 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-import { BIN, DB, login, req } from './lib.mjs';
+import { BIN, DB, freePort, login, req } from './lib.mjs';
 
 const run = (args) => {
   const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 60000 });
@@ -142,17 +141,6 @@ describe('backup jobs on the shared server: who sees the path, who downloads', (
 });
 
 // ------------------------------------------------------------------ a server of our own
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(db, extra = []) {
   const port = await freePort();

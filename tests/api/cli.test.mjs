@@ -6,25 +6,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-import { BIN, DB, req, login, loginRaw, uniq, rand, Trash, auditCount, lastAudit } from './lib.mjs';
+import { BIN, DB, req, login, loginRaw, uniq, rand, Trash, auditCount, lastAudit, freePort } from './lib.mjs';
 
 const run = (args, input, timeout = 20000) => {
   const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8', timeout });
   return { code: r.status, signal: r.signal, out: r.stdout ?? '', err: r.stderr ?? '', all: (r.stdout ?? '') + (r.stderr ?? '') };
 };
 const sha = (f) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Start `ronghe serve` on a free port; resolves when /api/v1/health answers. */
 async function startServer(db) {

@@ -1,11 +1,24 @@
 // Shared helpers for the black-box API tests (node --test tests/api/).
 // The harness (tests/run-node.sh) sets RONGHE_URL, RONGHE_PASSWORD, RONGHE_DB, RONGHE_BIN.
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 
 export const BASE = process.env.RONGHE_URL ?? 'http://127.0.0.1:8080';
 export const PASSWORD = process.env.RONGHE_PASSWORD;
 export const DB = process.env.RONGHE_DB;
 export const BIN = process.env.RONGHE_BIN;
+
+/** A free loopback port (for a server a test starts of its own). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 /** A short random suffix for unique names. */
 export function rand(n = 4) {
