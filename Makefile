@@ -9,12 +9,13 @@ LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c
 STORE   := src/store/store_sqlite.c build/gen/schema.c build/gen/migrations.c
-AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c
+AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c src/auth/throttle.c \
+           build/gen/common_passwords.c
 DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain/brand.c \
            src/domain/user.c src/domain/registry.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
-HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c build/gen/web_assets.c
+HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 
@@ -47,6 +48,10 @@ build/tools/embed: tools/embed.c
 build/gen/schema.c: src/store/schema.sql build/tools/embed
 	@mkdir -p $(dir $@)
 	build/tools/embed --string ronghe_schema_sql $< > $@.tmp && mv $@.tmp $@
+
+build/gen/common_passwords.c: src/auth/common-passwords.txt build/tools/embed
+	@mkdir -p $(dir $@)
+	build/tools/embed --string ronghe_common_passwords $< > $@.tmp && mv $@.tmp $@
 
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 build/gen/migrations.c: $(MIGRATIONS) src/store/migrations build/tools/embed
@@ -106,9 +111,7 @@ test-asan: build/asan/ronghe tests/node_modules/.package-lock.json
 run: deps
 	$(MAKE) ronghe
 	@if [ ! -f $(DEMO_DB) ]; then \
-	  pw=$$(head -c 12 /dev/urandom | base64 | tr -d '/+=' | cut -c1-14); \
-	  ./ronghe demo --db $(DEMO_DB) --password "$$pw" >/dev/null && \
-	  (umask 077; echo "$$pw" > $(DEMO_DB).password); fi
+	  ./ronghe demo --db $(DEMO_DB) --password-file $(DEMO_DB).password >/dev/null; fi
 	@echo ""
 	@echo "  通辽演示：http://127.0.0.1:$(PORT)/"
 	@echo "  演示账号：admin（市院政治部，管理两级院）  viewer（市院领导，只读）"

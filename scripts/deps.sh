@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-      libsodium-dev libicu-dev libcmocka-dev nodejs npm chromium curl
+      libsodium-dev libicu-dev libcmocka-dev nodejs npm chromium curl sqlite3
       fonts-noto-cjk fonts-noto-core)
 if [ "${RONGHE_BENCH_DEPS:-0}" = 1 ]; then pkgs+=(wrk nginx-light); fi
 

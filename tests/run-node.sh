@@ -3,7 +3,9 @@
 # fresh demo database and a free loopback port. The server is stopped with SIGTERM at
 # the end; a server that does not stop cleanly fails the run.
 set -euo pipefail
-suite=${1:?usage: run-node.sh api|e2e}
+suite=${1:?usage: run-node.sh api|e2e [FILE.test.mjs ...]}
+shift
+# Named files (relative to tests/SUITE/) run alone; by default the whole suite.
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/ronghe-test.XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -25,7 +27,9 @@ export RONGHE_SCREENSHOT_DIR="${RONGHE_SCREENSHOT_DIR:-$here/build/screenshots}"
 mkdir -p "$RONGHE_SCREENSHOT_DIR"
 
 status=0
-NODE_PATH="$here/tests/node_modules" node --test --test-concurrency=1 "$here/tests/$suite/" || status=$?
+targets=("$here/tests/$suite/")
+if [ $# -gt 0 ]; then targets=(); for f in "$@"; do targets+=("$here/tests/$suite/$f"); done; fi
+NODE_PATH="$here/tests/node_modules" node --test --test-concurrency=1 "${targets[@]}" || status=$?
 
 kill -TERM "$pid"
 if ! wait "$pid"; then

@@ -1,89 +1,55 @@
 #include "auth/session.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "auth/audit.h"
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "base/log.h"
-
-/* ------------------------------------------------------------------ throttling */
-
-#define THROTTLE_SLOTS 4096
-#define THROTTLE_WINDOW (15 * 60)
-#define MAX_FAIL_ACCOUNT 5
-#define MAX_FAIL_ADDRESS 20
-
-struct fail {
-    char key[96];
-    int count;
-    time_t since;
-};
-
-static pthread_mutex_t throttle_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct fail fails[THROTTLE_SLOTS];
-
-static struct fail *fail_slot(const char *key, bool create)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    time_t now = time(NULL);
-    struct fail *reuse = NULL;
-    for (int i = 0; i < 16; i++) {
-        struct fail *f = &fails[(h + (uint64_t)i) % THROTTLE_SLOTS];
-        if (f->key[0] && !strcmp(f->key, key)) {
-            if (now - f->since > THROTTLE_WINDOW) {
-                f->count = 0;
-                f->since = now;
-            }
-            return f;
-        }
-        if (!reuse && (!f->key[0] || now - f->since > THROTTLE_WINDOW))
-            reuse = f;
-    }
-    if (!create)
-        return NULL;
-    if (!reuse) /* all 16 probes busy: take the first (the oldest pressure wins) */
-        reuse = &fails[h % THROTTLE_SLOTS];
-    snprintf(reuse->key, sizeof reuse->key, "%s", key);
-    reuse->count = 0;
-    reuse->since = now;
-    return reuse;
-}
-
-static bool throttled(const char *akey, const char *ikey)
-{
-    pthread_mutex_lock(&throttle_lock);
-    struct fail *a = fail_slot(akey, false), *i = fail_slot(ikey, false);
-    bool t = (a && a->count >= MAX_FAIL_ACCOUNT) || (i && i->count >= MAX_FAIL_ADDRESS);
-    pthread_mutex_unlock(&throttle_lock);
-    return t;
-}
-
-static void record_failure(const char *akey, const char *ikey)
-{
-    pthread_mutex_lock(&throttle_lock);
-    fail_slot(akey, true)->count++;
-    fail_slot(ikey, true)->count++;
-    pthread_mutex_unlock(&throttle_lock);
-}
-
-static void clear_failures(const char *akey)
-{
-    pthread_mutex_lock(&throttle_lock);
-    struct fail *a = fail_slot(akey, false);
-    if (a)
-        a->count = 0;
-    pthread_mutex_unlock(&throttle_lock);
-}
 
 /* ------------------------------------------------------------------ sessions */
 
+/* The limits in force (session_configure), and how often a session's last use is
+ * written: see session_lookup_db(). */
+static int idle_s = SESSION_IDLE_S, lifetime_s = SESSION_LIFETIME_S, touch_s = 60;
+
+static int env_seconds(const char *name, int *out, struct rerr *err)
+{
+    const char *v = getenv(name);
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || !*v || *end || n < 1 || n > 30L * 86400)
+        return rerr_set(err, R_EINVAL, "bad_env", name, "环境变量 %s 应为 1 到 2592000 之间的秒数", name);
+    *out = (int)n;
+    return 0;
+}
+
+int session_configure(struct rerr *err)
+{
+    int rc = env_seconds("RONGHE_SESSION_IDLE_S", &idle_s, err);
+    if (rc == 0)
+        rc = env_seconds("RONGHE_SESSION_LIFETIME_S", &lifetime_s, err);
+    /* a thirtieth of the idle time, at most a minute: see session_lookup_db() */
+    touch_s = idle_s / 30 < 1 ? 1 : idle_s / 30 > 60 ? 60 : idle_s / 30;
+    return rc;
+}
+
+int session_lifetime_s(void)
+{
+    return lifetime_s;
+}
+
 static int session_lookup_db(store_conn *c, const char th[65], struct actor *who, char csrf[33],
-                             time_t *expires, struct rerr *err);
+                             time_t *until, struct rerr *err);
 
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[PASSWORD_HASH_MAX];
@@ -121,26 +87,35 @@ int actor_load(store_conn *c, int64_t user_id, struct actor *who, struct rerr *e
     return rc < 0 ? rc : 0;
 }
 
-static void time_plus_hours(char out[32], int hours)
+/* "t" as the sessions table writes times: ISO 8601 UTC to the second. */
+static void iso_at(char out[32], time_t t)
 {
-    time_t t = time(NULL) + (time_t)hours * 3600;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int session_login(store_conn *c, const char *username, const char *password, const char *address,
-                  struct session *out, struct actor *who, struct rerr *err)
+/* "ua" as kept: printable ASCII (anything else becomes '?', so the text is valid UTF-8
+ * and never cut inside a character), at most 200 bytes. */
+static void clean_user_agent(char out[201], const char *ua)
 {
-    char akey[96], ikey[96];
-    snprintf(akey, sizeof akey, "u:%.80s", username);
-    snprintf(ikey, sizeof ikey, "a:%.80s", address ? address : "");
-    if (throttled(akey, ikey))
-        return rerr_set(err, R_ETHROTTLE, "throttled", "", "登录失败次数过多，请 15 分钟后再试");
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)(ua ? ua : ""); *p && n < 200; p++)
+        out[n++] = *p >= 0x20 && *p < 0x7f ? (char)*p : '?';
+    out[n] = 0;
+}
+
+int session_login(store_conn *c, const char *username, const char *password, const char *address,
+                  const char *user_agent, struct session *out, struct actor *who, struct rerr *err)
+{
+    struct throttle_ticket ticket; /* counted from here on; given back on success */
+    int rc = throttle_begin(c, username, address, &ticket, err);
+    if (rc < 0)
+        return rc;
 
     store_stmt *st = store_prepare(c, "SELECT id, password_hash, disabled FROM users WHERE username = ?");
     store_bind_text(st, 1, username);
-    int rc = store_step(st, err);
+    rc = store_step(st, err);
     int64_t uid = 0;
     char hash[PASSWORD_HASH_MAX] = "";
     int disabled = 0;
@@ -156,10 +131,10 @@ int session_login(store_conn *c, const char *username, const char *password, con
     pthread_once(&dummy_once, make_dummy);
     bool ok = password_verify(uid ? hash : dummy_hash, password);
     if (!uid || !ok || disabled) {
-        record_failure(akey, ikey);
+        throttle_end(&ticket, false);
         return rerr_set(err, R_EAUTH, "bad_credentials", "", "用户名或密码错误");
     }
-    clear_failures(akey);
+    throttle_end(&ticket, true);
 
     if ((rc = store_begin(c, err)) < 0)
         return rc;
@@ -167,26 +142,32 @@ int session_login(store_conn *c, const char *username, const char *password, con
         goto fail;
     token_hex(out->token, SESSION_TOKEN_LEN / 2);
     token_hex(out->csrf, 16);
-    char th[65], now[32], exp[32];
+    char th[65], now[32], exp[32], idle[32], ua[201];
     sha256_hex(out->token, th);
-    time_plus_hours(now, 0);
-    time_plus_hours(exp, SESSION_HOURS);
+    time_t t = time(NULL);
+    iso_at(now, t);
+    iso_at(exp, t + lifetime_s);
+    iso_at(idle, t - idle_s);
+    clean_user_agent(ua, user_agent);
     st = store_prepare(
-        c, "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at, address)"
-           " VALUES (?,?,?,?,?,?)");
+        c, "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at, address,"
+           " last_seen_at, user_agent) VALUES (?,?,?,?,?,?,?,?)");
     store_bind_text(st, 1, th);
     store_bind_int(st, 2, uid);
     store_bind_text(st, 3, out->csrf);
     store_bind_text(st, 4, now);
     store_bind_text(st, 5, exp);
     store_bind_text(st, 6, address);
+    store_bind_text(st, 7, now);
+    store_bind_text(st, 8, ua);
     rc = store_step(st, err);
     store_done(st);
     if (rc < 0)
         goto fail;
-    /* Expired sessions go as new ones come. */
-    st = store_prepare(c, "DELETE FROM sessions WHERE expires_at < ?");
+    /* Ended sessions (past their lifetime or idle too long) go as new ones come. */
+    st = store_prepare(c, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
     store_bind_text(st, 1, now);
+    store_bind_text(st, 2, idle);
     rc = store_step(st, err);
     store_done(st);
     if (rc < 0)
@@ -256,17 +237,16 @@ int session_lookup(store *db, const char *token, uint64_t gen, struct actor *who
     if (peek_hashed(th, gen, who, csrf))
         return 0;
     size_t slot = seen_slot(th);
-    time_t t = time(NULL);
     store_conn *c = store_acquire(db);
-    time_t expires = 0;
-    int rc = session_lookup_db(c, th, who, csrf, &expires, err);
+    time_t until = 0;
+    int rc = session_lookup_db(c, th, who, csrf, &until, err);
     store_release(c);
     if (rc == 0) {
         pthread_mutex_lock(&seen_lock);
         struct seen *s = &seen[slot];
         memcpy(s->th, th, sizeof th);
-        s->gen = gen;
-        s->until = expires < t + 60 ? expires : t + 60; /* never past the session's end */
+        s->gen = gen; /* as taken before the reads: a write since (our touch too) drops it */
+        s->until = until;
         s->who = *who;
         memcpy(s->csrf, csrf, 33);
         pthread_mutex_unlock(&seen_lock);
@@ -274,47 +254,169 @@ int session_lookup(store *db, const char *token, uint64_t gen, struct actor *who
     return rc;
 }
 
-static int session_lookup_db(store_conn *c, const char th[65], struct actor *who, char csrf[33],
-                             time_t *expires, struct rerr *err)
+/* Last use is written coarsely: at most once every touch_s seconds (a minute at the
+ * default idle time) per session, when a request finds it older than that. Writing it on
+ * every request would make every read a database write, and every commit moves the
+ * store's generation on, which empties the whole read cache (http/cache.c) and this
+ * table of sessions seen: a busy reader would keep everyone's cache cold. The cost is
+ * precision: requests answered from memory are not written, so a session may end up to
+ * two touch intervals before SESSION_IDLE_S after its last request, never after. */
+static int touch(store_conn *c, int64_t id, time_t now)
 {
-    char now[32];
-    time_plus_hours(now, 0);
+    char ts[32];
+    iso_at(ts, now);
+    int rc = store_begin(c, NULL);
+    if (rc < 0)
+        return rc;
+    store_stmt *st = store_prepare(c, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
+    store_bind_text(st, 1, ts);
+    store_bind_int(st, 2, id);
+    rc = store_step(st, NULL);
+    store_done(st);
+    if (rc < 0) {
+        store_rollback(c);
+        return rc;
+    }
+    return store_commit(c, NULL);
+}
+
+/* "*until": how long the session may be answered from memory (session_peek): never past
+ * its lifetime or idle end, nor longer than touch_s, so that use is written in time. */
+static int session_lookup_db(store_conn *c, const char th[65], struct actor *who, char csrf[33],
+                             time_t *until, struct rerr *err)
+{
     store_stmt *st =
-        store_prepare(c, "SELECT user_id, csrf_token, CAST(strftime('%s', expires_at) AS INTEGER)"
-                         " FROM sessions WHERE token_hash = ? AND expires_at > ?");
+        store_prepare(c, "SELECT id, user_id, csrf_token, CAST(strftime('%s', expires_at) AS INTEGER),"
+                         " CAST(strftime('%s', coalesce(last_seen_at, created_at)) AS INTEGER) FROM sessions "
+                         "WHERE token_hash = ?");
     store_bind_text(st, 1, th);
-    store_bind_text(st, 2, now);
     int rc = store_step(st, err);
-    int64_t uid = 0;
+    int64_t id = 0, uid = 0;
+    time_t expires = 0, last = 0;
     if (rc == STORE_ROW) {
-        uid = store_col_int(st, 0);
-        snprintf(csrf, 33, "%s", store_col_text(st, 1));
-        *expires = (time_t)store_col_int(st, 2);
+        id = store_col_int(st, 0);
+        uid = store_col_int(st, 1);
+        snprintf(csrf, 33, "%s", store_col_text(st, 2));
+        expires = (time_t)store_col_int(st, 3);
+        last = (time_t)store_col_int(st, 4);
     }
     store_done(st);
     if (rc < 0)
         return rc;
+    time_t now = time(NULL);
     if (!uid)
-        return rerr_set(err, R_EAUTH, "unauthenticated", "", "登录已过期，请重新登录");
-    return actor_load(c, uid, who, err);
+        return rerr_set(err, R_EAUTH, "unauthenticated", "", "登录已失效，请重新登录");
+    if (now >= expires)
+        return rerr_set(err, R_EAUTH, "session_expired", "", "登录已超过 %d 小时，请重新登录",
+                        (lifetime_s + 3599) / 3600);
+    if (now - last >= idle_s)
+        return rerr_set(err, R_EAUTH, "session_expired", "", "长时间未操作（%d 分钟），请重新登录",
+                        (idle_s + 59) / 60);
+    if ((rc = actor_load(c, uid, who, err)) < 0)
+        return rc;
+    if (now - last >= touch_s && touch(c, id, now) == 0) /* a failed touch is tried again next time */
+        last = now;
+    *until = now + touch_s;
+    if (*until > expires)
+        *until = expires;
+    if (*until > last + idle_s)
+        *until = last + idle_s;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ one's own sessions */
+
+int session_list(store_conn *c, const char *token, const struct actor *who, json_t **out, struct rerr *err)
+{
+    char th[65], now[32], idle[32];
+    sha256_hex(token, th);
+    time_t t = time(NULL);
+    iso_at(now, t);
+    iso_at(idle, t - idle_s);
+    store_stmt *st = store_prepare(
+        c, "SELECT id, created_at, coalesce(last_seen_at, created_at), expires_at,"
+           " strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(last_seen_at, created_at), '+' || ? || ' seconds'),"
+           " address, user_agent, token_hash = ? FROM sessions"
+           " WHERE user_id = ? AND expires_at > ? AND coalesce(last_seen_at, created_at) > ?"
+           " ORDER BY token_hash = ? DESC, coalesce(last_seen_at, created_at) DESC, id DESC");
+    store_bind_int(st, 1, idle_s);
+    store_bind_text(st, 2, th);
+    store_bind_int(st, 3, who->user_id);
+    store_bind_text(st, 4, now);
+    store_bind_text(st, 5, idle);
+    store_bind_text(st, 6, th);
+    json_t *items = json_array();
+    int rc;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}", "id",
+                                 (json_int_t)store_col_int(st, 0), "created_at", store_col_text(st, 1),
+                                 "last_seen_at", store_col_text(st, 2), "expires_at", store_col_text(st, 3),
+                                 "idle_expires_at", store_col_text(st, 4), "address", store_col_text(st, 5),
+                                 "user_agent", store_col_text(st, 6), "current", (int)store_col_int(st, 7));
+        CHECK(item); /* every value is ours: ASCII times, an address, a cleaned user agent */
+        json_array_append_new(items, item);
+    }
+    store_done(st);
+    if (rc < 0) {
+        json_decref(items);
+        return rc;
+    }
+    *out = json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items), "items", items);
+    return 0;
+}
+
+/* Delete the sessions "sql" names (bound: the user, then "arg" when not NULL) and audit
+ * it as "action" with "after", in one transaction; "*n" is how many went. */
+static int end_sessions(store_conn *c, const struct actor *who, const char *sql, int64_t id, const char *arg,
+                        const char *action, int64_t *n, struct rerr *err)
+{
+    int rc = store_begin(c, err);
+    if (rc < 0)
+        return rc;
+    store_stmt *st = store_prepare(c, sql);
+    store_bind_int(st, 1, who->user_id);
+    if (arg)
+        store_bind_text(st, 2, arg);
+    else
+        store_bind_int(st, 2, id);
+    rc = store_step(st, err);
+    store_done(st);
+    *n = rc < 0 ? 0 : store_changes(c);
+    if (rc >= 0 && *n == 0 && !arg)
+        rc = rerr_set(err, R_ENOTFOUND, "not_found", "", "没有这个登录会话（可能已经结束）");
+    json_t *after =
+        arg ? json_pack("{s:I}", "ended", (json_int_t)*n) : json_pack("{s:I}", "session_id", (json_int_t)id);
+    if (rc >= 0)
+        rc = audit_append(c, who, action, "session", who->user_id, who->procuratorate_id, NULL, after, err);
+    json_decref(after);
+    if (rc < 0) {
+        store_rollback(c);
+        return rc;
+    }
+    return store_commit(c, err);
+}
+
+int session_end(store_conn *c, const struct actor *who, int64_t id, struct rerr *err)
+{
+    int64_t n;
+    return end_sessions(c, who, "DELETE FROM sessions WHERE user_id = ? AND id = ?", id, NULL, "session_end",
+                        &n, err);
 }
 
 int session_logout(store_conn *c, const char *token, const struct actor *who, struct rerr *err)
 {
     char th[65];
     sha256_hex(token, th);
-    int rc = store_begin(c, err);
-    if (rc < 0)
-        return rc;
-    store_stmt *st = store_prepare(c, "DELETE FROM sessions WHERE token_hash = ?");
-    store_bind_text(st, 1, th);
-    rc = store_step(st, err);
-    store_done(st);
-    if (rc >= 0)
-        rc = audit_append(c, who, "logout", "session", who->user_id, who->procuratorate_id, NULL, NULL, err);
-    if (rc < 0) {
-        store_rollback(c);
-        return rc;
-    }
-    return store_commit(c, err);
+    int64_t n;
+    return end_sessions(c, who, "DELETE FROM sessions WHERE user_id = ? AND token_hash = ?", 0, th, "logout",
+                        &n, err);
+}
+
+int session_end_others(store_conn *c, const char *token, const struct actor *who, int64_t *ended,
+                       struct rerr *err)
+{
+    char th[65];
+    sha256_hex(token, th);
+    return end_sessions(c, who, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", 0, th,
+                        "session_end_others", ended, err);
 }

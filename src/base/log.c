@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "base/text.h"
+
+/* One event, one line: the text may quote input (a path, an address), so a control
+ * character in it becomes '?' and nobody can forge a line of the log. Long text is cut
+ * (at a character boundary). */
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
     char ts[32];
@@ -12,9 +17,13 @@ static void vlog(const char *level, const char *fmt, va_list ap)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    fprintf(stderr, "%s %s ", ts, level);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char line[2048];
+    vsnprintf(line, sizeof line, fmt, ap);
+    text_utf8_repair(line);
+    for (char *p = line; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    fprintf(stderr, "%s %s %s\n", ts, level, line);
 }
 
 void log_info(const char *fmt, ...)

@@ -12,43 +12,79 @@
 
 #include "base/log.h"
 
+/* The length in bytes of the well-formed UTF-8 sequence at "p" (1–4), or 0 when the
+ * bytes there are not one (an ill-formed or overlong sequence, a surrogate, a cut-off
+ * tail, or the terminating NUL). */
+static size_t utf8_seq(const unsigned char *p)
+{
+    unsigned c = *p;
+    size_t n;
+    uint32_t cp;
+    if (!c)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xe0) == 0xc0) {
+        n = 1;
+        cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+        n = 2;
+        cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+        n = 3;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i <= n; i++) {
+        if ((p[i] & 0xc0) != 0x80) /* also stops at the NUL */
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n + 1;
+}
+
 bool text_utf8_ok(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        unsigned c = *p;
-        size_t n;
-        uint32_t cp;
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                return false;
-            if (c == 0x7f)
-                return false;
-            p++;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            n = 1;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            n = 2;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
+        if (*p < 0x80 && ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f))
             return false;
-        }
-        for (size_t i = 1; i <= n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i] & 0x3f);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff))
+        size_t n = utf8_seq(p);
+        if (!n)
             return false;
-        p += n + 1;
+        if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) /* C1 controls, U+0080–U+009F */
+            return false;
+        p += n;
     }
     return true;
+}
+
+void text_utf8_repair(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_seq(p);
+        if (n) {
+            p += n;
+            continue;
+        }
+        /* A lead byte whose sequence the NUL cut short: a tail cut off by truncation. */
+        size_t rest = strlen((char *)p);
+        if (*p >= 0xc0 && rest < 4) {
+            bool cut = true;
+            for (size_t i = 1; i < rest; i++)
+                cut &= (p[i] & 0xc0) == 0x80;
+            if (cut) {
+                *p = 0;
+                return;
+            }
+        }
+        *p++ = '?';
+    }
 }
 
 size_t text_utf8_len(const char *s)
@@ -139,9 +175,17 @@ char *text_fold(arena *a, const char *s)
     const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&st);
     if (U_FAILURE(st))
         return NULL;
+    /* Folding can grow text far more than threefold (U+FDFA becomes 18 characters): a
+     * first guess, and when ICU says it was too small, exactly the size it asks for. */
     int32_t cap = len * 3 + 16;
     UChar *out = arena_alloc(a, (size_t)cap * sizeof(UChar));
     int32_t n = unorm2_normalize(nf, u, len, out, cap, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+        st = U_ZERO_ERROR;
+        cap = n + 1;
+        out = arena_alloc(a, (size_t)cap * sizeof(UChar));
+        n = unorm2_normalize(nf, u, len, out, cap, &st);
+    }
     if (U_FAILURE(st))
         return NULL;
     int32_t w = 0;

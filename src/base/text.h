@@ -9,9 +9,14 @@
 
 #include "base/arena.h"
 
-/* True when "s" (NUL-terminated) is well-formed UTF-8 without control characters other
- * than tab and newline. */
+/* True when "s" (NUL-terminated) is well-formed UTF-8 without control characters (C0
+ * other than tab, newline and carriage return; DEL; C1). */
 bool text_utf8_ok(const char *s);
+
+/* Make "s" well-formed UTF-8 in place: a character cut off at the end (by a bounded
+ * copy) is dropped, and any other byte that does not belong to a well-formed sequence
+ * becomes '?'. Control characters are kept. Never lengthens "s". */
+void text_utf8_repair(char *s);
 
 /* Number of code points in well-formed UTF-8 "s". */
 size_t text_utf8_len(const char *s);

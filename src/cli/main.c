@@ -3,23 +3,33 @@
  * Wrong arguments print a clear message and exit 2; failures exit 1.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth/audit.h"
 #include "auth/password.h"
+#include "auth/session.h"
+#include "auth/throttle.h"
 #include "base/arena.h"
 #include "base/log.h"
 #include "demo/demo.h"
 #include "domain/resource.h"
 #include "http/http.h"
+#include "http/proxy.h"
 #include "jobs/backup.h"
 #include "jobs/jobs.h"
 #include "store/store.h"
+
+/* The one rule (password_rule_check), said once for every --help that takes a password. */
+#define PASSWORD_RULE_TEXT                                                                                               \
+    "密码规则：10 到 64 个字符；大写字母、小写字母、数字、其他符号四类中至少三类；\n" \
+    "不能包含用户名，不能全是空白或同一个字符，不能是常见弱密码。\n"
 
 static const char usage_main[] =
     "ronghe — 党建与业务融合平台（通辽市两级检察院）\n"
@@ -29,11 +39,13 @@ static const char usage_main[] =
     "命令:\n"
     "  init   --db FILE [--org NAME] [--username NAME]   新建空数据库和一个管理员\n"
     "  demo   --db FILE [--password PW]                  新建通辽演示数据库\n"
-    "  serve  --db FILE [--listen HOST:PORT] [--backup-keep N]  启动服务（默认 127.0.0.1:8080）\n"
-    "  user   add|passwd|list|disable --db FILE ...      管理用户\n"
+    "  serve  --db FILE [--listen HOST:PORT] [--trusted-proxy LIST] [--backup-keep N]  启动服务（默认 "
+    "127.0.0.1:8080）\n"
+    "  user   add|passwd|list|disable|unlock --db FILE ...  管理用户\n"
     "  backup --db FILE [--to FILE | --keep N]           在线备份并校验（服务运行时也可）\n"
     "  restore --db FILE --from BACKUP                   从备份恢复（须先停止服务）\n"
-    "  audit  verify --db FILE                           校验审计哈希链\n"
+    "  audit  verify --db FILE [--anchors F] [--key F]   校验审计链（密钥、锚点）\n"
+    "  audit  anchor --db FILE                           立即写入一个审计锚点\n"
     "\n"
     "ronghe 命令 --help 查看每个命令的说明。\n";
 
@@ -41,24 +53,33 @@ static const char usage_init[] =
     "用法: ronghe init --db FILE [--org NAME] [--username NAME]\n"
     "\n"
     "新建一个空数据库：一个市级检察院（--org，默认 通辽市人民检察院）和一个管理员\n"
-    "（--username，默认 admin）。管理员密码从标准输入读取（一行，至少 10 个字符）；\n"
-    "标准输入是终端时自动生成一个密码并打印一次。FILE 已存在时拒绝执行。\n";
+    "（--username，默认 admin）。管理员密码从标准输入读取（一行）；标准输入是终端时\n"
+    "自动生成一个密码并打印一次。FILE 已存在时拒绝执行。\n"
+    "\n" PASSWORD_RULE_TEXT;
 
 static const char usage_demo[] =
-    "用法: ronghe demo --db FILE [--password PW]\n"
+    "用法: ronghe demo --db FILE [--password PW | --password-file F]\n"
     "\n"
     "新建通辽演示数据库：市院和 8 个基层院、15 个基层党组织、品牌、工作法、荣誉和\n"
     "数百名党员（文章未点名的人员和支部为生成的示例数据，标记为“示例”）。\n"
-    "演示账号 admin、viewer、zlt-admin、hlgl-sec 都使用 PW；不给 PW 时生成一个并打印一次。\n"
-    "FILE 已存在时拒绝覆盖。\n";
+    "演示账号 admin、viewer、zlt-admin、hlgl-sec 都使用 PW；不给 PW 时生成一个并打印一次，\n"
+    "给了 --password-file 时改为写入文件 F（权限 0600，只有你能读），不打印。\n"
+    "FILE 已存在时拒绝覆盖。\n"
+    "\n" PASSWORD_RULE_TEXT;
 
 static const char usage_serve[] =
-    "用法: ronghe serve --db FILE [--listen HOST:PORT] [--web-dir DIR] [--backup-keep N]\n"
+    "用法: ronghe serve --db FILE [--listen HOST:PORT] [--trusted-proxy LIST] [--web-dir DIR]\n"
+    "                    [--secure-cookie] [--backup-keep N]\n"
     "\n"
     "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
+    "--trusted-proxy 可信的反向代理：逗号分隔的 IP 地址或 CIDR（如 127.0.0.1,10.0.0.0/8，\n"
+    "可重复给出）。只有来自这些地址的请求才采信 X-Forwarded-For（取最右边的非代理地址\n"
+    "为客户端地址）；其他请求的 X-Forwarded-For 一律忽略。不给时不采信任何转发头。\n"
     "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
+    "--secure-cookie 给登录 Cookie 加上 Secure（经 HTTPS 提供服务时使用，如在反向代理之后）。\n"
     "--backup-keep 网页上发起的备份（FILE.backups/）保留最新 N 份（默认 7，1–1000）。\n"
     "运行期间持有 FILE.lock 的共享锁（ronghe restore 据此拒绝覆盖）。\n"
+    "登录会话 30 分钟无操作即结束，登录 12 小时后无论如何结束。\n"
     "收到 SIGINT 或 SIGTERM 时正常停止。\n";
 
 static const char usage_user[] =
@@ -69,8 +90,13 @@ static const char usage_user[] =
     "  ronghe user passwd --db FILE --username NAME\n"
     "  ronghe user list --db FILE\n"
     "  ronghe user disable --db FILE --username NAME\n"
+    "  ronghe user unlock --db FILE --username NAME\n"
+    "                  （解除登录限制：该账号的失败计数清零，15 分钟内不受所在地址的限制；\n"
+    "                  正在运行的服务在该账号下次登录时即生效）\n"
     "\n"
-    "密码从标准输入读取（一行，至少 10 个字符）；标准输入是终端时生成并打印一次。\n";
+    "密码从标准输入读取（一行）；标准输入是终端时生成并打印一次。\n"
+    "修改密码、停用都会立即结束该用户的所有登录会话（服务运行时也是）。\n"
+    "\n" PASSWORD_RULE_TEXT;
 
 static const char usage_backup[] =
     "用法: ronghe backup --db FILE [--to FILE | --keep N]\n"
@@ -87,10 +113,16 @@ static const char usage_restore[] =
     "FILE 正被使用（ronghe serve 或其他命令打开着它）时拒绝执行：请先停止服务。\n"
     "原数据库（连同其 -wal）改名保留为 FILE.before-restore-<时间>；新文件先写入临时文件再改名。\n";
 
-static const char usage_audit[] = "用法: ronghe audit verify --db FILE\n"
-                                  "\n"
-                                  "从第一条起重算审计记录的哈希链。完整时打印摘要并返回 0；\n"
-                                  "发现被修改或删除的记录时打印第一条出错的记录并返回非 0。\n";
+static const char usage_audit[] =
+    "用法:\n"
+    "  ronghe audit verify --db FILE [--anchors FILE] [--key FILE]\n"
+    "  ronghe audit anchor --db FILE\n"
+    "\n"
+    "verify 从第一条起重算审计链（每条用密钥 FILE.audit-key 认证），并与链头和锚点文件\n"
+    "（默认 FILE.audit-anchors；--anchors 指定保存在别处的副本）中的每个锚点核对。\n"
+    "完整时打印摘要并返回 0；发现被修改、删除、截断或清空时打印第一条出错的记录并\n"
+    "返回 3；无法校验（如缺少密钥文件）返回 1。说明见 docs/audit.md。\n"
+    "anchor 把当前链头（条数、链值、时间）追加到锚点文件；请定期把锚点文件复制到别处保存。\n";
 
 static int bad_usage(const char *usage, const char *fmt, const char *arg)
 {
@@ -101,10 +133,13 @@ static int bad_usage(const char *usage, const char *fmt, const char *arg)
 }
 
 struct opts {
-    const char *db, *to, *from, *listen, *web_dir, *password, *org, *username, *role, *display_name;
-    const char *procuratorate, *branch; /* an id, or a name (full or short) */
+    const char *db, *to, *listen, *web_dir, *password, *password_file, *org, *username, *role, *display_name;
+    const char *key, *anchors;          /* audit verify */
+    const char *from;                   /* restore */
     const char *keep;                   /* --keep or --backup-keep, checked by keep_value() */
-    bool password_given;
+    const char *procuratorate, *branch; /* an id, or a name (full or short) */
+    bool password_given, secure_cookie;
+    char trusted_proxy[1024]; /* every --trusted-proxy, joined by commas */
 };
 
 /* Parse "--name value" options for a subcommand. Returns 0, 1 for --help, 2 on error. */
@@ -115,14 +150,19 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
                                           {"listen", required_argument, 0, 'l'},
                                           {"web-dir", required_argument, 0, 'w'},
                                           {"password", required_argument, 0, 'p'},
+                                          {"password-file", required_argument, 0, 'P'},
+                                          {"secure-cookie", no_argument, 0, 'S'},
                                           {"org", required_argument, 0, 'o'},
                                           {"username", required_argument, 0, 'u'},
                                           {"role", required_argument, 0, 'r'},
                                           {"display-name", required_argument, 0, 'n'},
                                           {"procuratorate", required_argument, 0, 'c'},
                                           {"branch", required_argument, 0, 'b'},
+                                          {"trusted-proxy", required_argument, 0, 'x'},
+                                          {"key", required_argument, 0, 'k'},
+                                          {"anchors", required_argument, 0, 'a'},
                                           {"from", required_argument, 0, 'f'},
-                                          {"keep", required_argument, 0, 'k'},
+                                          {"keep", required_argument, 0, 'e'},
                                           {"backup-keep", required_argument, 0, 'K'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
@@ -155,6 +195,12 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
             o->password = optarg;
             o->password_given = true;
             break;
+        case 'P':
+            o->password_file = optarg;
+            break;
+        case 'S':
+            o->secure_cookie = true;
+            break;
         case 'o':
             o->org = optarg;
             break;
@@ -173,10 +219,24 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
         case 'b':
             o->branch = optarg;
             break;
+        case 'x': {
+            size_t used = strlen(o->trusted_proxy);
+            if (used + strlen(optarg) + 2 > sizeof o->trusted_proxy)
+                return bad_usage(usage, "%s", "--trusted-proxy 的列表过长");
+            snprintf(o->trusted_proxy + used, sizeof o->trusted_proxy - used, "%s%s", used ? "," : "",
+                     optarg);
+            break;
+        }
+        case 'k':
+            o->key = optarg;
+            break;
+        case 'a':
+            o->anchors = optarg;
+            break;
         case 'f':
             o->from = optarg;
             break;
-        case 'k':
+        case 'e':
         case 'K':
             o->keep = optarg;
             break;
@@ -207,31 +267,71 @@ static int keep_value(const char *arg, const char *usage, int *out)
     return 0;
 }
 
-/* A password from standard input (one line), or a generated one printed once. */
-static int read_password(char *out, size_t cap, bool *generated)
+/* Room for the longest password the rule allows, its line end and the NUL. */
+#define PASSWORD_LINE (PASSWORD_MAX_BYTES + 3)
+
+/* A password for account "username" from standard input (one line), or on a terminal a
+ * generated one (the caller prints it once), into "out" (PASSWORD_LINE bytes). Returns 0,
+ * or 2 with the message printed when there is none or the rule refuses it. */
+static int read_password(char out[PASSWORD_LINE], const char *username, bool *generated)
 {
     *generated = false;
     if (isatty(STDIN_FILENO)) {
         char gen[17];
-        password_generate(gen);
-        snprintf(out, cap, "%s", gen);
+        password_generate(gen, username);
+        snprintf(out, PASSWORD_LINE, "%s", gen);
         *generated = true;
         return 0;
     }
-    if (!fgets(out, (int)cap, stdin))
-        return -1;
-    out[strcspn(out, "\r\n")] = 0;
+    if (!fgets(out, PASSWORD_LINE, stdin)) {
+        fprintf(stderr, "ronghe: 请从标准输入提供密码（一行）\n");
+        return 2;
+    }
+    size_t n = strcspn(out, "\r\n");
+    bool whole = out[n] != 0 || feof(stdin); /* else the line goes on past the buffer */
+    out[n] = 0;
+    struct rerr err = {0};
+    if (!whole)
+        rerr_set(&err, R_EINVAL, "too_long", "password", "密码最多 %d 个字符（不超过 %d 字节）",
+                 PASSWORD_MAX_LEN, PASSWORD_MAX_BYTES);
+    if (!whole || password_rule_check(out, username, &err) < 0) {
+        fprintf(stderr, "ronghe: %s\n", err.message);
+        return 2;
+    }
+    return 0;
+}
+
+/* Open the database and, for every command that may write, its audit key (created with
+ * a new database, or on the first open of one written by an earlier build). */
+static int open_db_as(const char *path, enum store_open_mode mode, bool keyed, store **s)
+{
+    struct rerr err = {0};
+    if ((mode == STORE_CREATE_NEW && audit_check_new(path, &err) < 0) ||
+        store_open(path, mode, s, &err) < 0) {
+        fprintf(stderr, "ronghe: %s\n", err.message);
+        return 1;
+    }
+    if (keyed && audit_open_key(*s, &err) < 0) {
+        fprintf(stderr, "ronghe: %s\n", err.message);
+        store_close(*s);
+        if (mode == STORE_CREATE_NEW) {
+            unlink(path);
+            audit_remove_files(path);
+        }
+        return 1;
+    }
     return 0;
 }
 
 static int open_db(const char *path, enum store_open_mode mode, store **s)
 {
-    struct rerr err = {0};
-    if (store_open(path, mode, s, &err) < 0) {
-        fprintf(stderr, "ronghe: %s\n", err.message);
-        return 1;
-    }
-    return 0;
+    return open_db_as(path, mode, true, s);
+}
+
+static void close_db(store *s)
+{
+    audit_close(s);
+    store_close(s);
 }
 
 /* The command line writes as the system actor, through the same audited path as the API. */
@@ -242,9 +342,10 @@ struct sys_session {
     struct res_ctx x;
 };
 
-static int sys_open(const char *path, enum store_open_mode mode, struct sys_session *ss)
+/* "keyed": the command may write (every one but a listing). */
+static int sys_open(const char *path, enum store_open_mode mode, bool keyed, struct sys_session *ss)
 {
-    if (open_db(path, mode, &ss->s))
+    if (open_db_as(path, mode, keyed, &ss->s))
         return 1;
     actor_system(&ss->who);
     ss->c = store_acquire(ss->s);
@@ -256,7 +357,7 @@ static void sys_close(struct sys_session *ss)
 {
     arena_free(ss->x.a);
     store_release(ss->c);
-    store_close(ss->s);
+    close_db(ss->s);
 }
 
 static int report(int rc, const struct rerr *err)
@@ -274,14 +375,12 @@ static int cmd_init(int argc, char **argv)
     int p = parse_opts(argc, argv, usage_init, "dou", &o);
     if (p)
         return p == 1 ? 0 : p;
-    char pw[256];
+    char pw[PASSWORD_LINE];
     bool gen;
-    if (read_password(pw, sizeof pw, &gen) < 0 || strlen(pw) < PASSWORD_MIN_LEN) {
-        fprintf(stderr, "ronghe: 密码至少 %d 个字符（从标准输入读取一行）\n", PASSWORD_MIN_LEN);
-        return 2;
-    }
+    if ((p = read_password(pw, o.username, &gen)) != 0)
+        return p;
     struct sys_session ss;
-    if (sys_open(o.db, STORE_CREATE_NEW, &ss))
+    if (sys_open(o.db, STORE_CREATE_NEW, true, &ss))
         return 1;
     struct rerr err = {0};
     json_t *out = NULL;
@@ -302,44 +401,72 @@ static int cmd_init(int argc, char **argv)
     sys_close(&ss);
     if (rc < 0) {
         unlink(o.db);
+        audit_remove_files(o.db);
         return report(rc, &err);
     }
     printf("已创建 %s：%s，管理员 %s\n", o.db, o.org, o.username);
+    printf("审计密钥：%s.audit-key（请另行妥善保存一份）；锚点：%s.audit-anchors\n", o.db, o.db);
     if (gen)
         printf("管理员密码（只显示这一次）：%s\n", pw);
+    return 0;
+}
+
+/* Write "secret" and a newline to "path" (created or emptied, never through a symbolic
+ * link), readable only by its owner. */
+static int write_secret(const char *path, const char *secret, struct rerr *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return rerr_set(err, R_EINVAL, "write", "password-file", "无法写入 %s", path);
+    size_t n = strlen(secret);
+    bool ok = fchmod(fd, 0600) == 0 && write(fd, secret, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+        unlink(path);
+        return rerr_set(err, R_EINVAL, "write", "password-file", "无法写入 %s", path);
+    }
     return 0;
 }
 
 static int cmd_demo(int argc, char **argv)
 {
     struct opts o = {0};
-    int p = parse_opts(argc, argv, usage_demo, "dp", &o);
+    int p = parse_opts(argc, argv, usage_demo, "dpP", &o);
     if (p)
         return p == 1 ? 0 : p;
-    char pw[64];
+    if (o.password_given && o.password_file)
+        return bad_usage(usage_demo, "%s", "--password 和 --password-file 只能给一个");
+    struct rerr err = {0};
+    char pw[PASSWORD_LINE];
     if (o.password_given) {
-        if (strlen(o.password) < PASSWORD_MIN_LEN) {
-            fprintf(stderr, "ronghe: 密码至少 %d 个字符\n", PASSWORD_MIN_LEN);
+        if (demo_password_check(o.password, &err) < 0) {
+            fprintf(stderr, "ronghe: %s\n", err.message);
             return 2;
         }
         snprintf(pw, sizeof pw, "%s", o.password);
     } else {
-        password_generate(pw);
+        do
+            password_generate(pw, NULL);
+        while (demo_password_check(pw, NULL) < 0); /* it would hold a demo username */
     }
     store *s;
     if (open_db(o.db, STORE_CREATE_NEW, &s))
         return 1;
-    struct rerr err = {0};
     int rc = demo_populate(s, pw, &err);
-    store_close(s);
+    close_db(s);
+    if (rc == 0 && o.password_file && write_secret(o.password_file, pw, &err) < 0)
+        rc = R_EINVAL;
     if (rc < 0) {
         unlink(o.db);
+        audit_remove_files(o.db);
         return report(rc, &err);
     }
     printf("已创建通辽演示数据库 %s\n", o.db);
     printf("演示账号：admin（市院政治部，管理两级院）、viewer（市院领导，只读）、\n"
            "          zlt-admin（扎鲁特旗院管理员）、hlgl-sec（霍林郭勒市院支部书记）\n");
-    if (!o.password_given)
+    if (o.password_file)
+        printf("演示账号密码已写入 %s（只有你能读）\n", o.password_file);
+    else if (!o.password_given)
         printf("演示账号密码（只显示这一次）：%s\n", pw);
     return 0;
 }
@@ -347,20 +474,29 @@ static int cmd_demo(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o = {.listen = "127.0.0.1:8080"};
-    int p = parse_opts(argc, argv, usage_serve, "dlwK", &o);
+    int p = parse_opts(argc, argv, usage_serve, "dlwxSK", &o);
     if (p)
         return p == 1 ? 0 : p;
     struct jobs_config jc;
     if (keep_value(o.keep, usage_serve, &jc.backup_keep))
         return 2;
     jobs_configure(&jc);
+    struct rerr perr = {0};
+    if (proxy_trust(o.trusted_proxy, &perr) < 0)
+        return bad_usage(usage_serve, "%s", perr.message);
+    struct rerr err = {0};
+    if (session_configure(&err) < 0) {
+        fprintf(stderr, "ronghe: %s\n", err.message);
+        return 2;
+    }
     store *s;
     if (open_db(o.db, STORE_OPEN_EXISTING, &s))
         return 1;
-    struct http_config cfg = {.listen = o.listen, .web_dir = o.web_dir};
-    struct rerr err = {0};
-    int rc = http_serve(s, &cfg, &err);
-    store_close(s);
+    struct http_config cfg = {.listen = o.listen, .web_dir = o.web_dir, .secure_cookie = o.secure_cookie};
+    int rc = audit_anchor_start(s, &err);
+    if (rc == 0)
+        rc = http_serve(s, &cfg, &err);
+    close_db(s); /* anchors the head written while serving */
     return report(rc, &err);
 }
 
@@ -427,6 +563,7 @@ static int cmd_user(int argc, char **argv)
                           : !strcmp(sub, "passwd")  ? "du"
                           : !strcmp(sub, "list")    ? "d"
                           : !strcmp(sub, "disable") ? "du"
+                          : !strcmp(sub, "unlock")  ? "du"
                                                     : NULL;
     if (!allowed)
         return bad_usage(usage_user, "未知的 user 子命令：%s", sub);
@@ -438,16 +575,12 @@ static int cmd_user(int argc, char **argv)
         return bad_usage(usage_user, "缺少 %s", "--username NAME");
     if (!strcmp(sub, "add") && (!o.role || !o.procuratorate))
         return bad_usage(usage_user, "缺少 %s", "--role 或 --procuratorate");
-    char pw[256] = "";
+    char pw[PASSWORD_LINE] = "";
     bool gen = false;
-    if (!strcmp(sub, "add") || !strcmp(sub, "passwd")) {
-        if (read_password(pw, sizeof pw, &gen) < 0 || strlen(pw) < PASSWORD_MIN_LEN) {
-            fprintf(stderr, "ronghe: 密码至少 %d 个字符（从标准输入读取一行）\n", PASSWORD_MIN_LEN);
-            return 2;
-        }
-    }
+    if ((!strcmp(sub, "add") || !strcmp(sub, "passwd")) && (p = read_password(pw, o.username, &gen)) != 0)
+        return p;
     struct sys_session ss;
-    if (sys_open(o.db, STORE_OPEN_EXISTING, &ss))
+    if (sys_open(o.db, STORE_OPEN_EXISTING, strcmp(sub, "list") != 0, &ss))
         return 1;
     struct res_ctx x = ss.x;
     struct rerr err = {0};
@@ -484,6 +617,12 @@ static int cmd_user(int argc, char **argv)
                        res_str(u, "branch_name") ? res_str(u, "branch_name") : "");
             }
         }
+    } else if (!strcmp(sub, "unlock")) {
+        rc = user_by_name(&x, o.username, &rec, &err);
+        if (rc == 0)
+            rc = throttle_unlock(ss.c, &ss.who, res_int(rec, "id"), NULL, &err);
+        if (rc == 0)
+            printf("已解除用户 %s 的登录限制（正在运行的服务在其下次登录时生效）\n", o.username);
     } else {
         rc = user_by_name(&x, o.username, &rec, &err);
         if (rc == 0) {
@@ -522,7 +661,7 @@ static void progress_bar(void *label, int64_t done, int64_t total)
 static int cmd_backup(int argc, char **argv)
 {
     struct opts o = {0};
-    int p = parse_opts(argc, argv, usage_backup, "dtk", &o);
+    int p = parse_opts(argc, argv, usage_backup, "dte", &o);
     if (p)
         return p == 1 ? 0 : p;
     if (o.to && o.keep)
@@ -540,11 +679,13 @@ static int cmd_backup(int argc, char **argv)
     snprintf(tag, sizeof tag, "cli%ld", (long)getpid());
     int rc = o.to ? backup_write(s, o.to, progress_bar, "备份", &br, &err)
                   : backup_generation(s, tag, keep, progress_bar, "备份", &br, &err);
-    store_close(s);
+    close_db(s);
     if (rc < 0)
         return report(rc, &err);
     printf("已备份到 %s（%" PRId64 " 页，%" PRId64 " 字节）\n", br.file, br.pages, br.bytes);
-    printf("已校验：完整性检查通过，审计链 %" PRId64 " 条记录完好\n", br.audit_entries);
+    printf("已校验：完整性检查通过，审计链 %" PRId64 " 条记录完好（已锚定第 %" PRId64
+           " 条；审计密钥和锚点在 %s.audit-key、.audit-anchors）\n",
+           br.audit_entries, br.anchor_count, br.file);
     if (!o.to)
         printf("保留最新 %d 份备份，本次删除旧备份 %d 份\n", keep, br.removed);
     return 0;
@@ -572,37 +713,71 @@ static int cmd_restore(int argc, char **argv)
     return 0;
 }
 
+static int audit_anchor_cmd(const struct opts *o)
+{
+    store *s;
+    if (open_db(o->db, STORE_OPEN_EXISTING, &s))
+        return 1;
+    struct rerr err = {0};
+    struct audit_anchor_info a;
+    int rc = audit_anchor_now(s, &a, &err);
+    close_db(s);
+    if (rc == 0)
+        printf("已写入锚点：共 %" PRId64 " 条，链值 %s，时间 %s（%s.audit-anchors）\n", a.count, a.mac,
+               a.time, o->db);
+    return report(rc, &err);
+}
+
+static int audit_verify_cmd(const struct opts *o)
+{
+    store *s;
+    /* verify writes nothing of its own: no key is created, nothing is anchored */
+    if (open_db_as(o->db, STORE_OPEN_EXISTING, false, &s))
+        return 1;
+    struct audit_report rep;
+    struct rerr err = {0};
+    int rc = audit_verify(s, o->key, o->anchors, &rep, &err);
+    store_close(s);
+    if (rc == 0) {
+        printf("审计链完整：共 %" PRId64 " 条记录，全部校验通过\n", rep.entries);
+        if (rep.entries > rep.legacy)
+            printf("  用密钥认证的记录 %" PRId64 " 条\n", rep.entries - rep.legacy);
+        if (rep.legacy)
+            printf("  旧格式（无密钥）条目 %" PRId64 " 条：只能发现简单修改，不能证明未被重写\n", rep.legacy);
+        if (!rep.keyed)
+            printf("  没有审计密钥：用本版本打开一次（如 ronghe serve 或 ronghe audit anchor）即启用\n");
+        printf("  链头：第 %" PRId64 " 条，链值 %s\n", rep.entries, rep.head_mac);
+        if (rep.anchors)
+            printf("  锚点 %" PRId64 " 个，全部相符；最后一个：第 %" PRId64 " 条（%s），其后 %" PRId64
+                   " 条尚未锚定\n",
+                   rep.anchors, rep.anchor_count, rep.anchor_time, rep.entries - rep.anchor_count);
+        return 0;
+    }
+    if (rc == R_ECONFLICT) {
+        if (rep.first_bad)
+            printf("审计链已损坏：第一条出错的记录 #%" PRId64 "：%s（此前 %" PRId64 " 条完好）\n",
+                   rep.first_bad, rep.reason, rep.entries);
+        else
+            printf("审计链已损坏：%s（校验了 %" PRId64 " 条）\n", rep.reason, rep.entries);
+        return 3;
+    }
+    return report(rc, &err);
+}
+
 static int cmd_audit(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_audit, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    if (strcmp(argv[1], "verify") != 0)
+    bool verify = !strcmp(argv[1], "verify");
+    if (!verify && strcmp(argv[1], "anchor") != 0)
         return bad_usage(usage_audit, "未知的 audit 子命令：%s", argv[1]);
     struct opts o = {0};
-    int p = parse_opts(argc - 1, argv + 1, usage_audit, "d", &o);
+    int p = parse_opts(argc - 1, argv + 1, usage_audit, verify ? "dka" : "d", &o);
     if (p)
         return p == 1 ? 0 : p;
-    store *s;
-    if (open_db(o.db, STORE_OPEN_EXISTING, &s))
-        return 1;
-    store_conn *c = store_acquire(s);
-    struct audit_report rep;
-    struct rerr err = {0};
-    int rc = audit_verify(c, &rep, &err);
-    store_release(c);
-    store_close(s);
-    if (rc == 0) {
-        printf("审计链完整：共 %" PRId64 " 条记录，全部校验通过\n", rep.entries);
-        return 0;
-    }
-    if (rc == R_ECONFLICT) {
-        printf("审计链已损坏：第一条出错的记录 #%" PRId64 "：%s（此前 %" PRId64 " 条完好）\n", rep.first_bad,
-               rep.reason, rep.entries);
-        return 3;
-    }
-    return report(rc, &err);
+    return verify ? audit_verify_cmd(&o) : audit_anchor_cmd(&o);
 }
 
 int main(int argc, char **argv)

@@ -20,6 +20,10 @@ struct demo;
  * Returns 0, or a negative error with "err" set. */
 int demo_populate(struct store *st, const char *password, struct rerr *err);
 
+/* 0 when "password" may be set for every demo account (password_check for each of
+ * them), else R_EINVAL with "err" saying why. Written in demo_data.c. */
+int demo_password_check(const char *password, struct rerr *err);
+
 /* ---- used by demo_data.c, implemented in demo.c ---- */
 
 /* Create one record of "collection" (an API collection name such as "members") from

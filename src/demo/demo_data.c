@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/password.h"
+
 /* ======================================================================== */
 /* JSON helpers: any failure here is a bug in this file, so abort loudly.   */
 /* ======================================================================== */
@@ -1444,6 +1446,16 @@ static void put_honours(struct build *b)
             demo_put(b->d, "honours", o);
         }
     }
+}
+
+int demo_password_check(const char *password, struct rerr *err)
+{
+    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+        int rc = password_rule_check(password, users[i].username, err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 static void put_users(struct build *b)

@@ -21,7 +21,6 @@
 
 #define MAX_PER_PAGE 500
 #define DEFAULT_PER_PAGE 50
-#define MAX_BINDS 40
 
 /* ------------------------------------------------------------------ SQL interning */
 
@@ -113,8 +112,11 @@ static void bind_json(store_stmt *st, int idx, json_t *v)
         store_bind_text(st, idx, json_string_value(v));
     else if (json_is_real(v))
         store_bind_real(st, idx, json_real_value(v));
-    else
-        BUG("unbindable JSON value");
+    else { /* an array or object, for a JSON column: stored as its text */
+        char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+        store_bind_text(st, idx, text);
+        free(text);
+    }
 }
 
 /* How column "i" of the current row goes out in a record: the one set of rules for both
@@ -185,8 +187,8 @@ struct bindv {
 struct query {
     arena *a;
     char *where; /* " AND ..." clauses */
-    int nb;
-    struct bindv b[MAX_BINDS];
+    int nb, cap; /* bound values, in the arena: bounded by the request's parameters */
+    struct bindv *b;
 };
 
 void query_where(struct query *q, const char *clause)
@@ -194,16 +196,27 @@ void query_where(struct query *q, const char *clause)
     q->where = arena_printf(q->a, "%s AND (%s)", q->where, clause);
 }
 
+static struct bindv *query_bind_slot(struct query *q)
+{
+    if (q->nb == q->cap) {
+        int cap = q->cap ? q->cap * 2 : 16;
+        struct bindv *grown = arena_alloc(q->a, (size_t)cap * sizeof *grown);
+        if (q->nb)
+            memcpy(grown, q->b, (size_t)q->nb * sizeof *grown);
+        q->b = grown;
+        q->cap = cap;
+    }
+    return &q->b[q->nb++];
+}
+
 void query_bind_int(struct query *q, int64_t v)
 {
-    CHECK(q->nb < MAX_BINDS);
-    q->b[q->nb++] = (struct bindv){.is_text = false, .i = v};
+    *query_bind_slot(q) = (struct bindv){.is_text = false, .i = v};
 }
 
 void query_bind_text(struct query *q, const char *v)
 {
-    CHECK(q->nb < MAX_BINDS);
-    q->b[q->nb++] = (struct bindv){.is_text = true, .s = v};
+    *query_bind_slot(q) = (struct bindv){.is_text = true, .s = v};
 }
 
 static void query_bind_all(const struct query *q, store_stmt *st, int first)
@@ -295,6 +308,12 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
     }
     for (int i = 0; i < qp->n; i++) {
         const char *k = qp->key[i], *v = qp->val[i];
+        if (!text_utf8_ok(k))
+            return rerr_set(err, R_EINVAL, "bad_query", "", "查询参数名含有不允许的字符");
+        for (int j = 0; j < i; j++)
+            if (!strcmp(qp->key[j], k))
+                return rerr_set(err, R_EINVAL, "duplicate_param", k,
+                                "查询参数 %s 重复出现（每个参数只能给一次）", k);
         if (!*v)
             continue; /* an empty filter is no filter */
         if (!strcmp(k, "page")) {
@@ -315,8 +334,10 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
              * visible text as it is written, with the query only trimmed. */
             int nsearch = 0;
             char *clause = "";
-            if (strlen(v) > 200)
-                return bad_query(err, k, "搜索词过长");
+            /* In characters, as every text limit: a name at its limit in four-byte
+             * characters can be searched for whole. */
+            if (strlen(v) > 4 * 200 || text_utf8_len(v) > 200)
+                return bad_query(err, k, "搜索词过长（最多 200 个字）");
             char *folded = text_fold(x->a, v);
             char *trimmed = arena_strdup(x->a, v + strspn(v, " \t"));
             for (size_t e = strlen(trimmed); e > 0 && (trimmed[e - 1] == ' ' || trimmed[e - 1] == '\t'); e--)
@@ -476,7 +497,7 @@ int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_
         *out = json_dumps(j, JSON_COMPACT);
         json_decref(j);
         if (!*out)
-            die("内存不足 (json_dumps)");
+            return rerr_set(err, R_EINTERNAL, "internal", "", "无法生成列表应答");
         *len = strlen(*out);
         return 0;
     }
@@ -568,20 +589,35 @@ int res_get(struct res_ctx *x, const struct resource *r, int64_t id, json_t **ou
     return rc;
 }
 
+/* A record's history is read from the audit: only those who may read the audit (the
+ * administrators and the leadership) see it, and a county user only the history of
+ * records of their own procuratorate, as with the audit itself. Others get what they
+ * would for a record that does not exist. */
 int res_history(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out, struct rerr *err)
 {
+    const struct resource *audit = res_find("audit");
+    CHECK(audit);
     json_t *rec;
     int rc = res_get(x, r, id, &rec, err);
     if (rc < 0)
         return rc;
+    int64_t proc = 0;
+    bool narrowed = authz_read_narrowed(x->who, audit->read, &proc);
+    bool allowed = authz_read_collection(x->who, audit->read, NULL) == 0 &&
+                   (!narrowed || res_int(rec, "procuratorate_id") == proc);
     json_decref(rec);
-    const struct resource *audit = res_find("audit");
+    if (!allowed)
+        return rerr_set(err, R_ENOTFOUND, "not_found", "", "没有可查看的修改记录");
     if ((rc = store_begin_read(x->c, err)) < 0)
         return rc;
+    /* Narrowed: only the entries written while the record was in the reader's scope. */
     store_stmt *st = store_prepare(x->c, "SELECT t.* FROM audit t WHERE t.entity = ? AND t.entity_id = ?"
+                                         " AND (? = 0 OR t.procuratorate_id = ?)"
                                          " ORDER BY t.id DESC LIMIT 500");
     store_bind_text(st, 1, r->name);
     store_bind_int(st, 2, id);
+    store_bind_int(st, 3, narrowed ? proc : 0);
+    store_bind_int(st, 4, proc);
     json_t *items = json_array();
     while ((rc = store_step(st, err)) == STORE_ROW)
         json_array_append_new(items, row_to_json(audit, st));
@@ -592,7 +628,7 @@ int res_history(struct res_ctx *x, const struct resource *r, int64_t id, json_t 
         return rc;
     }
     *out = json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)json_array_size(items));
-    return 0;
+    return *out ? 0 : rerr_set(err, R_EINTERNAL, "internal", "", "无法生成应答");
 }
 
 /* ------------------------------------------------------------------ validation */
@@ -710,19 +746,33 @@ static int check_refs(struct res_ctx *x, const struct resource *r, json_t *row, 
     return 0;
 }
 
+/* The collection stored in "table", or NULL. */
+static const struct resource *res_of_table(const char *table)
+{
+    for (int i = 0; res_all[i]; i++)
+        if (!strcmp(res_all[i]->table, table))
+            return res_all[i];
+    return NULL;
+}
+
 int res_lookup_int(struct res_ctx *x, const char *table, const char *col, int64_t id, const char *field,
                    int64_t *out, struct rerr *err)
 {
-    char *sql = arena_printf(x->a, "SELECT %s FROM %s WHERE id = ?", col, table);
+    const struct resource *ref = res_of_table(table);
+    int64_t proc = 0;
+    bool narrowed = ref && authz_read_narrowed(x->who, ref->read, &proc);
+    char *sql = arena_printf(x->a, "SELECT %s%s FROM %s WHERE id = ?", col,
+                             narrowed ? ", procuratorate_id" : "", table);
     store_stmt *st = prepare_built(x->c, sql);
     store_bind_int(st, 1, id);
     int rc = store_step(st, err);
-    if (rc == STORE_ROW)
+    bool visible = rc == STORE_ROW && (!narrowed || store_col_int(st, 1) == proc);
+    if (visible)
         *out = store_col_int(st, 0);
     store_done(st);
     if (rc < 0)
         return rc;
-    if (rc == STORE_DONE)
+    if (!visible)
         return rerr_set(err, R_EUNPROC, "invalid_reference", field, "引用的记录不存在（%s = %" PRId64 "）",
                         field, id);
     return 0;
@@ -847,12 +897,59 @@ int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, jso
     return 0;
 }
 
+/* Before a write transaction: for a collection with a prepare hook, decide first that
+ * the actor may write the row at all (record "id" as it stands, or for a new record the
+ * scope its body names), then let the hook do its expensive work. Everything is checked
+ * again inside the transaction; this only makes sure a refused request never gets as
+ * far as the expensive part. */
+static int load_for_write(struct res_ctx *x, const struct resource *r, int64_t id, json_t **before,
+                          struct rerr *err);
+
+static int prepare_write(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body,
+                         struct rerr *err)
+{
+    if (!r->prepare)
+        return 0;
+    if (!json_is_object(body))
+        return rerr_set(err, R_EINVAL, "invalid_type", "", "请求内容应为 JSON 对象");
+    int rc;
+    json_t *before = NULL;
+    struct row_scope s = {.procuratorate_id = res_int(body, "procuratorate_id"),
+                          .branch_id = res_int(body, "branch_id")};
+    if (id) {
+        if ((rc = store_begin_read(x->c, err)) < 0)
+            return rc;
+        rc = load_for_write(x, r, id, &before, err);
+        store_rollback(x->c);
+        if (rc < 0)
+            return rc;
+        if (!json_object_get(body, "procuratorate_id"))
+            s.procuratorate_id = res_int(before, "procuratorate_id");
+        if (!json_object_get(body, "branch_id"))
+            s.branch_id = res_int(before, "branch_id");
+    }
+    rc = r->scope_from ? 0 : authz_write_row(x->who, r->write, &s, err);
+    if (rc == 0)
+        rc = r->prepare(x, body, before, err);
+    json_decref(before);
+    return rc;
+}
+
+static void prepared_done(struct res_ctx *x)
+{
+    json_decref(x->prepared);
+    x->prepared = NULL;
+}
+
 int res_create(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err)
 {
-    int rc = store_begin(x->c, err);
-    if (rc < 0)
+    int rc = prepare_write(x, r, 0, body, err);
+    if (rc < 0 || (rc = store_begin(x->c, err)) < 0) {
+        prepared_done(x);
         return rc;
+    }
     rc = res_create_in(x, r, body, out, err);
+    prepared_done(x);
     if (rc == 0)
         rc = store_commit(x->c, err);
     else
@@ -971,8 +1068,10 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
     if (!json_is_object(body))
         return rerr_set(err, R_EINVAL, "invalid_type", "", "请求内容应为 JSON 对象");
     int rc = version_of(body, &version, err);
-    if (rc < 0 || (rc = store_begin(x->c, err)) < 0)
+    if (rc < 0 || (rc = prepare_write(x, r, id, body, err)) < 0 || (rc = store_begin(x->c, err)) < 0) {
+        prepared_done(x);
         return rc;
+    }
     json_t *before = NULL, *row = NULL, *after = NULL;
     if ((rc = load_for_write(x, r, id, &before, err)) < 0)
         goto fail;
@@ -1030,6 +1129,7 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
         goto fail;
     json_decref(before);
     json_decref(row);
+    prepared_done(x);
     *out = after;
     return 0;
 fail:
@@ -1037,6 +1137,7 @@ fail:
     json_decref(before);
     json_decref(row);
     json_decref(after);
+    prepared_done(x);
     return rc;
 }
 

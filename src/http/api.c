@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -15,8 +16,10 @@
 #include "auth/authz.h"
 #include "auth/password.h"
 #include "auth/session.h"
+#include "auth/throttle.h"
 #include "base/log.h"
 #include "domain/org.h"
+#include "domain/user.h"
 #include "http/cache.h"
 #include "http/request.h"
 #include "jobs/jobs.h"
@@ -59,36 +62,111 @@ static int parse_id(const char *s, int64_t *id)
     return *id > 0 ? 0 : -1;
 }
 
+/* The signed-in user as the interface needs it. Names are taken whole from the row (no
+ * fixed buffers: a name at its limit in four-byte characters is 160 bytes). NULL when the
+ * user is gone or the JSON cannot be built; the caller answers that as an error. */
 static json_t *me_json(store_conn *c, const struct actor *who, const char *csrf)
 {
-    const char *pname = "", *bname = "";
-    char pbuf[128] = "", bbuf[128] = "";
-    char display[128] = "";
     store_stmt *st = store_prepare(c, "SELECT u.display_name, p.name, b.name FROM users u"
                                       " JOIN procuratorates p ON p.id = u.procuratorate_id"
                                       " LEFT JOIN branches b ON b.id = u.branch_id WHERE u.id = ?");
     store_bind_int(st, 1, who->user_id);
+    json_t *me = NULL;
     if (store_step(st, NULL) == STORE_ROW) {
-        snprintf(display, sizeof display, "%s", store_col_text(st, 0));
-        snprintf(pbuf, sizeof pbuf, "%s", store_col_text(st, 1));
-        snprintf(bbuf, sizeof bbuf, "%s", store_col_text(st, 2));
-        pname = pbuf;
-        bname = bbuf;
+        const char *scope = who->scope_all ? "all" : who->role == ROLE_SECRETARY ? "branch" : "procuratorate";
+        me = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:b, s:s}", "id",
+                       (json_int_t)who->user_id, "username", who->username, "display_name",
+                       store_col_text(st, 0), "role", role_name(who->role), "procuratorate_id",
+                       (json_int_t)who->procuratorate_id, "procuratorate_name", store_col_text(st, 1),
+                       "branch_id", who->branch_id ? json_integer(who->branch_id) : json_null(),
+                       "branch_name", who->branch_id ? json_string(store_col_text(st, 2)) : json_null(),
+                       "scope", scope, "can_write", authz_can_write_any(who), "csrf_token", csrf);
     }
     store_done(st);
-    const char *scope = who->scope_all ? "all" : who->role == ROLE_SECRETARY ? "branch" : "procuratorate";
-    return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:s, s:b, s:s}", "id",
-                     (json_int_t)who->user_id, "username", who->username, "display_name", display, "role",
-                     role_name(who->role), "procuratorate_id", (json_int_t)who->procuratorate_id,
-                     "procuratorate_name", pname, "branch_id",
-                     who->branch_id ? json_integer(who->branch_id) : json_null(), "branch_name",
-                     who->branch_id ? json_string(bname) : json_null(), "scope", scope, "can_write",
-                     authz_can_write_any(who), "csrf_token", csrf);
+    return me;
+}
+
+static const char *header(struct request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+/* Whether this request reached us over HTTPS, so that the session cookie must be
+ * Secure. Today: `serve --secure-cookie` says every request does (TLS ends at a proxy
+ * in front). This is the one place that decides; X-Forwarded-Proto from a trusted proxy
+ * belongs here. */
+static bool served_over_https(const struct request *rq)
+{
+    return rq->cfg && rq->cfg->secure_cookie;
+}
+
+/* The authority (host[:port]) the browser sent this request to: the Host header. NULL
+ * when there is none. A proxy in front must pass Host through unchanged (nginx:
+ * proxy_set_header Host $host); a trusted X-Forwarded-Host would be believed here. */
+static const char *own_authority(struct request *rq)
+{
+    return header(rq, "Host");
+}
+
+/* True when "origin" (scheme://host[:port], as browsers send it) names "authority". A
+ * default port on either side is the same as none. */
+static bool origin_is(const char *origin, const char *authority)
+{
+    const char *def;
+    if (!strncasecmp(origin, "http://", 7))
+        origin += 7, def = ":80";
+    else if (!strncasecmp(origin, "https://", 8))
+        origin += 8, def = ":443";
+    else
+        return false; /* "null" (a sandboxed frame, a privacy redirect) or nonsense */
+    if (!authority || strchr(origin, '/'))
+        return false;
+    size_t on = strlen(origin), an = strlen(authority), dn = strlen(def);
+    if (on > dn && !strcmp(origin + on - dn, def))
+        on -= dn;
+    if (an > dn && !strcmp(authority + an - dn, def))
+        an -= dn;
+    return on == an && !strncasecmp(origin, authority, on);
+}
+
+/* Cross-site request forgery, login CSRF included: a state-changing request that a page
+ * of another site made the browser send. Such a request carries an Origin that is not
+ * ours, or Sec-Fetch-Site: cross-site; either is refused (403 cross_origin) before
+ * anything else is looked at. A request without both (curl, an old browser) goes on to
+ * the other checks: the session cookie is SameSite=Strict and every write but login
+ * needs the session's X-CSRF-Token. */
+static int refuse_cross_site(struct request *rq, struct rerr *err)
+{
+    const char *site = header(rq, "Sec-Fetch-Site");
+    if (site && !strcasecmp(site, "cross-site"))
+        return rerr_set(err, R_EFORBID, "cross_origin", "",
+                        "拒绝来自其他网站的请求（Sec-Fetch-Site: cross-site）");
+    const char *origin = header(rq, "Origin");
+    if (origin && !origin_is(origin, own_authority(rq)))
+        return rerr_set(err, R_EFORBID, "cross_origin", "", "拒绝来自其他网站的请求：来源 Origin 不是本系统");
+    return 0;
+}
+
+/* True when the request declares a JSON body (application/json, with or without
+ * parameters such as charset). */
+static bool content_is_json(struct request *rq)
+{
+    const char *t = header(rq, "Content-Type");
+    if (!t)
+        return false;
+    t += strspn(t, " \t");
+    static const char json[] = "application/json";
+    return !strncasecmp(t, json, sizeof json - 1) && strchr(" \t;", t[sizeof json - 1]);
 }
 
 static enum MHD_Result login(struct request *rq, store_conn *c)
 {
     struct rerr err = {0};
+    /* An HTML form can post text/plain or a urlencoded body across sites without asking
+     * anyone (no CORS preflight), never application/json: only JSON logs in. */
+    if (!content_is_json(rq))
+        return fail(rq, R_EMEDIA, "unsupported_media_type",
+                    "登录请求的内容类型必须是 application/json（Content-Type: application/json）");
     json_t *body;
     if (body_json(rq, &body, &err) < 0)
         return reply_error(rq, &err);
@@ -96,21 +174,24 @@ static enum MHD_Result login(struct request *rq, store_conn *c)
     int rc = 0;
     if (json_unpack_ex(body, NULL, JSON_STRICT, "{s:s, s:s}", "username", &u, "password", &p) < 0)
         rc = rerr_set(&err, R_EINVAL, "invalid_type", "", "请提供用户名 username 和密码 password（文本）");
-    else if (!*u || strlen(u) > 64 || strlen(p) > 256)
+    else if (!*u || strlen(u) > 64 || !password_fits(p)) /* no such password can have been set */
         rc = rerr_set(&err, R_EAUTH, "bad_credentials", "", "用户名或密码错误");
     struct session s;
     struct actor who;
     if (rc == 0)
-        rc = session_login(c, u, p, rq->address, &s, &who, &err);
+        rc = session_login(c, u, p, rq->address, header(rq, "User-Agent"), &s, &who, &err);
     json_decref(body);
     if (rc < 0)
         return reply_error(rq, &err);
-    json_t *reply = json_pack("{s:s, s:o}", "csrf_token", s.csrf, "user", me_json(c, &who, s.csrf));
-    char cookie[160];
-    snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", s.token,
-             SESSION_HOURS * 3600);
-    char *text = json_dumps(reply, JSON_COMPACT);
+    json_t *me = me_json(c, &who, s.csrf);
+    json_t *reply = me ? json_pack("{s:s, s:o}", "csrf_token", s.csrf, "user", me) : NULL;
+    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
     json_decref(reply);
+    if (!text)
+        return reply_json(rq, 500, NULL); /* answered as an error, never a crash */
+    char cookie[192];
+    snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", s.token,
+             session_lifetime_s(), served_over_https(rq) ? "; Secure" : "");
     struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -125,9 +206,27 @@ static enum MHD_Result logout(struct request *rq, store_conn *c, const char *tok
     if (session_logout(c, token, who, &err) < 0)
         return reply_error(rq, &err);
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(r, "Set-Cookie", COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    MHD_add_response_header(r, "Set-Cookie",
+                            served_over_https(rq) ? COOKIE
+                                "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+                                                  : COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     add_security_headers(r);
     return reply_response(rq, 204, r);
+}
+
+/* POST /users/<id>/unlock: lift the user's login limits (auth/throttle.h). City
+ * administrators only, decided before the user is looked up so that 403 tells nothing. */
+static enum MHD_Result unlock_user(struct request *rq, struct res_ctx *x, int64_t id)
+{
+    if (strcmp(rq->method, "POST") != 0)
+        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    struct rerr err = {0};
+    struct row_scope anywhere = {0};
+    json_t *out = NULL;
+    if (authz_write_row(x->who, WRITE_CITY_ADMIN, &anywhere, &err) < 0 ||
+        throttle_unlock(x->c, x->who, id, &out, &err) < 0)
+        return reply_error(rq, &err);
+    return reply_json(rq, 200, out);
 }
 
 static bool is_write(const char *m)
@@ -155,6 +254,45 @@ static enum MHD_Result download(struct request *rq, struct res_ctx *x, int64_t i
     MHD_add_response_header(r, "Cache-Control", "no-store");
     add_security_headers(r);
     return reply_response(rq, 200, r);
+}
+
+static const char *query_value(const struct request *rq, const char *key)
+{
+    for (int i = 0; i < rq->query.n; i++)
+        if (!strcmp(rq->query.key[i], key))
+            return rq->query.val[i];
+    return NULL;
+}
+
+/* /api/v1/sessions[/<id>]: the signed-in user's own sessions (cookie "token" is the
+ * current one). Never another user's: session.c asks for "who"'s alone. */
+static enum MHD_Result own_sessions(struct request *rq, store_conn *c, const char *token,
+                                    const struct actor *who, char **seg, int nseg)
+{
+    struct rerr err = {0};
+    const char *m = rq->method;
+    if (nseg > 2)
+        return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+    if (nseg == 1 && !strcmp(m, "GET")) {
+        json_t *out;
+        return session_list(c, token, who, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+    }
+    if (nseg == 1 && !strcmp(m, "DELETE")) {
+        const char *others = query_value(rq, "others");
+        if (!others || strcmp(others, "1") != 0)
+            return fail(rq, R_EINVAL, "bad_query", "结束其他会话请用 DELETE /api/v1/sessions?others=1");
+        int64_t n;
+        if (session_end_others(c, token, who, &n, &err) < 0)
+            return reply_error(rq, &err);
+        return reply_json(rq, 200, json_pack("{s:I}", "ended", (json_int_t)n));
+    }
+    if (nseg == 2 && !strcmp(m, "DELETE")) {
+        int64_t id;
+        if (parse_id(seg[1], &id) < 0)
+            return fail(rq, R_ENOTFOUND, "not_found", "没有这个登录会话");
+        return session_end(c, who, id, &err) < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
+    }
+    return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
 }
 
 /* /api/v1/<coll>[/<id>[/history]], /api/v1/jobs/<id>/download */
@@ -191,6 +329,8 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
     if (nseg == 3 && r == &res_jobs && !strcmp(seg[2], "download"))
         return !strcmp(m, "GET") ? download(rq, x, id)
                                  : fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    if (nseg == 3 && r == &res_users && !strcmp(seg[2], "unlock"))
+        return unlock_user(rq, x, id);
     if (nseg == 3) {
         if (strcmp(seg[2], "history") != 0)
             return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
@@ -247,7 +387,8 @@ static char *cache_key(struct request *rq, int64_t user_id)
 static bool cacheable(const struct request *rq, const char *first)
 {
     return !strcmp(rq->method, "GET") && strcmp(first, "me") != 0 && strcmp(first, "session") != 0 &&
-           strcmp(first, "_slow") != 0 && strcmp(first, "health") != 0 && strcmp(first, "jobs") != 0;
+           strcmp(first, "sessions") != 0 && strcmp(first, "_slow") != 0 && strcmp(first, "health") != 0 &&
+           strcmp(first, "jobs") != 0;
 }
 
 bool api_try_fast(struct request *rq, enum MHD_Result *ret)
@@ -257,7 +398,7 @@ bool api_try_fast(struct request *rq, enum MHD_Result *ret)
         rest++;
     char first[32];
     size_t n = strcspn(rest, "/");
-    if (n == 0 || n >= sizeof first || rq->too_big)
+    if (n == 0 || n >= sizeof first || rq->too_big || rq->query_overflow)
         return false;
     memcpy(first, rest, n);
     first[n] = 0;
@@ -300,11 +441,18 @@ enum MHD_Result api_handle(struct request *rq)
         return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
     if (rq->too_big)
         return fail(rq, R_ETOOBIG, "too_large", "请求内容过大（上限 1 MiB）");
+    if (rq->query_overflow) {
+        struct rerr e;
+        rerr_set(&e, R_EINVAL, "too_many_params", "", "查询参数过多（最多 %d 个）", RES_MAX_PARAMS);
+        return reply_error(rq, &e);
+    }
     if (nseg == 1 && !strcmp(seg[0], "health"))
         return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));
 
     enum MHD_Result ret;
     struct rerr err = {0};
+    if (is_write(rq->method) && refuse_cross_site(rq, &err) < 0)
+        return reply_error(rq, &err);
     if (nseg == 1 && !strcmp(seg[0], "session") && !strcmp(rq->method, "POST")) {
         store_conn *lc = store_acquire(rq->db);
         ret = login(rq, lc);
@@ -344,6 +492,8 @@ enum MHD_Result api_handle(struct request *rq)
     if (nseg == 1 && !strcmp(seg[0], "session")) {
         ret = !strcmp(rq->method, "DELETE") ? logout(rq, c, token, &who)
                                             : fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    } else if (!strcmp(seg[0], "sessions")) {
+        ret = own_sessions(rq, c, token, &who, seg, nseg);
     } else if (nseg == 1 && !strcmp(seg[0], "me")) {
         ret = reply_json(rq, 200, me_json(c, &who, csrf));
     } else if (nseg == 1 && !strcmp(seg[0], "_slow") && getenv("RONGHE_BENCH_SLOW")) {

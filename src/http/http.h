@@ -8,6 +8,8 @@
 #ifndef RONGHE_HTTP_H
 #define RONGHE_HTTP_H
 
+#include <stdbool.h>
+
 #include "base/err.h"
 #include "store/store.h"
 
@@ -16,6 +18,7 @@
 struct http_config {
     const char *listen;  /* "HOST:PORT" */
     const char *web_dir; /* NULL: the embedded interface */
+    bool secure_cookie;  /* served over HTTPS (--secure-cookie): the session cookie is Secure */
 };
 
 /* Serve until SIGINT or SIGTERM, then stop cleanly. Returns 0 or a negative error. */

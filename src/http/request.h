@@ -13,20 +13,24 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "domain/resource.h"
+#include "http/http.h"
 #include "store/store.h"
 
 struct request {
     struct MHD_Connection *conn;
     arena *a;
     store *db;
+    const struct http_config *cfg;
     const char *method;
     const char *path;
     char *body;
     size_t body_len, body_cap;
     bool too_big;
     struct res_query query;
+    bool query_overflow; /* more parameters than res_query holds: answered 400 */
     char address[64];
     const char *cache_key; /* set when a 200 answer may be cached */
+    int retry_after;       /* > 0: the answer carries Retry-After (seconds) */
     uint64_t cache_gen;
     /* What api_try_fast() learnt before it handed the request on (the session was known
      * but the answer not cached), so the worker does not work it out again. */

@@ -1,4 +1,5 @@
 /* Responses: the one table from error codes to statuses, JSON bodies, headers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,10 +26,14 @@ unsigned status_of(int rc)
         return 409;
     case R_ETOOBIG:
         return 413;
+    case R_EMEDIA:
+        return 415;
     case R_EUNPROC:
         return 422;
     case R_ETHROTTLE:
         return 429;
+    case R_EBUSY:
+        return 503;
     default:
         return 500;
     }
@@ -64,6 +69,11 @@ static enum MHD_Result queue(struct request *rq, unsigned status, struct MHD_Res
     if (len)
         MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (rq->retry_after > 0 || status == 503 || status == 429) { /* when to try again */
+        char seconds[16];
+        snprintf(seconds, sizeof seconds, "%d", rq->retry_after > 0 ? rq->retry_after : 1);
+        MHD_add_response_header(r, "Retry-After", seconds);
+    }
     add_security_headers(r);
     return reply_response(rq, status, r);
 }
@@ -78,12 +88,27 @@ static enum MHD_Result send_text(struct request *rq, unsigned status, char *text
     return queue(rq, status, r, len);
 }
 
+/* The answer when an answer could not be built (a NULL body from a failed json_pack,
+ * text jansson refused): a 500 like any other, never a crash. */
+static enum MHD_Result reply_unbuildable(struct request *rq)
+{
+    log_warn("%s %s: 无法生成应答（JSON 构造失败）", rq->method, rq->path);
+    static const char text[] =
+        "{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误：无法生成应答\","
+        "\"field\":null}}";
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(sizeof text - 1, (void *)text, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    return queue(rq, 500, r, sizeof text - 1);
+}
+
 enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     if (!text)
-        die("内存不足 (json_dumps)");
+        return reply_unbuildable(rq);
     return reply_text(rq, status, text, strlen(text));
 }
 
@@ -115,6 +140,10 @@ enum MHD_Result reply_error(struct request *rq, const struct rerr *err)
     json_t *body = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", err->code[0] ? err->code : "internal",
                              "message", err->message[0] ? err->message : "服务器内部错误", "field",
                              err->field[0] ? json_string(err->field) : json_null());
+    if (err->retry_after > 0) { /* a limit that time lifts: say when, here and in Retry-After */
+        json_object_set_new(json_object_get(body, "error"), "retry_after", json_integer(err->retry_after));
+        rq->retry_after = err->retry_after;
+    }
     return reply_json(rq, status, body);
 }
 

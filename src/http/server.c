@@ -27,6 +27,7 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "http/http.h"
+#include "http/proxy.h"
 #include "http/request.h"
 #include "jobs/jobs.h"
 
@@ -42,6 +43,7 @@ extern const struct asset ronghe_web_assets[]; /* generated; ends with path NULL
 
 struct server {
     store *db;
+    const struct http_config *cfg;
     const char *web_dir;
     /* the work queue: a ring of suspended requests */
     pthread_mutex_t lock;
@@ -96,8 +98,10 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 {
     (void)kind;
     struct request *rq = cls;
-    if (rq->query.n == (int)(sizeof rq->query.key / sizeof rq->query.key[0]))
+    if (rq->query.n == RES_MAX_PARAMS) {
+        rq->query_overflow = true; /* refused with 400 before any use: see api_handle() */
         return MHD_NO;
+    }
     rq->query.key[rq->query.n] = key;
     rq->query.val[rq->query.n] = value ? value : "";
     rq->query.n++;
@@ -192,6 +196,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rq->a = a;
         rq->conn = conn;
         rq->db = srv->db;
+        rq->cfg = srv->cfg;
         rq->method = method;
         rq->path = url;
         const union MHD_ConnectionInfo *ci =
@@ -205,6 +210,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->address,
                           sizeof rq->address);
         }
+        proxy_request_address(conn, rq->address); /* the client behind a trusted proxy */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
             rq->too_big = true;
@@ -324,7 +330,7 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
 {
     struct sockaddr_in sa;
     int rc = parse_listen(cfg->listen, &sa, err);
-    if (rc < 0)
+    if (rc < 0 || (rc = store_open_pool(s, err)) < 0)
         return rc;
     /* Signals go to this thread's sigwait, not to the connection threads. */
     sigset_t set;
@@ -343,7 +349,7 @@ int http_serve(store *s, const struct http_config *cfg, struct rerr *err)
 
     jobs_start(s);
     static struct server srv; /* large (the queue); one per process */
-    srv = (struct server){.db = s, .web_dir = cfg->web_dir};
+    srv = (struct server){.db = s, .cfg = cfg, .web_dir = cfg->web_dir};
     pthread_mutex_init(&srv.lock, NULL);
     pthread_cond_init(&srv.work, NULL);
     for (int i = 0; i < WORKERS; i++)

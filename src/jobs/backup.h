@@ -33,20 +33,29 @@ struct backup_result {
     int64_t bytes;
     int64_t pages;
     int64_t audit_entries; /* entries of the copy's audit chain, all verified */
+    int64_t anchor_count;  /* the anchor written for the copy (audit_backup_files) */
     int removed;           /* older generations removed (backup_generation only) */
 };
 
 /* What a verification found: integrity_check passed and the audit chain is intact. */
 struct backup_check {
     int64_t audit_entries;
+    int64_t anchors; /* anchors checked against the chain */
+    bool keyed;      /* the chain was checked with its key */
 };
 
 /* Verify the database file "file" without changing it: integrity check, then the audit
- * chain. 0 when both pass; R_ECONFLICT with a Chinese message naming what failed. */
-int backup_verify(const char *file, struct backup_check *chk, struct rerr *err);
+ * chain with key "key_path" and anchors "anchors_path" (NULL: the files beside "file";
+ * see audit_verify). 0 when both pass; R_ECONFLICT with a Chinese message naming what
+ * failed. */
+int backup_verify(const char *file, const char *key_path, const char *anchors_path, struct backup_check *chk,
+                  struct rerr *err);
 
-/* Copy "s" to "file" (which must not exist) through "file".tmp, verify the copy, rename
- * it into place and sync the directory. On failure nothing is left under either name. */
+/* Copy "s" (opened with its audit key: audit_open_key) to "file" (which must not exist)
+ * through "file".tmp: the audit head is anchored and the key and anchors are copied to
+ * "file".audit-key and "file".audit-anchors first (audit_backup_files), the copy is
+ * verified against them, renamed into place and the directory synced. On failure nothing
+ * is left under any of those names. */
 int backup_write(store *s, const char *file, store_progress_fn *progress, void *arg,
                  struct backup_result *out, struct rerr *err);
 
@@ -64,9 +73,10 @@ int backup_generation(store *s, const char *tag, int keep, store_progress_fn *pr
  * open for a download. */
 bool backup_name_valid(const char *name);
 
-/* Remove temporaries in "dir" whose writer is gone, and any -journal, -wal or -shm beside
- * them. Safe while other backups run: a temporary being written is flocked. Returns the
- * number of files removed. */
+/* Remove temporaries in "dir" whose writer is gone, any -journal, -wal or -shm beside
+ * them, and the audit key and anchors of copies that never got their name. Safe while
+ * other backups run: a temporary being written is flocked. Returns the number of files
+ * removed. */
 int backup_clean_stale(const char *dir);
 
 struct restore_report {
@@ -77,9 +87,12 @@ struct restore_report {
 };
 
 /* Put backup "from" in place of database "db": refuses (R_ECONFLICT) while any process
- * has "db" open (store_lock_exclusive); copies "from" to "db".restore.tmp and verifies
- * that copy; moves the current "db" (and its -wal) to "db".before-restore-<time>, drops
- * its -shm; renames the copy into place and syncs the directory. */
+ * has "db" open (store_lock_exclusive); copies "from" (and "from".audit-key and
+ * .audit-anchors, when there) to "db".restore.tmp and verifies that copy against them;
+ * moves the current "db" with its -wal, -journal, audit key and anchors to
+ * "db".before-restore-<time>, drops its -shm; renames the copy and its audit files into
+ * place and syncs the directory. Then the restore is appended to the restored chain
+ * (action "restore": from what, replacing what), and anchored. */
 int backup_restore(const char *db, const char *from, struct restore_report *rep, struct rerr *err);
 
 #endif

@@ -57,9 +57,10 @@ static int run_backup(struct job *j, store *s, json_t *params, json_t **result, 
     if (rc < 0)
         return rc;
     /* "file" is a server path: job_expand() shows it only to whoever may start a backup. */
-    *result = json_pack("{s:s, s:s, s:I, s:I, s:I, s:i, s:i}", "file", br.file, "name", br.name, "bytes",
+    *result = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:i, s:i}", "file", br.file, "name", br.name, "bytes",
                         (json_int_t)br.bytes, "pages", (json_int_t)br.pages, "audit_entries",
-                        (json_int_t)br.audit_entries, "removed", br.removed, "keep", config.backup_keep);
+                        (json_int_t)br.audit_entries, "audit_anchor", (json_int_t)br.anchor_count, "removed",
+                        br.removed, "keep", config.backup_keep);
     return *result ? 0 : rerr_set(err, R_EINTERNAL, "json", "", "无法生成任务结果");
 }
 

@@ -47,6 +47,11 @@ void store_close(store *s);
 int store_lock_exclusive(const char *path, int *lock_fd, struct rerr *err);
 void store_unlock(int lock_fd);
 
+/* Open every connection the pool may hold now, so that a server never opens a file
+ * while it serves (where running out of descriptors would be fatal). 0 or an error. */
+int store_open_pool(store *s, struct rerr *err);
+
+/* A free connection, waiting for one when all are busy. */
 store_conn *store_acquire(store *s);
 void store_release(store_conn *c);
 
@@ -113,6 +118,14 @@ uint64_t store_generation(store *s);
 
 /* The database file's path, as given to store_open(). */
 const char *store_path(const store *s);
+
+/* One pointer a layer above keeps with a store (the audit module keeps its key and
+ * anchoring state there). Set it before the store is shared between threads; its owner
+ * frees it before store_close(). */
+void store_set_ext(store *s, void *ext);
+void *store_ext(const store *s);
+/* The store a connection belongs to. */
+store *store_conn_owner(store_conn *c);
 
 /* Schema version this binary expects and writes. */
 int store_schema_version(void);

@@ -75,6 +75,7 @@ struct store {
     int nconn;
     _Atomic uint64_t generation;
     _Atomic int64_t checked_ms; /* when store_generation() last looked at the file */
+    void *ext;                  /* store_set_ext() */
 };
 
 static void bump(store *s)
@@ -96,7 +97,8 @@ static int map_sqlite(sqlite3 *db, int rc, struct rerr *err)
         return rerr_set(err, R_EINVAL, "invalid_value", "", "数据不符合约束: %s", msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return rerr_set(err, R_EINTERNAL, "busy", "", "数据库繁忙，请稍后重试");
+        /* Only after busy_timeout has been waited out: the client may try again. */
+        return rerr_set(err, R_EBUSY, "busy", "", "数据库繁忙，请稍后重试");
     default:
         return rerr_set(err, R_EINTERNAL, "store", "", "数据库错误: %s", msg);
     }
@@ -173,6 +175,24 @@ const char *store_path(const store *s)
     return s->path;
 }
 
+void store_set_ext(store *s, void *ext)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    s->ext = ext;
+}
+
+void *store_ext(const store *s)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    return s->ext;
+}
+
+store *store_conn_owner(store_conn *c)
+{
+    CHECK(c && c->magic == STORE_MAGIC);
+    return c->owner;
+}
+
 /* The version a migration file's name gives ("/002-sessions.sql" → 2), or 0. */
 static int migration_number(const char *path)
 {
@@ -224,9 +244,12 @@ static int migrate_one(store_conn *c, const struct migration *m, int to, struct 
     sql[m->len] = 0;
     int rc = store_exec(c, sql, err);
     free(sql);
-    if (rc < 0)
+    if (rc < 0) {
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err->message); /* rerr_set writes over err->message */
         return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s）：%s", to, m->path,
-                        err->message);
+                        why);
+    }
     store_stmt *st = store_prepare(c, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
     char v[16];
     snprintf(v, sizeof v, "%d", to);
@@ -405,6 +428,26 @@ void store_close(store *s)
     store_unlock(s->lock_fd);
     free(s->path);
     free(s);
+}
+
+int store_open_pool(store *s, struct rerr *err)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    store_conn *opened[STORE_MAX_CONN];
+    int n = 0;
+    pthread_mutex_lock(&s->lock);
+    while (s->nconn < STORE_MAX_CONN) {
+        store_conn *c = conn_open(s, s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, err);
+        if (!c)
+            break;
+        s->nconn++;
+        opened[n++] = c;
+    }
+    bool full = s->nconn == STORE_MAX_CONN;
+    pthread_mutex_unlock(&s->lock);
+    for (int i = 0; i < n; i++)
+        store_release(opened[i]);
+    return full ? 0 : err->rc;
 }
 
 store_conn *store_acquire(store *s)

@@ -116,7 +116,7 @@ describe('authorisation matrix', () => {
     methods: (s) => ({ brand_id: fixtures[s].brands.id, name: '测试工作法' + uniq() }),
     'method-elements': (s) => ({ method_id: fixtures[s].methods.id, label: '测试要素' + uniq(), count: 3 }),
     honours: (s) => ({ branch_id: scopes[s].branch, title: '测试荣誉' + uniq(), level: 'county', year: 2024 }),
-    users: (s) => ({ username: uniq('authz-'), display_name: '测试用户', password: 'authz-password-' + rand(), role: 'viewer', procuratorate_id: scopes[s].proc }),
+    users: (s) => ({ username: uniq('authz-'), display_name: '测试用户', password: 'authz-password-' + rand() + '-1', role: 'viewer', procuratorate_id: scopes[s].proc }),
     audit: () => ({ action: 'create', entity: 'members' }),
   };
   // A harmless change for an update.
@@ -319,7 +319,7 @@ describe("authorisation: no way out of one's scope", () => {
   });
 
   test('a county administrator cannot move a user of its own to the city → 403', async () => {
-    const u = await req(zlt, 'POST', '/users', { username: uniq('zu-'), display_name: '测试', password: 'zlt-password-' + rand(), role: 'viewer', procuratorate_id: zlt.user.procuratorate_id });
+    const u = await req(zlt, 'POST', '/users', { username: uniq('zu-'), display_name: '测试', password: 'zlt-password-' + rand() + '-1', role: 'viewer', procuratorate_id: zlt.user.procuratorate_id });
     assert.equal(u.status, 201, u.text);
     trash.add('users', u.json.id);
     const r = await req(zlt, 'PATCH', `/users/${u.json.id}`, { version: 1, procuratorate_id: cityProc });
@@ -328,7 +328,7 @@ describe("authorisation: no way out of one's scope", () => {
   });
 
   test('a county administrator cannot create a city account → 403', async () => {
-    const r = await req(zlt, 'POST', '/users', { username: uniq('zc-'), display_name: '测试', password: 'zlt-password-' + rand(), role: 'admin', procuratorate_id: cityProc });
+    const r = await req(zlt, 'POST', '/users', { username: uniq('zc-'), display_name: '测试', password: 'zlt-password-' + rand() + '-1', role: 'admin', procuratorate_id: cityProc });
     assert.equal(r.status, 403, r.text);
   });
 

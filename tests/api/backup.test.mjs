@@ -4,28 +4,25 @@
 // the restore, so that stopping it harms nobody.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, DB, freePort, login, req } from './lib.mjs';
+import { DB, cli, login, req, startServer } from './lib.mjs';
 
-const run = (args) => {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 60000 });
-  return { code: r.status, out: r.stdout ?? '', err: r.stderr ?? '', all: (r.stdout ?? '') + (r.stderr ?? '') };
-};
+const run = (args) => cli(args, '', 60000);
 const sha = (buf) => createHash('sha256').update(buf).digest('hex');
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const generations = (db) =>
   fs.existsSync(db + '.backups') ? fs.readdirSync(db + '.backups').filter((n) => /^ronghe-.*\.db$/.test(n)).sort() : [];
 
-/** Poll a job until it ends; every answer is kept, in order. */
-async function watch(session, id, { timeoutMs = 60000, base } = {}) {
+/** Poll a job until it ends (on the server at "base", else the shared one); every answer is
+ * kept, in order. */
+async function watch(session, id, { timeoutMs = 60000, base = '' } = {}) {
   const seen = [];
   const t0 = Date.now();
   for (;;) {
-    const r = base ? await base.req(session, 'GET', `/jobs/${id}`) : await req(session, 'GET', `/jobs/${id}`);
+    const r = await req(session, 'GET', `${base}/jobs/${id}`);
     assert.equal(r.status, 200, r.text);
     seen.push({ status: r.json.status, done: r.json.done, total: r.json.total });
     if (r.json.status === 'done' || r.json.status === 'failed') return { job: r.json, seen };
@@ -142,59 +139,17 @@ describe('backup jobs on the shared server: who sees the path, who downloads', (
 
 // ------------------------------------------------------------------ a server of our own
 
-async function startServer(db, extra = []) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) break;
-    try {
-      if ((await fetch(url + '/api/v1/health')).ok) break;
-    } catch {}
-    await sleep(50);
-  }
-  if (child.exitCode !== null) throw new Error('server did not start: ' + log);
-  const base = {
-    child,
-    exited,
-    log: () => log,
-    async req(session, method, p, body) {
-      const headers = { Cookie: session.cookie };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      if (method !== 'GET') headers['X-CSRF-Token'] = session.csrf;
-      const r = await fetch(url + '/api/v1' + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await r.text();
-      let json = null;
-      try {
-        json = JSON.parse(text);
-      } catch {}
-      return { status: r.status, json, text };
-    },
-    async login(username, password) {
-      const r = await fetch(url + '/api/v1/session', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-      const json = await r.json();
-      assert.equal(r.status, 200, JSON.stringify(json));
-      const cookie = (r.headers.getSetCookie?.() ?? []).map((c) => /^(ronghe_session=[^;]*)/.exec(c)?.[1]).find(Boolean);
-      return { cookie, csrf: json.csrf_token };
-    },
-    async stop(signal = 'SIGTERM') {
-      child.kill(signal);
-      return exited;
-    },
-  };
-  return base;
-}
-
 describe('backup under writers, a killed server, and restore (a server of this file’s own)', () => {
-  const PW = 'backup-test-password-1';
-  let tmp, db, srv, admin;
+  const PW = 'Backup-test-pw-1';
+  let tmp, db, srv, admin, api;
+  const KEEP = ['--backup-keep', '3'];
+  // on our own server: its URL, then the path as req() takes it
+  const own = (p) => api + p;
+  async function start() {
+    srv = await startServer(db, { args: KEEP });
+    api = srv.url + '/api/v1';
+    admin = await login('admin', PW, srv.url);
+  }
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ronghe-backup-'));
@@ -205,15 +160,14 @@ describe('backup under writers, a killed server, and restore (a server of this f
     fs.mkdirSync(db + '.backups', { mode: 0o700 });
     fs.writeFileSync(path.join(db + '.backups', 'ronghe-20260101-000000-99.db.tmp'), 'half a copy');
     fs.writeFileSync(path.join(db + '.backups', 'ronghe-20260101-000000-99.db.tmp-journal'), 'its journal');
-    srv = await startServer(db, ['--backup-keep', '3']);
-    admin = await srv.login('admin', PW);
+    await start();
     // A few MB more (work methods with long summaries), so that a copy takes several steps.
-    const brand = (await srv.req(admin, 'GET', '/brands?per_page=1')).json.items[0];
+    const brand = (await req(admin, 'GET', own('/brands?per_page=1'))).json.items[0];
     const summary = '融合党建与检察业务的工作方法说明。'.repeat(110).slice(0, 2000);
     for (let i = 0; i < 240; i += 8)
       await Promise.all(
         Array.from({ length: 8 }, (_, k) =>
-          srv.req(admin, 'POST', '/methods', { brand_id: brand.id, name: `备份测试工作法${i + k}`, summary }).then((r) => {
+          req(admin, 'POST', own('/methods'), { brand_id: brand.id, name: `备份测试工作法${i + k}`, summary }).then((r) => {
             assert.equal(r.status, 201, r.text);
           })
         )
@@ -221,7 +175,10 @@ describe('backup under writers, a killed server, and restore (a server of this f
   });
 
   after(async () => {
-    if (srv && srv.child.exitCode === null) await srv.stop('SIGKILL');
+    if (srv && srv.child.exitCode === null) {
+      srv.child.kill('SIGKILL');
+      await srv.exited;
+    }
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -230,13 +187,13 @@ describe('backup under writers, a killed server, and restore (a server of this f
   });
 
   test('a backup finishes while four writers commit; its progress never goes back; the copy verifies', async () => {
-    const members = (await srv.req(admin, 'GET', '/members?per_page=4')).json.items;
+    const members = (await req(admin, 'GET', own('/members?per_page=4'))).json.items;
     assert.equal(members.length, 4);
     let stop = false, commits = 0, errors = [];
     const writers = members.map(async (m) => {
       let version = m.version;
       for (let n = 0; !stop; n++) {
-        const r = await srv.req(admin, 'PATCH', `/members/${m.id}`, { version, position: `备份期间写入${n}` });
+        const r = await req(admin, 'PATCH', own(`/members/${m.id}`), { version, position: `备份期间写入${n}` });
         if (r.status === 200) {
           version = r.json.version;
           commits++;
@@ -244,10 +201,10 @@ describe('backup under writers, a killed server, and restore (a server of this f
       }
     });
     while (commits < 8) await sleep(5); // the writers are going
-    const r = await srv.req(admin, 'POST', '/jobs', { kind: 'backup' });
+    const r = await req(admin, 'POST', own('/jobs'), { kind: 'backup' });
     assert.equal(r.status, 202, r.text);
     const atStart = commits;
-    const w = await watch(admin, r.json.id, { base: srv, timeoutMs: 60000 });
+    const w = await watch(admin, r.json.id, { base: api, timeoutMs: 60000 });
     const during = commits - atStart;
     stop = true;
     await Promise.all(writers);
@@ -266,31 +223,35 @@ describe('backup under writers, a killed server, and restore (a server of this f
   });
 
   test('kill -9 during a backup: no file under a final name that is not whole, and the next start cleans up', async () => {
-    const r = await srv.req(admin, 'POST', '/jobs', { kind: 'backup' });
+    const r = await req(admin, 'POST', own('/jobs'), { kind: 'backup' });
     assert.equal(r.status, 202);
     for (let i = 0; i < 400; i++) {
-      const j = await srv.req(admin, 'GET', `/jobs/${r.json.id}`);
+      const j = await req(admin, 'GET', own(`/jobs/${r.json.id}`));
       if (j.json.status !== 'queued') break;
       await sleep(2);
     }
-    await srv.stop('SIGKILL');
+    srv.child.kill('SIGKILL');
+    await srv.exited;
     // Every file under a final name is a whole, verified copy.
     for (const name of generations(db)) {
       const v = run(['restore', '--db', path.join(tmp, 'scratch-' + name), '--from', path.join(db + '.backups', name)]);
       assert.equal(v.code, 0, `${name}: ${v.all}`);
     }
-    srv = await startServer(db, ['--backup-keep', '3']);
-    admin = await srv.login('admin', PW);
-    assert.deepEqual(fs.readdirSync(db + '.backups').filter((n) => !/^ronghe-.*\.db$/.test(n)), []);
-    const j = (await srv.req(admin, 'GET', `/jobs/${r.json.id}`)).json;
+    await start();
+    // only generations, each with its audit key and anchors
+    const names = fs.readdirSync(db + '.backups');
+    assert.deepEqual(names.filter((n) => !/^ronghe-.*\.db(\.audit-key|\.audit-anchors)?$/.test(n)), []);
+    for (const n of names.filter((x) => /\.audit-(key|anchors)$/.test(x)))
+      assert.ok(names.includes(n.replace(/\.audit-(key|anchors)$/, '')), `${n} belongs to a generation`);
+    const j = (await req(admin, 'GET', own(`/jobs/${r.json.id}`))).json;
     assert.ok(['done', 'failed'].includes(j.status), j.status);
     if (j.status === 'failed') assert.match(j.message, /中断/);
   });
 
   test('--backup-keep 3 keeps three; ronghe backup --keep 1 while serving keeps one', async () => {
     for (let i = 0; i < 4; i++) {
-      const r = await srv.req(admin, 'POST', '/jobs', { kind: 'backup' });
-      assert.equal((await watch(admin, r.json.id, { base: srv })).job.status, 'done');
+      const r = await req(admin, 'POST', own('/jobs'), { kind: 'backup' });
+      assert.equal((await watch(admin, r.json.id, { base: api })).job.status, 'done');
     }
     assert.equal(generations(db).length, 3);
     const c = run(['backup', '--db', db, '--keep', '1']);
@@ -306,22 +267,22 @@ describe('backup under writers, a killed server, and restore (a server of this f
   test('restore refuses while the server runs, and works once it is stopped', async () => {
     const from = path.join(db + '.backups', generations(db)[0]);
     // Something written after the backup, which the restore takes back.
-    const brand = (await srv.req(admin, 'GET', '/brands?per_page=1')).json.items[0];
-    const late = await srv.req(admin, 'POST', '/methods', { brand_id: brand.id, name: '恢复后应消失的工作法' });
+    const brand = (await req(admin, 'GET', own('/brands?per_page=1'))).json.items[0];
+    const late = await req(admin, 'POST', own('/methods'), { brand_id: brand.id, name: '恢复后应消失的工作法' });
     assert.equal(late.status, 201, late.text);
 
     const refused = run(['restore', '--db', db, '--from', from]);
     assert.equal(refused.code, 1, refused.all);
     assert.match(refused.err, /正在使用中.*请先停止服务/);
     assert.deepEqual(fs.readdirSync(tmp).filter((n) => /before-restore|restore\.tmp/.test(n)), []);
-    assert.equal((await srv.req(admin, 'GET', `/methods/${late.json.id}`)).status, 200, 'the server is untouched');
+    assert.equal((await req(admin, 'GET', own(`/methods/${late.json.id}`))).status, 200, 'the server is untouched');
 
     // wrong arguments: 2
     assert.equal(run(['restore', '--db', db]).code, 2);
     assert.equal(run(['restore', '--from', from]).code, 2);
     assert.equal(run(['restore', '--db', db, '--from', from, '--to', 'x']).code, 2);
 
-    const { code } = await srv.stop('SIGTERM');
+    const { code } = await srv.stop();
     assert.equal(code, 0, srv.log());
     // A bad backup is refused and changes nothing.
     const junk = path.join(tmp, 'junk.db');
@@ -340,15 +301,20 @@ describe('backup under writers, a killed server, and restore (a server of this f
     assert.match(path.basename(kept), /^own\.db\.before-restore-\d{8}-\d{6}/);
     for (const s of ['-wal', '-shm']) assert.equal(fs.existsSync(db + s), false, db + s);
 
-    srv = await startServer(db, ['--backup-keep', '3']);
-    admin = await srv.login('admin', PW);
-    assert.equal((await srv.req(admin, 'GET', `/methods/${late.json.id}`)).status, 404, 'written after the backup: gone');
+    await start();
+    assert.equal((await req(admin, 'GET', own(`/methods/${late.json.id}`))).status, 404, 'written after the backup: gone');
+    // The restored chain verifies against the anchors that came with the backup, and its
+    // last entry is the restore itself.
     const v = run(['audit', 'verify', '--db', db]);
     assert.equal(v.code, 0, v.all);
-    // the replaced database is intact, with what was written last
-    const scratch = path.join(tmp, 'kept-check.db');
-    fs.copyFileSync(kept, scratch);
-    const k = run(['audit', 'verify', '--db', scratch]);
+    const last = (await req(admin, 'GET', own('/audit?action=restore&sort=-id'))).json.items[0];
+    assert.equal(last.action, 'restore');
+    assert.equal(last.entity, 'database');
+    assert.equal(last.after.from, path.basename(from));
+    assert.equal(last.before.kept, path.basename(kept));
+    // The replaced database is kept whole, with its own key and anchors beside it.
+    for (const s of ['.audit-key', '.audit-anchors']) assert.ok(fs.existsSync(kept + s), kept + s);
+    const k = run(['audit', 'verify', '--db', kept]);
     assert.equal(k.code, 0, k.all);
   });
 });

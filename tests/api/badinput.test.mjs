@@ -218,10 +218,10 @@ describe('bad input', () => {
     await refused('POST', '/users', { username: uniq('u-'), display_name: '测试', password: 'short', role: 'viewer', procuratorate_id: 1 }, 400, null, 'password');
   });
   test('username with spaces → 400 invalid_value', async () => {
-    await refused('POST', '/users', { username: 'a b', display_name: '测试', password: 'long-enough-pw', role: 'viewer', procuratorate_id: 1 }, 400, 'invalid_value', 'username');
+    await refused('POST', '/users', { username: 'a b', display_name: '测试', password: 'long-enough-pw-1', role: 'viewer', procuratorate_id: 1 }, 400, 'invalid_value', 'username');
   });
   test('secretary account without a branch → 400 required branch_id', async () => {
-    await refused('POST', '/users', { username: uniq('u-'), display_name: '测试', password: 'long-enough-pw', role: 'secretary', procuratorate_id: 1 }, 400, 'required', 'branch_id');
+    await refused('POST', '/users', { username: uniq('u-'), display_name: '测试', password: 'long-enough-pw-1', role: 'secretary', procuratorate_id: 1 }, 400, 'required', 'branch_id');
   });
   test('procuratorate level 3 → 400 invalid_value', async () => {
     await refused('POST', '/procuratorates', { name: '测试院' + uniq(), short_name: '测', level: 3, parent_id: 1 }, 400, 'invalid_value', 'level');

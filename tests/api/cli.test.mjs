@@ -1,39 +1,15 @@
 // The command line: help and usage errors, init, demo, serve, user, backup, audit verify.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, DB, req, login, loginRaw, uniq, rand, Trash, auditCount, lastAudit, freePort } from './lib.mjs';
+import { BIN, DB, req, login, loginRaw, uniq, rand, Trash, auditCount, lastAudit, startServer, cli } from './lib.mjs';
 
-const run = (args, input, timeout = 20000) => {
-  const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8', timeout });
-  return { code: r.status, signal: r.signal, out: r.stdout ?? '', err: r.stderr ?? '', all: (r.stdout ?? '') + (r.stderr ?? '') };
-};
+const run = cli;
 const sha = (f) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
-
-/** Start `ronghe serve` on a free port; resolves when /api/v1/health answers. */
-async function startServer(db) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) break;
-    try {
-      const r = await fetch(url + '/api/v1/health');
-      if (r.ok) return { child, url, exited, log: () => log };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`second server did not start: ${log}`);
-}
 
 async function loginAt(url, username, password) {
   const r = await fetch(url + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
@@ -125,7 +101,7 @@ describe('ronghe command line', () => {
 
   describe('init, a second server, user add / disable', () => {
     let newDb, srv;
-    const adminPw = 'init-admin-pw-' + rand();
+    const adminPw = 'init-root-pw-' + rand() + '-1';
     before(async () => {
       newDb = path.join(tmp, 'new.db');
     });
@@ -168,7 +144,7 @@ describe('ronghe command line', () => {
     });
 
     test('ronghe user add (password on stdin) → that user can log in', async () => {
-      const pw = 'cli-user-pw-' + rand();
+      const pw = 'cli-user-pw-' + rand() + '-1';
       const r = run(['user', 'add', '--db', newDb, '--username', 'cli-viewer', '--role', 'viewer', '--procuratorate', '1', '--display-name', '命令行用户'], pw + '\n');
       assert.equal(r.code, 0, r.all);
       const ok = await loginAt(srv.url, 'cli-viewer', pw);
@@ -187,7 +163,7 @@ describe('ronghe command line', () => {
     });
 
     test('ronghe user add without --role exits 2', () => {
-      const r = run(['user', 'add', '--db', newDb, '--username', 'cli-norole', '--procuratorate', '1'], 'long-enough-pw\n');
+      const r = run(['user', 'add', '--db', newDb, '--username', 'cli-norole', '--procuratorate', '1'], 'long-enough-pw-1\n');
       assert.equal(r.code, 2, r.all);
     });
 

@@ -26,7 +26,7 @@ async function start(db) {
     try { if ((await fetch(`${url}/api/v1/health`)).ok) break; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 50));
   }
-  const r = await fetch(`${url}/api/v1/session`, { method: 'POST', body: JSON.stringify({ username: 'admin', password }) });
+  const r = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
   assert.equal(r.status, 200);
   const cookie = r.headers.get('set-cookie').split(';')[0];
   const { csrf_token } = await r.json();

@@ -1,6 +1,7 @@
 // Shared helpers for the black-box API tests (node --test tests/api/).
 // The harness (tests/run-node.sh) sets RONGHE_URL, RONGHE_PASSWORD, RONGHE_DB, RONGHE_BIN.
 import { randomBytes } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 
 export const BASE = process.env.RONGHE_URL ?? 'http://127.0.0.1:8080';
@@ -8,7 +9,7 @@ export const PASSWORD = process.env.RONGHE_PASSWORD;
 export const DB = process.env.RONGHE_DB;
 export const BIN = process.env.RONGHE_BIN;
 
-/** A free loopback port (for a server a test starts of its own). */
+/** A free TCP port on 127.0.0.1 (for a server a test starts itself). */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -66,17 +67,18 @@ export async function req(session, method, path, body, extraHeaders = {}) {
   return { status: res.status, json, headers: res.headers, text };
 }
 
-/** POST /session; returns the raw response plus cookie/csrf when it worked. */
-export async function loginRaw(username, password = PASSWORD) {
-  const r = await req(null, 'POST', '/session', { username, password });
+/** POST /session (on another server when "base" names one); returns the raw response
+ * plus cookie/csrf when it worked. */
+export async function loginRaw(username, password = PASSWORD, base = null, extraHeaders = {}) {
+  const r = await req(null, 'POST', base ? base + '/api/v1/session' : '/session', { username, password }, extraHeaders);
   const set = r.headers.getSetCookie ? r.headers.getSetCookie() : [r.headers.get('set-cookie')].filter(Boolean);
   const m = set.map((c) => /^(ronghe_session=[^;]*)/.exec(c)).find(Boolean);
   return { ...r, setCookie: set, cookie: m ? m[1] : null, csrf: r.json?.csrf_token ?? null };
 }
 
 /** Log in (demo password by default); throws unless 200. Returns {cookie, csrf, user}. */
-export async function login(username, password = PASSWORD) {
-  const r = await loginRaw(username, password);
+export async function login(username, password = PASSWORD, base = null, extraHeaders = {}) {
+  const r = await loginRaw(username, password, base, extraHeaders);
   if (r.status !== 200 || !r.cookie || !r.csrf)
     throw new Error(`login ${username} failed: ${r.status} ${r.text}`);
   return { cookie: r.cookie, csrf: r.csrf, user: r.json.user, username };
@@ -178,4 +180,42 @@ export class Trash {
 export function todayCN(offsetDays = 0) {
   const d = new Date(Date.now() + 8 * 3600 * 1000 + offsetDays * 86400 * 1000);
   return d.toISOString().slice(0, 10);
+}
+
+/** Run the ronghe binary with "args", "input" on standard input. */
+export function cli(args, input = '', timeout = 20000) {
+  const r = spawnSync(BIN, args, { input, encoding: 'utf8', timeout });
+  return { code: r.status, signal: r.signal, out: r.stdout ?? '', err: r.stderr ?? '', all: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+/**
+ * Start another `ronghe serve --db DB` on a free port, with extra "args" and environment
+ * "env"; resolves when /api/v1/health answers. Returns {child, url, exited, log(), stop()}:
+ * stop() ends it with SIGTERM and resolves with its exit.
+ */
+export async function startServer(db, { args = [], env = {} } = {}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) break;
+    try {
+      const r = await fetch(url + '/api/v1/health');
+      if (r.ok) return { child, url, exited, log: () => log, stop };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`second server did not start: ${log}`);
 }

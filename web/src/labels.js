@@ -46,9 +46,14 @@ export const AUDIT_ACTIONS = {
   login: '登录',
   logout: '退出',
   login_failed: '登录失败',
+  audit_key: '启用审计密钥',
+  anchors_lost: '锚点文件丢失',
+  session_end: '结束会话',
+  session_end_others: '退出其他会话',
 }
 
 export const ENTITIES = {
+  audit: '审计链',
   procuratorates: '检察院',
   procuratorate: '检察院',
   branches: '支部',

@@ -9,6 +9,7 @@ import Members from './views/Members.vue'
 import CrudPage from './views/CrudPage.vue'
 import Audit from './views/Audit.vue'
 import Jobs from './views/Jobs.vue'
+import MySessions from './views/MySessions.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
@@ -24,6 +25,7 @@ const routes = [
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
       { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', roles: ['admin', 'viewer'] } },
       { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', roles: ['admin', 'viewer'] } },
+      { path: 'sessions', name: 'my-sessions', component: MySessions, meta: { title: '我的登录会话' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/org' },

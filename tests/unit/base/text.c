@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/text.h"
 
 static void date_validation(void **state)
@@ -50,6 +51,13 @@ static void fold_and_name_key(void **state)
     /* Mongolian free variation selectors (U+180B) vanish in the search form. */
     char *mn = text_fold(a, "\xe1\xa0\xb0\xe1\xa0\x8b\xe1\xa0\xa0");
     assert_string_equal(mn, "\xe1\xa0\xb0\xe1\xa0\xa0");
+    /* Folding that grows text past three times its length (U+FDFA → 18 characters). */
+    char *grown = text_fold(a, "ﷺﷺﷺ");
+    assert_non_null(grown);
+    assert_int_equal(text_utf8_len(grown), 3 * 15); /* 18 less the 3 spaces, each */
+    assert_non_null(strstr(text_name_key(a, "ﷺﷺ", NULL), text_fold(a, "ﷺ")));
+    assert_false(text_utf8_ok("a\xc2\x9b" "b")); /* C1 control (CSI) */
+    assert_true(text_utf8_ok("a\xc2\xa0" "b"));  /* U+00A0 is not a control */
     arena_free(a);
 }
 
@@ -68,11 +76,44 @@ static void arena_many_and_big(void **state)
     arena_free(a);
 }
 
+static void utf8_repair_and_bounded_errors(void **state)
+{
+    (void)state;
+    char cut[] = "ab\xe4\xb8"; /* 中 with its last byte cut off */
+    text_utf8_repair(cut);
+    assert_string_equal(cut, "ab");
+    char four[] = "\xf0\xa0\x80"; /* 𠀀 cut */
+    text_utf8_repair(four);
+    assert_string_equal(four, "");
+    char bad[] = "a\xff"
+                 "b\xc0\xaf"
+                 "c\xed\xa0\x80"
+                 "d";
+    text_utf8_repair(bad);
+    assert_string_equal(bad, "a?b??c???d");
+    char ok[] = "萨日朗 ᠰᠠᠷᠠᠨᠠ 𠀀\n";
+    text_utf8_repair(ok);
+    assert_string_equal(ok, "萨日朗 ᠰᠠᠷᠠᠨᠠ 𠀀\n");
+    /* A message quoting long four-byte input is cut, never inside a character; a field
+     * name of invalid bytes comes out well-formed. */
+    char longv[4 * 100 + 1] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(longv, "\xf0\xa0\x80\x80");
+    for (int shift = 0; shift < 4; shift++) {
+        struct rerr e;
+        rerr_set(&e, R_EINVAL, "bad_query", "\xff\xfe", "%.*s%s", shift, "xyz", longv);
+        assert_true(text_utf8_ok(e.message));
+        assert_true(text_utf8_ok(e.field));
+        assert_true(strlen(e.message) >= sizeof e.message - 4);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(date_validation),
         cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(utf8_repair_and_bounded_errors),
         cmocka_unit_test(fold_and_name_key),
         cmocka_unit_test(arena_many_and_big),
     };

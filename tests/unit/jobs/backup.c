@@ -1,9 +1,10 @@
 /*
  * Unit tests for src/jobs/backup.c on real files in a temporary directory: a copy is
- * verified before it gets its name, a tampered copy is refused, generations are pruned,
- * stale temporaries (and only they) are removed, and restore refuses a database in use,
- * keeps the one it replaces (with its -wal) and refuses a bad backup without changing
- * anything.
+ * verified (with the audit key and anchors that travel with it) before it gets its name,
+ * a tampered copy is refused, generations are pruned with their audit files, stale
+ * temporaries (and only they) are removed, and restore refuses a database in use, keeps
+ * the one it replaces (with its -wal, key and anchors), records itself in the restored
+ * chain, and refuses a bad backup without changing anything.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "auth/actor.h"
+#include "auth/audit.h"
 #include "auth/password.h"
 #include "domain/resource.h"
 #include "jobs/backup.h"
@@ -78,8 +80,8 @@ static int setup(void **state)
     snprintf(gens, sizeof gens, "%s.backups", db);
     store *s;
     struct rerr e = {0};
-    if (store_open(db, STORE_CREATE_NEW, &s, &e) < 0)
-        return -1;
+    if (store_open(db, STORE_CREATE_NEW, &s, &e) < 0 || audit_open_key(s, &e) < 0)
+        fail_msg("%s", e.message);
     struct actor who;
     actor_system(&who);
     store_conn *c = store_acquire(s);
@@ -96,6 +98,7 @@ static int setup(void **state)
     }
     arena_free(x.a);
     store_release(c);
+    audit_close(s);
     store_close(s);
     return 0;
 }
@@ -107,12 +110,36 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Opened as every writer opens it: with its audit key. */
 static store *open_db(void)
 {
     store *s;
     struct rerr e = {0};
     assert_int_equal(store_open(db, STORE_OPEN_EXISTING, &s, &e), 0);
+    assert_int_equal(audit_open_key(s, &e), 0);
     return s;
+}
+
+static void close_db(store *s)
+{
+    audit_close(s);
+    store_close(s);
+}
+
+/* Entries of "path"'s chain (read-only). */
+static int64_t entries_of(const char *path)
+{
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_OPEN_READONLY, &s, &e), 0);
+    store_conn *c = store_acquire(s);
+    store_stmt *st = store_prepare(c, "SELECT count(*) FROM audit");
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    int64_t n = store_col_int(st, 0);
+    store_done(st);
+    store_release(c);
+    store_close(s);
+    return n;
 }
 
 static void write_verify_and_refuse(void **state)
@@ -123,8 +150,12 @@ static void write_verify_and_refuse(void **state)
     struct rerr e = {0};
     char to[160];
     snprintf(to, sizeof to, "%s/copy.db", dir);
+    int64_t n = entries_of(db);
+    assert_true(n >= 5); /* the five records, and the key's own first entry */
     assert_int_equal(backup_write(s, to, NULL, NULL, &r, &e), 0);
-    assert_int_equal(r.audit_entries, 5);
+    assert_int_equal(r.audit_entries, n);
+    assert_int_equal(r.anchor_count, n);
+    assert_true(present("%s.audit-key", to) && present("%s.audit-anchors", to));
     assert_true(r.pages > 0 && r.bytes == r.pages * 4096);
     assert_string_equal(r.name, "copy.db");
     assert_false(present("%s/copy.db.tmp", dir));
@@ -138,21 +169,28 @@ static void write_verify_and_refuse(void **state)
     assert_true(fd >= 0 && flock(fd, LOCK_EX) == 0);
     assert_int_equal(backup_write(s, to, NULL, NULL, &r, &e), R_ECONFLICT);
     assert_false(present("%s/other.db", dir));
+    assert_false(present("%s/other.db.audit-key", dir));
     close(fd);
-    store_close(s);
+    close_db(s);
 
     struct backup_check chk;
     snprintf(to, sizeof to, "%s/copy.db", dir);
-    assert_int_equal(backup_verify(to, &chk, &e), 0);
-    assert_int_equal(chk.audit_entries, 5);
-    /* An edited audit entry in a copy: refused, and said why. */
+    assert_int_equal(backup_verify(to, NULL, NULL, &chk, &e), 0);
+    assert_int_equal(chk.audit_entries, n);
+    assert_true(chk.keyed && chk.anchors >= 1);
+    /* An edited audit entry in a copy (the trigger dropped, as someone holding the file
+     * can): refused, and said why. */
     store *c;
     assert_int_equal(store_open(to, STORE_OPEN_EXISTING, &c, &e), 0);
     store_conn *cc = store_acquire(c);
-    assert_int_equal(store_exec(cc, "UPDATE audit SET username = 'mallory' WHERE id = 3", &e), 0);
+    assert_int_equal(store_exec(cc,
+                                "DROP TRIGGER audit_no_update;"
+                                " UPDATE audit SET username = 'mallory' WHERE id = 3",
+                                &e),
+                     0);
     store_release(cc);
     store_close(c);
-    assert_int_equal(backup_verify(to, &chk, &e), R_ECONFLICT);
+    assert_int_equal(backup_verify(to, NULL, NULL, &chk, &e), R_ECONFLICT);
     assert_string_equal(e.code, "audit_broken");
     assert_non_null(strstr(e.message, "审计链校验未通过"));
 }
@@ -172,9 +210,10 @@ static void generations_and_stale_temporaries(void **state)
             snprintf(first, sizeof first, "%s", r.name);
     }
     /* The newest two remain: this one and the one before. */
-    assert_int_equal(count_in(gens, ".db"), 2);
+    assert_int_equal(count_in(gens, ".db"), 6); /* two copies, each with its key and anchors */
+    assert_int_equal(count_in(gens, ".audit-key"), 2);
     assert_true(present("%s", r.file));
-    assert_int_equal(count_in(gens, "-t2.db") + count_in(gens, "-t3.db"), 2);
+    assert_int_equal(count_in(gens, "-t2.db") + count_in(gens, "-t3.db"), 6);
     char p[BACKUP_PATH_MAX + 256];
     snprintf(p, sizeof p, "%s/%s", gens, first);
     assert_false(present("%s", p));
@@ -193,13 +232,20 @@ static void generations_and_stale_temporaries(void **state)
     char orphan[BACKUP_PATH_MAX + 80]; /* a -wal whose temporary is gone */
     snprintf(orphan, sizeof orphan, "%s/ronghe-20260101-000000-11.db.tmp-wal", gens);
     fclose(fopen(orphan, "w"));
-    assert_int_equal(backup_clean_stale(gens), 3);
-    assert_false(present("%s", stale) || present("%s", journal) || present("%s", orphan));
-    assert_true(present("%s", live));
+    /* the key of a copy killed before its rename, and that of one being written now */
+    char stale_key[BACKUP_PATH_MAX + 80], live_key[BACKUP_PATH_MAX + 80];
+    snprintf(stale_key, sizeof stale_key, "%s/ronghe-20260101-000000-9.db.audit-key", gens);
+    snprintf(live_key, sizeof live_key, "%s/ronghe-20260101-000000-10.db.audit-key", gens);
+    fclose(fopen(stale_key, "w"));
+    fclose(fopen(live_key, "w"));
+    assert_int_equal(backup_clean_stale(gens), 4);
+    assert_false(present("%s", stale) || present("%s", journal) || present("%s", orphan) ||
+                 present("%s", stale_key));
+    assert_true(present("%s", live) && present("%s", live_key));
     close(fd);
-    assert_int_equal(backup_clean_stale(gens), 1);
-    assert_int_equal(count_in(gens, ".db"), 2); /* the generations were not touched */
-    store_close(s);
+    assert_int_equal(backup_clean_stale(gens), 2);
+    assert_int_equal(count_in(gens, ".db"), 6); /* the generations were not touched */
+    close_db(s);
 
     assert_true(backup_name_valid("ronghe-20261201-120000-5.db"));
     assert_false(backup_name_valid("ronghe-x/../../etc.db"));
@@ -215,6 +261,7 @@ static void restore(void **state)
     struct restore_report rep;
     struct rerr e = {0};
     assert_int_equal(backup_generation(s, "r", 3, NULL, NULL, &r, &e), 0);
+    int64_t at_backup = r.audit_entries;
     /* In use: refused, nothing changed. */
     assert_int_equal(backup_restore(db, r.file, &rep, &e), R_ECONFLICT);
     assert_string_equal(e.code, "in_use");
@@ -223,7 +270,7 @@ static void restore(void **state)
     store_conn *c = store_acquire(s);
     assert_int_equal(store_exec(c, "UPDATE procuratorates SET name = '已改' WHERE id = 2", &e), 0);
     store_release(c);
-    store_close(s);
+    close_db(s);
     /* A -wal and -shm beside the database, as a killed server leaves them. */
     char side[160];
     snprintf(side, sizeof side, "%s-wal", db);
@@ -231,18 +278,30 @@ static void restore(void **state)
     snprintf(side, sizeof side, "%s-shm", db);
     fclose(fopen(side, "w"));
     assert_int_equal(backup_restore(db, r.file, &rep, &e), 0);
-    assert_int_equal(rep.audit_entries, 5);
+    assert_int_equal(rep.audit_entries, at_backup);
     assert_true(rep.kept[0] && present("%s", rep.kept));
     assert_true(rep.kept_wal && present("%s-wal", rep.kept));
+    assert_true(present("%s.audit-key", rep.kept) && present("%s.audit-anchors", rep.kept));
+    assert_true(present("%s.audit-key", db) && present("%s.audit-anchors", db));
     assert_false(present("%s-wal", db) || present("%s-shm", db) || present("%s.restore.tmp", db));
+    /* The restored chain verifies against its anchors, and holds the restore itself. */
+    struct backup_check chk;
+    assert_int_equal(backup_verify(db, NULL, NULL, &chk, &e), 0);
+    assert_int_equal(chk.audit_entries, at_backup + 1);
     s = open_db();
     c = store_acquire(s);
     store_stmt *st = store_prepare(c, "SELECT name FROM procuratorates WHERE id = 2");
     assert_int_equal(store_step(st, &e), STORE_ROW);
     assert_string_equal(store_col_text(st, 0), "测试检察院1");
     store_done(st);
+    st = store_prepare(c, "SELECT action, entity, after FROM audit ORDER BY id DESC LIMIT 1");
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    assert_string_equal(store_col_text(st, 0), "restore");
+    assert_string_equal(store_col_text(st, 1), "database");
+    assert_non_null(strstr(store_col_text(st, 2), r.name));
+    store_done(st);
     store_release(c);
-    store_close(s);
+    close_db(s);
 
     /* A bad backup changes nothing: not a database; a missing file; the database itself. */
     char junk[160];
@@ -259,6 +318,19 @@ static void restore(void **state)
     assert_int_equal(stat(db, &after), 0);
     assert_true(before.st_ino == after.st_ino && before.st_mtime == after.st_mtime);
     assert_false(present("%s.restore.tmp", db));
+    /* A copy whose key did not come along: a keyed chain it cannot verify, refused. */
+    char nokey[160], kf[180];
+    snprintf(nokey, sizeof nokey, "%s/nokey.db", dir);
+    s = open_db();
+    assert_int_equal(backup_write(s, nokey, NULL, NULL, &r, &e), 0);
+    close_db(s);
+    snprintf(kf, sizeof kf, "%s.audit-key", nokey);
+    unlink(kf);
+    assert_int_equal(stat(db, &before), 0);
+    assert_true(backup_restore(db, nokey, &rep, &e) < 0);
+    assert_int_equal(stat(db, &after), 0);
+    assert_true(before.st_ino == after.st_ino && before.st_mtime == after.st_mtime);
+    assert_false(present("%s.restore.tmp", db) || present("%s.restore.tmp.audit-key", db));
 }
 
 int main(void)
