@@ -92,12 +92,21 @@ static const char *header(struct request *rq, const char *name)
 }
 
 /* Whether this request reached us over HTTPS, so that the session cookie must be
- * Secure. Today: `serve --secure-cookie` says every request does (TLS ends at a proxy
- * in front). This is the one place that decides; X-Forwarded-Proto from a trusted proxy
- * belongs here. */
-static bool served_over_https(const struct request *rq)
+ * Secure: `serve --secure-cookie` says every request does (TLS ends in front of us), or a
+ * trusted proxy (serve --trusted-proxy) says this one did with X-Forwarded-Proto: https.
+ * The header from anyone else is ignored. This is the one place that decides. */
+static bool served_over_https(struct request *rq)
 {
-    return rq->cfg && rq->cfg->secure_cookie;
+    if (rq->cfg && rq->cfg->secure_cookie)
+        return true;
+    /* Only a trusted proxy's word counts; the last value is the proxy's own hop. */
+    const char *proto = rq->via_proxy ? header(rq, "X-Forwarded-Proto") : NULL;
+    if (!proto)
+        return false;
+    const char *last = strrchr(proto, ',');
+    last = last ? last + 1 : proto;
+    last += strspn(last, " \t");
+    return !strncasecmp(last, "https", 5) && (last[5] == 0 || last[5] == ' ' || last[5] == '\t');
 }
 
 /* The authority (host[:port]) the browser sent this request to: the Host header. NULL

@@ -28,7 +28,8 @@ struct request {
     bool too_big;
     struct res_query query;
     bool query_overflow; /* more parameters than res_query holds: answered 400 */
-    char address[64];
+    char address[64];    /* the client's: the peer's, or behind a trusted proxy the one it names */
+    bool via_proxy;      /* the peer is a trusted proxy: its X-Forwarded-* headers are believed */
     const char *cache_key; /* set when a 200 answer may be cached */
     int retry_after;       /* > 0: the answer carries Retry-After (seconds) */
     uint64_t cache_gen;

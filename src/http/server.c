@@ -210,7 +210,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->address,
                           sizeof rq->address);
         }
-        proxy_request_address(conn, rq->address); /* the client behind a trusted proxy */
+        rq->via_proxy = proxy_request_address(conn, rq->address); /* the client behind a trusted proxy */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY)
             rq->too_big = true;

@@ -132,7 +132,7 @@ describe('the audit chain survives a rewrite', () => {
 
   test('init and demo create a key file (32 bytes, 0600) and an anchors file beside the database, and a first entry', () => {
     const a = path.join(tmp, 'init.db');
-    const r = run(['init', '--db', a], 'init-admin-password-1\n');
+    const r = run(['init', '--db', a], 'init-keeper-passwd-1\n');
     assert.equal(r.code, 0, r.all);
     for (const db of [a, demo()]) {
       const key = fs.statSync(db + '.audit-key');
@@ -149,7 +149,7 @@ describe('the audit chain survives a rewrite', () => {
     }
     // a key or anchors file left by another database is not taken over
     fs.unlinkSync(a);
-    const again = run(['init', '--db', a], 'init-admin-password-1\n');
+    const again = run(['init', '--db', a], 'init-keeper-passwd-1\n');
     assert.equal(again.code, 1, again.all);
     assert.match(again.err, /audit-key 已存在/);
     assert.equal(fs.existsSync(a), false);

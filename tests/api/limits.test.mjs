@@ -45,16 +45,19 @@ function readDescriptors() {
   for (const m of all.matchAll(/#define\s+(RES_\w+_FIELD)\s*((?:[^\n]*\\\n)*[^\n]*)/g)) macros[m[1]] = m[2].replace(/\\\n/g, ' ');
   const enums = {};
   for (const m of all.matchAll(/static const char \*const (\w+)\[\] = \{([^}]*)\}/g)) enums[m[1]] = [...m[2].matchAll(/"([^"]*)"/g)].map((x) => x[1]);
+  const numbers = {};
+  for (const m of all.matchAll(/#define\s+([A-Z][A-Z0-9_]*)\s+(-?\d+)\b/g)) numbers[m[1]] = Number(m[2]);
   const arrays = {};
-  const entry = /\{\s*"(\w*)",\s*"[^"]*",\s*(FT_\w+),\s*([^,]+?),\s*(-?\d+),\s*(\w+),\s*(?:"\w*"|NULL),\s*(-?\d+),\s*(-?\d+)\s*\}/g;
+  const entry = /\{\s*"(\w*)",\s*"[^"]*",\s*(FT_\w+),\s*([^,]+?),\s*(-?\d+|[A-Z][A-Z0-9_]*),\s*(\w+),\s*(?:"\w*"|NULL),\s*(-?\d+),\s*(-?\d+)\s*\}/g;
   for (const m of all.matchAll(/static const struct field (\w+)\[\] = \{([\s\S]*?)\n\};/g)) {
     let body = m[2];
     for (const [k, v] of Object.entries(macros)) body = body.replaceAll(k, v);
     const fields = [...body.matchAll(entry)].map((e) => ({
-      name: e[1], kind: e[2], flags: new Set(e[3].split('|').map((s) => s.trim())), maxLen: Number(e[4]),
+      name: e[1], kind: e[2], flags: new Set(e[3].split('|').map((s) => s.trim())), maxLen: /^-?\d+$/.test(e[4]) ? Number(e[4]) : numbers[e[4]],
       values: e[5] === 'NULL' ? null : enums[e[5]], min: Number(e[6]), max: Number(e[7]),
     }));
     const opened = (body.match(/\{\s*"/g) || []).length;
+    if (fields.some((f) => !Number.isFinite(f.maxLen))) throw new Error(`cannot read ${m[1]}: a length names no known constant`);
     if (!fields.length || fields.length !== opened) throw new Error(`cannot read ${m[1]}: ${fields.length} of ${opened} entries`);
     arrays[m[1]] = fields;
   }

@@ -435,6 +435,29 @@ describe('idle timeout, lifetime and the Secure cookie (a server of its own)', (
     const plain = await loginRaw('viewer');
     assert.doesNotMatch(plain.setCookie.find((c) => c.startsWith('ronghe_session=')), /Secure/);
   });
+
+  test('X-Forwarded-Proto: https makes the cookie Secure only when a trusted proxy sends it', async () => {
+    const proto = { 'X-Forwarded-Proto': 'https' };
+    const login = (url) => req(null, 'POST', url + '/api/v1/session', { username: 'admin', password: rootPw }, proto);
+    const trusted = await startServer(db, { args: ['--trusted-proxy', '127.0.0.1'] });
+    try {
+      const r = await login(trusted.url);
+      assert.equal(r.status, 200, r.text);
+      assert.match(r.headers.getSetCookie().find((c) => c.startsWith('ronghe_session=')), /;\s*Secure(;|$)/);
+      const http = await req(null, 'POST', trusted.url + '/api/v1/session', { username: 'admin', password: rootPw }, { 'X-Forwarded-Proto': 'http' });
+      assert.doesNotMatch(http.headers.getSetCookie().find((c) => c.startsWith('ronghe_session=')), /Secure/);
+    } finally {
+      await trusted.stop();
+    }
+    const untrusted = await startServer(db);
+    try {
+      const r = await login(untrusted.url);
+      assert.equal(r.status, 200, r.text);
+      assert.doesNotMatch(r.headers.getSetCookie().find((c) => c.startsWith('ronghe_session=')), /Secure/);
+    } finally {
+      await untrusted.stop();
+    }
+  });
 });
 
 // ------------------------------------------------------------------ one's own sessions
