@@ -706,10 +706,13 @@ static int cmd_restore(int argc, char **argv)
         return report(rc, &err);
     printf("已校验备份 %s：完整性检查通过，审计链 %" PRId64 " 条记录完好\n", o.from, rep.audit_entries);
     if (rep.kept[0])
-        printf("原数据库已改名保留为 %s%s\n", rep.kept, rep.kept_wal ? "（连同其 -wal 文件）" : "");
+        printf("原数据库已改名保留为 %s%s，连同其审计密钥和锚点\n", rep.kept,
+               rep.kept_wal ? "（及其 -wal 文件）" : "");
     else
         printf("%s 原先不存在，无需保留\n", o.db);
-    printf("已恢复到 %s（%" PRId64 " 字节）；旧的 -wal/-shm 已移走，可以启动服务\n", o.db, rep.bytes);
+    printf("已恢复到 %s（%" PRId64 " 字节），备份的审计密钥和锚点放在它旁边；旧的 -wal/-shm 已移走\n", o.db,
+           rep.bytes);
+    printf("这次恢复已记入恢复后的审计链（操作 restore）。现在可以启动服务\n");
     return 0;
 }
 

@@ -387,7 +387,7 @@ int backup_clean_stale(const char *dir)
 static const char *const parts[] = {"-wal", "-journal", ".audit-key", ".audit-anchors"};
 
 /* Rename "db" and each of its parts that exists to "to" (+ the same suffix); drop its
- * -shm. "*wal" says whether a -wal went along. */
+ * -shm. "*wal" says whether a -wal with anything in it went along. */
 static int move_db(const char *db, const char *to, bool *wal, struct rerr *err)
 {
     if (rename(db, to) < 0)
@@ -397,12 +397,13 @@ static int move_db(const char *db, const char *to, bool *wal, struct rerr *err)
         char a[BACKUP_PATH_MAX + 16], b[BACKUP_PATH_MAX + 16];
         join(a, sizeof a, db, parts[i]);
         join(b, sizeof b, to, parts[i]);
-        if (!exists(a))
+        struct stat sb;
+        if (lstat(a, &sb) < 0)
             continue;
         if (rename(a, b) < 0)
             return rerr_set(err, R_EINTERNAL, "restore", "", "无法把 %s 改名为 %s：%s", a, b,
                             strerror(errno));
-        *wal |= i == 0;
+        *wal |= i == 0 && sb.st_size > 0;
     }
     char shm[BACKUP_PATH_MAX + 16];
     join(shm, sizeof shm, db, "-shm");

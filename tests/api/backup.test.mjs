@@ -296,7 +296,7 @@ describe('backup under writers, a killed server, and restore (a server of this f
     const ok = run(['restore', '--db', db, '--from', from]);
     assert.equal(ok.code, 0, ok.all);
     assert.match(ok.out, /已校验备份/);
-    const kept = /原数据库已改名保留为 (\S+?)(（|\n)/.exec(ok.out)?.[1];
+    const kept = /原数据库已改名保留为 (\S+?)(（|，)/.exec(ok.out)?.[1];
     assert.ok(kept && fs.existsSync(kept), ok.out);
     assert.match(path.basename(kept), /^own\.db\.before-restore-\d{8}-\d{6}/);
     for (const s of ['-wal', '-shm']) assert.equal(fs.existsSync(db + s), false, db + s);
