@@ -57,6 +57,14 @@ static bool present(const char *fmt, const char *a)
     return access(p, F_OK) == 0;
 }
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
 static int count_in(const char *path, const char *with)
 {
     DIR *d = opendir(path);
@@ -274,11 +282,9 @@ static void restore(void **state)
     /* A -wal and -shm beside the database, as a killed server leaves them. */
     char side[160];
     snprintf(side, sizeof side, "%s-wal", db);
-    FILE *wal = fopen(side, "w");
-    fputs("not a valid WAL header: SQLite ignores it, restore keeps it", wal);
-    fclose(wal);
+    write_file(side, "not a valid WAL header: SQLite ignores it, restore keeps it");
     snprintf(side, sizeof side, "%s-shm", db);
-    fclose(fopen(side, "w"));
+    write_file(side, "");
     assert_int_equal(backup_restore(db, r.file, &rep, &e), 0);
     assert_int_equal(rep.audit_entries, at_backup);
     assert_true(rep.kept[0] && present("%s", rep.kept));
@@ -308,9 +314,7 @@ static void restore(void **state)
     /* A bad backup changes nothing: not a database; a missing file; the database itself. */
     char junk[160];
     snprintf(junk, sizeof junk, "%s/junk.db", dir);
-    FILE *f = fopen(junk, "w");
-    fputs("this is text and not an SQLite database; restore must refuse it in Chinese ....", f);
-    fclose(f);
+    write_file(junk, "this is text and not an SQLite database; restore must refuse it in Chinese ....");
     struct stat before, after;
     assert_int_equal(stat(db, &before), 0);
     assert_true(backup_restore(db, junk, &rep, &e) < 0);
