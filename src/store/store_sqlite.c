@@ -779,13 +779,13 @@ static int to_rollback_mode(const char *to, struct rerr *err)
  * checkpointed afterwards.
  *
  * Measured (bench/backup, docs/benchmarks.md; 76 MB, copy only): this and VACUUM INTO
- * both finish under four writers, this about as fast (medians 0.21 s idle, 0.23 s under
- * writers, against 0.32 s and 0.24 s, fsync included here and not there). Chosen because
+ * both finish under four writers, this about as fast (medians 0.15 s idle, 0.18 s under
+ * writers, against 0.17 s and 0.24 s; fsync included here and not there). Chosen because
  * it copies the pages as they are (VACUUM INTO rebuilds every table and index, which
- * costs CPU on a small machine the writers share and, for COLLATE zh indexes, needs our
- * collation on the copying connection), and it reports progress page by page, which
- * VACUUM INTO cannot. The old way (a read transaction per step) took a median 7.0 s
- * under the same writers, progress going back 42 times in 3 rounds.
+ * costs CPU on a small machine the writers share and, for the COLLATE zh indexes, needs
+ * our collation on the copying connection) and reports progress page by page, which
+ * VACUUM INTO cannot. The old way (a read transaction per step) had not finished after
+ * 60 s under the same writers (256 of 26,579 pages; progress back 177 times).
  */
 int store_backup(store *s, const char *to, store_progress_fn *progress, void *arg, struct rerr *err)
 {
