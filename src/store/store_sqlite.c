@@ -779,8 +779,8 @@ static int to_rollback_mode(const char *to, struct rerr *err)
  * checkpointed afterwards.
  *
  * Measured (bench/backup, docs/benchmarks.md; 76 MB, copy only): this and VACUUM INTO
- * both finish under four writers, this about as fast (medians 0.15 s idle, 0.18 s under
- * writers, against 0.17 s and 0.24 s; fsync included here and not there). Chosen because
+ * both finish under four writers, this a little faster (medians 0.14 s idle, 0.23 s under
+ * writers, against 0.18 s and 0.30 s; fsync included here and not there). Chosen because
  * it copies the pages as they are (VACUUM INTO rebuilds every table and index, which
  * costs CPU on a small machine the writers share and, for the COLLATE zh indexes, needs
  * our collation on the copying connection) and reports progress page by page, which
