@@ -13,7 +13,7 @@ AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/sessio
            build/gen/common_passwords.c
 DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain/brand.c \
            src/domain/user.c src/domain/registry.c
-JOBS    := src/jobs/jobs.c
+JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)

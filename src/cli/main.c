@@ -1,7 +1,8 @@
 /*
- * ronghe: the one binary. Subcommands: init, demo, serve, user, backup, audit.
+ * ronghe: the one binary. Subcommands: init, demo, serve, user, backup, restore, audit.
  * Wrong arguments print a clear message and exit 2; failures exit 1.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -21,6 +22,8 @@
 #include "domain/resource.h"
 #include "http/http.h"
 #include "http/proxy.h"
+#include "jobs/backup.h"
+#include "jobs/jobs.h"
 #include "store/store.h"
 
 /* The one rule (password_rule_check), said once for every --help that takes a password. */
@@ -36,9 +39,11 @@ static const char usage_main[] =
     "命令:\n"
     "  init   --db FILE [--org NAME] [--username NAME]   新建空数据库和一个管理员\n"
     "  demo   --db FILE [--password PW]                  新建通辽演示数据库\n"
-    "  serve  --db FILE [--listen HOST:PORT] [--trusted-proxy LIST]  启动服务（默认 127.0.0.1:8080）\n"
+    "  serve  --db FILE [--listen HOST:PORT] [--trusted-proxy LIST] [--backup-keep N]  启动服务（默认 "
+    "127.0.0.1:8080）\n"
     "  user   add|passwd|list|disable|unlock --db FILE ...  管理用户\n"
-    "  backup --db FILE --to FILE                        在线备份（服务运行时也可）\n"
+    "  backup --db FILE [--to FILE | --keep N]           在线备份并校验（服务运行时也可）\n"
+    "  restore --db FILE --from BACKUP                   从备份恢复（须先停止服务）\n"
     "  audit  verify --db FILE [--anchors F] [--key F]   校验审计链（密钥、锚点）\n"
     "  audit  anchor --db FILE                           立即写入一个审计锚点\n"
     "\n"
@@ -64,7 +69,7 @@ static const char usage_demo[] =
 
 static const char usage_serve[] =
     "用法: ronghe serve --db FILE [--listen HOST:PORT] [--trusted-proxy LIST] [--web-dir DIR]\n"
-    "                    [--secure-cookie]\n"
+    "                    [--secure-cookie] [--backup-keep N]\n"
     "\n"
     "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
     "--trusted-proxy 可信的反向代理：逗号分隔的 IP 地址或 CIDR（如 127.0.0.1,10.0.0.0/8，\n"
@@ -72,6 +77,8 @@ static const char usage_serve[] =
     "为客户端地址）；其他请求的 X-Forwarded-For 一律忽略。不给时不采信任何转发头。\n"
     "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
     "--secure-cookie 给登录 Cookie 加上 Secure（经 HTTPS 提供服务时使用，如在反向代理之后）。\n"
+    "--backup-keep 网页上发起的备份（FILE.backups/）保留最新 N 份（默认 7，1–1000）。\n"
+    "运行期间持有 FILE.lock 的共享锁（ronghe restore 据此拒绝覆盖）。\n"
     "登录会话 30 分钟无操作即结束，登录 12 小时后无论如何结束。\n"
     "收到 SIGINT 或 SIGTERM 时正常停止。\n";
 
@@ -92,9 +99,19 @@ static const char usage_user[] =
     "\n" PASSWORD_RULE_TEXT;
 
 static const char usage_backup[] =
-    "用法: ronghe backup --db FILE --to FILE\n"
+    "用法: ronghe backup --db FILE [--to FILE | --keep N]\n"
     "\n"
-    "把数据库完整复制到 --to（不能已存在）。服务运行时也可以执行，不影响使用。\n";
+    "在线备份：复制数据库在开始那一刻的完整快照，服务运行时也可以执行，不影响使用。\n"
+    "副本先写入临时文件，通过完整性检查和审计链校验后才改为正式文件名。\n"
+    "不给 --to 时备份到 FILE.backups/ronghe-<时间>-cli<进程号>.db，并只保留最新 N 份\n"
+    "（--keep，默认 7，1–1000）；给 --to 时写到该文件（不能已存在）。\n";
+
+static const char usage_restore[] =
+    "用法: ronghe restore --db FILE --from BACKUP\n"
+    "\n"
+    "用备份 BACKUP 替换数据库 FILE。先校验备份（完整性检查、审计链），未通过则不做任何改动。\n"
+    "FILE 正被使用（ronghe serve 或其他命令打开着它）时拒绝执行：请先停止服务。\n"
+    "原数据库（连同其 -wal）改名保留为 FILE.before-restore-<时间>；新文件先写入临时文件再改名。\n";
 
 static const char usage_audit[] =
     "用法:\n"
@@ -117,7 +134,9 @@ static int bad_usage(const char *usage, const char *fmt, const char *arg)
 
 struct opts {
     const char *db, *to, *listen, *web_dir, *password, *password_file, *org, *username, *role, *display_name;
-    const char *key, *anchors; /* audit verify */
+    const char *key, *anchors;          /* audit verify */
+    const char *from;                   /* restore */
+    const char *keep;                   /* --keep or --backup-keep, checked by keep_value() */
     const char *procuratorate, *branch; /* an id, or a name (full or short) */
     bool password_given, secure_cookie;
     char trusted_proxy[1024]; /* every --trusted-proxy, joined by commas */
@@ -142,6 +161,9 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
                                           {"trusted-proxy", required_argument, 0, 'x'},
                                           {"key", required_argument, 0, 'k'},
                                           {"anchors", required_argument, 0, 'a'},
+                                          {"from", required_argument, 0, 'f'},
+                                          {"keep", required_argument, 0, 'e'},
+                                          {"backup-keep", required_argument, 0, 'K'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     optind = 1;
@@ -211,12 +233,37 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
         case 'a':
             o->anchors = optarg;
             break;
+        case 'f':
+            o->from = optarg;
+            break;
+        case 'e':
+        case 'K':
+            o->keep = optarg;
+            break;
         }
     }
     if (optind < argc)
         return bad_usage(usage, "多余的参数：%s", argv[optind]);
     if (strchr(allowed, 'd') && !o->db)
         return bad_usage(usage, "缺少 %s", "--db FILE");
+    return 0;
+}
+
+/* The number of generations to keep: "arg" (NULL: the default) as 1..BACKUP_KEEP_MAX.
+ * Returns 0 with *out set, 2 (wrong arguments) otherwise. */
+static int keep_value(const char *arg, const char *usage, int *out)
+{
+    *out = BACKUP_KEEP_DEFAULT;
+    if (!arg)
+        return 0;
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || v < 1 || v > BACKUP_KEEP_MAX) {
+        fprintf(stderr, "ronghe: 保留份数应为 1 到 %d 的整数：%s\n\n%s", BACKUP_KEEP_MAX, arg, usage);
+        return 2;
+    }
+    *out = (int)v;
     return 0;
 }
 
@@ -427,9 +474,13 @@ static int cmd_demo(int argc, char **argv)
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o = {.listen = "127.0.0.1:8080"};
-    int p = parse_opts(argc, argv, usage_serve, "dlwxS", &o);
+    int p = parse_opts(argc, argv, usage_serve, "dlwxSK", &o);
     if (p)
         return p == 1 ? 0 : p;
+    struct jobs_config jc;
+    if (keep_value(o.keep, usage_serve, &jc.backup_keep))
+        return 2;
+    jobs_configure(&jc);
     struct rerr perr = {0};
     if (proxy_trust(o.trusted_proxy, &perr) < 0)
         return bad_usage(usage_serve, "%s", perr.message);
@@ -610,28 +661,59 @@ static void progress_bar(void *label, int64_t done, int64_t total)
 static int cmd_backup(int argc, char **argv)
 {
     struct opts o = {0};
-    int p = parse_opts(argc, argv, usage_backup, "dt", &o);
+    int p = parse_opts(argc, argv, usage_backup, "dte", &o);
     if (p)
         return p == 1 ? 0 : p;
-    if (!o.to)
-        return bad_usage(usage_backup, "缺少 %s", "--to FILE");
-    struct stat sb;
-    if (stat(o.to, &sb) == 0) {
-        fprintf(stderr, "ronghe: 目标文件 %s 已存在，不会覆盖\n", o.to);
-        return 1;
-    }
+    if (o.to && o.keep)
+        return bad_usage(usage_backup, "%s",
+                         "--to 和 --keep 不能同时使用（--keep 只管 FILE.backups/ 中的备份）");
+    int keep;
+    if (keep_value(o.keep, usage_backup, &keep))
+        return 2;
     store *s;
     if (open_db(o.db, STORE_OPEN_EXISTING, &s))
         return 1;
     struct rerr err = {0};
-    /* the key and anchors go with the copy, anchored before the copy begins */
-    int rc = audit_backup_files(s, o.to, NULL, &err);
-    if (rc == 0 && (rc = store_backup(s, o.to, progress_bar, "备份", &err)) < 0)
-        audit_remove_files(o.to);
+    struct backup_result br;
+    char tag[32];
+    snprintf(tag, sizeof tag, "cli%ld", (long)getpid());
+    int rc = o.to ? backup_write(s, o.to, progress_bar, "备份", &br, &err)
+                  : backup_generation(s, tag, keep, progress_bar, "备份", &br, &err);
     close_db(s);
-    if (rc == 0)
-        printf("已备份到 %s\n", o.to);
-    return report(rc, &err);
+    if (rc < 0)
+        return report(rc, &err);
+    printf("已备份到 %s（%" PRId64 " 页，%" PRId64 " 字节）\n", br.file, br.pages, br.bytes);
+    printf("已校验：完整性检查通过，审计链 %" PRId64 " 条记录完好（已锚定第 %" PRId64
+           " 条；审计密钥和锚点在 %s.audit-key、.audit-anchors）\n",
+           br.audit_entries, br.anchor_count, br.file);
+    if (!o.to)
+        printf("保留最新 %d 份备份，本次删除旧备份 %d 份\n", keep, br.removed);
+    return 0;
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+    struct opts o = {0};
+    int p = parse_opts(argc, argv, usage_restore, "df", &o);
+    if (p)
+        return p == 1 ? 0 : p;
+    if (!o.from)
+        return bad_usage(usage_restore, "缺少 %s", "--from BACKUP");
+    struct restore_report rep;
+    struct rerr err = {0};
+    int rc = backup_restore(o.db, o.from, &rep, &err);
+    if (rc < 0)
+        return report(rc, &err);
+    printf("已校验备份 %s：完整性检查通过，审计链 %" PRId64 " 条记录完好\n", o.from, rep.audit_entries);
+    if (rep.kept[0])
+        printf("原数据库已改名保留为 %s%s，连同其审计密钥和锚点\n", rep.kept,
+               rep.kept_wal ? "（及其 -wal 文件）" : "");
+    else
+        printf("%s 原先不存在，无需保留\n", o.db);
+    printf("已恢复到 %s（%" PRId64 " 字节），备份的审计密钥和锚点放在它旁边；旧的 -wal/-shm 已移走\n", o.db,
+           rep.bytes);
+    printf("这次恢复已记入恢复后的审计链（操作 restore）。现在可以启动服务\n");
+    return 0;
 }
 
 static int audit_anchor_cmd(const struct opts *o)
@@ -725,6 +807,8 @@ int main(int argc, char **argv)
         return cmd_user(argc, argv);
     if (!strcmp(cmd, "backup"))
         return cmd_backup(argc, argv);
+    if (!strcmp(cmd, "restore"))
+        return cmd_restore(argc, argv);
     if (!strcmp(cmd, "audit"))
         return cmd_audit(argc, argv);
     fprintf(stderr, "ronghe: 未知命令：%s\n\n%s", cmd, usage_main);

@@ -24,15 +24,28 @@ typedef struct store_stmt store_stmt;
 
 enum store_open_mode {
     STORE_OPEN_EXISTING, /* the file must exist and hold a ronghe database */
-    STORE_CREATE_NEW     /* the file must not exist; it is created and migrated */
+    STORE_CREATE_NEW,    /* the file must not exist; it is created and migrated */
+    /* The file must exist and hold a ronghe database no newer than this binary; it is
+     * only read (no migration, no lock file): a backup being checked or restored. */
+    STORE_OPEN_READONLY
 };
 
 enum { STORE_DONE = 0, STORE_ROW = 1 };
 enum store_type { STORE_NULL, STORE_INT, STORE_TEXT, STORE_REAL };
 
-/* Open "path". WAL mode, foreign keys on, synchronous=FULL for committed durability. */
+/* Open "path". WAL mode, foreign keys on, synchronous=FULL for committed durability.
+ * Except read-only, the store holds a shared lock on "path".lock (flock) until
+ * store_close(): every process that may write the database holds one, so that a restore
+ * (store_lock_exclusive) can tell the database is in use. R_ECONFLICT while a restore
+ * holds it. */
 int store_open(const char *path, enum store_open_mode mode, store **out, struct rerr *err);
 void store_close(store *s);
+
+/* Take "path".lock exclusively without waiting, creating it (mode 0600) if need be:
+ * 0 with *lock_fd set when no process has the database open, R_ECONFLICT (a Chinese
+ * message naming the file) when one has. store_unlock() releases it. */
+int store_lock_exclusive(const char *path, int *lock_fd, struct rerr *err);
+void store_unlock(int lock_fd);
 
 /* Open every connection the pool may hold now, so that a server never opens a file
  * while it serves (where running out of descriptors would be fatal). 0 or an error. */
@@ -79,10 +92,19 @@ int store_changes(store_conn *c);
 /* Run SQL with no parameters and no result (DDL, pragmas). */
 int store_exec(store_conn *c, const char *sql, struct rerr *err);
 
-/* Copy the whole database to "to" while others keep reading and writing. "progress"
- * (may be NULL) is called after each step with pages done and pages in all. */
+/* Copy the whole database to "to" while others keep reading and writing: one consistent
+ * snapshot (the data as of the moment the copy began), however much is written meanwhile.
+ * "to" must not exist, or be an empty file (one the caller created to lock it); the copy
+ * is created mode 0600, is one self-contained file (rollback journal mode, no -wal) and
+ * is on disk (fsync) when this returns 0; its directory entry is the caller's to sync.
+ * "progress" (may be NULL) is called after each step with pages done and pages in all;
+ * both only grow. On failure "to" is left for the caller to remove. */
 typedef void store_progress_fn(void *arg, int64_t done, int64_t total);
 int store_backup(store *s, const char *to, store_progress_fn *progress, void *arg, struct rerr *err);
+
+/* PRAGMA integrity_check: 0 when the database is sound; R_ECONFLICT with the first
+ * problem SQLite names in the message otherwise. */
+int store_integrity_check(store_conn *c, struct rerr *err);
 
 /* A number that changes whenever the data may have changed: at once after every commit
  * made through this store, and within STORE_EXTERNAL_MS after a commit by another

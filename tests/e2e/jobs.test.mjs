@@ -46,6 +46,18 @@ test('an admin starts a database backup and watches it reach 已完成 with its 
   assert.match(file, /\.db$/, 'the result names the backup file: ' + file)
   assert.match(await row.locator('[data-test=job-result]').innerText(), /\d+\.\d\d MB/)
   assert.match(await row.innerText(), /admin/)
+  // a city administrator may download it: a 下载 link to the job's download route
+  const dl = row.locator('[data-test=job-download]')
+  assert.equal(await dl.count(), 1, 'a 下载 button on the finished backup')
+  assert.match(await dl.innerText(), /下载/)
+  assert.equal(await dl.getAttribute('href'), `/api/v1/jobs/${job.id}/download`)
+  const got = await page.evaluate(async (href) => {
+    const r = await fetch(href)
+    return { status: r.status, disposition: r.headers.get('content-disposition'), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 15)) }
+  }, await dl.getAttribute('href'))
+  assert.equal(got.status, 200)
+  assert.match(got.disposition, /^attachment; filename="ronghe-.*\.db"$/)
+  assert.equal(got.head, 'SQLite format 3')
   // the file is really there when the server runs on this machine (tests/run-node.sh)
   if (process.env.RONGHE_DB && file.startsWith(path.dirname(process.env.RONGHE_DB))) {
     assert.ok(fs.statSync(file).size > 0, 'the backup file exists: ' + file)
@@ -81,6 +93,11 @@ test('a viewer sees the 后台任务 page but no 立即备份数据库 button', 
   await page.locator('.el-pagination__total').first().waitFor()
   assert.equal(await page.locator('[data-test=backup-button]').count(), 0)
   assert.equal(await page.getByRole('button', { name: '立即备份数据库' }).count(), 0)
+  // finished backups show their file name, but no server path and no 下载
+  const results = page.locator('[data-test=job-result-file]')
+  await results.first().waitFor()
+  for (const t of await results.allInnerTexts()) assert.ok(!t.includes('/'), 'no server path for a viewer: ' + t)
+  assert.equal(await page.locator('[data-test=job-download]').count(), 0)
   assert.equal(await page.getByText('立即备份数据库').count(), 0)
   // and the server refuses a viewer's backup in Chinese
   const refused = await page.evaluate(async () => {

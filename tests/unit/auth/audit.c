@@ -151,6 +151,8 @@ static void remove_db(const char *path)
     unlink(f);
     file_of(f, sizeof f, path, "-shm");
     unlink(f);
+    file_of(f, sizeof f, path, ".lock");
+    unlink(f);
     audit_remove_files(path);
 }
 

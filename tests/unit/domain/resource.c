@@ -80,6 +80,8 @@ static int teardown(void **state)
     unlink(wal);
     snprintf(wal, sizeof wal, "%s-shm", f->path);
     unlink(wal);
+    snprintf(wal, sizeof wal, "%s.lock", f->path);
+    unlink(wal);
     free(f);
     return 0;
 }

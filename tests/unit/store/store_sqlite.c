@@ -1,5 +1,6 @@
 /* Unit tests for src/store/store_sqlite.c: opening rules, constraint mapping, the zh
- * collation, statement reuse and online backup. */
+ * collation, statement reuse, online backup (also while another connection writes), the
+ * lock file, read-only opening and the integrity check. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,8 +8,12 @@
 
 /* cmocka.h needs the four headers above, in this order */
 #include <cmocka.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -17,12 +22,32 @@ static char path[64], copy[64];
 
 static void cleanup(const char *p)
 {
+    static const char *const side[] = {"-wal", "-shm", "-journal", ".lock"};
     char f[80];
     unlink(p);
-    snprintf(f, sizeof f, "%s-wal", p);
-    unlink(f);
-    snprintf(f, sizeof f, "%s-shm", p);
-    unlink(f);
+    for (int i = 0; i < 4; i++) {
+        snprintf(f, sizeof f, "%s%s", p, side[i]);
+        unlink(f);
+    }
+}
+
+static bool file_exists(const char *p, const char *suffix)
+{
+    char f[80];
+    snprintf(f, sizeof f, "%s%s", p, suffix);
+    return access(f, F_OK) == 0;
+}
+
+static int64_t count_rows(store *s, const char *sql)
+{
+    store_conn *c = store_acquire(s);
+    struct rerr e = {0};
+    store_stmt *st = store_prepare(c, sql);
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    int64_t n = store_col_int(st, 0);
+    store_done(st);
+    store_release(c);
+    return n;
 }
 
 static int setup(void **state)
@@ -105,11 +130,198 @@ static void constraints_and_collation(void **state)
     store_close(s);
 }
 
+/* ------------------------------------------------------------ backup under writes */
+
+/* A writer commits one row at a time on its own connection for as long as "stop" is
+ * unset; the backup's progress callback waits after each step until the writer has
+ * committed again, so every step of the copy is followed by a write from another
+ * connection: the case in which sqlite3_backup_step() used to start over. */
+struct writes {
+    store *s;
+    atomic_int commits, failures;
+    atomic_bool stop;
+    int calls;          /* progress callbacks */
+    int backwards;      /* times "done" went down */
+    int64_t last_done;  /* as last reported */
+    int64_t last_total; /* as last reported */
+};
+
+static void *writer(void *arg)
+{
+    struct writes *w = arg;
+    store_conn *c = store_acquire(w->s);
+    while (!atomic_load(&w->stop)) {
+        struct rerr e = {0};
+        store_stmt *st = NULL;
+        /* cmocka's asserts belong to the main thread: failures are counted instead */
+        if (store_begin(c, &e) < 0 ||
+            (st = store_prepare(c, "INSERT INTO t(x) VALUES (randomblob(500))"), store_step(st, &e)) < 0 ||
+            (store_done(st), store_commit(c, &e)) < 0) {
+            store_rollback(c);
+            atomic_fetch_add(&w->failures, 1);
+            continue;
+        }
+        atomic_fetch_add(&w->commits, 1);
+    }
+    store_release(c);
+    return NULL;
+}
+
+static void each_step(void *arg, int64_t done, int64_t total)
+{
+    struct writes *w = arg;
+    w->calls++;
+    if (done < w->last_done)
+        w->backwards++;
+    w->last_done = done;
+    w->last_total = total;
+    /* Wait for the writer's next commit (at most 2 s; and not for ever should a copy
+     * keep starting over, so that the test ends and fails rather than hangs). */
+    int seen = atomic_load(&w->commits);
+    for (int i = 0; i < 2000 && w->calls < 1000 && atomic_load(&w->commits) == seen; i++)
+        usleep(1000);
+}
+
+static void backup_while_writing(void **state)
+{
+    (void)state;
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_CREATE_NEW, &s, &e), 0);
+    store_conn *c = store_acquire(s);
+    /* About 12 MB: some 3,000 pages, several steps of the copy. */
+    assert_int_equal(
+        store_exec(c,
+                   "CREATE TABLE t(id INTEGER PRIMARY KEY, x BLOB);"
+                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)"
+                   " INSERT INTO t(x) SELECT randomblob(1000) FROM n",
+                   &e),
+        0);
+    store_release(c);
+    struct writes w = {.s = s};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, writer, &w), 0);
+    while (atomic_load(&w.commits) < 3)
+        usleep(1000);
+    int64_t before = count_rows(s, "SELECT count(*) FROM t");
+    assert_int_equal(store_backup(s, copy, each_step, &w, &e), 0);
+    int64_t after = count_rows(s, "SELECT count(*) FROM t");
+    atomic_store(&w.stop, true);
+    pthread_join(th, NULL);
+    assert_int_equal(atomic_load(&w.failures), 0);
+    /* It finished, in one pass, and its progress never went back. */
+    assert_int_equal(w.backwards, 0);
+    assert_true(w.last_total > 2500);
+    assert_int_equal(w.last_done, w.last_total);
+    assert_true(w.calls <= w.last_total / 512 + 2);
+    assert_true(after > before); /* the writer really wrote during the copy */
+    store_close(s);
+    /* The copy is one consistent snapshot, a single file: no -wal, no journal. */
+    assert_false(file_exists(copy, "-wal"));
+    assert_false(file_exists(copy, "-journal"));
+    assert_int_equal(store_open(copy, STORE_OPEN_READONLY, &s, &e), 0);
+    int64_t copied = count_rows(s, "SELECT count(*) FROM t");
+    assert_true(copied >= before && copied <= after);
+    c = store_acquire(s);
+    assert_int_equal(store_integrity_check(c, &e), 0);
+    store_release(c);
+    store_close(s);
+    assert_false(file_exists(copy, "-wal"));
+    assert_false(file_exists(copy, "-shm"));
+    struct stat sb;
+    assert_int_equal(stat(copy, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+}
+
+/* ------------------------------------------------------------ lock, read-only, integrity */
+
+static void lock_file(void **state)
+{
+    (void)state;
+    store *s, *t;
+    struct rerr e = {0};
+    int lock;
+    assert_int_equal(store_open(path, STORE_CREATE_NEW, &s, &e), 0);
+    assert_true(file_exists(path, ".lock"));
+    /* Open: others may open it too, but nobody may take it exclusively. */
+    assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &t, &e), 0);
+    store_close(t);
+    assert_int_equal(store_lock_exclusive(path, &lock, &e), R_ECONFLICT);
+    assert_string_equal(e.code, "in_use");
+    assert_non_null(strstr(e.message, "正在使用"));
+    store_close(s);
+    /* Closed: the lock is free; while held, opening is refused; then free again. */
+    assert_int_equal(store_lock_exclusive(path, &lock, &e), 0);
+    assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, &e), R_ECONFLICT);
+    assert_string_equal(e.code, "restoring");
+    /* A read-only open takes no lock (it is how a restore reads its source). */
+    assert_int_equal(store_open(path, STORE_OPEN_READONLY, &s, &e), 0);
+    store_close(s);
+    store_unlock(lock);
+    assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, &e), 0);
+    store_close(s);
+}
+
+static void readonly_and_integrity(void **state)
+{
+    (void)state;
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_OPEN_READONLY, &s, &e), R_ENOTFOUND);
+    assert_int_equal(store_open(path, STORE_CREATE_NEW, &s, &e), 0);
+    store_conn *c = store_acquire(s);
+    assert_int_equal(
+        store_exec(c,
+                   "CREATE TABLE t(id INTEGER PRIMARY KEY, x TEXT);"
+                   "CREATE INDEX t_x ON t(x);"
+                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)"
+                   " INSERT INTO t(x) SELECT hex(randomblob(100)) FROM n",
+                   &e),
+        0);
+    assert_int_equal(store_integrity_check(c, &e), 0);
+    store_release(c);
+    assert_int_equal(store_backup(s, copy, NULL, NULL, &e), 0);
+    store_close(s);
+    /* Read-only: reads work, writes are refused, nothing is created beside the file. */
+    assert_int_equal(store_open(copy, STORE_OPEN_READONLY, &s, &e), 0);
+    c = store_acquire(s);
+    assert_true(store_exec(c, "DELETE FROM t", &e) < 0);
+    store_release(c);
+    assert_int_equal(count_rows(s, "SELECT count(*) FROM t"), 3000);
+    store_close(s);
+    assert_false(file_exists(copy, "-wal") || file_exists(copy, "-shm") || file_exists(copy, ".lock"));
+    /* Damage the middle of the file: the integrity check names it. */
+    FILE *f = fopen(copy, "r+b");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    char junk[8192];
+    memset(junk, 0x5a, sizeof junk);
+    fseek(f, size / 2 - (size / 2) % 4096, SEEK_SET);
+    fwrite(junk, 1, sizeof junk, f);
+    fclose(f);
+    assert_int_equal(store_open(copy, STORE_OPEN_READONLY, &s, &e), 0);
+    c = store_acquire(s);
+    assert_int_equal(store_integrity_check(c, &e), R_ECONFLICT);
+    assert_string_equal(e.code, "integrity");
+    assert_non_null(strstr(e.message, "完整性检查未通过"));
+    store_release(c);
+    store_close(s);
+    /* A file that is not a database is refused read-only too. */
+    f = fopen(path, "w");
+    fputs("not a database at all, only text, but long enough to be mistaken for a header ....", f);
+    fclose(f);
+    assert_true(store_open(path, STORE_OPEN_READONLY, &s, &e) < 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(open_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(constraints_and_collation, setup, teardown),
+        cmocka_unit_test_setup_teardown(backup_while_writing, setup, teardown),
+        cmocka_unit_test_setup_teardown(lock_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(readonly_and_integrity, setup, teardown),
     };
     return cmocka_run_group_tests_name("store/store_sqlite", tests, NULL, NULL);
 }
