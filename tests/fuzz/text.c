@@ -1,0 +1,155 @@
+/*
+ * text: the helpers of src/base/text.h that take text from outside — UTF-8 checking and
+ * counting, dates, search folding, name keys (pinyin), collation.
+ *
+ * Input: the first byte chooses the helper, the rest is the text (for collation and
+ * name keys, two texts separated by the first NUL). Each helper is also held to its
+ * contract, checked against ICU or the C library doing the same job another way.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unicode/ustring.h>
+
+#include "base/arena.h"
+#include "base/text.h"
+#include "fuzz.h"
+
+static text_collator *zh;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    zh = text_collator_new();
+    text_warm();
+    return 0;
+}
+
+/* Independent of text.c: ICU's UTF-8 decoder plus the rule on control characters. */
+static bool utf8_ok_icu(const char *s, int32_t *ncp)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = 0;
+    u_strFromUTF8(NULL, 0, &n, s, -1, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && st != U_STRING_NOT_TERMINATED_WARNING && U_FAILURE(st))
+        return false;
+    *ncp = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+            return false;
+        if ((*p & 0xc0) != 0x80)
+            (*ncp)++;
+    }
+    return true;
+}
+
+static void check_utf8(const char *s)
+{
+    int32_t ncp = 0;
+    bool ours = text_utf8_ok(s), icu = utf8_ok_icu(s, &ncp);
+    if (ours != icu)
+        fuzz_fail("text_utf8_ok says %d, ICU says %d", ours, icu);
+    if (ours && text_utf8_len(s) != (size_t)ncp)
+        fuzz_fail("text_utf8_len %zu, expected %d", text_utf8_len(s), ncp);
+    if (ours != fuzz_json_text_ok(s) && ours)
+        fuzz_fail("text_utf8_ok accepts what jansson refuses");
+}
+
+static void check_date(const char *s)
+{
+    bool ok = text_date_ok(s);
+    /* The same question asked of the C library: does the date survive a round trip? */
+    struct tm tm = {0};
+    const char *end = strlen(s) == 10 ? strptime(s, "%Y-%m-%d", &tm) : NULL;
+    bool ref = end && !*end;
+    for (int i = 0; ref && i < 10; i++)
+        ref = i == 4 || i == 7 ? s[i] == '-' : s[i] >= '0' && s[i] <= '9';
+    if (ref) {
+        int y = tm.tm_year, m = tm.tm_mon, d = tm.tm_mday;
+        time_t t = timegm(&tm);
+        struct tm back;
+        gmtime_r(&t, &back);
+        ref = back.tm_year == y && back.tm_mon == m && back.tm_mday == d && y >= 0 && y <= 200;
+    }
+    if (ok != ref)
+        fuzz_fail("text_date_ok(\"%s\") says %d, the C library says %d", s, ok, ref);
+}
+
+static void check_fold(const char *s)
+{
+    arena *a = arena_new();
+    char *f = text_fold(a, s);
+    if (text_utf8_ok(s)) {
+        if (!f)
+            fuzz_fail("text_fold refused well-formed text");
+        if (!text_utf8_ok(f))
+            fuzz_fail("text_fold gave malformed text");
+        for (const char *p = f; *p; p++)
+            if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+                fuzz_fail("text_fold left white space");
+    }
+    arena_free(a);
+}
+
+static void check_name_key(const char *name, const char *mn)
+{
+    arena *a = arena_new();
+    char *k = text_name_key(a, name, mn);
+    if (!k)
+        fuzz_fail("text_name_key returned NULL");
+    if (text_utf8_ok(name) && text_utf8_ok(mn) && !fuzz_json_text_ok(k))
+        fuzz_fail("text_name_key gave malformed text for well-formed names");
+    arena_free(a);
+}
+
+static int sign(int v)
+{
+    return v < 0 ? -1 : v > 0;
+}
+
+static void check_collate(const char *x, size_t xl, const char *y, size_t yl)
+{
+    if (!zh)
+        return;
+    int xy = text_collate(zh, (int)xl, x, (int)yl, y), yx = text_collate(zh, (int)yl, y, (int)xl, x);
+    if (sign(xy) != -sign(yx))
+        fuzz_fail("text_collate is not antisymmetric (%d, %d)", xy, yx);
+    if (text_collate(zh, (int)xl, x, (int)xl, x) != 0)
+        fuzz_fail("text_collate(x, x) != 0");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return -1;
+    unsigned which = data[0] % 5;
+    const char *body = (const char *)data + 1;
+    size_t n = size - 1;
+    char *s = fuzz_cstr(data + 1, n);
+    switch (which) {
+    case 0:
+        check_utf8(s);
+        break;
+    case 1:
+        check_date(s);
+        break;
+    case 2:
+        check_fold(s);
+        break;
+    case 3: {
+        size_t nl = strlen(s);
+        check_name_key(s, nl < n ? s + nl + 1 : "");
+        break;
+    }
+    default: {
+        const char *nul = memchr(body, 0, n);
+        size_t xl = nul ? (size_t)(nul - body) : n / 2;
+        size_t yoff = nul ? xl + 1 : xl;
+        check_collate(body, xl, body + yoff, n - yoff);
+    }
+    }
+    free(s);
+    return 0;
+}
