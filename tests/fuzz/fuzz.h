@@ -40,8 +40,8 @@ extern struct fuzz_account fuzz_accounts[FU_N];
 /* Every demo account's password. */
 #define FUZZ_PASSWORD "ronghe-fuzz-demo"
 
-/* A fresh directory for this process's files (under $TMPDIR, else /tmp), removed at a
- * normal exit. */
+/* A fresh directory for this process's files (under $TMPDIR, else /dev/shm, else /tmp),
+ * removed at a normal exit. */
 const char *fuzz_dir(void);
 
 /* Build the Tongliao demo once per process through demo_populate() and fill
@@ -57,7 +57,8 @@ _Noreturn void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 
 
 /* Fail unless "e" is an error the HTTP layer can answer as it must: rc is negative and
  * not R_EINTERNAL (input never causes a 500), code is set, and code, message and field
- * are well-formed UTF-8 (they go into a JSON answer). "what" names the call. */
+ * are well-formed UTF-8 (they go into a JSON answer). R_EBUSY is refused too: the
+ * targets that call this run one thread, so nothing contends. "what" names the call. */
 void fuzz_check_rerr(const char *what, int rc, const struct rerr *e);
 
 /* True when "s" can be a JSON string (well-formed UTF-8), as jansson decides it. */

@@ -16,9 +16,9 @@
  *   @@                ends the stretch of input a @L@ counts
  *
  * Besides crashes and sanitizer reports, a finding is an answer 500 (input never causes
- * one), and a connection still busy after 20 s. Any input that wrote
- * to the database (its generation moved) is followed by a restart on a fresh copy, so
- * every input meets the same data.
+ * one), and a connection still busy after 20 s. Any input that wrote to the database
+ * (SQLite's data_version moved) is followed by a restart on a fresh copy, so every input
+ * meets the same data.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,8 +50,18 @@ static store *db;
 static pthread_t server;
 static char listen_at[32];
 static int port;
-static uint64_t gen_seen, gen_floor;
+static store_conn *watch; /* held apart from the server's: asks whether anyone wrote */
+static int64_t version_seen;
+static uint64_t gen_floor;
+static unsigned long inputs, restarts, quiet_ends;
 static bool show;
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 /* ------------------------------------------------------------------ the server */
 
@@ -101,6 +111,15 @@ static int dial(void)
     return fd;
 }
 
+/* SQLite's count of commits by connections other than "watch". */
+static int64_t data_version(void)
+{
+    store_stmt *st = store_prepare(watch, "PRAGMA data_version");
+    int64_t v = store_step(st, NULL) == STORE_ROW ? store_col_int(st, 0) : -1;
+    store_done(st);
+    return v;
+}
+
 static void start_server(void)
 {
     db = fuzz_open_copy(pristine, live);
@@ -110,20 +129,19 @@ static void start_server(void)
     while (store_generation(db) <= gen_floor)
         store_exec(c, "SELECT 1", NULL);
     store_release(c);
+    watch = store_acquire(db);
     port = free_port();
     snprintf(listen_at, sizeof listen_at, "127.0.0.1:%d", port);
     if (pthread_create(&server, NULL, serve, NULL) != 0)
         fuzz_fail("pthread_create");
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 5000; i++) {
         int fd = dial();
         if (fd >= 0) {
             close(fd);
-            /* jobs_start() may have written (it fails jobs left running): count from here. */
-            usleep(1000);
-            gen_seen = store_generation(db);
+            version_seen = data_version(); /* after jobs_start(), which may have written */
             return;
         }
-        usleep(10000);
+        usleep(1000);
     }
     fuzz_fail("the server did not start on %s", listen_at);
 }
@@ -133,8 +151,15 @@ static void stop_server(void)
     pthread_kill(server, SIGTERM);
     pthread_join(server, NULL);
     gen_floor = store_generation(db);
+    store_release(watch);
     store_close(db);
     db = NULL;
+}
+
+static void stats(void)
+{
+    fprintf(stderr, "http: %lu inputs, %lu restarts after a write, %lu left waiting for promised bytes\n",
+            inputs, restarts, quiet_ends);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -146,6 +171,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     pristine = fuzz_demo(true);
     snprintf(live, sizeof live, "%s/live.db", fuzz_dir());
     start_server();
+    atexit(stats);
     return 0;
 }
 
@@ -246,13 +272,6 @@ static void expand(struct buf *out, const char *s, size_t n)
     expand_stretch(out, s + start, n - start, &bigs);
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* What follows every input: whatever state the input left the connection in (a header
  * block not ended, a request line cut short), a blank line and then a request that asks
  * the server to close once it has answered. */
@@ -265,7 +284,6 @@ static const char sentinel[] = "\r\n\r\nGET /api/v1/health HTTP/1.1\r\nHost: 127
  * client that half-closes is no help here: libmicrohttpd either drops a suspended
  * request at once or keeps an idle connection open until its timeout. */
 #define QUIET_MS 60
-static unsigned long quiet_ends;
 
 static void exchange(const struct buf *req, struct buf *resp)
 {
@@ -332,7 +350,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return -1;
     struct buf req = {0}, resp = {0};
     expand(&req, (const char *)data, size);
+    int64_t t0 = now_ms();
     exchange(&req, &resp);
+    if (show)
+        fprintf(stderr, "  (%lld ms)\n", (long long)(now_ms() - t0));
     if (show) /* FUZZ_SHOW=1: every answer's status line and body start, to check the seeds */
         for (size_t i = 0; i + 7 <= resp.n; i++)
             if (!memcmp(resp.p + i, "HTTP/1.", 7)) {
@@ -344,9 +365,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_answers(&resp);
     free(req.p);
     free(resp.p);
-    if (store_generation(db) != gen_seen) {
+    inputs++;
+    if (data_version() != version_seen) {
+        restarts++;
+        int64_t t1 = now_ms();
         stop_server();
+        int64_t t2 = now_ms();
         start_server();
+        if (show)
+            fprintf(stderr, "  (restart: stop %lld ms, start %lld ms)\n", (long long)(t2 - t1),
+                    (long long)(now_ms() - t2));
     }
     return 0;
 }
