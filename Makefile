@@ -27,7 +27,7 @@ WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config
 PORT     ?= 8080
 DEMO_DB  ?= ronghe-demo.db
 
-.PHONY: all deps run test unit api e2e clean format bench web test-asan fuzz fuzz-smoke
+.PHONY: all deps run test unit api e2e clean format bench web test-asan fuzz fuzz-smoke fuzz-merge
 
 all: ronghe
 
@@ -121,8 +121,8 @@ FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(filter-out -O2 -g
 FUZZ_OBJ     := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) tests/fuzz/fuzz.c)
 FUZZ_BIN     := $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 # The longest input each target is given (an HTTP exchange is longer than a token).
-FUZZ_RUN      = case $$t in http) ml=16384;; body|json|audit) ml=8192;; session) ml=256;; *) ml=4096;; esac; \
-                ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+FUZZ_ML       = case $$t in http) ml=16384;; body|json|audit) ml=8192;; session) ml=256;; *) ml=4096;; esac
+FUZZ_RUN      = $(FUZZ_ML); ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
                 build/fuzz/$$t -timeout=60 -rss_limit_mb=4096 -max_len=$$ml \
                 -artifact_prefix=build/fuzz/$$t- $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict)
 
@@ -143,6 +143,13 @@ fuzz-smoke: $(FUZZ_BIN)
 	  echo "== fuzz-smoke $$t"; $(FUZZ_RUN) -max_total_time=$(FUZZ_SMOKE_SECONDS) \
 	  build/fuzz/smoke/$$t tests/fuzz/$$t/corpus 2>build/fuzz/smoke/$$t.log || { tail -60 build/fuzz/smoke/$$t.log; exit 1; }; \
 	  grep -h '^#.*DONE' build/fuzz/smoke/$$t.log || true; done
+
+# Fold what a campaign (tests/fuzz/campaign.sh, or make fuzz) learnt into the committed
+# corpora: only inputs that add coverage are copied (libFuzzer -merge=1).
+fuzz-merge: $(FUZZ_BIN)
+	@set -e; for t in $(FUZZ_TARGETS); do [ -d build/fuzz/corpus/$$t ] || continue; $(FUZZ_ML); \
+	  build/fuzz/$$t -merge=1 -max_len=$$ml tests/fuzz/$$t/corpus build/fuzz/corpus/$$t 2>build/fuzz/$$t-merge.log; \
+	  echo "$$t: $$(ls tests/fuzz/$$t/corpus | wc -l) inputs, $$(du -sk tests/fuzz/$$t/corpus | cut -f1) KiB"; done
 
 # ---- run the demo
 
