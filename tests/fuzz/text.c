@@ -1,9 +1,10 @@
 /*
  * text: the helpers of src/base/text.h that take text from outside — UTF-8 checking and
- * counting, dates, search folding, name keys (pinyin), collation.
+ * counting, dates, search folding, name keys (pinyin), collation — and the password
+ * rule (src/auth/password.h), which judges text a user types.
  *
- * Input: the first byte chooses the helper, the rest is the text (for collation and
- * name keys, two texts separated by the first NUL). Each helper is also held to its
+ * Input: the first byte chooses the helper, the rest is the text (for collation, name
+ * keys and the password rule, two texts separated by the first NUL). Each helper is also held to its
  * contract, checked against ICU or the C library doing the same job another way.
  */
 #include <jansson.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unicode/ustring.h>
 
+#include "auth/password.h"
 #include "base/arena.h"
 #include "base/text.h"
 #include "fuzz.h"
@@ -120,11 +122,23 @@ static void check_collate(const char *x, size_t xl, const char *y, size_t yl)
         fuzz_fail("text_collate(x, x) != 0");
 }
 
+/* A new password is accepted or refused with an error the API can answer. */
+static void check_password(const char *pw, const char *username)
+{
+    struct rerr err = {0};
+    int rc = password_rule_check(pw, username, &err);
+    if (rc != 0) {
+        fuzz_check_rerr("password_rule_check", rc, &err);
+        if (rc != R_EINVAL)
+            fuzz_fail("password_rule_check answered %d, not R_EINVAL", rc);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return -1;
-    unsigned which = data[0] % 5;
+    unsigned which = data[0] % 6;
     const char *body = (const char *)data + 1;
     size_t n = size - 1;
     char *s = fuzz_cstr(data + 1, n);
@@ -138,12 +152,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 2:
         check_fold(s);
         break;
-    case 3: {
+    case 3:
+    case 5: {
         size_t nl = strlen(s);
-        check_name_key(s, nl < n ? s + nl + 1 : "");
+        if (which == 3)
+            check_name_key(s, nl < n ? s + nl + 1 : "");
+        else
+            check_password(s, nl < n ? s + nl + 1 : "");
         break;
     }
-    default: {
+    case 4: {
         const char *nul = memchr(body, 0, n);
         size_t xl = nul ? (size_t)(nul - body) : n / 2;
         size_t yoff = nul ? xl + 1 : xl;
