@@ -27,7 +27,7 @@ WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config
 PORT     ?= 8080
 DEMO_DB  ?= ronghe-demo.db
 
-.PHONY: all deps run test unit api e2e clean format bench web test-asan fuzz fuzz-smoke fuzz-merge
+.PHONY: all deps run test unit api e2e clean format bench web test-asan fuzz fuzz-smoke fuzz-merge fuzz-coverage
 
 all: ronghe
 
@@ -150,6 +150,28 @@ fuzz-merge: $(FUZZ_BIN)
 	@set -e; for t in $(FUZZ_TARGETS); do [ -d build/fuzz/corpus/$$t ] || continue; $(FUZZ_ML); \
 	  build/fuzz/$$t -merge=1 -max_len=$$ml tests/fuzz/$$t/corpus build/fuzz/corpus/$$t 2>build/fuzz/$$t-merge.log; \
 	  echo "$$t: $$(ls tests/fuzz/$$t/corpus | wc -l) inputs, $$(du -sk tests/fuzz/$$t/corpus | cut -f1) KiB"; done
+
+# What the committed corpora reach: each target rebuilt with clang's source coverage, run
+# over its corpus, and llvm-cov's per-file report of src/ (build/fuzz/cov/<target>.txt).
+FUZZ_COV_OBJ := $(patsubst %.c,build/fuzz/covobj/%.o,$(LIB_SRC) tests/fuzz/fuzz.c)
+FUZZ_COV_FLAGS := -O1 -g -fprofile-instr-generate -fcoverage-mapping $(filter-out -O2 -g,$(CFLAGS))
+
+build/fuzz/covobj/%.o: %.c $(wildcard src/*/*.h) tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_COV_FLAGS) -c -o $@ $<
+
+.SECONDARY: $(FUZZ_COV_OBJ)
+build/fuzz/cov/%: tests/fuzz/%.c $(FUZZ_COV_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZ_COV_OBJ) $(LDLIBS)
+
+fuzz-coverage: $(addprefix build/fuzz/cov/,$(FUZZ_TARGETS))
+	@set -e; for t in $(FUZZ_TARGETS); do rm -f build/fuzz/cov/$$t.profraw; $(FUZZ_ML); \
+	  LLVM_PROFILE_FILE=build/fuzz/cov/$$t.profraw build/fuzz/cov/$$t -runs=0 -max_len=$$ml tests/fuzz/$$t/corpus \
+	    >build/fuzz/cov/$$t.log 2>&1; \
+	  llvm-profdata merge -sparse -o build/fuzz/cov/$$t.profdata build/fuzz/cov/$$t.profraw; \
+	  llvm-cov report build/fuzz/cov/$$t -instr-profile=build/fuzz/cov/$$t.profdata $(LIB_SRC) >build/fuzz/cov/$$t.txt; \
+	  echo "$$t: $$(tail -1 build/fuzz/cov/$$t.txt | awk '{print "regions " $$4 ", functions " $$7 ", lines " $$10}')"; done
 
 # ---- run the demo
 

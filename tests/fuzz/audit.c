@@ -43,6 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fuzz_fail("store_open: %s", err.message);
     store_close(s);
     shift = getenv("FUZZ_AUDIT_SHIFT") != NULL;
+    fuzz_ready();
     return 0;
 }
 

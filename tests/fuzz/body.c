@@ -66,6 +66,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         store_finalize(st);
     }
     text_warm();
+    fuzz_ready();
     return 0;
 }
 

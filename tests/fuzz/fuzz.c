@@ -153,6 +153,14 @@ bool fuzz_json_text_ok(const char *s)
     return j != NULL;
 }
 
+void __llvm_profile_reset_counters(void) __attribute__((weak)); /* clang's profile runtime */
+
+void fuzz_ready(void)
+{
+    if (__llvm_profile_reset_counters)
+        __llvm_profile_reset_counters();
+}
+
 char *fuzz_cstr(const uint8_t *data, size_t size)
 {
     char *s = malloc(size + 1);

@@ -52,6 +52,11 @@ const char *fuzz_demo(bool sessions);
 /* Copy database file "from" to "to" (removing any -wal/-shm of "to" first) and open it. */
 store *fuzz_open_copy(const char *from, const char *to);
 
+/* Called at the end of each target's LLVMFuzzerInitialize: in the coverage build (make
+ * fuzz-coverage) it forgets what setting up (the demo, the server) ran, so the report
+ * shows what the inputs reach. Does nothing in the fuzzing build. */
+void fuzz_ready(void);
+
 /* Stop with a finding: print "fuzz: <message>" and abort(), so libFuzzer keeps the input. */
 _Noreturn void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

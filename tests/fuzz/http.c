@@ -172,6 +172,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(live, sizeof live, "%s/live.db", fuzz_dir());
     start_server();
     atexit(stats);
+    fuzz_ready();
     return 0;
 }
 

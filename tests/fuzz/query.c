@@ -37,6 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     while (res_all[ncoll])
         ncoll++;
     text_warm();
+    fuzz_ready();
     return 0;
 }
 

@@ -23,6 +23,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char path[300];
     snprintf(path, sizeof path, "%s/session.db", fuzz_dir());
     db = fuzz_open_copy(fuzz_demo(true), path);
+    fuzz_ready();
     return 0;
 }
 

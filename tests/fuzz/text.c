@@ -26,6 +26,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     zh = text_collator_new();
     text_warm();
+    fuzz_ready();
     return 0;
 }
 
