@@ -1,23 +1,24 @@
 /*
- * audit: the audit chain's entry encoding, through audit_append() and audit_verify() on
- * a scratch database (an empty, migrated one, copied fresh for every input).
+ * audit: the audit chain (src/auth/audit.h) — its entry encoding, audit_append() and
+ * audit_verify() — on a scratch database: an empty one, keyed (its .audit-key and
+ * .audit-anchors beside it), copied fresh for every input.
  *
  * Input: byte 0 gives the number of entries (1-4), bytes 1-4 the tampering (which entry,
  * which column, which byte, and the XOR that changes it); the rest, split at NUL bytes,
  * gives each entry's username, action, entity, before and after in turn. Before and after
- * are parsed as JSON where they parse (the engine passes records), else kept as a JSON
- * string, and an empty one is absent (NULL, as for a create's before).
+ * are parsed as JSON objects where they parse as one (the engine passes records), else
+ * wrapped in one, and an empty one is absent (NULL, as for a create's before).
  *
- * The chain just written must verify, with every entry counted. Then one byte of one
- * stored column of one entry is changed (or its integer moved by one, or the last entry
- * removed), as someone with the file in hand could do, and verify must fail, naming
- * that entry (or, for a removed tail, the one after the last that is left).
- *
- * With FUZZ_AUDIT_SHIFT=1 the tampering also tries what an ambiguous encoding lets
- * through: text moved across the before/after boundary, and an absent before made "".
- * Today's encoding (fields joined with '|') fails that, which is issue 5's point; once
- * audit_encode() (unambiguous) is merged this target should call it and check those
- * shifts always.
+ * Checked, for every input:
+ *   - audit_encode() tells entries apart: moving text across any boundary between two
+ *     neighbouring text fields, or making an absent text "", changes the encoding; its
+ *     length is the same however much room it is given, and a short buffer gets a prefix.
+ *   - The chain just written verifies, with every entry counted.
+ *   - Then what someone holding the file could do (dropping the triggers that refuse
+ *     UPDATE and DELETE first): change one byte of one stored column of one entry (or
+ *     move its number by one), move text across the before/after boundary, make an absent
+ *     before "", renumber an entry, remove the last entry, or empty the table and its
+ *     head. verify must fail, naming the entry at fault where there is one.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@
 #include "fuzz.h"
 
 static char empty[300], path[300];
-static bool shift;
+static int64_t base; /* entries of the empty database (its "audit_key" entry) */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -39,63 +40,147 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(path, sizeof path, "%s/audit.db", fuzz_dir());
     store *s;
     struct rerr err = {0};
-    if (store_open(empty, STORE_CREATE_NEW, &s, &err) < 0)
-        fuzz_fail("store_open: %s", err.message);
-    store_close(s);
-    shift = getenv("FUZZ_AUDIT_SHIFT") != NULL;
+    struct audit_report rep;
+    if (store_open(empty, STORE_CREATE_NEW, &s, &err) < 0 || audit_open_key(s, &err) < 0 ||
+        audit_verify(s, NULL, NULL, &rep, &err) < 0)
+        fuzz_fail("cannot make an empty keyed database: %s", err.message);
+    base = rep.entries;
+    fuzz_close(s);
     fuzz_ready();
     return 0;
 }
 
-/* The next NUL-terminated piece of the input ("" once it runs out). */
+/* ------------------------------------------------------------------ the encoding */
+
+static unsigned char *encode(const struct audit_entry *e, size_t *n)
+{
+    *n = audit_encode(e, NULL, 0);
+    unsigned char *buf = malloc(*n + 1);
+    if (!buf || audit_encode(e, buf, *n + 1) != *n)
+        fuzz_fail("audit_encode gives another length when given room");
+    if (*n > 1) { /* a short buffer: the same length, and a prefix */
+        unsigned char *part = malloc(*n - 1);
+        if (audit_encode(e, part, *n - 1) != *n || memcmp(part, buf, *n - 1) != 0)
+            fuzz_fail("audit_encode into a short buffer is not a prefix of the whole");
+        free(part);
+    }
+    return buf;
+}
+
+static void expect_apart(const struct audit_entry *a, const struct audit_entry *b, const char *how)
+{
+    size_t na, nb;
+    unsigned char *ea = encode(a, &na), *eb = encode(b, &nb);
+    if (na == nb && !memcmp(ea, eb, na))
+        fuzz_fail("audit_encode gives two different entries one encoding (%s)", how);
+    free(ea);
+    free(eb);
+}
+
+/* The six text fields of an entry, in the encoding's order. */
+enum { T_TS, T_USERNAME, T_ACTION, T_ENTITY, T_BEFORE, T_AFTER, NTEXT };
+
+static void texts_of(const struct audit_entry *e, const char *t[NTEXT])
+{
+    t[T_TS] = e->ts, t[T_USERNAME] = e->username, t[T_ACTION] = e->action;
+    t[T_ENTITY] = e->entity, t[T_BEFORE] = e->before, t[T_AFTER] = e->after;
+}
+
+static struct audit_entry with_texts(const struct audit_entry *e, const char *const t[NTEXT])
+{
+    struct audit_entry f = *e;
+    f.ts = t[T_TS], f.username = t[T_USERNAME], f.action = t[T_ACTION];
+    f.entity = t[T_ENTITY], f.before = t[T_BEFORE], f.after = t[T_AFTER];
+    return f;
+}
+
+/* Every shift of the first character of a text onto the end of the one before it, and
+ * every absent text made "", must change the encoding. */
+static void check_encoding(const struct audit_entry *e)
+{
+    const char *t[NTEXT];
+    texts_of(e, t);
+    for (int i = 0; i < NTEXT; i++) {
+        const char *u[NTEXT];
+        memcpy(u, t, sizeof u);
+        if (!t[i]) {
+            u[i] = "";
+            struct audit_entry f = with_texts(e, u);
+            expect_apart(e, &f, "an absent text made empty");
+            u[i] = t[i];
+        }
+        if (i + 1 == NTEXT || !t[i + 1] || !*t[i + 1])
+            continue;
+        const char *y = t[i + 1];
+        size_t k = 1, nx = t[i] ? strlen(t[i]) : 0;
+        while (y[k] && ((unsigned char)y[k] & 0xc0) == 0x80)
+            k++;
+        char *moved = malloc(nx + k + 1);
+        memcpy(moved, t[i] ? t[i] : "", nx);
+        memcpy(moved + nx, y, k);
+        moved[nx + k] = 0;
+        u[i] = moved;
+        u[i + 1] = y + k;
+        struct audit_entry g = with_texts(e, u);
+        expect_apart(e, &g, "text moved across a field boundary");
+        free(moved);
+    }
+}
+
+/* ------------------------------------------------------------------ the chain */
+
+/* The next NUL-terminated piece of the input ("" once it runs out), as text. */
 static char *next_piece(const uint8_t **p, const uint8_t *end)
 {
     const uint8_t *nul = memchr(*p, 0, (size_t)(end - *p));
     size_t n = (size_t)((nul ? nul : end) - *p);
     char *s = fuzz_cstr(*p, n);
     *p = nul ? nul + 1 : end;
-    text_utf8_repair(s); /* the columns are text; what we write must be text too */
+    text_utf8_repair(s);
     return s;
 }
 
+/* What the engine passes is always an object (a record): other JSON, or text that does
+ * not parse, is wrapped in one. */
 static json_t *as_json(const char *s)
 {
     if (!*s)
         return NULL;
     json_t *j = json_loads(s, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
-    return j ? j : json_string(s);
+    if (json_is_object(j))
+        return j;
+    return j ? json_pack("{s:o}", "value", j) : json_pack("{s:s}", "text", s);
 }
-
-static const char *const columns[] = {"ts",     "username",  "action",         "entity",
-                                      "before", "after",     "entity_id",      "procuratorate_id",
-                                      "hash",   "prev_hash", "delete the last"};
-#define NCOLUMNS (sizeof columns / sizeof columns[0])
 
 static void run_sql(store_conn *c, const char *sql, const char *text, int64_t id)
 {
     store_stmt *st = store_prepare_dynamic(c, sql);
+    int i = 1;
     if (text)
-        store_bind_text(st, 1, text);
-    store_bind_int(st, text ? 2 : 1, id);
+        store_bind_text(st, i++, text);
+    if (id)
+        store_bind_int(st, i, id);
     struct rerr err = {0};
     if (store_step(st, &err) < 0)
         fuzz_fail("tampering with SQL failed (%s): %s", sql, err.message);
     store_finalize(st);
 }
 
-/* Verify must report entry "bad" as the first broken one. */
-static void expect_broken(store_conn *c, int64_t bad, const char *how)
+/* verify must fail and name entry "bad" (0: any, for a chain cut short). */
+static void expect_broken(store *s, int64_t bad, const char *how)
 {
     struct audit_report rep;
     struct rerr err = {0};
-    int rc = audit_verify(c, &rep, &err);
-    if (rc != R_ECONFLICT)
+    int rc = audit_verify(s, NULL, NULL, &rep, &err);
+    if (rc != R_ECONFLICT || !rep.broken)
         fuzz_fail("audit_verify passed (%d, %lld entries) a chain with %s", rc, (long long)rep.entries, how);
-    if (rep.first_bad != bad)
-        fuzz_fail("audit_verify named entry %lld, not %lld, after %s", (long long)rep.first_bad,
-                  (long long)bad, how);
+    if (bad && rep.first_bad != bad)
+        fuzz_fail("audit_verify named entry %lld, not %lld, after %s: %s", (long long)rep.first_bad,
+                  (long long)bad, how, rep.reason);
     if (!fuzz_json_text_ok(rep.reason))
         fuzz_fail("audit_verify's reason is not well-formed UTF-8");
+    if (getenv("FUZZ_SHOW")) /* what each input tried and what verify said, to check the seeds */
+        fprintf(stderr, "  %s: #%lld %s\n", how, (long long)rep.first_bad, rep.reason);
 }
 
 /* Change column "col" of entry "id" as the bytes ask; false when there is nothing to change. */
@@ -120,7 +205,7 @@ static bool tamper(store_conn *c, int64_t id, const char *col, unsigned pos, uns
     if (is_int) {
         char num[24];
         snprintf(num, sizeof num, "%lld", (long long)(v + (x & 1 ? 1 : -1)));
-        run_sql(c, sql, num, id); /* bound as text: SQLite's integer affinity stores it as one */
+        run_sql(c, sql, num, id); /* bound as text: the column's type makes it an integer */
         return true;
     }
     if (!text || !*text) {
@@ -137,8 +222,8 @@ static bool tamper(store_conn *c, int64_t id, const char *col, unsigned pos, uns
     return true;
 }
 
-/* Text moved from the start of "after" to the end of "before", across their '|': a change
- * today's encoding does not see. False when the entry has no such text. */
+/* The first character of "after" moved onto the end of "before"; false when "after"
+ * is absent or empty. */
 static bool shift_boundary(store_conn *c, int64_t id)
 {
     store_stmt *st = store_prepare_dynamic(c, "SELECT coalesce(before, ''), after FROM audit WHERE id = ?");
@@ -149,15 +234,18 @@ static bool shift_boundary(store_conn *c, int64_t id)
         after = strdup(store_col_text(st, 1));
     }
     store_finalize(st);
-    char *bar = after ? strchr(after, '|') : NULL;
     bool done = false;
-    if (bar) {
-        *bar = 0;
-        size_t n = strlen(before) + strlen(after) + 2;
-        char *moved = malloc(n);
-        snprintf(moved, n, "%s|%s", before, after);
+    if (after && *after) {
+        size_t k = 1;
+        while (after[k] && ((unsigned char)after[k] & 0xc0) == 0x80)
+            k++;
+        size_t nb = strlen(before);
+        char *moved = malloc(nb + k + 1);
+        memcpy(moved, before, nb);
+        memcpy(moved + nb, after, k);
+        moved[nb + k] = 0;
         run_sql(c, "UPDATE audit SET before = ? WHERE id = ?", moved, id);
-        run_sql(c, "UPDATE audit SET after = ? WHERE id = ?", bar + 1, id);
+        run_sql(c, "UPDATE audit SET after = ? WHERE id = ?", after + k, id);
         free(moved);
         done = true;
     }
@@ -166,17 +254,19 @@ static bool shift_boundary(store_conn *c, int64_t id)
     return done;
 }
 
-/* An absent before made "": false when the entry has a before. */
-static bool tamper_null(store_conn *c, int64_t id)
+static bool before_absent(store_conn *c, int64_t id)
 {
     store_stmt *st = store_prepare_dynamic(c, "SELECT before IS NULL FROM audit WHERE id = ?");
     store_bind_int(st, 1, id);
     bool absent = store_step(st, NULL) == STORE_ROW && store_col_int(st, 0);
     store_finalize(st);
-    if (absent)
-        run_sql(c, "UPDATE audit SET before = ? WHERE id = ?", "", id);
     return absent;
 }
+
+static const char *const columns[] = {
+    "ts",   "user_id",   "username", "action", "entity", "entity_id", "procuratorate_id", "before", "after",
+    "hash", "prev_hash", "fmt",      "shift",  "null",   "renumber",  "delete the last",  "empty"};
+#define NCOLUMNS (sizeof columns / sizeof columns[0])
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -198,9 +288,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(who.username, sizeof who.username, "%s", username);
         text_utf8_repair(who.username);
         json_t *before = as_json(btext), *after = as_json(atext);
-        if (audit_append(c, &who, action, entity, (int64_t)strlen(btext), (int64_t)i * 3, before, after,
-                         &err) < 0)
+        char *bj = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        char *aj = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        struct audit_entry e = {.id = base + 1 + i,
+                                .ts = "2026-12-01T08:00:00.000Z",
+                                .user_id = i,
+                                .username = who.username,
+                                .action = action,
+                                .entity = entity,
+                                .entity_id = (int64_t)strlen(btext),
+                                .procuratorate_id = (int64_t)i * 3,
+                                .before = bj,
+                                .after = aj};
+        check_encoding(&e);
+        if (audit_append(c, &who, action, entity, e.entity_id, e.procuratorate_id, before, after, &err) < 0)
             fuzz_fail("audit_append refused entry %d: %s", i + 1, err.message);
+        free(bj);
+        free(aj);
         json_decref(before);
         json_decref(after);
         free(username);
@@ -213,27 +317,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_fail("store_commit: %s", err.message);
 
     struct audit_report rep;
-    int rc = audit_verify(c, &rep, &err);
-    if (rc != 0 || rep.entries != n)
-        fuzz_fail("a chain just written does not verify (%d, %lld of %d entries): %s", rc,
-                  (long long)rep.entries, n, rc == R_ECONFLICT ? rep.reason : err.message);
+    int rc = audit_verify(s, NULL, NULL, &rep, &err);
+    if (rc != 0 || rep.entries != base + n)
+        fuzz_fail("a chain just written does not verify (%d, %lld of %lld entries): %s", rc,
+                  (long long)rep.entries, (long long)(base + n),
+                  rc == R_ECONFLICT ? rep.reason : err.message);
 
-    int64_t id = 1 + data[1] % n;
+    /* As someone holding the file: the triggers go first. */
+    if (store_exec(c,
+                   "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;"
+                   " DROP TRIGGER IF EXISTS audit_head_no_delete",
+                   &err) < 0)
+        fuzz_fail("dropping the triggers: %s", err.message);
+    int64_t id = base + 1 + data[1] % n, last = base + n;
     const char *col = columns[data[2] % NCOLUMNS];
-    if (shift && data[4] & 0x80) {
+    char how[96];
+    snprintf(how, sizeof how, "%s of entry %lld changed", col, (long long)id);
+    if (!strcmp(col, "shift")) {
         if (shift_boundary(c, id))
-            expect_broken(c, id, "text moved across the before/after boundary");
-        else if (tamper_null(c, id))
-            expect_broken(c, id, "an absent before made \"\"");
+            expect_broken(s, id, "text moved across the before/after boundary");
+    } else if (!strcmp(col, "null")) {
+        if (before_absent(c, id)) {
+            run_sql(c, "UPDATE audit SET before = ? WHERE id = ?", "", id);
+            expect_broken(s, id, "an absent before made \"\"");
+        }
+    } else if (!strcmp(col, "renumber")) {
+        run_sql(c, "UPDATE audit SET id = id + 1000000 WHERE id = ?", NULL, id);
+        expect_broken(s, id, "an entry renumbered");
     } else if (!strcmp(col, "delete the last")) {
-        run_sql(c, "DELETE FROM audit WHERE id = ?", NULL, n);
-        expect_broken(c, n, "its last entry removed");
+        run_sql(c, "DELETE FROM audit WHERE id = ?", NULL, last);
+        expect_broken(s, 0, "its last entry removed");
+    } else if (!strcmp(col, "empty")) {
+        run_sql(c, "DELETE FROM audit", NULL, 0);
+        run_sql(c, "DELETE FROM meta WHERE key = 'audit_head'", NULL, 0);
+        expect_broken(s, 0, "the table and its head emptied");
     } else if (tamper(c, id, col, data[3], data[4])) {
-        char how[64];
-        snprintf(how, sizeof how, "one byte of %s changed in entry %lld", col, (long long)id);
-        expect_broken(c, id, how);
+        expect_broken(s, id, how);
     }
     store_release(c);
-    store_close(s);
+    fuzz_close(s);
     return 0;
 }

@@ -46,7 +46,7 @@ static void open_db(void)
 static void reset_db(void)
 {
     store_release(c);
-    store_close(db);
+    fuzz_close(db);
     open_db();
 }
 

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "auth/audit.h"
 #include "auth/password.h"
 #include "demo/demo.h"
 
@@ -43,10 +45,15 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
     return 0;
 }
 
+void fuzz_remove_tree(const char *path)
+{
+    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void remove_dir(void)
 {
     if (dir[0])
-        nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+        fuzz_remove_tree(dir);
 }
 
 const char *fuzz_dir(void)
@@ -80,19 +87,34 @@ static void copy_file(const char *from, const char *to)
         fuzz_fail("cannot write %s", to);
 }
 
+/* "path" + "suffix" into "out" (300 bytes). */
+static const char *beside(char out[300], const char *path, const char *suffix)
+{
+    snprintf(out, 300, "%s%s", path, suffix);
+    return out;
+}
+
 store *fuzz_open_copy(const char *from, const char *to)
 {
-    char side[300];
-    snprintf(side, sizeof side, "%s-wal", to);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", to);
-    unlink(side);
+    char a[300], b[300];
+    unlink(beside(a, to, "-wal"));
+    unlink(beside(a, to, "-shm"));
     copy_file(from, to);
+    /* The audit key and anchors live beside the database (auth/audit.h). */
+    copy_file(beside(a, from, ".audit-key"), beside(b, to, ".audit-key"));
+    chmod(b, 0600);
+    copy_file(beside(a, from, ".audit-anchors"), beside(b, to, ".audit-anchors"));
     store *s;
     struct rerr err = {0};
-    if (store_open(to, STORE_OPEN_EXISTING, &s, &err) < 0)
-        fuzz_fail("store_open %s: %s", to, err.message);
+    if (store_open(to, STORE_OPEN_EXISTING, &s, &err) < 0 || audit_open_key(s, &err) < 0)
+        fuzz_fail("opening %s: %s", to, err.message);
     return s;
+}
+
+void fuzz_close(store *s)
+{
+    audit_close(s);
+    store_close(s);
 }
 
 static int64_t user_id(store_conn *c, const char *username)
@@ -115,18 +137,20 @@ const char *fuzz_demo(bool sessions)
     snprintf(path, sizeof path, "%s/demo.db", fuzz_dir());
     store *s;
     struct rerr err = {0};
-    if (store_open(path, STORE_CREATE_NEW, &s, &err) < 0 || demo_populate(s, FUZZ_PASSWORD, &err) < 0)
+    if (store_open(path, STORE_CREATE_NEW, &s, &err) < 0 || audit_open_key(s, &err) < 0 ||
+        demo_populate(s, FUZZ_PASSWORD, &err) < 0)
         fuzz_fail("cannot build the demo: %s", err.message);
     store_conn *c = store_acquire(s);
     for (int i = 0; i < FU_N; i++) {
         struct fuzz_account *u = &fuzz_accounts[i];
         if (actor_load(c, user_id(c, u->username), &u->who, &err) < 0)
             fuzz_fail("actor_load %s: %s", u->username, err.message);
-        if (sessions && session_login(c, u->username, FUZZ_PASSWORD, "127.0.0.1", &u->s, &u->who, &err) < 0)
+        if (sessions &&
+            session_login(c, u->username, FUZZ_PASSWORD, "127.0.0.1", "fuzz", &u->s, &u->who, &err) < 0)
             fuzz_fail("session_login %s: %s", u->username, err.message);
     }
     store_release(c);
-    store_close(s); /* checkpoints: the file alone is the whole database */
+    fuzz_close(s); /* checkpoints: the file alone is the whole database */
     return path;
 }
 

@@ -38,19 +38,24 @@ struct fuzz_account {
 extern struct fuzz_account fuzz_accounts[FU_N];
 
 /* Every demo account's password. */
-#define FUZZ_PASSWORD "ronghe-fuzz-demo"
+#define FUZZ_PASSWORD "Ronghe-Fuzz-2026"
 
 /* A fresh directory for this process's files (under $TMPDIR, else /dev/shm, else /tmp),
  * removed at a normal exit. */
 const char *fuzz_dir(void);
+
+/* Remove "path" and everything under it. */
+void fuzz_remove_tree(const char *path);
 
 /* Build the Tongliao demo once per process through demo_populate() and fill
  * fuzz_accounts; with "sessions", also sign each account in (session_login). Returns the
  * path of the closed, checkpointed database file, which callers copy and never open. */
 const char *fuzz_demo(bool sessions);
 
-/* Copy database file "from" to "to" (removing any -wal/-shm of "to" first) and open it. */
+/* Copy database file "from" to "to" (removing any -wal/-shm of "to" first), with its
+ * audit key and anchors, and open it with its key. fuzz_close() closes it. */
 store *fuzz_open_copy(const char *from, const char *to);
+void fuzz_close(store *s);
 
 /* Called at the end of each target's LLVMFuzzerInitialize: in the coverage build (make
  * fuzz-coverage) it forgets what setting up (the demo, the server) ran, so the report

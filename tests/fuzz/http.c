@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth/audit.h"
 #include "fuzz.h"
 #include "http/http.h"
 
@@ -76,7 +77,7 @@ static void *serve(void *arg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     struct http_config cfg = {.listen = listen_at};
     struct rerr err = {0};
-    if (http_serve(db, &cfg, &err) < 0)
+    if (audit_anchor_start(db, &err) < 0 || http_serve(db, &cfg, &err) < 0) /* as `ronghe serve` */
         fuzz_fail("http_serve: %s", err.message);
     return NULL;
 }
@@ -122,6 +123,11 @@ static int64_t data_version(void)
 
 static void start_server(void)
 {
+    /* Backups the last run made: a new one of the same job number in the same second
+     * would find its name taken. */
+    char backups[320];
+    snprintf(backups, sizeof backups, "%s.backups", live);
+    fuzz_remove_tree(backups);
     db = fuzz_open_copy(pristine, live);
     /* The response and session caches are keyed by generation: a new store must not
      * reuse numbers the last one gave answers under. */
@@ -130,6 +136,11 @@ static void start_server(void)
         store_exec(c, "SELECT 1", NULL);
     store_release(c);
     watch = store_acquire(db);
+    /* The sessions were opened when the process started: as used now (a session's last
+     * use is written at most once a minute, and such a write would restart us). */
+    if (store_exec(watch, "UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", NULL) <
+        0)
+        fuzz_fail("cannot refresh the sessions");
     port = free_port();
     snprintf(listen_at, sizeof listen_at, "127.0.0.1:%d", port);
     if (pthread_create(&server, NULL, serve, NULL) != 0)
@@ -152,7 +163,7 @@ static void stop_server(void)
     pthread_join(server, NULL);
     gen_floor = store_generation(db);
     store_release(watch);
-    store_close(db);
+    fuzz_close(db);
     db = NULL;
 }
 
@@ -167,6 +178,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     signal(SIGPIPE, SIG_IGN);
+    struct rerr err = {0};
+    if (session_configure(&err) < 0)
+        fuzz_fail("session_configure: %s", err.message);
     show = getenv("FUZZ_SHOW") != NULL;
     pristine = fuzz_demo(true);
     snprintf(live, sizeof live, "%s/live.db", fuzz_dir());

@@ -1,6 +1,6 @@
 /*
- * text: the helpers of src/base/text.h that take text from outside — UTF-8 checking and
- * counting, dates, search folding, name keys (pinyin), collation — and the password
+ * text: the helpers of src/base/text.h that take text from outside — UTF-8 checking,
+ * repair and counting, dates, search folding, name keys (pinyin), collation — and the password
  * rule (src/auth/password.h), which judges text a user types.
  *
  * Input: the first byte chooses the helper, the rest is the text (for collation, name
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unicode/ustring.h>
+#include <unicode/utf16.h>
 
 #include "auth/password.h"
 #include "base/arena.h"
@@ -30,7 +31,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* Independent of text.c: ICU's UTF-8 decoder plus the rule on control characters. */
+/* Independent of text.c: ICU's UTF-8 decoder, then the rule on control characters
+ * (C0 but tab, newline and carriage return; DEL; C1), counting code points. */
 static bool utf8_ok_icu(const char *s, int32_t *ncp)
 {
     UErrorCode st = U_ZERO_ERROR;
@@ -38,14 +40,18 @@ static bool utf8_ok_icu(const char *s, int32_t *ncp)
     u_strFromUTF8(NULL, 0, &n, s, -1, &st);
     if (st != U_BUFFER_OVERFLOW_ERROR && st != U_STRING_NOT_TERMINATED_WARNING && U_FAILURE(st))
         return false;
+    UChar *u = malloc(((size_t)n + 1) * sizeof *u);
+    st = U_ZERO_ERROR;
+    u_strFromUTF8(u, n + 1, NULL, s, -1, &st);
+    bool ok = U_SUCCESS(st);
     *ncp = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
-            return false;
-        if ((*p & 0xc0) != 0x80)
-            (*ncp)++;
+    for (int32_t i = 0; ok && i < n; (*ncp)++) {
+        UChar32 c;
+        U16_NEXT(u, i, n, c);
+        ok = !((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f));
     }
-    return true;
+    free(u);
+    return ok;
 }
 
 static void check_utf8(const char *s)
@@ -123,6 +129,19 @@ static void check_collate(const char *x, size_t xl, const char *y, size_t yl)
         fuzz_fail("text_collate(x, x) != 0");
 }
 
+/* Whatever bytes come in, what comes out is text jansson takes, never longer; and
+ * text that was well-formed is left as it was. */
+static void check_repair(const char *s)
+{
+    char *r = strdup(s);
+    text_utf8_repair(r);
+    if (!fuzz_json_text_ok(r) || strlen(r) > strlen(s))
+        fuzz_fail("text_utf8_repair left malformed or longer text");
+    if (fuzz_json_text_ok(s) && strcmp(r, s) != 0)
+        fuzz_fail("text_utf8_repair changed well-formed text");
+    free(r);
+}
+
 /* A new password is accepted or refused with an error the API can answer. */
 static void check_password(const char *pw, const char *username)
 {
@@ -139,13 +158,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return -1;
-    unsigned which = data[0] % 6;
+    unsigned which = data[0] % 7;
     const char *body = (const char *)data + 1;
     size_t n = size - 1;
     char *s = fuzz_cstr(data + 1, n);
     switch (which) {
     case 0:
         check_utf8(s);
+        break;
+    case 6:
+        check_repair(s);
         break;
     case 1:
         check_date(s);
