@@ -121,6 +121,12 @@ static int64_t data_version(void)
     return v;
 }
 
+struct buf {
+    char *p;
+    size_t n, cap;
+};
+static void exchange(const struct buf *req, struct buf *resp);
+
 static void start_server(void)
 {
     /* Backups the last run made: a new one of the same job number in the same second
@@ -149,6 +155,19 @@ static void start_server(void)
         int fd = dial();
         if (fd >= 0) {
             close(fd);
+            /* The port takes connections as soon as it listens, before the daemon has all
+             * its threads: wait for an answer (exchange() sends the health check), so that
+             * nothing is half made when the next input (or a leak check) runs. */
+            for (int k = 0;; k++) {
+                struct buf none = {0}, resp = {0};
+                exchange(&none, &resp);
+                bool up = resp.n > 12 && !memcmp(resp.p + 8, " 200", 4);
+                free(resp.p);
+                if (up)
+                    break;
+                if (k == 50)
+                    fuzz_fail("the server does not answer its health check");
+            }
             version_seen = data_version(); /* after jobs_start(), which may have written */
             return;
         }
@@ -191,11 +210,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* ------------------------------------------------------------------ the input */
-
-struct buf {
-    char *p;
-    size_t n, cap;
-};
 
 static void put(struct buf *b, const void *s, size_t n)
 {
@@ -298,7 +312,7 @@ static const char sentinel[] = "\r\n\r\nGET /api/v1/health HTTP/1.1\r\nHost: 127
  * left after QUIET_MS without any traffic once everything was sent and read by it. A
  * client that half-closes is no help here: libmicrohttpd either drops a suspended
  * request at once or keeps an idle connection open until its timeout. */
-#define QUIET_MS 60
+#define QUIET_MS 250
 
 static void exchange(const struct buf *req, struct buf *resp)
 {
