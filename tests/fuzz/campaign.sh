@@ -40,7 +40,7 @@ for t in "$@"; do
       -print_final_stats=1 -artifact_prefix="$out/$t-" "build/fuzz/corpus/$t" "tests/fuzz/$t/corpus" >"$log" 2>&1
     set -e
     wall=$(($(date +%s) - start))
-    cpu=$(awk '{printf "%d", $1 + $2}' "$out/time")
+    cpu=$(tail -1 "$out/time" | awk '{printf "%d", $1 + $2}') # after "Command exited with ..." if it failed
     used=$((used + cpu))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     last=$(grep -a -E '^#[0-9]+' "$log" | tail -1)

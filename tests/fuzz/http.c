@@ -69,11 +69,14 @@ static int64_t now_ms(void)
 static void *serve(void *arg)
 {
     (void)arg;
-    /* http_serve() blocks these itself; before it does, a SIGTERM must not kill us. */
+    /* http_serve() blocks these itself; before it does, a SIGTERM must not kill us. And
+     * libFuzzer's timer (SIGALRM) is for the main thread: the server's threads, as in
+     * `ronghe serve`, never see it. They inherit this mask. */
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGALRM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     struct http_config cfg = {.listen = listen_at};
     struct rerr err = {0};
@@ -94,14 +97,27 @@ static int free_port(void)
     return ntohs(sa.sin_port);
 }
 
+/* A connection to the server, or -1. Not blocking: libFuzzer's timer signal interrupts
+ * a blocking connect(). */
 static int dial(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     struct sockaddr_in sa = {
         .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (fd < 0)
         fuzz_fail("socket: %s", strerror(errno));
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+    int rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+    if (rc < 0 && (errno == EINPROGRESS || errno == EINTR)) {
+        struct pollfd p = {.fd = fd, .events = POLLOUT};
+        int e = 0;
+        socklen_t el = sizeof e;
+        for (int i = 0; i < 500 && (rc = poll(&p, 1, 10)) <= 0; i++)
+            ;
+        rc = rc > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e == 0 ? 0 : -1;
+        if (e)
+            errno = e;
+    }
+    if (rc < 0) {
         close(fd);
         return -1;
     }
@@ -319,7 +335,6 @@ static void exchange(const struct buf *req, struct buf *resp)
     int fd = dial();
     if (fd < 0)
         fuzz_fail("cannot connect to the server: %s", strerror(errno));
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     struct buf all = {0};
     put(&all, req->p, req->n);
     put(&all, sentinel, sizeof sentinel - 1);
