@@ -39,6 +39,7 @@
 #include "auth/audit.h"
 #include "fuzz.h"
 #include "http/http.h"
+#include "http/proxy.h"
 
 #define MAX_INPUT 16384
 #define MAX_REQUEST (3u << 20)
@@ -216,6 +217,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     struct rerr err = {0};
     if (session_configure(&err) < 0)
         fuzz_fail("session_configure: %s", err.message);
+    /* As behind a reverse proxy on this host (--trusted-proxy 127.0.0.1): X-Forwarded-For
+     * and X-Forwarded-Proto in the input are read, as a proxy would pass them on. */
+    if (proxy_trust("127.0.0.1", &err) < 0)
+        fuzz_fail("proxy_trust: %s", err.message);
     show = getenv("FUZZ_SHOW") != NULL;
     pristine = fuzz_demo(true);
     snprintf(live, sizeof live, "%s/live.db", fuzz_dir());

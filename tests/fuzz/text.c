@@ -4,9 +4,11 @@
  * rule (src/auth/password.h), which judges text a user types.
  *
  * Input: the first byte chooses the helper, the rest is the text (for collation, name
- * keys and the password rule, two texts separated by the first NUL). Each helper is also held to its
+ * keys and the password rule, two texts separated by the first NUL; for X-Forwarded-For,
+ * header values separated by NULs, read as from peer 127.0.0.1). Each helper is also held to its
  * contract, checked against ICU or the C library doing the same job another way.
  */
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "base/arena.h"
 #include "base/text.h"
 #include "fuzz.h"
+#include "http/proxy.h"
 
 static text_collator *zh;
 
@@ -26,6 +29,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     zh = text_collator_new();
+    struct rerr err = {0};
+    if (proxy_trust("127.0.0.1,10.0.0.0/8,fd00::/8", &err) < 0)
+        fuzz_fail("proxy_trust: %s", err.message);
     text_warm();
     fuzz_ready();
     return 0;
@@ -142,6 +148,28 @@ static void check_repair(const char *s)
     free(r);
 }
 
+/* The client behind the proxies is one canonical IP address: the peer, or a hop. */
+static void check_forwarded(const char *data, size_t n)
+{
+    const char *xff[PROXY_MAX_HOPS + 8];
+    int k = 0;
+    for (const char *p = data, *end = data + n; p < end && k < (int)(sizeof xff / sizeof xff[0]);) {
+        xff[k++] = p;
+        const char *nul = memchr(p, 0, (size_t)(end - p));
+        p = nul ? nul + 1 : end;
+    }
+    char out[64];
+    memset(out, 'x', sizeof out);
+    proxy_client("127.0.0.1", xff, k, out);
+    if (!memchr(out, 0, sizeof out))
+        fuzz_fail("proxy_client left its answer unterminated");
+    unsigned char bin[16];
+    char back[64];
+    int af = strchr(out, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(af, out, bin) != 1 || !inet_ntop(af, bin, back, sizeof back) || strcmp(back, out) != 0)
+        fuzz_fail("proxy_client gave \"%s\", not one canonical address", out);
+}
+
 /* A new password is accepted or refused with an error the API can answer. */
 static void check_password(const char *pw, const char *username)
 {
@@ -158,7 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return -1;
-    unsigned which = data[0] % 7;
+    unsigned which = data[0] % 8;
     const char *body = (const char *)data + 1;
     size_t n = size - 1;
     char *s = fuzz_cstr(data + 1, n);
@@ -168,6 +196,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 6:
         check_repair(s);
+        break;
+    case 7:
+        check_forwarded(s, n); /* the copy: its last piece ends in a NUL too */
         break;
     case 1:
         check_date(s);
