@@ -27,7 +27,7 @@ WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config
 PORT     ?= 8080
 DEMO_DB  ?= ronghe-demo.db
 
-.PHONY: all deps run test unit api e2e clean format bench web test-asan
+.PHONY: all deps run test unit api e2e clean format bench web test-asan fuzz fuzz-smoke fuzz-merge fuzz-coverage
 
 all: ronghe
 
@@ -92,6 +92,7 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) api
 	$(MAKE) e2e
+	$(MAKE) fuzz-smoke
 
 # The API tests against an ASan + UBSan build (any report fails the run). Not part of
 # `make test` (it takes a few minutes); run it after changing C code.
@@ -105,6 +106,72 @@ test-asan: build/asan/ronghe tests/node_modules/.package-lock.json
 	RONGHE_BIN=$(CURDIR)/build/asan/ronghe ASAN_OPTIONS=log_path=$(CURDIR)/build/asan/report \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/build/asan/report ./tests/run-node.sh api
 	@if ls build/asan/report.* >/dev/null 2>&1; then cat build/asan/report.*; exit 1; fi
+
+# ---- fuzzing: libFuzzer targets (tests/fuzz/, docs/fuzzing.md), built with clang apart from
+# the normal build (build/fuzz/). `make fuzz` runs each for FUZZ_SECONDS and keeps what
+# it learns in build/fuzz/corpus/<target>; `make fuzz-smoke` (part of `make test`) runs
+# each over its committed corpus and FUZZ_SMOKE_SECONDS beyond it. A crash, sanitizer
+# report, leak, CHECK/BUG or die() fails the run and leaves the input in build/fuzz/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 8
+FUZZ_TARGETS := http body query text json session audit
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(filter-out -O2 -g,$(CFLAGS))
+FUZZ_OBJ     := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) tests/fuzz/fuzz.c)
+FUZZ_BIN     := $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+# The longest input each target is given (an HTTP exchange is longer than a token).
+FUZZ_ML       = case $$t in http) ml=16384;; body|json|audit) ml=8192;; session) ml=256;; *) ml=4096;; esac
+FUZZ_RUN      = $(FUZZ_ML); ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+                build/fuzz/$$t -timeout=60 -rss_limit_mb=4096 -max_len=$$ml \
+                -artifact_prefix=build/fuzz/$$t- $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict)
+
+build/fuzz/obj/%.o: %.c $(wildcard src/*/*.h) tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+.SECONDARY: $(FUZZ_OBJ)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	@set -e; for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus/$$t; echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+	  $(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus/$$t tests/fuzz/$$t/corpus; done
+
+fuzz-smoke: $(FUZZ_BIN)
+	@set -e; for t in $(FUZZ_TARGETS); do rm -rf build/fuzz/smoke/$$t; mkdir -p build/fuzz/smoke/$$t; \
+	  echo "== fuzz-smoke $$t"; $(FUZZ_RUN) -max_total_time=$(FUZZ_SMOKE_SECONDS) \
+	  build/fuzz/smoke/$$t tests/fuzz/$$t/corpus 2>build/fuzz/smoke/$$t.log || { tail -60 build/fuzz/smoke/$$t.log; exit 1; }; \
+	  grep -h '^#.*DONE' build/fuzz/smoke/$$t.log || true; done
+
+# Fold what a campaign (tests/fuzz/campaign.sh, or make fuzz) learnt into the committed
+# corpora: only inputs that add coverage are copied (libFuzzer -merge=1).
+fuzz-merge: $(FUZZ_BIN)
+	@set -e; for t in $(FUZZ_TARGETS); do [ -d build/fuzz/corpus/$$t ] || continue; $(FUZZ_ML); \
+	  build/fuzz/$$t -merge=1 -max_len=$$ml tests/fuzz/$$t/corpus build/fuzz/corpus/$$t 2>build/fuzz/$$t-merge.log; \
+	  echo "$$t: $$(ls tests/fuzz/$$t/corpus | wc -l) inputs, $$(du -sk tests/fuzz/$$t/corpus | cut -f1) KiB"; done
+
+# What the committed corpora reach: each target rebuilt with clang's source coverage, run
+# over its corpus, and llvm-cov's per-file report of src/ (build/fuzz/cov/<target>.txt).
+FUZZ_COV_OBJ := $(patsubst %.c,build/fuzz/covobj/%.o,$(LIB_SRC) tests/fuzz/fuzz.c)
+FUZZ_COV_FLAGS := -O1 -g -fprofile-instr-generate -fcoverage-mapping $(filter-out -O2 -g,$(CFLAGS))
+
+build/fuzz/covobj/%.o: %.c $(wildcard src/*/*.h) tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_COV_FLAGS) -c -o $@ $<
+
+.SECONDARY: $(FUZZ_COV_OBJ)
+build/fuzz/cov/%: tests/fuzz/%.c $(FUZZ_COV_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_COV_FLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZ_COV_OBJ) $(LDLIBS)
+
+fuzz-coverage: $(addprefix build/fuzz/cov/,$(FUZZ_TARGETS))
+	@set -e; for t in $(FUZZ_TARGETS); do rm -f build/fuzz/cov/$$t.profraw; $(FUZZ_ML); \
+	  LLVM_PROFILE_FILE=build/fuzz/cov/$$t.profraw build/fuzz/cov/$$t -runs=0 -max_len=$$ml tests/fuzz/$$t/corpus \
+	    >build/fuzz/cov/$$t.log 2>&1; \
+	  llvm-profdata merge -sparse -o build/fuzz/cov/$$t.profdata build/fuzz/cov/$$t.profraw; \
+	  llvm-cov report build/fuzz/cov/$$t -instr-profile=build/fuzz/cov/$$t.profdata $(LIB_SRC) >build/fuzz/cov/$$t.txt; \
+	  echo "$$t: $$(tail -1 build/fuzz/cov/$$t.txt | awk '{print "regions " $$4 ", functions " $$7 ", lines " $$10}')"; done
 
 # ---- run the demo
 
