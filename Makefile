@@ -152,7 +152,8 @@ fuzz-merge: $(FUZZ_BIN)
 	  echo "$$t: $$(ls tests/fuzz/$$t/corpus | wc -l) inputs, $$(du -sk tests/fuzz/$$t/corpus | cut -f1) KiB"; done
 
 # What the committed corpora reach: each target rebuilt with clang's source coverage, run
-# over its corpus, and llvm-cov's per-file report of src/ (build/fuzz/cov/<target>.txt).
+# over its corpus, and llvm-cov's per-file report of src/ (build/fuzz/cov/<target>.txt,
+# and all.txt for all targets together).
 FUZZ_COV_OBJ := $(patsubst %.c,build/fuzz/covobj/%.o,$(LIB_SRC) tests/fuzz/fuzz.c)
 FUZZ_COV_FLAGS := -O1 -g -fprofile-instr-generate -fcoverage-mapping $(filter-out -O2 -g,$(CFLAGS))
 
@@ -171,7 +172,10 @@ fuzz-coverage: $(addprefix build/fuzz/cov/,$(FUZZ_TARGETS))
 	    >build/fuzz/cov/$$t.log 2>&1; \
 	  llvm-profdata merge -sparse -o build/fuzz/cov/$$t.profdata build/fuzz/cov/$$t.profraw; \
 	  llvm-cov report build/fuzz/cov/$$t -instr-profile=build/fuzz/cov/$$t.profdata $(LIB_SRC) >build/fuzz/cov/$$t.txt; \
-	  echo "$$t: $$(tail -1 build/fuzz/cov/$$t.txt | awk '{print "regions " $$4 ", functions " $$7 ", lines " $$10}')"; done
+	  echo "$$t: $$(tail -1 build/fuzz/cov/$$t.txt | awk '{print "regions " $$4 ", functions " $$7 ", lines " $$10}')"; done; \
+	llvm-profdata merge -sparse -o build/fuzz/cov/all.profdata $(patsubst %,build/fuzz/cov/%.profdata,$(FUZZ_TARGETS)); \
+	llvm-cov report build/fuzz/cov/http -instr-profile=build/fuzz/cov/all.profdata $(LIB_SRC) >build/fuzz/cov/all.txt; \
+	echo "all targets: $$(tail -1 build/fuzz/cov/all.txt | awk '{print "regions " $$4 ", functions " $$7 ", lines " $$10}')"
 
 # ---- run the demo
 
