@@ -41,6 +41,14 @@ bool authz_read_narrowed(const struct actor *a, enum read_policy p, int64_t *pro
 /* May "a" write (create, change or delete) a row in scope "s"? */
 int authz_write_row(const struct actor *a, enum write_policy p, const struct row_scope *s, struct rerr *err);
 
+/* May "a" see personal data (a member's identity number) whole, and look members up by
+ * it? Administrators and the system: an administrator reads only the rows of their own
+ * scope, so what they see whole is exactly their scope's. Secretaries and the
+ * leadership's viewers see it masked (resource.h FF_MASKED) and may not search by it
+ * (with the birth date they can read, an exact search would confirm a guessed number
+ * in a few tries). */
+bool authz_reveal_personal(const struct actor *a);
+
 /* May "a" write anything at all (for the interface's can_write)? */
 bool authz_can_write_any(const struct actor *a);
 

@@ -27,6 +27,8 @@
 #include <string.h>
 
 #include "auth/password.h"
+#include "base/idcard.h"
+#include "base/text.h"
 
 /* ======================================================================== */
 /* JSON helpers: any failure here is a bug in this file, so abort loudly.   */
@@ -1322,9 +1324,36 @@ static void put_party_groups(struct build *b)
     }
 }
 
+/* A demo member's identity number, made from the birth date and the member's index
+ * "i" with a correct check character. The region code is 15059x, x the procuratorate:
+ * 1505 is Tongliao, and no county has a code 9x (GB/T 2260), so no real person holds
+ * one of these numbers. The sequence number's parity is the gender. */
+static void demo_id_number(const struct person *p, int i, const char *birth, char out[19])
+{
+    char region[8];
+    snprintf(region, sizeof region, "15059%d", branches[p->branch].proc % 10);
+    int seq = (i % 499) * 2 + (strcmp(p->gender, "男") == 0 ? 1 : 2);
+    if (!idcard_make(region, birth, seq, out))
+        fail("cannot make an identity number", birth);
+}
+
+/* 学历 by post, from the member's index (not the random stream, which would shift
+ * everything planned after it). */
+static const char *demo_education(const struct person *p, int i)
+{
+    const unsigned h = ((unsigned)i * 2654435761u >> 8) % 100;
+    const bool prosecutor = p->quota || strcmp(p->position, "检察官助理") == 0;
+    if (prosecutor)
+        return h < 35 ? "研究生" : h < 95 ? "大学本科" : "大学专科";
+    if (strcmp(p->position, "书记员") == 0)
+        return h < 10 ? "研究生" : h < 80 ? "大学本科" : "大学专科";
+    return h < 5 ? "研究生" : h < 70 ? "大学本科" : h < 92 ? "大学专科" : "中专";
+}
+
 static void put_members(struct build *b)
 {
-    char date[16];
+    char date[16], birth[16], id[19], today[11];
+    text_today(today);
     for (int i = 0; i < b->npeople; i++) {
         struct person *p = &b->people[i];
         json_t *o = obj_new();
@@ -1337,11 +1366,24 @@ static void put_members(struct build *b)
         if (p->name_mn[0])
             set_str(o, "name_mn", p->name_mn);
         set_str(o, "gender", p->gender);
-        fmt_date(date, p->birth);
-        set_str(o, "birth_date", date);
+        fmt_date(birth, p->birth);
+        set_str(o, "birth_date", birth);
+        demo_id_number(p, i, birth, id);
+        set_str(o, "id_number", id);
+        set_str(o, "education", demo_education(p, i));
         set_str(o, "ethnicity", p->ethnicity);
         fmt_date(date, p->joined);
         set_str(o, "joined_party", date);
+        /* probation ends a year after joining (党章 第七条): a full member since then,
+         * still probationary when that day has not come */
+        char full[32];
+        snprintf(full, sizeof full, "%04d%s", atoi(date) + 1, date + 4);
+        if (!strcmp(date + 4, "-02-29"))
+            snprintf(full, sizeof full, "%04d-03-01", atoi(date) + 1);
+        bool probation = strcmp(full, today) > 0;
+        set_str(o, "party_status", probation ? "预备党员" : "正式党员");
+        if (!probation)
+            set_str(o, "full_member_date", full);
         set_str(o, "position", p->position);
         set_bool(o, "quota_prosecutor", p->quota);
         set_str(o, "languages", p->languages);

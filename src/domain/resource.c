@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "auth/audit.h"
+#include "base/idcard.h"
 #include "base/jbuf.h"
 #include "base/log.h"
 #include "base/text.h"
@@ -138,6 +139,29 @@ static enum col_out col_out(const struct resource *r, store_stmt *st, int i)
         return OUT_REAL;
     default:
         return f && f->kind == FT_JSON ? OUT_JSON : OUT_TEXT;
+    }
+}
+
+/* Whether column "i" is an FF_MASKED field, to be answered masked. */
+static bool masked_col(const struct resource *r, store_stmt *st, int i)
+{
+    const struct field *f = field_of(r, store_col_name(st, i));
+    return f && (f->flags & FF_MASKED) && store_col_type(st, i) == STORE_TEXT;
+}
+
+/* Replace the FF_MASKED fields of record "rec" by their masked form, unless the actor
+ * may see them whole ("x" NULL: always, for the audit). */
+static void mask_record(struct res_ctx *x, const struct resource *r, json_t *rec)
+{
+    if (!rec || (x && authz_reveal_personal(x->who)))
+        return;
+    for (int i = 0; i < r->nfields; i++) {
+        const char *v = (r->fields[i].flags & FF_MASKED) ? res_str(rec, r->fields[i].name) : NULL;
+        if (v) {
+            char m[41];
+            idcard_mask(v, m);
+            json_object_set_new(rec, r->fields[i].name, json_string(m));
+        }
     }
 }
 
@@ -416,8 +440,11 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
     if (rc < 0 || (rc = list_start(x, &lp, &total, &st, err)) < 0)
         return rc;
     json_t *items = json_array();
-    while ((rc = store_step(st, err)) == STORE_ROW)
-        json_array_append_new(items, row_to_json(r, st));
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        json_t *rec = row_to_json(r, st);
+        mask_record(x, r, rec);
+        json_array_append_new(items, rec);
+    }
     store_done(st);
     if (rc == 0 && r->expand) {
         size_t i;
@@ -451,7 +478,7 @@ static bool flat(const struct resource *r)
 }
 
 /* The current row as JSON text: the same object row_to_json() builds, written directly. */
-static void row_to_text(const struct resource *r, store_stmt *st, struct jbuf *b)
+static void row_to_text(const struct resource *r, store_stmt *st, bool reveal, struct jbuf *b)
 {
     jbuf_lit(b, "{");
     bool first = true;
@@ -480,7 +507,12 @@ static void row_to_text(const struct resource *r, store_stmt *st, struct jbuf *b
             jbuf_real(b, store_col_real(st, i));
             break;
         default:
-            jbuf_str(b, store_col_text(st, i));
+            if (!reveal && masked_col(r, st, i)) {
+                char m[41];
+                idcard_mask(store_col_text(st, i), m);
+                jbuf_str(b, m);
+            } else
+                jbuf_str(b, store_col_text(st, i));
         }
     }
     jbuf_lit(b, "}");
@@ -508,13 +540,14 @@ int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_
     if (rc < 0 || (rc = list_start(x, &lp, &total, &st, err)) < 0)
         return rc;
     struct jbuf b = {0};
+    bool reveal = authz_reveal_personal(x->who);
     jbuf_lit(&b, "{\"items\":[");
     bool first = true;
     while ((rc = store_step(st, err)) == STORE_ROW) {
         if (!first)
             jbuf_lit(&b, ",");
         first = false;
-        row_to_text(r, st, &b);
+        row_to_text(r, st, reveal, &b);
     }
     store_done(st);
     store_rollback(x->c);
@@ -586,6 +619,7 @@ int res_get(struct res_ctx *x, const struct resource *r, int64_t id, json_t **ou
         json_decref(*out);
         *out = NULL;
     }
+    mask_record(x, r, *out);
     return rc;
 }
 
@@ -824,6 +858,7 @@ static json_t *columns_of(const struct resource *r, json_t *rec)
         if (base || (f && !(f->flags & (FF_SECRET | FF_HIDDEN))))
             json_object_set(o, k, v);
     }
+    mask_record(NULL, r, o);
     return o;
 }
 
@@ -958,6 +993,8 @@ int res_create(struct res_ctx *x, const struct resource *r, json_t *body, json_t
         json_decref(*out);
         *out = NULL;
     }
+    if (out && rc == 0)
+        mask_record(x, r, *out);
     return rc;
 }
 
@@ -1130,6 +1167,7 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
     json_decref(before);
     json_decref(row);
     prepared_done(x);
+    mask_record(x, r, after);
     *out = after;
     return 0;
 fail:

@@ -24,16 +24,20 @@
 enum field_kind { FT_INT, FT_TEXT, FT_DATE, FT_BOOL, FT_ENUM, FT_REF, FT_JSON };
 
 enum {
-    FF_REQUIRED = 1 << 0, /* must be given on create */
-    FF_WRITE = 1 << 1,    /* may be given in a body */
-    FF_FILTER = 1 << 2,   /* ?name=value narrows a list */
-    FF_SORT = 1 << 3,     /* ?sort=name or -name */
-    FF_SEARCH = 1 << 4,   /* ?q= matches it (substring) */
-    FF_NOTNULL = 1 << 5,  /* null is refused; omitted on create means the column default */
-    FF_SECRET = 1 << 6,   /* write-only input, not a column (a password) */
-    FF_HIDDEN = 1 << 7,   /* a column never shown (a hash, a search key) */
-    FF_DERIVED = 1 << 8,  /* a column set by the server (scope, search keys) */
-    FF_SAME_PROC = 1 << 9 /* a reference that must be in the row's own procuratorate */
+    FF_REQUIRED = 1 << 0,  /* must be given on create */
+    FF_WRITE = 1 << 1,     /* may be given in a body */
+    FF_FILTER = 1 << 2,    /* ?name=value narrows a list */
+    FF_SORT = 1 << 3,      /* ?sort=name or -name */
+    FF_SEARCH = 1 << 4,    /* ?q= matches it (substring) */
+    FF_NOTNULL = 1 << 5,   /* null is refused; omitted on create means the column default */
+    FF_SECRET = 1 << 6,    /* write-only input, not a column (a password) */
+    FF_HIDDEN = 1 << 7,    /* a column never shown (a hash, a search key) */
+    FF_DERIVED = 1 << 8,   /* a column set by the server (scope, search keys) */
+    FF_SAME_PROC = 1 << 9, /* a reference that must be in the row's own procuratorate */
+    /* Personal data (an identity number): answered whole only to readers
+     * authz_reveal_personal() allows, to others and in the audit as idcard_mask() shows
+     * it. A body may send the masked form back: the hook must treat it as unchanged. */
+    FF_MASKED = 1 << 15
 };
 
 struct field {

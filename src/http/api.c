@@ -83,6 +83,8 @@ static json_t *me_json(store_conn *c, const struct actor *who, const char *csrf)
                        "scope", scope, "can_write", authz_can_write_any(who), "csrf_token", csrf);
     }
     store_done(st);
+    if (me) /* whether identity numbers come whole, and ?id_number= may be used */
+        json_object_set_new(me, "sees_id_numbers", json_boolean(authz_reveal_personal(who)));
     return me;
 }
 
