@@ -328,7 +328,11 @@ describe('the audit chain survives a rewrite', () => {
     // applied), no fmt column, no triggers, no key or anchors (the sqlite3 shell has no zh
     // collation, so two indexes that use it go first: DROP COLUMN checks the whole schema)
     rewriteLegacy(db, auditRows(db).slice(1));
-    sql(db, "DROP INDEX members_proc; DROP INDEX members_name; ALTER TABLE audit DROP COLUMN fmt; UPDATE meta SET value = '3' WHERE key = 'schema_version';");
+    // (and what 005-member-id-number added to members)
+    sql(db, "DROP INDEX members_proc; DROP INDEX members_name; ALTER TABLE audit DROP COLUMN fmt; UPDATE meta SET value = '3' WHERE key = 'schema_version';" +
+      ' DROP INDEX members_id_number; DROP INDEX members_name_birth;' +
+      ' ALTER TABLE members DROP COLUMN id_number; ALTER TABLE members DROP COLUMN education;' +
+      ' ALTER TABLE members DROP COLUMN party_status; ALTER TABLE members DROP COLUMN full_member_date;');
     fs.unlinkSync(db + '.audit-key');
     fs.unlinkSync(db + '.audit-anchors');
     const v0 = verify(db);
