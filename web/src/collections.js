@@ -2,7 +2,7 @@
 // its form fields (with the rules that validate as the user types) and its filters.
 // One generic CrudTable reads these; no page repeats the table/dialog code.
 import {
-  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS,
+  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS, EDUCATIONS, PARTY_STATUSES,
 } from './labels.js'
 import { byId, procOrder } from './lookups.js'
 
@@ -20,11 +20,19 @@ function validDate(s) {
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d
 }
 
-// A date field's own rule: YYYY-MM-DD, a real day, not in the future.
+// A date field's own rule: YYYY-MM-DD, a real day, not in the future. What was typed is
+// never changed into another day (components/DateInput.vue): it is refused here, under
+// the input, saying what is wrong.
 export function checkDate(v) {
   if (v === null || v === undefined || v === '') return ''
-  if (!validDate(String(v))) return '日期格式应为 YYYY-MM-DD'
-  if (String(v) > today()) return '日期不能晚于今天'
+  const s = String(v)
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return '日期格式应为 YYYY-MM-DD，如 1990-05-01'
+  if (!validDate(s)) {
+    const [y, m] = s.split('-').map(Number)
+    if (m < 1 || m > 12) return s + ' 不是有效日期：月份应为 01 至 12'
+    return s + ' 不是有效日期：' + y + ' 年 ' + m + ' 月只有 ' + new Date(Date.UTC(y, m, 0)).getUTCDate() + ' 天'
+  }
+  if (s > today()) return '日期不能晚于今天'
   return ''
 }
 
@@ -222,6 +230,11 @@ export const COLLECTIONS = {
       { prop: 'position', label: '职务', minWidth: 110 },
       { prop: 'quota_prosecutor', label: '员额', type: 'quota', width: 70, align: 'center' },
       { prop: 'languages', label: '工作语言', type: 'options', options: LANGUAGES, width: 90 },
+      { prop: 'education', label: '学历', width: 90 },
+      { prop: 'party_status', label: '党员类别', width: 90 },
+      { prop: 'party_age', label: '党龄', width: 60, align: 'center' },
+      // as the server sends it: whole to those who may see it, masked to others
+      { prop: 'id_number', label: '身份证号', width: 180 },
       { prop: 'branch_name', label: '支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 230, branchLink: true },
       { prop: 'department_name', label: '部门', minWidth: 120 },
     ],
@@ -232,9 +245,10 @@ export const COLLECTIONS = {
       { prop: 'party_group_id', label: '党小组', type: 'ref', ref: REF.partyGroups },
       { prop: 'name', label: '姓名', required: true, maxlength: 30, half: true },
       { prop: 'name_mn', label: '蒙古文姓名', type: 'mn', maxlength: 100, half: true },
+      { prop: 'id_number', label: '身份证号', maxlength: 18, placeholder: '18 位，末位可为 X', hint: '出生日期、性别可留空，保存时按身份证号填入' },
       { prop: 'gender', label: '性别', type: 'radio', options: GENDERS, half: true },
       { prop: 'ethnicity', label: '民族', type: 'suggest', suggestions: ['汉族', '蒙古族', '满族', '回族', '朝鲜族', '达斡尔族'], maxlength: 20, half: true },
-      { prop: 'birth_date', label: '出生日期', type: 'date', validate: checkDate, revalidates: ['joined_party'], half: true },
+      { prop: 'birth_date', label: '出生日期', type: 'date', startView: 'year', validate: checkDate, revalidates: ['joined_party'], half: true },
       {
         prop: 'joined_party', label: '入党日期', type: 'date', half: true,
         validate: (v, f) => {
@@ -244,6 +258,12 @@ export const COLLECTIONS = {
           return ''
         },
       },
+      { prop: 'party_status', label: '党员类别', type: 'select', options: PARTY_STATUSES, half: true, resets: ['full_member_date'] },
+      {
+        prop: 'full_member_date', label: '转正日期', type: 'date', validate: checkDate, half: true,
+        show: (f) => f.party_status !== '预备党员', required: (f) => f.party_status === '正式党员',
+      },
+      { prop: 'education', label: '学历', type: 'select', options: EDUCATIONS, half: true },
       { prop: 'position', label: '职务', maxlength: 50, half: true },
       { prop: 'languages', label: '工作语言', type: 'select', options: LANGUAGES, default: 'zh', half: true },
       { prop: 'quota_prosecutor', label: '员额检察官', type: 'bool', default: false, half: true },
@@ -255,6 +275,10 @@ export const COLLECTIONS = {
       { prop: 'party_group_id', label: '党小组', type: 'ref', ref: REF.partyGroups, width: '170px' },
       { prop: 'quota_prosecutor', label: '员额检察官', type: 'select', options: [{ value: 'true', label: '员额检察官' }, { value: 'false', label: '非员额' }], width: '130px' },
       { prop: 'languages', label: '工作语言', type: 'select', options: LANGUAGES, width: '120px' },
+      { prop: 'party_status', label: '党员类别', type: 'select', options: PARTY_STATUSES, width: '120px' },
+      { prop: 'education', label: '学历', type: 'select', options: EDUCATIONS, width: '120px' },
+      // the exact number only, and only for those who see numbers whole (GET /me)
+      { prop: 'id_number', label: '身份证号（完整18位）', type: 'text', maxlength: 18, width: '200px', show: (me) => !!me.sees_id_numbers },
       { prop: 'youth', label: '青年干警（35岁以下）', type: 'check' },
     ],
   },
