@@ -179,7 +179,7 @@ static int check_possible_duplicate(struct res_ctx *x, json_t *row, json_t *befo
         bool visible = !authz_read_narrowed(x->who, res_members.read, &proc) || store_col_int(q, 0) == proc;
         if (visible)
             rerr_set(err, R_ECONFLICT, "possible_duplicate", "name",
-                     "%s党组织已有一名同名、出生日期相同（%s）的党员“%s”。如确为另一人，请确认后再保存",
+                     "“%s”已有一名同名、出生日期相同（%s）的党员“%s”。如确为另一人，请确认后再保存",
                      store_col_text(q, 1), birth, name);
         else
             rerr_set(err, R_ECONFLICT, "possible_duplicate", "name",

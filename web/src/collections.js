@@ -26,11 +26,11 @@ function validDate(s) {
 export function checkDate(v) {
   if (v === null || v === undefined || v === '') return ''
   const s = String(v)
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return '日期格式应为 YYYY-MM-DD，如 1990-05-01'
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return '日期格式应为 YYYY-MM-DD'
   if (!validDate(s)) {
     const [y, m] = s.split('-').map(Number)
-    if (m < 1 || m > 12) return s + ' 不是有效日期：月份应为 01 至 12'
-    return s + ' 不是有效日期：' + y + ' 年 ' + m + ' 月只有 ' + new Date(Date.UTC(y, m, 0)).getUTCDate() + ' 天'
+    if (m < 1 || m > 12) return '无效日期：月份应为01至12'
+    return '无效日期：' + y + '年' + m + '月只有' + new Date(Date.UTC(y, m, 0)).getUTCDate() + '天'
   }
   if (s > today()) return '日期不能晚于今天'
   return ''

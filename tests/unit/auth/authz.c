@@ -69,11 +69,29 @@ static void read_scope(void **state)
     assert_int_equal(authz_read_collection(&anon, READ_SIGNED_IN, &e), R_EAUTH);
 }
 
+/* Identity numbers whole: administrators (who read only their own scope) and the
+ * system; the leadership's viewers and secretaries see them masked. */
+static void reveal_personal(void **state)
+{
+    (void)state;
+    struct actor city = make(ROLE_ADMIN, 1, 0, true), county = make(ROLE_ADMIN, 9, 0, false);
+    struct actor viewer = make(ROLE_VIEWER, 1, 0, true), sec = make(ROLE_SECRETARY, 3, 7, false);
+    struct actor sys, anon = {0};
+    actor_system(&sys);
+    assert_true(authz_reveal_personal(&city));
+    assert_true(authz_reveal_personal(&county));
+    assert_true(authz_reveal_personal(&sys));
+    assert_false(authz_reveal_personal(&viewer));
+    assert_false(authz_reveal_personal(&sec));
+    assert_false(authz_reveal_personal(&anon));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(write_matrix),
         cmocka_unit_test(read_scope),
+        cmocka_unit_test(reveal_personal),
     };
     return cmocka_run_group_tests_name("auth/authz", tests, NULL, NULL);
 }
