@@ -160,12 +160,6 @@ static int check_possible_duplicate(struct res_ctx *x, json_t *row, json_t *befo
     if (before && !strcmp(name, res_str(before, "name") ? res_str(before, "name") : "") &&
         !strcmp(birth, res_str(before, "birth_date") ? res_str(before, "birth_date") : ""))
         return 0; /* neither changed: warned (and confirmed) when they were */
-    /* Only someone who may write this member hears about others. */
-    struct row_scope s = {.procuratorate_id = res_int(row, "procuratorate_id"),
-                          .branch_id = res_int(row, "branch_id")};
-    int rc = authz_write_row(x->who, res_members.write, &s, err);
-    if (rc < 0)
-        return rc;
     store_stmt *q =
         store_prepare(x->c, "SELECT m.procuratorate_id, b.name FROM members m"
                             " JOIN branches b ON b.id = m.branch_id"
@@ -173,7 +167,7 @@ static int check_possible_duplicate(struct res_ctx *x, json_t *row, json_t *befo
     store_bind_text(q, 1, name);
     store_bind_text(q, 2, birth);
     store_bind_int(q, 3, before ? res_int(before, "id") : 0);
-    rc = store_step(q, err);
+    int rc = store_step(q, err);
     if (rc == STORE_ROW) {
         int64_t proc;
         bool visible = !authz_read_narrowed(x->who, res_members.read, &proc) || store_col_int(q, 0) == proc;
@@ -193,8 +187,12 @@ static int check_possible_duplicate(struct res_ctx *x, json_t *row, json_t *befo
 
 static int member_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
 {
-    int rc = check_id_number(x, row, before, err);
-    if (rc < 0 || (rc = check_party_dates(row, err)) < 0)
+    /* Only someone who may write this member hears what other members there are (an
+     * identity number taken, a namesake): the engine's own check comes after the hook. */
+    struct row_scope s = {.procuratorate_id = res_int(row, "procuratorate_id"),
+                          .branch_id = res_int(row, "branch_id")};
+    int rc = authz_write_row(x->who, res_members.write, &s, err);
+    if (rc < 0 || (rc = check_id_number(x, row, before, err)) < 0 || (rc = check_party_dates(row, err)) < 0)
         return rc;
     const char *birth = res_str(row, "birth_date"), *joined = res_str(row, "joined_party");
     if (birth && joined) {

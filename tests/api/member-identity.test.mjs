@@ -277,8 +277,10 @@ describe('member identity numbers and dates', () => {
     assert.equal(r.json.error.code, 'possible_duplicate');
     assert.ok(!r.json.error.message.includes(branch.name), r.json.error.message);
     assert.match(r.json.error.message, /其他检察院/);
-    // and someone who may not write there hears nothing of it
+    // and someone who may not write there hears nothing of it, nor of a number taken
     const s = await req(sec, 'POST', '/members', { name, birth_date: '1981-06-06', branch_id: branch.id });
     assert.equal(s.status, 403, s.text);
+    const t = await req(sec, 'POST', '/members', { name: '他' + uniq(), branch_id: branch.id, id_number: ID_A });
+    assert.equal(t.status, 403, t.text);
   });
 });
