@@ -13,7 +13,8 @@ const today = () => {
   return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0')
 }
 
-function validDate(s) {
+// A real day written YYYY-MM-DD.
+export function validDate(s) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
   const [y, m, d] = s.split('-').map(Number)
   const dt = new Date(Date.UTC(y, m - 1, d))
