@@ -74,7 +74,9 @@ function readDescriptors() {
 const RES = readDescriptors();
 /** A text field's limit in code points ("0 means 200", resource.h). */
 const limitOf = (f) => f.maxLen || 200;
-const writableText = (coll) => RES[coll].fields.filter((f) => f.kind === 'FT_TEXT' && f.flags.has('FF_WRITE') && !f.flags.has('FF_SECRET'));
+// (an identity number, FF_MASKED, is not free text: member-identity.test.mjs tests it)
+const writableText = (coll) =>
+  RES[coll].fields.filter((f) => f.kind === 'FT_TEXT' && f.flags.has('FF_WRITE') && !f.flags.has('FF_SECRET') && !f.flags.has('FF_MASKED'));
 /** Fields whose text has rules beyond its length (user.c username_ok). */
 const ALPHABET = { 'users.username': /^[A-Za-z0-9._-]+$/ };
 

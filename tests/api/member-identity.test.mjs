@@ -120,6 +120,12 @@ describe('member identity numbers and dates', () => {
     }
   });
 
+  test('past 18 characters → 400 too_long; full-width or other characters → 400 invalid_id_number', async () => {
+    await refused(admin, { id_number: ID_B + '1' }, 400, 'too_long', 'id_number');
+    await refused(admin, { id_number: '１５０５２６１９９２１１２０２４４１' }, 400, 'invalid_id_number', 'id_number');
+    await refused(admin, { id_number: '150526 1992112024' }, 400, 'invalid_id_number', 'id_number');
+  });
+
   test('a second member with the same number → 409 duplicate on id_number', async () => {
     const a = await post(admin, { id_number: ID_C });
     assert.equal(a.status, 201, a.text);
