@@ -1,7 +1,7 @@
 /*
  * text: the helpers of src/base/text.h that take text from outside — UTF-8 checking,
- * repair and counting, dates, search folding, name keys (pinyin), collation — and the password
- * rule (src/auth/password.h), which judges text a user types.
+ * repair and counting, dates (and identity numbers, base/idcard.h), search folding, name keys (pinyin),
+ * collation — and the password rule (src/auth/password.h), which judges text a user types.
  *
  * Input: the first byte chooses the helper, the rest is the text (for collation, name
  * keys and the password rule, two texts separated by the first NUL; for X-Forwarded-For,
@@ -12,12 +12,14 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
 #include "auth/password.h"
 #include "base/arena.h"
+#include "base/idcard.h"
 #include "base/text.h"
 #include "fuzz.h"
 #include "http/proxy.h"
@@ -90,6 +92,31 @@ static void check_date(const char *s)
     }
     if (ok != ref)
         fuzz_fail("text_date_ok(\"%s\") says %d, the C library says %d", s, ok, ref);
+}
+
+/* An identity number accepted is rebuilt from its parts to the same number (so its
+ * check character is the one idcard_make computes), its birth date is a real day, and
+ * its mask keeps the length; a refusal always has a message. */
+static void check_idcard(const char *s)
+{
+    struct idcard c;
+    enum idcard_status st = idcard_parse(s, "2026-12-01", &c);
+    if (st != IDCARD_OK) {
+        if (!*idcard_problem(st))
+            fuzz_fail("idcard_parse(\"%s\") refused without a message", s);
+        return;
+    }
+    char region[7], again[19], m[41];
+    memcpy(region, c.number, 6);
+    region[6] = 0;
+    int seq = (c.number[14] - '0') * 100 + (c.number[15] - '0') * 10 + (c.number[16] - '0');
+    if (strlen(c.number) != 18 || !text_date_ok(c.birth_date) ||
+        !idcard_make(region, c.birth_date, seq, again) || strcmp(again, c.number) != 0 ||
+        strncasecmp(s, c.number, 18) != 0 || c.male != (seq % 2 == 1))
+        fuzz_fail("idcard_parse(\"%s\") accepted a number it cannot rebuild (%s)", s, c.number);
+    idcard_mask(c.number, m);
+    if (strlen(m) != 18 || m[0] != c.number[0] || m[17] != c.number[17] || m[8] != '*')
+        fuzz_fail("idcard_mask(\"%s\") gave \"%s\"", c.number, m);
 }
 
 static void check_fold(const char *s)
@@ -202,6 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 1:
         check_date(s);
+        check_idcard(s);
         break;
     case 2:
         check_fold(s);
