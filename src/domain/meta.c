@@ -81,15 +81,18 @@ json_t *meta_collection(const struct actor *who, const struct resource *r)
     struct authz_may may;
     authz_collection(who, r->read, r->write, r->export, &may);
     json_t *fields = json_array();
+    bool search = false; /* ?q= is taken: some field, maybe a hidden search key, matches it */
     for (int i = 0; i < r->nfields; i++) {
         const struct field *f = &r->fields[i];
+        search = search || (f->flags & FF_SEARCH);
         if ((f->flags & FF_HIDDEN) || ((f->flags & FF_SECRET) && !(f->flags & FF_WRITE)))
             continue;
         json_array_append_new(fields, field_json(f));
     }
-    return json_pack("{s:s, s:s, s:s?, s:{s:b, s:b, s:b, s:b, s:b}, s:o}", "name", r->name, "label", r->label,
-                     "default_sort", r->default_sort, "may", "read", may.read, "create", may.create, "update",
-                     may.update, "delete", may.del, "export", may.export, "fields", fields);
+    return json_pack("{s:s, s:s, s:s?, s:b, s:{s:b, s:b, s:b, s:b, s:b}, s:o}", "name", r->name, "label",
+                     r->label, "default_sort", r->default_sort, "search", search, "may", "read", may.read,
+                     "create", may.create, "update", may.update, "delete", may.del, "export", may.export,
+                     "fields", fields);
 }
 
 int meta_json(const struct actor *who, json_t **out, struct rerr *err)
