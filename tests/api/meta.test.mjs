@@ -13,6 +13,48 @@ const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'me
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
+// A body that creates one record of each collection in scope "s" ({city, proc, branch}:
+// the city procuratorate, the procuratorate and branch to create it in), given "f", the
+// records made before it in MAKE order (a method's brand). A new collection adds its body
+// here and its name to SERVED (and to MAKE when records of it can be made).
+const BODIES = {
+  procuratorates: (s) => ({ name: '元数据院' + uniq(), short_name: '元' + rand(2), level: 2, parent_id: s.city }),
+  departments: (s) => ({ procuratorate_id: s.proc, name: '元数据部门' + uniq() }),
+  branches: (s) => ({ procuratorate_id: s.proc, name: '元数据支部' + uniq(), kind: '党支部' }),
+  'party-groups': (s) => ({ branch_id: s.branch, name: '元数据小组' + uniq() }),
+  members: (s) => ({ branch_id: s.branch, name: '元' + rand(2) }),
+  brands: (s) => ({ branch_id: s.branch, name: '元数据品牌' + uniq() }),
+  methods: (s, f) => ({ brand_id: f.brands.id, name: '元数据工作法' + uniq() }),
+  'method-elements': (s, f) => ({ method_id: f.methods.id, label: '元数据要素' + uniq() }),
+  honours: (s) => ({ branch_id: s.branch, title: '元数据荣誉' + uniq(), level: 'county', year: 2022 }),
+  users: (s) => ({ username: uniq('meta-'), display_name: '元数据用户', password: 'Meta-test-' + rand() + '-7', role: 'viewer', procuratorate_id: s.proc }),
+  audit: () => ({ action: 'create', entity: 'members' }),
+  jobs: () => ({ kind: 'backup' }),
+};
+// A change for a PATCH (else {sort: 7}).
+const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' } };
+const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users'];
+
+/** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
+async function makeAll(admin, s, trash) {
+  const f = {};
+  for (const c of MAKE) {
+    const r = await req(admin, 'POST', `/${c}`, BODIES[c](s, f));
+    assert.equal(r.status, 201, `${c}: ${r.text}`);
+    trash.add(c, r.json.id);
+    f[c] = r.json;
+  }
+  return f;
+}
+
+/** The scope of a signed-in user: its procuratorate, and its branch or one of its procuratorate's. */
+async function scopeOf(admin, session) {
+  const procs = await listAll(admin, '/procuratorates');
+  const branches = await listAll(admin, '/branches');
+  const proc = session.user.procuratorate_id;
+  return { city: procs.find((p) => p.level === 1).id, proc, branch: session.user.branch_id ?? branches.find((b) => b.procuratorate_id === proc).id };
+}
+
 const meta = async (s) => {
   const r = await req(s, 'GET', '/_meta');
   assert.equal(r.status, 200, r.text);
@@ -94,32 +136,14 @@ describe('GET /api/v1/_meta', () => {
 });
 
 describe('the limits _meta states are the ones writes meet', () => {
-  let admin, m;
+  let admin, m, scope;
   const trash = new Trash();
-  const fixtures = {};
+  let fixtures = {};
   before(async () => {
     admin = await login('admin');
     m = byName(await meta(admin));
-    const procs = await listAll(admin, '/procuratorates');
-    const city = procs.find((p) => p.level === 1).id;
-    const post = async (c, body) => {
-      const r = await req(admin, 'POST', `/${c}`, body);
-      assert.equal(r.status, 201, `${c}: ${r.text}`);
-      trash.add(c, r.json.id);
-      return (fixtures[c] = r.json);
-    };
-    await post('procuratorates', { name: '限长院' + uniq(), short_name: '限长' + rand(2), level: 2, parent_id: city });
-    const p = fixtures.procuratorates.id;
-    await post('branches', { procuratorate_id: p, name: '限长支部' + uniq(), kind: '党支部' });
-    const b = fixtures.branches.id;
-    await post('departments', { procuratorate_id: p, name: '限长部门' + uniq() });
-    await post('party-groups', { branch_id: b, name: '限长小组' + uniq() });
-    await post('members', { branch_id: b, name: '限长' + rand(2) });
-    await post('brands', { branch_id: b, name: '限长品牌' + uniq() });
-    await post('methods', { brand_id: fixtures.brands.id, name: '限长工作法' + uniq() });
-    await post('method-elements', { method_id: fixtures.methods.id, label: '限长要素' + uniq() });
-    await post('honours', { branch_id: b, title: '限长荣誉' + uniq(), level: 'county', year: 2020 });
-    await post('users', { username: uniq('meta-'), display_name: '限长用户', password: 'Meta-limit-' + rand() + '-7', role: 'viewer', procuratorate_id: p });
+    scope = await scopeOf(admin, admin);
+    fixtures = await makeAll(admin, scope, trash);
   });
   after(() => trash.empty(admin));
 
@@ -187,22 +211,9 @@ describe('the limits _meta states are the ones writes meet', () => {
   });
 
   test('every required field: a create without it is refused, naming it', async () => {
-    const p = fixtures.procuratorates;
-    const b = fixtures.branches.id;
-    const bodies = {
-      procuratorates: { name: '必填院' + uniq(), short_name: '必填', level: 2, parent_id: p.parent_id },
-      departments: { procuratorate_id: p.id, name: '必填部门' + uniq() },
-      branches: { procuratorate_id: p.id, name: '必填支部' + uniq(), kind: '党支部' },
-      'party-groups': { branch_id: b, name: '必填小组' + uniq() },
-      members: { branch_id: b, name: '必填' + rand(2) },
-      brands: { branch_id: b, name: '必填品牌' + uniq() },
-      methods: { brand_id: fixtures.brands.id, name: '必填工作法' + uniq() },
-      'method-elements': { method_id: fixtures.methods.id, label: '必填要素' + uniq() },
-      honours: { branch_id: b, title: '必填荣誉' + uniq(), level: 'city', year: 2021 },
-      users: { username: uniq('req-'), display_name: '必填', password: 'Meta-required-' + rand() + '-7', role: 'viewer', procuratorate_id: p.id },
-    };
     let checked = 0;
-    for (const [c, body] of Object.entries(bodies)) {
+    for (const c of MAKE) {
+      const body = BODIES[c](scope, fixtures);
       for (const f of m[c].fields.filter((x) => x.required)) {
         assert.ok(f.name in body, `${c}: the test's body gives required ${f.name}`);
         const { [f.name]: _, ...without } = body;
@@ -227,41 +238,15 @@ describe('may.* is what the server does, for each demo role', () => {
   const metas = {};
   let backupJob = null;
 
-  const bodies = {
-    procuratorates: (s) => ({ name: '权限院' + uniq(), short_name: '权限' + rand(2), level: 2, parent_id: s.city }),
-    departments: (s) => ({ procuratorate_id: s.proc, name: '权限部门' + uniq() }),
-    branches: (s) => ({ procuratorate_id: s.proc, name: '权限支部' + uniq(), kind: '党支部' }),
-    'party-groups': (s) => ({ branch_id: s.branch, name: '权限小组' + uniq() }),
-    members: (s) => ({ branch_id: s.branch, name: '权限' + rand(2) }),
-    brands: (s) => ({ branch_id: s.branch, name: '权限品牌' + uniq() }),
-    methods: (s, f) => ({ brand_id: f.brands.id, name: '权限工作法' + uniq() }),
-    'method-elements': (s, f) => ({ method_id: f.methods.id, label: '权限要素' + uniq() }),
-    honours: (s) => ({ branch_id: s.branch, title: '权限荣誉' + uniq(), level: 'county', year: 2022 }),
-    users: (s) => ({ username: uniq('may-'), display_name: '权限用户', password: 'Meta-may-' + rand() + '-7', role: 'viewer', procuratorate_id: s.proc }),
-    audit: () => ({ action: 'create', entity: 'members' }),
-    jobs: () => ({ kind: 'backup' }),
-  };
-  const FIXTURE_ORDER = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users'];
-
   before(async () => {
     admin = await login('admin');
-    const procs = await listAll(admin, '/procuratorates');
-    const branches = await listAll(admin, '/branches');
-    const city = procs.find((p) => p.level === 1).id;
     for (const u of ROLES) {
       const s = (sessions[u] = await login(u));
       metas[u] = byName(await meta(s));
-      const proc = s.user.procuratorate_id;
-      scope[u] = { city, proc, branch: s.user.branch_id ?? branches.find((b) => b.procuratorate_id === proc).id };
-      const f = (fix[u] = {});
-      for (const c of FIXTURE_ORDER) {
-        const r = await req(admin, 'POST', `/${c}`, bodies[c](scope[u], f));
-        assert.equal(r.status, 201, `fixture ${c} for ${u}: ${r.text}`);
-        f[c] = r.json;
-        trash.add(c, r.json.id);
-      }
-      const a = await req(admin, 'GET', `/audit?per_page=1&sort=-id&procuratorate_id=${proc}`);
-      f.audit = a.json.items[0];
+      scope[u] = await scopeOf(admin, s);
+      fix[u] = await makeAll(admin, scope[u], trash);
+      const a = await req(admin, 'GET', `/audit?per_page=1&sort=-id&procuratorate_id=${scope[u].proc}`);
+      fix[u].audit = a.json.items[0];
     }
   });
   after(() => trash.empty(admin));
@@ -294,7 +279,7 @@ describe('may.* is what the server does, for each demo role', () => {
           const list = await req(s, 'GET', `/${c}?per_page=1`);
           assert.equal(list.status, may.read ? 200 : 403, `GET: ${list.text.slice(0, 200)}`);
 
-          const created = await req(s, 'POST', `/${c}`, bodies[c](scope[u], fix[u]));
+          const created = await req(s, 'POST', `/${c}`, BODIES[c](scope[u], fix[u]));
           if (created.status === 201) trash.add(c, created.json.id);
           if (created.status === 202) backupJob = created.json;
           const good = c === 'jobs' ? 202 : 201;
@@ -304,16 +289,14 @@ describe('may.* is what the server does, for each demo role', () => {
           let target = fix[u][c];
           if (c === 'jobs') target = backupJob && u === 'admin' ? backupJob : null;
           if (!target) return; // no record in scope to change (jobs of other roles)
-          const patchBody = c === 'audit' ? { action: 'tampered' } : c === 'jobs' ? { status: 'done' } : { sort: 7 };
-          const changeBody = ['members', 'honours', 'users'].includes(c) ? { [c === 'honours' ? 'title' : c === 'users' ? 'display_name' : 'name']: '改' + rand(2) } : patchBody;
-          const upd = await req(s, 'PATCH', `/${c}/${target.id}`, { version: target.version ?? 1, ...changeBody });
+          const upd = await req(s, 'PATCH', `/${c}/${target.id}`, { version: target.version ?? 1, ...(CHANGES[c] ?? { sort: 7 }) });
           if (upd.status === 200) fix[u][c] = upd.json;
           assert.equal(upd.status, may.update ? 200 : 403, `PATCH: ${upd.text.slice(0, 200)}`);
 
           // Delete a fresh record (made by the administrator in the role's scope).
           let victim = target;
-          if (FIXTURE_ORDER.includes(c)) {
-            const r = await req(admin, 'POST', `/${c}`, bodies[c](scope[u], fix[u]));
+          if (MAKE.includes(c)) {
+            const r = await req(admin, 'POST', `/${c}`, BODIES[c](scope[u], fix[u]));
             assert.equal(r.status, 201, r.text);
             trash.add(c, r.json.id);
             victim = r.json;
