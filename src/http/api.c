@@ -534,7 +534,9 @@ enum MHD_Result api_handle(struct request *rq)
         ret = reply_json(rq, 200, json_pack("{s:i}", "slept_ms", (int)ms));
     } else if (nseg == 1 && !strcmp(seg[0], "_meta")) {
         json_t *out;
-        if (meta_json(&who, &out, &err) < 0)
+        if (strcmp(rq->method, "GET") != 0)
+            ret = fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+        else if (meta_json(&who, &out, &err) < 0)
             ret = reply_error(rq, &err);
         else
             ret = reply_json(rq, 200, meta_jobs(out, &who));

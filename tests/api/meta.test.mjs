@@ -80,10 +80,13 @@ describe('GET /api/v1/_meta', () => {
     for (const u of ROLES) sessions[u] = await login(u);
   });
 
-  test('needs a session', async () => {
+  test('needs a session, and is only read', async () => {
     const r = await req(null, 'GET', '/_meta');
     assert.equal(r.status, 401);
     assert.equal(r.json.error.code, 'unauthenticated');
+    // a write with a body to a route that takes none is no route (404, server.c), without one 405
+    for (const m of ['POST', 'PATCH']) assert.equal((await req(admin, m, '/_meta', {})).status, 404, m);
+    for (const m of ['POST', 'DELETE']) assert.equal((await req(admin, m, '/_meta')).status, 405, m);
   });
 
   test('lists every collection the API serves, each answering its own URL', async () => {
