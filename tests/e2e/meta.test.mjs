@@ -113,6 +113,15 @@ test('a filter keeps its label once a value is chosen', async () => {
   assert.ok(await proc.locator('.filter-label', { hasText: '检察院' }).isVisible())
   await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' })
   await page.screenshot({ path: path.join(SHOT_DIR, 'meta-filter-labels.png') })
+  // on a phone the labelled filters wrap, each label still beside its control
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.waitForTimeout(300)
+  for (const f of [item, proc]) {
+    const box = await f.boundingBox()
+    const panel = await page.locator('.crud').boundingBox()
+    assert.ok(box && box.x + box.width <= panel.x + panel.width + 1, 'a labelled filter stays inside its panel: ' + JSON.stringify({ box, panel }))
+  }
+  await page.screenshot({ path: path.join(SHOT_DIR, 'meta-filter-labels-phone.png'), fullPage: true })
   noErrors(page)
   await page.context().close()
 })
