@@ -274,13 +274,9 @@ static int migrate_step(store_conn *c, int to, const char *name, const unsigned 
     if (rc == 0)
         rc = foreign_keys_hold(c, err);
     if (rc == 0) {
-        store_stmt *st = store_prepare(c, "INSERT INTO meta(key, value) VALUES ('schema_version', ?)"
-                                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
         char num[16];
         snprintf(num, sizeof num, "%d", to);
-        store_bind_text(st, 1, num);
-        rc = store_step(st, err);
-        store_done(st);
+        rc = store_meta_put(c, "schema_version", num, err);
     }
     if (rc == 0)
         rc = store_commit(c, err);
@@ -736,6 +732,11 @@ const char *store_col_text(store_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st->st, i);
     return t ? (const char *)t : "";
+}
+
+int64_t store_col_bytes(store_stmt *st, int i)
+{
+    return sqlite3_column_bytes(st->st, i);
 }
 
 int64_t store_last_id(store_conn *c)

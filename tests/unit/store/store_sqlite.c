@@ -318,6 +318,36 @@ static void readonly_and_integrity(void **state)
     assert_true(store_open(path, STORE_OPEN_READONLY, &s, &e) < 0);
 }
 
+/* store_col_bytes: the stored length, which a NUL inside the text makes longer than
+ * strlen; store_meta_put. */
+static void named_operations(void **state)
+{
+    (void)state;
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_CREATE_NEW, &s, &e), 0);
+    store_conn *c = store_acquire(s);
+    store_stmt *st = store_prepare(c, "SELECT 'ab' || char(0) || 'cd', '𠮷', ''");
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    assert_int_equal(strlen(store_col_text(st, 0)), 2);
+    assert_int_equal(store_col_bytes(st, 0), 5);
+    assert_string_equal(store_col_text(st, 1), "𠮷");
+    assert_int_equal(store_col_bytes(st, 1), 4);
+    assert_int_equal(strlen(store_col_text(st, 2)), 0);
+    assert_int_equal(store_col_bytes(st, 2), 0);
+    store_done(st);
+    /* store_meta_put inserts a key, then replaces its value. */
+    assert_int_equal(store_meta_put(c, "test_key", "one", &e), 0);
+    assert_int_equal(store_meta_put(c, "test_key", "two", &e), 0);
+    st = store_prepare(c, "SELECT count(*), max(value) FROM meta WHERE key = 'test_key'");
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    assert_int_equal(store_col_int(st, 0), 1);
+    assert_string_equal(store_col_text(st, 1), "two");
+    store_done(st);
+    store_release(c);
+    store_close(s);
+}
+
 /* ------------------------------------------------------------ migrations */
 
 /* The first column of the first row "sql" answers on "p", opened read-only (so that
@@ -514,6 +544,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(backup_while_writing, setup, teardown),
         cmocka_unit_test_setup_teardown(lock_file, setup, teardown),
         cmocka_unit_test_setup_teardown(readonly_and_integrity, setup, teardown),
+        cmocka_unit_test_setup_teardown(named_operations, setup, teardown),
         cmocka_unit_test_setup_teardown(migration_failure_keeps_earlier_ones, setup, teardown),
         cmocka_unit_test_setup_teardown(migration_resumes_after_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(migration_checks_foreign_keys, setup, teardown),
