@@ -162,6 +162,7 @@ describe('organisation and article facts', () => {
     // the sample filter works both ways
     const s1 = await req(viewer, 'GET', '/brands?sample=true');
     const s0 = await req(viewer, 'GET', '/brands?sample=false');
+    assert.ok(s1.json.total > 0 && s0.json.total > 0, 'brands of both kinds');
     assert.ok(s1.json.items.every((b) => b.sample === true));
     assert.ok(s0.json.items.every((b) => b.sample === false));
     assert.ok(s0.json.items.some((b) => b.name === '民益先枫'));

@@ -494,6 +494,7 @@ describe('one’s own sessions: GET /sessions, DELETE /sessions/{id}, DELETE /se
     const mine = new Set(r.json.items.map((i) => i.id));
     const theirs = await req(other, 'GET', '/sessions');
     assert.equal(theirs.status, 200);
+    assert.ok(theirs.json.items.some((i) => i.current), 'the other user sees their own session');
     assert.ok(theirs.json.items.every((i) => !mine.has(i.id)), 'another user sees none of them');
     assert.ok(theirs.json.items.every((i) => !/UA-/.test(i.user_agent ?? '')));
     assert.equal((await req(null, 'GET', '/sessions')).status, 401);
