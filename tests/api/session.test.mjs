@@ -54,7 +54,9 @@ describe('session', () => {
 
   test('/me tells each demo account its role and scope', async () => {
     const expect = {
+      admin: { role: 'admin', scope: 'all', can_write: true },
       viewer: { role: 'viewer', scope: 'all', can_write: false },
+      'zlt-admin': { role: 'admin', scope: 'procuratorate', can_write: true },
       'hlgl-sec': { role: 'secretary', scope: 'branch', can_write: true },
     };
     for (const [u, e] of Object.entries(expect)) {
