@@ -97,6 +97,12 @@ describe('a database made by the release upgrades in place', () => {
     assert.match(r.out, /锚点 \d+ 个，全部相符/);
   });
 
+  test('the upgraded database passes the integrity check (ronghe backup checks its copy)', () => {
+    const r = cli(['backup', '--db', db, '--to', path.join(dir, 'copy.db')]);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.out, /完整性检查通过/);
+  });
+
   test('the upgraded database serves: a login, and the member with a 4-byte name reads back', async () => {
     const srv = await startServer(db);
     try {
