@@ -276,6 +276,7 @@ const struct resource res_members = {
     .ignored = "branch_name department_name party_group_name procuratorate_name age party_age",
     .read = READ_SCOPED,
     .write = WRITE_BRANCH,
+    .export = EXPORT_ADMIN,
     .scope_from = "branch_id",
     .default_sort = "name",
     .check = member_check,

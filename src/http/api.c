@@ -18,6 +18,7 @@
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "base/log.h"
+#include "domain/meta.h"
 #include "domain/org.h"
 #include "domain/user.h"
 #include "http/cache.h"
@@ -307,6 +308,20 @@ static enum MHD_Result own_sessions(struct request *rq, store_conn *c, const cha
     return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
 }
 
+/* GET /api/v1/_meta: a job is started, not created (POST /jobs queues one), so whether
+ * the jobs collection offers "create" is for its kinds to say. */
+static json_t *meta_jobs(json_t *meta, const struct actor *who)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(meta, "collections"), i, c)
+    {
+        if (!strcmp(json_string_value(json_object_get(c, "name")), res_jobs.name))
+            json_object_set_new(json_object_get(c, "may"), "create", json_boolean(jobs_may_submit(who)));
+    }
+    return meta;
+}
+
 /* /api/v1/<coll>[/<id>[/history]], /api/v1/jobs/<id>/download */
 static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **seg, int nseg)
 {
@@ -519,6 +534,14 @@ enum MHD_Result api_handle(struct request *rq)
             ms = 300;
         usleep((useconds_t)ms * 1000);
         ret = reply_json(rq, 200, json_pack("{s:i}", "slept_ms", (int)ms));
+    } else if (nseg == 1 && !strcmp(seg[0], "_meta")) {
+        json_t *out;
+        if (strcmp(rq->method, "GET") != 0)
+            ret = fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+        else if (meta_json(&who, &out, &err) < 0)
+            ret = reply_error(rq, &err);
+        else
+            ret = reply_json(rq, 200, meta_jobs(out, &who));
     } else if (nseg == 1 && !strcmp(seg[0], "org-tree")) {
         json_t *out;
         ret = org_tree(&x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);

@@ -18,10 +18,8 @@ after(async () => {
   if (browser) await browser.close()
 })
 
-const localDay = (offset) => {
-  const d = new Date(Date.now() + offset * 86400000)
-  return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0')
-}
+// a day counted in China (UTC+8), as the server and the form count today
+const localDay = (offset) => new Date(Date.now() + 8 * 3600 * 1000 + offset * 86400000).toISOString().slice(0, 10)
 
 async function openNewMember(page, name) {
   await go(page, '/members')
@@ -42,12 +40,12 @@ test('a typed date that is not a real day is refused under the input, kept as ty
   const name = '日期' + String(Date.now()).slice(-6)
   const dialog = await openNewMember(page, name)
   const cases = [
-    ['birth_date', '1990-13-45', /无效日期：月份应为01至12/],
-    ['birth_date', '1990-02-30', /无效日期：1990年2月只有28天/],
-    ['birth_date', '2023-02-29', /无效日期：2023年2月只有28天/],
-    ['birth_date', localDay(1), /不能晚于今天/],
-    ['birth_date', '1990/05/01', /格式应为 YYYY-MM-DD/],
-    ['joined_party', '2010-04-31', /无效日期：2010年4月只有30天/],
+    ['birth_date', '1990-13-45', /出生日期不是有效日期/],
+    ['birth_date', '1990-02-30', /出生日期不是有效日期/],
+    ['birth_date', '2023-02-29', /出生日期不是有效日期/],
+    ['birth_date', localDay(1), /出生日期不能晚于今天/],
+    ['birth_date', '1990/05/01', /出生日期不是有效日期（格式 YYYY-MM-DD）/],
+    ['joined_party', '2010-04-31', /入党日期不是有效日期/],
   ]
   for (const [field, typed, message] of cases) {
     const input = dialog.locator(`[data-test=field-${field}] input`)

@@ -29,14 +29,6 @@ export const DEPARTMENT_KINDS = [
   { value: '业务', label: '业务部门' },
 ]
 
-// 学历: the categories of the party's annual statistics (src/domain/member.c)
-export const EDUCATIONS = ['研究生', '大学本科', '大学专科', '中专', '高中中技', '初中及以下'].map((v) => ({ value: v, label: v }))
-
-export const PARTY_STATUSES = [
-  { value: '正式党员', label: '正式党员' },
-  { value: '预备党员', label: '预备党员' },
-]
-
 export const GENDERS = [
   { value: '男', label: '男' },
   { value: '女', label: '女' },
