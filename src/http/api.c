@@ -22,7 +22,6 @@
 #include "domain/user.h"
 #include "http/cache.h"
 #include "http/request.h"
-#include "jobs/jobs.h"
 
 #define COOKIE "ronghe_session"
 
@@ -224,46 +223,40 @@ static enum MHD_Result logout(struct request *rq, store_conn *c, const char *tok
     return reply_response(rq, 204, r);
 }
 
-/* POST /users/<id>/unlock: lift the user's login limits (auth/throttle.h). City
- * administrators only, decided before the user is looked up so that 403 tells nothing. */
-static enum MHD_Result unlock_user(struct request *rq, struct res_ctx *x, int64_t id)
-{
-    if (strcmp(rq->method, "POST") != 0)
-        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
-    struct rerr err = {0};
-    struct row_scope anywhere = {0};
-    json_t *out = NULL;
-    if (authz_write_row(x->who, WRITE_CITY_ADMIN, &anywhere, &err) < 0 ||
-        throttle_unlock(x->c, x->who, id, &out, &err) < 0)
-        return reply_error(rq, &err);
-    return reply_json(rq, 200, out);
-}
-
 static bool is_write(const char *m)
 {
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
 }
 
-/* GET /api/v1/jobs/<id>/download: the job's file (a backup), streamed from its
- * descriptor; jobs_download() decides who may and audits it. */
-static enum MHD_Result download(struct request *rq, struct res_ctx *x, int64_t id)
+/* A collection's declared action (struct res_action): the handler decides who may and
+ * audits; here only the HTTP part — the body read, the answer sent, a file streamed from
+ * its descriptor. */
+static enum MHD_Result action(struct request *rq, struct res_ctx *x, const struct res_action *a, int64_t id)
 {
     struct rerr err = {0};
-    struct job_file f;
-    if (jobs_download(x, id, &f, &err) < 0)
+    if (a->run) {
+        json_t *body = NULL, *out = NULL;
+        int rc = a->body ? body_json(rq, &body, &err) : 0;
+        if (rc == 0)
+            rc = a->run(x, id, body, &out, &err);
+        json_decref(body);
+        return rc < 0 ? reply_error(rq, &err) : reply_json(rq, a->status, out);
+    }
+    struct res_file f;
+    if (a->file(x, id, &f, &err) < 0)
         return reply_error(rq, &err);
     struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)f.size, f.fd); /* takes the fd */
     if (!r) {
         close(f.fd);
         return fail(rq, R_EINTERNAL, "internal", "无法发送文件");
     }
-    char disp[320]; /* the name is [A-Za-z0-9._-] only (backup_name_valid) */
+    char disp[320]; /* the name is [A-Za-z0-9._-] only (struct res_file) */
     snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", f.name);
-    MHD_add_response_header(r, "Content-Type", "application/vnd.sqlite3");
+    MHD_add_response_header(r, "Content-Type", f.content_type);
     MHD_add_response_header(r, "Content-Disposition", disp);
     MHD_add_response_header(r, "Cache-Control", "no-store");
     add_security_headers(r);
-    return reply_response(rq, 200, r);
+    return reply_response(rq, a->status, r);
 }
 
 static const char *query_value(const struct request *rq, const char *key)
@@ -305,7 +298,7 @@ static enum MHD_Result own_sessions(struct request *rq, store_conn *c, const cha
     return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
 }
 
-/* /api/v1/<coll>[/<id>[/history]], /api/v1/jobs/<id>/download */
+/* /api/v1/<coll>[/<id>[/history|/<action>]] */
 static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **seg, int nseg)
 {
     const struct resource *r = res_find(seg[0]);
@@ -323,11 +316,13 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
             return rc < 0 ? reply_error(rq, &err) : reply_text(rq, 200, text, len);
         }
         if (!strcmp(m, "POST")) {
-            bool job = r == &res_jobs; /* a job is queued, not created as a record */
+            const struct res_action *a = res_action_find(r, NULL, m, NULL);
+            if (a) /* a record made some other way than created (a job queued) */
+                return action(rq, x, a, 0);
             if ((rc = body_json(rq, &body, &err)) == 0)
-                rc = job ? jobs_submit(x, body, &out, &err) : res_create(x, r, body, &out, &err);
+                rc = res_create(x, r, body, &out, &err);
             json_decref(body);
-            return rc < 0 ? reply_error(rq, &err) : reply_json(rq, job ? 202 : 201, out);
+            return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 201, out);
         }
         return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
     }
@@ -336,12 +331,13 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
         return fail(rq, R_ENOTFOUND, "not_found", "记录编号无效");
     if (nseg > 3)
         return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
-    if (nseg == 3 && r == &res_jobs && !strcmp(seg[2], "download"))
-        return !strcmp(m, "GET") ? download(rq, x, id)
-                                 : fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
-    if (nseg == 3 && r == &res_users && !strcmp(seg[2], "unlock"))
-        return unlock_user(rq, x, id);
     if (nseg == 3) {
+        bool other_method;
+        const struct res_action *a = res_action_find(r, seg[2], m, &other_method);
+        if (a)
+            return action(rq, x, a, id);
+        if (other_method)
+            return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
         if (strcmp(seg[2], "history") != 0)
             return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
         if (strcmp(m, "GET") != 0)

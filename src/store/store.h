@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/arena.h"
 #include "base/err.h"
 
 typedef struct store store;
@@ -62,14 +63,21 @@ int store_begin_read(store_conn *c, struct rerr *err);
 int store_commit(store_conn *c, struct rerr *err);
 void store_rollback(store_conn *c);
 
-/* Prepare (or fetch from the cache) a statement for "sql", which must stay valid for
- * the life of the process (a string literal, or a string interned by the caller). The
- * statement is reset when prepared again; store_done() resets it early. */
+/* Prepare "sql", or take the connection's cached statement for the same text: the
+ * cache is keyed by the text itself (a copy is kept), so SQL built at run time is
+ * cached as well as a literal. The statement is reset when prepared again;
+ * store_done() resets it early. A full cache (STORE_STMT_CACHE texts) finalizes the
+ * statement used longest ago that is not running, so a statement stays valid at least
+ * until STORE_STMT_CACHE - 1 other texts have been prepared on the connection. */
+#define STORE_STMT_CACHE 128
 store_stmt *store_prepare(store_conn *c, const char *sql);
-/* For SQL built at run time: not cached; store_finalize() frees it. */
+/* Not cached (one-off SQL, tests): store_finalize() or store_done() frees it. */
 store_stmt *store_prepare_dynamic(store_conn *c, const char *sql);
 void store_finalize(store_stmt *st);
 void store_done(store_stmt *st);
+/* How many prepared statements the connection holds now (cached and dynamic): for
+ * tests, which check that the count stays bounded. */
+int store_stmt_count(store_conn *c);
 
 void store_bind_int(store_stmt *st, int idx, int64_t v);
 void store_bind_text(store_stmt *st, int idx, const char *v); /* NULL binds NULL */
@@ -85,6 +93,15 @@ enum store_type store_col_type(store_stmt *st, int i);
 int64_t store_col_int(store_stmt *st, int i);
 double store_col_real(store_stmt *st, int i);
 const char *store_col_text(store_stmt *st, int i); /* valid until the next step */
+
+/* The dialect's spelling of what the domain's generated SQL needs, so that another
+ * store (PostgreSQL) needs no change above it. Each result is in "a".
+ *   store_sql_contains:   a condition: column "col" contains the one bound text (substring)
+ *   store_sql_text_order: an ORDER BY term: "col" in pinyin order (the order of names)
+ *   store_sql_page:       the paging clause: two bound values, the count, then the skip */
+char *store_sql_contains(arena *a, const char *col);
+char *store_sql_text_order(arena *a, const char *col);
+const char *store_sql_page(void);
 
 int64_t store_last_id(store_conn *c);
 int store_changes(store_conn *c);

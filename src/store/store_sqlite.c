@@ -3,7 +3,8 @@
  *
  * Connections live in a pool (a stack guarded by a mutex) and are opened on demand, up
  * to STORE_MAX_CONN; a thread that finds none free waits. Each connection keeps its own
- * cache of prepared statements keyed by the SQL text's address. Extensions (the Chinese
+ * cache of prepared statements keyed by the SQL text (a hash of it, then the text
+ * compared), least recently used out first when full. Extensions (the Chinese
  * FTS5 tokenizer, later) are registered in conn_setup(), the one place every connection
  * passes through.
  */
@@ -28,7 +29,8 @@
  * brief generation check, the job worker, the command line), so an event thread never
  * waits for a connection. */
 #define STORE_MAX_CONN 24
-#define STMT_CACHE 96
+/* The index of the statement cache: open addressing, never more than half full. */
+#define STMT_INDEX (2 * STORE_STMT_CACHE)
 #define STORE_MAGIC 0x53544f52u
 
 extern const char ronghe_schema_sql[]; /* generated from schema.sql: version 1 */
@@ -50,7 +52,9 @@ struct store_stmt {
 };
 
 struct cached {
-    const char *sql;
+    char *sql; /* our copy of the text */
+    uint64_t hash;
+    uint64_t used; /* the connection's tick when last prepared: least recent goes first */
     store_stmt stmt;
 };
 
@@ -61,7 +65,9 @@ struct store_conn {
     store_conn *next_free;
     int64_t data_version; /* as last seen by store_generation() */
     int ncached;
-    struct cached cache[STMT_CACHE];
+    uint64_t tick;
+    struct cached cache[STORE_STMT_CACHE];
+    short index[STMT_INDEX]; /* 1 + a slot of cache[], 0 where free */
 };
 
 struct store {
@@ -164,8 +170,10 @@ static store_conn *conn_open(store *s, int flags, struct rerr *err)
 
 static void conn_close(store_conn *c)
 {
-    for (int i = 0; i < c->ncached; i++)
+    for (int i = 0; i < c->ncached; i++) {
         sqlite3_finalize(c->cache[i].stmt.st);
+        free(c->cache[i].sql);
+    }
     sqlite3_close(c->db);
     free(c);
 }
@@ -540,7 +548,7 @@ static int run_cached(store_conn *c, const char *sql, struct rerr *err)
 {
     store_stmt *st = store_prepare(c, sql);
     int rc = sqlite3_step(st->st);
-    store_done(st); /* a dynamic one (the cache was full) is freed, not leaked */
+    store_done(st);
     if (rc != SQLITE_DONE)
         return map_sqlite(c->db, rc, err);
     return 0;
@@ -573,26 +581,96 @@ void store_rollback(store_conn *c)
         run_cached(c, "ROLLBACK", NULL);
 }
 
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (const char *p = sql; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+static void index_put(store_conn *c, int slot)
+{
+    size_t i = c->cache[slot].hash % STMT_INDEX;
+    while (c->index[i])
+        i = (i + 1) % STMT_INDEX;
+    c->index[i] = (short)(slot + 1);
+}
+
+/* A slot for a new text: the next free one, or the one used longest ago that is not
+ * running (its statement finalized). */
+static int cache_slot(store_conn *c)
+{
+    if (c->ncached < STORE_STMT_CACHE)
+        return c->ncached++;
+    int victim = -1;
+    for (int i = 0; i < STORE_STMT_CACHE; i++)
+        if (!sqlite3_stmt_busy(c->cache[i].stmt.st) && (victim < 0 || c->cache[i].used < c->cache[victim].used))
+            victim = i;
+    /* Every statement mid-step at once: our own code nests a few, never this many. */
+    if (victim < 0)
+        die("BUG: %d statements running at once on one connection", STORE_STMT_CACHE);
+    sqlite3_finalize(c->cache[victim].stmt.st);
+    free(c->cache[victim].sql);
+    c->cache[victim].sql = NULL;
+    /* Removing from open addressing: rebuild the index from the slots that stay. */
+    memset(c->index, 0, sizeof c->index);
+    for (int i = 0; i < STORE_STMT_CACHE; i++)
+        if (i != victim)
+            index_put(c, i);
+    return victim;
+}
+
 store_stmt *store_prepare(store_conn *c, const char *sql)
 {
     CHECK(c && c->magic == STORE_MAGIC);
-    for (int i = 0; i < c->ncached; i++) {
-        if (c->cache[i].sql == sql) {
-            sqlite3_reset(c->cache[i].stmt.st);
-            sqlite3_clear_bindings(c->cache[i].stmt.st);
-            return &c->cache[i].stmt;
+    uint64_t h = sql_hash(sql);
+    for (size_t i = h % STMT_INDEX; c->index[i]; i = (i + 1) % STMT_INDEX) {
+        struct cached *e = &c->cache[c->index[i] - 1];
+        if (e->hash == h && !strcmp(e->sql, sql)) {
+            e->used = ++c->tick;
+            sqlite3_reset(e->stmt.st);
+            sqlite3_clear_bindings(e->stmt.st);
+            return &e->stmt;
         }
     }
-    if (c->ncached == STMT_CACHE)
-        return store_prepare_dynamic(c, sql); /* cache full: still correct, just slower */
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (rc != SQLITE_OK)
         die("BUG: SQL does not prepare: %s\n%s", sqlite3_errmsg(c->db), sql);
-    struct cached *slot = &c->cache[c->ncached++];
-    slot->sql = sql;
-    slot->stmt = (store_stmt){.st = st, .conn = c, .dynamic = false};
-    return &slot->stmt;
+    int slot = cache_slot(c);
+    struct cached *e = &c->cache[slot];
+    e->sql = strdup(sql);
+    if (!e->sql)
+        die("内存不足");
+    e->hash = h;
+    e->used = ++c->tick;
+    e->stmt = (store_stmt){.st = st, .conn = c, .dynamic = false};
+    index_put(c, slot);
+    return &e->stmt;
+}
+
+int store_stmt_count(store_conn *c)
+{
+    int n = 0;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(c->db, NULL); st; st = sqlite3_next_stmt(c->db, st))
+        n++;
+    return n;
+}
+
+char *store_sql_contains(arena *a, const char *col)
+{
+    return arena_printf(a, "instr(%s, ?) > 0", col);
+}
+
+char *store_sql_text_order(arena *a, const char *col)
+{
+    return arena_printf(a, "%s COLLATE zh", col); /* the collation conn_setup() registers */
+}
+
+const char *store_sql_page(void)
+{
+    return "LIMIT ? OFFSET ?";
 }
 
 store_stmt *store_prepare_dynamic(store_conn *c, const char *sql)
