@@ -67,8 +67,9 @@ void store_rollback(store_conn *c);
  * cache is keyed by the text itself (a copy is kept), so SQL built at run time is
  * cached as well as a literal. The statement is reset when prepared again;
  * store_done() resets it early. A full cache (STORE_STMT_CACHE texts) finalizes the
- * statement used longest ago that is not running, so a statement stays valid at least
- * until STORE_STMT_CACHE - 1 other texts have been prepared on the connection. */
+ * statement prepared longest ago, passing over running ones (stepped, not reset) while
+ * any other can go: a statement stays valid at least until STORE_STMT_CACHE - 1 other
+ * texts have been prepared on the connection, and a running one for longer. */
 #define STORE_STMT_CACHE 128
 store_stmt *store_prepare(store_conn *c, const char *sql);
 /* Not cached (one-off SQL, tests): store_finalize() or store_done() frees it. */

@@ -597,19 +597,24 @@ static void index_put(store_conn *c, int slot)
     c->index[i] = (short)(slot + 1);
 }
 
-/* A slot for a new text: the next free one, or the one used longest ago that is not
- * running (its statement finalized). */
+/* A slot for a new text: the next free one, else the one used longest ago (its statement
+ * finalized), passing over those that are running (stepped, not yet reset) while any
+ * other can go. Our callers nest a few running statements, never STORE_STMT_CACHE; when
+ * every one is running, the oldest was left so by a caller that never reset it. */
 static int cache_slot(store_conn *c)
 {
     if (c->ncached < STORE_STMT_CACHE)
         return c->ncached++;
-    int victim = -1;
-    for (int i = 0; i < STORE_STMT_CACHE; i++)
-        if (!sqlite3_stmt_busy(c->cache[i].stmt.st) && (victim < 0 || c->cache[i].used < c->cache[victim].used))
+    int victim = -1, oldest = 0;
+    for (int i = 0; i < STORE_STMT_CACHE; i++) {
+        if (c->cache[i].used < c->cache[oldest].used)
+            oldest = i;
+        if (!sqlite3_stmt_busy(c->cache[i].stmt.st) &&
+            (victim < 0 || c->cache[i].used < c->cache[victim].used))
             victim = i;
-    /* Every statement mid-step at once: our own code nests a few, never this many. */
+    }
     if (victim < 0)
-        die("BUG: %d statements running at once on one connection", STORE_STMT_CACHE);
+        victim = oldest;
     sqlite3_finalize(c->cache[victim].stmt.st);
     free(c->cache[victim].sql);
     c->cache[victim].sql = NULL;
