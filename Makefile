@@ -40,6 +40,9 @@ build/lib/libjobs.a: $(call obj,$(JOBS))
 build/lib/%.a:
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+# The link alone lets an upward call into an object pulled in anyway resolve: this does not.
+build/lib/layers.ok: $(LAYER_LIBS) tools/check-layers.sh
+	tools/check-layers.sh $(LAYER_LIBS) && touch $@
 
 UNIT_SRC := $(wildcard tests/unit/*/*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
@@ -56,8 +59,8 @@ all: ronghe
 deps:
 	@./scripts/deps.sh
 
-ronghe: build/obj/src/cli/main.o $(LIB_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+ronghe: build/obj/src/cli/main.o $(LIB_OBJ) build/lib/layers.ok
+	$(CC) $(CFLAGS) -o $@ $(filter-out build/lib/layers.ok,$^) $(LDLIBS)
 
 build/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
