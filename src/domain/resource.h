@@ -4,10 +4,10 @@
  * A collection is described once, as data (struct resource: its table, its fields with
  * their types and limits, its read and write policy, where its data scope comes from)
  * and a few hooks for the rules that are its own. The engine (src/domain/resource/, one
- * file per concern: see resource/internal.h) then does, the same way for all: strict validation of JSON bodies (types, unknown fields, lengths, dates,
- * references), the data-scope check through authz, optimistic locking on "version", the
- * audit entry in the same transaction, lists with filters, sorting and paging, and each
- * record's history. A new ledger gets all of that by describing itself.
+ * file per concern: see resource/internal.h) then does, the same way for all: strict validation of JSON
+ * bodies (types, unknown fields, lengths, dates, references), the data-scope check through authz, optimistic
+ * locking on "version", the audit entry in the same transaction, lists with filters, sorting and paging, and
+ * each record's history. A new ledger gets all of that by describing itself.
  */
 #ifndef RONGHE_RESOURCE_H
 #define RONGHE_RESOURCE_H
@@ -24,15 +24,15 @@
 enum field_kind { FT_INT, FT_TEXT, FT_DATE, FT_BOOL, FT_ENUM, FT_REF, FT_JSON };
 
 enum {
-    FF_REQUIRED = 1 << 0, /* must be given on create */
-    FF_WRITE = 1 << 1,    /* may be given in a body */
-    FF_FILTER = 1 << 2,   /* ?name=value narrows a list */
-    FF_SORT = 1 << 3,     /* ?sort=name or -name */
-    FF_SEARCH = 1 << 4,   /* ?q= matches it (substring) */
-    FF_NOTNULL = 1 << 5,  /* null is refused; omitted on create means the column default */
-    FF_SECRET = 1 << 6,   /* write-only input, not a column (a password) */
-    FF_HIDDEN = 1 << 7,   /* a column never shown (a hash, a search key) */
-    FF_DERIVED = 1 << 8,  /* a column set by the server (scope, search keys) */
+    FF_REQUIRED = 1 << 0,  /* must be given on create */
+    FF_WRITE = 1 << 1,     /* may be given in a body */
+    FF_FILTER = 1 << 2,    /* ?name=value narrows a list */
+    FF_SORT = 1 << 3,      /* ?sort=name or -name */
+    FF_SEARCH = 1 << 4,    /* ?q= matches it (substring) */
+    FF_NOTNULL = 1 << 5,   /* null is refused; omitted on create means the column default */
+    FF_SECRET = 1 << 6,    /* write-only input, not a column (a password) */
+    FF_HIDDEN = 1 << 7,    /* a column never shown (a hash, a search key) */
+    FF_DERIVED = 1 << 8,   /* a column set by the server (scope, search keys) */
     FF_SAME_PROC = 1 << 9, /* a reference that must be in the row's own procuratorate */
     FF_FUTURE = 1 << 10    /* FT_DATE: a date that may lie after today (a deadline); without
                               it a date after today is refused */
@@ -173,7 +173,7 @@ struct resource {
     int (*filter)(struct res_ctx *x, const char *key, const char *val, struct query *q, struct rerr *err);
     /* Add nested data to a record that is being answered (a method's elements). */
     int (*expand)(struct res_ctx *x, json_t *rec, struct rerr *err);
-    const struct dependent *deps;      /* terminated by an entry with r == NULL */
+    const struct dependent *deps;     /* terminated by an entry with r == NULL */
     const struct res_action *actions; /* terminated by an entry with method == NULL */
 };
 

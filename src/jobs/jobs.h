@@ -49,8 +49,8 @@ void jobs_configure(const struct jobs_config *cfg);
  * that serves the collection without the worker calls it itself. */
 void jobs_register(void);
 
-/* Start the worker for "s" (jobs_register() included). Jobs left 'running' by a crash are marked failed; queued
- * ones are run; temporaries a killed backup left in "<db>.backups" are removed. */
+/* Start the worker for "s" (jobs_register() included). Jobs left 'running' by a crash are marked failed;
+ * queued ones are run; temporaries a killed backup left in "<db>.backups" are removed. */
 void jobs_start(store *s);
 /* Let the running job finish, then stop the worker. */
 void jobs_stop(void);

@@ -170,7 +170,8 @@ static int validate_date(const struct field *f, json_t *v, struct rerr *err)
     if (rc < 0 || !*s)
         return rc;
     if (!text_date_ok(s))
-        return rerr_set(err, R_EINVAL, "invalid_date", f->name, "%s不是有效日期（格式 YYYY-MM-DD）", f->label);
+        return rerr_set(err, R_EINVAL, "invalid_date", f->name, "%s不是有效日期（格式 YYYY-MM-DD）",
+                        f->label);
     char today[11];
     text_today(today);
     if (!(f->flags & FF_FUTURE) && strcmp(s, today) > 0)

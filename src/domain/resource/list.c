@@ -107,7 +107,7 @@ static int add_search(struct res_ctx *x, const struct resource *r, struct query 
 /* A list request, checked and turned into SQL. */
 struct list_plan {
     struct query q;
-    int64_t page, per_page;
+    int64_t page, per_page, total;
     const char *count_sql, *page_sql;
 };
 
@@ -179,17 +179,18 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
     return 0;
 }
 
-/* Open a read transaction, count, and prepare the page: *st is ready to step. */
-static int list_start(struct res_ctx *x, struct list_plan *lp, int64_t *total, store_stmt **st,
-                      struct rerr *err)
+/* Plan the list, open a read transaction, count, and prepare the page: *st is ready to
+ * step, inside a read transaction the caller ends. */
+static int list_start(struct res_ctx *x, const struct resource *r, const struct res_query *qp,
+                      struct list_plan *lp, store_stmt **st, struct rerr *err)
 {
-    int rc = store_begin_read(x->c, err);
-    if (rc < 0)
+    int rc = list_plan(x, r, qp, lp, err);
+    if (rc < 0 || (rc = store_begin_read(x->c, err)) < 0)
         return rc;
     store_stmt *cs = store_prepare(x->c, lp->count_sql);
     query_bind_all(&lp->q, cs, 1);
     rc = store_step(cs, err);
-    *total = rc == STORE_ROW ? store_col_int(cs, 0) : 0;
+    lp->total = rc == STORE_ROW ? store_col_int(cs, 0) : 0;
     store_done(cs);
     if (rc < 0) {
         store_rollback(x->c);
@@ -206,10 +207,9 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
              struct rerr *err)
 {
     struct list_plan lp;
-    int64_t total;
     store_stmt *st;
-    int rc = list_plan(x, r, qp, &lp, err);
-    if (rc < 0 || (rc = list_start(x, &lp, &total, &st, err)) < 0)
+    int rc = list_start(x, r, qp, &lp, &st, err);
+    if (rc < 0)
         return rc;
     json_t *items = json_array();
     while ((rc = store_step(st, err)) == STORE_ROW)
@@ -229,7 +229,7 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
         json_decref(items);
         return rc;
     }
-    *out = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
+    *out = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)lp.total, "page",
                      (json_int_t)lp.page, "per_page", (json_int_t)lp.per_page);
     return 0;
 }
@@ -250,10 +250,9 @@ int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_
         return 0;
     }
     struct list_plan lp;
-    int64_t total;
     store_stmt *st;
-    int rc = list_plan(x, r, qp, &lp, err);
-    if (rc < 0 || (rc = list_start(x, &lp, &total, &st, err)) < 0)
+    int rc = list_start(x, r, qp, &lp, &st, err);
+    if (rc < 0)
         return rc;
     struct jbuf b = {0};
     jbuf_lit(&b, "{\"items\":[");
@@ -272,7 +271,7 @@ int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_
         return rc;
     }
     jbuf_lit(&b, "],\"total\":");
-    jbuf_int(&b, total);
+    jbuf_int(&b, lp.total);
     jbuf_lit(&b, ",\"page\":");
     jbuf_int(&b, lp.page);
     jbuf_lit(&b, ",\"per_page\":");

@@ -10,7 +10,8 @@
 
 struct row_scope scope_of(json_t *rec)
 {
-    return (struct row_scope){.procuratorate_id = res_int(rec, COL_PROC), .branch_id = res_int(rec, COL_BRANCH)};
+    return (struct row_scope){.procuratorate_id = res_int(rec, COL_PROC),
+                              .branch_id = res_int(rec, COL_BRANCH)};
 }
 
 int may_read(struct res_ctx *x, const struct resource *r, json_t *rec, struct rerr *err)

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/domain/resource.c on a real SQLite file: validation, derived scope,
+ * Unit tests for the resource engine (src/domain/resource/) on a real SQLite file: validation, derived scope,
  * optimistic locking, audit in the same transaction. (The audit chain's own tests are in
  * tests/unit/auth/audit.c.)
  */
