@@ -72,6 +72,10 @@ void store_rollback(store_conn *c);
  * texts have been prepared on the connection, and a running one for longer. */
 #define STORE_STMT_CACHE 128
 store_stmt *store_prepare(store_conn *c, const char *sql);
+/* The same for SQL assembled at run time from descriptions (the resource engine's): SQL
+ * that does not prepare (a column a description misnames) is R_EINTERNAL with SQLite's
+ * reason, not the crash store_prepare() makes of it (its SQL is ours, fixed). */
+int store_prepare_built(store_conn *c, const char *sql, store_stmt **out, struct rerr *err);
 /* Not cached (one-off SQL, tests): store_finalize() or store_done() frees it. */
 store_stmt *store_prepare_dynamic(store_conn *c, const char *sql);
 void store_finalize(store_stmt *st);

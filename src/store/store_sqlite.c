@@ -626,7 +626,7 @@ static int cache_slot(store_conn *c)
     return victim;
 }
 
-store_stmt *store_prepare(store_conn *c, const char *sql)
+int store_prepare_built(store_conn *c, const char *sql, store_stmt **out, struct rerr *err)
 {
     CHECK(c && c->magic == STORE_MAGIC);
     uint64_t h = sql_hash(sql);
@@ -636,13 +636,16 @@ store_stmt *store_prepare(store_conn *c, const char *sql)
             e->used = ++c->tick;
             sqlite3_reset(e->stmt.st);
             sqlite3_clear_bindings(e->stmt.st);
-            return &e->stmt;
+            *out = &e->stmt;
+            return 0;
         }
     }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-    if (rc != SQLITE_OK)
-        die("BUG: SQL does not prepare: %s\n%s", sqlite3_errmsg(c->db), sql);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return rerr_set(err, R_EINTERNAL, "internal", "", "数据库语句无效：%s", sqlite3_errmsg(c->db));
+    }
     int slot = cache_slot(c);
     struct cached *e = &c->cache[slot];
     e->sql = strdup(sql);
@@ -652,7 +655,17 @@ store_stmt *store_prepare(store_conn *c, const char *sql)
     e->used = ++c->tick;
     e->stmt = (store_stmt){.st = st, .conn = c, .dynamic = false};
     index_put(c, slot);
-    return &e->stmt;
+    *out = &e->stmt;
+    return 0;
+}
+
+store_stmt *store_prepare(store_conn *c, const char *sql)
+{
+    store_stmt *st;
+    struct rerr err;
+    if (store_prepare_built(c, sql, &st, &err) < 0)
+        die("BUG: SQL does not prepare: %s\n%s", err.message, sql);
+    return st;
 }
 
 int store_stmt_count(store_conn *c)

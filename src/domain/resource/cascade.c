@@ -21,11 +21,15 @@ static int move_row(struct res_ctx *x, const struct resource *r, int64_t id, con
         return rc;
     char ts[32];
     text_now(ts);
-    store_stmt *st =
-        store_prepare(x->c, arena_printf(x->a,
-                                         "UPDATE %s SET " COL_PROC " = ?, " COL_BRANCH
-                                         " = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-                                         r->table));
+    store_stmt *st;
+    const char *sql = arena_printf(x->a,
+                                   "UPDATE %s SET " COL_PROC " = ?, " COL_BRANCH
+                                   " = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                                   r->table);
+    if ((rc = store_prepare_built(x->c, sql, &st, err)) < 0) {
+        json_decref(before);
+        return rc;
+    }
     store_bind_int(st, 1, to->procuratorate_id);
     if (to->branch_id)
         store_bind_int(st, 2, to->branch_id);
@@ -48,12 +52,15 @@ int move_deps(struct res_ctx *x, const struct resource *r, int64_t id, const str
         return rerr_set(err, R_EINTERNAL, "cascade_too_deep", "",
                         "%s的下级记录层级过深（超过 %d 层），无法移动", r->label, MAX_CASCADE_DEPTH);
     for (const struct dependent *d = r->deps; d && d->r; d++) {
-        store_stmt *st = store_prepare(
-            x->c, arena_printf(x->a, "SELECT id FROM %s WHERE %s = ? ORDER BY id", d->r->table, d->fk));
+        store_stmt *st;
+        int rc = store_prepare_built(
+            x->c, arena_printf(x->a, "SELECT id FROM %s WHERE %s = ? ORDER BY id", d->r->table, d->fk), &st,
+            err);
+        if (rc < 0)
+            return rc;
         store_bind_int(st, 1, id);
         int64_t *ids = NULL;
         size_t n = 0, cap = 0;
-        int rc;
         while ((rc = store_step(st, err)) == STORE_ROW) {
             if (n == cap) {
                 cap = cap ? cap * 2 : 16;

@@ -187,16 +187,17 @@ static int list_start(struct res_ctx *x, const struct resource *r, const struct 
     int rc = list_plan(x, r, qp, lp, err);
     if (rc < 0 || (rc = store_begin_read(x->c, err)) < 0)
         return rc;
-    store_stmt *cs = store_prepare(x->c, lp->count_sql);
-    query_bind_all(&lp->q, cs, 1);
-    rc = store_step(cs, err);
-    lp->total = rc == STORE_ROW ? store_col_int(cs, 0) : 0;
-    store_done(cs);
-    if (rc < 0) {
+    store_stmt *cs;
+    if ((rc = store_prepare_built(x->c, lp->count_sql, &cs, err)) == 0) {
+        query_bind_all(&lp->q, cs, 1);
+        rc = store_step(cs, err);
+        lp->total = rc == STORE_ROW ? store_col_int(cs, 0) : 0;
+        store_done(cs);
+    }
+    if (rc < 0 || (rc = store_prepare_built(x->c, lp->page_sql, st, err)) < 0) {
         store_rollback(x->c);
         return rc;
     }
-    *st = store_prepare(x->c, lp->page_sql);
     query_bind_all(&lp->q, *st, 1);
     store_bind_int(*st, lp->q.nb + 1, lp->per_page);
     store_bind_int(*st, lp->q.nb + 2, (lp->page - 1) * lp->per_page);

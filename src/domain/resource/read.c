@@ -11,9 +11,12 @@ int res_load(struct res_ctx *x, const struct resource *r, int64_t id, json_t **o
 {
     char *sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE t.id = ?", r->extras ? ", " : "",
                              r->extras ? r->extras : "", r->table);
-    store_stmt *st = store_prepare(x->c, sql);
+    store_stmt *st;
+    int rc = store_prepare_built(x->c, sql, &st, err);
+    if (rc < 0)
+        return rc;
     store_bind_int(st, 1, id);
-    int rc = store_step(st, err);
+    rc = store_step(st, err);
     if (rc == STORE_ROW)
         *out = row_to_json(r, st);
     store_done(st);
@@ -103,9 +106,12 @@ int res_lookup_int(struct res_ctx *x, const char *table, const char *col, int64_
     bool narrowed = ref && authz_read_narrowed(x->who, ref->read, &proc);
     char *sql =
         arena_printf(x->a, "SELECT %s%s FROM %s WHERE id = ?", col, narrowed ? ", " COL_PROC : "", table);
-    store_stmt *st = store_prepare(x->c, sql);
+    store_stmt *st;
+    int rc = store_prepare_built(x->c, sql, &st, err);
+    if (rc < 0)
+        return rc;
     store_bind_int(st, 1, id);
-    int rc = store_step(st, err);
+    rc = store_step(st, err);
     bool visible = rc == STORE_ROW && (!narrowed || store_col_int(st, 1) == proc);
     if (visible)
         *out = store_col_int(st, 0);

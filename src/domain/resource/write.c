@@ -52,8 +52,12 @@ int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, jso
             qs = arena_printf(x->a, "%s, ?", qs);
         }
     }
-    store_stmt *st =
-        store_prepare(x->c, arena_printf(x->a, "INSERT INTO %s(%s) VALUES (%s)", r->table, cols, qs));
+    store_stmt *st;
+    const char *sql = arena_printf(x->a, "INSERT INTO %s(%s) VALUES (%s)", r->table, cols, qs);
+    if ((rc = store_prepare_built(x->c, sql, &st, err)) < 0) {
+        json_decref(row);
+        return rc;
+    }
     store_bind_text(st, 1, ts);
     store_bind_text(st, 2, ts);
     bind_columns(st, 3, r, row);
@@ -143,8 +147,10 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
         if (writes_column(f) && json_object_get(row, f->name))
             sets = arena_printf(x->a, "%s, %s = ?", sets, f->name);
     }
-    store_stmt *st = store_prepare(
-        x->c, arena_printf(x->a, "UPDATE %s SET %s WHERE id = ? AND version = ?", r->table, sets));
+    store_stmt *st;
+    const char *sql = arena_printf(x->a, "UPDATE %s SET %s WHERE id = ? AND version = ?", r->table, sets);
+    if ((rc = store_prepare_built(x->c, sql, &st, err)) < 0)
+        goto fail;
     store_bind_text(st, 1, ts);
     int idx = bind_columns(st, 2, r, row);
     store_bind_int(st, idx++, id);
@@ -200,7 +206,10 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
                       r->label);
         goto fail;
     }
-    store_stmt *st = store_prepare(x->c, arena_printf(x->a, "DELETE FROM %s WHERE id = ?", r->table));
+    store_stmt *st;
+    if ((rc = store_prepare_built(x->c, arena_printf(x->a, "DELETE FROM %s WHERE id = ?", r->table), &st,
+                                  err)) < 0)
+        goto fail;
     store_bind_int(st, 1, id);
     rc = store_step(st, err);
     store_done(st);

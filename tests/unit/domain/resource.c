@@ -290,6 +290,13 @@ static void descriptors_consistent(void **state)
     assert_int_equal(res_create(&f->x, &bad, body, &out, &e), R_EINTERNAL);
     assert_null(out);
     json_decref(body);
+    /* SQL built from a description that names what the schema has not: an error. */
+    struct resource misnamed = res_members;
+    misnamed.extras = "t.no_such_column AS x";
+    struct res_query q = {0};
+    assert_int_equal(res_list(&f->x, &misnamed, &q, &out, &e), R_EINTERNAL);
+    assert_int_equal(res_get(&f->x, &misnamed, 1, &out, &e), R_EINTERNAL);
+    assert_null(out);
 }
 
 /* A cascade that does not end (a dependent of itself, which a descriptor could say) is
