@@ -4,10 +4,11 @@
  * A collection is described once, as data (struct resource: its table, its fields with
  * their types and limits, its read and write policy, where its data scope comes from)
  * and a few hooks for the rules that are its own. The engine (src/domain/resource/, one
- * file per concern: see resource/internal.h) then does, the same way for all: strict validation of JSON
- * bodies (types, unknown fields, lengths, dates, references), the data-scope check through authz, optimistic
- * locking on "version", the audit entry in the same transaction, lists with filters, sorting and paging, and
- * each record's history. A new ledger gets all of that by describing itself.
+ * file per concern: see resource/internal.h) then does, the same way for all: strict
+ * validation of JSON bodies (types, unknown fields, lengths, dates, references), the
+ * data-scope check through authz, optimistic locking on "version", the audit entry in the
+ * same transaction, lists with filters, sorting and paging, each record's history, and
+ * the actions a collection declares. A new ledger gets all of that by describing itself.
  */
 #ifndef RONGHE_RESOURCE_H
 #define RONGHE_RESOURCE_H
