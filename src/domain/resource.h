@@ -80,10 +80,14 @@ const struct field *res_column_of(const struct resource *r, const char *name);
     {                                                                                                        \
         "name_mn", "蒙古文名称", FT_TEXT, FF_WRITE | FF_SEARCH, 200, NULL, NULL, 0, 0                        \
     }
-/* procuratorate_id taken from the parent row (resource.scope_from). */
+/* procuratorate_id and branch_id taken from the parent row (resource.scope_from). */
 #define RES_DERIVED_PROC_FIELD                                                                               \
     {                                                                                                        \
         "procuratorate_id", "检察院", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "procuratorates", 0, 0        \
+    }
+#define RES_DERIVED_BRANCH_FIELD                                                                             \
+    {                                                                                                        \
+        "branch_id", "党组织", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "branches", 0, 0                     \
     }
 
 struct res_ctx {

@@ -30,7 +30,7 @@ static const struct base_column {
     {{"created_at", "创建时间", FT_TEXT, 0, 0, NULL, NULL, 0, 0}, true, true},
     {{"updated_at", "修改时间", FT_TEXT, 0, 0, NULL, NULL, 0, 0}, true, true},
     {RES_DERIVED_PROC_FIELD, false, false},
-    {{COL_BRANCH, "党组织", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "branches", 0, 0}, false, false},
+    {RES_DERIVED_BRANCH_FIELD, false, false},
 };
 #define NBASE ((int)(sizeof base_columns / sizeof base_columns[0]))
 
