@@ -147,6 +147,10 @@ struct res_action {
     int (*run)(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err);
     /* A file to send; the caller owns out->fd. */
     int (*file)(struct res_ctx *x, int64_t id, struct res_file *out, struct rerr *err);
+    /* Whether "who" may use it at all, for what _meta tells the web interface (for the
+     * action on the collection itself: may.create); NULL: as the write policy says. The
+     * handler decides again, for the row in question. */
+    bool (*may)(const struct actor *who);
 };
 
 struct resource {
@@ -159,6 +163,7 @@ struct resource {
     const char *ignored; /* output-only names a body may carry back; ignored */
     enum read_policy read;
     enum write_policy write;
+    enum export_policy export; /* who may take a copy away (authz.h); none unless named */
     /* Where procuratorate_id (and branch_id) come from: the FT_REF field naming the
      * parent row, or NULL when procuratorate_id is itself a field. */
     const char *scope_from;

@@ -18,6 +18,7 @@
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "base/log.h"
+#include "domain/meta.h"
 #include "domain/org.h"
 #include "domain/user.h"
 #include "http/cache.h"
@@ -513,6 +514,14 @@ enum MHD_Result api_handle(struct request *rq)
             ms = 300;
         usleep((useconds_t)ms * 1000);
         ret = reply_json(rq, 200, json_pack("{s:i}", "slept_ms", (int)ms));
+    } else if (nseg == 1 && !strcmp(seg[0], "_meta")) {
+        json_t *out;
+        if (strcmp(rq->method, "GET") != 0)
+            ret = fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+        else if (meta_json(&who, &out, &err) < 0)
+            ret = reply_error(rq, &err);
+        else
+            ret = reply_json(rq, 200, out);
     } else if (nseg == 1 && !strcmp(seg[0], "org-tree")) {
         json_t *out;
         ret = org_tree(&x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);

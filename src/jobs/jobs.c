@@ -341,6 +341,15 @@ static bool privileged(const struct actor *who, const struct job_kind *k, json_t
     return k && authz_write_row(who, k->policy, &scope, NULL) == 0;
 }
 
+bool jobs_may_submit(const struct actor *who)
+{
+    struct row_scope own = {.procuratorate_id = who->procuratorate_id};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (authz_write_row(who, kinds[i].policy, &own, NULL) == 0)
+            return true;
+    return false;
+}
+
 /* Where the server keeps "name" (a generation of the store jobs_start() was given). */
 static int job_file_path(const char *name, char *out, size_t cap)
 {
@@ -442,7 +451,12 @@ static int submit_action(struct res_ctx *x, int64_t id, json_t *body, json_t **o
 }
 
 static const struct res_action job_actions[] = {
-    {.name = NULL, .method = "POST", .status = 202, .body = true, .run = submit_action},
+    {.name = NULL,
+     .method = "POST",
+     .status = 202,
+     .body = true,
+     .run = submit_action,
+     .may = jobs_may_submit},
     {.name = "download", .method = "GET", .status = 200, .file = jobs_download},
     {0},
 };
@@ -455,6 +469,7 @@ const struct resource res_jobs = {
     .nfields = sizeof job_fields / sizeof job_fields[0],
     .read = READ_ADMIN,
     .write = WRITE_NONE,
+    .export = EXPORT_NONE,
     .default_sort = "-id",
     .expand = job_expand,
     .actions = job_actions,

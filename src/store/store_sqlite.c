@@ -89,13 +89,32 @@ static void bump(store *s)
     atomic_fetch_add(&s->generation, 1);
 }
 
+/* The column a UNIQUE constraint failed on, from SQLite's message ("UNIQUE constraint
+ * failed: branches.procuratorate_id, branches.name"): the last one named, since a key
+ * within a scope lists the scope first and the clashing value last. "" when the message
+ * has another shape. Written into "out" (cap bytes). */
+static void unique_column(const char *msg, char *out, size_t cap)
+{
+    static const char prefix[] = "UNIQUE constraint failed: ";
+    out[0] = 0;
+    if (strncmp(msg, prefix, sizeof prefix - 1) != 0)
+        return;
+    const char *last = strrchr(msg, ' ');
+    const char *dot = last ? strchr(last, '.') : NULL;
+    if (!dot || !dot[1] || strlen(dot + 1) >= cap)
+        return;
+    snprintf(out, cap, "%s", dot + 1);
+}
+
 static int map_sqlite(sqlite3 *db, int rc, struct rerr *err)
 {
     const char *msg = sqlite3_errmsg(db);
+    char column[64];
     switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
-        return rerr_set(err, R_ECONFLICT, "duplicate", "", "名称或编号重复，已存在相同的记录");
+        unique_column(msg, column, sizeof column);
+        return rerr_set(err, R_ECONFLICT, "duplicate", column, "名称或编号重复，已存在相同的记录");
     case SQLITE_CONSTRAINT_FOREIGNKEY:
         return rerr_set(err, R_ECONFLICT, "in_use", "", "该记录仍被其他记录引用，不能删除或修改");
     case SQLITE_CONSTRAINT_CHECK:

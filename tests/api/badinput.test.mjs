@@ -154,8 +154,8 @@ describe('bad input', () => {
   test('PATCH body over 1 MiB → 413 too_large', async () => {
     await refused('PATCH', `/members/${victim.id}`, { version: victim.version, position: '长'.repeat(400 * 1024) }, 413, 'too_large');
   });
-  test('duplicate department name in the same procuratorate → 409 duplicate', async () => {
-    await refused('POST', '/departments', { procuratorate_id: ownDept.procuratorate_id, name: ownDept.name }, 409, 'duplicate');
+  test('duplicate department name in the same procuratorate → 409 duplicate, on the field name', async () => {
+    await refused('POST', '/departments', { procuratorate_id: ownDept.procuratorate_id, name: ownDept.name }, 409, 'duplicate', 'name');
   });
   test('the same department name in another procuratorate is fine', async () => {
     const r = await req(admin, 'POST', '/departments', { procuratorate_id: otherDept.procuratorate_id === 1 ? 2 : 1, name: ownDept.name + uniq() });
@@ -165,10 +165,15 @@ describe('bad input', () => {
     assert.equal(again.status, 201, again.text);
     trash.add('departments', again.json.id);
   });
-  test('renaming a department to an existing name → 409 duplicate', async () => {
+  test('renaming a department to an existing name → 409 duplicate, on the field name', async () => {
     const depts = await listAll(admin, `/departments?procuratorate_id=${ownDept.procuratorate_id}`);
     const other = depts.find((d) => d.id !== ownDept.id);
-    await refused('PATCH', `/departments/${other.id}`, { version: other.version, name: ownDept.name }, 409, 'duplicate');
+    await refused('PATCH', `/departments/${other.id}`, { version: other.version, name: ownDept.name }, 409, 'duplicate', 'name');
+  });
+  test('a username that is taken → 409 duplicate, on the field username', async () => {
+    const u = (await req(admin, 'GET', '/users?per_page=1')).json.items[0];
+    const body = { username: u.username, display_name: '重名', password: 'Dup-user-' + uniq() + '-9', role: 'viewer', procuratorate_id: u.procuratorate_id };
+    await refused('POST', '/users', body, 409, 'duplicate', 'username');
   });
   test('a string with NUL (\\u0000) → 400', async () => {
     await refused('POST', '/members', `{"name":"张\\u0000三","branch_id":${branch.id}}`, 400);
