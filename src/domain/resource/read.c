@@ -7,16 +7,27 @@
 
 #include "domain/resource/internal.h"
 
+/* Prepare "sql" (one "?": the id), bind "id" and take the first step: STORE_ROW with *st
+ * on the row, STORE_DONE, or an error. The caller calls store_done(*st) unless an error
+ * came from preparing (then *st is NULL). */
+static int step_by_id(struct res_ctx *x, const char *sql, int64_t id, store_stmt **st, struct rerr *err)
+{
+    *st = NULL;
+    int rc = store_prepare_built(x->c, sql, st, err);
+    if (rc < 0)
+        return rc;
+    store_bind_int(*st, 1, id);
+    return store_step(*st, err);
+}
+
 int res_load(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out, struct rerr *err)
 {
     char *sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE t.id = ?", r->extras ? ", " : "",
                              r->extras ? r->extras : "", r->table);
     store_stmt *st;
-    int rc = store_prepare_built(x->c, sql, &st, err);
-    if (rc < 0)
+    int rc = step_by_id(x, sql, id, &st, err);
+    if (!st)
         return rc;
-    store_bind_int(st, 1, id);
-    rc = store_step(st, err);
     if (rc == STORE_ROW)
         *out = row_to_json(r, st);
     store_done(st);
@@ -107,11 +118,9 @@ int res_lookup_int(struct res_ctx *x, const char *table, const char *col, int64_
     char *sql =
         arena_printf(x->a, "SELECT %s%s FROM %s WHERE id = ?", col, narrowed ? ", " COL_PROC : "", table);
     store_stmt *st;
-    int rc = store_prepare_built(x->c, sql, &st, err);
-    if (rc < 0)
+    int rc = step_by_id(x, sql, id, &st, err);
+    if (!st)
         return rc;
-    store_bind_int(st, 1, id);
-    rc = store_step(st, err);
     bool visible = rc == STORE_ROW && (!narrowed || store_col_int(st, 1) == proc);
     if (visible)
         *out = store_col_int(st, 0);
