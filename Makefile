@@ -8,7 +8,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-proto
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c
-STORE   := src/store/store_sqlite.c build/gen/schema.c build/gen/migrations.c
+STORE   := src/store/store_sqlite.c src/store/store_queries.c build/gen/schema.c build/gen/migrations.c
 AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c src/auth/throttle.c \
            build/gen/common_passwords.c
 RESOURCE := src/domain/resource/field.c src/domain/resource/encode.c src/domain/resource/list.c \

@@ -105,12 +105,19 @@ describe('bad input', () => {
   test('joined_party in the future on PATCH → 400 invalid_date', async () => {
     await refused('PATCH', `/members/${victim.id}`, { version: victim.version, joined_party: todayCN(2) }, 400, 'invalid_date', 'joined_party');
   });
-  test('2024-02-29 (leap day) is a valid date', async () => {
-    const r = await req(admin, 'POST', '/members', member({ birth_date: '2000-02-29' }));
-    assert.equal(r.status, 201, r.text);
-    trash.add('members', r.json.id);
-    assert.equal(r.json.birth_date, '2000-02-29');
-  });
+  for (const d of ['2000-02-29', '2024-02-29']) {
+    test(`${d} (a leap day: divisible by ${d.startsWith('2000') ? 400 : 4}) is a valid date`, async () => {
+      const r = await req(admin, 'POST', '/members', member({ birth_date: d }));
+      assert.equal(r.status, 201, r.text);
+      trash.add('members', r.json.id);
+      assert.equal(r.json.birth_date, d);
+    });
+  }
+  for (const d of ['2023-02-29', '1900-02-29']) {
+    test(`${d} (not a leap year${d.startsWith('1900') ? ': a century not divisible by 400' : ''}) → 400 invalid_date`, async () => {
+      await refused('POST', '/members', member({ birth_date: d }), 400, 'invalid_date', 'birth_date');
+    });
+  }
   test('joined_party before the 18th birthday → 422', async () => {
     await refused('POST', '/members', member({ birth_date: '1990-05-10', joined_party: '2008-05-09' }), 422, null, 'joined_party');
   });
@@ -128,9 +135,11 @@ describe('bad input', () => {
   test('department_id that does not exist → 422 invalid_reference', async () => {
     await refused('POST', '/members', member({ department_id: 987654 }), 422, 'invalid_reference', 'department_id');
   });
-  test('branch_id 0 / negative → 422 invalid_reference', async () => {
-    await refused('POST', '/members', member({ branch_id: -3 }), 422, 'invalid_reference', 'branch_id');
-  });
+  for (const id of [0, -1, -3, -9007199254740991]) {
+    test(`branch_id ${id} (0 / negative) → 422 invalid_reference`, async () => {
+      await refused('POST', '/members', member({ branch_id: id }), 422, 'invalid_reference', 'branch_id');
+    });
+  }
   test('department from another procuratorate → 422 inconsistent', async () => {
     await refused('POST', '/members', member({ department_id: otherDept.id }), 422, 'inconsistent', 'department_id');
   });
