@@ -314,7 +314,7 @@ async function contrastOf(locator, pseudo) {
 }
 
 describe('contrast (WCAG AA, 4.5:1)', () => {
-  test('示例, 删除, table headers, placeholders and secondary text on the members page', async () => {
+  test('示例, 删除, table headers, placeholders and secondary text on the members page', async (t) => {
     const page = await newPage(browser)
     await login(page, 'admin')
     await go(page, '/members')
@@ -331,6 +331,7 @@ describe('contrast (WCAG AA, 4.5:1)', () => {
     const got = {}
     for (const [name, loc] of Object.entries(checks)) got[name] = await contrastOf(loc)
     got['搜索占位'] = await contrastOf(page.locator('input[data-test=member-search]'), '::placeholder')
+    t.diagnostic('contrast ' + JSON.stringify(got))
     const low = Object.entries(got).filter(([, v]) => !(v >= 4.5))
     assert.deepEqual(low, [], 'below 4.5:1: ' + JSON.stringify(got))
     noErrors(page)
