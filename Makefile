@@ -71,7 +71,7 @@ build/gen/web_assets.c: web/dist/index.html build/tools/embed
 
 # ---- tests
 
-build/tests/%: tests/unit/%.c $(LIB_OBJ)
+build/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 
