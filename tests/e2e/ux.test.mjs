@@ -150,6 +150,10 @@ describe('phones (390 x 844)', () => {
 
   test('no page of the menu is wider than the screen (each photographed)', async () => {
     const page = await newPhonePage(browser)
+    await go(page, '/login')
+    await page.locator('[data-test=login-username]').waitFor()
+    const loginWidth = await page.evaluate(() => document.documentElement.scrollWidth)
+    await shot(page, 'phone-00-登录')
     await login(page, 'admin')
     const button = page.locator('[data-test=menu-button]')
     // Every entry of the menu, sub-menus opened.
@@ -176,6 +180,7 @@ describe('phones (390 x 844)', () => {
     await waitIdle(page)
     widths['支部详情'] = await page.evaluate(() => document.documentElement.scrollWidth)
     await shot(page, 'phone-branch')
+    widths['登录'] = loginWidth
     const tooWide = Object.entries(widths).filter(([, w]) => w > 390)
     assert.deepEqual(tooWide, [], 'pages wider than 390 px: ' + JSON.stringify(widths))
     noErrors(page)
@@ -208,6 +213,17 @@ describe('phones (390 x 844)', () => {
     const d = await dialog.boundingBox()
     assert.ok(d.x >= 0 && d.x + d.width <= 390, 'the dialog fits: ' + JSON.stringify(d))
     await shot(page, 'phone-member-dialog')
+    await dialog.locator('button', { hasText: '取消' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    // and the record's history, in a drawer as wide as the screen
+    await card.locator('[data-test=history-button]').click()
+    const hist = page.locator('.el-drawer[data-test=history-drawer]')
+    await hist.locator('[data-test=history-entry]').first().waitFor()
+    await page // once it has slid in
+      .waitForFunction(() => document.querySelector('.el-drawer[data-test=history-drawer]').getBoundingClientRect().x < 1, null, { timeout: 3000 })
+      .catch(() => {})
+    const h = await hist.boundingBox()
+    assert.ok(h.x >= 0 && h.x + h.width <= 390, 'the history fits: ' + JSON.stringify(h))
     noErrors(page)
     await page.context().close()
   })
