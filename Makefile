@@ -15,7 +15,7 @@ RESOURCE := src/domain/resource/field.c src/domain/resource/encode.c src/domain/
            src/domain/resource/read.c src/domain/resource/validate.c src/domain/resource/scope.c \
            src/domain/resource/write.c src/domain/resource/cascade.c src/domain/resource/action.c
 DOMAIN  := $(RESOURCE) src/domain/org.c src/domain/member.c src/domain/brand.c \
-           src/domain/user.c src/domain/registry.c src/domain/meta.c
+           src/domain/user.c src/domain/registry.c src/domain/meta.c src/domain/stats.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c build/gen/web_assets.c
@@ -96,7 +96,7 @@ build/gen/web_assets.c: web/dist/index.html build/tools/embed
 
 # ---- tests
 
-build/tests/%: tests/unit/%.c $(LIB_OBJ)
+build/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 

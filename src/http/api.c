@@ -20,6 +20,7 @@
 #include "base/log.h"
 #include "domain/meta.h"
 #include "domain/org.h"
+#include "domain/stats.h"
 #include "domain/user.h"
 #include "http/cache.h"
 #include "http/request.h"
@@ -395,7 +396,7 @@ static bool cacheable(const struct request *rq, const char *first)
 {
     return !strcmp(rq->method, "GET") && strcmp(first, "me") != 0 && strcmp(first, "session") != 0 &&
            strcmp(first, "sessions") != 0 && strcmp(first, "_slow") != 0 && strcmp(first, "health") != 0 &&
-           strcmp(first, "jobs") != 0;
+           strcmp(first, "jobs") != 0 && strcmp(first, "stats") != 0;
 }
 
 bool api_try_fast(struct request *rq, enum MHD_Result *ret)
@@ -525,6 +526,16 @@ enum MHD_Result api_handle(struct request *rq)
     } else if (nseg == 1 && !strcmp(seg[0], "org-tree")) {
         json_t *out;
         ret = org_tree(&x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+    } else if (nseg == 1 && !strcmp(seg[0], "stats")) {
+        /* The home page's figures. Ages and 党龄 are today's: cache until midnight Beijing
+         * (never through cacheable(), whose answers live until the next write). */
+        json_t *out;
+        if (strcmp(rq->method, "GET") != 0)
+            ret = fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+        else if (rq->query.n)
+            ret = fail(rq, R_EINVAL, "bad_query", "统计接口不接受查询参数");
+        else
+            ret = stats_home(&x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
     } else {
         ret = collection(rq, &x, seg, nseg);
     }
