@@ -401,6 +401,13 @@ static bool cacheable(const struct request *rq, const char *first)
            strcmp(first, "jobs") != 0;
 }
 
+/* An answer cached at the generation this request was taken at is current. */
+static bool cache_fresh(void *arg, const struct cache_tag *tag)
+{
+    const struct request *rq = arg;
+    return tag->gen == rq->cache_gen;
+}
+
 bool api_try_fast(struct request *rq, enum MHD_Result *ret)
 {
     const char *rest = rq->path + strlen("/api/v1");
@@ -423,7 +430,7 @@ bool api_try_fast(struct request *rq, enum MHD_Result *ret)
     rq->authenticated = true;
     rq->cache_key = cache_key(rq, who.user_id);
     rq->cache_gen = gen;
-    struct cached_body *body = cache_get(rq->cache_key, gen);
+    struct cached_body *body = cache_get(rq->cache_key, cache_fresh, rq);
     if (!body) {
         rq->known = true;
         rq->who = who;
@@ -493,7 +500,7 @@ enum MHD_Result api_handle(struct request *rq)
     if (cacheable(rq, seg[0]) && !rq->known) {
         rq->cache_key = cache_key(rq, who.user_id);
         rq->cache_gen = gen;
-        struct cached_body *body = cache_get(rq->cache_key, gen);
+        struct cached_body *body = cache_get(rq->cache_key, cache_fresh, rq);
         if (body)
             return reply_cached(rq, body);
     }

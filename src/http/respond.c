@@ -115,7 +115,7 @@ enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)
 enum MHD_Result reply_text(struct request *rq, unsigned status, char *text, size_t len)
 {
     if (status == 200 && rq->cache_key)
-        cache_put(rq->cache_key, rq->cache_gen, text, len);
+        cache_put(rq->cache_key, &(struct cache_tag){.gen = rq->cache_gen}, text, len);
     return send_text(rq, status, text, len);
 }
 
