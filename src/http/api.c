@@ -376,16 +376,19 @@ static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **
     return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
 }
 
-/* Everything the answer to a GET depends on: the reader, the path and each parameter.
- * Every part is written with its length first ("3:abc"), so no value can pass for other
- * parameters however it is spelt ("q=a&page=2" as one value is not q=a plus page=2). */
-static char *cache_key(struct request *rq, int64_t user_id)
+/* Everything the answer to a GET depends on: the reader and what decides what they may
+ * see (role and scope: the answer does not depend on the users table, which may change
+ * without dropping it), the path and each parameter. Every part is written with its
+ * length first ("3:abc"), so no value can pass for other parameters however it is spelt
+ * ("q=a&page=2" as one value is not q=a plus page=2). */
+static char *cache_key(struct request *rq, const struct actor *who)
 {
-    size_t n = strlen(rq->path) + 48;
+    size_t n = strlen(rq->path) + 128;
     for (int i = 0; i < rq->query.n; i++)
         n += strlen(rq->query.key[i]) + strlen(rq->query.val[i]) + 44;
     char *k = arena_alloc(rq->a, n);
-    int w = snprintf(k, n, "%" PRId64 " %zu:%s", user_id, strlen(rq->path), rq->path);
+    int w = snprintf(k, n, "%" PRId64 ".%d.%" PRId64 ".%" PRId64 ".%d %zu:%s", who->user_id, (int)who->role,
+                     who->procuratorate_id, who->branch_id, (int)who->scope_all, strlen(rq->path), rq->path);
     for (int i = 0; i < rq->query.n; i++)
         w += snprintf(k + w, n - (size_t)w, " %zu:%s %zu:%s", strlen(rq->query.key[i]), rq->query.key[i],
                       strlen(rq->query.val[i]), rq->query.val[i]);
@@ -401,11 +404,20 @@ static bool cacheable(const struct request *rq, const char *first)
            strcmp(first, "jobs") != 0;
 }
 
-/* An answer cached at the generation this request was taken at is current. */
+/* A cached answer is current while none of the tables it read has changed since its
+ * reads began. */
 static bool cache_fresh(void *arg, const struct cache_tag *tag)
 {
     const struct request *rq = arg;
-    return tag->gen == rq->cache_gen;
+    return store_unchanged(rq->db, tag->tables, tag->gen);
+}
+
+/* What a session seen recently depends on (session_lookup(): the session row, its user,
+ * the user's procuratorate): the generation of those tables alone, so that a write
+ * elsewhere leaves the sessions seen alone. */
+static uint64_t session_generation(store *db)
+{
+    return store_tables_generation(db, store_tables_named(db, "sessions users procuratorates"));
 }
 
 bool api_try_fast(struct request *rq, enum MHD_Result *ret)
@@ -422,13 +434,13 @@ bool api_try_fast(struct request *rq, enum MHD_Result *ret)
     if (!cacheable(rq, first))
         return false;
     const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
-    uint64_t gen = store_generation(rq->db);
+    uint64_t gen = store_generation(rq->db); /* first: it notices other processes' commits */
     struct actor who;
     char csrf[33];
-    if (!session_peek(token, gen, &who, csrf))
+    if (!session_peek(token, session_generation(rq->db), &who, csrf))
         return false;
     rq->authenticated = true;
-    rq->cache_key = cache_key(rq, who.user_id);
+    rq->cache_key = cache_key(rq, &who);
     rq->cache_gen = gen;
     struct cached_body *body = cache_get(rq->cache_key, cache_fresh, rq);
     if (!body) {
@@ -486,7 +498,7 @@ enum MHD_Result api_handle(struct request *rq)
         gen = rq->cache_gen;
     } else {
         gen = store_generation(rq->db); /* before any read: see store.h */
-        if (session_lookup(rq->db, token, gen, &who, csrf, &err) < 0)
+        if (session_lookup(rq->db, token, session_generation(rq->db), &who, csrf, &err) < 0)
             return reply_error(rq, &err);
     }
     rq->authenticated = true;
@@ -498,13 +510,14 @@ enum MHD_Result api_handle(struct request *rq)
     /* Reads of collections and the tree are answered from the cache while nothing has
      * been written since; the key holds the reader, so scope is never crossed. */
     if (cacheable(rq, seg[0]) && !rq->known) {
-        rq->cache_key = cache_key(rq, who.user_id);
+        rq->cache_key = cache_key(rq, &who);
         rq->cache_gen = gen;
         struct cached_body *body = cache_get(rq->cache_key, cache_fresh, rq);
         if (body)
             return reply_cached(rq, body);
     }
     store_conn *c = store_acquire(rq->db);
+    rq->reads_on = c; /* a cached answer depends on what was read on it */
     struct res_ctx x = {.c = c, .who = &who, .a = rq->a};
     if (nseg == 1 && !strcmp(seg[0], "session")) {
         ret = !strcmp(rq->method, "DELETE") ? logout(rq, c, token, &who)
