@@ -15,7 +15,7 @@ DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain
            src/domain/user.c src/domain/registry.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
-HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c build/gen/web_assets.c
+HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 LIB_OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC))
 
