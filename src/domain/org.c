@@ -56,6 +56,7 @@ const struct resource res_procuratorates = {
     .ignored = "member_count",
     .read = READ_SIGNED_IN,
     .write = WRITE_CITY_ADMIN,
+    .export = EXPORT_READERS,
     .default_sort = "sort",
     .check = procuratorate_check,
 };
@@ -95,6 +96,7 @@ const struct resource res_branches = {
     .ignored = "procuratorate_name member_count",
     .read = READ_SIGNED_IN,
     .write = WRITE_ADMIN,
+    .export = EXPORT_READERS,
     .default_sort = "procuratorate_id",
     .deps = branch_deps,
 };
@@ -128,6 +130,7 @@ const struct resource res_departments = {
     .ignored = "branch_name procuratorate_name",
     .read = READ_SIGNED_IN,
     .write = WRITE_ADMIN,
+    .export = EXPORT_READERS,
     .default_sort = "sort",
     .deps = department_deps,
 };
@@ -162,6 +165,7 @@ const struct resource res_party_groups = {
     .ignored = "branch_name department_name member_count",
     .read = READ_SIGNED_IN,
     .write = WRITE_BRANCH,
+    .export = EXPORT_READERS,
     .scope_from = "branch_id",
     .default_sort = "sort",
     .deps = party_group_deps,

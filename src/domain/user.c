@@ -96,6 +96,7 @@ const struct resource res_users = {
     .ignored = "procuratorate_name branch_name",
     .read = READ_ADMIN,
     .write = WRITE_ADMIN,
+    .export = EXPORT_ADMIN,
     .default_sort = "username",
     .check = user_check,
     .prepare = user_prepare,
@@ -121,5 +122,6 @@ const struct resource res_audit = {
     .nfields = sizeof audit_fields / sizeof audit_fields[0],
     .read = READ_ADMIN,
     .write = WRITE_NONE,
+    .export = EXPORT_ADMIN,
     .default_sort = "-id",
 };

@@ -18,6 +18,7 @@
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "base/log.h"
+#include "domain/meta.h"
 #include "domain/org.h"
 #include "domain/user.h"
 #include "http/cache.h"
@@ -249,6 +250,26 @@ static enum MHD_Result me(struct request *rq, const struct route_call *k)
     return reply_json(rq, 200, me_json(k->x->c, k->x->who, k->csrf));
 }
 
+/* GET /_meta: every collection's description and what "who" may do with it. A job is
+ * started, not created (POST /jobs queues one), so whether the jobs collection offers
+ * "create" is for its kinds to say. */
+static enum MHD_Result meta(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    if (meta_json(k->x->who, &out, &err) < 0)
+        return reply_error(rq, &err);
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(out, "collections"), i, c)
+    {
+        if (!strcmp(json_string_value(json_object_get(c, "name")), res_jobs.name))
+            json_object_set_new(json_object_get(c, "may"), "create",
+                                json_boolean(jobs_may_submit(k->x->who)));
+    }
+    return reply_json(rq, 200, out);
+}
+
 /* GET /_slow: benchmarks only (not found unless RONGHE_BENCH_SLOW is set): a request that
  * holds a store connection for "ms" milliseconds, to show it stalls nobody else. */
 static enum MHD_Result slow(struct request *rq, const struct route_call *k)
@@ -437,6 +458,8 @@ const struct route api_routes[] = {
     {RM_DELETE, "/sessions", sessions_end_others, ROUTE_NO_CACHE, 0},
     {RM_DELETE, "/sessions/:session", sessions_end, ROUTE_NO_CACHE, 0},
     {RM_GET, "/me", me, ROUTE_NO_CACHE, 0},
+    /* from the descriptors and the reader's role alone: reads no table, kept until restart */
+    {RM_GET, "/_meta", meta, ROUTE_CACHE, 0},
     {RM_GET, "/_slow", slow, ROUTE_NO_CACHE, 0},
     {RM_GET, "/org-tree", tree, ROUTE_CACHE, 0},
     /* a job's progress lives in memory, not in the database: never cached */
