@@ -104,6 +104,7 @@ static void api_table_caching(void **state)
         {"GET", "/branches/3", ROUTE_CACHE},
         {"GET", "/branches/3/history", ROUTE_CACHE},
         {"GET", "/org-tree", ROUTE_CACHE},
+        {"GET", "/_meta", ROUTE_CACHE},
         {"GET", "/members", ROUTE_CACHE_TODAY}, /* ages, 青年干警 */
         {"GET", "/members/3", ROUTE_CACHE_TODAY},
         {"GET", "/jobs", ROUTE_NO_CACHE}, /* progress in memory */
