@@ -18,7 +18,7 @@ DOMAIN  := $(RESOURCE) src/domain/org.c src/domain/member.c src/domain/brand.c \
            src/domain/user.c src/domain/registry.c src/domain/meta.c src/domain/stats.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
-HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c build/gen/web_assets.c
+HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 HEADERS := $(wildcard src/*/*.h src/*/*/*.h)
 
@@ -90,9 +90,13 @@ web/dist/index.html: $(WEB_SRC) web/package-lock.json
 
 web: web/dist/index.html
 
-build/gen/web_assets.c: web/dist/index.html build/tools/embed
+# Precompressed beside the originals (brotli, zopfli's gzip), all embedded: assets.c picks one.
+build/web/index.html: web/dist/index.html scripts/compress-assets.sh
+	./scripts/compress-assets.sh web/dist build/web
+
+build/gen/web_assets.c: build/web/index.html build/tools/embed
 	@mkdir -p $(dir $@)
-	build/tools/embed --assets ronghe_web_assets web/dist $$(find web/dist -type f | sort) > $@.tmp && mv $@.tmp $@
+	build/tools/embed --assets ronghe_web_assets build/web $$(find build/web -type f | sort) > $@.tmp && mv $@.tmp $@
 
 # ---- tests
 

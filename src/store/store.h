@@ -132,6 +132,33 @@ int store_integrity_check(store_conn *c, struct rerr *err);
 #define STORE_EXTERNAL_MS 50
 uint64_t store_generation(store *s);
 
+/* ---- What an answer read, what a commit wrote: for caches finer than one generation.
+ *
+ * A set of the database's tables (those in it when the store was opened; tables the
+ * store cannot name share one member, so are never missed). The store learns what each
+ * statement reads and writes when it is prepared, and what rows each commit changed while
+ * it runs; callers only combine sets and pass them back. Use: take store_generation()
+ * before reading, read, and keep (generation, store_reads()); the answer is current while
+ * store_unchanged() says so. A commit here counts at once for the tables it wrote; a
+ * commit by another process counts, within STORE_EXTERNAL_MS, as a change of every
+ * table. */
+typedef uint64_t store_tables;
+#define STORE_TABLES_ALL UINT64_MAX
+
+/* Forget the tables read on "c" so far (store_acquire() does this too). */
+void store_reads_start(store_conn *c);
+/* The tables read by the statements stepped on "c" since store_reads_start(). */
+store_tables store_reads(store_conn *c);
+/* True when none of "tables" has changed since generation "gen" (store_generation()
+ * taken before the reads). Never blocks nor touches the database. */
+bool store_unchanged(store *s, store_tables tables, uint64_t gen);
+/* A number that moves whenever one of "tables" changes (a generation of that set alone:
+ * equal numbers mean no change between). Never blocks. */
+uint64_t store_tables_generation(store *s, store_tables tables);
+/* The set of the tables named in "names" (separated by spaces). A name the database does
+ * not have is our bug (CHECK). */
+store_tables store_tables_named(store *s, const char *names);
+
 /* The database file's path, as given to store_open(). */
 const char *store_path(const store *s);
 

@@ -252,11 +252,11 @@ static void descriptors_consistent(void **state)
 static void endless_cascade_is_an_error(void **state)
 {
     struct fx *f = *state;
-    int64_t other = create(f, "branches",
+    int64_t other = fx_create(f, "branches",
                            json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name",
                                      "旗院第二党支部", "kind", "党支部"));
     int64_t id =
-        create(f, "members", json_pack("{s:s,s:I}", "name", "其木格", "branch_id", (json_int_t)f->branch));
+        fx_create(f, "members", json_pack("{s:s,s:I}", "name", "其木格", "branch_id", (json_int_t)f->branch));
     static struct resource loop;
     static const struct dependent itself[] = {{&loop, "id", true}, {NULL, NULL, false}};
     loop = res_members;
