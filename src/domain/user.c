@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "domain/resource.h"
 
 static const char *const roles[] = {"admin", "viewer", "secretary", NULL};
@@ -85,6 +86,20 @@ static int user_prepare(struct res_ctx *x, json_t *body, json_t *before, struct 
     return x->prepared ? 0 : rerr_set(err, R_EINTERNAL, "internal", "", "密码处理失败");
 }
 
+/* POST /users/<id>/unlock: lift the user's login limits (auth/throttle.h). City
+ * administrators only, decided before the user is looked up so that 403 tells nothing. */
+static int unlock_action(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
+{
+    struct row_scope anywhere = {0};
+    int rc = authz_write_row(x->who, WRITE_CITY_ADMIN, &anywhere, err);
+    return rc < 0 ? rc : throttle_unlock(x->c, x->who, id, out, err);
+}
+
+static const struct res_action user_actions[] = {
+    {.name = "unlock", .method = "POST", .status = 200, .run = unlock_action},
+    {0},
+};
+
 const struct resource res_users = {
     .name = "users",
     .table = "users",
@@ -100,6 +115,7 @@ const struct resource res_users = {
     .default_sort = "username",
     .check = user_check,
     .prepare = user_prepare,
+    .actions = user_actions,
 };
 
 static const struct field audit_fields[] = {
