@@ -622,6 +622,13 @@ int res_history(struct res_ctx *x, const struct resource *r, int64_t id, json_t 
     while ((rc = store_step(st, err)) == STORE_ROW)
         json_array_append_new(items, row_to_json(audit, st));
     store_done(st);
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        if (rc == 0 && audit->expand)
+            rc = audit->expand(x, it, err);
+    }
     store_rollback(x->c);
     if (rc < 0) {
         json_decref(items);
@@ -746,8 +753,7 @@ static int check_refs(struct res_ctx *x, const struct resource *r, json_t *row, 
     return 0;
 }
 
-/* The collection stored in "table", or NULL. */
-static const struct resource *res_of_table(const char *table)
+const struct resource *res_of_table(const char *table)
 {
     for (int i = 0; res_all[i]; i++)
         if (!strcmp(res_all[i]->table, table))
@@ -1159,6 +1165,8 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
                       r->label);
         goto fail;
     }
+    if (r->removable && (rc = r->removable(x, before, err)) < 0)
+        goto fail;
     store_stmt *st = prepare_built(x->c, arena_printf(x->a, "DELETE FROM %s WHERE id = ?", r->table));
     store_bind_int(st, 1, id);
     rc = store_step(st, err);

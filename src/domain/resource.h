@@ -128,12 +128,18 @@ struct resource {
     /* A query parameter the generic code does not know. Return 1 if handled, 0 if not
      * known (400 for the user), negative on error. */
     int (*filter)(struct res_ctx *x, const char *key, const char *val, struct query *q, struct rerr *err);
+    /* Run by res_delete inside its transaction, once the actor may delete "before" and
+     * the version matched: refuses a deletion the collection's own rules forbid (a user
+     * who has signed in is disabled, not deleted). May be NULL. */
+    int (*removable)(struct res_ctx *x, json_t *before, struct rerr *err);
     /* Add nested data to a record that is being answered (a method's elements). */
     int (*expand)(struct res_ctx *x, json_t *rec, struct rerr *err);
     const struct dependent *deps; /* terminated by an entry with r == NULL */
 };
 
 const struct resource *res_find(const char *name);
+/* The collection stored in "table", or NULL. */
+const struct resource *res_of_table(const char *table);
 /* All collections, NULL-terminated. */
 extern const struct resource *const res_all[];
 

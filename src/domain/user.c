@@ -85,6 +85,27 @@ static int user_prepare(struct res_ctx *x, json_t *body, json_t *before, struct 
     return x->prepared ? 0 : rerr_set(err, R_EINTERNAL, "internal", "", "密码处理失败");
 }
 
+/* A user who has ever signed in stays, disabled: their sessions and the audit entries
+ * that name them keep meaning someone. Only an account never used may be deleted. */
+static int user_removable(struct res_ctx *x, json_t *before, struct rerr *err)
+{
+    store_stmt *st = store_prepare(x->c, "SELECT EXISTS (SELECT 1 FROM sessions WHERE user_id = ?)"
+                                         " OR EXISTS (SELECT 1 FROM audit WHERE entity = 'session'"
+                                         " AND entity_id = ? AND action = 'login')");
+    store_bind_int(st, 1, res_int(before, "id"));
+    store_bind_int(st, 2, res_int(before, "id"));
+    int rc = store_step(st, err);
+    bool used = rc == STORE_ROW && store_col_int(st, 0);
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    if (used)
+        return rerr_set(err, R_ECONFLICT, "user_has_signed_in", "",
+                        "用户“%s”已登录过系统，不能删除（审计记录需保留其身份）；请改为停用该用户",
+                        res_str(before, "username"));
+    return 0;
+}
+
 const struct resource res_users = {
     .name = "users",
     .table = "users",
@@ -99,27 +120,5 @@ const struct resource res_users = {
     .default_sort = "username",
     .check = user_check,
     .prepare = user_prepare,
-};
-
-static const struct field audit_fields[] = {
-    {"ts", "时间", FT_TEXT, FF_SORT, 0, NULL, NULL, 0, 0},
-    {"username", "操作人", FT_TEXT, FF_FILTER | FF_SEARCH, 0, NULL, NULL, 0, 0},
-    {"user_id", "操作人编号", FT_INT, FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"action", "操作", FT_TEXT, FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"entity", "对象类型", FT_TEXT, FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"entity_id", "对象编号", FT_INT, FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"procuratorate_id", "检察院", FT_REF, FF_FILTER, 0, NULL, "procuratorates", 0, 0},
-    {"before", "修改前", FT_JSON, 0, 0, NULL, NULL, 0, 0},
-    {"after", "修改后", FT_JSON, 0, 0, NULL, NULL, 0, 0},
-};
-
-const struct resource res_audit = {
-    .name = "audit",
-    .table = "audit",
-    .label = "审计记录",
-    .fields = audit_fields,
-    .nfields = sizeof audit_fields / sizeof audit_fields[0],
-    .read = READ_ADMIN,
-    .write = WRITE_NONE,
-    .default_sort = "-id",
+    .removable = user_removable,
 };

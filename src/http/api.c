@@ -239,6 +239,55 @@ static enum MHD_Result unlock_user(struct request *rq, struct res_ctx *x, int64_
     return reply_json(rq, 200, out);
 }
 
+/* POST /me/password {current, new}: the signed-in user changes their own password. */
+static enum MHD_Result own_password(struct request *rq, store_conn *c, const char *token,
+                                    const struct actor *who)
+{
+    if (strcmp(rq->method, "POST") != 0)
+        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    struct rerr err = {0};
+    json_t *body;
+    if (body_json(rq, &body, &err) < 0)
+        return reply_error(rq, &err);
+    const char *cur = NULL, *fresh = NULL;
+    int rc = 0;
+    if (json_unpack_ex(body, NULL, JSON_STRICT, "{s:s, s:s}", "current", &cur, "new", &fresh) < 0)
+        rc = rerr_set(&err, R_EINVAL, "invalid_type", "", "请提供当前密码 current 和新密码 new（文本）");
+    else if (!*cur)
+        rc = rerr_set(&err, R_EINVAL, "required", "current", "请输入当前密码");
+    if (rc == 0)
+        rc = session_change_password(c, token, who, rq->address, cur, fresh, &err);
+    json_decref(body);
+    return rc < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
+}
+
+/* TEMPORARY (uxpages, until helper "meta"'s GET /_meta is merged; drop this then): the
+ * part of the _meta contract the audit pages read — each collection's name and label,
+ * and its fields' name, label, kind and ref — taken from the descriptors. */
+static json_t *meta_labels_temporary(void)
+{
+    static const char *const kinds[] = {"int", "text", "date", "bool", "enum", "ref", "json"};
+    json_t *colls = json_array();
+    for (int i = 0; res_all[i]; i++) {
+        const struct resource *r = res_all[i];
+        json_t *fields = json_array();
+        for (int j = 0; j < r->nfields; j++) {
+            const struct field *f = &r->fields[j];
+            if (f->flags & FF_HIDDEN)
+                continue;
+            json_t *o =
+                json_pack("{s:s, s:s, s:s}", "name", f->name, "label", f->label, "kind", kinds[f->kind]);
+            for (int k = 0; f->ref && res_all[k]; k++)
+                if (!strcmp(res_all[k]->table, f->ref))
+                    json_object_set_new(o, "ref", json_string(res_all[k]->name));
+            json_array_append_new(fields, o);
+        }
+        json_array_append_new(
+            colls, json_pack("{s:s, s:s, s:o}", "name", r->name, "label", r->label, "fields", fields));
+    }
+    return json_pack("{s:o}", "collections", colls);
+}
+
 static bool is_write(const char *m)
 {
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
@@ -506,6 +555,10 @@ enum MHD_Result api_handle(struct request *rq)
         ret = own_sessions(rq, c, token, &who, seg, nseg);
     } else if (nseg == 1 && !strcmp(seg[0], "me")) {
         ret = reply_json(rq, 200, me_json(c, &who, csrf));
+    } else if (nseg == 1 && !strcmp(seg[0], "_meta")) { /* TEMPORARY: see meta_labels_temporary() */
+        ret = reply_json(rq, 200, meta_labels_temporary());
+    } else if (nseg == 2 && !strcmp(seg[0], "me") && !strcmp(seg[1], "password")) {
+        ret = own_password(rq, c, token, &who);
     } else if (nseg == 1 && !strcmp(seg[0], "_slow") && getenv("RONGHE_BENCH_SLOW")) {
         /* Benchmarks only (off unless RONGHE_BENCH_SLOW is set): a request that holds a
          * store connection for "ms" milliseconds, to show it stalls nobody else. */
