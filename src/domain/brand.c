@@ -70,6 +70,7 @@ const struct resource res_brands = {
     .write = WRITE_BRANCH,
     .scope_from = "branch_id",
     .default_sort = "sort",
+    .by_procuratorate = true,
     .check = brand_check,
     .deps = brand_deps,
 };
@@ -120,6 +121,7 @@ const struct resource res_methods = {
     .write = WRITE_BRANCH,
     .scope_from = "brand_id",
     .default_sort = "sort",
+    .by_procuratorate = true,
     .expand = method_expand,
     .deps = method_deps,
 };
@@ -198,5 +200,6 @@ const struct resource res_honours = {
     .read = READ_SIGNED_IN,
     .write = WRITE_BRANCH,
     .default_sort = "-year",
+    .by_procuratorate = true,
     .check = honour_check,
 };

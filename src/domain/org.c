@@ -57,6 +57,7 @@ const struct resource res_procuratorates = {
     .read = READ_SIGNED_IN,
     .write = WRITE_CITY_ADMIN,
     .default_sort = "sort",
+    .by_procuratorate = true,
     .check = procuratorate_check,
 };
 
@@ -95,7 +96,8 @@ const struct resource res_branches = {
     .ignored = "procuratorate_name member_count",
     .read = READ_SIGNED_IN,
     .write = WRITE_ADMIN,
-    .default_sort = "procuratorate_id",
+    .default_sort = "sort",
+    .by_procuratorate = true,
     .deps = branch_deps,
 };
 
@@ -129,6 +131,7 @@ const struct resource res_departments = {
     .read = READ_SIGNED_IN,
     .write = WRITE_ADMIN,
     .default_sort = "sort",
+    .by_procuratorate = true,
     .deps = department_deps,
 };
 
@@ -164,6 +167,7 @@ const struct resource res_party_groups = {
     .write = WRITE_BRANCH,
     .scope_from = "branch_id",
     .default_sort = "sort",
+    .by_procuratorate = true,
     .deps = party_group_deps,
 };
 

@@ -301,6 +301,7 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
     lp->page = 1;
     lp->per_page = DEFAULT_PER_PAGE;
     const char *sort = r->default_sort ? r->default_sort : "id";
+    bool group = r->by_procuratorate; /* unless the client names its own order */
     int64_t proc;
     if (authz_read_narrowed(x->who, r->read, &proc)) {
         query_where(q, "t.procuratorate_id = ?");
@@ -329,6 +330,7 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
             if (!ok)
                 return bad_query(err, k, "不能按此字段排序");
             sort = v;
+            group = false;
         } else if (!strcmp(k, "q")) {
             /* Search keys (hidden, stored folded) are matched with the folded query;
              * visible text as it is written, with the query only trimmed. */
@@ -377,9 +379,13 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
     /* Text sorts in pinyin order, the order a Chinese reader expects. */
     const char *collate = sf && (sf->kind == FT_TEXT || sf->kind == FT_ENUM) ? " COLLATE zh" : "";
     lp->count_sql = arena_printf(x->a, "SELECT count(*) FROM %s t WHERE 1=1%s", r->table, q->where);
+    const char *by_proc = group ? "(SELECT p.level FROM procuratorates p WHERE p.id = t.procuratorate_id),"
+                                  " (SELECT p.sort FROM procuratorates p WHERE p.id = t.procuratorate_id),"
+                                  " t.procuratorate_id, "
+                                : "";
     lp->page_sql = arena_printf(
-        x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY t.%s%s %s, t.id LIMIT ? OFFSET ?",
-        r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q->where, col, collate, dir);
+        x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY %st.%s%s %s, t.id LIMIT ? OFFSET ?",
+        r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q->where, by_proc, col, collate, dir);
     return 0;
 }
 

@@ -115,6 +115,10 @@ struct resource {
      * parent row, or NULL when procuratorate_id is itself a field. */
     const char *scope_from;
     const char *default_sort; /* column, may start with '-' */
+    /* Lists without ?sort= group by procuratorate first (the city, then the counties in
+     * their own order: level, sort), default_sort within each: nine 办公室 are not listed
+     * in a row. */
+    bool by_procuratorate;
     /* Domain rules, run on create and update after field validation, before the
      * scope check. "row" is the complete new record and may be amended (derived
      * columns); "before" is NULL on create. */

@@ -113,11 +113,14 @@ const struct resource res_users = {
     .fields = user_fields,
     .nfields = sizeof user_fields / sizeof user_fields[0],
     .extras = "(SELECT name FROM procuratorates p WHERE p.id = t.procuratorate_id) AS procuratorate_name,"
-              " (SELECT name FROM branches b WHERE b.id = t.branch_id) AS branch_name",
-    .ignored = "procuratorate_name branch_name",
+              " (SELECT name FROM branches b WHERE b.id = t.branch_id) AS branch_name,"
+              " (EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = t.id) OR EXISTS (SELECT 1 FROM audit a"
+              " WHERE a.entity = 'session' AND a.entity_id = t.id AND a.action = 'login')) AS has_signed_in",
+    .ignored = "procuratorate_name branch_name has_signed_in",
     .read = READ_ADMIN,
     .write = WRITE_ADMIN,
     .default_sort = "username",
+    .by_procuratorate = true,
     .check = user_check,
     .prepare = user_prepare,
     .removable = user_removable,

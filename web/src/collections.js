@@ -367,6 +367,8 @@ export const COLLECTIONS = {
     title: '用户',
     noun: '用户',
     search: '用户名或姓名',
+    // a user who has signed in is kept (the audit names them): disabled, not deleted
+    rowAction: (row, me) => (row.id === me.id ? null : row.has_signed_in ? (row.disabled ? 'enable' : 'disable') : 'delete'),
     columns: [
       { prop: 'username', label: '用户名', minWidth: 130 },
       { prop: 'display_name', label: '姓名', minWidth: 120 },

@@ -16,7 +16,7 @@ export const HONOUR_LEVELS = [
 export const ROLES = [
   { value: 'admin', label: '管理员' },
   { value: 'secretary', label: '支部书记' },
-  { value: 'viewer', label: '只读用户' },
+  { value: 'viewer', label: '党组领导（只读）' },
 ]
 
 export const BRANCH_KINDS = [
@@ -50,6 +50,8 @@ export const AUDIT_ACTIONS = {
   anchors_lost: '锚点文件丢失',
   session_end: '结束会话',
   session_end_others: '退出其他会话',
+  password: '修改密码',
+  unlock: '解除登录限制',
 }
 
 export const ENTITIES = {

@@ -10,6 +10,7 @@ import CrudPage from './views/CrudPage.vue'
 import Audit from './views/Audit.vue'
 import Jobs from './views/Jobs.vue'
 import MySessions from './views/MySessions.vue'
+import Forbidden from './views/Forbidden.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
@@ -26,6 +27,7 @@ const routes = [
       { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', roles: ['admin', 'viewer'] } },
       { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', roles: ['admin', 'viewer'] } },
       { path: 'sessions', name: 'my-sessions', component: MySessions, meta: { title: '我的登录会话' } },
+      { path: 'forbidden', name: 'forbidden', component: Forbidden, meta: { title: '无权访问' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/org' },
@@ -45,8 +47,10 @@ router.beforeEach(async (to) => {
   if (!session.me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   // users and audit: administrators manage them, leadership (viewer) reads them
   const readers = to.name === 'manage' && to.params.collection === 'users' ? ['admin', 'viewer'] : null
-  if (readers && !readers.includes(session.me.role)) return { path: '/org' }
-  if (to.meta.roles && !to.meta.roles.includes(session.me.role)) return { path: '/org' }
+  // a page the role may not open says so (views/Forbidden.vue), naming the page
+  const denied = { name: 'forbidden', query: { from: to.fullPath, title: readers ? '用户管理' : to.meta.title } }
+  if (readers && !readers.includes(session.me.role)) return denied
+  if (to.meta.roles && !to.meta.roles.includes(session.me.role)) return denied
   return true
 })
 
