@@ -143,6 +143,13 @@ export const FIELD_LABELS = {
   updated_at: '更新时间',
 }
 
+// A method element's count, shown once: "两个抓手" already says 2 and "0差评" says 0, so
+// the count is added (×N) only to a label that does not begin with a number.
+const NUMERAL = /^[0-9零〇一二两三四五六七八九十百千万]/
+export function elementCount(e) {
+  return e && e.count != null && !NUMERAL.test(String(e.label || '')) ? '×' + e.count : ''
+}
+
 export function labelOf(options, value) {
   const o = options.find((x) => x.value === value)
   return o ? o.label : value == null || value === '' ? '' : String(value)
