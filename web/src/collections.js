@@ -372,7 +372,7 @@ export const COLLECTIONS = {
     columns: [
       { prop: 'username', label: '用户名', minWidth: 130 },
       { prop: 'display_name', label: '姓名', minWidth: 120 },
-      { prop: 'role', label: '角色', type: 'options', options: ROLES, width: 100 },
+      { prop: 'role', label: '角色', type: 'options', options: ROLES, width: 140 },
       { prop: 'procuratorate_id', label: '检察院', type: 'ref', collection: 'procuratorates', minWidth: 170 },
       { prop: 'branch_id', label: '支部', type: 'ref', collection: 'branches', minWidth: 150 },
       { prop: 'disabled', label: '状态', type: 'disabled', width: 80 },
