@@ -82,6 +82,10 @@ test('the audit log: Chinese labels, names instead of ids, before → after, the
 
   // a phone-sized look at the same page
   await page.setViewportSize({ width: 390, height: 844 })
+  const card = page.locator('[data-test=audit-card]', { hasText: m.name }).filter({ hasText: '修改' }).first()
+  await card.waitFor()
+  assert.equal(await card.locator('[data-test=change-old]').count(), 2, 'the phone’s card shows the same two changes')
+  assert.ok((await card.boundingBox()).width <= 390, 'a card fits the phone')
   await shot(page, 'audit-log-phone.png')
   noErrors(page)
   await page.context().close()
