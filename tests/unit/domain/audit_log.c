@@ -20,70 +20,8 @@
 #include "domain/resource.h"
 #include "store/store.h"
 
-struct fx {
-    char path[64];
-    store *s;
-    store_conn *c;
-    struct actor who;
-    struct res_ctx x;
-    int64_t city, county, branch;
-};
-
-static int64_t create(struct fx *f, const char *coll, json_t *body)
-{
-    json_t *out = NULL;
-    struct rerr e = {0};
-    int rc = res_create(&f->x, res_find(coll), body, &out, &e);
-    json_decref(body);
-    if (rc < 0)
-        fail_msg("create %s: %s", coll, e.message);
-    int64_t id = res_int(out, "id");
-    json_decref(out);
-    return id;
-}
-
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/ronghe-unit-audit-log-%d.db", getpid());
-    unlink(f->path);
-    struct rerr e = {0};
-    audit_remove_files(f->path);
-    if (store_open(f->path, STORE_CREATE_NEW, &f->s, &e) < 0 || audit_open_key(f->s, &e) < 0)
-        fail_msg("%s", e.message);
-    f->c = store_acquire(f->s);
-    actor_system(&f->who);
-    snprintf(f->who.username, sizeof f->who.username, "%s", "demo"); /* as src/demo writes */
-    f->x = (struct res_ctx){.c = f->c, .who = &f->who, .a = arena_new()};
-    f->city = create(f, "procuratorates",
-                     json_pack("{s:s,s:s,s:i}", "name", "市院", "short_name", "市院", "level", 1));
-    f->county = create(f, "procuratorates",
-                       json_pack("{s:s,s:s,s:i,s:I}", "name", "旗院", "short_name", "旗院", "level", 2,
-                                 "parent_id", (json_int_t)f->city));
-    f->branch = create(f, "branches",
-                       json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name",
-                                 "旗院第三党支部", "kind", "党支部"));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    arena_free(f->x.a);
-    store_release(f->c);
-    audit_close(f->s);
-    store_close(f->s);
-    const char *suffix[] = {"", "-wal", "-shm", ".lock"};
-    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
-        char p[96];
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    audit_remove_files(f->path);
-    free(f);
-    return 0;
-}
+#define FIXTURE_NAME "audit-log"
+#include "fixture.h"
 
 /* GET /audit with "n" key=value pairs, as "who"; the list (or NULL with *err). */
 static json_t *audit_list(struct fx *f, const struct actor *who, struct rerr *err, int n, ...)
@@ -166,10 +104,21 @@ static void entries_carry_names_within_scope(void **state)
 {
     struct fx *f = *state;
     struct rerr e = {0};
-    /* the demo's writes read as the demo */
-    json_t *l = audit_list(f, &f->who, &e, 2, "entity", "branches", "action", "create");
+    /* the fixture's records were written by the command line's actor, which reads as the
+     * system; what src/demo writes (the system, named "demo") reads as the demo */
+    json_t *l = audit_list(f, &f->who, &e, 2, "entity", "procuratorates", "action", "create");
     assert_non_null(l);
     json_t *entry = json_array_get(json_object_get(l, "items"), 0);
+    assert_string_equal(res_str(entry, "actor_name"), "系统（命令行）");
+    json_decref(l);
+    snprintf(f->who.username, sizeof f->who.username, "%s", "demo");
+    create(f, "branches",
+           json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name", "示例党支部", "kind",
+                     "党支部"));
+    l = audit_list(f, &f->who, &e, 1, "actor", "demo");
+    assert_non_null(l);
+    assert_int_equal(json_integer_value(json_object_get(l, "total")), 1);
+    entry = json_array_get(json_object_get(l, "items"), 0);
     assert_string_equal(res_str(entry, "actor_name"), "示例数据（系统生成）");
     char key[24];
     snprintf(key, sizeof key, "%lld", (long long)f->county);
