@@ -8,11 +8,11 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-proto
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c
-STORE   := src/store/store_sqlite.c build/gen/schema.c build/gen/migrations.c
+STORE   := src/store/store_sqlite.c src/store/store_queries.c build/gen/schema.c build/gen/migrations.c
 AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c src/auth/throttle.c \
            build/gen/common_passwords.c
 DOMAIN  := src/domain/resource.c src/domain/org.c src/domain/member.c src/domain/brand.c \
-           src/domain/user.c src/domain/registry.c src/domain/audit_log.c
+           src/domain/user.c src/domain/registry.c src/domain/meta.c src/domain/audit_log.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c build/gen/web_assets.c

@@ -998,12 +998,7 @@ int audit_append(store_conn *c, const struct actor *who, const char *action, con
 
     char head[192];
     head_format(st->key, e.id, mac, head, sizeof head);
-    q = store_prepare(c, "INSERT INTO meta(key, value) VALUES ('audit_head', ?)"
-                         " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    store_bind_text(q, 1, head);
-    rc = store_step(q, err);
-    store_done(q);
-    if (rc < 0)
+    if ((rc = store_meta_put(c, "audit_head", head, err)) < 0)
         return rc;
     /* Wake the anchoring thread once AUDIT_ANCHOR_EVERY entries are not anchored; it reads
      * the head after this transaction ends, so an entry rolled back is never anchored.
@@ -1088,9 +1083,10 @@ static int anchors_read(const char *path, const unsigned char key[KEY_BYTES], st
     return 0;
 }
 
-/* The verify query gives each row's columns 0-12, then at RAW + i, for column i, the
- * stored byte length of a text column or the raw value of a number column. */
-#define RAW 13
+/* The verify query gives each row's columns 0-12, then the raw values of three number
+ * columns, whose types are checked apart from the reads of 2, 6 and 7 (a read may
+ * convert a value, after which its type is no longer told). */
+enum { RAW_USER_ID = 13, RAW_ENTITY_ID, RAW_PROCURATORATE_ID };
 
 /* Text columns of a row, as the encoding sees them: a value holding a NUL byte would
  * hide what follows from it, so the stored length must be the C string's. */
@@ -1099,7 +1095,7 @@ static bool texts_whole(store_stmt *q, const int cols[], int n)
     for (int i = 0; i < n; i++) {
         if (store_col_type(q, cols[i]) == STORE_NULL)
             continue;
-        if ((int64_t)strlen(store_col_text(q, cols[i])) != store_col_int(q, RAW + cols[i]))
+        if ((int64_t)strlen(store_col_text(q, cols[i])) != store_col_bytes(q, cols[i]))
             return false;
     }
     return true;
@@ -1161,10 +1157,11 @@ static int walk_row(store_stmt *q, struct walk *w, struct audit_report *rep, str
                             "缺少审计密钥文件 %s：不能校验用密钥认证的记录（可用 --key FILE 指定）",
                             w->key_path);
         /* the numbers append writes: user_id NULL or a user, the others present */
-        if (store_col_type(q, RAW + 2) == STORE_INT ? e.user_id == 0
-                                                    : store_col_type(q, RAW + 2) != STORE_NULL)
+        if (store_col_type(q, RAW_USER_ID) == STORE_INT ? e.user_id == 0
+                                                        : store_col_type(q, RAW_USER_ID) != STORE_NULL)
             return broken(rep, e.id, "第 %" PRId64 " 条记录的操作人编号被修改", e.id), 0;
-        if (store_col_type(q, RAW + 6) != STORE_INT || store_col_type(q, RAW + 7) != STORE_INT)
+        if (store_col_type(q, RAW_ENTITY_ID) != STORE_INT ||
+            store_col_type(q, RAW_PROCURATORATE_ID) != STORE_INT)
             return broken(rep, e.id, "第 %" PRId64 " 条记录的对象编号被修改", e.id), 0;
         unsigned char prev[MAC_BYTES], mac[MAC_BYTES];
         if (!unhex(w->prev, prev))
@@ -1288,11 +1285,7 @@ int audit_verify(store *s, const char *key_path, const char *anchors_path, struc
     }
     store_stmt *q = store_prepare(c, "SELECT id, ts, coalesce(user_id, 0), username, action, entity,"
                                      " entity_id, procuratorate_id, before, after, prev_hash, hash, fmt,"
-                                     " 0, length(CAST(ts AS BLOB)), user_id, length(CAST(username AS BLOB)),"
-                                     " length(CAST(action AS BLOB)), length(CAST(entity AS BLOB)), entity_id,"
-                                     " procuratorate_id, length(CAST(before AS BLOB)),"
-                                     " length(CAST(after AS BLOB))"
-                                     " FROM audit ORDER BY id");
+                                     " user_id, entity_id, procuratorate_id FROM audit ORDER BY id");
     rc = 0;
     while (!rep->broken && rc == 0 && (rc = store_step(q, err)) == STORE_ROW)
         rc = walk_row(q, &w, rep, err);

@@ -84,3 +84,46 @@ int authz_write_row(const struct actor *a, enum write_policy p, const struct row
     }
     return rerr_set(err, R_EFORBID, "forbidden", "", "无权操作");
 }
+
+int authz_export_collection(const struct actor *a, enum read_policy rp, enum export_policy ep,
+                            struct rerr *err)
+{
+    int rc = authz_read_collection(a, rp, err);
+    if (rc < 0)
+        return rc;
+    if (a->role == ROLE_SYSTEM || ep == EXPORT_READERS)
+        return 0;
+    if (ep == EXPORT_ADMIN && a->role == ROLE_ADMIN)
+        return 0;
+    if (ep == EXPORT_ADMIN)
+        return rerr_set(err, R_EFORBID, "forbidden", "", "只有管理员可以导出这些数据（含个人信息）");
+    return rerr_set(err, R_EFORBID, "forbidden", "", "这些数据不提供导出");
+}
+
+/* Whether some row exists that "a" may write under policy "p": authz_write_row's rules
+ * without a row. */
+static bool may_write_some(const struct actor *a, enum write_policy p)
+{
+    switch (a->role) {
+    case ROLE_SYSTEM:
+        return true;
+    case ROLE_ADMIN:
+        return p != WRITE_NONE && (p != WRITE_CITY_ADMIN || a->scope_all);
+    case ROLE_SECRETARY:
+        return p == WRITE_BRANCH && a->branch_id;
+    default:
+        return false;
+    }
+}
+
+void authz_collection(const struct actor *a, enum read_policy rp, enum write_policy wp, enum export_policy ep,
+                      struct authz_may *out)
+{
+    bool read = authz_read_collection(a, rp, NULL) == 0;
+    bool write = read && may_write_some(a, wp);
+    *out = (struct authz_may){.read = read,
+                              .create = write,
+                              .update = write,
+                              .del = write,
+                              .export = authz_export_collection(a, rp, ep, NULL) == 0};
+}

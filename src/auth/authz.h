@@ -25,6 +25,17 @@ enum write_policy {
     WRITE_NONE        /* nobody through the API */
 };
 
+/* Who may export a collection's rows (a download of the whole list, issue 8). Reading a
+ * list on screen and taking a copy of it away are two permissions: leadership reads
+ * every member and still takes no file of members' personal data. An export covers the
+ * rows the exporter may read (authz_read_narrowed), never more. EXPORT_NONE is zero, so
+ * a collection that names no export policy has none. */
+enum export_policy {
+    EXPORT_NONE,   /* nobody: nothing in it is for taking away (jobs) */
+    EXPORT_ADMIN,  /* administrators only: personal data and records of people (members, users, audit) */
+    EXPORT_READERS /* whoever may read it: the organisation, brands, methods, honours */
+};
+
 /* The scope a row lives in. branch_id 0 when it belongs to no branch. */
 struct row_scope {
     int64_t procuratorate_id;
@@ -40,6 +51,22 @@ bool authz_read_narrowed(const struct actor *a, enum read_policy p, int64_t *pro
 
 /* May "a" write (create, change or delete) a row in scope "s"? */
 int authz_write_row(const struct actor *a, enum write_policy p, const struct row_scope *s, struct rerr *err);
+
+/* May "a" export rows of a collection read with "rp" and exported with "ep"? 0, or
+ * R_EAUTH / R_EFORBID with a message for the user. */
+int authz_export_collection(const struct actor *a, enum read_policy rp, enum export_policy ep,
+                            struct rerr *err);
+
+/* What "a" may do with a collection as a whole: whether there is any row it may read,
+ * create, change, delete or export. For the interface, to show only what will work
+ * (GET /api/v1/_meta); each row is still decided by authz_write_row. Today create,
+ * update and delete follow the same write policy; they are separate so that they can
+ * part. */
+struct authz_may {
+    bool read, create, update, del, export;
+};
+void authz_collection(const struct actor *a, enum read_policy rp, enum write_policy wp, enum export_policy ep,
+                      struct authz_may *out);
 
 /* May "a" write anything at all (for the interface's can_write)? */
 bool authz_can_write_any(const struct actor *a);

@@ -95,6 +95,28 @@ static void iso_at(char out[32], time_t t)
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The instant "s" names, written as iso_at() writes it (fractional seconds, which older
+ * rows may carry, are ignored); 0 for anything else, which counts as long past. */
+static time_t iso_parse(const char *s)
+{
+    struct tm tm = {0};
+    int n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                     &tm.tm_min, &tm.tm_sec, &n) != 6)
+        return 0;
+    const char *rest = s + n;
+    if (*rest == '.')
+        for (rest++; *rest >= '0' && *rest <= '9'; rest++)
+            ;
+    if (strcmp(rest, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+        tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    return t < 0 ? 0 : t;
+}
+
 /* "ua" as kept: printable ASCII (anything else becomes '?', so the text is valid UTF-8
  * and never cut inside a character), at most 200 bytes. */
 static void clean_user_agent(char out[201], const char *ua)
@@ -286,9 +308,8 @@ static int session_lookup_db(store_conn *c, const char th[65], struct actor *who
                              time_t *until, struct rerr *err)
 {
     store_stmt *st =
-        store_prepare(c, "SELECT id, user_id, csrf_token, CAST(strftime('%s', expires_at) AS INTEGER),"
-                         " CAST(strftime('%s', coalesce(last_seen_at, created_at)) AS INTEGER) FROM sessions "
-                         "WHERE token_hash = ?");
+        store_prepare(c, "SELECT id, user_id, csrf_token, expires_at, coalesce(last_seen_at, created_at)"
+                         " FROM sessions WHERE token_hash = ?");
     store_bind_text(st, 1, th);
     int rc = store_step(st, err);
     int64_t id = 0, uid = 0;
@@ -297,8 +318,8 @@ static int session_lookup_db(store_conn *c, const char th[65], struct actor *who
         id = store_col_int(st, 0);
         uid = store_col_int(st, 1);
         snprintf(csrf, 33, "%s", store_col_text(st, 2));
-        expires = (time_t)store_col_int(st, 3);
-        last = (time_t)store_col_int(st, 4);
+        expires = iso_parse(store_col_text(st, 3));
+        last = iso_parse(store_col_text(st, 4));
     }
     store_done(st);
     if (rc < 0)
@@ -334,25 +355,25 @@ int session_list(store_conn *c, const char *token, const struct actor *who, json
     iso_at(now, t);
     iso_at(idle, t - idle_s);
     store_stmt *st = store_prepare(
-        c, "SELECT id, created_at, coalesce(last_seen_at, created_at), expires_at,"
-           " strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(last_seen_at, created_at), '+' || ? || ' seconds'),"
-           " address, user_agent, token_hash = ? FROM sessions"
+        c, "SELECT id, created_at, coalesce(last_seen_at, created_at), expires_at, address, user_agent,"
+           " token_hash FROM sessions"
            " WHERE user_id = ? AND expires_at > ? AND coalesce(last_seen_at, created_at) > ?"
-           " ORDER BY token_hash = ? DESC, coalesce(last_seen_at, created_at) DESC, id DESC");
-    store_bind_int(st, 1, idle_s);
-    store_bind_text(st, 2, th);
-    store_bind_int(st, 3, who->user_id);
-    store_bind_text(st, 4, now);
-    store_bind_text(st, 5, idle);
-    store_bind_text(st, 6, th);
+           " ORDER BY CASE WHEN token_hash = ? THEN 0 ELSE 1 END, coalesce(last_seen_at, created_at) DESC, "
+           "id DESC");
+    store_bind_int(st, 1, who->user_id);
+    store_bind_text(st, 2, now);
+    store_bind_text(st, 3, idle);
+    store_bind_text(st, 4, th);
     json_t *items = json_array();
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
+        char idle_end[32];
+        iso_at(idle_end, iso_parse(store_col_text(st, 2)) + idle_s);
         json_t *item = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}", "id",
                                  (json_int_t)store_col_int(st, 0), "created_at", store_col_text(st, 1),
                                  "last_seen_at", store_col_text(st, 2), "expires_at", store_col_text(st, 3),
-                                 "idle_expires_at", store_col_text(st, 4), "address", store_col_text(st, 5),
-                                 "user_agent", store_col_text(st, 6), "current", (int)store_col_int(st, 7));
+                                 "idle_expires_at", idle_end, "address", store_col_text(st, 4), "user_agent",
+                                 store_col_text(st, 5), "current", !strcmp(store_col_text(st, 6), th));
         CHECK(item); /* every value is ours: ASCII times, an address, a cleaned user agent */
         json_array_append_new(items, item);
     }

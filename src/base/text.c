@@ -72,9 +72,10 @@ void text_utf8_repair(char *s)
             p += n;
             continue;
         }
-        /* A lead byte whose sequence the NUL cut short: a tail cut off by truncation. */
+        /* A lead byte whose sequence the NUL cut short: a tail cut off by truncation.
+         * (0xc0, 0xc1 and 0xf5-0xff lead nothing: they are bad bytes wherever they are.) */
         size_t rest = strlen((char *)p);
-        if (*p >= 0xc0 && rest < 4) {
+        if (*p >= 0xc2 && *p <= 0xf4 && rest < 4) {
             bool cut = true;
             for (size_t i = 1; i < rest; i++)
                 cut &= (p[i] & 0xc0) == 0x80;

@@ -231,6 +231,7 @@ const struct resource res_audit = {
     .nfields = sizeof audit_fields / sizeof audit_fields[0],
     .read = READ_ADMIN,
     .write = WRITE_NONE,
+    .export = EXPORT_ADMIN,
     .default_sort = "-id",
     .filter = audit_filter,
     .expand = audit_expand,

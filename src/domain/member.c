@@ -101,6 +101,7 @@ const struct resource res_members = {
     .ignored = "branch_name department_name party_group_name procuratorate_name age",
     .read = READ_SCOPED,
     .write = WRITE_BRANCH,
+    .export = EXPORT_ADMIN,
     .scope_from = "branch_id",
     .default_sort = "name",
     .check = member_check,

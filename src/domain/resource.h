@@ -111,6 +111,7 @@ struct resource {
     const char *ignored; /* output-only names a body may carry back; ignored */
     enum read_policy read;
     enum write_policy write;
+    enum export_policy export; /* who may take a copy away (authz.h); none unless named */
     /* Where procuratorate_id (and branch_id) come from: the FT_REF field naming the
      * parent row, or NULL when procuratorate_id is itself a field. */
     const char *scope_from;

@@ -119,6 +119,7 @@ const struct resource res_users = {
     .ignored = "procuratorate_name branch_name has_signed_in",
     .read = READ_ADMIN,
     .write = WRITE_ADMIN,
+    .export = EXPORT_ADMIN,
     .default_sort = "username",
     .by_procuratorate = true,
     .check = user_check,

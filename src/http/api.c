@@ -18,6 +18,7 @@
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "base/log.h"
+#include "domain/meta.h"
 #include "domain/org.h"
 #include "domain/user.h"
 #include "http/cache.h"
@@ -261,33 +262,6 @@ static enum MHD_Result own_password(struct request *rq, store_conn *c, const cha
     return rc < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
 }
 
-/* TEMPORARY (uxpages, until helper "meta"'s GET /_meta is merged; drop this then): the
- * part of the _meta contract the audit pages read — each collection's name and label,
- * and its fields' name, label, kind and ref — taken from the descriptors. */
-static json_t *meta_labels_temporary(void)
-{
-    static const char *const kinds[] = {"int", "text", "date", "bool", "enum", "ref", "json"};
-    json_t *colls = json_array();
-    for (int i = 0; res_all[i]; i++) {
-        const struct resource *r = res_all[i];
-        json_t *fields = json_array();
-        for (int j = 0; j < r->nfields; j++) {
-            const struct field *f = &r->fields[j];
-            if (f->flags & FF_HIDDEN)
-                continue;
-            json_t *o =
-                json_pack("{s:s, s:s, s:s}", "name", f->name, "label", f->label, "kind", kinds[f->kind]);
-            for (int k = 0; f->ref && res_all[k]; k++)
-                if (!strcmp(res_all[k]->table, f->ref))
-                    json_object_set_new(o, "ref", json_string(res_all[k]->name));
-            json_array_append_new(fields, o);
-        }
-        json_array_append_new(
-            colls, json_pack("{s:s, s:s, s:o}", "name", r->name, "label", r->label, "fields", fields));
-    }
-    return json_pack("{s:o}", "collections", colls);
-}
-
 static bool is_write(const char *m)
 {
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
@@ -352,6 +326,20 @@ static enum MHD_Result own_sessions(struct request *rq, store_conn *c, const cha
         return session_end(c, who, id, &err) < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
     }
     return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+}
+
+/* GET /api/v1/_meta: a job is started, not created (POST /jobs queues one), so whether
+ * the jobs collection offers "create" is for its kinds to say. */
+static json_t *meta_jobs(json_t *meta, const struct actor *who)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(meta, "collections"), i, c)
+    {
+        if (!strcmp(json_string_value(json_object_get(c, "name")), res_jobs.name))
+            json_object_set_new(json_object_get(c, "may"), "create", json_boolean(jobs_may_submit(who)));
+    }
+    return meta;
 }
 
 /* /api/v1/<coll>[/<id>[/history]], /api/v1/jobs/<id>/download */
@@ -555,8 +543,6 @@ enum MHD_Result api_handle(struct request *rq)
         ret = own_sessions(rq, c, token, &who, seg, nseg);
     } else if (nseg == 1 && !strcmp(seg[0], "me")) {
         ret = reply_json(rq, 200, me_json(c, &who, csrf));
-    } else if (nseg == 1 && !strcmp(seg[0], "_meta")) { /* TEMPORARY: see meta_labels_temporary() */
-        ret = reply_json(rq, 200, meta_labels_temporary());
     } else if (nseg == 2 && !strcmp(seg[0], "me") && !strcmp(seg[1], "password")) {
         ret = own_password(rq, c, token, &who);
     } else if (nseg == 1 && !strcmp(seg[0], "_slow") && getenv("RONGHE_BENCH_SLOW")) {
@@ -570,6 +556,14 @@ enum MHD_Result api_handle(struct request *rq)
             ms = 300;
         usleep((useconds_t)ms * 1000);
         ret = reply_json(rq, 200, json_pack("{s:i}", "slept_ms", (int)ms));
+    } else if (nseg == 1 && !strcmp(seg[0], "_meta")) {
+        json_t *out;
+        if (strcmp(rq->method, "GET") != 0)
+            ret = fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+        else if (meta_json(&who, &out, &err) < 0)
+            ret = reply_error(rq, &err);
+        else
+            ret = reply_json(rq, 200, meta_jobs(out, &who));
     } else if (nseg == 1 && !strcmp(seg[0], "org-tree")) {
         json_t *out;
         ret = org_tree(&x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);

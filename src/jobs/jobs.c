@@ -340,6 +340,15 @@ static bool privileged(const struct actor *who, const struct job_kind *k, json_t
     return k && authz_write_row(who, k->policy, &scope, NULL) == 0;
 }
 
+bool jobs_may_submit(const struct actor *who)
+{
+    struct row_scope own = {.procuratorate_id = who->procuratorate_id};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (authz_write_row(who, kinds[i].policy, &own, NULL) == 0)
+            return true;
+    return false;
+}
+
 /* Where the server keeps "name" (a generation of the store jobs_start() was given). */
 static int job_file_path(const char *name, char *out, size_t cap)
 {
@@ -441,6 +450,7 @@ const struct resource res_jobs = {
     .nfields = sizeof job_fields / sizeof job_fields[0],
     .read = READ_ADMIN,
     .write = WRITE_NONE,
+    .export = EXPORT_NONE,
     .default_sort = "-id",
     .expand = job_expand,
 };

@@ -54,6 +54,10 @@ void jobs_stop(void);
  * write). *out receives the job record. */
 int jobs_submit(struct res_ctx *x, json_t *body, json_t **out, struct rerr *err);
 
+/* Whether "who" may start some kind of job in its own procuratorate (the collection's
+ * "create" in GET /api/v1/_meta). */
+bool jobs_may_submit(const struct actor *who);
+
 /* The file a finished job produced, for GET /jobs/<id>/download: opened read-only, with
  * its size and a file name to offer. Only for whoever may start that kind of job; to
  * anyone else, and for jobs with no file (not done, another kind, pruned), 404 like a row

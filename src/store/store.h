@@ -85,6 +85,9 @@ enum store_type store_col_type(store_stmt *st, int i);
 int64_t store_col_int(store_stmt *st, int i);
 double store_col_real(store_stmt *st, int i);
 const char *store_col_text(store_stmt *st, int i); /* valid until the next step */
+/* The length in bytes of column "i" as text, called after store_col_text(): what the
+ * database holds, so a value with a NUL byte inside is longer than strlen() says. */
+int64_t store_col_bytes(store_stmt *st, int i);
 
 int64_t store_last_id(store_conn *c);
 int store_changes(store_conn *c);
@@ -129,5 +132,11 @@ store *store_conn_owner(store_conn *c);
 
 /* Schema version this binary expects and writes. */
 int store_schema_version(void);
+
+/* ---- Named operations (store_queries.c): statements the layers above need whose SQL
+ * differs between databases, so that the dialect stays in the store. */
+
+/* Set meta "key" to "value", inserting the row or replacing its value. */
+int store_meta_put(store_conn *c, const char *key, const char *value, struct rerr *err);
 
 #endif

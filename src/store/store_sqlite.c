@@ -83,13 +83,32 @@ static void bump(store *s)
     atomic_fetch_add(&s->generation, 1);
 }
 
+/* The column a UNIQUE constraint failed on, from SQLite's message ("UNIQUE constraint
+ * failed: branches.procuratorate_id, branches.name"): the last one named, since a key
+ * within a scope lists the scope first and the clashing value last. "" when the message
+ * has another shape. Written into "out" (cap bytes). */
+static void unique_column(const char *msg, char *out, size_t cap)
+{
+    static const char prefix[] = "UNIQUE constraint failed: ";
+    out[0] = 0;
+    if (strncmp(msg, prefix, sizeof prefix - 1) != 0)
+        return;
+    const char *last = strrchr(msg, ' ');
+    const char *dot = last ? strchr(last, '.') : NULL;
+    if (!dot || !dot[1] || strlen(dot + 1) >= cap)
+        return;
+    snprintf(out, cap, "%s", dot + 1);
+}
+
 static int map_sqlite(sqlite3 *db, int rc, struct rerr *err)
 {
     const char *msg = sqlite3_errmsg(db);
+    char column[64];
     switch (rc) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
-        return rerr_set(err, R_ECONFLICT, "duplicate", "", "名称或编号重复，已存在相同的记录");
+        unique_column(msg, column, sizeof column);
+        return rerr_set(err, R_ECONFLICT, "duplicate", column, "名称或编号重复，已存在相同的记录");
     case SQLITE_CONSTRAINT_FOREIGNKEY:
         return rerr_set(err, R_ECONFLICT, "in_use", "", "该记录仍被其他记录引用，不能删除或修改");
     case SQLITE_CONSTRAINT_CHECK:
@@ -113,9 +132,11 @@ static int binary_collate(void *unused, int alen, const void *a, int blen, const
 
 static int conn_setup(sqlite3 *db, bool readonly, struct rerr *err)
 {
+    /* busy_timeout first: switching to WAL (or opening the WAL another process's last
+     * connection just removed) takes a lock that another opener may hold for a moment. */
     static const char *const pragmas =
-        "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-        "PRAGMA busy_timeout=10000; PRAGMA cache_size=-2000; PRAGMA temp_store=MEMORY;"
+        "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+        "PRAGMA synchronous=FULL; PRAGMA cache_size=-2000; PRAGMA temp_store=MEMORY;"
         /* Reads come straight from the OS's copy of the file, shared by all connections,
          * instead of each connection keeping its own copy of the hot pages. */
         "PRAGMA mmap_size=268435456;";
@@ -233,35 +254,67 @@ static int schema_version(store_conn *c, int *out, struct rerr *err)
     return rc < 0 ? rc : 0;
 }
 
-/* Run migration "m" (version "to") and record the new version, inside the caller's
- * transaction. */
-static int migrate_one(store_conn *c, const struct migration *m, int to, struct rerr *err)
+/* Fail unless every foreign key holds: migrations run with foreign_keys off (a table is
+ * rebuilt by create, copy, drop, rename), so they are checked before their commit. */
+static int foreign_keys_hold(store_conn *c, struct rerr *err)
 {
-    char *sql = malloc(m->len + 1);
-    if (!sql)
-        die("内存不足");
-    memcpy(sql, m->data, m->len);
-    sql[m->len] = 0;
-    int rc = store_exec(c, sql, err);
-    free(sql);
-    if (rc < 0) {
-        char why[sizeof err->message];
-        snprintf(why, sizeof why, "%s", err->message); /* rerr_set writes over err->message */
-        return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s）：%s", to, m->path,
-                        why);
-    }
-    store_stmt *st = store_prepare(c, "UPDATE meta SET value = ? WHERE key = 'schema_version'");
-    char v[16];
-    snprintf(v, sizeof v, "%d", to);
-    store_bind_text(st, 1, v);
-    rc = store_step(st, err);
+    store_stmt *st = store_prepare(c, "PRAGMA foreign_key_check");
+    int rc = store_step(st, err);
+    if (rc == STORE_ROW)
+        rc = rerr_set(err, R_EINTERNAL, "schema", "", "外键不成立：表 %s 第 %lld 行引用的 %s 不存在",
+                      store_col_text(st, 0), (long long)store_col_int(st, 1), store_col_text(st, 2));
     store_done(st);
     return rc < 0 ? rc : 0;
 }
 
+/* Take the database from version "to" - 1 to "to" in a transaction of its own: run
+ * "sql" ("len" bytes, from "name"), check the foreign keys, record "to" as the version,
+ * commit. The version is read again inside the transaction (the write lock is held from
+ * its start), so a process that finds another has done this step meanwhile does nothing.
+ * On failure nothing of this step remains and the database keeps version "to" - 1. */
+static int migrate_step(store_conn *c, int to, const char *name, const unsigned char *sql, size_t len,
+                        struct rerr *err)
+{
+    if (store_begin(c, err) < 0)
+        return err->rc;
+    int v, rc = schema_version(c, &v, err);
+    if (rc < 0 || v >= to) {
+        store_rollback(c);
+        return rc;
+    }
+    CHECK(v == to - 1); /* steps are taken in order, each after the one before committed */
+    char *text = malloc(len + 1);
+    if (!text)
+        die("内存不足");
+    memcpy(text, sql, len);
+    text[len] = 0;
+    rc = store_exec(c, text, err);
+    free(text);
+    if (rc == 0)
+        rc = foreign_keys_hold(c, err);
+    if (rc == 0) {
+        char num[16];
+        snprintf(num, sizeof num, "%d", to);
+        rc = store_meta_put(c, "schema_version", num, err);
+    }
+    if (rc == 0)
+        rc = store_commit(c, err);
+    if (rc < 0) {
+        store_rollback(c);
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err->message); /* rerr_set writes over err->message */
+        return rerr_set(err, R_EINTERNAL, "schema", "", "数据库升级到版本 %d 失败（%s），仍为版本 %d：%s", to,
+                        name, to - 1, why);
+    }
+    return 0;
+}
+
 /* Bring the database to store_schema_version(): a new file gets schema.sql (version 1),
- * then every migration it lacks, in order, all in one transaction. A read-only store is
- * only checked: a ronghe database, not newer than this binary. */
+ * then every migration it lacks, in order, each in a transaction of its own with the
+ * version it reaches recorded in it; a failure leaves the versions before it applied
+ * and recorded, and the next open goes on from there. Foreign keys are off meanwhile
+ * (a pragma that cannot change inside a transaction) and checked before each commit.
+ * A read-only store is only checked: a ronghe database, not newer than this binary. */
 static int migrate(store_conn *c, bool readonly, struct rerr *err)
 {
     int v;
@@ -277,23 +330,15 @@ static int migrate(store_conn *c, bool readonly, struct rerr *err)
         return rerr_set(err, R_EINVAL, "schema", "", "不是 ronghe 数据库（未知的数据库版本 %d）", v);
     if (readonly)
         return 0;
-    if (store_begin(c, err) < 0)
-        return R_EINTERNAL;
-    int rc = 0;
-    if (v == 0 &&
-        ((rc = store_exec(c, ronghe_schema_sql, err)) < 0 ||
-         (rc = store_exec(c, "INSERT INTO meta(key, value) VALUES ('schema_version', '1')", err)) < 0))
-        goto fail;
-    if (v == 0)
-        v = 1;
-    for (const struct migration *m = ronghe_migrations; m->path; m++) {
-        int n = migration_number(m->path);
-        if (n > v && (rc = migrate_one(c, m, n, err)) < 0)
-            goto fail;
-    }
-    return store_commit(c, err);
-fail:
-    store_rollback(c);
+    int rc = store_exec(c, "PRAGMA foreign_keys=OFF", err);
+    if (rc == 0)
+        rc = migrate_step(c, 1, "schema.sql", (const unsigned char *)ronghe_schema_sql,
+                          strlen(ronghe_schema_sql), err);
+    for (const struct migration *m = ronghe_migrations; rc == 0 && m->path; m++)
+        rc = migrate_step(c, migration_number(m->path), m->path, m->data, m->len, err);
+    struct rerr ignored;
+    if (store_exec(c, "PRAGMA foreign_keys=ON", rc < 0 ? &ignored : err) < 0 && rc == 0)
+        rc = err->rc;
     return rc;
 }
 
@@ -706,6 +751,11 @@ const char *store_col_text(store_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st->st, i);
     return t ? (const char *)t : "";
+}
+
+int64_t store_col_bytes(store_stmt *st, int i)
+{
+    return sqlite3_column_bytes(st->st, i);
 }
 
 int64_t store_last_id(store_conn *c)

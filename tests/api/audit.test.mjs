@@ -224,6 +224,16 @@ describe('the audit chain survives a rewrite', () => {
     assert.match(v.out, new RegExp(`#${e.id}：`));
   });
 
+  test('text with a NUL byte and more after it is caught (the MAC over the text before the NUL still holds)', () => {
+    const db = demo();
+    dropTriggers(db);
+    sql(db, "UPDATE audit SET username = username || char(0) || 'forged' WHERE id = 10;");
+    assert.equal(rows(db, 'SELECT length(CAST(username AS BLOB)) - length(username) AS extra FROM audit WHERE id = 10')[0].extra, 7);
+    const v = verify(db);
+    assert.equal(v.code, 3, v.all);
+    assert.match(v.out, /第 10 条记录的文字含有 NUL 字节/);
+  });
+
   test('a renumbered chain (an entry removed, the rest renumbered and rehashed) is caught', () => {
     const db = demo();
     const list = auditRows(db);

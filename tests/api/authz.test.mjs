@@ -356,9 +356,17 @@ describe("authorisation: no way out of one's scope", () => {
 
   test('a county administrator searching members finds none of another procuratorate', async () => {
     const other = (await req(admin, 'GET', `/members?branch_id=${hlglBranch.id}&per_page=1`)).json.items[0];
+    // The search itself finds that member (for the city), so an empty answer below means scope.
+    const found = await req(admin, 'GET', `/members?q=${encodeURIComponent(other.name)}&per_page=500`);
+    assert.ok(found.json.items.some((m) => m.id === other.id), `the city finds ${other.name}`);
     const r = await req(zlt, 'GET', `/members?q=${encodeURIComponent(other.name)}&per_page=500`);
     assert.equal(r.status, 200);
     assert.ok(r.json.items.every((m) => m.procuratorate_id === zlt.user.procuratorate_id));
+    assert.ok(!r.json.items.some((m) => m.id === other.id));
+    // and it does find the county's own members
+    const mine = (await req(zlt, 'GET', '/members?per_page=1')).json.items[0];
+    const own = await req(zlt, 'GET', `/members?q=${encodeURIComponent(mine.name)}&per_page=500`);
+    assert.ok(own.json.items.some((m) => m.id === mine.id), `the county finds its own ${mine.name}`);
     const f = await req(zlt, 'GET', `/members?procuratorate_id=${hlglBranch.procuratorate_id}`);
     assert.equal(f.json.total, 0);
   });

@@ -105,12 +105,19 @@ describe('bad input', () => {
   test('joined_party in the future on PATCH → 400 invalid_date', async () => {
     await refused('PATCH', `/members/${victim.id}`, { version: victim.version, joined_party: todayCN(2) }, 400, 'invalid_date', 'joined_party');
   });
-  test('2024-02-29 (leap day) is a valid date', async () => {
-    const r = await req(admin, 'POST', '/members', member({ birth_date: '2000-02-29' }));
-    assert.equal(r.status, 201, r.text);
-    trash.add('members', r.json.id);
-    assert.equal(r.json.birth_date, '2000-02-29');
-  });
+  for (const d of ['2000-02-29', '2024-02-29']) {
+    test(`${d} (a leap day: divisible by ${d.startsWith('2000') ? 400 : 4}) is a valid date`, async () => {
+      const r = await req(admin, 'POST', '/members', member({ birth_date: d }));
+      assert.equal(r.status, 201, r.text);
+      trash.add('members', r.json.id);
+      assert.equal(r.json.birth_date, d);
+    });
+  }
+  for (const d of ['2023-02-29', '1900-02-29']) {
+    test(`${d} (not a leap year${d.startsWith('1900') ? ': a century not divisible by 400' : ''}) → 400 invalid_date`, async () => {
+      await refused('POST', '/members', member({ birth_date: d }), 400, 'invalid_date', 'birth_date');
+    });
+  }
   test('joined_party before the 18th birthday → 422', async () => {
     await refused('POST', '/members', member({ birth_date: '1990-05-10', joined_party: '2008-05-09' }), 422, null, 'joined_party');
   });
@@ -128,9 +135,11 @@ describe('bad input', () => {
   test('department_id that does not exist → 422 invalid_reference', async () => {
     await refused('POST', '/members', member({ department_id: 987654 }), 422, 'invalid_reference', 'department_id');
   });
-  test('branch_id 0 / negative → 422 invalid_reference', async () => {
-    await refused('POST', '/members', member({ branch_id: -3 }), 422, 'invalid_reference', 'branch_id');
-  });
+  for (const id of [0, -1, -3, -9007199254740991]) {
+    test(`branch_id ${id} (0 / negative) → 422 invalid_reference`, async () => {
+      await refused('POST', '/members', member({ branch_id: id }), 422, 'invalid_reference', 'branch_id');
+    });
+  }
   test('department from another procuratorate → 422 inconsistent', async () => {
     await refused('POST', '/members', member({ department_id: otherDept.id }), 422, 'inconsistent', 'department_id');
   });
@@ -154,8 +163,8 @@ describe('bad input', () => {
   test('PATCH body over 1 MiB → 413 too_large', async () => {
     await refused('PATCH', `/members/${victim.id}`, { version: victim.version, position: '长'.repeat(400 * 1024) }, 413, 'too_large');
   });
-  test('duplicate department name in the same procuratorate → 409 duplicate', async () => {
-    await refused('POST', '/departments', { procuratorate_id: ownDept.procuratorate_id, name: ownDept.name }, 409, 'duplicate');
+  test('duplicate department name in the same procuratorate → 409 duplicate, on the field name', async () => {
+    await refused('POST', '/departments', { procuratorate_id: ownDept.procuratorate_id, name: ownDept.name }, 409, 'duplicate', 'name');
   });
   test('the same department name in another procuratorate is fine', async () => {
     const r = await req(admin, 'POST', '/departments', { procuratorate_id: otherDept.procuratorate_id === 1 ? 2 : 1, name: ownDept.name + uniq() });
@@ -165,10 +174,15 @@ describe('bad input', () => {
     assert.equal(again.status, 201, again.text);
     trash.add('departments', again.json.id);
   });
-  test('renaming a department to an existing name → 409 duplicate', async () => {
+  test('renaming a department to an existing name → 409 duplicate, on the field name', async () => {
     const depts = await listAll(admin, `/departments?procuratorate_id=${ownDept.procuratorate_id}`);
     const other = depts.find((d) => d.id !== ownDept.id);
-    await refused('PATCH', `/departments/${other.id}`, { version: other.version, name: ownDept.name }, 409, 'duplicate');
+    await refused('PATCH', `/departments/${other.id}`, { version: other.version, name: ownDept.name }, 409, 'duplicate', 'name');
+  });
+  test('a username that is taken → 409 duplicate, on the field username', async () => {
+    const u = (await req(admin, 'GET', '/users?per_page=1')).json.items[0];
+    const body = { username: u.username, display_name: '重名', password: 'Dup-user-' + uniq() + '-9', role: 'viewer', procuratorate_id: u.procuratorate_id };
+    await refused('POST', '/users', body, 409, 'duplicate', 'username');
   });
   test('a string with NUL (\\u0000) → 400', async () => {
     await refused('POST', '/members', `{"name":"张\\u0000三","branch_id":${branch.id}}`, 400);

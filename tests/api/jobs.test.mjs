@@ -49,11 +49,30 @@ describe('background jobs', () => {
   });
 
   test('viewer reads jobs; a secretary may not; a county admin sees only its own procuratorate’s', async () => {
-    assert.equal((await req(viewer, 'GET', '/jobs')).status, 200);
+    // Only city administrators start jobs, so a county's job is written the way a later
+    // kind of job (one a county may start) would leave it: a row of that procuratorate.
+    const ins = spawnSync('sqlite3', [process.env.RONGHE_DB], {
+      encoding: 'utf8',
+      input: `.timeout 5000
+INSERT INTO jobs(procuratorate_id, kind, status, message, created_by_name, created_at, updated_at)
+  VALUES (${zlt.user.procuratorate_id}, 'backup', 'failed', '测试：县院的任务', 'jobs.test', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+SELECT last_insert_rowid();`,
+    });
+    assert.equal(ins.status, 0, ins.stderr);
+    const countyJob = Number(ins.stdout.trim());
+    const city = await req(admin, 'POST', '/jobs', { kind: 'backup' });
+    assert.equal(city.status, 202, city.text);
+    await new Promise((ok) => setTimeout(ok, 100)); // another process's write is seen within 50 ms
+    const v = await req(viewer, 'GET', '/jobs?per_page=100');
+    assert.equal(v.status, 200);
+    const seen = new Set(v.json.items.map((j) => j.id));
+    assert.ok(seen.has(countyJob) && seen.has(city.json.id), 'the city’s viewer sees both procuratorates’ jobs');
     assert.equal((await req(sec, 'GET', '/jobs')).status, 403);
-    const z = await req(zlt, 'GET', '/jobs');
+    const z = await req(zlt, 'GET', '/jobs?per_page=100');
     assert.equal(z.status, 200);
-    assert.ok(z.json.items.every((j) => j.procuratorate_id === zlt.user.procuratorate_id));
+    assert.ok(z.json.items.some((j) => j.id === countyJob), 'the county administrator sees its own job');
+    assert.ok(z.json.items.every((j) => j.procuratorate_id === zlt.user.procuratorate_id), JSON.stringify(z.json.items));
+    assert.equal((await req(zlt, 'GET', `/jobs/${city.json.id}`)).status, 404, 'and not the city’s');
   });
 
   test('bad submissions: unknown kind, missing kind, unknown field → 400; jobs cannot be edited', async () => {

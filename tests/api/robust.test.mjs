@@ -147,6 +147,7 @@ test("another procuratorate's record history is closed to a secretary, and to a 
   }
   const mine = await req(zlt, 'GET', `/branches/${own.id}/history`);
   assert.equal(mine.status, 200, mine.text);
+  assert.ok(mine.json.items.length > 0, 'the branch has a history (its creation)');
   assert.ok(mine.json.items.every((e) => e.procuratorate_id === zlt.user.procuratorate_id));
 });
 

@@ -54,7 +54,9 @@ describe('session', () => {
 
   test('/me tells each demo account its role and scope', async () => {
     const expect = {
+      admin: { role: 'admin', scope: 'all', can_write: true },
       viewer: { role: 'viewer', scope: 'all', can_write: false },
+      'zlt-admin': { role: 'admin', scope: 'procuratorate', can_write: true },
       'hlgl-sec': { role: 'secretary', scope: 'branch', can_write: true },
     };
     for (const [u, e] of Object.entries(expect)) {
@@ -494,6 +496,7 @@ describe('one’s own sessions: GET /sessions, DELETE /sessions/{id}, DELETE /se
     const mine = new Set(r.json.items.map((i) => i.id));
     const theirs = await req(other, 'GET', '/sessions');
     assert.equal(theirs.status, 200);
+    assert.ok(theirs.json.items.some((i) => i.current), 'the other user sees their own session');
     assert.ok(theirs.json.items.every((i) => !mine.has(i.id)), 'another user sees none of them');
     assert.ok(theirs.json.items.every((i) => !/UA-/.test(i.user_agent ?? '')));
     assert.equal((await req(null, 'GET', '/sessions')).status, 401);

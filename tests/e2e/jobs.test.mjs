@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import fs from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { launch, newPage, login, go, noErrors, SHOT_DIR } from './helpers.mjs'
 
 let browser
@@ -115,13 +116,29 @@ test('a viewer sees the 后台任务 page but no 立即备份数据库 button', 
   await page.context().close()
 })
 
-test('a county administrator sees the jobs but may not start a backup', async () => {
+test('a county administrator sees its own procuratorate’s jobs, not the city’s, and may not start a backup', async () => {
   const page = await newPage(browser)
   await login(page, 'zlt-admin')
+  const me = await page.evaluate(() => fetch('/api/v1/me', { credentials: 'same-origin' }).then((r) => r.json()))
+  // Only city administrators start jobs: one of the county's and one of the city's are
+  // written as rows, the way a kind a county may start would leave them.
+  const ins = spawnSync('sqlite3', [process.env.RONGHE_DB], {
+    encoding: 'utf8',
+    input: `.timeout 5000
+INSERT INTO jobs(procuratorate_id, kind, status, message, created_by_name, created_at, updated_at) VALUES
+  (${me.procuratorate_id}, 'backup', 'failed', '县院的任务', 'e2e', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+  ((SELECT id FROM procuratorates WHERE level = 1), 'backup', 'failed', '市院的任务', 'e2e', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+SELECT max(id) - 1 FROM jobs;`,
+  })
+  assert.equal(ins.status, 0, ins.stderr)
+  const countyJob = ins.stdout.trim()
+  await page.waitForTimeout(100) // another process's write is seen within 50 ms
   await go(page, '/jobs')
   await page.locator('[data-test=jobs-table]').waitFor()
-  await page.locator('.el-pagination__total').first().waitFor()
+  await page.locator('[data-test=job-id]').first().waitFor()
   assert.match(page.url(), /#\/jobs/)
+  assert.deepEqual(await page.locator('[data-test=job-id]').allInnerTexts(), [countyJob])
+  assert.deepEqual(await page.locator('[data-test=job-message]').allInnerTexts(), ['县院的任务'])
   assert.equal(await page.locator('[data-test=backup-button]').count(), 0)
   noErrors(page)
   await page.context().close()

@@ -141,17 +141,18 @@ test('an admin adds a member through the form, sees it in the table, and edits i
   const birth = dialog.locator('[data-test=field-birth_date] input')
   await birth.fill('1990-05-01')
   await birth.press('Enter')
-  // joining the party before eighteen is refused as one types
+  // joining the party before eighteen is refused by the server, and said on that field
   const joined = dialog.locator('[data-test=field-joined_party] input')
   await joined.fill('2005-07-01')
   await joined.press('Enter')
+  await dialog.locator('[data-test=field-position] input').fill('检察官')
+  await page.locator('[data-test=save-button]').click()
   const joinedError = dialog.locator('[data-test=field-joined_party] .el-form-item__error')
   await joinedError.waitFor()
   assert.match(await joinedError.innerText(), /18/)
   await joined.fill('2015-07-01')
   await joined.press('Enter')
   await joinedError.waitFor({ state: 'detached' })
-  await dialog.locator('[data-test=field-position] input').fill('检察官')
   await page.locator('[data-test=save-button]').click()
   await dialog.waitFor({ state: 'hidden' })
 

@@ -95,6 +95,7 @@ export async function login(username, password) {
   if (!session.me || !session.me.display_name) await loadMe()
   session.loaded = true
   clearCache()
+  if (session.me) await loadMeta()
   return session.me
 }
 
@@ -103,6 +104,7 @@ export async function loadMe() {
     const me = await request('GET', '/me', { quiet401: true })
     session.me = me
     if (me && me.csrf_token) session.csrf = me.csrf_token
+    if (me && !meta.loaded) await loadMeta()
   } catch (e) {
     if (e.status !== 401) throw e
     session.me = null
@@ -121,31 +123,57 @@ export async function logout() {
   session.me = null
   session.csrf = ''
   clearCache()
+  clearMeta()
 }
 
-export const canWrite = () => !!(session.me && session.me.can_write)
-export const isAdmin = () => !!(session.me && session.me.role === 'admin')
 
-// Whether the signed-in user may change this record (the server checks it again): a
-// city-level user anything, a county user its procuratorate's records, a branch
-// secretary its branch's records. Used to hide buttons that would only answer 403.
-// Mirrors the server's policies (src/auth/authz.c and each collection's write policy).
-const SECRETARY_WRITES = new Set(['party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours'])
-export function canWriteRecord(collection, row) {
+// ---- what the server says about its collections (GET /api/v1/_meta) ----------------
+// Fields with their labels, kinds, limits, enumerations and required marks, and what the
+// signed-in user may do with each collection: loaded once after login, the one source of
+// every rule the forms check and every button they show (the server checks again).
+export const meta = reactive({ loaded: false, collections: {} })
+
+export async function loadMeta() {
+  const m = await request('GET', '/_meta', { quiet401: true })
+  const byName = {}
+  for (const c of (m && m.collections) || []) {
+    c.field = Object.fromEntries(c.fields.map((f) => [f.name, f]))
+    byName[c.name] = c
+  }
+  meta.collections = byName
+  meta.loaded = true
+  return meta
+}
+
+function clearMeta() {
+  meta.collections = {}
+  meta.loaded = false
+}
+
+// The description of one collection, or of one of its fields; null when there is none.
+export const collectionMeta = (collection) => meta.collections[collection] || null
+export const fieldMeta = (collection, name) => {
+  const c = meta.collections[collection]
+  return (c && c.field[name]) || null
+}
+
+// Whether the signed-in user may "action" (read, create, update, delete, export) in
+// "collection" at all.
+export function may(collection, action) {
+  const c = meta.collections[collection]
+  return !!(c && c.may && c.may[action])
+}
+
+// Whether the signed-in user may "action" (update, delete, create) this record: the
+// collection allows it (_meta) and the record lies in the user's scope (a county user its
+// own procuratorate's records, a secretary its own branch's). Used to hide buttons that
+// would only answer 403; every record carries its procuratorate_id and branch_id.
+export function canWriteRecord(collection, row, action = 'update') {
   const me = session.me
-  if (!me || !me.can_write) return false
-  if (collection === 'audit' || collection === 'jobs') return false
-  if (me.role === 'secretary' && !SECRETARY_WRITES.has(collection)) return false
-  if (me.scope !== 'all' && collection === 'procuratorates') return false
+  if (!me || !may(collection, action)) return false
   if (!row || me.scope === 'all' || !me.scope) return true
-  if (me.scope === 'procuratorate') {
-    const pid = collection === 'procuratorates' ? row.id : row.procuratorate_id
-    return pid === undefined || pid === me.procuratorate_id
-  }
-  if (me.scope === 'branch') {
-    const bid = collection === 'branches' ? row.id : row.branch_id
-    return bid === me.branch_id
-  }
+  if (me.scope === 'procuratorate') return row.procuratorate_id === undefined || row.procuratorate_id === me.procuratorate_id
+  if (me.scope === 'branch') return row.branch_id === me.branch_id
   return true
 }
 

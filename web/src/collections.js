@@ -1,37 +1,16 @@
 // collections: what each API collection looks like in the interface: its table columns,
-// its form fields (with the rules that validate as the user types) and its filters.
+// which fields its form shows and how, and its filters: presentation only.
 // One generic CrudTable reads these; no page repeats the table/dialog code.
 import {
   LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS,
 } from './labels.js'
 import { byId, procOrder } from './lookups.js'
 
-// ---- shared pieces ----------------------------------------------------------------------
-
-const today = () => {
-  const d = new Date()
-  return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0')
-}
-
-function validDate(s) {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
-  const [y, m, d] = s.split('-').map(Number)
-  const dt = new Date(Date.UTC(y, m - 1, d))
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d
-}
-
-// A date field's own rule: YYYY-MM-DD, a real day, not in the future.
-export function checkDate(v) {
-  if (v === null || v === undefined || v === '') return ''
-  if (!validDate(String(v))) return '日期格式应为 YYYY-MM-DD'
-  if (String(v) > today()) return '日期不能晚于今天'
-  return ''
-}
-
-function addYears(s, n) {
-  const [y, m, d] = s.split('-')
-  return String(Number(y) + n).padStart(4, '0') + '-' + m + '-' + d
-}
+// What a field must satisfy (limits, required, enumerations, date rules) is the server's
+// word, from GET /api/v1/_meta (see rules.js): nothing here repeats it. A form field names
+// its column ("prop"), how it is shown ("type", "half", "hint", "placeholder") and, where
+// the form has its own logic, which fields it resets or shows; a field that is not a
+// column is "virtual" and carries its own label.
 
 const procLabel = (id) => {
   const p = byId('procuratorates', id)
@@ -105,9 +84,9 @@ export const REF = {
 }
 
 const nameCol = (label = '名称', extra = {}) => ({ prop: 'name', label, type: 'name', minWidth: 180, sortable: true, ...extra })
-const nameField = (label = '名称', max = 100) => ({ prop: 'name', label, required: true, maxlength: max })
-const nameMnField = { prop: 'name_mn', label: '蒙古文名称', type: 'mn', maxlength: 200, placeholder: '传统蒙古文（可选）' }
-const sortField = { prop: 'sort', label: '排序', type: 'number', min: 0, max: 100000 }
+const nameField = { prop: 'name' }
+const nameMnField = { prop: 'name_mn', type: 'mn', placeholder: '传统蒙古文（可选）' }
+const sortField = { prop: 'sort', type: 'number' }
 const procFilter = { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, resets: ['branch_id', 'department_id', 'party_group_id'], width: '210px' }
 const branchFilter = { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, resets: ['department_id', 'party_group_id'], width: '220px' }
 
@@ -126,11 +105,11 @@ export const COLLECTIONS = {
       { prop: 'sort', label: '排序', width: 80 },
     ],
     fields: [
-      nameField('名称'),
+      nameField,
       nameMnField,
-      { prop: 'short_name', label: '简称', required: true, maxlength: 50 },
-      { prop: 'level', label: '级别', type: 'select', options: LEVELS, required: true, resets: ['parent_id'] },
-      { prop: 'parent_id', label: '上级院', type: 'ref', ref: REF.cityProcuratorates, show: (f) => f.level === 2, required: (f) => f.level === 2 },
+      { prop: 'short_name' },
+      { prop: 'level', type: 'select', options: LEVELS, resets: ['parent_id'] },
+      { prop: 'parent_id', type: 'ref', ref: REF.cityProcuratorates, show: (f) => f.level === 2, required: (f) => f.level === 2 },
       sortField,
     ],
     filters: [{ prop: 'level', label: '级别', type: 'select', options: LEVELS, width: '120px' }],
@@ -150,13 +129,13 @@ export const COLLECTIONS = {
       { prop: 'founded', label: '成立日期', width: 120 },
     ],
     fields: [
-      { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, required: true },
-      nameField('支部名称'),
+      { prop: 'procuratorate_id', type: 'ref', ref: REF.procuratorates },
+      nameField,
       nameMnField,
-      { prop: 'kind', label: '类别', type: 'select', options: BRANCH_KINDS, required: true, default: '党支部' },
-      { prop: 'secretary_name', label: '支部书记', maxlength: 50 },
-      { prop: 'founded', label: '成立日期', type: 'date', validate: checkDate },
-      { prop: 'description', label: '说明', type: 'textarea', maxlength: 2000 },
+      { prop: 'kind', type: 'select', options: BRANCH_KINDS, default: '党支部' },
+      { prop: 'secretary_name' },
+      { prop: 'founded', type: 'date' },
+      { prop: 'description', type: 'textarea' },
       sortField,
     ],
     filters: [procFilter, { prop: 'kind', label: '类别', type: 'select', options: BRANCH_KINDS, width: '120px' }],
@@ -174,12 +153,12 @@ export const COLLECTIONS = {
       { prop: 'duties', label: '职责', minWidth: 220, showOverflow: true },
     ],
     fields: [
-      { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, required: true, resets: ['branch_id'] },
-      { prop: 'branch_id', label: '所属支部', type: 'ref', ref: REF.branches },
-      nameField('部门名称'),
+      { prop: 'procuratorate_id', type: 'ref', ref: REF.procuratorates, resets: ['branch_id'] },
+      { prop: 'branch_id', type: 'ref', ref: REF.branches },
+      nameField,
       nameMnField,
-      { prop: 'kind', label: '类别', type: 'select', options: DEPARTMENT_KINDS, default: '业务' },
-      { prop: 'duties', label: '职责', type: 'textarea', maxlength: 2000 },
+      { prop: 'kind', type: 'select', options: DEPARTMENT_KINDS, default: '业务' },
+      { prop: 'duties', type: 'textarea' },
       sortField,
     ],
     filters: [procFilter, branchFilter, { prop: 'kind', label: '类别', type: 'select', options: DEPARTMENT_KINDS, width: '120px' }],
@@ -197,11 +176,11 @@ export const COLLECTIONS = {
       { prop: 'leader_name', label: '组长', width: 110 },
     ],
     fields: [
-      { prop: 'branch_id', label: '所属支部', type: 'ref', ref: REF.branches, required: true, resets: ['department_id'] },
-      { prop: 'department_id', label: '所在部门', type: 'ref', ref: REF.departments, hint: '党小组建在业务部门' },
-      nameField('党小组名称'),
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, resets: ['department_id'] },
+      { prop: 'department_id', type: 'ref', ref: REF.departments, hint: '党小组建在业务部门' },
+      nameField,
       nameMnField,
-      { prop: 'leader_name', label: '组长', maxlength: 50 },
+      { prop: 'leader_name' },
       sortField,
     ],
     filters: [procFilter, branchFilter],
@@ -227,26 +206,18 @@ export const COLLECTIONS = {
     ],
     fields: [
       { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, virtual: true, resets: ['branch_id', 'department_id', 'party_group_id'], hint: '用于筛选支部，不单独保存' },
-      { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, required: true, resets: ['department_id', 'party_group_id'] },
-      { prop: 'department_id', label: '部门', type: 'ref', ref: REF.departments },
-      { prop: 'party_group_id', label: '党小组', type: 'ref', ref: REF.partyGroups },
-      { prop: 'name', label: '姓名', required: true, maxlength: 30, half: true },
-      { prop: 'name_mn', label: '蒙古文姓名', type: 'mn', maxlength: 100, half: true },
-      { prop: 'gender', label: '性别', type: 'radio', options: GENDERS, half: true },
-      { prop: 'ethnicity', label: '民族', type: 'suggest', suggestions: ['汉族', '蒙古族', '满族', '回族', '朝鲜族', '达斡尔族'], maxlength: 20, half: true },
-      { prop: 'birth_date', label: '出生日期', type: 'date', validate: checkDate, revalidates: ['joined_party'], half: true },
-      {
-        prop: 'joined_party', label: '入党日期', type: 'date', half: true,
-        validate: (v, f) => {
-          const m = checkDate(v)
-          if (m || !v) return m
-          if (f.birth_date && validDate(f.birth_date) && String(v) < addYears(f.birth_date, 18)) return '入党日期应在年满18周岁之后'
-          return ''
-        },
-      },
-      { prop: 'position', label: '职务', maxlength: 50, half: true },
-      { prop: 'languages', label: '工作语言', type: 'select', options: LANGUAGES, default: 'zh', half: true },
-      { prop: 'quota_prosecutor', label: '员额检察官', type: 'bool', default: false, half: true },
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, resets: ['department_id', 'party_group_id'] },
+      { prop: 'department_id', type: 'ref', ref: REF.departments },
+      { prop: 'party_group_id', type: 'ref', ref: REF.partyGroups },
+      { prop: 'name', half: true },
+      { prop: 'name_mn', type: 'mn', half: true },
+      { prop: 'gender', type: 'radio', options: GENDERS, half: true },
+      { prop: 'ethnicity', type: 'suggest', suggestions: ['汉族', '蒙古族', '满族', '回族', '朝鲜族', '达斡尔族'], half: true },
+      { prop: 'birth_date', type: 'date', half: true },
+      { prop: 'joined_party', type: 'date', half: true },
+      { prop: 'position', half: true },
+      { prop: 'languages', type: 'select', options: LANGUAGES, default: 'zh', half: true },
+      { prop: 'quota_prosecutor', type: 'bool', default: false, half: true },
     ],
     filters: [
       procFilter,
@@ -271,14 +242,14 @@ export const COLLECTIONS = {
       { prop: 'procuratorate_name', label: '检察院', type: 'ref', collection: 'procuratorates', idProp: 'procuratorate_id', minWidth: 170 },
     ],
     fields: [
-      { prop: 'branch_id', label: '所属支部', type: 'ref', ref: REF.branches, required: true, resets: ['parent_id', 'party_group_id'] },
-      { prop: 'parent_id', label: '上级品牌', type: 'ref', ref: REF.parentBrands, hint: '留空为总品牌；党小组品牌选择本支部的总品牌' },
-      { prop: 'party_group_id', label: '党小组', type: 'ref', ref: REF.partyGroups, show: (f) => !!f.parent_id },
-      nameField('品牌名称'),
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, resets: ['parent_id', 'party_group_id'] },
+      { prop: 'parent_id', type: 'ref', ref: REF.parentBrands, hint: '留空为总品牌；党小组品牌选择本支部的总品牌' },
+      { prop: 'party_group_id', type: 'ref', ref: REF.partyGroups, show: (f) => !!f.parent_id },
+      nameField,
       nameMnField,
-      { prop: 'slogan', label: '口号', maxlength: 200 },
-      { prop: 'meaning', label: '品牌内涵', type: 'textarea', maxlength: 2000 },
-      { prop: 'spirit', label: '品牌精神', type: 'textarea', maxlength: 2000 },
+      { prop: 'slogan' },
+      { prop: 'meaning', type: 'textarea' },
+      { prop: 'spirit', type: 'textarea' },
       sortField,
     ],
     filters: [procFilter, branchFilter],
@@ -298,9 +269,9 @@ export const COLLECTIONS = {
     fields: [
       { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, virtual: true, resets: ['branch_id', 'brand_id'] },
       { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, virtual: true, resets: ['brand_id'] },
-      { prop: 'brand_id', label: '品牌', type: 'ref', ref: REF.brands, required: true },
-      nameField('工作法名称'),
-      { prop: 'summary', label: '概述', type: 'textarea', maxlength: 2000 },
+      { prop: 'brand_id', type: 'ref', ref: REF.brands },
+      nameField,
+      { prop: 'summary', type: 'textarea' },
       sortField,
     ],
     filters: [procFilter, branchFilter, { prop: 'brand_id', label: '品牌', type: 'ref', ref: REF.brands, width: '170px' }],
@@ -318,10 +289,10 @@ export const COLLECTIONS = {
       { prop: 'sort', label: '排序', width: 70 },
     ],
     fields: [
-      { prop: 'method_id', label: '工作法', type: 'ref', ref: REF.methods, required: true },
-      { prop: 'label', label: '要素', required: true, maxlength: 100, placeholder: '如：一个中心' },
-      { prop: 'count', label: '数量', type: 'number', min: 0, max: 1000, hint: '不可计数的要素留空' },
-      { prop: 'description', label: '说明', type: 'textarea', maxlength: 2000 },
+      { prop: 'method_id', type: 'ref', ref: REF.methods },
+      { prop: 'label', placeholder: '如：一个中心' },
+      { prop: 'count', type: 'number', hint: '不可计数的要素留空' },
+      { prop: 'description', type: 'textarea' },
       sortField,
     ],
     filters: [],
@@ -341,12 +312,12 @@ export const COLLECTIONS = {
     ],
     fields: [
       { prop: 'holder', label: '授予对象', type: 'radio', options: [{ value: 'branch', label: '支部' }, { value: 'member', label: '党员' }], virtual: true, default: 'branch', resets: ['member_id'] },
-      { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, required: (f) => f.holder !== 'member', show: (f) => f.holder !== 'member' },
-      { prop: 'member_id', label: '党员', type: 'ref', ref: REF.members, required: (f) => f.holder === 'member', show: (f) => f.holder === 'member', initialLabel: 'holder_name', hint: '输入姓名或拼音搜索' },
-      { prop: 'title', label: '荣誉称号', required: true, maxlength: 200 },
-      { prop: 'level', label: '级别', type: 'select', options: HONOUR_LEVELS, required: true },
-      { prop: 'year', label: '年度', type: 'number', required: true, min: 1949, max: new Date().getFullYear(), default: new Date().getFullYear() },
-      { prop: 'awarded_by', label: '授予单位', maxlength: 200 },
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, required: (f) => f.holder !== 'member', show: (f) => f.holder !== 'member' },
+      { prop: 'member_id', type: 'ref', ref: REF.members, required: (f) => f.holder === 'member', show: (f) => f.holder === 'member', initialLabel: 'holder_name', hint: '输入姓名或拼音搜索' },
+      { prop: 'title' },
+      { prop: 'level', type: 'select', options: HONOUR_LEVELS },
+      { prop: 'year', type: 'number', default: new Date().getFullYear() },
+      { prop: 'awarded_by' },
     ],
     // a record's holder decides which of the two ids the form shows
     fromRecord: (r) => ({ holder: r.member_id ? 'member' : 'branch' }),
@@ -378,17 +349,14 @@ export const COLLECTIONS = {
       { prop: 'disabled', label: '状态', type: 'disabled', width: 80 },
     ],
     fields: [
-      { prop: 'username', label: '用户名', required: true, maxlength: 50, pattern: /^[A-Za-z0-9._-]+$/, patternMessage: '只能包含字母、数字、点、下划线和连字符' },
-      { prop: 'display_name', label: '姓名', required: true, maxlength: 50 },
-      {
-        prop: 'password', label: '密码', type: 'password', required: (f, mode) => mode === 'create',
-        hint: '至少 10 个字符；编辑时留空表示不修改',
-        validate: (v) => (v && String(v).length < 10 ? '密码至少 10 个字符' : ''),
-      },
-      { prop: 'role', label: '角色', type: 'select', options: ROLES, required: true },
-      { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, required: true, resets: ['branch_id'] },
-      { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, required: (f) => f.role === 'secretary' },
-      { prop: 'disabled', label: '停用', type: 'bool', default: false },
+      { prop: 'username', hint: '字母、数字、点、下划线和连字符' },
+      { prop: 'display_name' },
+      // a new account needs one (the server's rule says what a password must be)
+      { prop: 'password', type: 'password', required: (f, mode) => mode === 'create', hint: '编辑时留空表示不修改' },
+      { prop: 'role', type: 'select', options: ROLES },
+      { prop: 'procuratorate_id', type: 'ref', ref: REF.procuratorates, resets: ['branch_id'] },
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, required: (f) => f.role === 'secretary' },
+      { prop: 'disabled', type: 'bool', default: false },
     ],
     filters: [
       procFilter,

@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, loadMe, setUnauthenticatedHandler } from './api.js'
+import { session, loadMe, setUnauthenticatedHandler, may, collectionMeta } from './api.js'
 import Layout from './components/Layout.vue'
 import Login from './views/Login.vue'
 import OrgTree from './views/OrgTree.vue'
@@ -24,8 +24,8 @@ const routes = [
       { path: 'brand-wall', name: 'brand-wall', component: BrandWall, meta: { title: '品牌墙' } },
       { path: 'members', name: 'members', component: Members, meta: { title: '党员' } },
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
-      { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', roles: ['admin', 'viewer'] } },
-      { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', roles: ['admin', 'viewer'] } },
+      { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', collection: 'audit' } },
+      { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', collection: 'jobs' } },
       { path: 'sessions', name: 'my-sessions', component: MySessions, meta: { title: '我的登录会话' } },
       { path: 'forbidden', name: 'forbidden', component: Forbidden, meta: { title: '无权访问' } },
     ],
@@ -45,12 +45,12 @@ router.beforeEach(async (to) => {
   }
   if (to.meta.public) return session.me && to.name === 'login' ? { path: '/org' } : true
   if (!session.me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
-  // users and audit: administrators manage them, leadership (viewer) reads them
-  const readers = to.name === 'manage' && to.params.collection === 'users' ? ['admin', 'viewer'] : null
-  // a page the role may not open says so (views/Forbidden.vue), naming the page
-  const denied = { name: 'forbidden', query: { from: to.fullPath, title: readers ? '用户管理' : to.meta.title } }
-  if (readers && !readers.includes(session.me.role)) return denied
-  if (to.meta.roles && !to.meta.roles.includes(session.me.role)) return denied
+  // a page of a collection the user may not read (_meta) says so (views/Forbidden.vue)
+  const collection = to.name === 'manage' ? to.params.collection : to.meta.collection
+  if (collection && !may(collection, 'read')) {
+    const title = to.name === 'manage' ? (collectionMeta(collection) || {}).label || '此页面' : to.meta.title
+    return { name: 'forbidden', query: { from: to.fullPath, title } }
+  }
   return true
 })
 

@@ -1,6 +1,8 @@
 /* Unit tests for src/store/store_sqlite.c: opening rules, constraint mapping, the zh
  * collation, statement reuse, online backup (also while another connection writes), the
- * lock file, read-only opening and the integrity check. */
+ * lock file, read-only opening, the integrity check, and the numbered migrations (one
+ * transaction each, a database newer than the binary refused, two processes upgrading
+ * at once). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +11,10 @@
 /* cmocka.h needs the four headers above, in this order */
 #include <cmocka.h>
 #include <pthread.h>
+#include <sqlite3.h> /* to change and read files past the store, which would migrate or refuse them */
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -314,6 +318,224 @@ static void readonly_and_integrity(void **state)
     assert_true(store_open(path, STORE_OPEN_READONLY, &s, &e) < 0);
 }
 
+/* store_col_bytes: the stored length, which a NUL inside the text makes longer than
+ * strlen; store_meta_put. */
+static void named_operations(void **state)
+{
+    (void)state;
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_CREATE_NEW, &s, &e), 0);
+    store_conn *c = store_acquire(s);
+    store_stmt *st = store_prepare(c, "SELECT 'ab' || char(0) || 'cd', '𠮷', ''");
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    assert_int_equal(strlen(store_col_text(st, 0)), 2);
+    assert_int_equal(store_col_bytes(st, 0), 5);
+    assert_string_equal(store_col_text(st, 1), "𠮷");
+    assert_int_equal(store_col_bytes(st, 1), 4);
+    assert_int_equal(strlen(store_col_text(st, 2)), 0);
+    assert_int_equal(store_col_bytes(st, 2), 0);
+    store_done(st);
+    /* store_meta_put inserts a key, then replaces its value. */
+    assert_int_equal(store_meta_put(c, "test_key", "one", &e), 0);
+    assert_int_equal(store_meta_put(c, "test_key", "two", &e), 0);
+    st = store_prepare(c, "SELECT count(*), max(value) FROM meta WHERE key = 'test_key'");
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    assert_int_equal(store_col_int(st, 0), 1);
+    assert_string_equal(store_col_text(st, 1), "two");
+    store_done(st);
+    store_release(c);
+    store_close(s);
+}
+
+/* ------------------------------------------------------------ migrations */
+
+/* The first column of the first row "sql" answers on "p", opened read-only (so that
+ * nothing is migrated). */
+static int64_t count_on(const char *p, const char *sql)
+{
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(p, STORE_OPEN_READONLY, &s, &e), 0);
+    int64_t n = count_rows(s, sql);
+    store_close(s);
+    return n;
+}
+
+/* The version recorded in "p". */
+static int recorded_version(const char *p)
+{
+    return (int)count_on(p, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'");
+}
+
+static int bytewise(void *unused, int alen, const void *a, int blen, const void *b)
+{
+    (void)unused;
+    int n = memcmp(a, b, (size_t)(alen < blen ? alen : blen));
+    return n ? n : alen - blen;
+}
+
+/* Run "sql" on "p" past the store (which would migrate it first). ALTER TABLE reads the
+ * whole schema, whose indexes name COLLATE zh: a bytewise stand-in is enough, as no
+ * indexed value changes here. */
+static void exec_on(const char *p, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(p, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_create_collation(db, "zh", SQLITE_UTF8, NULL, bytewise);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+/* "p" made by this binary, then taken back to what version 2 looked like (003 and 004
+ * undone), except that 004's last trigger is left in place: 003 then applies, and 004
+ * fails at its last statement, after it has added its column and two triggers. */
+static void make_version_2_but_one_trigger(const char *p)
+{
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(p, STORE_CREATE_NEW, &s, &e), 0);
+    store_close(s);
+    assert_true(store_schema_version() >= 4);
+    exec_on(p,
+            "DROP TRIGGER users_end_sessions; DROP INDEX sessions_user;"
+            "ALTER TABLE sessions DROP COLUMN user_agent; ALTER TABLE sessions DROP COLUMN last_seen_at;"
+            "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ALTER TABLE audit DROP COLUMN fmt;"
+            "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    assert_int_equal(recorded_version(p), 2);
+}
+
+static void migration_failure_keeps_earlier_ones(void **state)
+{
+    (void)state;
+    make_version_2_but_one_trigger(path);
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, &e), R_EINTERNAL);
+    assert_string_equal(e.code, "schema");
+    assert_non_null(strstr(e.message, "004-audit-keyed.sql"));
+    assert_int_equal(recorded_version(path), 3);
+    assert_non_null(strstr(e.message, "仍为版本 3"));
+    /* 003's work is there and committed: its columns, index and trigger. */
+    assert_int_equal(count_on(path, "SELECT count(*) FROM pragma_table_info('sessions')"
+                                    " WHERE name IN ('last_seen_at', 'user_agent')"),
+                     2);
+    assert_int_equal(count_on(path, "SELECT count(*) FROM sqlite_master"
+                                    " WHERE name IN ('sessions_user', 'users_end_sessions')"),
+                     2);
+    /* Of 004 nothing stayed: neither its column nor the triggers made before it failed. */
+    assert_int_equal(count_on(path, "SELECT count(*) FROM pragma_table_info('audit') WHERE name = 'fmt'"), 0);
+    assert_int_equal(count_on(path, "SELECT count(*) FROM sqlite_master"
+                                    " WHERE name IN ('audit_no_update', 'audit_no_delete')"),
+                     0);
+}
+
+static void migration_resumes_after_failure(void **state)
+{
+    (void)state;
+    make_version_2_but_one_trigger(path);
+    store *s;
+    struct rerr e = {0};
+    assert_true(store_open(path, STORE_OPEN_EXISTING, &s, &e) < 0);
+    /* What blocked 004 is removed: the next open goes on from version 3. */
+    exec_on(path, "DROP TRIGGER audit_head_no_delete");
+    assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, &e), 0);
+    assert_int_equal(count_rows(s, "SELECT count(*) FROM pragma_table_info('audit') WHERE name = 'fmt'"), 1);
+    /* The connection that migrated has its foreign keys on again. */
+    assert_int_equal(count_rows(s, "SELECT * FROM pragma_foreign_keys"), 1);
+    store_close(s);
+    assert_int_equal(recorded_version(path), store_schema_version());
+}
+
+/* A migration is committed only when every foreign key holds (they are off meanwhile). */
+static void migration_checks_foreign_keys(void **state)
+{
+    (void)state;
+    make_version_2_but_one_trigger(path);
+    exec_on(path, "DROP TRIGGER audit_head_no_delete; PRAGMA foreign_keys = OFF;"
+                  "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at)"
+                  " VALUES ('t', 999, 'c', '2026-01-01', '2026-01-02')");
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_OPEN_EXISTING, &s, &e), R_EINTERNAL);
+    assert_non_null(strstr(e.message, "外键不成立"));
+    assert_non_null(strstr(e.message, "sessions"));
+    assert_int_equal(recorded_version(path), 2);
+}
+
+/* A database newer than the binary is refused, read-write and read-only, and left as it is. */
+static void newer_database_refused(void **state)
+{
+    (void)state;
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_CREATE_NEW, &s, &e), 0);
+    store_close(s);
+    char sql[96];
+    snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
+             store_schema_version() + 1);
+    exec_on(path, sql);
+    for (int ro = 0; ro < 2; ro++) {
+        assert_int_equal(store_open(path, ro ? STORE_OPEN_READONLY : STORE_OPEN_EXISTING, &s, &e), R_EINVAL);
+        assert_string_equal(e.code, "schema");
+        assert_non_null(strstr(e.message, "比本程序"));
+        assert_non_null(strstr(e.message, "请升级 ronghe"));
+    }
+    /* Still refused, still that version: nothing was written to it. */
+    assert_true(store_open(path, STORE_OPEN_EXISTING, &s, &e) < 0);
+    sqlite3 *db; /* read past the store, which refuses this file */
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), store_schema_version() + 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* Two processes (here two threads, each with its own store) opening an old database at
+ * once: one upgrades it, the other waits for the write lock and then finds nothing to do. */
+struct opener {
+    int rc;
+    char message[256];
+};
+
+static void *open_and_close(void *arg)
+{
+    struct opener *o = arg;
+    store *s;
+    struct rerr e = {0};
+    o->rc = store_open(path, STORE_OPEN_EXISTING, &s, &e);
+    snprintf(o->message, sizeof o->message, "%s", e.message);
+    if (o->rc == 0)
+        store_close(s);
+    return NULL;
+}
+
+static void concurrent_upgrades(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 5; round++) {
+        cleanup(path);
+        make_version_2_but_one_trigger(path);
+        exec_on(path, "DROP TRIGGER audit_head_no_delete");
+        struct opener o[4] = {0};
+        pthread_t th[4];
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(pthread_create(&th[i], NULL, open_and_close, &o[i]), 0);
+        for (int i = 0; i < 4; i++)
+            pthread_join(th[i], NULL);
+        for (int i = 0; i < 4; i++)
+            if (o[i].rc != 0)
+                fail_msg("round %d, opener %d: %s", round, i, o[i].message);
+        assert_int_equal(recorded_version(path), store_schema_version());
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +544,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(backup_while_writing, setup, teardown),
         cmocka_unit_test_setup_teardown(lock_file, setup, teardown),
         cmocka_unit_test_setup_teardown(readonly_and_integrity, setup, teardown),
+        cmocka_unit_test_setup_teardown(named_operations, setup, teardown),
+        cmocka_unit_test_setup_teardown(migration_failure_keeps_earlier_ones, setup, teardown),
+        cmocka_unit_test_setup_teardown(migration_resumes_after_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(migration_checks_foreign_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(newer_database_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(concurrent_upgrades, setup, teardown),
     };
     return cmocka_run_group_tests_name("store/store_sqlite", tests, NULL, NULL);
 }

@@ -1,0 +1,110 @@
+/*
+ * meta: the descriptors of resource.h as JSON for clients (see meta.h). Nothing here is
+ * decided again: limits come from struct field as check_value() applies them, the
+ * permissions from authz_collection().
+ */
+#include "domain/meta.h"
+
+#include <string.h>
+
+static const char *kind_name(enum field_kind k)
+{
+    switch (k) {
+    case FT_INT:
+        return "int";
+    case FT_TEXT:
+        return "text";
+    case FT_DATE:
+        return "date";
+    case FT_BOOL:
+        return "bool";
+    case FT_ENUM:
+        return "enum";
+    case FT_REF:
+        return "ref";
+    case FT_JSON:
+        return "json";
+    }
+    return "text";
+}
+
+/* The URL name of the collection stored in "table"; the table's own name if none is
+ * served. */
+static const char *collection_of_table(const char *table)
+{
+    for (int i = 0; res_all[i]; i++)
+        if (!strcmp(res_all[i]->table, table))
+            return res_all[i]->name;
+    return table;
+}
+
+static void set_flag(json_t *o, const char *key, const struct field *f, unsigned flag)
+{
+    json_object_set_new(o, key, json_boolean(f->flags & flag));
+}
+
+static json_t *field_json(const struct field *f)
+{
+    json_t *o = json_pack("{s:s, s:s, s:s}", "name", f->name, "label", f->label, "kind", kind_name(f->kind));
+    if (!o)
+        return NULL;
+    set_flag(o, "required", f, FF_REQUIRED);
+    set_flag(o, "write", f, FF_WRITE);
+    set_flag(o, "notnull", f, FF_NOTNULL);
+    set_flag(o, "filter", f, FF_FILTER);
+    set_flag(o, "sort", f, FF_SORT);
+    set_flag(o, "search", f, FF_SEARCH);
+    if (f->flags & FF_SECRET) /* write-only: never in a record (a password) */
+        json_object_set_new(o, "secret", json_true());
+    /* TODO(FF_FUTURE): "future" from f->flags & FF_FUTURE once struct field has it. */
+    json_object_set_new(o, "future", json_false());
+    bool textual = f->kind == FT_TEXT || f->kind == FT_DATE;
+    if (textual && (f->flags & FF_WRITE)) /* the default is check_value()'s */
+        json_object_set_new(o, "max_len", json_integer(f->max_len ? f->max_len : 200));
+    if (f->kind == FT_INT && f->min < f->max) {
+        json_object_set_new(o, "min", json_integer(f->min));
+        json_object_set_new(o, "max", json_integer(f->max));
+    }
+    if (f->kind == FT_ENUM && f->values) {
+        json_t *v = json_array();
+        for (const char *const *e = f->values; *e; e++)
+            json_array_append_new(v, json_string(*e));
+        json_object_set_new(o, "values", v);
+    }
+    if (f->kind == FT_REF && f->ref)
+        json_object_set_new(o, "ref", json_string(collection_of_table(f->ref)));
+    return o;
+}
+
+json_t *meta_collection(const struct actor *who, const struct resource *r)
+{
+    struct authz_may may;
+    authz_collection(who, r->read, r->write, r->export, &may);
+    json_t *fields = json_array();
+    bool search = false; /* ?q= is taken: some field, maybe a hidden search key, matches it */
+    for (int i = 0; i < r->nfields; i++) {
+        const struct field *f = &r->fields[i];
+        search = search || (f->flags & FF_SEARCH);
+        if ((f->flags & FF_HIDDEN) || ((f->flags & FF_SECRET) && !(f->flags & FF_WRITE)))
+            continue;
+        json_array_append_new(fields, field_json(f));
+    }
+    return json_pack("{s:s, s:s, s:s?, s:b, s:{s:b, s:b, s:b, s:b, s:b}, s:o}", "name", r->name, "label",
+                     r->label, "default_sort", r->default_sort, "search", search, "may", "read", may.read,
+                     "create", may.create, "update", may.update, "delete", may.del, "export", may.export,
+                     "fields", fields);
+}
+
+int meta_json(const struct actor *who, json_t **out, struct rerr *err)
+{
+    json_t *list = json_array();
+    for (int i = 0; res_all[i]; i++) {
+        json_t *c = meta_collection(who, res_all[i]);
+        if (!c || json_array_append_new(list, c) < 0) {
+            json_decref(list);
+            return rerr_set(err, R_EINTERNAL, "internal", "", "无法生成应答");
+        }
+    }
+    *out = json_pack("{s:o}", "collections", list);
+    return *out ? 0 : rerr_set(err, R_EINTERNAL, "internal", "", "无法生成应答");
+}

@@ -1,0 +1,159 @@
+// Browser tests of what the forms take from GET /api/v1/_meta: a field's limit is the
+// server's (one character past it is refused with a message, on the field), required
+// fields carry the red * from the moment the form opens, write buttons and menu entries
+// follow may.*, filters keep their label once a value is chosen, and a duplicate is said
+// on the field that clashes. Screenshots go to RONGHE_SCREENSHOT_DIR.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { launch, newPage, login, go, choose, noErrors, SHOT_DIR } from './helpers.mjs'
+
+let browser
+before(async () => {
+  browser = await launch()
+})
+after(async () => {
+  if (browser) await browser.close()
+})
+
+const metaOf = (page) => page.evaluate(() => fetch('/api/v1/_meta', { credentials: 'same-origin' }).then((r) => r.json()))
+const field = (m, c, f) => m.collections.find((x) => x.name === c).fields.find((x) => x.name === f)
+
+// Whether the form item's label shows Element Plus's red asterisk.
+const starred = (item) =>
+  item.evaluate((el) => {
+    const label = el.querySelector('.el-form-item__label')
+    const before = label && getComputedStyle(label, '::before')
+    return !!before && before.content.includes('*') && before.color !== 'rgba(0, 0, 0, 0)'
+  })
+
+test('a branch form: required stars on open, the server’s limits with their message, a duplicate on its field', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  const m = await metaOf(page)
+  await go(page, '/manage/branches')
+  await page.locator('[data-test=branches-table] .el-table__row').first().waitFor()
+  await page.locator('[data-test=add-button]').click()
+  const dialog = page.locator('.el-dialog:visible')
+  await dialog.waitFor()
+
+  // every field the server requires is starred before anything is pressed; others not
+  const fields = m.collections.find((c) => c.name === 'branches').fields.filter((f) => f.write)
+  for (const f of fields) {
+    const item = dialog.locator(`[data-test=field-${f.name}]`)
+    if (!(await item.count())) continue
+    assert.equal(await starred(item), f.required, `${f.name}: starred exactly when required`)
+  }
+  assert.ok(await starred(dialog.locator('[data-test=field-name]')))
+  assert.equal(await dialog.locator('.el-form-item__error').count(), 0, 'no error before anything is typed')
+  await page.screenshot({ path: path.join(SHOT_DIR, 'meta-required-stars.png') })
+
+  // the name: max_len characters are fine, one more is refused with the server's number
+  const max = field(m, 'branches', 'name').max_len
+  assert.equal(max, 60)
+  const name = dialog.locator('[data-test=field-name] input')
+  await name.fill('测'.repeat(max))
+  await name.blur()
+  await page.waitForTimeout(200)
+  assert.equal(await dialog.locator('[data-test=field-name] .el-form-item__error').count(), 0)
+  await name.fill('测'.repeat(max + 1))
+  await name.blur()
+  const err = dialog.locator('[data-test=field-name] .el-form-item__error')
+  await err.waitFor()
+  assert.match(await err.innerText(), new RegExp('不能超过 ' + max + ' 个字'))
+  assert.equal([...(await name.inputValue())].length, max + 1, 'nothing is cut off silently')
+
+  // a long text shows its count against the server's limit
+  const desc = field(m, 'branches', 'description').max_len
+  await dialog.locator('[data-test=field-description] textarea').fill('简'.repeat(desc + 1))
+  await dialog.locator('[data-test=field-description] textarea').blur()
+  assert.equal(await dialog.locator('[data-test=count-description]').innerText(), `${desc + 1} / ${desc}`)
+  await dialog.locator('[data-test=field-description] .el-form-item__error').waitFor()
+  await page.screenshot({ path: path.join(SHOT_DIR, 'meta-limits.png') })
+  await dialog.locator('[data-test=field-description] textarea').fill('')
+
+  // a name that is taken in that procuratorate: the server's 409 is shown on the name
+  const existing = await page.evaluate(() => fetch('/api/v1/branches?per_page=1&sort=id').then((r) => r.json()).then((j) => j.items[0]))
+  await choose(page, dialog.locator('[data-test=input-procuratorate_id]'), existing.procuratorate_name, existing.procuratorate_name)
+  await name.fill(existing.name)
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/branches$/.test(r.url()))
+  await page.locator('[data-test=save-button]').click()
+  const res = await answer
+  assert.equal(res.status(), 409)
+  assert.equal((await res.json()).error.field, 'name')
+  await page.waitForFunction(() => {
+    const e = document.querySelector('.el-dialog [data-test=field-name] .el-form-item__error')
+    return e && /重复/.test(e.textContent)
+  })
+  await page.screenshot({ path: path.join(SHOT_DIR, 'meta-duplicate.png') })
+  assert.ok(await dialog.isVisible(), 'the form stays open with what was typed')
+  noErrors(page)
+  await page.context().close()
+})
+
+test('a filter keeps its label once a value is chosen', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  await go(page, '/manage/branches')
+  await page.locator('[data-test=branches-table] .el-table__row').first().waitFor()
+  const item = page.locator('[data-test=filter-item-kind]')
+  assert.match(await item.innerText(), /类别/)
+  await choose(page, item.locator('[data-test=filter-kind]'), '党总支')
+  await page.waitForFunction(() => {
+    const s = document.querySelector('[data-test=filter-kind]')
+    return s && /党总支/.test(s.textContent)
+  })
+  const label = item.locator('.filter-label')
+  assert.ok(await label.isVisible())
+  assert.equal(await label.innerText(), '类别')
+  // the procuratorate filter too
+  const proc = page.locator('[data-test=filter-item-procuratorate_id]')
+  const procs = await page.evaluate(() => fetch('/api/v1/procuratorates?per_page=1&sort=sort').then((r) => r.json()))
+  await choose(page, proc.locator('[data-test=filter-procuratorate_id]'), procs.items[0].name, procs.items[0].name)
+  assert.ok(await proc.locator('.filter-label', { hasText: '检察院' }).isVisible())
+  await page.locator('.el-select-dropdown:visible').waitFor({ state: 'hidden' })
+  await page.screenshot({ path: path.join(SHOT_DIR, 'meta-filter-labels.png') })
+  // on a phone the labelled filters wrap, each label still beside its control
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.waitForTimeout(300)
+  for (const f of [item, proc]) {
+    const box = await f.boundingBox()
+    const panel = await page.locator('.crud').boundingBox()
+    assert.ok(box && box.x + box.width <= panel.x + panel.width + 1, 'a labelled filter stays inside its panel: ' + JSON.stringify({ box, panel }))
+  }
+  await page.screenshot({ path: path.join(SHOT_DIR, 'meta-filter-labels-phone.png'), fullPage: true })
+  noErrors(page)
+  await page.context().close()
+})
+
+test('a viewer is offered no 新增 anywhere; a secretary sees no menu entry it may not open', async () => {
+  const page = await newPage(browser)
+  await login(page, 'viewer')
+  for (const c of ['branches', 'brands', 'honours', 'users']) {
+    await go(page, '/manage/' + c)
+    await page.locator(`[data-test=${c}-table] .el-table__row`).first().waitFor()
+    assert.equal(await page.locator('[data-test=add-button]').count(), 0, c + ': no 新增')
+    assert.equal(await page.locator('[data-test=edit-button]').count(), 0, c + ': no 编辑')
+  }
+  await page.screenshot({ path: path.join(SHOT_DIR, 'meta-viewer-no-add.png') })
+  await page.context().close()
+
+  const sec = await newPage(browser)
+  await login(sec, 'hlgl-sec')
+  const m = await metaOf(sec)
+  const may = (c) => m.collections.find((x) => x.name === c).may
+  assert.equal(may('users').read, false)
+  const menu = await sec.locator('.aside .menu').first().innerText()
+  assert.doesNotMatch(menu, /用户|审计日志|后台任务/)
+  assert.match(menu, /党员/)
+  // where it may create (its branch's members) 新增 is there; where not (branches), not
+  await go(sec, '/manage/branches')
+  await sec.locator('[data-test=branches-table] .el-table__row').first().waitFor()
+  assert.equal(await sec.locator('[data-test=add-button]').count(), 0)
+  await go(sec, '/members')
+  await sec.locator('[data-test=members-table] .el-table__row').first().waitFor()
+  assert.equal(await sec.locator('[data-test=add-button]').count(), 1)
+  await sec.screenshot({ path: path.join(SHOT_DIR, 'meta-secretary-menu.png') })
+  noErrors(sec)
+  await sec.context().close()
+})
