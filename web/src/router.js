@@ -48,7 +48,8 @@ router.beforeEach(async (to) => {
   // a page of a collection the user may not read (_meta) says so (views/Forbidden.vue)
   const collection = to.name === 'manage' ? to.params.collection : to.meta.collection
   if (collection && !may(collection, 'read')) {
-    const title = to.name === 'manage' ? (collectionMeta(collection) || {}).label || '此页面' : to.meta.title
+    const label = (collectionMeta(collection) || {}).label
+    const title = to.name === 'manage' ? (label ? label + '管理' : '') : to.meta.title
     return { name: 'forbidden', query: { from: to.fullPath, title } }
   }
   return true
