@@ -207,6 +207,9 @@ test('修改密码 from the user menu: the server’s rule on the field, a misma
   await page.locator('[data-test=user-menu]').click()
   await page.locator('[data-test=menu-password]').click()
   await dialog.locator('[data-test=input-current]').waitFor()
+  await page.waitForTimeout(400) // the dialog's opening animation
+  const box = await page.locator('.el-dialog', { has: page.locator('[data-test=input-current]') }).boundingBox()
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, 'the dialog fits the phone: ' + JSON.stringify(box))
   await shot(page, 'password-dialog-phone.png')
   // the two refusals above were answered 400, as they should be
   page.errors = page.errors.filter((e) => !/status of 400/.test(e))
