@@ -6,6 +6,8 @@ set -euo pipefail
 pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev libicu-dev libcmocka-dev nodejs npm chromium curl sqlite3
       fonts-noto-cjk fonts-noto-core
+      # the web interface is embedded precompressed (scripts/compress-assets.sh)
+      brotli zopfli
       # the fuzz targets (make fuzz, fuzz-smoke): clang with libFuzzer and the ASan/UBSan
       # runtimes (libclang-rt-NN-dev must match the version of Debian's default clang);
       # llvm for llvm-cov, which `make fuzz-coverage` reports with

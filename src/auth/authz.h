@@ -1,7 +1,7 @@
 /*
  * authz: the one place where roles and data scope are decided. Every collection names
- * its read and write policy; resource.c asks here before it reads or writes any row,
- * so every new ledger inherits the same checks.
+ * its read and write policy; the resource engine (src/domain/resource/) asks here before
+ * it reads or writes any row, so every new ledger inherits the same checks.
  */
 #ifndef RONGHE_AUTHZ_H
 #define RONGHE_AUTHZ_H

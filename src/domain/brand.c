@@ -78,7 +78,7 @@ const struct resource res_brands = {
 
 static const struct field method_fields[] = {
     {"brand_id", "所属品牌", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "brands", 0, 0},
-    {"branch_id", "党组织", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "branches", 0, 0},
+    RES_DERIVED_BRANCH_FIELD,
     RES_DERIVED_PROC_FIELD,
     {"name", "工作法名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     {"summary", "概述", FT_TEXT, FF_WRITE, 2000, NULL, NULL, 0, 0},
@@ -130,7 +130,7 @@ const struct resource res_methods = {
 
 static const struct field element_fields[] = {
     {"method_id", "所属工作法", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "methods", 0, 0},
-    {"branch_id", "党组织", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "branches", 0, 0},
+    RES_DERIVED_BRANCH_FIELD,
     RES_DERIVED_PROC_FIELD,
     {"label", "要素名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     {"count", "数量", FT_INT, FF_WRITE, 0, NULL, NULL, 0, 1000},

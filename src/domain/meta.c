@@ -1,32 +1,11 @@
 /*
  * meta: the descriptors of resource.h as JSON for clients (see meta.h). Nothing here is
- * decided again: limits come from struct field as check_value() applies them, the
- * permissions from authz_collection().
+ * decided again: limits come from struct field as the kinds' checks apply them
+ * (resource/field.c), the permissions from authz_collection() and the actions' may.
  */
 #include "domain/meta.h"
 
 #include <string.h>
-
-static const char *kind_name(enum field_kind k)
-{
-    switch (k) {
-    case FT_INT:
-        return "int";
-    case FT_TEXT:
-        return "text";
-    case FT_DATE:
-        return "date";
-    case FT_BOOL:
-        return "bool";
-    case FT_ENUM:
-        return "enum";
-    case FT_REF:
-        return "ref";
-    case FT_JSON:
-        return "json";
-    }
-    return "text";
-}
 
 /* The URL name of the collection stored in "table"; the table's own name if none is
  * served. */
@@ -45,7 +24,8 @@ static void set_flag(json_t *o, const char *key, const struct field *f, unsigned
 
 static json_t *field_json(const struct field *f)
 {
-    json_t *o = json_pack("{s:s, s:s, s:s}", "name", f->name, "label", f->label, "kind", kind_name(f->kind));
+    json_t *o =
+        json_pack("{s:s, s:s, s:s}", "name", f->name, "label", f->label, "kind", res_kind_name(f->kind));
     if (!o)
         return NULL;
     set_flag(o, "required", f, FF_REQUIRED);
@@ -56,11 +36,10 @@ static json_t *field_json(const struct field *f)
     set_flag(o, "search", f, FF_SEARCH);
     if (f->flags & FF_SECRET) /* write-only: never in a record (a password) */
         json_object_set_new(o, "secret", json_true());
-    /* TODO(FF_FUTURE): "future" from f->flags & FF_FUTURE once struct field has it. */
-    json_object_set_new(o, "future", json_false());
+    set_flag(o, "future", f, FF_FUTURE);
     bool textual = f->kind == FT_TEXT || f->kind == FT_DATE;
-    if (textual && (f->flags & FF_WRITE)) /* the default is check_value()'s */
-        json_object_set_new(o, "max_len", json_integer(f->max_len ? f->max_len : 200));
+    if (textual && (f->flags & FF_WRITE)) /* the default is the kinds' (RES_DEFAULT_MAX_LEN) */
+        json_object_set_new(o, "max_len", json_integer(f->max_len ? f->max_len : RES_DEFAULT_MAX_LEN));
     if (f->kind == FT_INT && f->min < f->max) {
         json_object_set_new(o, "min", json_integer(f->min));
         json_object_set_new(o, "max", json_integer(f->max));
@@ -80,6 +59,11 @@ json_t *meta_collection(const struct actor *who, const struct resource *r)
 {
     struct authz_may may;
     authz_collection(who, r->read, r->write, r->export, &may);
+    /* A collection whose records are made by an action (a job queued) may be "created"
+     * by whom the action says. */
+    const struct res_action *make = res_action_find(r, NULL, "POST", NULL);
+    if (make && make->may)
+        may.create = make->may(who);
     json_t *fields = json_array();
     bool search = false; /* ?q= is taken: some field, maybe a hidden search key, matches it */
     for (int i = 0; i < r->nfields; i++) {

@@ -140,7 +140,7 @@ const struct resource res_departments = {
 
 static const struct field party_group_fields[] = {
     {"branch_id", "所属党组织", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "branches", 0, 0},
-    {"procuratorate_id", "检察院", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
+    RES_DERIVED_PROC_FIELD,
     {"department_id", "所在业务部门", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "departments", 0,
      0},
     {"name", "党小组名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},

@@ -1,4 +1,5 @@
-/* The collections the API serves, by URL name. */
+/* The collections the API serves, by URL name: the domain's own, then those the layers
+ * above register at startup (jobs: jobs_register()). */
 #include <string.h>
 
 #include "domain/brand.h"
@@ -6,23 +7,24 @@
 #include "domain/org.h"
 #include "domain/resource.h"
 #include "domain/user.h"
-#include "jobs/jobs.h"
 
-const struct resource *const res_all[] = {
-    &res_procuratorates,
-    &res_departments,
-    &res_branches,
-    &res_party_groups,
-    &res_members,
-    &res_brands,
-    &res_methods,
-    &res_method_elements,
-    &res_honours,
-    &res_users,
-    &res_audit,
-    &res_jobs,
-    NULL,
+const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
+    &res_procuratorates, &res_departments,     &res_branches, &res_party_groups, &res_members, &res_brands,
+    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,   NULL,
 };
+
+int res_register(const struct resource *r, struct rerr *err)
+{
+    int n = 0;
+    for (; res_all[n]; n++)
+        if (res_all[n] == r)
+            return 0;
+    if (n == RES_MAX_COLLECTIONS)
+        return rerr_set(err, R_EINTERNAL, "internal", "", "集合过多（最多 %d 个），无法登记 %s",
+                        RES_MAX_COLLECTIONS, r->name);
+    res_all[n] = r;
+    return 0;
+}
 
 const struct resource *res_find(const char *name)
 {

@@ -3,11 +3,12 @@
  *
  * A collection is described once, as data (struct resource: its table, its fields with
  * their types and limits, its read and write policy, where its data scope comes from)
- * and a few hooks for the rules that are its own. resource.c then does, the same way for
- * all: strict validation of JSON bodies (types, unknown fields, lengths, dates,
- * references), the data-scope check through authz, optimistic locking on "version", the
- * audit entry in the same transaction, lists with filters, sorting and paging, and each
- * record's history. A new ledger gets all of that by describing itself.
+ * and a few hooks for the rules that are its own. The engine (src/domain/resource/, one
+ * file per concern: see resource/internal.h) then does, the same way for all: strict
+ * validation of JSON bodies (types, unknown fields, lengths, dates, references), the
+ * data-scope check through authz, optimistic locking on "version", the audit entry in the
+ * same transaction, lists with filters, sorting and paging, each record's history, and
+ * the actions a collection declares. A new ledger gets all of that by describing itself.
  */
 #ifndef RONGHE_RESOURCE_H
 #define RONGHE_RESOURCE_H
@@ -24,28 +25,47 @@
 enum field_kind { FT_INT, FT_TEXT, FT_DATE, FT_BOOL, FT_ENUM, FT_REF, FT_JSON };
 
 enum {
-    FF_REQUIRED = 1 << 0, /* must be given on create */
-    FF_WRITE = 1 << 1,    /* may be given in a body */
-    FF_FILTER = 1 << 2,   /* ?name=value narrows a list */
-    FF_SORT = 1 << 3,     /* ?sort=name or -name */
-    FF_SEARCH = 1 << 4,   /* ?q= matches it (substring) */
-    FF_NOTNULL = 1 << 5,  /* null is refused; omitted on create means the column default */
-    FF_SECRET = 1 << 6,   /* write-only input, not a column (a password) */
-    FF_HIDDEN = 1 << 7,   /* a column never shown (a hash, a search key) */
-    FF_DERIVED = 1 << 8,  /* a column set by the server (scope, search keys) */
-    FF_SAME_PROC = 1 << 9 /* a reference that must be in the row's own procuratorate */
+    FF_REQUIRED = 1 << 0,  /* must be given on create */
+    FF_WRITE = 1 << 1,     /* may be given in a body */
+    FF_FILTER = 1 << 2,    /* ?name=value narrows a list */
+    FF_SORT = 1 << 3,      /* ?sort=name or -name */
+    FF_SEARCH = 1 << 4,    /* ?q= matches it (substring) */
+    FF_NOTNULL = 1 << 5,   /* null is refused; omitted on create means the column default */
+    FF_SECRET = 1 << 6,    /* write-only input, not a column (a password) */
+    FF_HIDDEN = 1 << 7,    /* a column never shown (a hash, a search key) */
+    FF_DERIVED = 1 << 8,   /* a column set by the server (scope, search keys) */
+    FF_SAME_PROC = 1 << 9, /* a reference that must be in the row's own procuratorate */
+    FF_FUTURE = 1 << 10    /* FT_DATE: a date that may lie after today (a deadline); without
+                              it a date after today is refused */
 };
+
+/* A text's limit when the field gives none (max_len 0), in code points. */
+#define RES_DEFAULT_MAX_LEN 200
 
 struct field {
     const char *name;
     const char *label; /* Chinese, for error messages */
     enum field_kind kind;
     unsigned flags;
-    int max_len;               /* FT_TEXT: code points; 0 means 200 */
+    int max_len;               /* FT_TEXT, FT_DATE, FT_ENUM: code points; 0 means RES_DEFAULT_MAX_LEN */
     const char *const *values; /* FT_ENUM: NULL-terminated */
     const char *ref;           /* FT_REF: the referenced table */
     int64_t min, max;          /* FT_INT: inclusive bounds when min < max */
 };
+
+/* The name of a kind as the API and _meta spell it: "int", "text", "date", "bool",
+ * "enum", "ref", "json". */
+const char *res_kind_name(enum field_kind k);
+
+/* The columns every table has — id, version, sample, created_at, updated_at and the
+ * scope columns procuratorate_id and branch_id — are described once, in the engine
+ * (resource/field.c); res_base_column(i) is the i-th such description (NULL past the
+ * last). A collection declares one of them as a field only to give it rules of its own
+ * (RES_SAMPLE_FIELD, a required procuratorate_id); res_column_of() answers what
+ * counts for a column of "r": its field, else the base column, else NULL. */
+struct resource;
+const struct field *res_base_column(int i);
+const struct field *res_column_of(const struct resource *r, const char *name);
 
 /* Fields most collections share. */
 #define RES_SAMPLE_FIELD                                                                                     \
@@ -60,10 +80,14 @@ struct field {
     {                                                                                                        \
         "name_mn", "蒙古文名称", FT_TEXT, FF_WRITE | FF_SEARCH, 200, NULL, NULL, 0, 0                        \
     }
-/* procuratorate_id taken from the parent row (resource.scope_from). */
+/* procuratorate_id and branch_id taken from the parent row (resource.scope_from). */
 #define RES_DERIVED_PROC_FIELD                                                                               \
     {                                                                                                        \
         "procuratorate_id", "检察院", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "procuratorates", 0, 0        \
+    }
+#define RES_DERIVED_BRANCH_FIELD                                                                             \
+    {                                                                                                        \
+        "branch_id", "党组织", FT_REF, FF_DERIVED | FF_FILTER, 0, NULL, "branches", 0, 0                     \
     }
 
 struct res_ctx {
@@ -99,6 +123,34 @@ struct dependent {
     const struct resource *r;
     const char *fk; /* the dependent's column naming the parent */
     bool cascade;   /* true: move along; false: refuse the parent's move */
+};
+
+/* What a file action answers: a file the HTTP layer streams, then closes. */
+struct res_file {
+    int fd;
+    int64_t size;
+    char name[256];           /* offered as the download's name: [A-Za-z0-9._-] only */
+    const char *content_type; /* a string literal */
+};
+
+/* An action that is not create, read, update or delete: on the collection itself (POST
+ * /<coll> where a record is made some other way than res_create: a job queued), or on
+ * one record (METHOD /<coll>/<id>/<name>: a user unlocked, a job's file downloaded, a
+ * stage transition). The handler authorises (through authz, like every write) and
+ * audits what it does. Exactly one of run and file is set. */
+struct res_action {
+    const char *name;   /* the path segment after the id; NULL for the collection itself */
+    const char *method; /* "POST", "GET" */
+    int status;         /* of success: 200, 201, 202 */
+    bool body;          /* takes a JSON object body (else "body" is NULL) */
+    /* A JSON answer in *out (taken over by the caller); "id" is 0 on the collection. */
+    int (*run)(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err);
+    /* A file to send; the caller owns out->fd. */
+    int (*file)(struct res_ctx *x, int64_t id, struct res_file *out, struct rerr *err);
+    /* Whether "who" may use it at all, for what _meta tells the web interface (for the
+     * action on the collection itself: may.create); NULL: as the write policy says. The
+     * handler decides again, for the row in question. */
+    bool (*may)(const struct actor *who);
 };
 
 struct resource {
@@ -139,14 +191,30 @@ struct resource {
     int (*removable)(struct res_ctx *x, json_t *before, struct rerr *err);
     /* Add nested data to a record that is being answered (a method's elements). */
     int (*expand)(struct res_ctx *x, json_t *rec, struct rerr *err);
-    const struct dependent *deps; /* terminated by an entry with r == NULL */
+    const struct dependent *deps;     /* terminated by an entry with r == NULL */
+    const struct res_action *actions; /* terminated by an entry with method == NULL */
 };
 
 const struct resource *res_find(const char *name);
 /* The collection stored in "table", or NULL. */
 const struct resource *res_of_table(const char *table);
-/* All collections, NULL-terminated. */
-extern const struct resource *const res_all[];
+/* All collections, NULL-terminated: the domain's own, then those registered from the
+ * layers above (jobs) in the order they registered. */
+extern const struct resource *res_all[];
+/* Add "r" to res_all (once; again is a no-op). At startup, before any thread reads
+ * res_all. R_EINTERNAL when the registry is full (RES_MAX_COLLECTIONS). */
+#define RES_MAX_COLLECTIONS 48
+int res_register(const struct resource *r, struct rerr *err);
+
+/* Whether "r" is described consistently (kinds known, scope_from a reference, each
+ * dependent's fk a field of it, actions complete): 0, or R_EINTERNAL naming the first
+ * fault. Run over res_all by the unit tests, so that no request finds one. */
+int res_check_descriptor(const struct resource *r, struct rerr *err);
+
+/* The action of "r" called "name" (NULL: on the collection) for "method", or NULL; then
+ * *other_method (may be NULL) tells whether such an action exists for another method. */
+const struct res_action *res_action_find(const struct resource *r, const char *name, const char *method,
+                                         bool *other_method);
 
 /* Reads. Each takes its own read transaction. */
 int res_list(struct res_ctx *x, const struct resource *r, const struct res_query *qp, json_t **out,

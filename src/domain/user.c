@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "domain/resource.h"
 
 static const char *const roles[] = {"admin", "viewer", "secretary", NULL};
@@ -106,6 +107,20 @@ static int user_removable(struct res_ctx *x, json_t *before, struct rerr *err)
     return 0;
 }
 
+/* POST /users/<id>/unlock: lift the user's login limits (auth/throttle.h). City
+ * administrators only, decided before the user is looked up so that 403 tells nothing. */
+static int unlock_action(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
+{
+    struct row_scope anywhere = {0};
+    int rc = authz_write_row(x->who, WRITE_CITY_ADMIN, &anywhere, err);
+    return rc < 0 ? rc : throttle_unlock(x->c, x->who, id, out, err);
+}
+
+static const struct res_action user_actions[] = {
+    {.name = "unlock", .method = "POST", .status = 200, .run = unlock_action},
+    {0},
+};
+
 const struct resource res_users = {
     .name = "users",
     .table = "users",
@@ -125,4 +140,5 @@ const struct resource res_users = {
     .check = user_check,
     .prepare = user_prepare,
     .removable = user_removable,
+    .actions = user_actions,
 };

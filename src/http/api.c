@@ -16,14 +16,14 @@
 #include "auth/authz.h"
 #include "auth/password.h"
 #include "auth/session.h"
-#include "auth/throttle.h"
 #include "base/log.h"
 #include "domain/meta.h"
 #include "domain/org.h"
+#include "domain/stats.h"
 #include "domain/user.h"
 #include "http/cache.h"
 #include "http/request.h"
-#include "jobs/jobs.h"
+#include "http/routes.h"
 
 #define COOKIE "ronghe_session"
 
@@ -211,10 +211,28 @@ static enum MHD_Result login(struct request *rq, store_conn *c)
     return reply_response(rq, 200, r);
 }
 
-static enum MHD_Result logout(struct request *rq, store_conn *c, const char *token, const struct actor *who)
+/* ---------------------------------------------------------------- the handlers
+ * One per route (or per route and method); each answers through reply_*. */
+
+static enum MHD_Result health(struct request *rq, const struct route_call *k)
+{
+    return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* POST /session */
+static enum MHD_Result session_open(struct request *rq, const struct route_call *k)
+{
+    store_conn *lc = store_acquire(rq->db);
+    enum MHD_Result ret = login(rq, lc);
+    store_release(lc);
+    return ret;
+}
+
+/* DELETE /session */
+static enum MHD_Result logout(struct request *rq, const struct route_call *k)
 {
     struct rerr err = {0};
-    if (session_logout(c, token, who, &err) < 0)
+    if (session_logout(k->x->c, k->token, k->x->who, &err) < 0)
         return reply_error(rq, &err);
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(r, "Set-Cookie",
@@ -225,24 +243,58 @@ static enum MHD_Result logout(struct request *rq, store_conn *c, const char *tok
     return reply_response(rq, 204, r);
 }
 
-/* POST /users/<id>/unlock: lift the user's login limits (auth/throttle.h). City
- * administrators only, decided before the user is looked up so that 403 tells nothing. */
-static enum MHD_Result unlock_user(struct request *rq, struct res_ctx *x, int64_t id)
+/* GET /me */
+static enum MHD_Result me(struct request *rq, const struct route_call *k)
 {
-    if (strcmp(rq->method, "POST") != 0)
-        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
-    struct rerr err = {0};
-    struct row_scope anywhere = {0};
-    json_t *out = NULL;
-    if (authz_write_row(x->who, WRITE_CITY_ADMIN, &anywhere, &err) < 0 ||
-        throttle_unlock(x->c, x->who, id, &out, &err) < 0)
-        return reply_error(rq, &err);
-    return reply_json(rq, 200, out);
+    return reply_json(rq, 200, me_json(k->x->c, k->x->who, k->csrf));
 }
 
-/* POST /me/password {current, new}: the signed-in user changes their own password. */
-static enum MHD_Result own_password(struct request *rq, store_conn *c, const char *token,
-                                    const struct actor *who)
+/* GET /_meta: every collection's description and what "who" may do with it. */
+static enum MHD_Result meta(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    return meta_json(k->x->who, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+/* GET /stats: the home page's figures (domain/stats.h). Ages and 党龄 are today's, so the
+ * route caches them until midnight Beijing time. */
+static enum MHD_Result stats(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    if (rq->query.n)
+        return fail(rq, R_EINVAL, "bad_query", "统计接口不接受查询参数");
+    return stats_home(k->x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+/* GET /_slow: benchmarks only (not found unless RONGHE_BENCH_SLOW is set): a request that
+ * holds a store connection for "ms" milliseconds, to show it stalls nobody else. */
+static enum MHD_Result slow(struct request *rq, const struct route_call *k)
+{
+    if (!getenv("RONGHE_BENCH_SLOW"))
+        return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+    long ms = 300;
+    for (int i = 0; i < rq->query.n; i++)
+        if (!strcmp(rq->query.key[i], "ms"))
+            ms = strtol(rq->query.val[i], NULL, 10);
+    if (ms < 0 || ms > 2000)
+        ms = 300;
+    usleep((useconds_t)ms * 1000);
+    return reply_json(rq, 200, json_pack("{s:i}", "slept_ms", (int)ms));
+}
+
+/* GET /org-tree */
+static enum MHD_Result tree(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    return org_tree(k->x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+/* POST /me/password {current, new}: the signed-in user changes their own password. The
+ * row takes every method, so that another is 405 here rather than a record id not found. */
+static enum MHD_Result own_password(struct request *rq, const struct route_call *k)
 {
     if (strcmp(rq->method, "POST") != 0)
         return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
@@ -257,7 +309,7 @@ static enum MHD_Result own_password(struct request *rq, store_conn *c, const cha
     else if (!*cur)
         rc = rerr_set(&err, R_EINVAL, "required", "current", "请输入当前密码");
     if (rc == 0)
-        rc = session_change_password(c, token, who, rq->address, cur, fresh, &err);
+        rc = session_change_password(k->x->c, k->token, k->x->who, rq->address, cur, fresh, &err);
     json_decref(body);
     return rc < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
 }
@@ -267,26 +319,35 @@ static bool is_write(const char *m)
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
 }
 
-/* GET /api/v1/jobs/<id>/download: the job's file (a backup), streamed from its
- * descriptor; jobs_download() decides who may and audits it. */
-static enum MHD_Result download(struct request *rq, struct res_ctx *x, int64_t id)
+/* A collection's declared action (struct res_action): the domain's handler decides who
+ * may and audits; here only the HTTP part — the body read, the answer sent, a file
+ * streamed from its descriptor. */
+static enum MHD_Result action(struct request *rq, struct res_ctx *x, const struct res_action *a, int64_t id)
 {
     struct rerr err = {0};
-    struct job_file f;
-    if (jobs_download(x, id, &f, &err) < 0)
+    if (a->run) {
+        json_t *body = NULL, *out = NULL;
+        int rc = a->body ? body_json(rq, &body, &err) : 0;
+        if (rc == 0)
+            rc = a->run(x, id, body, &out, &err);
+        json_decref(body);
+        return rc < 0 ? reply_error(rq, &err) : reply_json(rq, a->status, out);
+    }
+    struct res_file f;
+    if (a->file(x, id, &f, &err) < 0)
         return reply_error(rq, &err);
     struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)f.size, f.fd); /* takes the fd */
     if (!r) {
         close(f.fd);
         return fail(rq, R_EINTERNAL, "internal", "无法发送文件");
     }
-    char disp[320]; /* the name is [A-Za-z0-9._-] only (backup_name_valid) */
+    char disp[320]; /* the name is [A-Za-z0-9._-] only (struct res_file) */
     snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", f.name);
-    MHD_add_response_header(r, "Content-Type", "application/vnd.sqlite3");
+    MHD_add_response_header(r, "Content-Type", f.content_type);
     MHD_add_response_header(r, "Content-Disposition", disp);
     MHD_add_response_header(r, "Cache-Control", "no-store");
     add_security_headers(r);
-    return reply_response(rq, 200, r);
+    return reply_response(rq, a->status, r);
 }
 
 static const char *query_value(const struct request *rq, const char *key)
@@ -297,170 +358,233 @@ static const char *query_value(const struct request *rq, const char *key)
     return NULL;
 }
 
-/* /api/v1/sessions[/<id>]: the signed-in user's own sessions (cookie "token" is the
+/* /sessions, /sessions/<id>: the signed-in user's own sessions (cookie "token" is the
  * current one). Never another user's: session.c asks for "who"'s alone. */
-static enum MHD_Result own_sessions(struct request *rq, store_conn *c, const char *token,
-                                    const struct actor *who, char **seg, int nseg)
+static enum MHD_Result sessions_list(struct request *rq, const struct route_call *k)
 {
     struct rerr err = {0};
-    const char *m = rq->method;
-    if (nseg > 2)
-        return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
-    if (nseg == 1 && !strcmp(m, "GET")) {
-        json_t *out;
-        return session_list(c, token, who, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
-    }
-    if (nseg == 1 && !strcmp(m, "DELETE")) {
-        const char *others = query_value(rq, "others");
-        if (!others || strcmp(others, "1") != 0)
-            return fail(rq, R_EINVAL, "bad_query", "结束其他会话请用 DELETE /api/v1/sessions?others=1");
-        int64_t n;
-        if (session_end_others(c, token, who, &n, &err) < 0)
-            return reply_error(rq, &err);
-        return reply_json(rq, 200, json_pack("{s:I}", "ended", (json_int_t)n));
-    }
-    if (nseg == 2 && !strcmp(m, "DELETE")) {
-        int64_t id;
-        if (parse_id(seg[1], &id) < 0)
-            return fail(rq, R_ENOTFOUND, "not_found", "没有这个登录会话");
-        return session_end(c, who, id, &err) < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
-    }
-    return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    json_t *out;
+    return session_list(k->x->c, k->token, k->x->who, &out, &err) < 0 ? reply_error(rq, &err)
+                                                                      : reply_json(rq, 200, out);
 }
 
-/* GET /api/v1/_meta: a job is started, not created (POST /jobs queues one), so whether
- * the jobs collection offers "create" is for its kinds to say. */
-static json_t *meta_jobs(json_t *meta, const struct actor *who)
+static enum MHD_Result sessions_end_others(struct request *rq, const struct route_call *k)
 {
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(meta, "collections"), i, c)
-    {
-        if (!strcmp(json_string_value(json_object_get(c, "name")), res_jobs.name))
-            json_object_set_new(json_object_get(c, "may"), "create", json_boolean(jobs_may_submit(who)));
-    }
-    return meta;
+    struct rerr err = {0};
+    const char *others = query_value(rq, "others");
+    if (!others || strcmp(others, "1") != 0)
+        return fail(rq, R_EINVAL, "bad_query", "结束其他会话请用 DELETE /api/v1/sessions?others=1");
+    int64_t n;
+    if (session_end_others(k->x->c, k->token, k->x->who, &n, &err) < 0)
+        return reply_error(rq, &err);
+    return reply_json(rq, 200, json_pack("{s:I}", "ended", (json_int_t)n));
 }
 
-/* /api/v1/<coll>[/<id>[/history]], /api/v1/jobs/<id>/download */
-static enum MHD_Result collection(struct request *rq, struct res_ctx *x, char **seg, int nseg)
+static enum MHD_Result sessions_end(struct request *rq, const struct route_call *k)
 {
-    const struct resource *r = res_find(seg[0]);
-    if (!r)
-        return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+    struct rerr err = {0};
+    int64_t id;
+    if (parse_id(k->seg[1], &id) < 0)
+        return fail(rq, R_ENOTFOUND, "not_found", "没有这个登录会话");
+    return session_end(k->x->c, k->x->who, id, &err) < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
+}
+
+/* /<coll>: list (GET), create (POST; or the collection's own POST action: a job is
+ * queued, not created as a record) */
+static enum MHD_Result coll_list(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    char *text;
+    size_t len;
+    int rc = res_list_text(k->x, res_find(k->seg[0]), &rq->query, &text, &len, &err);
+    return rc < 0 ? reply_error(rq, &err) : reply_text(rq, 200, text, len);
+}
+
+static enum MHD_Result coll_create(struct request *rq, const struct route_call *k)
+{
+    const struct resource *r = res_find(k->seg[0]);
     struct rerr err = {0};
     json_t *out = NULL, *body = NULL;
-    int rc;
-    const char *m = rq->method;
-    if (nseg == 1) {
-        if (!strcmp(m, "GET")) {
-            char *text;
-            size_t len;
-            rc = res_list_text(x, r, &rq->query, &text, &len, &err);
-            return rc < 0 ? reply_error(rq, &err) : reply_text(rq, 200, text, len);
-        }
-        if (!strcmp(m, "POST")) {
-            bool job = r == &res_jobs; /* a job is queued, not created as a record */
-            if ((rc = body_json(rq, &body, &err)) == 0)
-                rc = job ? jobs_submit(x, body, &out, &err) : res_create(x, r, body, &out, &err);
-            json_decref(body);
-            return rc < 0 ? reply_error(rq, &err) : reply_json(rq, job ? 202 : 201, out);
-        }
-        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
-    }
-    int64_t id;
-    if (parse_id(seg[1], &id) < 0)
-        return fail(rq, R_ENOTFOUND, "not_found", "记录编号无效");
-    if (nseg > 3)
-        return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
-    if (nseg == 3 && r == &res_jobs && !strcmp(seg[2], "download"))
-        return !strcmp(m, "GET") ? download(rq, x, id)
-                                 : fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
-    if (nseg == 3 && r == &res_users && !strcmp(seg[2], "unlock"))
-        return unlock_user(rq, x, id);
-    if (nseg == 3) {
-        if (strcmp(seg[2], "history") != 0)
-            return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
-        if (strcmp(m, "GET") != 0)
-            return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
-        rc = res_history(x, r, id, &out, &err);
-        return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
-    }
-    if (!strcmp(m, "GET")) {
-        rc = res_get(x, r, id, &out, &err);
-        return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
-    }
-    if (!strcmp(m, "PATCH") || !strcmp(m, "PUT")) {
-        if ((rc = body_json(rq, &body, &err)) == 0)
-            rc = res_update(x, r, id, body, &out, &err);
-        json_decref(body);
-        return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
-    }
-    if (!strcmp(m, "DELETE")) {
-        int64_t version = -1; /* absent */
-        for (int i = 0; i < rq->query.n; i++) {
-            if (!strcmp(rq->query.key[i], "version")) {
-                char *end;
-                errno = 0;
-                version = strtoll(rq->query.val[i], &end, 10);
-                if (errno || *end || !*rq->query.val[i])
-                    return fail(rq, R_EINVAL, "bad_query", "版本号 version 应为整数");
-            }
-        }
-        rc = res_delete(x, r, id, version, &err);
-        return rc < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
-    }
-    return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    const struct res_action *a = res_action_find(r, NULL, rq->method, NULL);
+    if (a)
+        return action(rq, k->x, a, 0);
+    int rc = body_json(rq, &body, &err);
+    if (rc == 0)
+        rc = res_create(k->x, r, body, &out, &err);
+    json_decref(body);
+    return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 201, out);
 }
 
-/* Everything the answer to a GET depends on: the reader, the path and each parameter.
- * Every part is written with its length first ("3:abc"), so no value can pass for other
- * parameters however it is spelt ("q=a&page=2" as one value is not q=a plus page=2). */
-static char *cache_key(struct request *rq, int64_t user_id)
+/* /<coll>/<id>: read (GET), update (PATCH, PUT), delete (DELETE ?version=N) */
+static enum MHD_Result coll_get(struct request *rq, const struct route_call *k)
 {
-    size_t n = strlen(rq->path) + 48;
+    struct rerr err = {0};
+    json_t *out = NULL;
+    int rc = res_get(k->x, res_find(k->seg[0]), k->id, &out, &err);
+    return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+static enum MHD_Result coll_update(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out = NULL, *body = NULL;
+    int rc = body_json(rq, &body, &err);
+    if (rc == 0)
+        rc = res_update(k->x, res_find(k->seg[0]), k->id, body, &out, &err);
+    json_decref(body);
+    return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+static enum MHD_Result coll_delete(struct request *rq, const struct route_call *k)
+{
+    int64_t version = -1; /* absent */
+    for (int i = 0; i < rq->query.n; i++) {
+        if (!strcmp(rq->query.key[i], "version")) {
+            char *end;
+            errno = 0;
+            version = strtoll(rq->query.val[i], &end, 10);
+            if (errno || *end || !*rq->query.val[i])
+                return fail(rq, R_EINVAL, "bad_query", "版本号 version 应为整数");
+        }
+    }
+    struct rerr err = {0};
+    int rc = res_delete(k->x, res_find(k->seg[0]), k->id, version, &err);
+    return rc < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
+}
+
+/* GET /<coll>/<id>/history */
+static enum MHD_Result coll_history(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out = NULL;
+    int rc = res_history(k->x, res_find(k->seg[0]), k->id, &out, &err);
+    return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+/* /<coll>/<id>/<action>: an action the collection declares (POST /users/N/unlock, GET
+ * /jobs/N/download); 405 for one it declares with another method, 404 for none. */
+static enum MHD_Result coll_action(struct request *rq, const struct route_call *k)
+{
+    const struct resource *r = res_find(k->seg[0]);
+    bool other_method = !strcmp(k->seg[2], "history"); /* GET only (its own row) */
+    const struct res_action *a =
+        res_action_find(r, k->seg[2], rq->method, other_method ? NULL : &other_method);
+    if (a)
+        return action(rq, k->x, a, k->id);
+    if (other_method)
+        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+}
+
+/* ---------------------------------------------------------------- the table
+ * Columns (routes.h): methods, pattern, handler, caching, flags. Caching is off unless a
+ * row says so: ROUTE_CACHE for answers that depend on the database alone, ROUTE_CACHE_TODAY
+ * for those that also depend on today's date (members carry their age and filter by
+ * 青年干警), ROUTE_NO_CACHE for the rest. The first row that matches path and method
+ * answers, so the rows of a particular collection (jobs, members, users) come before the
+ * generic /:coll rows they refine; a method they do not list falls through to those. To
+ * add a route: one row here and its handler above. */
+const struct route api_routes[] = {
+    {RM_GET, "/health", health, ROUTE_NO_CACHE, ROUTE_PUBLIC},
+    {RM_POST, "/session", session_open, ROUTE_NO_CACHE, ROUTE_PUBLIC},
+    {RM_DELETE, "/session", logout, ROUTE_NO_CACHE, 0},
+    {RM_GET, "/sessions", sessions_list, ROUTE_NO_CACHE, 0},
+    {RM_DELETE, "/sessions", sessions_end_others, ROUTE_NO_CACHE, 0},
+    {RM_DELETE, "/sessions/:session", sessions_end, ROUTE_NO_CACHE, 0},
+    {RM_GET, "/me", me, ROUTE_NO_CACHE, 0},
+    {RM_GET | RM_POST | RM_PUT | RM_PATCH | RM_DELETE, "/me/password", own_password, ROUTE_NO_CACHE, 0},
+    /* from the descriptors and the reader's role alone: reads no table, kept until restart */
+    {RM_GET, "/_meta", meta, ROUTE_CACHE, 0},
+    {RM_GET, "/_slow", slow, ROUTE_NO_CACHE, 0},
+    {RM_GET, "/org-tree", tree, ROUTE_CACHE, 0},
+    {RM_GET, "/stats", stats, ROUTE_CACHE_TODAY, 0},
+    /* a job's progress lives in memory, not in the database: never cached */
+    {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},
+    {RM_GET, "/jobs/:id", coll_get, ROUTE_NO_CACHE, 0},
+    {RM_GET, "/jobs/:id/history", coll_history, ROUTE_NO_CACHE, 0},
+    {RM_GET, "/members", coll_list, ROUTE_CACHE_TODAY, 0},
+    {RM_GET, "/members/:id", coll_get, ROUTE_CACHE_TODAY, 0},
+    {RM_GET, "/:coll", coll_list, ROUTE_CACHE, 0},
+    {RM_POST, "/:coll", coll_create, ROUTE_NO_CACHE, 0},
+    {RM_GET, "/:coll/:id", coll_get, ROUTE_CACHE, 0},
+    {RM_PATCH | RM_PUT, "/:coll/:id", coll_update, ROUTE_NO_CACHE, 0},
+    {RM_DELETE, "/:coll/:id", coll_delete, ROUTE_NO_CACHE, 0},
+    {RM_GET, "/:coll/:id/history", coll_history, ROUTE_CACHE, 0},
+    /* declared actions (res_action): a download is audited each time, an unlock writes */
+    {RM_GET | RM_POST | RM_PUT | RM_PATCH | RM_DELETE, "/:coll/:id/:action", coll_action, ROUTE_NO_CACHE, 0},
+    {0, NULL, NULL, ROUTE_NO_CACHE, 0},
+};
+
+/* ---------------------------------------------------------------- dispatch */
+
+/* Everything the answer to a GET depends on: the reader and what decides what they may
+ * see (role and scope: the answer does not depend on the users table, which may change
+ * without dropping it), the path and each parameter. Every part is written with its
+ * length first ("3:abc"), so no value can pass for other parameters however it is spelt
+ * ("q=a&page=2" as one value is not q=a plus page=2). */
+static char *cache_key(struct request *rq, const struct actor *who)
+{
+    size_t n = strlen(rq->path) + 128;
     for (int i = 0; i < rq->query.n; i++)
         n += strlen(rq->query.key[i]) + strlen(rq->query.val[i]) + 44;
     char *k = arena_alloc(rq->a, n);
-    int w = snprintf(k, n, "%" PRId64 " %zu:%s", user_id, strlen(rq->path), rq->path);
+    int w = snprintf(k, n, "%" PRId64 ".%d.%" PRId64 ".%" PRId64 ".%d %zu:%s", who->user_id, (int)who->role,
+                     who->procuratorate_id, who->branch_id, (int)who->scope_all, strlen(rq->path), rq->path);
     for (int i = 0; i < rq->query.n; i++)
         w += snprintf(k + w, n - (size_t)w, " %zu:%s %zu:%s", strlen(rq->query.key[i]), rq->query.key[i],
                       strlen(rq->query.val[i]), rq->query.val[i]);
     return k;
 }
 
-/* Not jobs: a running job's progress lives in memory, not in the database, so the
- * store's generation does not move with it; and a download is audited each time. */
-static bool cacheable(const struct request *rq, const char *first)
+/* A cached answer is current while none of the tables it read has changed since its
+ * reads began. */
+static bool cache_fresh(void *arg, const struct cache_tag *tag)
 {
-    return !strcmp(rq->method, "GET") && strcmp(first, "me") != 0 && strcmp(first, "session") != 0 &&
-           strcmp(first, "sessions") != 0 && strcmp(first, "_slow") != 0 && strcmp(first, "health") != 0 &&
-           strcmp(first, "jobs") != 0;
+    const struct request *rq = arg;
+    return store_unchanged(rq->db, tag->tables, tag->gen);
+}
+
+/* What a session seen recently depends on (session_lookup(): the session row, its user,
+ * the user's procuratorate): the generation of those tables alone, so that a write
+ * elsewhere leaves the sessions seen alone. */
+static uint64_t session_generation(store *db)
+{
+    return store_tables_generation(db, store_tables_named(db, "sessions users procuratorates"));
+}
+
+/* Whether the answer of "r" to this request may be cached (a GET of a caching route). */
+static bool cached_route(const struct request *rq, const struct route *r)
+{
+    return r->cache != ROUTE_NO_CACHE && !strcmp(rq->method, "GET");
+}
+
+/* Set the request's cache key and tag for "who" reading through "r" at "gen". */
+static void cache_prepare(struct request *rq, const struct route *r, const struct actor *who, uint64_t gen)
+{
+    rq->cache_key = cache_key(rq, who);
+    rq->cache_gen = gen;
+    rq->cache_expires = route_expires(r->cache, time(NULL));
 }
 
 bool api_try_fast(struct request *rq, enum MHD_Result *ret)
 {
+    const struct route *r;
+    const char *seg[ROUTE_MAX_SEGS];
     const char *rest = rq->path + strlen("/api/v1");
-    if (*rest == '/')
-        rest++;
-    char first[32];
-    size_t n = strcspn(rest, "/");
-    if (n == 0 || n >= sizeof first || rq->query_overflow)
+    if (rq->query_overflow || strcmp(rq->method, "GET") != 0)
         return false;
-    memcpy(first, rest, n);
-    first[n] = 0;
-    if (!cacheable(rq, first))
+    int n = route_split(rq->a, rest, seg);
+    if (n < 0 || route_find(api_routes, rq->method, seg, n, &r) < 0 || !cached_route(rq, r))
         return false;
     const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
-    uint64_t gen = store_generation(rq->db);
+    uint64_t gen = store_generation(rq->db); /* first: it notices other processes' commits */
     struct actor who;
     char csrf[33];
-    if (!session_peek(token, gen, &who, csrf))
+    if (!session_peek(token, session_generation(rq->db), &who, csrf))
         return false;
     rq->authenticated = true;
-    rq->cache_key = cache_key(rq, who.user_id);
-    rq->cache_gen = gen;
-    struct cached_body *body = cache_get(rq->cache_key, gen);
+    cache_prepare(rq, r, &who, gen);
+    struct cached_body *body = cache_get(rq->cache_key, cache_fresh, rq);
     if (!body) {
         rq->known = true;
         rq->who = who;
@@ -473,39 +597,26 @@ bool api_try_fast(struct request *rq, enum MHD_Result *ret)
 
 enum MHD_Result api_handle(struct request *rq)
 {
-    /* Split the path after /api/v1/ into at most 4 segments. */
-    const char *rest = rq->path + strlen("/api/v1");
-    if (*rest == '/')
-        rest++;
-    char *copy = arena_strdup(rq->a, rest);
-    char *seg[4];
-    int nseg = 0;
-    for (char *save = NULL, *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
-        if (nseg == 4)
-            return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
-        seg[nseg++] = t;
-    }
-    if (nseg == 0)
+    const char *seg[ROUTE_MAX_SEGS];
+    int nseg = route_split(rq->a, rq->path + strlen("/api/v1"), seg);
+    if (nseg <= 0)
         return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
     if (rq->query_overflow) {
         struct rerr e;
         rerr_set(&e, R_EINVAL, "too_many_params", "", "查询参数过多（最多 %d 个）", RES_MAX_PARAMS);
         return reply_error(rq, &e);
     }
-    if (nseg == 1 && !strcmp(seg[0], "health"))
-        return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));
-
-    enum MHD_Result ret;
+    const struct route *route = NULL;
+    int found = route_find(api_routes, rq->method, seg, nseg, &route);
+    struct route_call call = {.seg = seg, .nseg = nseg};
     struct rerr err = {0};
+    if (found == 0 && route->flags & ROUTE_PUBLIC && !strcmp(rq->method, "GET"))
+        return route->handler(rq, &call); /* the health check */
     if (is_write(rq->method) && refuse_cross_site(rq, &err) < 0)
         return reply_error(rq, &err);
-    if (nseg == 1 && !strcmp(seg[0], "session") && !strcmp(rq->method, "POST")) {
-        store_conn *lc = store_acquire(rq->db);
-        ret = login(rq, lc);
-        store_release(lc);
-        return ret;
-    }
-    /* Everything else needs a session. */
+    if (found == 0 && route->flags & ROUTE_PUBLIC)
+        return route->handler(rq, &call);
+    /* Everything else needs a session, a path that is no route too (401 before 404). */
     const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
     struct actor who;
     char csrf[33];
@@ -516,7 +627,7 @@ enum MHD_Result api_handle(struct request *rq)
         gen = rq->cache_gen;
     } else {
         gen = store_generation(rq->db); /* before any read: see store.h */
-        if (session_lookup(rq->db, token, gen, &who, csrf, &err) < 0)
+        if (session_lookup(rq->db, token, session_generation(rq->db), &who, csrf, &err) < 0)
             return reply_error(rq, &err);
     }
     rq->authenticated = true;
@@ -525,51 +636,28 @@ enum MHD_Result api_handle(struct request *rq)
         if (!sent || strlen(sent) != strlen(csrf) || sodium_memcmp(sent, csrf, strlen(csrf)) != 0)
             return fail(rq, R_EFORBID, "csrf", "缺少或错误的 X-CSRF-Token，请刷新页面后重试");
     }
-    /* Reads of collections and the tree are answered from the cache while nothing has
-     * been written since; the key holds the reader, so scope is never crossed. */
-    if (cacheable(rq, seg[0]) && !rq->known) {
-        rq->cache_key = cache_key(rq, who.user_id);
-        rq->cache_gen = gen;
-        struct cached_body *body = cache_get(rq->cache_key, gen);
+    if (found == R_ENOTFOUND)
+        return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
+    if (found == R_EMETHOD)
+        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    int at = route_capture(route, ":id");
+    if (at >= 0 && parse_id(seg[at], &call.id) < 0)
+        return fail(rq, R_ENOTFOUND, "not_found", "记录编号无效");
+    /* A caching route's read is answered from the cache while nothing it read has been
+     * written since; the key holds the reader, so scope is never crossed. */
+    if (cached_route(rq, route) && !rq->known) {
+        cache_prepare(rq, route, &who, gen);
+        struct cached_body *body = cache_get(rq->cache_key, cache_fresh, rq);
         if (body)
             return reply_cached(rq, body);
     }
     store_conn *c = store_acquire(rq->db);
+    rq->reads_on = c; /* a cached answer depends on what was read on it */
     struct res_ctx x = {.c = c, .who = &who, .a = rq->a};
-    if (nseg == 1 && !strcmp(seg[0], "session")) {
-        ret = !strcmp(rq->method, "DELETE") ? logout(rq, c, token, &who)
-                                            : fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
-    } else if (!strcmp(seg[0], "sessions")) {
-        ret = own_sessions(rq, c, token, &who, seg, nseg);
-    } else if (nseg == 1 && !strcmp(seg[0], "me")) {
-        ret = reply_json(rq, 200, me_json(c, &who, csrf));
-    } else if (nseg == 2 && !strcmp(seg[0], "me") && !strcmp(seg[1], "password")) {
-        ret = own_password(rq, c, token, &who);
-    } else if (nseg == 1 && !strcmp(seg[0], "_slow") && getenv("RONGHE_BENCH_SLOW")) {
-        /* Benchmarks only (off unless RONGHE_BENCH_SLOW is set): a request that holds a
-         * store connection for "ms" milliseconds, to show it stalls nobody else. */
-        long ms = 300;
-        for (int i = 0; i < rq->query.n; i++)
-            if (!strcmp(rq->query.key[i], "ms"))
-                ms = strtol(rq->query.val[i], NULL, 10);
-        if (ms < 0 || ms > 2000)
-            ms = 300;
-        usleep((useconds_t)ms * 1000);
-        ret = reply_json(rq, 200, json_pack("{s:i}", "slept_ms", (int)ms));
-    } else if (nseg == 1 && !strcmp(seg[0], "_meta")) {
-        json_t *out;
-        if (strcmp(rq->method, "GET") != 0)
-            ret = fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
-        else if (meta_json(&who, &out, &err) < 0)
-            ret = reply_error(rq, &err);
-        else
-            ret = reply_json(rq, 200, meta_jobs(out, &who));
-    } else if (nseg == 1 && !strcmp(seg[0], "org-tree")) {
-        json_t *out;
-        ret = org_tree(&x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
-    } else {
-        ret = collection(rq, &x, seg, nseg);
-    }
+    call.x = &x;
+    call.token = token;
+    call.csrf = csrf;
+    enum MHD_Result ret = route->handler(rq, &call);
     store_release(c);
     return ret;
 }

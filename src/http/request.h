@@ -36,7 +36,10 @@ struct request {
     bool via_proxy;        /* the peer is a trusted proxy: its X-Forwarded-* headers are believed */
     const char *cache_key; /* set when a 200 answer may be cached */
     int retry_after;       /* > 0: the answer carries Retry-After (seconds) */
-    uint64_t cache_gen;
+    uint64_t cache_gen;    /* store_generation() before the answer's reads */
+    int64_t cache_expires; /* the cached answer expires then (seconds since the epoch), 0: never */
+    store_conn *reads_on;  /* the connection the answer is read on: its store_reads() */
+    bool cache_hit;        /* answered from the cache */
     /* What api_try_fast() learnt before it handed the request on (the session was known
      * but the answer not cached), so the worker does not work it out again. */
     bool known;

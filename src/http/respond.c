@@ -69,6 +69,11 @@ static enum MHD_Result queue(struct request *rq, unsigned status, struct MHD_Res
     if (len)
         MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     MHD_add_response_header(r, "Cache-Control", "no-store");
+    /* Whether the server's own cache answered (hit) or kept this answer (miss); absent when
+     * the route is not cached. For tests and whoever tunes it; it tells the reader nothing
+     * about anyone else (the key holds the reader). */
+    if (status == 200 && rq->cache_key)
+        MHD_add_response_header(r, "X-Cache", rq->cache_hit ? "hit" : "miss");
     if (rq->retry_after > 0 || status == 503 || status == 429) { /* when to try again */
         char seconds[16];
         snprintf(seconds, sizeof seconds, "%d", rq->retry_after > 0 ? rq->retry_after : 1);
@@ -114,8 +119,14 @@ enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)
 
 enum MHD_Result reply_text(struct request *rq, unsigned status, char *text, size_t len)
 {
-    if (status == 200 && rq->cache_key)
-        cache_put(rq->cache_key, rq->cache_gen, text, len);
+    if (status == 200 && rq->cache_key) {
+        struct cache_tag tag = {.gen = rq->cache_gen,
+                                /* no connection: it was answered without the database's help, or
+                                 * read elsewhere: depends on everything */
+                                .tables = rq->reads_on ? store_reads(rq->reads_on) : STORE_TABLES_ALL,
+                                .expires = rq->cache_expires};
+        cache_put(rq->cache_key, &tag, text, len);
+    }
     return send_text(rq, status, text, len);
 }
 
@@ -123,6 +134,7 @@ enum MHD_Result reply_cached(struct request *rq, struct cached_body *body)
 {
     size_t len;
     const char *data = cache_body(body, &len);
+    rq->cache_hit = true;
     struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
         len, (void *)data, cache_unref, body); /* MHD only reads it */
     if (!r) {

@@ -38,7 +38,7 @@
  * beyond what the requests being answered use, and no address more than its share.
  *
  * Per request: an arena (freed in request_done) for everything else. Static files come
- * from the embedded table (web_assets.c, generated) or --web-dir.
+ * from the embedded table (web_assets.c, generated) or --web-dir (assets.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,17 +63,11 @@
 
 #include "base/log.h"
 #include "base/text.h"
+#include "http/assets.h"
 #include "http/http.h"
 #include "http/proxy.h"
 #include "http/request.h"
 #include "jobs/jobs.h"
-
-struct asset {
-    const char *path;
-    const unsigned char *data;
-    unsigned long len;
-};
-extern const struct asset ronghe_web_assets[]; /* generated; ends with path NULL */
 
 #define WORKERS 16 /* ≥ 4 × cores: slow requests may hold several at once */
 #define QUEUE_MAX 4096
@@ -481,81 +475,6 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
-static const char *mime_of(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    if (!dot)
-        return "application/octet-stream";
-    static const struct {
-        const char *ext, *type;
-    } types[] = {{".html", "text/html; charset=utf-8"},
-                 {".js", "text/javascript; charset=utf-8"},
-                 {".css", "text/css; charset=utf-8"},
-                 {".svg", "image/svg+xml"},
-                 {".png", "image/png"},
-                 {".jpg", "image/jpeg"},
-                 {".ico", "image/x-icon"},
-                 {".woff2", "font/woff2"},
-                 {".woff", "font/woff"},
-                 {".ttf", "font/ttf"},
-                 {".json", "application/json"},
-                 {".txt", "text/plain; charset=utf-8"}};
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (!strcmp(dot, types[i].ext))
-            return types[i].type;
-    return "application/octet-stream";
-}
-
-static enum MHD_Result serve_bytes(struct request *rq, const char *path, const void *data, size_t len,
-                                   enum MHD_ResponseMemoryMode mode)
-{
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, mode);
-    MHD_add_response_header(r, "Content-Type", mime_of(path));
-    /* Hashed asset names never change content; index.html must be fetched anew. */
-    MHD_add_response_header(r, "Cache-Control",
-                            strstr(path, "/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
-    add_security_headers(r);
-    return reply_response(rq, 200, r);
-}
-
-static enum MHD_Result serve_static(struct server *srv, struct request *rq)
-{
-    if (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0) {
-        struct rerr e;
-        rerr_set(&e, R_EMETHOD, "method_not_allowed", "", "不支持的请求方法");
-        return reply_error(rq, &e);
-    }
-    const char *path = rq->path;
-    /* The interface routes in the browser: any path without a file extension is it. */
-    const char *last = strrchr(path, '/');
-    if (!strcmp(path, "/") || !strchr(last ? last : path, '.'))
-        path = "/index.html";
-    if (strstr(path, ".."))
-        path = "/index.html";
-    if (srv->web_dir) {
-        char *full = arena_printf(rq->a, "%s%s", srv->web_dir, path);
-        FILE *f = fopen(full, "rb");
-        if (f) {
-            fseek(f, 0, SEEK_END);
-            long n = ftell(f);
-            fseek(f, 0, SEEK_SET);
-            char *buf = malloc(n > 0 ? (size_t)n : 1);
-            size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
-            fclose(f);
-            if (buf && got == (size_t)n)
-                return serve_bytes(rq, path, buf, got, MHD_RESPMEM_MUST_FREE);
-            free(buf);
-        }
-    } else {
-        for (const struct asset *a = ronghe_web_assets; a->path; a++)
-            if (!strcmp(a->path, path))
-                return serve_bytes(rq, path, a->data, a->len, MHD_RESPMEM_PERSISTENT);
-    }
-    struct rerr e;
-    rerr_set(&e, R_ENOTFOUND, "not_found", "", "页面不存在");
-    return reply_error(rq, &e);
-}
-
 /* ---------------------------------------------------------------- refusals and bodies */
 
 /* Answer {"error": {"code", "message", "field": null}} with "status", like reply_error()
@@ -743,7 +662,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rerr_set(&e, R_ENOTFOUND, "not_found", "", "没有这个接口");
         return reply_error(rq, &e);
     }
-    return serve_static(srv, rq);
+    return assets_serve(rq, srv->web_dir);
 }
 
 static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,

@@ -240,6 +240,7 @@ static void *worker(void *unused)
 void jobs_start(store *s)
 {
     CHECK(!W.started);
+    jobs_register();
     /* What a backup killed half-way left: never under a final name, removed here. */
     char dir[BACKUP_PATH_MAX];
     if (backup_dir_of(store_path(s), dir, sizeof dir, NULL) == 0) {
@@ -389,7 +390,7 @@ static int job_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
     return 0;
 }
 
-int jobs_download(struct res_ctx *x, int64_t id, struct job_file *out, struct rerr *err)
+int jobs_download(struct res_ctx *x, int64_t id, struct res_file *out, struct rerr *err)
 {
     json_t *rec;
     int rc = res_get(x, &res_jobs, id, &rec, err);
@@ -418,6 +419,7 @@ int jobs_download(struct res_ctx *x, int64_t id, struct job_file *out, struct re
     out->fd = fd;
     out->size = sb.st_size;
     snprintf(out->name, sizeof out->name, "%s", strrchr(path, '/') + 1);
+    out->content_type = "application/vnd.sqlite3";
     /* A copy of the whole database leaves the server: recorded like any write. */
     json_t *after = json_pack("{s:s, s:I}", "file", out->name, "bytes", (json_int_t)out->size);
     if ((rc = store_begin(x->c, err)) == 0 &&
@@ -442,6 +444,23 @@ static const struct field job_fields[] = {
     {"created_at", "提交时间", FT_TEXT, FF_SORT, 0, NULL, NULL, 0, 0},
 };
 
+/* POST /jobs queues a job (202: it runs later); GET /jobs/<id>/download sends its file. */
+static int submit_action(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
+{
+    return jobs_submit(x, body, out, err);
+}
+
+static const struct res_action job_actions[] = {
+    {.name = NULL,
+     .method = "POST",
+     .status = 202,
+     .body = true,
+     .run = submit_action,
+     .may = jobs_may_submit},
+    {.name = "download", .method = "GET", .status = 200, .file = jobs_download},
+    {0},
+};
+
 const struct resource res_jobs = {
     .name = "jobs",
     .table = "jobs",
@@ -453,4 +472,12 @@ const struct resource res_jobs = {
     .export = EXPORT_NONE,
     .default_sort = "-id",
     .expand = job_expand,
+    .actions = job_actions,
 };
+
+void jobs_register(void)
+{
+    struct rerr err;
+    if (res_register(&res_jobs, &err) < 0)
+        die("%s", err.message);
+}

@@ -21,6 +21,7 @@
 #include "store/store.h"
 
 struct res_ctx;
+struct res_file;
 struct job;
 
 struct job_kind {
@@ -44,8 +45,12 @@ struct jobs_config {
 /* Before jobs_start(); the defaults are BACKUP_KEEP_DEFAULT. */
 void jobs_configure(const struct jobs_config *cfg);
 
-/* Start the worker for "s". Jobs left 'running' by a crash are marked failed; queued
- * ones are run; temporaries a killed backup left in "<db>.backups" are removed. */
+/* Add the jobs collection to the domain's (res_register): jobs_start() does; a program
+ * that serves the collection without the worker calls it itself. */
+void jobs_register(void);
+
+/* Start the worker for "s" (jobs_register() included). Jobs left 'running' by a crash are marked failed;
+ * queued ones are run; temporaries a killed backup left in "<db>.backups" are removed. */
 void jobs_start(store *s);
 /* Let the running job finish, then stop the worker. */
 void jobs_stop(void);
@@ -55,19 +60,15 @@ void jobs_stop(void);
 int jobs_submit(struct res_ctx *x, json_t *body, json_t **out, struct rerr *err);
 
 /* Whether "who" may start some kind of job in its own procuratorate (the collection's
- * "create" in GET /api/v1/_meta). */
+ * "create" in GET /api/v1/_meta: its POST action's "may"). */
 bool jobs_may_submit(const struct actor *who);
 
-/* The file a finished job produced, for GET /jobs/<id>/download: opened read-only, with
- * its size and a file name to offer. Only for whoever may start that kind of job; to
- * anyone else, and for jobs with no file (not done, another kind, pruned), 404 like a row
- * out of scope. The read is audited ("download"). The caller owns *fd. */
-struct job_file {
-    int fd;
-    int64_t size;
-    char name[256];
-};
-int jobs_download(struct res_ctx *x, int64_t id, struct job_file *out, struct rerr *err);
+/* The file a finished job produced, for GET /jobs/<id>/download (the collection's
+ * "download" action): opened read-only, with its size and a file name to offer. Only for
+ * whoever may start that kind of job; to anyone else, and for jobs with no file (not
+ * done, another kind, pruned), 404 like a row out of scope. The read is audited
+ * ("download"). The caller owns out->fd. */
+int jobs_download(struct res_ctx *x, int64_t id, struct res_file *out, struct rerr *err);
 
 extern const struct resource res_jobs;
 

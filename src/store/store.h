@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/arena.h"
 #include "base/err.h"
 
 typedef struct store store;
@@ -62,14 +63,26 @@ int store_begin_read(store_conn *c, struct rerr *err);
 int store_commit(store_conn *c, struct rerr *err);
 void store_rollback(store_conn *c);
 
-/* Prepare (or fetch from the cache) a statement for "sql", which must stay valid for
- * the life of the process (a string literal, or a string interned by the caller). The
- * statement is reset when prepared again; store_done() resets it early. */
+/* Prepare "sql", or take the connection's cached statement for the same text: the
+ * cache is keyed by the text itself (a copy is kept), so SQL built at run time is
+ * cached as well as a literal. The statement is reset when prepared again;
+ * store_done() resets it early. A full cache (STORE_STMT_CACHE texts) finalizes the
+ * statement prepared longest ago, passing over running ones (stepped, not reset) while
+ * any other can go: a statement stays valid at least until STORE_STMT_CACHE - 1 other
+ * texts have been prepared on the connection, and a running one for longer. */
+#define STORE_STMT_CACHE 128
 store_stmt *store_prepare(store_conn *c, const char *sql);
-/* For SQL built at run time: not cached; store_finalize() frees it. */
+/* The same for SQL assembled at run time from descriptions (the resource engine's): SQL
+ * that does not prepare (a column a description misnames) is R_EINTERNAL with SQLite's
+ * reason, not the crash store_prepare() makes of it (its SQL is ours, fixed). */
+int store_prepare_built(store_conn *c, const char *sql, store_stmt **out, struct rerr *err);
+/* Not cached (one-off SQL, tests): store_finalize() or store_done() frees it. */
 store_stmt *store_prepare_dynamic(store_conn *c, const char *sql);
 void store_finalize(store_stmt *st);
 void store_done(store_stmt *st);
+/* How many prepared statements the connection holds now (cached and dynamic): for
+ * tests, which check that the count stays bounded. */
+int store_stmt_count(store_conn *c);
 
 void store_bind_int(store_stmt *st, int idx, int64_t v);
 void store_bind_text(store_stmt *st, int idx, const char *v); /* NULL binds NULL */
@@ -119,6 +132,33 @@ int store_integrity_check(store_conn *c, struct rerr *err);
 #define STORE_EXTERNAL_MS 50
 uint64_t store_generation(store *s);
 
+/* ---- What an answer read, what a commit wrote: for caches finer than one generation.
+ *
+ * A set of the database's tables (those in it when the store was opened; tables the
+ * store cannot name share one member, so are never missed). The store learns what each
+ * statement reads and writes when it is prepared, and what rows each commit changed while
+ * it runs; callers only combine sets and pass them back. Use: take store_generation()
+ * before reading, read, and keep (generation, store_reads()); the answer is current while
+ * store_unchanged() says so. A commit here counts at once for the tables it wrote; a
+ * commit by another process counts, within STORE_EXTERNAL_MS, as a change of every
+ * table. */
+typedef uint64_t store_tables;
+#define STORE_TABLES_ALL UINT64_MAX
+
+/* Forget the tables read on "c" so far (store_acquire() does this too). */
+void store_reads_start(store_conn *c);
+/* The tables read by the statements stepped on "c" since store_reads_start(). */
+store_tables store_reads(store_conn *c);
+/* True when none of "tables" has changed since generation "gen" (store_generation()
+ * taken before the reads). Never blocks nor touches the database. */
+bool store_unchanged(store *s, store_tables tables, uint64_t gen);
+/* A number that moves whenever one of "tables" changes (a generation of that set alone:
+ * equal numbers mean no change between). Never blocks. */
+uint64_t store_tables_generation(store *s, store_tables tables);
+/* The set of the tables named in "names" (separated by spaces). A name the database does
+ * not have is our bug (CHECK). */
+store_tables store_tables_named(store *s, const char *names);
+
 /* The database file's path, as given to store_open(). */
 const char *store_path(const store *s);
 
@@ -138,5 +178,14 @@ int store_schema_version(void);
 
 /* Set meta "key" to "value", inserting the row or replacing its value. */
 int store_meta_put(store_conn *c, const char *key, const char *value, struct rerr *err);
+
+/* The dialect's spelling of what the SQL the resource engine builds needs (its lists).
+ * Each result is in "a".
+ *   store_sql_contains:   a condition: column "col" contains the one bound text (substring)
+ *   store_sql_text_order: an ORDER BY term: "col" in pinyin order (the order of names)
+ *   store_sql_page:       the paging clause: two bound values, the count, then the skip */
+char *store_sql_contains(arena *a, const char *col);
+char *store_sql_text_order(arena *a, const char *col);
+const char *store_sql_page(void);
 
 #endif

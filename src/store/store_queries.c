@@ -17,3 +17,19 @@ int store_meta_put(store_conn *c, const char *key, const char *value, struct rer
     store_done(st);
     return rc < 0 ? rc : 0;
 }
+
+/* The spellings the resource engine builds its lists with (store.h). */
+char *store_sql_contains(arena *a, const char *col)
+{
+    return arena_printf(a, "instr(%s, ?) > 0", col);
+}
+
+char *store_sql_text_order(arena *a, const char *col)
+{
+    return arena_printf(a, "%s COLLATE zh", col); /* the collation store_sqlite.c registers */
+}
+
+const char *store_sql_page(void)
+{
+    return "LIMIT ? OFFSET ?";
+}

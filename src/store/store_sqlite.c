@@ -3,12 +3,14 @@
  *
  * Connections live in a pool (a stack guarded by a mutex) and are opened on demand, up
  * to STORE_MAX_CONN; a thread that finds none free waits. Each connection keeps its own
- * cache of prepared statements keyed by the SQL text's address. Extensions (the Chinese
+ * cache of prepared statements keyed by the SQL text (a hash of it, then the text
+ * compared), least recently used out first when full. Extensions (the Chinese
  * FTS5 tokenizer, later) are registered in conn_setup(), the one place every connection
  * passes through.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -28,8 +30,12 @@
  * brief generation check, the job worker, the command line), so an event thread never
  * waits for a connection. */
 #define STORE_MAX_CONN 24
-#define STMT_CACHE 96
+/* The index of the statement cache: open addressing, never more than half full. */
+#define STMT_INDEX (2 * STORE_STMT_CACHE)
 #define STORE_MAGIC 0x53544f52u
+#define TABLE_BITS 64
+#define TABLE_OTHER ((store_tables)1 << (TABLE_BITS - 1))
+#define OWN_COMMITS 1024 /* commit counts remembered as this process's own (a power of two) */
 
 extern const char ronghe_schema_sql[]; /* generated from schema.sql: version 1 */
 
@@ -47,10 +53,13 @@ struct store_stmt {
     sqlite3_stmt *st;
     store_conn *conn;
     bool dynamic;
+    store_tables reads, writes; /* as the authorizer reported them while it was prepared */
 };
 
 struct cached {
-    const char *sql;
+    char *sql; /* our copy of the text */
+    uint64_t hash;
+    uint64_t used; /* the connection's tick when last prepared: least recent goes first */
     store_stmt stmt;
 };
 
@@ -59,9 +68,18 @@ struct store_conn {
     store *owner;
     sqlite3 *db;
     store_conn *next_free;
-    int64_t data_version; /* as last seen by store_generation() */
+    int64_t data_version;  /* as last seen by store_generation() */
+    uint32_t seen_commits; /* the commit count (user_version) at that data_version */
+    /* Table tracking (see "what statements read and write"): what the statement being
+     * prepared reads and writes (NULL outside our prepare), what the statements stepped
+     * since store_reads_start() read, and what the open transaction has written. */
+    store_stmt *preparing;
+    store_tables reads, tx_writes;
+    bool tx_wrote;
     int ncached;
-    struct cached cache[STMT_CACHE];
+    uint64_t tick;
+    struct cached cache[STORE_STMT_CACHE];
+    short index[STMT_INDEX]; /* 1 + a slot of cache[], 0 where free */
 };
 
 struct store {
@@ -75,12 +93,279 @@ struct store {
     int nconn;
     _Atomic uint64_t generation;
     _Atomic int64_t checked_ms; /* when store_generation() last looked at the file */
-    void *ext;                  /* store_set_ext() */
+    /* Table tracking: the tables' names (bit i names tables[i]; the last bit stands for
+     * every table without one), the generation each last changed at, the tickets
+     * generations are drawn from, and the commit counts this process wrote lately. */
+    int ntables;
+    char *tables[TABLE_BITS - 1];
+    bool table_virtual[TABLE_BITS - 1];
+    _Atomic uint64_t changed[TABLE_BITS];
+    _Atomic uint64_t ticket;
+    pthread_mutex_t commits_lock;
+    uint32_t own_commits[OWN_COMMITS];
+    void *ext; /* store_set_ext() */
 };
+
+/* ---------------------------------------------------------------- what statements read and write
+ *
+ * For caches finer than "anything changed" (store.h). Each table of the database has a
+ * bit (tables_load(), at open; the last bit stands for any table without one) and the
+ * generation at which it last changed.
+ *
+ * Reads: while we prepare a statement the authorizer reports every table it reads
+ * (SQLITE_READ, views and triggers expanded), once, so a cached statement carries its set
+ * from then on; stepping it adds the set to the connection's (store_reads()).
+ * Writes: the authorizer's INSERT/UPDATE/DELETE of the statement (which also catches a
+ * DELETE without WHERE, which SQLite runs without row callbacks) and, while it runs, the
+ * update hook's row changes (foreign-key actions, triggers, whatever the authorizer was
+ * not asked about) add up per transaction; the commit publishes them (publish()): a new
+ * ticket, stored as each written table's generation and then as the store's.
+ * Anything the store cannot follow (store_exec, a write outside a transaction, another
+ * process) is published as every table.
+ *
+ * Another process's commits are seen by store_generation() through PRAGMA data_version,
+ * which moves on every commit by another connection, ours included. To tell ours apart,
+ * every write transaction of any ronghe process counts itself in the database header
+ * (PRAGMA user_version, 32 bits, wrapping) before it commits, and this process remembers
+ * the counts it wrote (own_commits): a data_version that moved while the count did not
+ * (a writer that is not ronghe), or a count this process did not write, is another
+ * process's commit. A writer that is not ronghe, committing in the same STORE_EXTERNAL_MS
+ * as this process and the count, would go unseen: the sqlite3 shell on a serving database
+ * is not supported. */
+
+static void atomic_max(_Atomic uint64_t *a, uint64_t v)
+{
+    uint64_t cur = atomic_load(a);
+    while (cur < v && !atomic_compare_exchange_weak(a, &cur, v))
+        ;
+}
+
+/* Tables "t" changed: after the commit, never before (see store_generation()). */
+static void publish(store *s, store_tables t)
+{
+    uint64_t ticket = atomic_fetch_add(&s->ticket, 1) + 1;
+    for (int b = 0; b < TABLE_BITS; b++)
+        if (t & ((store_tables)1 << b))
+            atomic_max(&s->changed[b], ticket);
+    atomic_max(&s->generation, ticket); /* after the tables: never ahead of them */
+}
 
 static void bump(store *s)
 {
-    atomic_fetch_add(&s->generation, 1);
+    publish(s, STORE_TABLES_ALL);
+}
+
+static store_tables table_bit(const store *s, const char *name)
+{
+    if (!name || !strncmp(name, "sqlite_", 7)) /* the schema, sqlite_sequence: not data */
+        return 0;
+    for (int i = 0; i < s->ntables; i++)
+        if (!strcmp(s->tables[i], name))
+            return (store_tables)1 << i;
+    for (int i = 0; i < s->ntables; i++) { /* a virtual table's shadow table */
+        size_t n = strlen(s->tables[i]);
+        if (s->table_virtual[i] && !strncmp(name, s->tables[i], n) && name[n] == '_')
+            return (store_tables)1 << i;
+    }
+    return TABLE_OTHER;
+}
+
+static int authorize(void *arg, int action, const char *a, const char *b, const char *db, const char *trigger)
+{
+    (void)b, (void)db, (void)trigger;
+    store_conn *c = arg;
+    switch (action) {
+    case SQLITE_READ:
+        if (c->preparing)
+            c->preparing->reads |= table_bit(c->owner, a);
+        break;
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+        if (c->preparing)
+            c->preparing->writes |= table_bit(c->owner, a);
+        else /* a statement SQLite prepared on its own (sqlite3_exec, a re-prepare) */
+            c->tx_writes |= table_bit(c->owner, a), c->tx_wrote = true;
+        break;
+    default:
+        break;
+    }
+    return SQLITE_OK;
+}
+
+static void on_update(void *arg, int op, const char *db, const char *table, sqlite3_int64 rowid)
+{
+    (void)op, (void)db, (void)rowid;
+    store_conn *c = arg;
+    c->tx_writes |= table_bit(c->owner, table);
+    c->tx_wrote = true;
+}
+
+/* Name the tables: one bit each, a virtual table's shadow tables (members_fts_data…)
+ * sharing the virtual table's. At open, before the store is shared. */
+static int tables_load(store *s, store_conn *c, struct rerr *err)
+{
+    store_stmt *st = store_prepare_dynamic(
+        c, "SELECT name, sql LIKE 'CREATE VIRTUAL%' FROM sqlite_master WHERE type = 'table'"
+           " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY sql LIKE 'CREATE VIRTUAL%' DESC, name");
+    int rc;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        const char *name = store_col_text(st, 0);
+        store_tables bit = table_bit(s, name);
+        if (bit != TABLE_OTHER || s->ntables == TABLE_BITS - 1)
+            continue; /* a shadow table; or, past the bits, TABLE_OTHER */
+        s->table_virtual[s->ntables] = store_col_int(st, 1) != 0;
+        if (!(s->tables[s->ntables++] = strdup(name)))
+            die("内存不足");
+    }
+    store_finalize(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* Prepare "sql" into "into", learning what it reads and writes. */
+static int prepare_tracked(store_conn *c, const char *sql, unsigned flags, store_stmt *into)
+{
+    into->reads = into->writes = 0;
+    c->preparing = into;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, flags, &into->st, NULL);
+    c->preparing = NULL;
+    return rc;
+}
+
+/* Before "st" steps: what it reads counts for the caller's answer, what it writes for
+ * the transaction. */
+static void step_noted(store_stmt *st)
+{
+    store_conn *c = st->conn;
+    c->reads |= st->reads;
+    if (!sqlite3_stmt_readonly(st->st)) {
+        c->tx_writes |= st->writes;
+        c->tx_wrote = true;
+    }
+}
+
+/* Inside a write transaction, just before COMMIT: count it in the header (see above).
+ * *count receives the new count; false when it could not be written (then this commit
+ * will look like another process's: everything changes, nothing is missed). */
+static bool commit_count(store_conn *c, uint32_t *count)
+{
+    store_stmt *st = store_prepare(c, "PRAGMA user_version");
+    bool ok = sqlite3_step(st->st) == SQLITE_ROW;
+    uint32_t n = ok ? (uint32_t)sqlite3_column_int64(st->st, 0) + 1 : 0;
+    sqlite3_reset(st->st);
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %" PRId32, (int32_t)n);
+    if (ok && sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        ok = false;
+    *count = n;
+    return ok;
+}
+
+/* After COMMIT: remember the count as ours, publish what the transaction wrote. */
+static void commit_published(store_conn *c, bool counted, uint32_t count)
+{
+    store *s = c->owner;
+    if (counted) {
+        pthread_mutex_lock(&s->commits_lock);
+        s->own_commits[count & (OWN_COMMITS - 1)] = count;
+        pthread_mutex_unlock(&s->commits_lock);
+    }
+    publish(s, counted ? c->tx_writes : STORE_TABLES_ALL);
+    c->tx_writes = 0;
+    c->tx_wrote = false;
+}
+
+/* Whether every commit counted in (from, to] was this process's. */
+static bool commits_all_own(store *s, uint32_t from, uint32_t to)
+{
+    if ((uint32_t)(to - from) > OWN_COMMITS)
+        return false;
+    bool own = true;
+    pthread_mutex_lock(&s->commits_lock);
+    for (uint32_t n = from + 1; own && n != to + 1; n++)
+        own = s->own_commits[n & (OWN_COMMITS - 1)] == n;
+    pthread_mutex_unlock(&s->commits_lock);
+    return own;
+}
+
+/* Read data_version and the commit count in one snapshot. False when they cannot be
+ * read. */
+static bool read_versions(store_conn *c, int64_t *data_version, uint32_t *count)
+{
+    if (sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return false;
+    store_stmt *uv = store_prepare(c, "PRAGMA user_version"); /* starts the snapshot */
+    store_stmt *dv = store_prepare(c, "PRAGMA data_version");
+    bool ok = sqlite3_step(uv->st) == SQLITE_ROW && sqlite3_step(dv->st) == SQLITE_ROW;
+    if (ok) {
+        *count = (uint32_t)sqlite3_column_int64(uv->st, 0);
+        *data_version = sqlite3_column_int64(dv->st, 0);
+    }
+    sqlite3_reset(uv->st);
+    sqlite3_reset(dv->st);
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return ok;
+}
+
+/* Whether another process has committed since "c" last looked. */
+static bool external_commit_seen(store_conn *c)
+{
+    int64_t v;
+    uint32_t n;
+    if (!read_versions(c, &v, &n))
+        return true; /* cannot tell: assume a change */
+    bool seen = false;
+    if (v != c->data_version)
+        seen = n == c->seen_commits || !commits_all_own(c->owner, c->seen_commits, n);
+    c->data_version = v;
+    c->seen_commits = n;
+    return seen;
+}
+
+void store_reads_start(store_conn *c)
+{
+    c->reads = 0;
+}
+
+store_tables store_reads(store_conn *c)
+{
+    return c->reads;
+}
+
+bool store_unchanged(store *s, store_tables tables, uint64_t gen)
+{
+    for (int b = 0; b < TABLE_BITS; b++)
+        if ((tables & ((store_tables)1 << b)) && atomic_load(&s->changed[b]) > gen)
+            return false;
+    return true;
+}
+
+uint64_t store_tables_generation(store *s, store_tables tables)
+{
+    uint64_t g = 0;
+    for (int b = 0; b < TABLE_BITS; b++)
+        if (tables & ((store_tables)1 << b)) {
+            uint64_t t = atomic_load(&s->changed[b]);
+            g = t > g ? t : g;
+        }
+    return g;
+}
+
+store_tables store_tables_named(store *s, const char *names)
+{
+    store_tables t = 0;
+    char name[64];
+    for (const char *p = names; *p;) {
+        size_t n = strcspn(p, " ");
+        CHECK(n > 0 && n < sizeof name);
+        memcpy(name, p, n);
+        name[n] = 0;
+        store_tables bit = table_bit(s, name);
+        CHECK(bit && bit != TABLE_OTHER); /* a table the database has */
+        t |= bit;
+        p += n + strspn(p + n, " ");
+    }
+    return t;
 }
 
 /* The column a UNIQUE constraint failed on, from SQLite's message ("UNIQUE constraint
@@ -180,13 +465,19 @@ static store_conn *conn_open(store *s, int flags, struct rerr *err)
     c->magic = STORE_MAGIC;
     c->owner = s;
     c->db = db;
+    sqlite3_set_authorizer(db, authorize, c);
+    sqlite3_update_hook(db, on_update, c);
+    if (!read_versions(c, &c->data_version, &c->seen_commits))
+        c->data_version = -1; /* the first look will count as a change */
     return c;
 }
 
 static void conn_close(store_conn *c)
 {
-    for (int i = 0; i < c->ncached; i++)
+    for (int i = 0; i < c->ncached; i++) {
         sqlite3_finalize(c->cache[i].stmt.st);
+        free(c->cache[i].sql);
+    }
     sqlite3_close(c->db);
     free(c);
 }
@@ -439,11 +730,12 @@ int store_open(const char *path, enum store_open_mode mode, store **out, struct 
     s->lock_fd = lock_fd;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->freed, NULL);
+    pthread_mutex_init(&s->commits_lock, NULL);
     int flags = readonly ? SQLITE_OPEN_READONLY
                          : SQLITE_OPEN_READWRITE | (mode == STORE_CREATE_NEW ? SQLITE_OPEN_CREATE : 0);
     store_conn *c = conn_open(s, flags, err);
     /* A file that is not a database fails in migrate(), on the first read. */
-    if (!c || migrate(c, readonly, err) < 0) {
+    if (!c || migrate(c, readonly, err) < 0 || tables_load(s, c, err) < 0) {
         if (c)
             conn_close(c);
         store_unlock(lock_fd);
@@ -470,7 +762,10 @@ void store_close(store *s)
     }
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->freed);
+    pthread_mutex_destroy(&s->commits_lock);
     store_unlock(s->lock_fd);
+    for (int i = 0; i < s->ntables; i++)
+        free(s->tables[i]);
     free(s->path);
     free(s);
 }
@@ -505,6 +800,7 @@ store_conn *store_acquire(store *s)
             s->free_list = c->next_free;
             pthread_mutex_unlock(&s->lock);
             c->next_free = NULL;
+            store_reads_start(c);
             return c;
         }
         if (s->nconn < STORE_MAX_CONN) {
@@ -547,21 +843,11 @@ uint64_t store_generation(store *s)
     int64_t now = monotonic_ms(), last = atomic_load(&s->checked_ms);
     if (now - last < STORE_EXTERNAL_MS || !atomic_compare_exchange_strong(&s->checked_ms, &last, now))
         return atomic_load(&s->generation);
-    /* PRAGMA data_version changes when a connection other than the asking one has
-     * committed since that connection last asked. Any pool connection will do: a change
-     * it reports that we already counted only costs a cache refill. */
+    /* Any pool connection will do: each remembers what it saw last (see "what statements
+     * read and write" for how another process's commits are told from ours). */
     store_conn *c = store_acquire(s);
-    store_stmt *st = store_prepare(c, "PRAGMA data_version");
-    if (sqlite3_step(st->st) == SQLITE_ROW) {
-        int64_t v = sqlite3_column_int64(st->st, 0);
-        if (v != c->data_version) {
-            c->data_version = v;
-            bump(c->owner);
-        }
-    } else {
-        bump(c->owner); /* cannot tell: assume a change */
-    }
-    sqlite3_reset(st->st);
+    if (external_commit_seen(c))
+        bump(s);
     store_release(c);
     return atomic_load(&s->generation);
 }
@@ -570,8 +856,11 @@ int store_exec(store_conn *c, const char *sql, struct rerr *err)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+    c->reads = STORE_TABLES_ALL; /* not followed: may have read anything */
     if (sqlite3_get_autocommit(c->db))
         bump(c->owner); /* may have written outside a transaction */
+    else
+        c->tx_writes = STORE_TABLES_ALL, c->tx_wrote = true;
     if (rc != SQLITE_OK) {
         rerr_set(err, R_EINTERNAL, "store", "", "数据库错误: %s", msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
@@ -585,7 +874,7 @@ static int run_cached(store_conn *c, const char *sql, struct rerr *err)
 {
     store_stmt *st = store_prepare(c, sql);
     int rc = sqlite3_step(st->st);
-    store_done(st); /* a dynamic one (the cache was full) is freed, not leaked */
+    store_done(st);
     if (rc != SQLITE_DONE)
         return map_sqlite(c->db, rc, err);
     return 0;
@@ -603,12 +892,15 @@ int store_begin_read(store_conn *c, struct rerr *err)
 
 int store_commit(store_conn *c, struct rerr *err)
 {
+    uint32_t count = 0;
+    bool wrote = c->tx_wrote, counted = wrote && !c->owner->readonly && commit_count(c, &count);
     int rc = run_cached(c, "COMMIT", err);
     if (rc < 0) {
         store_rollback(c);
         return rc;
     }
-    bump(c->owner); /* after the commit, never before: see store_generation() */
+    if (wrote) /* after the commit, never before: see store_generation() */
+        commit_published(c, counted, count);
     return 0;
 }
 
@@ -616,40 +908,116 @@ void store_rollback(store_conn *c)
 {
     if (!sqlite3_get_autocommit(c->db))
         run_cached(c, "ROLLBACK", NULL);
+    c->tx_writes = 0;
+    c->tx_wrote = false;
+}
+
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (const char *p = sql; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+static void index_put(store_conn *c, int slot)
+{
+    size_t i = c->cache[slot].hash % STMT_INDEX;
+    while (c->index[i])
+        i = (i + 1) % STMT_INDEX;
+    c->index[i] = (short)(slot + 1);
+}
+
+/* A slot for a new text: the next free one, else the one used longest ago (its statement
+ * finalized), passing over those that are running (stepped, not yet reset) while any
+ * other can go. Our callers nest a few running statements, never STORE_STMT_CACHE; when
+ * every one is running, the oldest was left so by a caller that never reset it. */
+static int cache_slot(store_conn *c)
+{
+    if (c->ncached < STORE_STMT_CACHE)
+        return c->ncached++;
+    int victim = -1, oldest = 0;
+    for (int i = 0; i < STORE_STMT_CACHE; i++) {
+        if (c->cache[i].used < c->cache[oldest].used)
+            oldest = i;
+        if (!sqlite3_stmt_busy(c->cache[i].stmt.st) &&
+            (victim < 0 || c->cache[i].used < c->cache[victim].used))
+            victim = i;
+    }
+    if (victim < 0)
+        victim = oldest;
+    sqlite3_finalize(c->cache[victim].stmt.st);
+    free(c->cache[victim].sql);
+    c->cache[victim].sql = NULL;
+    /* Removing from open addressing: rebuild the index from the slots that stay. */
+    memset(c->index, 0, sizeof c->index);
+    for (int i = 0; i < STORE_STMT_CACHE; i++)
+        if (i != victim)
+            index_put(c, i);
+    return victim;
+}
+
+int store_prepare_built(store_conn *c, const char *sql, store_stmt **out, struct rerr *err)
+{
+    CHECK(c && c->magic == STORE_MAGIC);
+    uint64_t h = sql_hash(sql);
+    for (size_t i = h % STMT_INDEX; c->index[i]; i = (i + 1) % STMT_INDEX) {
+        struct cached *e = &c->cache[c->index[i] - 1];
+        if (e->hash == h && !strcmp(e->sql, sql)) {
+            e->used = ++c->tick;
+            sqlite3_reset(e->stmt.st);
+            sqlite3_clear_bindings(e->stmt.st);
+            *out = &e->stmt;
+            return 0;
+        }
+    }
+    /* Prepared through prepare_tracked() so that the statement knows the tables it reads
+     * and writes (see "what statements read and write"). */
+    store_stmt tracked = {.conn = c, .dynamic = false};
+    int rc = prepare_tracked(c, sql, SQLITE_PREPARE_PERSISTENT, &tracked);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(tracked.st);
+        return rerr_set(err, R_EINTERNAL, "internal", "", "数据库语句无效：%s", sqlite3_errmsg(c->db));
+    }
+    int slot = cache_slot(c);
+    struct cached *e = &c->cache[slot];
+    e->sql = strdup(sql);
+    if (!e->sql)
+        die("内存不足");
+    e->hash = h;
+    e->used = ++c->tick;
+    e->stmt = tracked;
+    index_put(c, slot);
+    *out = &e->stmt;
+    return 0;
 }
 
 store_stmt *store_prepare(store_conn *c, const char *sql)
 {
-    CHECK(c && c->magic == STORE_MAGIC);
-    for (int i = 0; i < c->ncached; i++) {
-        if (c->cache[i].sql == sql) {
-            sqlite3_reset(c->cache[i].stmt.st);
-            sqlite3_clear_bindings(c->cache[i].stmt.st);
-            return &c->cache[i].stmt;
-        }
-    }
-    if (c->ncached == STMT_CACHE)
-        return store_prepare_dynamic(c, sql); /* cache full: still correct, just slower */
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-    if (rc != SQLITE_OK)
-        die("BUG: SQL does not prepare: %s\n%s", sqlite3_errmsg(c->db), sql);
-    struct cached *slot = &c->cache[c->ncached++];
-    slot->sql = sql;
-    slot->stmt = (store_stmt){.st = st, .conn = c, .dynamic = false};
-    return &slot->stmt;
+    store_stmt *st;
+    struct rerr err;
+    if (store_prepare_built(c, sql, &st, &err) < 0)
+        die("BUG: SQL does not prepare: %s\n%s", err.message, sql);
+    return st;
+}
+
+int store_stmt_count(store_conn *c)
+{
+    int n = 0;
+    for (sqlite3_stmt *st = sqlite3_next_stmt(c->db, NULL); st; st = sqlite3_next_stmt(c->db, st))
+        n++;
+    return n;
 }
 
 store_stmt *store_prepare_dynamic(store_conn *c, const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        die("BUG: SQL does not prepare: %s\n%s", sqlite3_errmsg(c->db), sql);
     store_stmt *s = calloc(1, sizeof *s);
     if (!s)
         die("内存不足");
-    *s = (store_stmt){.st = st, .conn = c, .dynamic = true};
+    *s = (store_stmt){.conn = c, .dynamic = true};
+    int rc = prepare_tracked(c, sql, 0, s);
+    if (rc != SQLITE_OK)
+        die("BUG: SQL does not prepare: %s\n%s", sqlite3_errmsg(c->db), sql);
     return s;
 }
 
@@ -698,13 +1066,16 @@ void store_bind_real(store_stmt *st, int idx, double v)
 
 int store_step(store_stmt *st, struct rerr *err)
 {
+    step_noted(st);
     int rc = sqlite3_step(st->st);
     if (rc == SQLITE_ROW)
         return STORE_ROW;
     if (rc == SQLITE_DONE) {
-        /* A write outside a transaction has committed by now. */
-        if (!sqlite3_stmt_readonly(st->st) && sqlite3_get_autocommit(st->conn->db))
-            bump(st->conn->owner);
+        /* A write outside a transaction has committed by now, uncounted (see "what
+         * statements read and write"). */
+        if (!sqlite3_stmt_readonly(st->st) && sqlite3_get_autocommit(st->conn->db)) {
+            commit_published(st->conn, false, 0);
+        }
         return STORE_DONE;
     }
     struct rerr tmp;

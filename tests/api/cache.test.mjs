@@ -52,3 +52,32 @@ test('a search for text that looks like more parameters is not mistaken for them
   assert.equal(literal.status, 200);
   assert.equal(literal.json.total, 0, 'answered from the cache entry of a different query');
 });
+
+// Finer invalidation: an answer is dropped when a table it read changes, not on any write.
+test('a login, a logout and a write elsewhere keep the member list cached; a member written drops it', async () => {
+  const admin = await login('admin');
+  const list = '/members?per_page=5&sort=id';
+  const first = await req(admin, 'GET', list);
+  assert.equal(first.status, 200);
+  const kept = await req(admin, 'GET', list);
+  assert.equal(kept.headers.get('x-cache'), 'hit', 'repeated read answered from the cache');
+  const other = await login('viewer'); // writes sessions and audit
+  await req(other, 'DELETE', '/session'); // and again
+  const branch = (await req(admin, 'GET', '/branches?per_page=1')).json.items[0];
+  const h = await req(admin, 'POST', '/honours', { branch_id: branch.id, title: uniq('缓存荣誉'), level: 'city', year: 2024 });
+  assert.equal(h.status, 201, h.text);
+  await sleep(120); // past STORE_EXTERNAL_MS: our own commits are not taken for another process's
+  const after = await req(admin, 'GET', list);
+  assert.equal(after.headers.get('x-cache'), 'hit', 'a login, a logout or an honour must not drop the member list');
+  assert.equal(after.text, first.text);
+  const honours = await req(admin, 'GET', '/honours?per_page=500');
+  assert.ok(honours.json.items.some((x) => x.id === h.json.id), 'the honours list shows the new one');
+  // a member written: the list is read anew and shows it
+  const m = first.json.items[0];
+  const p = await req(admin, 'PATCH', `/members/${m.id}`, { version: m.version, position: uniq('职') });
+  assert.equal(p.status, 200, p.text);
+  const fresh = await req(admin, 'GET', list);
+  assert.equal(fresh.headers.get('x-cache'), 'miss');
+  assert.equal(fresh.json.items[0].position, p.json.position);
+  await req(admin, 'DELETE', `/honours/${h.json.id}?version=${h.json.version}`);
+});

@@ -19,8 +19,8 @@ export async function launch() {
 
 // A fresh page in its own context (own cookies), failing the test on any script error
 // or on a request to anywhere but the server itself.
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', ...options })
   context.setDefaultTimeout(15000)
   const page = await context.newPage()
   page.errors = []
@@ -43,8 +43,14 @@ export async function login(page, username, password = PASSWORD) {
   await page.locator('[data-test=login-username]').fill(username)
   await page.locator('[data-test=login-password]').fill(password)
   await page.locator('[data-test=login-submit]').click()
-  await page.waitForURL(/#\/org/)
+  // the landing page depends on the role: the home page, or a secretary's branch
+  await page.waitForURL((u) => /^#\/(home|branches\/\d+)$/.test(u.hash))
   await page.locator('[data-test=current-user]').waitFor()
+}
+
+// A context of a phone's size (390 x 844, touch), otherwise as newPage().
+export async function newPhonePage(browser) {
+  return newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 })
 }
 
 export async function go(page, hash) {

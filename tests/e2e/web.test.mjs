@@ -16,9 +16,10 @@ after(async () => {
 
 const ARTICLE_BRANDS = ['通心聚力', '检心向党 刑动先锋', '民益先枫', '霍检青锋', '精心益检', '萨日朗']
 
-test('admin signs in and sees the org tree with the city and its 8 county procuratorates', async () => {
+test('admin signs in and, under 组织架构, sees the org tree with the city and its 8 county procuratorates', async () => {
   const page = await newPage(browser)
   await login(page, 'admin')
+  await go(page, '/org')
   const tree = page.locator('[data-test=org-tree]')
   await tree.waitFor()
   const procs = tree.locator('[data-test=org-node-proc]')
@@ -41,6 +42,7 @@ test('admin signs in and sees the org tree with the city and its 8 county procur
 test('clicking a branch in the org tree opens its page with brands and methods', async () => {
   const page = await newPage(browser)
   await login(page, 'admin')
+  await go(page, '/org')
   const tree = page.locator('[data-test=org-tree]')
   await tree.locator('[data-test=org-node-branch]', { hasText: '第一党支部' }).first().click()
   await page.waitForURL(/#\/branches\/\d+/)

@@ -15,6 +15,7 @@
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "demo/demo.h"
+#include "jobs/jobs.h"
 
 struct fuzz_account fuzz_accounts[FU_N] = {
     [FU_ADMIN] = {.username = "admin"},
@@ -108,6 +109,7 @@ store *fuzz_open_copy(const char *from, const char *to)
     struct rerr err = {0};
     if (store_open(to, STORE_OPEN_EXISTING, &s, &err) < 0 || audit_open_key(s, &err) < 0)
         fuzz_fail("opening %s: %s", to, err.message);
+    jobs_register(); /* the jobs collection, as a server has it (res_all) */
     return s;
 }
 

@@ -11,6 +11,8 @@ import Audit from './views/Audit.vue'
 import Jobs from './views/Jobs.vue'
 import MySessions from './views/MySessions.vue'
 import Forbidden from './views/Forbidden.vue'
+// the home page's charts (ECharts) load with it, not with every page
+const Home = () => import('./views/Home.vue')
 
 const routes = [
   { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
@@ -18,7 +20,15 @@ const routes = [
     path: '/',
     component: Layout,
     children: [
-      { path: '', redirect: '/org' },
+      { path: '', redirect: () => homeOf(session.me) },
+      // leadership and administrators: figures for their scope; a secretary: their branch
+      {
+        path: 'home',
+        name: 'home',
+        component: Home,
+        meta: { title: '首页' },
+        beforeEnter: () => (homeOf(session.me) === '/home' ? true : homeOf(session.me)),
+      },
       { path: 'org', name: 'org', component: OrgTree, meta: { title: '组织架构' } },
       { path: 'branches/:id(\\d+)', name: 'branch', component: BranchDetail, meta: { title: '支部详情', menu: '/org' } },
       { path: 'brand-wall', name: 'brand-wall', component: BrandWall, meta: { title: '品牌墙' } },
@@ -30,8 +40,15 @@ const routes = [
       { path: 'forbidden', name: 'forbidden', component: Forbidden, meta: { title: '无权访问' } },
     ],
   },
-  { path: '/:rest(.*)*', redirect: '/org' },
+  { path: '/:rest(.*)*', redirect: '/' },
 ]
+
+/** Where "me" lands after signing in: a secretary on their branch's page, everyone else
+ * on the home page of figures. */
+export function homeOf(me) {
+  if (me && me.role === 'secretary' && me.branch_id) return '/branches/' + me.branch_id
+  return '/home'
+}
 
 const router = createRouter({ history: createWebHashHistory(), routes })
 
@@ -43,7 +60,7 @@ router.beforeEach(async (to) => {
       /* the server is unreachable: the login page says so when used */
     }
   }
-  if (to.meta.public) return session.me && to.name === 'login' ? { path: '/org' } : true
+  if (to.meta.public) return session.me && to.name === 'login' ? { path: homeOf(session.me) } : true
   if (!session.me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   // a page of a collection the user may not read (_meta) says so (views/Forbidden.vue)
   const collection = to.name === 'manage' ? to.params.collection : to.meta.collection

@@ -20,8 +20,19 @@
 #include "domain/resource.h"
 #include "store/store.h"
 
-#define FIXTURE_NAME "audit-log"
 #include "fixture.h"
+
+static int setup(void **state)
+{
+    *state = fx_open("unit-audit-log");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx_close(*state);
+    return 0;
+}
 
 /* GET /audit with "n" key=value pairs, as "who"; the list (or NULL with *err). */
 static json_t *audit_list(struct fx *f, const struct actor *who, struct rerr *err, int n, ...)
@@ -112,9 +123,9 @@ static void entries_carry_names_within_scope(void **state)
     assert_string_equal(res_str(entry, "actor_name"), "系统（命令行）");
     json_decref(l);
     snprintf(f->who.username, sizeof f->who.username, "%s", "demo");
-    create(f, "branches",
-           json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name", "示例党支部", "kind",
-                     "党支部"));
+    fx_create(f, "branches",
+              json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name", "示例党支部",
+                        "kind", "党支部"));
     l = audit_list(f, &f->who, &e, 1, "actor", "demo");
     assert_non_null(l);
     assert_int_equal(json_integer_value(json_object_get(l, "total")), 1);
@@ -128,13 +139,13 @@ static void entries_carry_names_within_scope(void **state)
 
     /* a user of the county, whose display name the county's administrator may read and
      * another county's may not */
-    int64_t uid = create(f, "users",
-                         json_pack("{s:s,s:s,s:s,s:s,s:I}", "username", "qi-admin", "display_name",
-                                   "旗院管理员", "password", "Tongliao-pw-2026!", "role", "admin",
-                                   "procuratorate_id", (json_int_t)f->county));
-    int64_t other = create(f, "procuratorates",
-                           json_pack("{s:s,s:s,s:i,s:I}", "name", "县院", "short_name", "县院", "level", 2,
-                                     "parent_id", (json_int_t)f->city));
+    int64_t uid = fx_create(f, "users",
+                            json_pack("{s:s,s:s,s:s,s:s,s:I}", "username", "qi-admin", "display_name",
+                                      "旗院管理员", "password", "Tongliao-pw-2026!", "role", "admin",
+                                      "procuratorate_id", (json_int_t)f->county));
+    int64_t other = fx_create(f, "procuratorates",
+                              json_pack("{s:s,s:s,s:i,s:I}", "name", "县院", "short_name", "县院", "level", 2,
+                                        "parent_id", (json_int_t)f->city));
     struct actor qi = {.user_id = uid, .role = ROLE_ADMIN, .procuratorate_id = f->county};
     snprintf(qi.username, sizeof qi.username, "%s", "qi-admin");
     struct actor xian = {.user_id = 0, .role = ROLE_ADMIN, .procuratorate_id = other};
@@ -164,13 +175,13 @@ static void a_user_who_signed_in_is_not_deleted(void **state)
 {
     struct fx *f = *state;
     int64_t uid =
-        create(f, "users",
-               json_pack("{s:s,s:s,s:s,s:s,s:I}", "username", "used", "display_name", "用过的", "password",
-                         "Horqin-pw-2026!", "role", "viewer", "procuratorate_id", (json_int_t)f->city));
-    int64_t never =
-        create(f, "users",
-               json_pack("{s:s,s:s,s:s,s:s,s:I}", "username", "never", "display_name", "没用过", "password",
-                         "Jarud-pw-2026!", "role", "viewer", "procuratorate_id", (json_int_t)f->city));
+        fx_create(f, "users",
+                  json_pack("{s:s,s:s,s:s,s:s,s:I}", "username", "used", "display_name", "用过的", "password",
+                            "Horqin-pw-2026!", "role", "viewer", "procuratorate_id", (json_int_t)f->city));
+    int64_t never = fx_create(f, "users",
+                              json_pack("{s:s,s:s,s:s,s:s,s:I}", "username", "never", "display_name",
+                                        "没用过", "password", "Jarud-pw-2026!", "role", "viewer",
+                                        "procuratorate_id", (json_int_t)f->city));
     struct rerr e = {0};
     char *sql = arena_printf(f->x.a,
                              "INSERT INTO sessions(token_hash, user_id, csrf_token, created_at, expires_at)"
@@ -187,12 +198,12 @@ static void lists_group_by_procuratorate(void **state)
 {
     struct fx *f = *state;
     /* the county's department is made first, the city's second: the city comes first */
-    create(f, "departments",
-           json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name", "办公室", "kind",
-                     "综合"));
-    create(f, "departments",
-           json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city, "name", "办公室", "kind",
-                     "综合"));
+    fx_create(f, "departments",
+              json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name", "办公室", "kind",
+                        "综合"));
+    fx_create(f, "departments",
+              json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city, "name", "办公室", "kind",
+                        "综合"));
     struct res_query q = {0};
     json_t *out = NULL;
     struct rerr e = {0};

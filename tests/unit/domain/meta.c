@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/meta.h"
+#include "jobs/jobs.h"
 
 static const char *const colours[] = {"红", "金", NULL};
 static const struct field fields[] = {
@@ -110,11 +111,33 @@ static void every_collection_is_listed(void **state)
     json_decref(out);
 }
 
+/* A collection whose records an action makes (POST /jobs queues a job): may.create is the
+ * action's to say — city administrators start backups, the leadership does not. */
+static bool may_create(const struct actor *who, const char *coll)
+{
+    json_t *c = meta_collection(who, res_find(coll));
+    bool may = json_is_true(json_object_get(json_object_get(c, "may"), "create"));
+    json_decref(c);
+    return may;
+}
+
+static void an_action_says_who_may_create(void **state)
+{
+    (void)state;
+    jobs_register();
+    struct actor admin = {.role = ROLE_ADMIN, .procuratorate_id = 1, .scope_all = true};
+    struct actor viewer = {.role = ROLE_VIEWER, .procuratorate_id = 1, .scope_all = true};
+    assert_true(may_create(&admin, "jobs"));
+    assert_false(may_create(&viewer, "jobs"));
+    assert_true(may_create(&admin, "members"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_descriptor_as_the_contract_says),
         cmocka_unit_test(every_collection_is_listed),
+        cmocka_unit_test(an_action_says_who_may_create),
     };
     return cmocka_run_group_tests_name("domain/meta", tests, NULL, NULL);
 }

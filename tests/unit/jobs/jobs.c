@@ -293,7 +293,7 @@ static void backup_runs_to_the_end(void **state)
     /* Download: the administrator (audited), nobody else. */
     store_conn *c = store_acquire(db);
     struct res_ctx x = {.c = c, .who = &city_admin, .a = arena_new()};
-    struct job_file f;
+    struct res_file f;
     assert_int_equal(jobs_download(&x, id, &f, &e), 0);
     assert_int_equal(f.size, sb.st_size);
     assert_string_equal(f.name, name);
@@ -335,7 +335,7 @@ static void failure_is_recorded(void **state)
     /* A failed job has nothing to download. */
     store_conn *c = store_acquire(db);
     struct res_ctx x = {.c = c, .who = &city_admin, .a = arena_new()};
-    struct job_file jf;
+    struct res_file jf;
     assert_int_equal(jobs_download(&x, id, &jf, &e), R_ENOTFOUND);
     arena_free(x.a);
     store_release(c);

@@ -91,6 +91,82 @@ static void open_modes(void **state)
     assert_true(strlen(e.message) > 0);
 }
 
+/* The same SQL text prepared twice on one connection is the same prepared statement,
+ * wherever the text lies (a literal, or built at run time in two buffers). */
+static void statement_reuse(void **state)
+{
+    (void)state;
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_CREATE_NEW, &s, &e), 0);
+    store_conn *c = store_acquire(s);
+    char one[64], two[64];
+    snprintf(one, sizeof one, "SELECT %d + ?", 40);
+    snprintf(two, sizeof two, "SELECT 40 + ?");
+    store_stmt *a = store_prepare(c, one);
+    store_bind_int(a, 1, 2);
+    assert_int_equal(store_step(a, &e), STORE_ROW);
+    assert_int_equal(store_col_int(a, 0), 42);
+    int live = store_stmt_count(c);
+    store_stmt *b = store_prepare(c, two);
+    assert_ptr_equal(a, b);                      /* not prepared again */
+    assert_int_equal(store_stmt_count(c), live); /* and nothing new held */
+    /* Prepared again, it is reset and its bindings cleared. */
+    assert_int_equal(store_step(b, &e), STORE_ROW);
+    assert_true(store_col_type(b, 0) == STORE_NULL);
+    store_done(b);
+    store_release(c);
+    store_close(s);
+}
+
+/* More distinct texts than the cache holds: the count of prepared statements stays
+ * bounded (the cache finalizes what it cannot keep), each text still answers right, and
+ * a statement that is running is not taken away from under its caller. */
+static void statement_cache_bounded(void **state)
+{
+    (void)state;
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_CREATE_NEW, &s, &e), 0);
+    store_conn *c = store_acquire(s);
+    store_stmt *running = store_prepare(c, "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n"
+                                           " WHERE v < 3) SELECT v FROM n");
+    assert_int_equal(store_step(running, &e), STORE_ROW);
+    assert_int_equal(store_col_int(running, 0), 1);
+    int before = store_stmt_count(c);
+    enum { N = 3 * STORE_STMT_CACHE };
+    static char texts[2][N][32]; /* stable, as the old contract of store_prepare required */
+    for (int i = 0; i < N; i++) {
+        snprintf(texts[0][i], sizeof texts[0][i], "SELECT %d", i);
+        store_stmt *st = store_prepare(c, texts[0][i]);
+        assert_int_equal(store_step(st, &e), STORE_ROW);
+        assert_int_equal(store_col_int(st, 0), i);
+        store_done(st);
+        assert_true(store_stmt_count(c) <= before + STORE_STMT_CACHE);
+    }
+    /* The running statement goes on where it was. */
+    assert_int_equal(store_step(running, &e), STORE_ROW);
+    assert_int_equal(store_col_int(running, 0), 2);
+    store_done(running);
+    /* Statements left without store_done() (allowed: prepared again, they are reset)
+     * are finalized too once the cache needs their place. */
+    for (int i = 0; i < N; i++) {
+        snprintf(texts[1][i], sizeof texts[1][i], "SELECT %d + 1", i);
+        store_stmt *st = store_prepare(c, texts[1][i]);
+        assert_int_equal(store_step(st, &e), STORE_ROW);
+        assert_int_equal(store_col_int(st, 0), i + 1);
+        assert_true(store_stmt_count(c) <= before + STORE_STMT_CACHE);
+    }
+    /* One finalized long ago is prepared anew and answers right. */
+    store_stmt *st = store_prepare(c, texts[0][0]);
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    assert_int_equal(store_col_int(st, 0), 0);
+    store_done(st);
+    assert_true(store_stmt_count(c) <= before + STORE_STMT_CACHE);
+    store_release(c);
+    store_close(s);
+}
+
 static void constraints_and_collation(void **state)
 {
     (void)state;
@@ -540,6 +616,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(open_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(statement_reuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(statement_cache_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(constraints_and_collation, setup, teardown),
         cmocka_unit_test_setup_teardown(backup_while_writing, setup, teardown),
         cmocka_unit_test_setup_teardown(lock_file, setup, teardown),
