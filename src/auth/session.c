@@ -441,3 +441,125 @@ int session_end_others(store_conn *c, const char *token, const struct actor *who
     return end_sessions(c, who, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", 0, th,
                         "session_end_others", ended, err);
 }
+
+/* ------------------------------------------------------------------ own password */
+
+/* The current session's row, kept across the change (users_end_sessions ends them all). */
+struct kept_session {
+    int64_t id;
+    char csrf[33], created[32], expires[32], last_seen[32];
+    char *address, *user_agent; /* malloc'd; NULL when NULL */
+};
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+int session_change_password(store_conn *c, const char *token, const struct actor *who, const char *address,
+                            const char *current, const char *fresh, struct rerr *err)
+{
+    /* Counted as a login attempt of this account from this address: a stolen session
+     * cannot be used to guess the password faster than the login page allows. */
+    struct throttle_ticket ticket;
+    int rc = throttle_begin(c, who->username, address, &ticket, err);
+    if (rc < 0)
+        return rc;
+    store_stmt *st = store_prepare(c, "SELECT password_hash FROM users WHERE id = ?");
+    store_bind_int(st, 1, who->user_id);
+    char old_hash[PASSWORD_HASH_MAX] = "";
+    rc = store_step(st, err);
+    if (rc == STORE_ROW)
+        snprintf(old_hash, sizeof old_hash, "%s", store_col_text(st, 0));
+    store_done(st);
+    if (rc < 0) {
+        throttle_end(&ticket, false);
+        return rc;
+    }
+    if (!*old_hash || !password_fits(current) || !password_verify(old_hash, current)) {
+        throttle_end(&ticket, false);
+        return rerr_set(err, R_EINVAL, "wrong_password", "current", "当前密码不正确");
+    }
+    throttle_end(&ticket, true);
+    if ((rc = password_rule_check(fresh, who->username, err)) < 0) {
+        snprintf(err->field, sizeof err->field, "%s", "new");
+        return rc;
+    }
+    if (!strcmp(fresh, current))
+        return rerr_set(err, R_EINVAL, "same_password", "new", "新密码不能与当前密码相同");
+    /* Hashed before the write transaction: the write lock is never held for it. */
+    char new_hash[PASSWORD_HASH_MAX];
+    if (password_hash(fresh, new_hash) < 0)
+        return rerr_set(err, R_EINTERNAL, "internal", "", "密码处理失败");
+
+    char th[65], now[32];
+    sha256_hex(token, th);
+    iso_at(now, time(NULL));
+    if ((rc = store_begin(c, err)) < 0)
+        return rc;
+    struct kept_session k = {0};
+    int64_t version = 0;
+    st = store_prepare(c, "SELECT id, csrf_token, created_at, expires_at, address, last_seen_at, user_agent"
+                          " FROM sessions WHERE token_hash = ? AND user_id = ?");
+    store_bind_text(st, 1, th);
+    store_bind_int(st, 2, who->user_id);
+    if ((rc = store_step(st, err)) == STORE_ROW) {
+        k.id = store_col_int(st, 0);
+        snprintf(k.csrf, sizeof k.csrf, "%s", store_col_text(st, 1));
+        snprintf(k.created, sizeof k.created, "%s", store_col_text(st, 2));
+        snprintf(k.expires, sizeof k.expires, "%s", store_col_text(st, 3));
+        k.address = dup_or_null(store_col_text(st, 4));
+        snprintf(k.last_seen, sizeof k.last_seen, "%s", store_col_text(st, 5) ? store_col_text(st, 5) : now);
+        k.user_agent = dup_or_null(store_col_text(st, 6));
+    }
+    store_done(st);
+    if (rc == STORE_DONE)
+        rc = rerr_set(err, R_EAUTH, "unauthenticated", "", "登录已失效，请重新登录");
+    if (rc < 0)
+        goto done;
+    /* Only if the password is still the one just checked: two changes at once, one wins. */
+    st = store_prepare(c, "UPDATE users SET password_hash = ?, version = version + 1, updated_at = ?"
+                          " WHERE id = ? AND password_hash = ? RETURNING version");
+    store_bind_text(st, 1, new_hash);
+    store_bind_text(st, 2, now);
+    store_bind_int(st, 3, who->user_id);
+    store_bind_text(st, 4, old_hash);
+    rc = store_step(st, err);
+    if (rc == STORE_ROW)
+        version = store_col_int(st, 0);
+    store_done(st);
+    if (rc == STORE_DONE)
+        rc =
+            rerr_set(err, R_ECONFLICT, "version_conflict", "current", "密码刚刚已被修改，请重新输入当前密码");
+    if (rc < 0)
+        goto done;
+    /* The trigger ended every session of the user; this one goes on. */
+    st = store_prepare(c, "INSERT INTO sessions(id, token_hash, user_id, csrf_token, created_at, expires_at,"
+                          " address, last_seen_at, user_agent) VALUES (?,?,?,?,?,?,?,?,?)");
+    store_bind_int(st, 1, k.id);
+    store_bind_text(st, 2, th);
+    store_bind_int(st, 3, who->user_id);
+    store_bind_text(st, 4, k.csrf);
+    store_bind_text(st, 5, k.created);
+    store_bind_text(st, 6, k.expires);
+    store_bind_text(st, 7, k.address);
+    store_bind_text(st, 8, k.last_seen);
+    store_bind_text(st, 9, k.user_agent);
+    rc = store_step(st, err);
+    store_done(st);
+    if (rc < 0)
+        goto done;
+    json_t *before = json_pack("{s:I}", "version", (json_int_t)(version - 1));
+    json_t *after = json_pack("{s:I, s:s}", "version", (json_int_t)version, "updated_at", now);
+    rc = audit_append(c, who, "password", "users", who->user_id, who->procuratorate_id, before, after, err);
+    json_decref(before);
+    json_decref(after);
+    if (rc == 0)
+        rc = store_commit(c, err);
+done:
+    if (rc < 0)
+        store_rollback(c);
+    free(k.address);
+    free(k.user_agent);
+    return rc;
+}

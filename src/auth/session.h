@@ -71,6 +71,15 @@ int session_end(store_conn *c, const struct actor *who, int64_t id, struct rerr 
 int session_end_others(store_conn *c, const char *token, const struct actor *who, int64_t *ended,
                        struct rerr *err);
 
+/* "who" changes their own password from "current" to "fresh" (the session of cookie
+ * "token", from "address"). A wrong "current" is counted as a failed login of the
+ * account from that address (auth/throttle.h: R_ETHROTTLE once over the limits) and
+ * answered R_EINVAL wrong_password (field "current"); "fresh" must pass
+ * password_rule_check (field "new"). It is hashed before the write transaction; the
+ * change ends every other session of the user (users_end_sessions) and keeps this one,
+ * audited as action "password" on users/<id>. */
+int session_change_password(store_conn *c, const char *token, const struct actor *who, const char *address,
+                            const char *current, const char *fresh, struct rerr *err);
 /* Fill "who" from user "user_id" (role, scope). */
 int actor_load(store_conn *c, int64_t user_id, struct actor *who, struct rerr *err);
 

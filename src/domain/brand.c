@@ -71,6 +71,7 @@ const struct resource res_brands = {
     .export = EXPORT_READERS,
     .scope_from = "branch_id",
     .default_sort = "sort",
+    .by_procuratorate = true,
     .check = brand_check,
     .deps = brand_deps,
 };
@@ -122,6 +123,7 @@ const struct resource res_methods = {
     .export = EXPORT_READERS,
     .scope_from = "brand_id",
     .default_sort = "sort",
+    .by_procuratorate = true,
     .expand = method_expand,
     .deps = method_deps,
 };
@@ -202,5 +204,6 @@ const struct resource res_honours = {
     .write = WRITE_BRANCH,
     .export = EXPORT_READERS,
     .default_sort = "-year",
+    .by_procuratorate = true,
     .check = honour_check,
 };

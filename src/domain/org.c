@@ -58,6 +58,7 @@ const struct resource res_procuratorates = {
     .write = WRITE_CITY_ADMIN,
     .export = EXPORT_READERS,
     .default_sort = "sort",
+    .by_procuratorate = true,
     .check = procuratorate_check,
 };
 
@@ -97,7 +98,8 @@ const struct resource res_branches = {
     .read = READ_SIGNED_IN,
     .write = WRITE_ADMIN,
     .export = EXPORT_READERS,
-    .default_sort = "procuratorate_id",
+    .default_sort = "sort",
+    .by_procuratorate = true,
     .deps = branch_deps,
 };
 
@@ -132,6 +134,7 @@ const struct resource res_departments = {
     .write = WRITE_ADMIN,
     .export = EXPORT_READERS,
     .default_sort = "sort",
+    .by_procuratorate = true,
     .deps = department_deps,
 };
 
@@ -168,6 +171,7 @@ const struct resource res_party_groups = {
     .export = EXPORT_READERS,
     .scope_from = "branch_id",
     .default_sort = "sort",
+    .by_procuratorate = true,
     .deps = party_group_deps,
 };
 

@@ -172,6 +172,10 @@ struct resource {
      * parent row, or NULL when procuratorate_id is itself a field. */
     const char *scope_from;
     const char *default_sort; /* column, may start with '-' */
+    /* Lists without ?sort= group by procuratorate first (the city, then the counties in
+     * their own order: level, sort), default_sort within each: nine 办公室 are not listed
+     * in a row. */
+    bool by_procuratorate;
     /* Domain rules, run on create and update after field validation, before the
      * scope check. "row" is the complete new record and may be amended (derived
      * columns); "before" is NULL on create. */
@@ -185,6 +189,10 @@ struct resource {
     /* A query parameter the generic code does not know. Return 1 if handled, 0 if not
      * known (400 for the user), negative on error. */
     int (*filter)(struct res_ctx *x, const char *key, const char *val, struct query *q, struct rerr *err);
+    /* Run by res_delete inside its transaction, once the actor may delete "before" and
+     * the version matched: refuses a deletion the collection's own rules forbid (a user
+     * who has signed in is disabled, not deleted). May be NULL. */
+    int (*removable)(struct res_ctx *x, json_t *before, struct rerr *err);
     /* Add nested data to a record that is being answered (a method's elements). */
     int (*expand)(struct res_ctx *x, json_t *rec, struct rerr *err);
     const struct dependent *deps;     /* terminated by an entry with r == NULL */
@@ -192,6 +200,8 @@ struct resource {
 };
 
 const struct resource *res_find(const char *name);
+/* The collection stored in "table", or NULL. */
+const struct resource *res_of_table(const char *table);
 /* All collections, NULL-terminated: the domain's own, then those registered from the
  * layers above (jobs) in the order they registered. */
 extern const struct resource *res_all[];

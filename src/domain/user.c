@@ -86,6 +86,27 @@ static int user_prepare(struct res_ctx *x, json_t *body, json_t *before, struct 
     return x->prepared ? 0 : rerr_set(err, R_EINTERNAL, "internal", "", "密码处理失败");
 }
 
+/* A user who has ever signed in stays, disabled: their sessions and the audit entries
+ * that name them keep meaning someone. Only an account never used may be deleted. */
+static int user_removable(struct res_ctx *x, json_t *before, struct rerr *err)
+{
+    store_stmt *st = store_prepare(x->c, "SELECT EXISTS (SELECT 1 FROM sessions WHERE user_id = ?)"
+                                         " OR EXISTS (SELECT 1 FROM audit WHERE entity = 'session'"
+                                         " AND entity_id = ? AND action = 'login')");
+    store_bind_int(st, 1, res_int(before, "id"));
+    store_bind_int(st, 2, res_int(before, "id"));
+    int rc = store_step(st, err);
+    bool used = rc == STORE_ROW && store_col_int(st, 0);
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    if (used)
+        return rerr_set(err, R_ECONFLICT, "user_has_signed_in", "",
+                        "用户“%s”已登录过系统，不能删除（审计记录需保留其身份）；请改为停用该用户",
+                        res_str(before, "username"));
+    return 0;
+}
+
 /* POST /users/<id>/unlock: lift the user's login limits (auth/throttle.h). City
  * administrators only, decided before the user is looked up so that 403 tells nothing. */
 static int unlock_action(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
@@ -107,37 +128,17 @@ const struct resource res_users = {
     .fields = user_fields,
     .nfields = sizeof user_fields / sizeof user_fields[0],
     .extras = "(SELECT name FROM procuratorates p WHERE p.id = t.procuratorate_id) AS procuratorate_name,"
-              " (SELECT name FROM branches b WHERE b.id = t.branch_id) AS branch_name",
-    .ignored = "procuratorate_name branch_name",
+              " (SELECT name FROM branches b WHERE b.id = t.branch_id) AS branch_name,"
+              " (EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = t.id) OR EXISTS (SELECT 1 FROM audit a"
+              " WHERE a.entity = 'session' AND a.entity_id = t.id AND a.action = 'login')) AS has_signed_in",
+    .ignored = "procuratorate_name branch_name has_signed_in",
     .read = READ_ADMIN,
     .write = WRITE_ADMIN,
     .export = EXPORT_ADMIN,
     .default_sort = "username",
+    .by_procuratorate = true,
     .check = user_check,
     .prepare = user_prepare,
+    .removable = user_removable,
     .actions = user_actions,
-};
-
-static const struct field audit_fields[] = {
-    {"ts", "时间", FT_TEXT, FF_SORT, 0, NULL, NULL, 0, 0},
-    {"username", "操作人", FT_TEXT, FF_FILTER | FF_SEARCH, 0, NULL, NULL, 0, 0},
-    {"user_id", "操作人编号", FT_INT, FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"action", "操作", FT_TEXT, FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"entity", "对象类型", FT_TEXT, FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"entity_id", "对象编号", FT_INT, FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"procuratorate_id", "检察院", FT_REF, FF_FILTER, 0, NULL, "procuratorates", 0, 0},
-    {"before", "修改前", FT_JSON, 0, 0, NULL, NULL, 0, 0},
-    {"after", "修改后", FT_JSON, 0, 0, NULL, NULL, 0, 0},
-};
-
-const struct resource res_audit = {
-    .name = "audit",
-    .table = "audit",
-    .label = "审计记录",
-    .fields = audit_fields,
-    .nfields = sizeof audit_fields / sizeof audit_fields[0],
-    .read = READ_ADMIN,
-    .write = WRITE_NONE,
-    .export = EXPORT_ADMIN,
-    .default_sort = "-id",
 };

@@ -1,5 +1,5 @@
 /*
- * user: accounts (role, procuratorate, branch) and the read-only audit collection.
+ * user: accounts (role, procuratorate, branch); audit_log.c: the read-only audit collection.
  */
 #ifndef RONGHE_USER_H
 #define RONGHE_USER_H

@@ -294,6 +294,28 @@ static enum MHD_Result tree(struct request *rq, const struct route_call *k)
     return org_tree(k->x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
 }
 
+/* POST /me/password {current, new}: the signed-in user changes their own password. The
+ * row takes every method, so that another is 405 here rather than a record id not found. */
+static enum MHD_Result own_password(struct request *rq, const struct route_call *k)
+{
+    if (strcmp(rq->method, "POST") != 0)
+        return fail(rq, R_EMETHOD, "method_not_allowed", "不支持的请求方法");
+    struct rerr err = {0};
+    json_t *body;
+    if (body_json(rq, &body, &err) < 0)
+        return reply_error(rq, &err);
+    const char *cur = NULL, *fresh = NULL;
+    int rc = 0;
+    if (json_unpack_ex(body, NULL, JSON_STRICT, "{s:s, s:s}", "current", &cur, "new", &fresh) < 0)
+        rc = rerr_set(&err, R_EINVAL, "invalid_type", "", "请提供当前密码 current 和新密码 new（文本）");
+    else if (!*cur)
+        rc = rerr_set(&err, R_EINVAL, "required", "current", "请输入当前密码");
+    if (rc == 0)
+        rc = session_change_password(k->x->c, k->token, k->x->who, rq->address, cur, fresh, &err);
+    json_decref(body);
+    return rc < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
+}
+
 static bool is_write(const char *m)
 {
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
@@ -447,7 +469,8 @@ static enum MHD_Result coll_action(struct request *rq, const struct route_call *
 {
     const struct resource *r = res_find(k->seg[0]);
     bool other_method = !strcmp(k->seg[2], "history"); /* GET only (its own row) */
-    const struct res_action *a = res_action_find(r, k->seg[2], rq->method, other_method ? NULL : &other_method);
+    const struct res_action *a =
+        res_action_find(r, k->seg[2], rq->method, other_method ? NULL : &other_method);
     if (a)
         return action(rq, k->x, a, k->id);
     if (other_method)
@@ -471,6 +494,7 @@ const struct route api_routes[] = {
     {RM_DELETE, "/sessions", sessions_end_others, ROUTE_NO_CACHE, 0},
     {RM_DELETE, "/sessions/:session", sessions_end, ROUTE_NO_CACHE, 0},
     {RM_GET, "/me", me, ROUTE_NO_CACHE, 0},
+    {RM_GET | RM_POST | RM_PUT | RM_PATCH | RM_DELETE, "/me/password", own_password, ROUTE_NO_CACHE, 0},
     /* from the descriptors and the reader's role alone: reads no table, kept until restart */
     {RM_GET, "/_meta", meta, ROUTE_CACHE, 0},
     {RM_GET, "/_slow", slow, ROUTE_NO_CACHE, 0},

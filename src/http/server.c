@@ -509,6 +509,8 @@ static long body_limit(const char *method, const char *url)
     name[n] = 0;
     if (!strcmp(name, "session"))
         return !strcmp(method, "POST") && !first[n + strspn(first + n, "/")] ? SESSION_MAX_BODY : 0;
+    if (!strcmp(name, "me")) /* POST /me/password: two passwords */
+        return !strcmp(method, "POST") ? SESSION_MAX_BODY : -1;
     return res_find(name) ? HTTP_MAX_BODY : -1;
 }
 

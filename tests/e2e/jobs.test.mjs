@@ -144,12 +144,12 @@ SELECT max(id) - 1 FROM jobs;`,
   await page.context().close()
 })
 
-test('a branch secretary is not offered 后台任务 and is sent back to the org tree', async () => {
+test('a branch secretary is not offered 后台任务 and is told the page is not theirs', async () => {
   const page = await newPage(browser)
   await login(page, 'hlgl-sec')
   assert.equal(await page.locator('.el-menu-item', { hasText: '后台任务' }).count(), 0)
   await go(page, '/jobs')
-  await page.waitForURL(/#\/org/)
+  await page.locator('[data-test=forbidden]', { hasText: '无权访问此页面' }).waitFor()
   assert.equal(await page.locator('[data-test=jobs-table]').count(), 0)
   noErrors(page)
   await page.context().close()

@@ -352,10 +352,12 @@ export const COLLECTIONS = {
     title: '用户',
     noun: '用户',
     search: '用户名或姓名',
+    // a user who has signed in is kept (the audit names them): disabled, not deleted
+    rowAction: (row, me) => (row.id === me.id ? null : row.has_signed_in ? (row.disabled ? 'enable' : 'disable') : 'delete'),
     columns: [
       { prop: 'username', label: '用户名', minWidth: 130 },
       { prop: 'display_name', label: '姓名', minWidth: 120 },
-      { prop: 'role', label: '角色', type: 'options', options: ROLES, width: 100 },
+      { prop: 'role', label: '角色', type: 'options', options: ROLES, width: 140 },
       { prop: 'procuratorate_id', label: '检察院', type: 'ref', collection: 'procuratorates', minWidth: 170 },
       { prop: 'branch_id', label: '支部', type: 'ref', collection: 'branches', minWidth: 150 },
       { prop: 'disabled', label: '状态', type: 'disabled', width: 80 },

@@ -16,7 +16,7 @@ export const HONOUR_LEVELS = [
 export const ROLES = [
   { value: 'admin', label: '管理员' },
   { value: 'secretary', label: '支部书记' },
-  { value: 'viewer', label: '只读用户' },
+  { value: 'viewer', label: '党组领导（只读）' },
 ]
 
 export const BRANCH_KINDS = [
@@ -50,6 +50,8 @@ export const AUDIT_ACTIONS = {
   anchors_lost: '锚点文件丢失',
   session_end: '结束会话',
   session_end_others: '退出其他会话',
+  password: '修改密码',
+  unlock: '解除登录限制',
 }
 
 export const ENTITIES = {
@@ -93,52 +95,11 @@ export const JOB_STATUSES = {
   failed: { label: '失败', tag: 'danger' },
 }
 
-// Field names as shown in forms, tables and the history diff.
-export const FIELD_LABELS = {
-  id: '编号',
-  name: '名称',
-  name_mn: '蒙古文名称',
-  short_name: '简称',
-  level: '级别',
-  parent_id: '上级',
-  procuratorate_id: '检察院',
-  branch_id: '支部',
-  department_id: '部门',
-  party_group_id: '党小组',
-  brand_id: '品牌',
-  method_id: '工作法',
-  member_id: '党员',
-  kind: '类别',
-  secretary_name: '支部书记',
-  founded: '成立日期',
-  description: '说明',
-  duties: '职责',
-  leader_name: '组长',
-  gender: '性别',
-  birth_date: '出生日期',
-  ethnicity: '民族',
-  joined_party: '入党日期',
-  position: '职务',
-  quota_prosecutor: '员额检察官',
-  languages: '工作语言',
-  slogan: '口号',
-  meaning: '品牌内涵',
-  spirit: '品牌精神',
-  summary: '概述',
-  label: '要素',
-  count: '数量',
-  title: '荣誉称号',
-  year: '年度',
-  awarded_by: '授予单位',
-  username: '用户名',
-  display_name: '姓名',
-  role: '角色',
-  disabled: '停用',
-  sort: '排序',
-  sample: '示例数据',
-  version: '版本',
-  created_at: '创建时间',
-  updated_at: '更新时间',
+// A method element's count, shown once: "两个抓手" already says 2 and "0差评" says 0, so
+// the count is added (×N) only to a label that does not begin with a number.
+const NUMERAL = /^[0-9零〇一二两三四五六七八九十百千万]/
+export function elementCount(e) {
+  return e && e.count != null && !NUMERAL.test(String(e.label || '')) ? '×' + e.count : ''
 }
 
 export function labelOf(options, value) {

@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory } from 'vue-router'
-import { session, loadMe, setUnauthenticatedHandler, may } from './api.js'
+import { session, loadMe, setUnauthenticatedHandler, may, collectionMeta } from './api.js'
 import Layout from './components/Layout.vue'
 import Login from './views/Login.vue'
 import OrgTree from './views/OrgTree.vue'
@@ -10,6 +10,7 @@ import CrudPage from './views/CrudPage.vue'
 import Audit from './views/Audit.vue'
 import Jobs from './views/Jobs.vue'
 import MySessions from './views/MySessions.vue'
+import Forbidden from './views/Forbidden.vue'
 // the home page's charts (ECharts) load with it, not with every page
 const Home = () => import('./views/Home.vue')
 
@@ -36,6 +37,7 @@ const routes = [
       { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', collection: 'audit' } },
       { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', collection: 'jobs' } },
       { path: 'sessions', name: 'my-sessions', component: MySessions, meta: { title: '我的登录会话' } },
+      { path: 'forbidden', name: 'forbidden', component: Forbidden, meta: { title: '无权访问' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
@@ -60,9 +62,13 @@ router.beforeEach(async (to) => {
   }
   if (to.meta.public) return session.me && to.name === 'login' ? { path: homeOf(session.me) } : true
   if (!session.me) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
-  // a page of a collection the user may not read (_meta) is not opened
+  // a page of a collection the user may not read (_meta) says so (views/Forbidden.vue)
   const collection = to.name === 'manage' ? to.params.collection : to.meta.collection
-  if (collection && !may(collection, 'read')) return { path: '/org' }
+  if (collection && !may(collection, 'read')) {
+    const label = (collectionMeta(collection) || {}).label
+    const title = to.name === 'manage' ? (label ? label + '管理' : '') : to.meta.title
+    return { name: 'forbidden', query: { from: to.fullPath, title } }
+  }
   return true
 })
 

@@ -102,8 +102,6 @@ int bad_query(struct rerr *err, const char *key, const char *what);
 
 /* Load record "id" of "r" inside the caller's transaction; no authorisation. */
 int res_load(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out, struct rerr *err);
-/* The collection stored in "table", or NULL. */
-const struct resource *res_of_table(const char *table);
 
 /* ------------------------------------------------------------------ validation */
 

@@ -122,6 +122,7 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
     lp->page = 1;
     lp->per_page = DEFAULT_PER_PAGE;
     const char *sort = r->default_sort ? r->default_sort : "id";
+    bool group = r->by_procuratorate; /* unless the client names its own order */
     int64_t proc;
     if (authz_read_narrowed(x->who, r->read, &proc)) {
         query_where(q, "t." COL_PROC " = ?");
@@ -148,6 +149,7 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
             if (!f || !(f->flags & FF_SORT) || (f->flags & FF_HIDDEN))
                 return bad_query(err, k, "不能按此字段排序");
             sort = v;
+            group = false;
         } else if (!strcmp(k, "q")) {
             if ((rc = add_search(x, r, q, k, v, err)) < 0)
                 return rc;
@@ -173,9 +175,14 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
     if (sf && (sf->kind == FT_TEXT || sf->kind == FT_ENUM))
         order = store_sql_text_order(x->a, order);
     lp->count_sql = arena_printf(x->a, "SELECT count(*) FROM %s t WHERE 1=1%s", r->table, q->where);
-    lp->page_sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY %s %s, t.id %s",
-                                r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q->where, order,
-                                dir, store_sql_page());
+    /* Grouped: the city first, then the counties in their order, each in "order". */
+    const char *by_proc = group ? "(SELECT p.level FROM procuratorates p WHERE p.id = t." COL_PROC "),"
+                                  " (SELECT p.sort FROM procuratorates p WHERE p.id = t." COL_PROC "),"
+                                  " t." COL_PROC ", "
+                                : "";
+    lp->page_sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY %s%s %s, t.id %s",
+                                r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q->where,
+                                by_proc, order, dir, store_sql_page());
     return 0;
 }
 

@@ -93,6 +93,13 @@ int res_history(struct res_ctx *x, const struct resource *r, int64_t id, json_t 
     while ((rc = store_step(st, err)) == STORE_ROW)
         json_array_append_new(items, row_to_json(audit, st));
     store_done(st);
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        if (rc == 0 && audit->expand) /* names, as in the audit's own list */
+            rc = audit->expand(x, it, err);
+    }
     store_rollback(x->c);
     if (rc < 0) {
         json_decref(items);

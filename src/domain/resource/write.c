@@ -209,6 +209,8 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
                       r->label);
         goto fail;
     }
+    if (r->removable && (rc = r->removable(x, before, err)) < 0)
+        goto fail;
     store_stmt *st;
     if ((rc = store_prepare_built(x->c, arena_printf(x->a, "DELETE FROM %s WHERE id = ?", r->table), &st,
                                   err)) < 0)
