@@ -226,9 +226,9 @@ static int member_filter(struct res_ctx *x, const char *key, const char *val, st
     if (!strcmp(key, "youth")) {
         /* 青年干警: under 35 today. */
         if (!strcmp(val, "true") || !strcmp(val, "1"))
-            query_where(q, "t.birth_date > date('now', '+8 hours', '-35 years')");
+            query_where(q, "t.birth_date > ronghe_years_ago(35)");
         else if (!strcmp(val, "false") || !strcmp(val, "0"))
-            query_where(q, "t.birth_date <= date('now', '+8 hours', '-35 years')");
+            query_where(q, "t.birth_date <= ronghe_years_ago(35)");
         else
             return rerr_set(err, R_EINVAL, "bad_query", key, "查询参数 youth 应为 true 或 false");
         return 1;
@@ -259,20 +259,16 @@ const struct resource res_members = {
     .label = "党员",
     .fields = member_fields,
     .nfields = sizeof member_fields / sizeof member_fields[0],
-    .extras =
-        "(SELECT name FROM branches b WHERE b.id = t.branch_id) AS branch_name,"
-        " (SELECT name FROM departments d WHERE d.id = t.department_id) AS department_name,"
-        " (SELECT name FROM party_groups g WHERE g.id = t.party_group_id) AS party_group_name,"
-        " (SELECT name FROM procuratorates p WHERE p.id = t.procuratorate_id) AS procuratorate_name,"
-        " CAST(strftime('%Y', 'now', '+8 hours') AS INTEGER) - CAST(strftime('%Y', t.birth_date) AS INTEGER)"
-        " - (strftime('%m-%d', 'now', '+8 hours') < strftime('%m-%d', t.birth_date)) AS age,"
-        /* 党龄: whole years (周年) since 转正日期, Beijing time — a member's party
-         * standing counts from the day the probation ended (党章 第七条), so a
-         * probationary member, or one whose 转正日期 is not recorded, has none (null,
-         * not 0). Depends on today: an answer holding it is good until midnight. */
-        " CAST(strftime('%Y', 'now', '+8 hours') AS INTEGER) - CAST(strftime('%Y', t.full_member_date) AS "
-        "INTEGER)"
-        " - (strftime('%m-%d', 'now', '+8 hours') < strftime('%m-%d', t.full_member_date)) AS party_age",
+    .extras = "(SELECT name FROM branches b WHERE b.id = t.branch_id) AS branch_name,"
+              " (SELECT name FROM departments d WHERE d.id = t.department_id) AS department_name,"
+              " (SELECT name FROM party_groups g WHERE g.id = t.party_group_id) AS party_group_name,"
+              " (SELECT name FROM procuratorates p WHERE p.id = t.procuratorate_id) AS procuratorate_name,"
+              " ronghe_years_since(t.birth_date) AS age,"
+              /* 党龄: whole years (周年) since 转正日期, Beijing time — a member's party
+               * standing counts from the day the probation ended (党章 第七条), so a
+               * probationary member, or one whose 转正日期 is not recorded, has none (null,
+               * not 0). Depends on today: an answer holding it is good until midnight. */
+              " ronghe_years_since(t.full_member_date) AS party_age",
     .ignored = "branch_name department_name party_group_name procuratorate_name age party_age",
     .read = READ_SCOPED,
     .write = WRITE_BRANCH,

@@ -11,9 +11,7 @@
 #include "store/store.h"
 
 /* Whole years from the date in "col" to today in Beijing; NULL when "col" is NULL. */
-#define YEARS_SINCE(col)                                                                                     \
-    "CAST(strftime('%Y', 'now', '+8 hours') AS INTEGER) - CAST(strftime('%Y', " col ") AS INTEGER)"          \
-    " - (strftime('%m-%d', 'now', '+8 hours') < strftime('%m-%d', " col "))"
+#define YEARS_SINCE(col) "ronghe_years_since(" col ")"
 
 #define IN_SCOPE(col) "(?1 = 0 OR " col " = ?1)"
 
@@ -25,7 +23,7 @@ static const char per_proc_sql[] =
     " (SELECT count(*) FROM members m WHERE m.procuratorate_id = p.id),"
     " (SELECT count(*) FROM members m WHERE m.procuratorate_id = p.id AND m.quota_prosecutor = 1),"
     " (SELECT count(*) FROM members m WHERE m.procuratorate_id = p.id"
-    "    AND m.birth_date > date('now', '+8 hours', '-35 years')),"
+    "    AND m.birth_date > ronghe_years_ago(35)),"
     " (SELECT count(*) FROM members m WHERE m.procuratorate_id = p.id AND m.sample = 1),"
     " (SELECT count(*) FROM honours h WHERE h.procuratorate_id = p.id)"
     " FROM procuratorates p WHERE " IN_SCOPE("p.id") " ORDER BY p.level, p.sort, p.id";
@@ -205,7 +203,7 @@ static int honours(store_conn *c, int64_t scope, json_t **out, struct rerr *err)
 
 static int today_beijing(store_conn *c, json_t *out, struct rerr *err)
 {
-    store_stmt *st = store_prepare(c, "SELECT date('now', '+8 hours')");
+    store_stmt *st = store_prepare(c, "SELECT ronghe_today()");
     int rc = store_step(st, err);
     if (rc == STORE_ROW)
         json_object_set_new(out, "as_of", json_string(store_col_text(st, 0)));

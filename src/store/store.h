@@ -185,6 +185,12 @@ int store_meta_put(store_conn *c, const char *key, const char *value, struct rer
  *   store_sql_text_order: an ORDER BY term: "col" in pinyin order (the order of names)
  *   store_sql_page:       the paging clause: two bound values, the count, then the skip */
 char *store_sql_contains(arena *a, const char *col);
+/* SQL functions every store provides, so that SQL above the store never spells date
+ * arithmetic in a dialect. Dates are YYYY-MM-DD text; "today" is Beijing's (UTC+8), so an
+ * answer using them holds until midnight there.
+ *   ronghe_today()             today
+ *   ronghe_years_since(date)   whole years from "date" to today (an age); NULL for NULL
+ *   ronghe_years_ago(n)        the date n years before today (28 February for 29th) */
 char *store_sql_text_order(arena *a, const char *col);
 const char *store_sql_page(void);
 

@@ -415,6 +415,64 @@ static int binary_collate(void *unused, int alen, const void *a, int blen, const
     return n ? n : alen - blen;
 }
 
+/* ---- the date functions every store provides (store.h "SQL functions") */
+
+/* y, m, d of "s" when it is a date as we store them (YYYY-MM-DD, a real day). */
+static bool date_parts(const unsigned char *s, int *y, int *m, int *d)
+{
+    return s && text_date_ok((const char *)s) && sscanf((const char *)s, "%4d-%2d-%2d", y, m, d) == 3;
+}
+
+static void today_parts(int *y, int *m, int *d)
+{
+    char today[11];
+    text_today(today); /* Beijing */
+    CHECK(date_parts((const unsigned char *)today, y, m, d));
+}
+
+/* ronghe_years_since(date): whole years from "date" to today (an age, a 党龄); NULL for
+ * NULL or what is not a date. */
+static void fn_years_since(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    int y, m, d, ty, tm, td;
+    if (argc != 1 || !date_parts(sqlite3_value_text(argv[0]), &y, &m, &d)) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    today_parts(&ty, &tm, &td);
+    sqlite3_result_int(ctx, ty - y - (tm * 100 + td < m * 100 + d));
+}
+
+/* ronghe_years_ago(n): the date n years before today, as YYYY-MM-DD text; on 29 February,
+ * 28 February of a year that has no 29th. */
+static void fn_years_ago(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    int ty, tm, td;
+    today_parts(&ty, &tm, &td);
+    int n = argc == 1 ? sqlite3_value_int(argv[0]) : 0;
+    char out[16];
+    snprintf(out, sizeof out, "%04d-%02d-%02d", ty - n, tm, td);
+    if (!text_date_ok(out)) /* 29 February in a year without one */
+        snprintf(out, sizeof out, "%04d-%02d-28", ty - n, tm);
+    sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
+/* ronghe_today(): today in Beijing, YYYY-MM-DD. */
+static void fn_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    char today[11];
+    text_today(today);
+    sqlite3_result_text(ctx, today, -1, SQLITE_TRANSIENT);
+}
+
+static void date_functions(sqlite3 *db)
+{
+    sqlite3_create_function_v2(db, "ronghe_years_since", 1, SQLITE_UTF8, NULL, fn_years_since, NULL, NULL,
+                               NULL);
+    sqlite3_create_function_v2(db, "ronghe_years_ago", 1, SQLITE_UTF8, NULL, fn_years_ago, NULL, NULL, NULL);
+    sqlite3_create_function_v2(db, "ronghe_today", 0, SQLITE_UTF8, NULL, fn_today, NULL, NULL, NULL);
+}
+
 static int conn_setup(sqlite3 *db, bool readonly, struct rerr *err)
 {
     /* busy_timeout first: switching to WAL (or opening the WAL another process's last
@@ -441,6 +499,7 @@ static int conn_setup(sqlite3 *db, bool readonly, struct rerr *err)
         sqlite3_create_collation_v2(db, "zh", SQLITE_UTF8, zh, text_collate, text_collator_free);
     else
         sqlite3_create_collation_v2(db, "zh", SQLITE_UTF8, NULL, binary_collate, NULL);
+    date_functions(db);
     return 0;
 }
 

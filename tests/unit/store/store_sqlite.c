@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "store/store.h"
 
 static char path[64], copy[64];
@@ -424,6 +425,48 @@ static void named_operations(void **state)
     store_close(s);
 }
 
+/* The date functions every store provides (store.h): ages and 党龄 in whole years to
+ * Beijing's today, on the birthday and the day before; the date n years ago. */
+static void date_functions(void **state)
+{
+    (void)state;
+    store *s;
+    struct rerr e = {0};
+    assert_int_equal(store_open(path, STORE_CREATE_NEW, &s, &e), 0);
+    store_conn *c = store_acquire(s);
+    char today[11], birthday[24], eve[24], ago[24];
+    text_today(today);
+    int y, m, d;
+    assert_int_equal(sscanf(today, "%4d-%2d-%2d", &y, &m, &d), 3);
+    snprintf(birthday, sizeof birthday, "%04d%.6s", y - 30, today + 4); /* 30 today */
+    /* the day after today's date, 30 years ago: 29 tomorrow (a 1 January birthday when
+     * today is 31 December) */
+    store_stmt *st = store_prepare(c, "SELECT date(?, '-30 years', '+1 day')");
+    store_bind_text(st, 1, today);
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    snprintf(eve, sizeof eve, "%s", store_col_text(st, 0));
+    store_done(st);
+    snprintf(ago, sizeof ago, "%04d%.6s", y - 35, today + 4);
+    if (m == 2 && d == 29)
+        snprintf(ago, sizeof ago, "%04d-02-28", y - 35);
+    st =
+        store_prepare(c, "SELECT ronghe_today(), ronghe_years_since(?), ronghe_years_since(?),"
+                         " ronghe_years_since(NULL), ronghe_years_since('1990-02-30'), ronghe_years_ago(35)");
+    store_bind_text(st, 1, birthday);
+    store_bind_text(st, 2, eve);
+    assert_int_equal(store_step(st, &e), STORE_ROW);
+    assert_string_equal(store_col_text(st, 0), today);
+    if (!(m == 2 && d == 29)) /* no 29 February thirty years ago: the birthday is not a date */
+        assert_int_equal(store_col_int(st, 1), 30);
+    assert_int_equal(store_col_int(st, 2), 29);
+    assert_int_equal(store_col_type(st, 3), STORE_NULL);
+    assert_int_equal(store_col_type(st, 4), STORE_NULL);
+    assert_string_equal(store_col_text(st, 5), ago);
+    store_done(st);
+    store_release(c);
+    store_close(s);
+}
+
 /* ------------------------------------------------------------ migrations */
 
 /* The first column of the first row "sql" answers on "p", opened read-only (so that
@@ -626,6 +669,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(lock_file, setup, teardown),
         cmocka_unit_test_setup_teardown(readonly_and_integrity, setup, teardown),
         cmocka_unit_test_setup_teardown(named_operations, setup, teardown),
+        cmocka_unit_test_setup_teardown(date_functions, setup, teardown),
         cmocka_unit_test_setup_teardown(migration_failure_keeps_earlier_ones, setup, teardown),
         cmocka_unit_test_setup_teardown(migration_resumes_after_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(migration_checks_foreign_keys, setup, teardown),
