@@ -99,13 +99,15 @@ static const char age_sql[] =
     " FROM (SELECT " YEARS_SINCE("birth_date") " AS age FROM members"
                                                " WHERE " IN_SCOPE("procuratorate_id") ") GROUP BY band";
 
-static const struct band party_bands[] = {{"未填"},    {"5年以下"}, {"5–9年"},
-                                          {"10–19年"}, {"20–29年"}, {"30年及以上"}};
+/* 党龄 as the member list's party_age counts it (member.c): whole years since 转正日期; a
+ * probationary member, or one whose 转正日期 is not recorded, is in the first band. */
+static const struct band party_bands[] = {{"预备党员或未填"}, {"5年以下"}, {"5–9年"},
+                                          {"10–19年"},        {"20–29年"}, {"30年及以上"}};
 static const char party_sql[] =
     "SELECT CASE WHEN y IS NULL THEN 0 WHEN y < 5 THEN 1 WHEN y < 10 THEN 2"
     " WHEN y < 20 THEN 3 WHEN y < 30 THEN 4 ELSE 5 END AS band, count(*)"
-    " FROM (SELECT " YEARS_SINCE("joined_party") " AS y FROM members"
-                                                 " WHERE " IN_SCOPE("procuratorate_id") ") GROUP BY band";
+    " FROM (SELECT " YEARS_SINCE("full_member_date") " AS y FROM members"
+                                                     " WHERE " IN_SCOPE("procuratorate_id") ") GROUP BY band";
 
 static const struct band quota_bands[] = {{"其他党员"}, {"员额检察官"}};
 static const char quota_sql[] = "SELECT quota_prosecutor, count(*) FROM members WHERE " IN_SCOPE(

@@ -28,9 +28,9 @@ const PARTY = [
   ['30年及以上', (y) => y >= 30],
 ];
 
-function bands(defs, values) {
+function bands(defs, values, missing = '未填') {
   const out = defs.map(([label, p]) => ({ label, count: values.filter((v) => v !== null && p(v)).length }));
-  out.push({ label: '未填', count: values.filter((v) => v === null).length });
+  out.push({ label: missing, count: values.filter((v) => v === null).length });
   return out;
 }
 
@@ -70,7 +70,7 @@ async function expected(session, stats) {
     members,
     per,
     age: bands(AGE, ms.map((r) => yearsSince(r.birth_date, today))),
-    party: bands(PARTY, ms.map((r) => yearsSince(r.joined_party, today))),
+    party: bands(PARTY, ms.map((r) => r.party_age ?? null), '预备党员或未填'), // the list's own 党龄
     quota: [
       { label: '员额检察官', count: ms.filter((r) => r.quota_prosecutor).length },
       { label: '其他党员', count: ms.filter((r) => !r.quota_prosecutor).length },

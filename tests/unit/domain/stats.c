@@ -62,8 +62,14 @@ static void member(struct fx *f, int64_t branch, const char *name, const char *b
     json_t *b = json_pack("{s:I,s:s}", "branch_id", (json_int_t)branch, "name", name);
     if (birth)
         json_object_set_new(b, "birth_date", json_string(birth));
-    if (joined)
-        json_object_set_new(b, "joined_party", json_string(joined));
+    if (joined) { /* "joined": 转正日期, the start of 党龄; 入党 a year before it */
+        char probation[32];
+        snprintf(probation, sizeof probation, "%04d%s", atoi(joined) - 1,
+                 strcmp(joined + 4, "-02-29") ? joined + 4 : "-02-28");
+        json_object_set_new(b, "joined_party", json_string(probation));
+        json_object_set_new(b, "full_member_date", json_string(joined));
+        json_object_set_new(b, "party_status", json_string("正式党员"));
+    }
     if (ethnicity)
         json_object_set_new(b, "ethnicity", json_string(ethnicity));
     fx_create(f, "members", b);
@@ -114,7 +120,7 @@ static void bands_turn_on_the_birthday(void **state)
     assert_int_equal(band(st, "age_bands", "未填"), 1);
     assert_int_equal(band(st, "party_years", "5年以下"), 1);
     assert_int_equal(band(st, "party_years", "5–9年"), 1);
-    assert_int_equal(band(st, "party_years", "未填"), 4);
+    assert_int_equal(band(st, "party_years", "预备党员或未填"), 4);
     assert_int_equal(band(st, "ethnicity", "汉族"), 4);
     assert_int_equal(band(st, "ethnicity", "蒙古族"), 1);
     assert_int_equal(band(st, "ethnicity", "未填"), 1);
