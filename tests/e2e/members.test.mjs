@@ -54,6 +54,10 @@ test('a typed date that is not a real day is refused under the input, kept as ty
     const error = dialog.locator(`[data-test=field-${field}] .el-form-item__error`)
     await error.waitFor()
     assert.match(await error.innerText(), message, typed)
+    // the whole message can be read: nothing of the next row lies over it
+    const below = await dialog.locator('[data-test=field-party_status]').boundingBox()
+    const box = await error.boundingBox()
+    assert.ok(box.y + box.height <= below.y + 1, `the message of ${typed} ends above the next row`)
     assert.equal(await input.inputValue(), typed, 'what was typed is not changed into another day')
     // leaving the field keeps it as typed too
     await dialog.locator('[data-test=field-position] input').click()
