@@ -35,7 +35,11 @@ async function apiSession(username) {
   return { get: async (p) => (await call('GET', p)).json, call }
 }
 
-const shot = (page, name, fullPage = true) => page.screenshot({ path: path.join(SHOT_DIR, name + '.png'), fullPage })
+// A picture once every transition has ended (a dialog fading in is seen half-transparent).
+const shot = async (page, name, fullPage = true) => {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 5000 }).catch(() => {})
+  return page.screenshot({ path: path.join(SHOT_DIR, name + '.png'), fullPage })
+}
 const waitIdle = async (page) => {
   await page.waitForLoadState('networkidle')
   await page.locator('.el-loading-mask').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {})
