@@ -85,8 +85,8 @@ static inline int64_t fx_audit_count(struct fx *f)
 /* An actor of "role" in procuratorate "proc" (branch: secretaries), user id "uid". */
 static inline struct actor fx_actor(int64_t uid, enum role role, int64_t proc, int64_t branch, bool all)
 {
-    struct actor a = {.user_id = uid, .role = role, .procuratorate_id = proc, .branch_id = branch,
-                      .scope_all = all};
+    struct actor a = {
+        .user_id = uid, .role = role, .procuratorate_id = proc, .branch_id = branch, .scope_all = all};
     snprintf(a.username, sizeof a.username, "u%lld", (long long)uid);
     return a;
 }

@@ -79,9 +79,10 @@ static void masked_fields(void **state)
     assert_true(idcard_make("150502", "1980-01-01", 11, id));
     idcard_mask(id, masked);
     assert_string_not_equal(id, masked);
-    int64_t m = fx_create(f, "members",
-                          json_pack("{s:s,s:I,s:s,s:s,s:s}", "name", "巴特尔", "branch_id", (json_int_t)f->branch,
-                                    "birth_date", "1980-01-01", "gender", "男", "id_number", id));
+    int64_t m =
+        fx_create(f, "members",
+                  json_pack("{s:s,s:I,s:s,s:s,s:s}", "name", "巴特尔", "branch_id", (json_int_t)f->branch,
+                            "birth_date", "1980-01-01", "gender", "男", "id_number", id));
     struct actor viewer = fx_actor(40, ROLE_VIEWER, f->county, 0, false);
     struct actor admin = fx_actor(41, ROLE_ADMIN, f->county, 0, false);
     struct res_ctx xv = fx_as(f, &viewer), xa = fx_as(f, &admin);
@@ -100,7 +101,8 @@ static void masked_fields(void **state)
     assert_string_equal(res_str(rec, "id_number"), id);
     json_decref(rec);
     /* the audit keeps the masked form only */
-    store_stmt *st = store_prepare(f->c, "SELECT after FROM audit WHERE entity = 'members' AND entity_id = ?");
+    store_stmt *st =
+        store_prepare(f->c, "SELECT after FROM audit WHERE entity = 'members' AND entity_id = ?");
     store_bind_int(st, 1, m);
     assert_int_equal(store_step(st, NULL), STORE_ROW);
     assert_null(strstr(store_col_text(st, 0), id));

@@ -39,8 +39,8 @@ static const char *names(struct fx *f, json_t *l)
     char *s = "";
     size_t i;
     json_t *it;
-    json_array_foreach(json_object_get(l, "items"), i, it)
-        s = arena_printf(f->x.a, "%s%s%s", s, i ? "," : "", res_str(it, "name"));
+    json_array_foreach(json_object_get(l, "items"), i, it) s =
+        arena_printf(f->x.a, "%s%s%s", s, i ? "," : "", res_str(it, "name"));
     return s;
 }
 
@@ -52,8 +52,8 @@ static void add_members(struct fx *f)
                             {"巴特尔", "男", "1975-03-03"}};
     for (int i = 0; i < 4; i++)
         fx_create(f, "members",
-                  json_pack("{s:s,s:I,s:s,s:s}", "name", who[i][0], "branch_id", (json_int_t)f->branch, "gender",
-                            who[i][1], "birth_date", who[i][2]));
+                  json_pack("{s:s,s:I,s:s,s:s}", "name", who[i][0], "branch_id", (json_int_t)f->branch,
+                            "gender", who[i][1], "birth_date", who[i][2]));
 }
 
 static void filters(void **state)
@@ -81,19 +81,16 @@ static void filters(void **state)
     struct {
         const char *k, *v, *code;
     } bad[] = {
-        {"gender", "未知", "bad_query"},           /* not one of the values */
-        {"branch_id", "x", "bad_query"},           /* not an integer */
-        {"bogus", "1", "bad_query"},               /* no such parameter */
-        {"name", "张三", "bad_query"},             /* a field, but not a filter */
-        {"name_key", "zhangsan", "bad_query"},     /* hidden */
-        {"sort", "gender", "bad_query"},           /* not sortable */
-        {"sort", "name_key", "bad_query"},         /* hidden */
-        {"sort", "-bogus", "bad_query"},
-        {"page", "0", "bad_query"},
-        {"page", "1000001", "bad_query"},
-        {"page", "1.5", "bad_query"},
-        {"per_page", "0", "bad_query"},
-        {"per_page", "501", "bad_query"},
+        {"gender", "未知", "bad_query"},       /* not one of the values */
+        {"branch_id", "x", "bad_query"},       /* not an integer */
+        {"bogus", "1", "bad_query"},           /* no such parameter */
+        {"name", "张三", "bad_query"},         /* a field, but not a filter */
+        {"name_key", "zhangsan", "bad_query"}, /* hidden */
+        {"sort", "gender", "bad_query"},       /* not sortable */
+        {"sort", "name_key", "bad_query"},     /* hidden */
+        {"sort", "-bogus", "bad_query"},       {"page", "0", "bad_query"},
+        {"page", "1000001", "bad_query"},      {"page", "1.5", "bad_query"},
+        {"per_page", "0", "bad_query"},        {"per_page", "501", "bad_query"},
         {"per_page", "-1", "bad_query"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -218,8 +215,8 @@ static void lists_are_narrowed(void **state)
     struct fx *f = *state;
     add_members(f);
     int64_t city_branch = fx_create(f, "branches",
-                                    json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city, "name",
-                                              "市院党支部", "kind", "党支部"));
+                                    json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city,
+                                              "name", "市院党支部", "kind", "党支部"));
     fx_create(f, "members", json_pack("{s:s,s:I}", "name", "市院党员", "branch_id", (json_int_t)city_branch));
     struct actor county = fx_actor(50, ROLE_VIEWER, f->county, 0, false);
     struct actor city = fx_actor(51, ROLE_VIEWER, f->city, 0, true);

@@ -65,12 +65,12 @@ static void out_of_scope_looks_absent(void **state)
 {
     struct fx *f = *state;
     int64_t city_branch = fx_create(f, "branches",
-                                    json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city, "name",
-                                              "市院党支部", "kind", "党支部"));
-    int64_t there =
-        fx_create(f, "members", json_pack("{s:s,s:I}", "name", "市院党员", "branch_id", (json_int_t)city_branch));
-    int64_t here =
-        fx_create(f, "members", json_pack("{s:s,s:I}", "name", "旗院党员", "branch_id", (json_int_t)f->branch));
+                                    json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city,
+                                              "name", "市院党支部", "kind", "党支部"));
+    int64_t there = fx_create(
+        f, "members", json_pack("{s:s,s:I}", "name", "市院党员", "branch_id", (json_int_t)city_branch));
+    int64_t here = fx_create(f, "members",
+                             json_pack("{s:s,s:I}", "name", "旗院党员", "branch_id", (json_int_t)f->branch));
     const struct resource *m = res_find("members");
     struct actor cadmin = fx_actor(60, ROLE_ADMIN, f->county, 0, false);
     struct actor cviewer = fx_actor(61, ROLE_VIEWER, f->county, 0, false);
@@ -83,21 +83,24 @@ static void out_of_scope_looks_absent(void **state)
     assert_int_equal(res_get(&xv, m, there, &out, &e), R_ENOTFOUND);
     assert_string_equal(e.code, absent.code);
     assert_null(out);
-    assert_int_equal(fx_update(&xa, "members", there, json_pack("{s:i,s:s}", "version", 1, "position", "x"), &e),
-                     R_ENOTFOUND);
+    assert_int_equal(
+        fx_update(&xa, "members", there, json_pack("{s:i,s:s}", "version", 1, "position", "x"), &e),
+        R_ENOTFOUND);
     assert_string_equal(e.code, "not_found");
     assert_int_equal(res_delete(&xa, m, there, 1, &e), R_ENOTFOUND);
     /* in read scope, not writable: forbidden */
     assert_int_equal(res_get(&xcv, m, here, &out, &e), 0);
     json_decref(out);
-    assert_int_equal(fx_update(&xcv, "members", here, json_pack("{s:i,s:s}", "version", 1, "position", "x"), &e),
-                     R_EFORBID);
+    assert_int_equal(
+        fx_update(&xcv, "members", here, json_pack("{s:i,s:s}", "version", 1, "position", "x"), &e),
+        R_EFORBID);
     assert_int_equal(res_delete(&xv, m, here, 1, &e), R_EFORBID);
     assert_int_equal(fx_audit_count(f), audits);
     assert_int_equal(fx_version(f, "members", there), 1);
     assert_int_equal(fx_version(f, "members", here), 1);
     /* the county's own administrator may */
-    assert_int_equal(fx_update(&xa, "members", here, json_pack("{s:i,s:s}", "version", 1, "position", "x"), &e), 0);
+    assert_int_equal(
+        fx_update(&xa, "members", here, json_pack("{s:i,s:s}", "version", 1, "position", "x"), &e), 0);
     assert_int_equal(fx_audit_count(f), audits + 1);
 }
 
@@ -111,18 +114,20 @@ static void secretaries_write_their_branch(void **state)
     struct actor sec = fx_actor(70, ROLE_SECRETARY, f->county, f->branch, false);
     struct res_ctx x = fx_as(f, &sec);
     struct rerr e;
-    assert_true(fx_try(&x, "members", json_pack("{s:s,s:I}", "name", "本支部", "branch_id", (json_int_t)f->branch),
-                       &e) > 0);
+    assert_true(fx_try(&x, "members",
+                       json_pack("{s:s,s:I}", "name", "本支部", "branch_id", (json_int_t)f->branch), &e) > 0);
     assert_int_equal(
         fx_try(&x, "members", json_pack("{s:s,s:I}", "name", "别的支部", "branch_id", (json_int_t)other), &e),
         R_EFORBID);
-    int64_t id = fx_create(f, "members", json_pack("{s:s,s:I}", "name", "别的", "branch_id", (json_int_t)other));
+    int64_t id =
+        fx_create(f, "members", json_pack("{s:s,s:I}", "name", "别的", "branch_id", (json_int_t)other));
     assert_int_equal(fx_update(&x, "members", id, json_pack("{s:i,s:s}", "version", 1, "position", "x"), &e),
                      R_EFORBID);
     /* nor may they move one of their own into another branch */
-    int64_t own =
-        fx_create(f, "members", json_pack("{s:s,s:I}", "name", "本支部二", "branch_id", (json_int_t)f->branch));
-    assert_int_equal(fx_update(&x, "members", own, json_pack("{s:i,s:I}", "version", 1, "branch_id", (json_int_t)other), &e),
+    int64_t own = fx_create(f, "members",
+                            json_pack("{s:s,s:I}", "name", "本支部二", "branch_id", (json_int_t)f->branch));
+    assert_int_equal(fx_update(&x, "members", own,
+                               json_pack("{s:i,s:I}", "version", 1, "branch_id", (json_int_t)other), &e),
                      R_EFORBID);
     assert_int_equal(fx_version(f, "members", own), 1);
 }

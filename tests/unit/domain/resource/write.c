@@ -55,7 +55,7 @@ static void refused_updates_change_nothing(void **state)
         const char *code;
     } cases[] = {
         {"{\"version\": 1, \"bogus\": 1}", R_EINVAL, "unknown_field"},
-        {"{\"position\": \"书记员\"}", R_EINVAL, "required"},          /* no version */
+        {"{\"position\": \"书记员\"}", R_EINVAL, "required"}, /* no version */
         {"{\"version\": \"1\", \"position\": \"x\"}", R_EINVAL, "invalid_type"},
         {"{\"version\": 2, \"position\": \"x\"}", R_ECONFLICT, "version_conflict"}, /* ahead */
         {"{\"version\": 0, \"position\": \"x\"}", R_ECONFLICT, "version_conflict"},
@@ -72,7 +72,8 @@ static void refused_updates_change_nothing(void **state)
     struct rerr e;
     assert_int_equal(fx_update(&f->x, "members", 9999, json_pack("{s:i}", "version", 1), &e), R_ENOTFOUND);
     /* the right version: changed, one version on, one audit entry */
-    assert_int_equal(fx_update(&f->x, "members", id, json_pack("{s:i,s:s}", "version", 1, "position", "x"), &e), 0);
+    assert_int_equal(
+        fx_update(&f->x, "members", id, json_pack("{s:i,s:s}", "version", 1, "position", "x"), &e), 0);
     assert_int_equal(fx_version(f, "members", id), 2);
     assert_int_equal(fx_audit_count(f), audits + 1);
 }
@@ -91,8 +92,9 @@ static void deletes(void **state)
     assert_string_equal(e.code, "version_conflict");
     assert_int_equal(fx_audit_count(f), audits);
     /* a branch its members still name is in use */
-    assert_int_equal(res_delete(&f->x, res_find("branches"), f->branch, fx_version(f, "branches", f->branch), &e),
-                     R_ECONFLICT);
+    assert_int_equal(
+        res_delete(&f->x, res_find("branches"), f->branch, fx_version(f, "branches", f->branch), &e),
+        R_ECONFLICT);
     assert_string_equal(e.code, "in_use");
     assert_int_equal(fx_audit_count(f), audits);
     assert_int_equal(res_delete(&f->x, m, id, 1, &e), 0);
@@ -109,13 +111,14 @@ static void creates(void **state)
     int64_t audits = fx_audit_count(f);
     json_t *out = NULL;
     struct rerr e = {0};
-    json_t *body = json_pack("{s:s,s:I,s:s}", "name", "王芳", "branch_id", (json_int_t)f->branch, "position", "");
+    json_t *body =
+        json_pack("{s:s,s:I,s:s}", "name", "王芳", "branch_id", (json_int_t)f->branch, "position", "");
     assert_int_equal(res_create(&f->x, res_find("members"), body, &out, &e), 0);
     json_decref(body);
     assert_int_equal(res_int(out, "version"), 1);
     assert_non_null(res_str(out, "created_at"));
     assert_string_equal(res_str(out, "created_at"), res_str(out, "updated_at"));
-    assert_true(json_is_null(json_object_get(out, "position"))); /* "" clears */
+    assert_true(json_is_null(json_object_get(out, "position")));          /* "" clears */
     assert_false(json_is_true(json_object_get(out, "quota_prosecutor"))); /* the column default */
     json_decref(out);
     assert_int_equal(fx_audit_count(f), audits + 1);
