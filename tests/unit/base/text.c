@@ -56,10 +56,8 @@ static void fold_and_name_key(void **state)
     assert_non_null(grown);
     assert_int_equal(text_utf8_len(grown), 3 * 15); /* 18 less the 3 spaces, each */
     assert_non_null(strstr(text_name_key(a, "ﷺﷺ", NULL), text_fold(a, "ﷺ")));
-    assert_false(text_utf8_ok("a\xc2\x9b"
-                              "b")); /* C1 control (CSI) */
-    assert_true(text_utf8_ok("a\xc2\xa0"
-                             "b")); /* U+00A0 is not a control */
+    assert_false(text_utf8_ok("a\xc2\x9b" "b")); /* C1 control (CSI) */
+    assert_true(text_utf8_ok("a\xc2\xa0" "b"));  /* U+00A0 is not a control */
     arena_free(a);
 }
 

@@ -105,7 +105,7 @@ static void api_table_caching(void **state)
         {"GET", "/branches/3", ROUTE_CACHE},
         {"GET", "/branches/3/history", ROUTE_CACHE},
         {"GET", "/org-tree", ROUTE_CACHE},
-        {"GET", "/stats", ROUTE_CACHE_TODAY},        /* ages, 党龄 */
+        {"GET", "/stats", ROUTE_CACHE_TODAY}, /* ages, 党龄 */
         {"POST", "/users/3/unlock", ROUTE_NO_CACHE}, /* a declared action */
         {"GET", "/_meta", ROUTE_CACHE},
         {"GET", "/members", ROUTE_CACHE_TODAY}, /* ages, 青年干警 */
