@@ -45,7 +45,7 @@ build/lib/%.a:
 build/lib/layers.ok: $(LAYER_LIBS) tools/check-layers.sh
 	tools/check-layers.sh $(LAYER_LIBS) && touch $@
 
-UNIT_SRC := $(wildcard tests/unit/*/*.c)
+UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
 WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
@@ -101,7 +101,7 @@ build/gen/web_assets.c: build/web/index.html build/tools/embed
 
 # ---- tests
 
-build/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*/*.h)
+build/tests/%: tests/unit/%.c $(LIB_OBJ) $(wildcard tests/unit/*/*.h tests/unit/*/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 

@@ -193,8 +193,7 @@ static bool file_find(const char *web_dir, arena *a, const char *path, const cha
     return true;
 }
 
-/* Whether If-None-Match "inm" names "etag" (weakly compared, as RFC 9110 13.1.2 says). */
-static bool etag_listed(const char *inm, const char *etag)
+bool assets_etag_listed(const char *inm, const char *etag)
 {
     size_t en = strlen(etag);
     for (const char *p = inm; *p;) {
@@ -239,7 +238,7 @@ enum MHD_Result assets_serve(struct request *rq, const char *web_dir)
     if (!file_find(web_dir, rq->a, path, !enc ? "" : !strcmp(enc, "br") ? ".br" : ".gz", true, &f))
         return reply_empty(rq, 500); /* it was there a moment ago (--web-dir) */
     const char *inm = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    bool unchanged = inm && etag_listed(inm, f.etag);
+    bool unchanged = inm && assets_etag_listed(inm, f.etag);
     struct MHD_Response *r =
         unchanged ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
                   : MHD_create_response_from_buffer(f.len, (void *)f.data,

@@ -26,4 +26,8 @@ enum MHD_Result assets_serve(struct request *rq, const char *web_dir);
  * NULL for the file as it is. */
 const char *assets_pick_encoding(const char *accept, bool have_br, bool have_gzip);
 
+/* Whether the If-None-Match header "inm" names "etag" (a quoted strong tag), weakly
+ * compared as RFC 9110 13.1.2 says: W/ ignored, "*" matches any. */
+bool assets_etag_listed(const char *inm, const char *etag);
+
 #endif

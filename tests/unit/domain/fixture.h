@@ -72,6 +72,81 @@ static struct fx *fx_open(const char *name)
     return f;
 }
 
+/* The number of audit entries: a refused write leaves it as it was. */
+static inline int64_t fx_audit_count(struct fx *f)
+{
+    store_stmt *st = store_prepare(f->c, "SELECT count(*) FROM audit");
+    store_step(st, NULL);
+    int64_t n = store_col_int(st, 0);
+    store_done(st);
+    return n;
+}
+
+/* An actor of "role" in procuratorate "proc" (branch: secretaries), user id "uid". */
+static inline struct actor fx_actor(int64_t uid, enum role role, int64_t proc, int64_t branch, bool all)
+{
+    struct actor a = {
+        .user_id = uid, .role = role, .procuratorate_id = proc, .branch_id = branch, .scope_all = all};
+    snprintf(a.username, sizeof a.username, "u%lld", (long long)uid);
+    return a;
+}
+
+/* A res_ctx of the fixture's connection and arena acting as "who". */
+static inline struct res_ctx fx_as(struct fx *f, const struct actor *who)
+{
+    return (struct res_ctx){.c = f->c, .who = who, .a = f->x.a};
+}
+
+/* res_create of "body" (taken) as x; the record's id, or the error's rc (negative). */
+static inline int64_t fx_try(struct res_ctx *x, const char *coll, json_t *body, struct rerr *e)
+{
+    json_t *out = NULL;
+    *e = (struct rerr){0};
+    int rc = res_create(x, res_find(coll), body, &out, e);
+    json_decref(body);
+    int64_t id = rc < 0 ? rc : res_int(out, "id");
+    json_decref(out);
+    return id;
+}
+
+/* res_update of record "id" with "body" (taken) as x: 0 or the negative rc. */
+static inline int fx_update(struct res_ctx *x, const char *coll, int64_t id, json_t *body, struct rerr *e)
+{
+    json_t *out = NULL;
+    *e = (struct rerr){0};
+    int rc = res_update(x, res_find(coll), id, body, &out, e);
+    json_decref(body);
+    json_decref(out);
+    return rc;
+}
+
+/* The current version of record "id" (as the system reads it). */
+static inline int64_t fx_version(struct fx *f, const char *coll, int64_t id)
+{
+    json_t *out = NULL;
+    struct rerr e = {0};
+    if (res_get(&f->x, res_find(coll), id, &out, &e) < 0)
+        fail_msg("get %s %lld: %s", coll, (long long)id, e.message);
+    int64_t v = res_int(out, "version");
+    json_decref(out);
+    return v;
+}
+
+static void fx_close(struct fx *f);
+
+/* cmocka setup and teardown around fx_open("unit") and fx_close(). */
+static inline int fx_setup(void **state)
+{
+    *state = fx_open("unit");
+    return 0;
+}
+
+static inline int fx_teardown(void **state)
+{
+    fx_close(*state);
+    return 0;
+}
+
 static void fx_close(struct fx *f)
 {
     arena_free(f->x.a);
