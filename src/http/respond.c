@@ -146,7 +146,9 @@ enum MHD_Result reply_cached(struct request *rq, struct cached_body *body)
 
 enum MHD_Result reply_error(struct request *rq, const struct rerr *err)
 {
-    unsigned status = status_of(err->rc);
+    /* An error never goes out as a success: a handler that failed without filling "err"
+     * (rc 0) is a fault of ours, answered 500. */
+    unsigned status = err->rc == R_SUCCESS ? 500 : status_of(err->rc);
     if (status == 500)
         log_warn("%s %s: %s (%s)", rq->method, rq->path, err->message, err->code);
     json_t *body = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", err->code[0] ? err->code : "internal",

@@ -72,6 +72,11 @@ static void error_answers(void **state)
     r = error_reply(&rq, &e);
     assert_int_equal(rq.pending_status, 500);
     MHD_destroy_response(r);
+    /* an error never filled (a fault of ours) is no success either */
+    e = (struct rerr){0};
+    r = error_reply(&rq, &e);
+    assert_int_equal(rq.pending_status, 500);
+    MHD_destroy_response(r);
 }
 
 int main(void)
