@@ -119,13 +119,14 @@ static const char quota_sql[] = "SELECT quota_prosecutor, count(*) FROM members 
 
 #define ETHNICITY_SHOWN 8
 
+/* ... ORDER BY e IS NULL, n DESC, then e in pinyin order (the store's spelling). */
 static const char ethnicity_sql[] =
     "SELECT nullif(trim(ethnicity), '') AS e, count(*) AS n FROM members WHERE " IN_SCOPE(
-        "procuratorate_id") " GROUP BY e ORDER BY e IS NULL, n DESC, e COLLATE zh";
+        "procuratorate_id") " GROUP BY e ORDER BY e IS NULL, n DESC, ";
 
-static int ethnicity(store_conn *c, int64_t scope, json_t **out, struct rerr *err)
+static int ethnicity(store_conn *c, arena *ar, int64_t scope, json_t **out, struct rerr *err)
 {
-    store_stmt *st = store_prepare(c, ethnicity_sql);
+    store_stmt *st = store_prepare(c, arena_printf(ar, "%s%s", ethnicity_sql, store_sql_text_order(ar, "e")));
     store_bind_int(st, 1, scope);
     json_t *a = json_array();
     int64_t other = 0, missing = 0;
@@ -239,7 +240,7 @@ int stats_home(struct res_ctx *x, json_t **out, struct rerr *err)
     if ((rc = banded(x->c, quota_sql, scope, quota_bands, NB(quota_bands), &part, err)) < 0)
         goto done;
     json_object_set_new(o, "quota_prosecutor", part);
-    if ((rc = ethnicity(x->c, scope, &part, err)) < 0)
+    if ((rc = ethnicity(x->c, x->a, scope, &part, err)) < 0)
         goto done;
     json_object_set_new(o, "ethnicity", part);
     if ((rc = honours(x->c, scope, &part, err)) < 0)
