@@ -1,9 +1,9 @@
 /*
  * meta: the descriptors of resource.h as JSON for clients (see meta.h). Nothing here is
  * decided again: limits come from struct field as the kinds' checks apply them
- * (resource/field.c), the conditions of a field required only in some cases from
- * resource.required_if as the engine checks them (resource/validate.c), the permissions from
- * authz_collection() and the actions' may.
+ * (resource/field.c), the conditions of fields required only in some cases from
+ * resource.required_if as the engine checks them (resource/validate.c), the permissions
+ * from authz_collection() and the actions' may.
  */
 #include "domain/meta.h"
 
