@@ -51,6 +51,11 @@ static const struct field member_fields[] = {
     RES_SAMPLE_FIELD,
 };
 
+static const struct res_required member_required[] = {
+    {"full_member_date", "party_status", "正式党员", "正式党员应填写转正日期"},
+    {0},
+};
+
 /* "date" (YYYY-MM-DD) moved by "years" whole years, into "out" (16 bytes). A 02-29
  * moved to a common year stays 02-29, which compares as the day after 02-28. */
 static void add_years(const char *date, int years, char out[16])
@@ -113,9 +118,9 @@ static int check_id_number(struct res_ctx *x, json_t *row, json_t *before, struc
 }
 
 /* 党员类别 and 转正日期. The probation (预备期) is one year from 入党日期 and may be
- * extended once, by at most a year (党章 第七条): a full member's 转正日期 lies one to
- * two years after 入党日期; a probationary member has none. A 转正日期 without a
- * category makes the member a full member. */
+ * extended once, by at most a year (党章 第七条): a full member's 转正日期 (required,
+ * member_required) lies one to two years after 入党日期; a probationary member has none.
+ * A 转正日期 without a category makes the member a full member. */
 static int check_party_dates(json_t *row, struct rerr *err)
 {
     const char *status = res_str(row, "party_status"), *full = res_str(row, "full_member_date");
@@ -130,8 +135,6 @@ static int check_party_dates(json_t *row, struct rerr *err)
     if (probation && full)
         return rerr_set(err, R_EUNPROC, "inconsistent", "full_member_date",
                         "预备党员尚未转正，不应填写转正日期");
-    if (!probation && !full)
-        return rerr_set(err, R_EINVAL, "required", "full_member_date", "正式党员应填写转正日期");
     if (!joined)
         return rerr_set(err, R_EINVAL, "required", "joined_party", "请填写入党日期");
     if (full) {
@@ -276,6 +279,7 @@ const struct resource res_members = {
     .scope_from = "branch_id",
     .default_sort = "name",
     .check = member_check,
+    .required_if = member_required,
     .filter = member_filter,
     .deps = member_deps,
 };

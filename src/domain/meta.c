@@ -1,10 +1,13 @@
 /*
  * meta: the descriptors of resource.h as JSON for clients (see meta.h). Nothing here is
  * decided again: limits come from struct field as the kinds' checks apply them
- * (resource/field.c), the permissions from authz_collection() and the actions' may.
+ * (resource/field.c), the conditions of fields required only in some cases from
+ * resource.required_if as the engine checks them (resource/validate.c), the permissions
+ * from authz_collection() and the actions' may.
  */
 #include "domain/meta.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The URL name of the collection stored in "table"; the table's own name if none is
@@ -22,13 +25,30 @@ static void set_flag(json_t *o, const char *key, const struct field *f, unsigned
     json_object_set_new(o, key, json_boolean(f->flags & flag));
 }
 
-static json_t *field_json(const struct field *f)
+/* A field required only in some cases (resource.required_if): "required": "create", or
+ * "required_if": {"field": the other field, "value": its value, an integer for an int}. */
+static void set_required_if(json_t *o, const struct resource *r, const struct field *f)
+{
+    const struct res_required *q = res_required_of(r, f->name);
+    if (!q)
+        return;
+    if (!q->when) {
+        json_object_set_new(o, "required", json_string("create"));
+        return;
+    }
+    const struct field *w = res_column_of(r, q->when);
+    json_t *v = w && w->kind == FT_INT ? json_integer(strtoll(q->is, NULL, 10)) : json_string(q->is);
+    json_object_set_new(o, "required_if", json_pack("{s:s, s:o}", "field", q->when, "value", v));
+}
+
+static json_t *field_json(const struct resource *r, const struct field *f)
 {
     json_t *o =
         json_pack("{s:s, s:s, s:s}", "name", f->name, "label", f->label, "kind", res_kind_name(f->kind));
     if (!o)
         return NULL;
     set_flag(o, "required", f, FF_REQUIRED);
+    set_required_if(o, r, f);
     set_flag(o, "write", f, FF_WRITE);
     set_flag(o, "notnull", f, FF_NOTNULL);
     set_flag(o, "filter", f, FF_FILTER);
@@ -71,7 +91,7 @@ json_t *meta_collection(const struct actor *who, const struct resource *r)
         search = search || (f->flags & FF_SEARCH);
         if ((f->flags & FF_HIDDEN) || ((f->flags & FF_SECRET) && !(f->flags & FF_WRITE)))
             continue;
-        json_array_append_new(fields, field_json(f));
+        json_array_append_new(fields, field_json(r, f));
     }
     return json_pack("{s:s, s:s, s:s?, s:b, s:{s:b, s:b, s:b, s:b, s:b}, s:o}", "name", r->name, "label",
                      r->label, "default_sort", r->default_sort, "search", search, "may", "read", may.read,

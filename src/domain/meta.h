@@ -6,13 +6,16 @@
  * {"collections":[{"name", "label", "default_sort",
  *    "may": {"read", "create", "update", "delete", "export"}   for the actor, from authz
  *    "fields": [{"name", "label", "kind", "required", "write", "notnull", "filter",
- *                "sort", "search", "future", "max_len", "min", "max", "values", "ref"}]}]}
+ *                "sort", "search", "future", "max_len", "min", "max", "values", "ref",
+ *                "required_if"}]}]}
  *
  * kind is one of int text date bool enum ref json; max_len (code points) is given for
  * writable text and date fields, min and max for integers with bounds, values for
- * enumerations, ref (the referenced collection's URL name) for references. Hidden
- * fields and secret ones that cannot be written are not listed. docs/api.md has the
- * whole contract.
+ * enumerations, ref (the referenced collection's URL name) for references. A field
+ * required only in some cases (resource.required_if) has "required_if": {"field",
+ * "value"} (required while that field has that value), or "required": "create" (on
+ * create only) instead of a boolean. Hidden fields and secret ones that cannot be
+ * written are not listed. docs/api.md has the whole contract.
  */
 #ifndef RONGHE_META_H
 #define RONGHE_META_H

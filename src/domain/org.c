@@ -25,14 +25,19 @@ static const struct field procuratorate_fields[] = {
     RES_SAMPLE_FIELD,
 };
 
+static const struct res_required procuratorate_required[] = {
+    {"parent_id", "level", "2", "基层检察院必须选择上级检察院"},
+    {0},
+};
+
+/* A 基层检察院's 上级检察院 (procuratorate_required) is a 市级检察院 other than itself; a
+ * 市级检察院 has none. */
 static int procuratorate_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
 {
     (void)x;
     int64_t level = res_int(row, "level"), parent = res_int(row, "parent_id");
     if (level == 1 && parent)
         return rerr_set(err, R_EUNPROC, "inconsistent", "parent_id", "市级检察院不能有上级检察院");
-    if (level == 2 && !parent)
-        return rerr_set(err, R_EINVAL, "required", "parent_id", "基层检察院必须选择上级检察院");
     if (before && parent == res_int(before, "id"))
         return rerr_set(err, R_EUNPROC, "inconsistent", "parent_id", "上级检察院不能是自己");
     if (parent) {
@@ -60,6 +65,7 @@ const struct resource res_procuratorates = {
     .default_sort = "sort",
     .by_procuratorate = true,
     .check = procuratorate_check,
+    .required_if = procuratorate_required,
 };
 
 static const struct field branch_fields[] = {

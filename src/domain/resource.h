@@ -57,6 +57,28 @@ struct field {
     int64_t min, max;          /* FT_INT: inclusive bounds when min < max */
 };
 
+/*
+ * A field that is required only in some cases, stated once in the collection's
+ * descriptor (resource.required_if) rather than written in a hook: when another field of
+ * the record has a given value ("when", "is": a 基层检察院's 上级检察院, a 支部书记's
+ * 党组织), or, with "when" NULL, only when the record is made (a new user's password,
+ * which an update leaves unchanged when omitted, empty or null; FF_REQUIRED would refuse
+ * null there and star the field when editing). The engine checks it on create and on
+ * update against the complete new record as the body leaves it — before the check hook,
+ * so against values given or stored, not ones a hook derives — and refuses a missing
+ * (absent or null) field with 400 "required" on "field" and "message". _meta serves it
+ * on the field ("required_if": {"field", "value"}, or "required": "create"), so that a
+ * client marks and checks the field under the same condition. res_check_descriptor()
+ * makes sure "field" and "when" are fields of the collection, "is" a value "when" may
+ * take, and a field has at most one such rule.
+ */
+struct res_required {
+    const char *field;   /* the field that is required */
+    const char *when;    /* another field of the collection (FT_INT, FT_ENUM, FT_TEXT); NULL: on create */
+    const char *is;      /* the value of "when" that makes it required, as text (an FT_INT in decimal) */
+    const char *message; /* what the refusal says, in Chinese */
+};
+
 /* The name of a kind as the API and _meta spell it: "int", "text", "date", "bool",
  * "enum", "ref", "json". */
 const char *res_kind_name(enum field_kind k);
@@ -195,6 +217,9 @@ struct resource {
     int (*removable)(struct res_ctx *x, json_t *before, struct rerr *err);
     /* Add nested data to a record that is being answered (a method's elements). */
     int (*expand)(struct res_ctx *x, json_t *rec, struct rerr *err);
+    /* Fields required only in some cases (struct res_required); terminated by an entry
+     * with field == NULL; may be NULL. */
+    const struct res_required *required_if;
     const struct dependent *deps;     /* terminated by an entry with r == NULL */
     const struct res_action *actions; /* terminated by an entry with method == NULL */
 };
@@ -214,6 +239,9 @@ int res_register(const struct resource *r, struct rerr *err);
  * dependent's fk a field of it, actions complete): 0, or R_EINTERNAL naming the first
  * fault. Run over res_all by the unit tests, so that no request finds one. */
 int res_check_descriptor(const struct resource *r, struct rerr *err);
+
+/* The rule of r->required_if for field "name", or NULL when it has none. */
+const struct res_required *res_required_of(const struct resource *r, const char *name);
 
 /* The action of "r" called "name" (NULL: on the collection) for "method", or NULL; then
  * *other_method (may be NULL) tells whether such an action exists for another method. */

@@ -21,6 +21,12 @@ static const struct field user_fields[] = {
     {"disabled", "停用", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0},
 };
 
+static const struct res_required user_required[] = {
+    {"password", NULL, NULL, "新用户必须设置密码"},
+    {"branch_id", "role", "secretary", "支部书记账号必须选择所属党组织"},
+    {0},
+};
+
 static int username_ok(const char *u)
 {
     if (!*u)
@@ -38,8 +44,6 @@ static int user_check(struct res_ctx *x, json_t *row, json_t *before, struct rer
     if (!u || !username_ok(u))
         return rerr_set(err, R_EINVAL, "invalid_value", "username", "用户名只能包含字母、数字、- _ .");
     const char *pw = res_str(row, "password");
-    if (!before && !pw)
-        return rerr_set(err, R_EINVAL, "required", "password", "新用户必须设置密码");
     if (pw) {
         /* Hashed by user_prepare() outside the transaction when the API writes; the
          * command line and the demo, which hold their own transaction, hash here. */
@@ -56,8 +60,6 @@ static int user_check(struct res_ctx *x, json_t *row, json_t *before, struct rer
         json_object_set_new(row, "password_hash", json_string(hash));
         json_object_del(row, "password");
     }
-    if (!strcmp(res_str(row, "role"), "secretary") && !res_int(row, "branch_id"))
-        return rerr_set(err, R_EINVAL, "required", "branch_id", "支部书记账号必须选择所属党组织");
     /* Nobody raises an account above their own scope: a county administrator cannot make
      * a city account, and nobody edits their own role. */
     if (before && res_int(before, "id") == x->who->user_id &&
@@ -138,6 +140,7 @@ const struct resource res_users = {
     .default_sort = "username",
     .by_procuratorate = true,
     .check = user_check,
+    .required_if = user_required,
     .prepare = user_prepare,
     .removable = user_removable,
     .actions = user_actions,

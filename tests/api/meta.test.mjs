@@ -109,7 +109,13 @@ describe('GET /api/v1/_meta', () => {
         const at = `${c.name}.${f.name}`;
         assert.ok(KINDS.has(f.kind), `${at}: kind ${f.kind}`);
         assert.ok(/\p{Script=Han}/u.test(f.label), `${at}: label ${f.label}`);
-        for (const k of ['required', 'write', 'notnull', 'filter', 'sort', 'search', 'future']) assert.equal(typeof f[k], 'boolean', `${at}.${k}`);
+        for (const k of ['write', 'notnull', 'filter', 'sort', 'search', 'future']) assert.equal(typeof f[k], 'boolean', `${at}.${k}`);
+        assert.ok(typeof f.required === 'boolean' || f.required === 'create', `${at}.required: ${f.required}`);
+        if ('required_if' in f) {
+          const w = c.fields.find((x) => x.name === f.required_if.field);
+          assert.ok(w && w !== f, `${at}: required_if names another field`);
+          assert.ok(w.kind === 'int' ? Number.isInteger(f.required_if.value) : w.values ? w.values.includes(f.required_if.value) : typeof f.required_if.value === 'string', `${at}: required_if value`);
+        }
         if (f.kind === 'enum') assert.ok(Array.isArray(f.values) && f.values.length > 0, `${at}: values`);
         if (f.kind === 'ref') assert.ok(SERVED.includes(f.ref), `${at}: ref ${f.ref} is a served collection`);
         if (f.write && (f.kind === 'text' || f.kind === 'date')) assert.ok(Number.isInteger(f.max_len) && f.max_len > 0, `${at}: max_len`);
@@ -235,6 +241,66 @@ describe('the limits _meta states are the ones writes meet', () => {
       }
     }
     assert.ok(checked >= 15, `${checked} fields checked`);
+  });
+});
+
+describe('a field required only in some cases is required exactly then', () => {
+  let admin, m, scope, fixtures;
+  const trash = new Trash();
+  before(async () => {
+    admin = await login('admin');
+    m = byName(await meta(admin));
+    scope = await scopeOf(admin, admin);
+    fixtures = await makeAll(admin, scope, trash);
+  });
+  after(() => trash.empty(admin));
+  // what a body needs besides, whatever the condition (a 党员类别 needs 入党日期; member.c)
+  const EXTRA = { members: { joined_party: '2000-01-01' } };
+  const without = (body, name) => Object.fromEntries(Object.entries(body).filter(([k]) => k !== name));
+  const conditional = () => MAKE.flatMap((c) => m[c].fields.filter((f) => f.required_if).map((f) => [c, f]));
+
+  test('required_if: under the condition a body without the field is refused on it (create and update); otherwise taken', async () => {
+    for (const [c, f] of conditional()) {
+      const at = `${c}.${f.name}`;
+      const w = m[c].fields.find((x) => x.name === f.required_if.field);
+      const other = w.kind === 'int' ? [w.min, w.max].find((v) => v !== f.required_if.value) : w.values.find((v) => v !== f.required_if.value);
+      const body = without({ ...BODIES[c](scope, fixtures), ...(EXTRA[c] || {}) }, f.name);
+      const refused = await req(admin, 'POST', `/${c}`, { ...body, [w.name]: f.required_if.value });
+      if (refused.status === 201) trash.add(c, refused.json.id);
+      assert.equal(refused.status, 400, `${at} missing when ${w.name} = ${f.required_if.value}: ${refused.text}`);
+      assert.equal(refused.json.error.code, 'required', at);
+      assert.equal(refused.json.error.field, f.name, at);
+      assert.ok(/\p{Script=Han}/u.test(refused.json.error.message), at);
+      const taken = await req(admin, 'POST', `/${c}`, { ...body, [w.name]: other });
+      assert.equal(taken.status, 201, `${at} missing when ${w.name} = ${other}: ${taken.text}`);
+      trash.add(c, taken.json.id);
+      assert.equal(taken.json[f.name], null, at);
+      // an update that leaves the record under the condition without the field
+      const cur = (await req(admin, 'GET', `/${c}/${taken.json.id}`)).json;
+      const upd = await req(admin, 'PATCH', `/${c}/${taken.json.id}`, { version: cur.version, [w.name]: f.required_if.value });
+      assert.equal(upd.status, 400, `${at} update: ${upd.text}`);
+      assert.equal(upd.json.error.code, 'required', at);
+      assert.equal(upd.json.error.field, f.name, at);
+      assert.deepEqual((await req(admin, 'GET', `/${c}/${taken.json.id}`)).json, cur, `${at}: the refused update changed nothing`);
+    }
+    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['members.full_member_date', 'procuratorates.parent_id', 'users.branch_id']);
+  });
+
+  test('required "create": a create without the field is refused on it, an update without it taken', async () => {
+    const once = MAKE.flatMap((c) => m[c].fields.filter((f) => f.required === 'create').map((f) => [c, f]));
+    assert.deepEqual(once.map(([c, f]) => `${c}.${f.name}`), ['users.password']);
+    for (const [c, f] of once) {
+      const r = await req(admin, 'POST', `/${c}`, without(BODIES[c](scope, fixtures), f.name));
+      if (r.status === 201) trash.add(c, r.json.id);
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error.code, 'required');
+      assert.equal(r.json.error.field, f.name);
+      for (const v of [undefined, null, '']) {
+        const cur = (await req(admin, 'GET', `/${c}/${fixtures[c].id}`)).json;
+        const u = await req(admin, 'PATCH', `/${c}/${fixtures[c].id}`, { version: cur.version, ...CHANGES[c], ...(v === undefined ? {} : { [f.name]: v }) });
+        assert.equal(u.status, 200, `${c}.${f.name} = ${v} on update: ${u.text}`);
+      }
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // Browser tests of what the forms take from GET /api/v1/_meta: a field's limit is the
 // server's (one character past it is refused with a message, on the field), required
-// fields carry the red * from the moment the form opens, write buttons and menu entries
+// fields carry the red * from the moment the form opens (those required under a condition
+// once it holds), write buttons and menu entries
 // follow may.*, filters keep their label once a value is chosen, and a duplicate is said
 // on the field that clashes. Screenshots go to RONGHE_SCREENSHOT_DIR.
 import { test, before, after } from 'node:test'
@@ -87,6 +88,64 @@ test('a branch form: required stars on open, the server’s limits with their me
   })
   await page.screenshot({ path: path.join(SHOT_DIR, 'meta-duplicate.png') })
   assert.ok(await dialog.isVisible(), 'the form stays open with what was typed')
+  noErrors(page)
+  await page.context().close()
+})
+
+test('a star under a condition: 上级检察院 once 基层院 is chosen, 所属党组织 once 支部书记, a password on create only', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  const m = await metaOf(page)
+  assert.deepEqual(field(m, 'procuratorates', 'parent_id').required_if, { field: 'level', value: 2 })
+  assert.deepEqual(field(m, 'users', 'branch_id').required_if, { field: 'role', value: 'secretary' })
+  const dialog = page.locator('.el-dialog:visible')
+
+  await go(page, '/manage/procuratorates')
+  await page.locator('[data-test=procuratorates-table] .el-table__row').first().waitFor()
+  await page.locator('[data-test=add-button]').click()
+  await dialog.waitFor()
+  const parent = dialog.locator('[data-test=field-parent_id]')
+  await choose(page, dialog.locator('[data-test=input-level]'), '市院')
+  assert.equal(await parent.count(), 0, 'a 市院 has no 上级检察院 to choose')
+  await choose(page, dialog.locator('[data-test=input-level]'), '基层院')
+  await parent.waitFor()
+  assert.ok(await starred(parent), '基层院: 上级检察院 starred')
+  await page.screenshot({ path: path.join(SHOT_DIR, 'meta-required-if-parent.png') })
+  // saved without it: refused in the form, on the field, before the server is asked
+  let posted = false
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && /\/api\/v1\/procuratorates$/.test(r.url())) posted = true
+  })
+  await dialog.locator('[data-test=field-name] input').fill('条件必填院')
+  await dialog.locator('[data-test=field-short_name] input').fill('条件')
+  await page.locator('[data-test=save-button]').click()
+  await parent.locator('.el-form-item__error').waitFor()
+  assert.match(await parent.locator('.el-form-item__error').innerText(), /上级检察院/)
+  assert.equal(posted, false, 'nothing was sent')
+  await page.keyboard.press('Escape')
+  await dialog.waitFor({ state: 'hidden' })
+
+  await go(page, '/manage/users')
+  await page.locator('[data-test=users-table] .el-table__row').first().waitFor()
+  await page.locator('[data-test=add-button]').click()
+  await dialog.waitFor()
+  const branch = dialog.locator('[data-test=field-branch_id]')
+  assert.ok(await starred(dialog.locator('[data-test=field-password]')), 'a new user: password starred')
+  await choose(page, dialog.locator('[data-test=input-role]'), '党组领导')
+  assert.equal(await starred(branch), false, 'a viewer: 所属党组织 not starred')
+  await choose(page, dialog.locator('[data-test=input-role]'), '支部书记')
+  await page.waitForFunction(() => {
+    const l = document.querySelector('.el-dialog [data-test=field-branch_id]')
+    return l && l.classList.contains('is-required')
+  })
+  assert.ok(await starred(branch), '支部书记: 所属党组织 starred')
+  await page.screenshot({ path: path.join(SHOT_DIR, 'meta-required-if-branch.png') })
+  await dialog.locator('button', { hasText: '取消' }).click()
+  await dialog.waitFor({ state: 'hidden' })
+  // editing a user: the password may stay empty
+  await page.locator('[data-test=edit-button]').first().click()
+  await dialog.waitFor()
+  assert.equal(await starred(dialog.locator('[data-test=field-password]')), false, 'editing: password not starred')
   noErrors(page)
   await page.context().close()
 })

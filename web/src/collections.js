@@ -109,7 +109,7 @@ export const COLLECTIONS = {
       nameMnField,
       { prop: 'short_name' },
       { prop: 'level', type: 'select', options: LEVELS, resets: ['parent_id'] },
-      { prop: 'parent_id', type: 'ref', ref: REF.cityProcuratorates, show: (f) => f.level === 2, required: (f) => f.level === 2 },
+      { prop: 'parent_id', type: 'ref', ref: REF.cityProcuratorates, show: (f) => f.level === 2 },
       sortField,
     ],
     filters: [{ prop: 'level', label: '级别', type: 'select', options: LEVELS, width: '120px' }],
@@ -222,8 +222,8 @@ export const COLLECTIONS = {
       { prop: 'birth_date', type: 'date', startView: 'year', half: true },
       { prop: 'joined_party', type: 'date', half: true },
       { prop: 'party_status', type: 'select', half: true, resets: ['full_member_date'] },
-      // a probationary member has no 转正日期; a full member must have one (member.c)
-      { prop: 'full_member_date', type: 'date', half: true, show: (f) => f.party_status !== '预备党员', required: (f) => f.party_status === '正式党员' },
+      // a probationary member has no 转正日期 (a full member's is required: _meta's required_if)
+      { prop: 'full_member_date', type: 'date', half: true, show: (f) => f.party_status !== '预备党员' },
       { prop: 'education', type: 'select', half: true },
       { prop: 'position', half: true },
       { prop: 'languages', type: 'select', options: LANGUAGES, default: 'zh', half: true },
@@ -326,8 +326,10 @@ export const COLLECTIONS = {
     ],
     fields: [
       { prop: 'holder', label: '授予对象', type: 'radio', options: [{ value: 'branch', label: '支部' }, { value: 'member', label: '党员' }], virtual: true, default: 'branch', resets: ['member_id'] },
-      { prop: 'branch_id', type: 'ref', ref: REF.branches, required: (f) => f.holder !== 'member', show: (f) => f.holder !== 'member' },
-      { prop: 'member_id', type: 'ref', ref: REF.members, required: (f) => f.holder === 'member', show: (f) => f.holder === 'member', initialLabel: 'holder_name', hint: '输入姓名或拼音搜索' },
+      // the holder the radio chose is the one asked for (the server takes either; brand.c);
+      // the other is not shown, so not checked
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, required: true, show: (f) => f.holder !== 'member' },
+      { prop: 'member_id', type: 'ref', ref: REF.members, required: true, show: (f) => f.holder === 'member', initialLabel: 'holder_name', hint: '输入姓名或拼音搜索' },
       { prop: 'title' },
       { prop: 'level', type: 'select', options: HONOUR_LEVELS },
       { prop: 'year', type: 'number', default: new Date().getFullYear() },
@@ -365,11 +367,12 @@ export const COLLECTIONS = {
     fields: [
       { prop: 'username', hint: '字母、数字、点、下划线和连字符' },
       { prop: 'display_name' },
-      // a new account needs one (the server's rule says what a password must be)
-      { prop: 'password', type: 'password', required: (f, mode) => mode === 'create', hint: '编辑时留空表示不修改' },
+      // a new account needs one (_meta: "required": "create"; the server's rule says what a
+      // password must be)
+      { prop: 'password', type: 'password', hint: '编辑时留空表示不修改' },
       { prop: 'role', type: 'select', options: ROLES },
       { prop: 'procuratorate_id', type: 'ref', ref: REF.procuratorates, resets: ['branch_id'] },
-      { prop: 'branch_id', type: 'ref', ref: REF.branches, required: (f) => f.role === 'secretary' },
+      { prop: 'branch_id', type: 'ref', ref: REF.branches },
       { prop: 'disabled', type: 'bool', default: false },
     ],
     filters: [

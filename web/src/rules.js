@@ -20,16 +20,29 @@ export function validDate(s) {
 
 const range = (lo, hi) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)
 
+// Whether a form must have the field the server describes as "m", for CrudTable: true or
+// false, or, for a field the server requires only in some cases, a function of the form
+// and its mode ('create' or 'edit') saying whether it must now: "required": "create" (a new
+// user's password), "required_if": {field, value} (a 基层检察院's 上级检察院: level 2).
+export function requiredBy(m) {
+  if (m.required === 'create') return (form, mode) => mode === 'create'
+  if (m.required_if) {
+    const { field, value } = m.required_if
+    return (form) => form[field] === value
+  }
+  return !!m.required
+}
+
 // The spec "f" (of a form field or a filter of "collection") with the server's description
-// of its column: "label" unless the spec shows its own, "required" unless the form decides
-// it (a function: required only when another field says so), "maxlength", "min", "max",
+// of its column: "label" unless the spec shows its own, "required" (requiredBy) unless the
+// form decides it (true where the form's own logic asks for the field), "maxlength", "min", "max",
 // "options" (the allowed values, labelled by the spec's options from labels.js) and
 // "future". A virtual field, or one the server does not describe, is returned as it is.
 export function withMeta(collection, f) {
   const m = f.virtual ? null : fieldMeta(collection, f.prop)
   if (!m) return f
   const out = { ...f, meta: m, label: f.label || m.label, future: !!m.future }
-  if (out.required === undefined) out.required = !!m.required
+  if (out.required === undefined) out.required = requiredBy(m)
   if (m.max_len) out.maxlength = m.max_len
   if ('min' in m) {
     out.min = m.min

@@ -2,6 +2,7 @@
  * action.c: actions that are not create/update/delete (struct res_action), and the
  * check that a collection is described consistently.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/resource/internal.h"
@@ -32,6 +33,36 @@ static int fault(struct rerr *err, const struct resource *r, const char *what)
     return rerr_set(err, R_EINTERNAL, "descriptor", "", "集合 %s 的描述有误：%s", r->name, what);
 }
 
+/* A rule of r->required_if: "field" a writable field that has no other rule and is not
+ * FF_REQUIRED already; "when" another field, of a kind whose values it compares, "is" a
+ * value that field accepts (in its enumeration, within its bounds). */
+static int check_required_rule(const struct resource *r, const struct res_required *q, struct rerr *err)
+{
+    const struct field *f = field_of(r, q->field);
+    if (!f || !(f->flags & FF_WRITE) || (f->flags & FF_REQUIRED) || !q->message)
+        return fault(err, r, "按条件必填的字段须是可写、非必填的字段，并有提示");
+    if (res_required_of(r, q->field) != q)
+        return fault(err, r, "一个字段只能有一条按条件必填的规则");
+    if (!q->when)
+        return q->is ? fault(err, r, "仅新建时必填的规则没有条件值") : 0;
+    const struct field *w = field_of(r, q->when);
+    if (!w || w == f || !q->is || (w->kind != FT_INT && w->kind != FT_ENUM && w->kind != FT_TEXT))
+        return fault(err, r, "必填条件须是同一集合中另一个整数、枚举或文本字段的取值");
+    json_t *v = NULL;
+    if (w->kind == FT_INT) {
+        char *end;
+        long long n = strtoll(q->is, &end, 10);
+        if (*q->is && !*end)
+            v = json_integer(n);
+    } else {
+        v = json_string(q->is);
+    }
+    struct rerr why = {0};
+    int rc = v ? kind_ops_of(w->kind)->validate(w, v, &why) : -1;
+    json_decref(v);
+    return rc < 0 ? fault(err, r, "必填条件的取值不是该字段允许的值") : 0;
+}
+
 int res_check_descriptor(const struct resource *r, struct rerr *err)
 {
     if (!r->name || !r->table || !r->label || (!r->fields && r->nfields))
@@ -54,6 +85,11 @@ int res_check_descriptor(const struct resource *r, struct rerr *err)
         const struct field *f = field_of(r, r->scope_from);
         if (!f || f->kind != FT_REF)
             return fault(err, r, "scope_from 不是引用字段");
+    }
+    for (const struct res_required *q = r->required_if; q && q->field; q++) {
+        int rc = check_required_rule(r, q, err);
+        if (rc < 0)
+            return rc;
     }
     for (const struct dependent *d = r->deps; d && d->r; d++)
         if (!d->fk || !field_of(d->r, d->fk))

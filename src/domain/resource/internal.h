@@ -106,7 +106,8 @@ int res_load(struct res_ctx *x, const struct resource *r, int64_t id, json_t **o
 /* ------------------------------------------------------------------ validation */
 
 /* Copy the fields of "body" into "row", validating each; on create, check that every
- * required field is there. */
+ * required field is there; then, on create and update, the rules of r->required_if
+ * against the whole of "row". */
 int apply_body(const struct resource *r, json_t *body, json_t *row, bool create, struct rerr *err);
 /* References must exist; FF_SAME_PROC ones must be in the row's procuratorate. */
 int check_refs(struct res_ctx *x, const struct resource *r, json_t *row, struct rerr *err);

@@ -1,8 +1,10 @@
 /*
  * validate.c: a request body checked against the collection's fields — unknown names,
  * read-only names, types, lengths, dates, enumerations (each kind's own check, field.c)
- * — and the references of the row it makes.
+ * — the fields required only in some cases (resource.required_if), and the references of
+ * the row it makes.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/resource/internal.h"
@@ -15,6 +17,41 @@ static int check_value(const struct field *f, json_t *v, struct rerr *err)
         return 0;
     }
     return kind_ops_of(f->kind)->validate(f, v, err);
+}
+
+const struct res_required *res_required_of(const struct resource *r, const char *name)
+{
+    for (const struct res_required *q = r->required_if; q && q->field; q++)
+        if (!strcmp(q->field, name))
+            return q;
+    return NULL;
+}
+
+/* Whether field "when" of "row" holds the value "is" (text, or an integer's decimal). */
+static bool holds(json_t *row, const char *when, const char *is)
+{
+    json_t *v = json_object_get(row, when);
+    if (json_is_string(v))
+        return !strcmp(json_string_value(v), is);
+    if (json_is_integer(v)) {
+        char n[24];
+        snprintf(n, sizeof n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return !strcmp(n, is);
+    }
+    return false;
+}
+
+/* The rules of r->required_if, against the complete new record "row". */
+static int check_required_if(const struct resource *r, json_t *row, bool create, struct rerr *err)
+{
+    for (const struct res_required *q = r->required_if; q && q->field; q++) {
+        if (q->when ? !holds(row, q->when, q->is) : !create)
+            continue;
+        json_t *given = json_object_get(row, q->field);
+        if (!given || json_is_null(given))
+            return rerr_set(err, R_EINVAL, "required", q->field, "%s", q->message);
+    }
+    return 0;
 }
 
 int apply_body(const struct resource *r, json_t *body, json_t *row, bool create, struct rerr *err)
@@ -48,7 +85,7 @@ int apply_body(const struct resource *r, json_t *body, json_t *row, bool create,
                 return rerr_set(err, R_EINVAL, "required", f->name, "%s为必填项", f->label);
         }
     }
-    return 0;
+    return check_required_if(r, row, create, err);
 }
 
 int check_refs(struct res_ctx *x, const struct resource *r, json_t *row, struct rerr *err)

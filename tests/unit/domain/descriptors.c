@@ -271,6 +271,59 @@ static void every_descriptor_matches_the_schema(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* A field required only in some cases (resource.required_if) names a stored, nullable
+ * field of its own collection (a NOT NULL column would make it always required) and, for
+ * a condition, another field of the same collection and a value that field takes: one of
+ * its enumeration, an integer within its bounds. */
+static bool value_allowed(const struct field *w, const char *is)
+{
+    if (w->kind == FT_ENUM) {
+        for (const char *const *e = w->values; *e; e++)
+            if (!strcmp(*e, is))
+                return true;
+        return false;
+    }
+    if (w->kind == FT_INT) {
+        char *end;
+        int64_t v = strtoll(is, &end, 10);
+        return *is && !*end && (w->min >= w->max || (v >= w->min && v <= w->max));
+    }
+    return w->kind == FT_TEXT;
+}
+
+static void every_required_if_names_its_fields(void **state)
+{
+    struct fx *fx = *state;
+    int rules = 0;
+    jobs_register();
+    for (int i = 0; res_all[i]; i++) {
+        const struct resource *r = res_all[i];
+        for (const struct res_required *q = r->required_if; q && q->field; q++, rules++) {
+            const struct field *f = NULL, *w = NULL;
+            for (int j = 0; j < r->nfields; j++) {
+                if (!strcmp(r->fields[j].name, q->field))
+                    f = &r->fields[j];
+                if (q->when && !strcmp(r->fields[j].name, q->when))
+                    w = &r->fields[j];
+            }
+            if (!f)
+                fail_msg("%s: required_if names %s, no field of it", r->name, q->field);
+            if (!(f->flags & FF_SECRET) && column_of(fx->c, r->table, f->name).notnull)
+                fail_msg("%s.%s: required_if on a NOT NULL column", r->name, f->name);
+            if (!q->message || !*q->message)
+                fail_msg("%s.%s: required_if without a message", r->name, f->name);
+            if (!q->when)
+                continue;
+            if (!w || w == f)
+                fail_msg("%s.%s: required_if on %s, no other field of it", r->name, f->name, q->when);
+            if (!q->is || !value_allowed(w, q->is))
+                fail_msg("%s.%s: required_if %s = %s, which %s does not take", r->name, f->name, q->when,
+                         q->is ? q->is : "(null)", q->when);
+        }
+    }
+    assert_true(rules >= 4); /* 上级检察院, 转正日期, 所属党组织, 密码 */
+}
+
 /* The checker finds what it is for: a descriptor that disagrees with the schema. */
 static void a_wrong_descriptor_is_found(void **state)
 {
@@ -301,6 +354,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(every_descriptor_matches_the_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(a_wrong_descriptor_is_found, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_required_if_names_its_fields, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,14 @@ static const struct field fields[] = {
     {"key", "", FT_TEXT, FF_HIDDEN | FF_DERIVED | FF_SEARCH, 0, NULL, NULL, 0, 0},
     {"note", "备注", FT_TEXT, 0, 0, NULL, NULL, 0, 0},
 };
+static const struct res_required things_required[] = {
+    {"held_on", "rank", "3", "第三名须填写日期"},
+    {"group_id", "colour", "金", "金色须选择党小组"},
+    {"secret", NULL, NULL, "新建时须设置口令"},
+    {0},
+};
 static const struct resource things = {
+    .required_if = things_required,
     .name = "things",
     .table = "things",
     .label = "测试",
@@ -86,6 +93,22 @@ static void a_descriptor_as_the_contract_says(void **state)
     assert_null(field_named(c, "key"));
     /* read-only text has no limit to state */
     assert_null(json_object_get(field_named(c, "note"), "max_len"));
+
+    /* required only in some cases: the condition, its value typed as the field's; or on
+     * create only */
+    json_t *held = json_object_get(field_named(c, "held_on"), "required_if");
+    assert_string_equal(json_string_value(json_object_get(held, "field")), "rank");
+    assert_true(json_is_integer(json_object_get(held, "value")));
+    assert_int_equal(json_integer_value(json_object_get(held, "value")), 3);
+    json_t *group = json_object_get(field_named(c, "group_id"), "required_if");
+    assert_string_equal(json_string_value(json_object_get(group, "field")), "colour");
+    assert_string_equal(json_string_value(json_object_get(group, "value")), "金");
+    assert_false(flag(field_named(c, "held_on"), "required"));
+    assert_string_equal(json_string_value(json_object_get(field_named(c, "secret"), "required")), "create");
+    assert_null(json_object_get(field_named(c, "secret"), "required_if"));
+    assert_null(json_object_get(name, "required_if"));
+    struct rerr e = {0};
+    assert_int_equal(res_check_descriptor(&things, &e), 0);
 
     json_t *may = json_object_get(c, "may");
     assert_true(flag(may, "read") && flag(may, "create") && flag(may, "update") && flag(may, "delete"));
