@@ -1,7 +1,7 @@
 /*
  * api: the routes under /api/v1. Authentication and the CSRF check happen here once,
  * before any handler; authorisation by role and data scope happens in the domain
- * (resource.c asks authz), so no handler can forget it.
+ * (the resource engine asks authz), so no handler can forget it.
  */
 #include <errno.h>
 #include <inttypes.h>
