@@ -63,6 +63,10 @@ static int audit_filter(struct res_ctx *x, const char *key, const char *val, str
                             "查询参数 %s 无效：应为日期 YYYY-MM-DD（如 2026-01-31），且须是真实的日期", key);
         char at[24];
         bool from = key[0] == 'f';
+        const char *to = from ? query_param(q, "to") : NULL;
+        if (to && text_date_ok(to) && strcmp(val, to) > 0) /* dates as YYYY-MM-DD sort as text */
+            return rerr_set(err, R_EINVAL, "bad_query", key,
+                            "查询参数 from 无效：起始日期 %s 晚于结束日期 %s", val, to);
         beijing_day_start(val, from ? 0 : 1, at);
         query_where(q, from ? "t.ts >= ?" : "t.ts < ?");
         query_bind_text(q, arena_strdup(x->a, at));

@@ -140,6 +140,9 @@ struct query;
 void query_where(struct query *q, const char *clause); /* ANDed; refer to the table as t */
 void query_bind_int(struct query *q, int64_t v);
 void query_bind_text(struct query *q, const char *v);
+/* The value the request gives parameter "key" (each is given at most once), or NULL: for
+ * a filter whose meaning depends on another (a date range's two ends). */
+const char *query_param(const struct query *q, const char *key);
 
 /* A collection whose rows hang off a row of another (methods off a brand). When the
  * parent moves to another procuratorate or branch, its dependents either move with it

@@ -51,6 +51,18 @@ describe('GET /audit filters', () => {
     }
   });
 
+  test('a range whose start lies after its end: 400 bad_query on from, in either order of the parameters', async () => {
+    for (const query of [`from=${todayCN(1)}&to=${todayCN(-1)}`, `to=${todayCN(-1)}&from=${todayCN(1)}`]) {
+      const r = await req(admin, 'GET', `/audit?${query}`);
+      assert.equal(r.status, 400, `${query}: ${r.text}`);
+      assert.equal(r.json.error.code, 'bad_query');
+      assert.equal(r.json.error.field, 'from');
+      assert.match(r.json.error.message, /晚于结束日期/);
+    }
+    // one day (from = to) is a range
+    assert.equal((await req(admin, 'GET', `/audit?from=${todayCN()}&to=${todayCN()}`)).status, 200);
+  });
+
   test('actor: by username, by display name, and "demo" for the demo’s own entries', async () => {
     const byName = await req(admin, 'GET', '/audit?actor=admin&per_page=50');
     assert.equal(byName.status, 200, byName.text);

@@ -93,6 +93,7 @@ struct query {
     char *where; /* " AND ..." clauses */
     int nb, cap; /* bound values, in the arena: bounded by the request's parameters */
     struct bindv *b;
+    const struct res_query *qp; /* the request's parameters, as given */
 };
 
 int parse_int(const char *s, int64_t *out);

@@ -42,6 +42,14 @@ void query_bind_text(struct query *q, const char *v)
     *query_bind_slot(q) = (struct bindv){.is_text = true, .s = v};
 }
 
+const char *query_param(const struct query *q, const char *key)
+{
+    for (int i = 0; q->qp && i < q->qp->n; i++)
+        if (!strcmp(q->qp->key[i], key))
+            return q->qp->val[i];
+    return NULL;
+}
+
 static void query_bind_all(const struct query *q, store_stmt *st, int first)
 {
     for (int i = 0; i < q->nb; i++) {
@@ -118,7 +126,7 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
     if (rc < 0)
         return rc;
     struct query *q = &lp->q;
-    *q = (struct query){.a = x->a, .where = ""};
+    *q = (struct query){.a = x->a, .where = "", .qp = qp};
     lp->page = 1;
     lp->per_page = DEFAULT_PER_PAGE;
     const char *sort = r->default_sort ? r->default_sort : "id";
