@@ -9,13 +9,11 @@
  * refer to, by name). A name is given only for a row the reader may read; any other
  * reference stays a bare id, so the audit tells nobody what lies outside their scope.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "auth/authz.h"
-#include "base/log.h"
 #include "base/text.h"
 #include "domain/resource.h"
 #include "domain/user.h"
@@ -112,42 +110,15 @@ static const char *name_column(const struct resource *r)
     return NULL;
 }
 
-/* "SELECT <name column>, procuratorate_id FROM <table> WHERE id = ?" for each collection
- * (by its place in res_all; NULL when it has no name column): built once, kept for the
- * life of the process, so that the store prepares each once per connection. */
-#define MAX_COLLECTIONS 64
-static const char *name_sql[MAX_COLLECTIONS];
-static pthread_once_t name_sql_once = PTHREAD_ONCE_INIT;
-
-static void name_sql_build(void)
-{
-    for (int i = 0; res_all[i]; i++) {
-        CHECK(i < MAX_COLLECTIONS);
-        const char *col = name_column(res_all[i]);
-        char *sql = NULL;
-        if (col &&
-            asprintf(&sql, "SELECT %s, procuratorate_id FROM %s WHERE id = ?", col, res_all[i]->table) < 0)
-            BUG("out of memory");
-        name_sql[i] = sql;
-    }
-}
-
-static const char *name_sql_of(const struct resource *r)
-{
-    pthread_once(&name_sql_once, name_sql_build);
-    for (int i = 0; res_all[i]; i++)
-        if (res_all[i] == r)
-            return name_sql[i];
-    return NULL;
-}
-
 /* The name of row "id" of "r" into a new JSON string, or NULL when there is no such row,
  * it has no name, or the reader may not read it. */
 static json_t *row_name(struct res_ctx *x, const struct resource *r, int64_t id, struct rerr *err, int *rc)
 {
-    const char *sql = name_sql_of(r);
-    if (!sql || authz_read_collection(x->who, r->read, NULL) < 0)
+    const char *col = name_column(r);
+    if (!col || authz_read_collection(x->who, r->read, NULL) < 0)
         return NULL;
+    /* the same text for the same collection: the store prepares it once per connection */
+    const char *sql = arena_printf(x->a, "SELECT %s, procuratorate_id FROM %s WHERE id = ?", col, r->table);
     int64_t proc = 0;
     bool narrowed = authz_read_narrowed(x->who, r->read, &proc);
     store_stmt *st = store_prepare(x->c, sql);
