@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/resource.h"
+#include "http/http.h"
 
 #define BEIJING_OFFSET_S (8 * 3600) /* UTC+8, no summer time */
 
@@ -68,6 +69,17 @@ int route_find(const struct route *table, const char *method, const char *const 
         path_known = true;
     }
     return path_known ? R_EMETHOD : R_ENOTFOUND;
+}
+
+long route_body_limit(arena *a, const char *method, const char *path)
+{
+    const char *seg[ROUTE_MAX_SEGS];
+    const struct route *r;
+    int n = route_split(a, path, seg);
+    int rc = n <= 0 ? R_ENOTFOUND : route_find(api_routes, method, seg, n, &r);
+    if (rc < 0)
+        return rc;
+    return r->flags & ROUTE_BODY ? HTTP_MAX_BODY : r->flags & ROUTE_SMALL_BODY ? ROUTE_SMALL_BODY_MAX : 0;
 }
 
 int route_capture(const struct route *r, const char *capture)

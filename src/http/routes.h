@@ -49,7 +49,12 @@ enum route_cache {
 /* Route flags. */
 enum {
     ROUTE_PUBLIC = 1 << 0, /* answered without a session (the handler gets no x) */
+    /* The body a request may carry, decided from the headers before any of it is read
+     * (server.c); a route with neither takes none (413 if one is sent). */
+    ROUTE_BODY = 1 << 1,       /* a JSON body of up to HTTP_MAX_BODY (a record) */
+    ROUTE_SMALL_BODY = 1 << 2, /* up to ROUTE_SMALL_BODY_MAX (a username and passwords) */
 };
+#define ROUTE_SMALL_BODY_MAX 4096
 
 /* What a handler is given besides the request. */
 struct route_call {
@@ -86,6 +91,11 @@ int route_split(arena *a, const char *path, const char *seg[ROUTE_MAX_SEGS]);
  * R_ENOTFOUND, or R_EMETHOD (see the top). */
 int route_find(const struct route *table, const char *method, const char *const *seg, int nseg,
                const struct route **out);
+
+/* The largest body "method" on "path" (the part after /api/v1) may carry, from the
+ * route that answers it: 0 when it takes none, R_ENOTFOUND or R_EMETHOD when no route
+ * answers (as route_find). */
+long route_body_limit(arena *a, const char *method, const char *path);
 
 /* The index of the segment "capture" (":id") stands for in the pattern of "r", or -1. */
 int route_capture(const struct route *r, const char *capture);

@@ -67,6 +67,7 @@
 #include "http/http.h"
 #include "http/proxy.h"
 #include "http/request.h"
+#include "http/routes.h"
 #include "jobs/jobs.h"
 
 #define WORKERS 16 /* ≥ 4 × cores: slow requests may hold several at once */
@@ -87,7 +88,6 @@
  * large uploads cannot take. */
 #define BODY_SMALL ((size_t)64 * 1024)
 #define BODY_BUDGET_SMALL ((size_t)4 << 20)
-#define SESSION_MAX_BODY 4096        /* POST /api/v1/session: a username and a password */
 #define BODY_OVERRUN_MAX (64 * 1024) /* a chunked body past its limit: read on this far for a 413 */
 #define RETRY_AFTER 5                /* seconds, on every 503 of this file */
 #define LINGER_MAX 256               /* connections drained after an early refusal, at once */
@@ -489,29 +489,13 @@ static enum MHD_Result refuse(struct request *rq, unsigned status, const char *c
     return reply_json(rq, status, body);
 }
 
-/* The largest body "method" on "url" may carry: 0 when it takes none, -1 when it is a
- * write under /api/v1 to no route at all. The writes of the API's collections take JSON;
- * logging in takes a username and a password. */
-static long body_limit(const char *method, const char *url)
+/* The largest body "method" on "url" may carry: the route table's word (routes.h) under
+ * /api/v1, none elsewhere; negative (R_ENOTFOUND, R_EMETHOD) for no route. */
+static long body_limit(struct request *rq)
 {
-    if (strcmp(method, "POST") != 0 && strcmp(method, "PATCH") != 0 && strcmp(method, "PUT") != 0 &&
-        strcmp(method, "DELETE") != 0)
+    if (!strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD") || strncmp(rq->path, "/api/v1/", 8) != 0)
         return 0;
-    if (strncmp(url, "/api/v1/", 8) != 0)
-        return 0;
-    /* the first segment, as api.c splits the path (empty segments do not count) */
-    const char *first = url + 8 + strspn(url + 8, "/");
-    size_t n = strcspn(first, "/");
-    char name[32];
-    if (n >= sizeof name)
-        return -1;
-    memcpy(name, first, n);
-    name[n] = 0;
-    if (!strcmp(name, "session"))
-        return !strcmp(method, "POST") && !first[n + strspn(first + n, "/")] ? SESSION_MAX_BODY : 0;
-    if (!strcmp(name, "me")) /* POST /me/password: two passwords */
-        return !strcmp(method, "POST") ? SESSION_MAX_BODY : -1;
-    return res_find(name) ? HTTP_MAX_BODY : -1;
+    return route_body_limit(rq->a, rq->method, rq->path + strlen("/api/v1"));
 }
 
 static enum MHD_Result refuse_too_large(struct request *rq, long limit)
@@ -554,9 +538,10 @@ static bool admit_body(struct server *srv, struct request *rq, enum MHD_Result *
     } else {
         return true; /* no body (HTTP/1.1: neither length nor chunked means none) */
     }
-    long limit = body_limit(rq->method, rq->path);
+    long limit = body_limit(rq);
     if (limit < 0) {
-        *ret = refuse(rq, 404, "not_found", "没有这个接口");
+        *ret = limit == R_EMETHOD ? refuse(rq, 405, "method_not_allowed", "不支持的请求方法")
+                                  : refuse(rq, 404, "not_found", "没有这个接口");
         return false;
     }
     if (te ? !limit : n > (size_t)limit) {
@@ -645,7 +630,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES; /* still with a worker */
     rq->dispatched = true;
     if (rq->body_dropped)
-        return refuse_too_large(rq, body_limit(rq->method, rq->path));
+        return refuse_too_large(rq, body_limit(rq));
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, rq);
     if (!strcmp(url, "/api/v1/health")) /* from memory, whatever the workers are doing */
         return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));

@@ -134,6 +134,12 @@ describe('POST /me/password', () => {
     }
     assert.equal((await req(s, 'POST', '/me/password', 'not json')).status, 400);
     assert.equal((await req(s, 'GET', '/me/password')).status, 405);
+    assert.equal((await req(s, 'PATCH', '/me/password', {})).status, 405);
+    // a NUL inside the new password would cut it short: the JSON is refused, the old password stays
+    const cut = await req(s, 'POST', '/me/password', { current: u.password, new: strong() + '\u0000tail' });
+    assert.equal(cut.status, 400, cut.text);
+    assert.equal(cut.json.error.code, 'bad_json');
+    assert.equal((await loginRaw(u.username, u.password)).status, 200, 'still the old password');
   });
 
   test('needs a session and the CSRF token', async () => {

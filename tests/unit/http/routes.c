@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "http/http.h"
 #include "http/routes.h"
 #include "jobs/jobs.h"
 
@@ -140,6 +141,22 @@ static void api_table_caching(void **state)
     refused(api_routes, "GET", "/nosuch", R_ENOTFOUND);
 }
 
+/* What body a request may carry comes from the route that answers it. */
+static void body_limits(void **state)
+{
+    (void)state;
+    arena *a = arena_new();
+    assert_int_equal(route_body_limit(a, "POST", "/session"), ROUTE_SMALL_BODY_MAX);
+    assert_int_equal(route_body_limit(a, "POST", "/me/password"), ROUTE_SMALL_BODY_MAX);
+    assert_int_equal(route_body_limit(a, "POST", "/members"), HTTP_MAX_BODY);
+    assert_int_equal(route_body_limit(a, "PATCH", "/members/3"), HTTP_MAX_BODY);
+    assert_int_equal(route_body_limit(a, "DELETE", "/session"), 0);
+    assert_int_equal(route_body_limit(a, "PATCH", "/me/password"), R_EMETHOD);
+    assert_int_equal(route_body_limit(a, "POST", "/nosuch"), R_ENOTFOUND);
+    assert_int_equal(route_body_limit(a, "POST", "/a/b/c/d/e"), R_ENOTFOUND);
+    arena_free(a);
+}
+
 /* ROUTE_CACHE_TODAY expires at the next midnight in Beijing (UTC+8). */
 static void midnight_in_beijing(void **state)
 {
@@ -162,6 +179,7 @@ int main(void)
         cmocka_unit_test(method_not_allowed),
         cmocka_unit_test(api_table_caching),
         cmocka_unit_test(midnight_in_beijing),
+        cmocka_unit_test(body_limits),
     };
     jobs_register(); /* as serve does: /jobs is a collection registered from above the domain */
     return cmocka_run_group_tests_name("http/routes", tests, NULL, NULL);
