@@ -86,8 +86,8 @@ describe('GET /api/v1/_meta', () => {
     const r = await req(null, 'GET', '/_meta');
     assert.equal(r.status, 401);
     assert.equal(r.json.error.code, 'unauthenticated');
-    // a write with a body to a route that takes none is no route (404, server.c), without one 405
-    for (const m of ['POST', 'PATCH']) assert.equal((await req(admin, m, '/_meta', {})).status, 404, m);
+    // another method is 405, with a body (refused from the headers, before it is read) or without
+    for (const m of ['POST', 'PATCH']) assert.equal((await req(admin, m, '/_meta', {})).status, 405, m);
     for (const m of ['POST', 'DELETE']) assert.equal((await req(admin, m, '/_meta')).status, 405, m);
   });
 
