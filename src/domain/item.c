@@ -41,10 +41,11 @@ static int load(struct res_ctx *x, const struct resource *r, int64_t id, struct 
     if (rc == STORE_ROW) {
         out->procuratorate_id = store_col_int(st, 0);
         out->branch_id = store_col_int(st, 1);
-        const char *t = store_col_text(st, 2), *d = store_col_text(st, 3);
+        bool titled = store_col_type(st, 2) != STORE_NULL, dated = store_col_type(st, 3) != STORE_NULL;
         out->label = r->label;
-        out->title = t ? arena_strdup(x->a, t) : arena_printf(x->a, "%s #%" PRId64, r->label, id);
-        out->date = d ? arena_strdup(x->a, d) : NULL;
+        out->title = titled ? arena_strdup(x->a, store_col_text(st, 2))
+                            : arena_printf(x->a, "%s #%" PRId64, r->label, id);
+        out->date = dated ? arena_strdup(x->a, store_col_text(st, 3)) : NULL;
     }
     store_done(st);
     return rc;
