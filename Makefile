@@ -19,6 +19,7 @@ DOMAIN  := $(RESOURCE) \
            src/domain/member.c \
            src/domain/brand.c \
            src/domain/item.c \
+           src/domain/joint.c \
            src/domain/timeline.c \
            src/domain/user.c \
            src/domain/registry.c \

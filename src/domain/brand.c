@@ -76,12 +76,16 @@ const struct resource res_brands = {
     .deps = brand_deps,
 };
 
+static const char *const method_periods[] = {"month", "quarter", NULL};
+
 static const struct field method_fields[] = {
     {"brand_id", "所属品牌", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "brands", 0, 0},
     RES_DERIVED_BRANCH_FIELD,
     RES_DERIVED_PROC_FIELD,
     {"name", "工作法名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     {"summary", "概述", FT_TEXT, FF_WRITE, 2000, NULL, NULL, 0, 0},
+    /* how often its elements are checked off (element-checks, domain/joint.c) */
+    {"period", "检查周期", FT_ENUM, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, method_periods, NULL, 0, 0},
     RES_SORT_FIELD,
     RES_SAMPLE_FIELD,
 };

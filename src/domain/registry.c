@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "domain/brand.h"
+#include "domain/joint.h"
 #include "domain/member.h"
 #include "domain/org.h"
 #include "domain/resource.h"
@@ -10,7 +11,11 @@
 
 const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_procuratorates, &res_departments,     &res_branches, &res_party_groups, &res_members, &res_brands,
-    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,   NULL,
+    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,
+    /* joint.h */
+    &res_sync_pairs, &res_element_checks, &res_element_evidence, &res_projects, &res_project_parties,
+    &res_project_activities, &res_project_outcomes, &res_pairings, &res_pairing_progress, &res_guidance,
+    NULL,
 };
 
 int res_register(const struct resource *r, struct rerr *err)

@@ -17,6 +17,7 @@
 #include "auth/password.h"
 #include "auth/session.h"
 #include "base/log.h"
+#include "domain/joint.h"
 #include "domain/meta.h"
 #include "domain/org.h"
 #include "domain/stats.h"
@@ -279,6 +280,16 @@ static enum MHD_Result timeline(struct request *rq, const struct route_call *k)
     return timeline_get(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
 }
 
+/* GET /method-completion?branch_id=&method_id=&year=: a method's elements × periods for
+ * one branch (domain/joint.h); a period not yet begun depends on today. */
+static enum MHD_Result method_completion(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    return joint_method_completion(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err)
+                                                                     : reply_json(rq, 200, out);
+}
+
 /* GET /_slow: benchmarks only (not found unless RONGHE_BENCH_SLOW is set): a request that
  * holds a store connection for "ms" milliseconds, to show it stalls nobody else. */
 static enum MHD_Result slow(struct request *rq, const struct route_call *k)
@@ -508,6 +519,7 @@ const struct route api_routes[] = {
     {RM_GET, "/_slow", slow, ROUTE_NO_CACHE, 0},
     {RM_GET, "/org-tree", tree, ROUTE_CACHE, 0},
     {RM_GET, "/stats", stats, ROUTE_CACHE_TODAY, 0},
+    {RM_GET, "/method-completion", method_completion, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/timeline", timeline, ROUTE_CACHE, 0},
     /* a job's progress lives in memory, not in the database: never cached */
     {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},
