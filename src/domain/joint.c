@@ -449,7 +449,7 @@ static const struct field evidence_fields[] = {
     RES_DERIVED_BRANCH_FIELD,
     RES_DERIVED_PROC_FIELD,
     {"item_coll", "佐证类别", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, evidence_values, NULL, 0, 0},
-    {"item_id", "佐证记录", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, NULL, 1, INT64_MAX},
+    {"item_id", "佐证记录", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, NULL, 0, 0},
     {"note", "说明", FT_TEXT, FF_WRITE, 500, NULL, NULL, 0, 0},
     RES_SAMPLE_FIELD,
 };
@@ -871,7 +871,7 @@ static const struct field activity_fields[] = {
     RES_DERIVED_BRANCH_FIELD,
     RES_DERIVED_PROC_FIELD,
     {"item_coll", "记录类别", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, activity_colls, NULL, 0, 0},
-    {"item_id", "台账记录", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, NULL, 1, INT64_MAX},
+    {"item_id", "台账记录", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, NULL, 0, 0},
     {"note", "说明", FT_TEXT, FF_WRITE, 500, NULL, NULL, 0, 0},
     RES_SAMPLE_FIELD,
 };
