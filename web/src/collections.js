@@ -5,6 +5,7 @@ import {
   LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS,
 } from './labels.js'
 import { byId, procOrder } from './lookups.js'
+import { jointCollections, METHOD_PERIODS } from './collections-joint.js'
 
 // What a field must satisfy (limits, required, enumerations, date rules) is the server's
 // word, from GET /api/v1/_meta (see rules.js): nothing here repeats it. A form field names
@@ -286,6 +287,7 @@ export const COLLECTIONS = {
       { prop: 'brand_id', type: 'ref', ref: REF.brands },
       nameField,
       { prop: 'summary', type: 'textarea' },
+      { prop: 'period', type: 'radio', options: METHOD_PERIODS, default: 'month' },
       sortField,
     ],
     filters: [procFilter, branchFilter, { prop: 'brand_id', label: '品牌', type: 'ref', ref: REF.brands, width: '170px' }],
@@ -381,4 +383,5 @@ export const COLLECTIONS = {
       { prop: 'disabled', label: '状态', type: 'select', options: [{ value: 'false', label: '正常' }, { value: 'true', label: '已停用' }], width: '110px' },
     ],
   },
+  ...jointCollections({ REF, procFilter, branchFilter }),
 }

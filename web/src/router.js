@@ -11,6 +11,11 @@ import Audit from './views/Audit.vue'
 import Jobs from './views/Jobs.vue'
 import MySessions from './views/MySessions.vue'
 import Forbidden from './views/Forbidden.vue'
+import SyncPairDetail from './views/joint/SyncPairDetail.vue'
+import ElementCheckDetail from './views/joint/ElementCheckDetail.vue'
+import ProjectDetail from './views/joint/ProjectDetail.vue'
+import PairingDetail from './views/joint/PairingDetail.vue'
+import MethodCompletion from './views/joint/MethodCompletion.vue'
 // the home page's charts (ECharts) load with it, not with every page
 const Home = () => import('./views/Home.vue')
 
@@ -34,6 +39,12 @@ const routes = [
       { path: 'brand-wall', name: 'brand-wall', component: BrandWall, meta: { title: '品牌墙' } },
       { path: 'members', name: 'members', component: Members, meta: { title: '党员' } },
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
+      // the joint ledgers' detail pages (their lists are /manage/<collection>)
+      { path: 'sync-pairs/:id(\\d+)', name: 'sync-pair', component: SyncPairDetail, meta: { title: '四同步', collection: 'sync-pairs', menu: '/manage/sync-pairs' } },
+      { path: 'element-checks/:id(\\d+)', name: 'element-check', component: ElementCheckDetail, meta: { title: '要素完成', collection: 'element-checks', menu: '/manage/element-checks' } },
+      { path: 'projects/:id(\\d+)', name: 'project', component: ProjectDetail, meta: { title: '联建项目', collection: 'projects', menu: '/manage/projects' } },
+      { path: 'pairings/:id(\\d+)', name: 'pairing', component: PairingDetail, meta: { title: '红旗结对', collection: 'pairings', menu: '/manage/pairings' } },
+      { path: 'method-completion', name: 'method-completion', component: MethodCompletion, meta: { title: '工作法完成情况', collection: 'element-checks' } },
       { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', collection: 'audit' } },
       { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', collection: 'jobs' } },
       { path: 'sessions', name: 'my-sessions', component: MySessions, meta: { title: '我的登录会话' } },
