@@ -45,4 +45,10 @@ const char *demo_password(const struct demo *d);
 /* Written in demo_data.c: build the whole data set through demo_put(). */
 void demo_build(struct demo *d);
 
+/* Written in demo_joint.c: the joint ledgers' two years (四同步, element checks, projects,
+ * pairings, guidance), once the organisation and the methods are there; and whether a
+ * demo method of that name is checked off per "month" or per "quarter". */
+void demo_build_joint(struct demo *d);
+const char *demo_method_period(const char *name);
+
 #endif

@@ -1427,6 +1427,7 @@ static void put_methods(struct build *b)
         set_ref(o, "brand_id", b->brand_id[m->brand]);
         set_str(o, "name", m->name);
         set_str(o, "summary", m->summary);
+        set_str(o, "period", demo_method_period(m->name));
         set_int(o, "sort", ++sort[m->brand]);
         set_sample(o, m->sample);
         const int64_t mid = demo_put(b->d, "methods", o);
@@ -1537,4 +1538,5 @@ void demo_build(struct demo *d)
     put_users(b);
 
     free(b);
+    demo_build_joint(d);
 }

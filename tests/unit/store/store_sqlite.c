@@ -525,6 +525,10 @@ static void make_version_2_but_one_trigger(const char *p)
             "DROP TRIGGER users_end_sessions; DROP INDEX sessions_user;"
             "ALTER TABLE sessions DROP COLUMN user_agent; ALTER TABLE sessions DROP COLUMN last_seen_at;"
             "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ALTER TABLE audit DROP COLUMN fmt;"
+            "DROP TABLE guidance; DROP TABLE pairing_progress; DROP TABLE pairings;"
+            "DROP TABLE project_outcomes; DROP TABLE project_activities; DROP TABLE project_parties;"
+            "DROP TABLE projects; DROP TABLE element_evidence; DROP TABLE element_checks;"
+            "DROP TABLE sync_pairs; ALTER TABLE methods DROP COLUMN period;"
             "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
     assert_int_equal(recorded_version(p), 2);
 }
