@@ -38,6 +38,7 @@ struct jstate {
     struct jbranch b[MAX_BRANCHES];
     int nb;
     int64_t today;
+    int64_t end; /* the last day of the demo's two years, or today if that is earlier */
     /* the 四同步 pairs made, for evidence and project activities */
     struct {
         int64_t id, branch, first_day;
@@ -181,16 +182,16 @@ static void put_sync_pairs(struct jstate *s)
                 int64_t p = pd + party_offset(b, m, seed, k);
                 if (p < pd - 1)
                     p = pd - 1;
-                if (bd <= s->today)
-                    set_day(o, bcols[k], bd);
                 /* the party side's stages stay in order whatever the offsets */
                 if (p < prev)
                     p = prev;
                 prev = p;
-                if (p <= s->today && (k == 0 || json_is_string(json_object_get(o, pcols[k - 1]))))
-                    set_day(o, pcols[k], p);
-                if (bd > s->today)
+                /* a stage either side would reach after the demo's two years (or today) is
+                 * left to both: not yet begun, rather than one side waiting on nothing */
+                if (bd > s->end || p > s->end)
                     break;
+                set_day(o, bcols[k], bd);
+                set_day(o, pcols[k], p);
             }
             int64_t id = demo_put(s->d, "sync-pairs", o);
             if (s->npairs < MAX_PAIRS) {
@@ -255,7 +256,7 @@ static void put_element_checks(struct jstate *s)
             int year = DEMO_FIRST_YEAR + m / 12, mo = m % 12 + 1;
             int64_t start = day_of(year, mo, 1);
             int64_t end = mo + step > 12 ? day_of(year + 1, 1, 1) : day_of(year, mo + step, 1);
-            if (end - 1 > s->today)
+            if (end - 1 > s->end)
                 break;
             uint32_t seed = (uint32_t)(els[i].id * 104729) ^ (uint32_t)m;
             /* done as often as the branch's party life is strong that month; a branch with
@@ -429,7 +430,7 @@ static void put_projects(struct jstate *s)
         }
         for (int k = 0; k < 3 && pd->outcomes[k]; k++) {
             int64_t on = start + 90 + k * 150 + (int64_t)(demo_noise((uint32_t)i, (uint32_t)k) * 40);
-            if (on > s->today)
+            if (on > s->end)
                 break;
             json_t *r = sample_obj();
             json_object_set_new(r, "project_id", json_integer(pid));
@@ -453,9 +454,9 @@ static const struct {
 
 static void put_pairings(struct jstate *s)
 {
-    static const char *const notes[] = {"制定结对计划，明确帮扶清单", "联合召开主题党日",
-                                        "规范“三会一课”记录",         "互派骨干交流学习",
-                                        "开展支部工作互查",           "总结结对成效"};
+    static const char *const notes[] = {
+        "制定结对计划，明确帮扶清单", "联合召开主题党日", "规范“三会一课”记录", "互派骨干交流学习",
+        "开展支部工作互查",           "联合开展案件评查", "总结结对成效"};
     for (size_t i = 0; i < sizeof pairings / sizeof pairings[0]; i++) {
         const struct jbranch *lead = branch_by_key(s, pairings[i].lead),
                              *helped = branch_by_key(s, pairings[i].helped);
@@ -472,7 +473,7 @@ static void put_pairings(struct jstate *s)
         for (int q = 0; q < 7; q++) {
             int m = 2 + q * 3;
             int64_t on = day_of(DEMO_FIRST_YEAR + m / 12, m % 12 + 1, 25);
-            if (on > s->today)
+            if (on > s->end)
                 break;
             double party = helped->p->party[m];
             int score = 55 + q * 5 + (int)(party * 20);
@@ -481,7 +482,7 @@ static void put_pairings(struct jstate *s)
             json_t *g = sample_obj();
             json_object_set_new(g, "pairing_id", json_integer(pid));
             set_day(g, "noted_on", on);
-            json_object_set_new(g, "note", json_string(notes[q % 6]));
+            json_object_set_new(g, "note", json_string(notes[q]));
             json_object_set_new(g, "status",
                                 json_string(q == 6         ? "已达成"
                                             : party < 0.45 ? "滞后"
@@ -513,7 +514,7 @@ static void put_guidance(struct jstate *s)
             int m = h * 6 + (int)(demo_noise(seed, (uint32_t)h) * 5);
             int64_t on = day_of(DEMO_FIRST_YEAR + m / 12, m % 12 + 1,
                                 3 + (int)(demo_noise(seed, 10u + (uint32_t)h) * 24));
-            if (on > s->today || (h % 2 && demo_noise(seed, 20u + (uint32_t)h) < 0.3))
+            if (on > s->end || (h % 2 && demo_noise(seed, 20u + (uint32_t)h) < 0.3))
                 continue;
             int k = (int)(demo_noise(seed, 30u + (uint32_t)h) * 3) % 3;
             json_t *o = sample_obj();
@@ -536,6 +537,9 @@ void demo_build_joint(struct demo *d)
     char t[11];
     text_today(t);
     s->today = joint_day_number(t);
+    s->end = day_of(DEMO_FIRST_YEAR + DEMO_MONTHS / 12 - 1, 12, 31);
+    if (s->end > s->today)
+        s->end = s->today;
     load_branches(s);
     put_sync_pairs(s);
     put_element_checks(s);
