@@ -159,6 +159,7 @@ export function jointCollections({ REF, procFilter, branchFilter }) {
       search: false,
       columns: [
         { prop: 'title', label: '成果', type: 'title', minWidth: 200 },
+        { prop: 'project_title', label: '项目', minWidth: 180 },
         { prop: 'achieved_on', label: '日期', width: 110 },
         { prop: 'description', label: '说明', minWidth: 200, showOverflow: true },
         { prop: 'credited', label: '记入（各参与方）', type: 'names', minWidth: 240 },
