@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/text.h"
@@ -226,6 +227,44 @@ static int64_t pair_in(const struct jstate *s, int64_t branch, int64_t from, int
     return 0;
 }
 
+/* The ledgers besides our own whose records may prove an element (element-evidence's
+ * allowed collections), where the demo has them. */
+static const char *const ledgers[] = {"activities",  "outreach", "patrols",
+                                      "pil-matters", "cases",    "requests"};
+#define N_LEDGERS (sizeof ledgers / sizeof ledgers[0])
+
+/* A record of collection "coll" of branch "branch" dated in [from, to) (its descriptor's
+ * .date), one of the first few chosen by "pick"; 0 when the server has no such
+ * collection or the branch no such record. */
+static int64_t ledger_record(struct jstate *s, const char *coll, int64_t branch, int64_t from, int64_t to,
+                             uint32_t pick)
+{
+    const struct resource *r = res_find(coll);
+    if (!r || !r->date || !res_column_of(r, "branch_id"))
+        return 0;
+    struct res_ctx *x = demo_ctx(s->d);
+    char *sql = arena_printf(x->a,
+                             "SELECT t.id FROM %s t WHERE t.branch_id = ? AND (%s) >= ? AND (%s) < ?"
+                             " ORDER BY t.id LIMIT 8",
+                             r->table, r->date, r->date);
+    store_stmt *st;
+    struct rerr err = {0};
+    if (store_prepare_built(x->c, sql, &st, &err) < 0)
+        return 0;
+    char f[32], t[32];
+    day_text(from, f);
+    day_text(to, t);
+    store_bind_int(st, 1, branch);
+    store_bind_text(st, 2, f);
+    store_bind_text(st, 3, t);
+    int64_t ids[8];
+    int n = 0;
+    while (n < 8 && store_step(st, &err) == STORE_ROW)
+        ids[n++] = store_col_int(st, 0);
+    store_done(st);
+    return n ? ids[pick % (uint32_t)n] : 0;
+}
+
 static void put_element_checks(struct jstate *s)
 {
     struct res_ctx *x = demo_ctx(s->d);
@@ -275,14 +314,28 @@ static void put_element_checks(struct jstate *s)
             json_object_set_new(o, "period", json_string(period));
             set_day(o, "checked_on", end - 1 - (int64_t)(demo_noise(seed, 2) * 5));
             int64_t check = demo_put(s->d, "element-checks", o);
-            /* evidence: the branch's 四同步 pair of the period, where there is one */
-            int64_t pair = pair_in(s, b->id, start, end);
-            if (pair && demo_noise(seed, 3) < 0.8) {
+            /* evidence: a record of the branch's ledgers dated in the period (a meeting, a
+             * case, outreach … where those ledgers are in the demo), else its 四同步 pair of
+             * the period; where there is none, the check stays without evidence */
+            const char *coll = "sync-pairs";
+            int64_t item = 0;
+            if (demo_noise(seed, 3) < 0.85) {
+                size_t first = (size_t)(demo_noise(seed, 4) * N_LEDGERS) % N_LEDGERS;
+                for (size_t k = 0; k < N_LEDGERS && !item; k++) {
+                    coll = ledgers[(first + k) % N_LEDGERS];
+                    item = ledger_record(s, coll, b->id, start, end, seed);
+                }
+                if (!item) {
+                    coll = "sync-pairs";
+                    item = pair_in(s, b->id, start, end);
+                }
+            }
+            if (item) {
                 json_t *e = sample_obj();
                 json_object_set_new(e, "check_id", json_integer(check));
-                json_object_set_new(e, "item_coll", json_string("sync-pairs"));
-                json_object_set_new(e, "item_id", json_integer(pair));
-                json_object_set_new(e, "note", json_string("同期四同步事项"));
+                json_object_set_new(e, "item_coll", json_string(coll));
+                json_object_set_new(e, "item_id", json_integer(item));
+                json_object_set_new(e, "note", json_string("同期台账记录"));
                 demo_put(s->d, "element-evidence", e);
             }
         }
@@ -415,8 +468,27 @@ static void put_projects(struct jstate *s)
             }
             demo_put(s->d, "project-parties", p);
         }
-        /* activities: the lead's 四同步 pairs begun while the project ran (at most three) */
+        /* activities: the lead's meetings or outreach while the project ran, where those
+         * ledgers are in the demo, else its 四同步 pairs begun then (at most three) */
         int linked = 0;
+        static const char *const kinds[] = {"activities", "outreach", "patrols"};
+        for (int q = 0; q < 3 && linked < 3; q++) {
+            int64_t from = start + q * 120;
+            for (size_t k = 0; k < 3 && from < s->end; k++) {
+                int64_t item =
+                    ledger_record(s, kinds[k], lead->id, from, from + 120, (uint32_t)(i * 31 + (size_t)q));
+                if (!item)
+                    continue;
+                json_t *a = sample_obj();
+                json_object_set_new(a, "project_id", json_integer(pid));
+                json_object_set_new(a, "item_coll", json_string(kinds[k]));
+                json_object_set_new(a, "item_id", json_integer(item));
+                json_object_set_new(a, "note", json_string("联建活动"));
+                demo_put(s->d, "project-activities", a);
+                linked++;
+                break;
+            }
+        }
         for (int k = 0; k < s->npairs && linked < 3; k++) {
             if (s->pairs[k].branch != lead->id || s->pairs[k].first_day < start)
                 continue;
