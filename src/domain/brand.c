@@ -113,6 +113,25 @@ static int method_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
     return rc < 0 ? rc : 0;
 }
 
+/* A method's elements checked off per its period (element-checks, joint.c) keep it: a
+ * change would leave those checks naming periods the method no longer has. */
+static int method_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
+{
+    const char *was = before ? res_str(before, "period") : NULL, *now = res_str(row, "period");
+    if (!was || !now || !strcmp(was, now))
+        return 0;
+    store_stmt *st = store_prepare(x->c, "SELECT 1 FROM element_checks WHERE method_id = ? LIMIT 1");
+    store_bind_int(st, 1, res_int(before, "id"));
+    int rc = store_step(st, err);
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    if (rc == STORE_ROW)
+        return rerr_set(err, R_EUNPROC, "inconsistent", "period",
+                        "该工作法已有按原周期勾选的要素完成记录，不能改变检查周期");
+    return 0;
+}
+
 const struct resource res_methods = {
     .name = "methods",
     .table = "methods",
@@ -128,6 +147,7 @@ const struct resource res_methods = {
     .scope_from = "brand_id",
     .default_sort = "sort",
     .by_procuratorate = true,
+    .check = method_check,
     .expand = method_expand,
     .deps = method_deps,
 };

@@ -154,6 +154,10 @@ describe('element checks: the period as the method says, evidence checked', () =
     const q = await make(sec, 'element-checks', c(qEl, '2025-Q1'));
     assert.equal(q.method_period, 'quarter');
     await refused(sec, 'POST', '/element-checks', c(mEl, '2025-03'), 409, null, null); // once per element, branch and period
+    // the method's period stays while checks of it exist
+    const cur = await get(admin, 'methods', monthly.id);
+    await refused(admin, 'PATCH', `/methods/${monthly.id}`, { version: cur.version, period: 'quarter' }, 422, 'inconsistent', 'period');
+    assert.equal((await get(admin, 'methods', monthly.id)).period, 'month');
   });
 
   test('evidence: a collection that may not be linked, a record that does not exist, someone else\'s record are refused; a good link makes the check evidenced', async () => {
