@@ -6,10 +6,10 @@
 // server does for that role (a POST is 403 exactly when may.create is false, and so on).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, login, listAll, uniq, rand, Trash } from './lib.mjs';
+import { req, login, listAll, uniq, rand, Trash, todayCN } from './lib.mjs';
 
 // The collections the API serves (src/domain/registry.c).
-const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs'];
+const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs', 'member-terms', 'activities', 'attendance', 'activity-items', 'life-rules'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -30,10 +30,17 @@ const BODIES = {
   users: (s) => ({ username: uniq('meta-'), display_name: '元数据用户', password: 'Meta-test-' + rand() + '-7', role: 'viewer', procuratorate_id: s.proc }),
   audit: () => ({ action: 'create', entity: 'members' }),
   jobs: () => ({ kind: 'backup' }),
+  'member-terms': (s, f) => ({ member_id: f.members?.id ?? 1 }),
+  activities: (s) => ({ branch_id: s.branch, kind: '支部党员大会', held_on: todayCN(), topic: '元数据会议' + uniq() }),
+  // one row per member per activity: each body names the next member of the branch
+  attendance: (s, f) => ({ activity_id: f.activities.id, member_id: s.members[attendanceTurn++ % s.members.length], status: '出席' }),
+  'activity-items': (s, f) => ({ activity_id: f.activities.id, item_coll: 'cases', item_id: 1 }),
+  'life-rules': (s) => ({ procuratorate_id: s.proc, kind: '党课', period: '年', required_count: 1 }),
 };
+let attendanceTurn = 0;
 // A change for a PATCH (else {sort: 7}).
-const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' } };
-const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users'];
+const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' }, activities: { topic: '改名会议' }, attendance: { note: '改' }, 'life-rules': { note: '改' } };
+const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'activities', 'attendance', 'life-rules'];
 
 /** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
 async function makeAll(admin, s, trash) {
@@ -52,7 +59,10 @@ async function scopeOf(admin, session) {
   const procs = await listAll(admin, '/procuratorates');
   const branches = await listAll(admin, '/branches');
   const proc = session.user.procuratorate_id;
-  return { city: procs.find((p) => p.level === 1).id, proc, branch: session.user.branch_id ?? branches.find((b) => b.procuratorate_id === proc).id };
+  // the demo's own branch (the oldest), not one an earlier test made and left empty
+  const branch = session.user.branch_id ?? branches.filter((b) => b.procuratorate_id === proc).sort((a, b) => a.id - b.id)[0].id;
+  const members = (await listAll(admin, `/members?branch_id=${branch}`)).map((x) => x.id);
+  return { city: procs.find((p) => p.level === 1).id, proc, branch, members };
 }
 
 const meta = async (s) => {
@@ -160,7 +170,9 @@ describe('the limits _meta states are the ones writes meet', () => {
 
   // fields whose value needs another's (a 转正日期 a year after joining; member.c)
   const WITH = { 'members.full_member_date': { joined_party: '1999-01-01' } };
-  const UNDO = { 'members.full_member_date': { party_status: null, joined_party: null } };
+  const UNDO = { 'members.full_member_date': { party_status: null, joined_party: null }, 'activities.held_on': { held_on: todayCN() } };
+  // values at the limit that other rules accept (a meeting keeps its attendees: partylife.c)
+  const AT_LIMIT = { 'activities.held_on': todayCN() };
 
   async function patch(c, body) {
     const cur = await req(admin, 'GET', `/${c}/${fixtures[c].id}`);
@@ -173,7 +185,7 @@ describe('the limits _meta states are the ones writes meet', () => {
     for (const [c, rec] of Object.entries(fixtures)) {
       for (const f of m[c].fields.filter((x) => x.write && (x.kind === 'text' || x.kind === 'date'))) {
         const at = `${c}.${f.name} (max_len ${f.max_len})`;
-        const ok = await patch(c, { ...(WITH[`${c}.${f.name}`] || {}), [f.name]: textOf(f.max_len, f) });
+        const ok = await patch(c, { ...(WITH[`${c}.${f.name}`] || {}), [f.name]: AT_LIMIT[`${c}.${f.name}`] ?? textOf(f.max_len, f) });
         assert.equal(ok.status, 200, `${at} at the limit: ${ok.text}`);
         const over = await patch(c, { [f.name]: textOf(f.max_len + 1, f) });
         assert.equal(over.status, 400, `${at} one past: ${over.text}`);
@@ -283,7 +295,7 @@ describe('a field required only in some cases is required exactly then', () => {
       assert.equal(upd.json.error.field, f.name, at);
       assert.deepEqual((await req(admin, 'GET', `/${c}/${taken.json.id}`)).json, cur, `${at}: the refused update changed nothing`);
     }
-    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['members.full_member_date', 'procuratorates.parent_id', 'users.branch_id']);
+    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['activities.party_group_id', 'activities.study_dimension', 'attendance.reason', 'members.full_member_date', 'procuratorates.parent_id', 'users.branch_id']);
   });
 
   test('required "create": a create without the field is refused on it, an update without it taken', async () => {
