@@ -12,6 +12,7 @@
 
 #include "auth/audit.h"
 #include "base/text.h"
+#include "domain/item.h"
 #include "domain/resource.h"
 
 static const char *const activity_kinds[] = {"支部党员大会", "支委会", "党小组会", "党课",
@@ -56,6 +57,17 @@ static int term_filter(struct res_ctx *x, const char *key, const char *val, stru
     return 1;
 }
 
+/* On the member's timeline only: a branch's would fill with the back-filled terms of
+ * decades-old joinings. */
+#define TERM_PLACE                                                                                           \
+    "(SELECT name FROM branches b WHERE b.id = t.branch_id) ||"                                              \
+    " coalesce('（' || (SELECT name FROM party_groups g WHERE g.id = t.party_group_id) || '）', '')"
+static const struct res_event term_events[] = {
+    {"组织关系", "t.from_date", "'编入' || " TERM_PLACE, NULL, "t.member_id = ?", NULL},
+    {"组织关系", "t.to_date", "'调出' || " TERM_PLACE, NULL, "t.member_id = ?", NULL},
+    {0},
+};
+
 const struct resource res_member_terms = {
     .name = "member-terms",
     .table = "member_terms",
@@ -71,6 +83,9 @@ const struct resource res_member_terms = {
     .export = EXPORT_ADMIN,
     .default_sort = "from_date",
     .filter = term_filter,
+    .title = TERM_PLACE,
+    .date = "t.from_date",
+    .events = term_events,
 };
 
 /* Term "id" as the audit keeps it. */
@@ -627,6 +642,17 @@ static int attendance_check(struct res_ctx *x, json_t *row, json_t *before, stru
     return rc < 0 ? rc : 0;
 }
 
+/* A member's timeline shows the meetings attended (or missed, and why); the branch's
+ * shows the meeting itself (activity_events). */
+#define ATTENDANCE_TITLE                                                                                                 \
+    "(CASE t.status WHEN '出席' THEN '出席' ELSE '缺席（' || coalesce(t.reason, '未说明原因') || '）' END)" \
+    " || coalesce((SELECT v.kind || '：' || v.topic FROM activities v WHERE v.id = t.activity_id), '')"
+static const struct res_event attendance_events[] = {
+    {"组织生活", "(SELECT held_on FROM activities v WHERE v.id = t.activity_id)", ATTENDANCE_TITLE, NULL,
+     "t.member_id = ?", NULL},
+    {0},
+};
+
 const struct resource res_attendance = {
     .name = "attendance",
     .table = "attendance",
@@ -643,6 +669,9 @@ const struct resource res_attendance = {
     .export = EXPORT_ADMIN,
     .scope_from = "activity_id",
     .default_sort = "id",
+    .title = ATTENDANCE_TITLE,
+    .date = "(SELECT held_on FROM activities v WHERE v.id = t.activity_id)",
+    .events = attendance_events,
     .check = attendance_check,
     .required_if = attendance_required,
 };
@@ -673,11 +702,7 @@ static int item_link_check(struct res_ctx *x, json_t *row, json_t *before, struc
     const char *coll = res_str(row, "item_coll");
     int64_t item = res_int(row, "item_id");
     /* The business item must exist and be readable by the actor. */
-    const struct resource *r = coll ? res_find(coll) : NULL;
-    if (!r)
-        return rerr_set(err, R_EUNPROC, "invalid_reference", "item_coll", "该业务类别尚未启用");
-    int64_t proc;
-    if ((rc = res_lookup_int(x, r->table, "procuratorate_id", item, "item_id", &proc, err)) < 0)
+    if ((rc = item_check(x, coll, item, item_colls, "item_id", NULL, err)) < 0)
         return rc;
     store_stmt *st =
         store_prepare(x->c, "SELECT 1 FROM activity_items WHERE activity_id = ? AND item_coll = ?"
@@ -693,6 +718,24 @@ static int item_link_check(struct res_ctx *x, json_t *row, json_t *before, struc
     return rc < 0 ? rc : 0;
 }
 
+/* A link answered names what it links to: {label, title, date}, or null when the
+ * record has gone since. */
+static int item_link_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
+{
+    struct item_ref ref;
+    int rc = item_describe(x, res_str(rec, "item_coll"), res_int(rec, "item_id"), &ref, err);
+    if (rc == R_ENOTFOUND) {
+        json_object_set_new(rec, "item", json_null());
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    json_t *it = json_pack("{s:s, s:s}", "label", ref.label, "title", ref.title);
+    json_object_set_new(it, "date", ref.date ? json_string(ref.date) : json_null());
+    json_object_set_new(rec, "item", it);
+    return 0;
+}
+
 const struct resource res_activity_items = {
     .name = "activity-items",
     .table = "activity_items",
@@ -701,13 +744,16 @@ const struct resource res_activity_items = {
     .nfields = sizeof item_fields / sizeof item_fields[0],
     .extras = "(SELECT topic FROM activities v WHERE v.id = t.activity_id) AS activity_topic,"
               " (SELECT held_on FROM activities v WHERE v.id = t.activity_id) AS activity_held_on",
-    .ignored = "activity_topic activity_held_on",
+    .ignored = "activity_topic activity_held_on item",
     .read = READ_SCOPED,
     .write = WRITE_BRANCH,
     .export = EXPORT_READERS,
     .scope_from = "activity_id",
     .default_sort = "id",
+    .title = "(SELECT topic FROM activities v WHERE v.id = t.activity_id)",
+    .date = "(SELECT held_on FROM activities v WHERE v.id = t.activity_id)",
     .check = item_link_check,
+    .expand = item_link_expand,
 };
 
 /* Attendance and linked items move with their activity to another branch. */
@@ -715,6 +761,13 @@ static const struct dependent activity_deps[] = {
     {&res_attendance, "activity_id", true},
     {&res_activity_items, "activity_id", true},
     {NULL, NULL, false},
+};
+
+static const struct res_event activity_events[] = {
+    {"组织生活", "t.held_on", "t.kind || '：' || t.topic", "t.branch_id = ?", NULL,
+     "EXISTS (SELECT 1 FROM activity_items i WHERE i.activity_id = t.id AND i.item_coll = 'cases'"
+     " AND i.item_id = ?)"},
+    {0},
 };
 
 const struct resource res_activities = {
@@ -733,6 +786,9 @@ const struct resource res_activities = {
     .export = EXPORT_READERS,
     .scope_from = "branch_id",
     .default_sort = "-held_on",
+    .title = "t.kind || '：' || t.topic",
+    .date = "t.held_on",
+    .events = activity_events,
     .check = activity_check,
     .filter = activity_filter,
     .expand = activity_expand,
@@ -791,6 +847,7 @@ const struct resource res_life_rules = {
     .write = WRITE_ADMIN,
     .export = EXPORT_READERS,
     .default_sort = "id",
+    .title = "t.kind || '每' || t.period || t.required_count || '次'",
     .check = rule_check,
 };
 
