@@ -57,14 +57,18 @@ static int term_filter(struct res_ctx *x, const char *key, const char *val, stru
     return 1;
 }
 
-/* On the member's timeline only: a branch's would fill with the back-filled terms of
- * decades-old joinings. */
+/* On the member's timeline only, and only a transfer (a term that follows another): a
+ * first term begins with 入党 or with the member's entry, which the member's own events
+ * tell. */
 #define TERM_PLACE                                                                                           \
     "(SELECT name FROM branches b WHERE b.id = t.branch_id) ||"                                              \
     " coalesce('（' || (SELECT name FROM party_groups g WHERE g.id = t.party_group_id) || '）', '')"
 static const struct res_event term_events[] = {
-    {"组织关系", "t.from_date", "'编入' || " TERM_PLACE, NULL, "t.member_id = ?", NULL},
-    {"组织关系", "t.to_date", "'调出' || " TERM_PLACE, NULL, "t.member_id = ?", NULL},
+    {"组织关系",
+     "(CASE WHEN EXISTS (SELECT 1 FROM member_terms p WHERE p.member_id = t.member_id AND p.to_date = "
+     "t.from_date"
+     " AND p.id <> t.id) THEN t.from_date END)",
+     "'调入' || " TERM_PLACE, NULL, "t.member_id = ?", NULL},
     {0},
 };
 

@@ -82,9 +82,7 @@ CREATE TABLE activity_items (
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   branch_id        INTEGER NOT NULL REFERENCES branches(id),
   activity_id      INTEGER NOT NULL REFERENCES activities(id),
-  item_coll        TEXT NOT NULL
-                   CHECK (item_coll IN ('cases', 'requests', 'pil-matters', 'patrols', 'outreach', 'projects',
-                                        'sync-pairs')),
+  item_coll        TEXT NOT NULL CHECK (item_coll IN ('cases', 'requests', 'pil-matters', 'patrols', 'outreach', 'projects', 'sync-pairs')),
   item_id          INTEGER NOT NULL,
   note             TEXT,
   sample           INTEGER NOT NULL DEFAULT 0,
