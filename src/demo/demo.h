@@ -45,4 +45,9 @@ const char *demo_password(const struct demo *d);
 /* Written in demo_data.c: build the whole data set through demo_put(). */
 void demo_build(struct demo *d);
 
+/* demo_partylife.c: two years of organisation life (activities, attendance, transfers);
+ * demo_link_partylife, once the business ledgers exist: meetings linked to their items. */
+void demo_build_partylife(struct demo *d);
+void demo_link_partylife(struct demo *d);
+
 #endif

@@ -1537,4 +1537,6 @@ void demo_build(struct demo *d)
     put_users(b);
 
     free(b);
+    demo_build_partylife(d);
+    demo_link_partylife(d);
 }
