@@ -257,7 +257,7 @@ static const struct field activity_fields[] = {
     {"study_dimension", "学习维度", FT_ENUM, FF_WRITE | FF_FILTER, 0, study_dimensions, NULL, 0, 0},
     {"held_on", "日期", FT_DATE, FF_REQUIRED | FF_WRITE | FF_SORT, 10, NULL, NULL, 0, 0},
     {"topic", "主题", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SEARCH | FF_SORT, 200, NULL, NULL, 0, 0},
-    {"speaker", "主讲人/主持人", FT_TEXT, FF_WRITE | FF_SEARCH, 50, NULL, NULL, 0, 0},
+    {"speaker", "主讲人", FT_TEXT, FF_WRITE | FF_SEARCH, 50, NULL, NULL, 0, 0},
     {"place", "地点", FT_TEXT, FF_WRITE, 100, NULL, NULL, 0, 0},
     {"minutes", "会议记录", FT_TEXT, FF_WRITE | FF_SEARCH, 20000, NULL, NULL, 0, 0},
     RES_SAMPLE_FIELD,

@@ -84,7 +84,11 @@ export const REF = {
 }
 
 // an activity's attendance figures (partylife.c expand): 出席 / 应到 and the rate
-export const attendanceText = (a) => (a && a.expected ? a.present + '/' + a.expected + '（' + Math.round(a.rate * 100) + '%）' : '—')
+export const attendanceText = (a) => {
+  if (!a || !a.expected) return '—'
+  if (!a.present && !a.absent) return '未登记'
+  return a.present + '/' + a.expected + '（' + Math.round(a.rate * 100) + '%）'
+}
 
 const nameCol = (label = '名称', extra = {}) => ({ prop: 'name', label, type: 'name', minWidth: 180, sortable: true, ...extra })
 const nameField = { prop: 'name' }
@@ -365,10 +369,10 @@ export const COLLECTIONS = {
       { prop: 'held_on', label: '日期', width: 110, sortable: true },
       { prop: 'kind', label: '类型', width: 110 },
       { prop: 'topic', label: '主题', type: 'link', minWidth: 240 },
-      { prop: 'branch_name', label: '支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 200, branchLink: true },
-      { prop: 'party_group_name', label: '党小组', minWidth: 120 },
-      { prop: 'speaker', label: '主讲/主持', width: 110 },
-      { prop: 'attendance', label: '出席', width: 110, align: 'center', format: (r) => attendanceText(r.attendance) },
+      { prop: 'branch_name', label: '支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 180, branchLink: true },
+      { prop: 'party_group_name', label: '党小组', minWidth: 110 },
+      { prop: 'speaker', label: '主讲人', width: 100 },
+      { prop: 'attendance', label: '出席', width: 120, align: 'center', format: (r) => attendanceText(r.attendance) },
     ],
     fields: [
       { prop: 'branch_id', type: 'ref', ref: REF.branches, resets: ['party_group_id'] },
