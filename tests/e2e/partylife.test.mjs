@@ -16,6 +16,12 @@ before(async () => {
   sec = await apiLogin('hlgl-sec')
 })
 after(async () => {
+  // attendance the page saved for a test's meeting, whether or not the test got to list it
+  for (const [coll, id] of trash.items) {
+    if (coll !== 'activities') continue
+    for (const a of (await req(admin, 'GET', `/attendance?activity_id=${id}&per_page=500`)).json.items)
+      if (!trash.items.some(([c, i]) => c === 'attendance' && i === a.id)) trash.add('attendance', a.id)
+  }
   await trash.empty(admin)
   if (browser) await browser.close()
 })
@@ -42,8 +48,11 @@ test('the branch page: the 三会一课 grid coloured by the rules, and the cale
   for (const k of c.kinds) assert.equal(await page.locator(`[data-test="missing-${k.kind}"]`).innerText(), String(c.summary[k.kind].missing))
   const acts = (await req(sec, 'GET', `/activities?branch_id=${sec.user.branch_id}&year=${year}&per_page=1`)).json.total
   assert.equal(await page.locator('[data-test=calendar-activity]').count(), acts)
-  await page.locator('[data-test=party-life]').scrollIntoViewIfNeeded()
-  await page.screenshot({ path: path.join(SHOT_DIR, 'partylife-branch.png'), fullPage: true })
+  // a viewport as tall as the page, so that the fixed header lies over nothing of the panel
+  await page.setViewportSize({ width: 1440, height: 7000 })
+  await page.waitForTimeout(300)
+  await page.locator('.panel:has([data-test=party-life])').screenshot({ path: path.join(SHOT_DIR, 'partylife-branch.png') })
+  await page.setViewportSize({ width: 1440, height: 900 })
   // a calendar entry opens the meeting
   await page.locator('[data-test=calendar-month-6] [data-test=calendar-activity]').first().click()
   await page.waitForURL(/#\/activities\/\d+$/)
@@ -84,7 +93,7 @@ test('a meeting recorded from the branch page, then its attendance marked and sa
   await choose(page, page.locator(`[data-test=reason-${rows[0].member_id}]`), '病假')
   await page.locator('[data-test=all-present]').click()
   await page.locator('[data-test=save-attendance]').click()
-  await page.locator('.el-message--success').waitFor()
+  await page.locator('.el-message--success', { hasText: '考勤已保存' }).waitFor()
   const saved = (await req(sec, 'GET', `/attendance?activity_id=${made[0].id}&per_page=200`)).json.items
   for (const s of saved) trash.add('attendance', s.id)
   assert.equal(saved.length, expected)
