@@ -690,7 +690,7 @@ static const struct field item_fields[] = {
     RES_DERIVED_PROC_FIELD,
     RES_DERIVED_BRANCH_FIELD,
     {"item_coll", "业务类别", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, item_colls, NULL, 0, 0},
-    {"item_id", "业务记录", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, NULL, 1, INT64_MAX},
+    {"item_id", "业务记录", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, NULL, 1, 9007199254740991},
     {"note", "说明", FT_TEXT, FF_WRITE, 200, NULL, NULL, 0, 0},
     RES_SAMPLE_FIELD,
 };
