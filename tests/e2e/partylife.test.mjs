@@ -140,6 +140,23 @@ test('the list filters by month and kind; a study session asks for its dimension
   await dialog.locator('[data-test=field-study_dimension]').waitFor()
   assert.ok(await dialog.locator('[data-test=field-study_dimension].is-required').count(), 'the dimension is required for 学习')
   await page.screenshot({ path: path.join(SHOT_DIR, 'partylife-form.png') })
+  await page.locator('.el-dialog:visible .el-dialog__headerbtn').click()
+
+  // the rules of 三会一课, as data
+  await go(page, '/manage/life-rules')
+  await page.locator('[data-test=life-rules-table] .el-table__row').first().waitFor()
+  const kinds = await page.locator('[data-test=life-rules-table] .el-table__body-wrapper tr td:first-child').allInnerTexts()
+  for (const k of ['支部党员大会', '支委会', '党小组会', '党课']) assert.ok(kinds.includes(k), k)
+  await page.screenshot({ path: path.join(SHOT_DIR, 'partylife-rules.png') })
+
+  // a transferred member's page lists both terms
+  const moved = (await req(admin, 'GET', '/member-terms?per_page=1&sort=-to_date')).json.items[0]
+  assert.ok(moved.to_date, 'the demo has a transfer')
+  await go(page, '/members/' + moved.member_id)
+  const terms = page.locator('[data-test=member-terms] .el-table__row')
+  await terms.first().waitFor()
+  assert.equal(await terms.count(), 2)
+  await page.screenshot({ path: path.join(SHOT_DIR, 'partylife-member-terms.png') })
   noErrors(page)
   await page.context().close()
 })
