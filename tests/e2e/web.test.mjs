@@ -274,7 +274,7 @@ test('a branch secretary is offered 新增 on its own branch’s page, not on an
   const other = others.items.find((b) => b.id !== me.branch_id)
   await go(page, `/branches/${me.branch_id}`)
   await page.locator('[data-test=branch-members] .el-table__row').first().waitFor()
-  assert.equal(await page.locator('[data-test=add-button]').count(), 2, '新增 for the branch’s honours and members')
+  assert.equal(await page.locator('[data-test=add-button]').count(), 3, '新增 for the branch’s honours, meetings (组织生活) and members')
   await go(page, `/branches/${other.id}`)
   await page.getByText(other.name).first().waitFor()
   await page.locator('[data-test=branch-honours]').first().waitFor()
