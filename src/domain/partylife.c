@@ -760,6 +760,45 @@ const struct resource res_activity_items = {
     .expand = item_link_expand,
 };
 
+/* A meeting deleted takes its attendance and its links to business items with it, each
+ * deletion authorised and audited like one of its own (the meeting recorded in error
+ * goes whole). */
+static int activity_removable(struct res_ctx *x, json_t *before, struct rerr *err)
+{
+    static const struct {
+        const struct resource *r;
+        const char *sql;
+    } parts[] = {
+        {&res_attendance, "SELECT id, version FROM attendance WHERE activity_id = ? ORDER BY id"},
+        {&res_activity_items, "SELECT id, version FROM activity_items WHERE activity_id = ? ORDER BY id"},
+    };
+    for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+        /* ids first: the statement is not stepped while rows are deleted */
+        int64_t n = 0, cap = 64, (*rows)[2] = arena_alloc(x->a, (size_t)cap * sizeof *rows);
+        store_stmt *st = store_prepare(x->c, parts[p].sql);
+        store_bind_int(st, 1, res_int(before, "id"));
+        int rc;
+        while ((rc = store_step(st, err)) == STORE_ROW) {
+            if (n == cap) {
+                int64_t(*grown)[2] = arena_alloc(x->a, (size_t)cap * 2 * sizeof *rows);
+                memcpy(grown, rows, (size_t)n * sizeof *rows);
+                rows = grown;
+                cap *= 2;
+            }
+            rows[n][0] = store_col_int(st, 0);
+            rows[n][1] = store_col_int(st, 1);
+            n++;
+        }
+        store_done(st);
+        if (rc < 0)
+            return rc;
+        for (int64_t i = 0; i < n; i++)
+            if ((rc = res_delete_in(x, parts[p].r, rows[i][0], rows[i][1], err)) < 0)
+                return rc;
+    }
+    return 0;
+}
+
 /* Attendance and linked items move with their activity to another branch. */
 static const struct dependent activity_deps[] = {
     {&res_attendance, "activity_id", true},
@@ -794,6 +833,7 @@ const struct resource res_activities = {
     .date = "t.held_on",
     .events = activity_events,
     .check = activity_check,
+    .removable = activity_removable,
     .filter = activity_filter,
     .expand = activity_expand,
     .required_if = activity_required,

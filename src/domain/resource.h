@@ -304,6 +304,9 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
 int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err);
 int res_update_in(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, json_t **out,
                   struct rerr *err);
+/* res_delete inside the caller's transaction (a removable hook deleting what belongs to
+ * the record: a meeting's attendance), each deletion authorised and audited. */
+int res_delete_in(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version, struct rerr *err);
 
 /* Helpers for hooks. */
 int64_t res_int(json_t *row, const char *key);     /* 0 when absent or null */

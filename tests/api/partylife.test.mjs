@@ -362,6 +362,30 @@ describe('organisation life', () => {
     assert.equal(r.status, 400);
   });
 
+  test('a meeting deleted takes its attendance with it, each deletion audited', async () => {
+    const m = await activity({ kind: '支部党员大会', held_on: '2023-11-11' });
+    const r = await req(admin, 'POST', `/activities/${m.id}/attendance`, {
+      rows: [
+        { member_id: f.a.id, status: '出席' },
+        { member_id: f.b.id, status: '缺席', reason: '事假' },
+      ],
+    });
+    assert.equal(r.status, 200, r.text);
+    const before = await auditCount(admin);
+    // not the viewer's, nor another branch's secretary's
+    assert.equal((await req(viewer, 'DELETE', `/activities/${m.id}?version=${m.version}`)).status, 403);
+    assert.equal((await req(sec, 'DELETE', `/activities/${m.id}?version=${m.version}`)).status, 404);
+    assert.equal(await auditCount(admin), before);
+    const d = await req(admin, 'DELETE', `/activities/${m.id}?version=${m.version}`);
+    assert.equal(d.status, 204, d.text);
+    assert.equal(await auditCount(admin), before + 3, 'two attendance rows and the meeting');
+    for (const row of r.json.rows) {
+      assert.equal((await req(admin, 'GET', `/attendance/${row.id}`)).status, 404);
+      const a = (await req(admin, 'GET', `/audit?entity=attendance&entity_id=${row.id}&action=delete`)).json;
+      assert.equal(a.total, 1);
+    }
+  });
+
   test('activity-items: only the allowed collections', async () => {
     const r = await req(admin, 'POST', '/activity-items', { activity_id: f.m1.id, item_coll: 'members', item_id: f.a.id });
     assert.equal(r.status, 400);

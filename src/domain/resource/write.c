@@ -218,12 +218,10 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
     return 0;
 }
 
-int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version, struct rerr *err)
+int res_delete_in(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version, struct rerr *err)
 {
-    int rc = store_begin(x->c, err);
-    if (rc < 0)
-        return rc;
     json_t *before = NULL;
+    int rc;
     if ((rc = load_for_write(x, r, id, &before, err)) < 0)
         goto fail;
     if (version < 0) {
@@ -251,12 +249,23 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
                      r->label);
         goto fail;
     }
-    if ((rc = audit_write(x, r, "delete", id, before, NULL, err)) < 0 || (rc = store_commit(x->c, err)) < 0)
+    if ((rc = audit_write(x, r, "delete", id, before, NULL, err)) < 0)
         goto fail;
     json_decref(before);
     return 0;
 fail:
-    store_rollback(x->c);
     json_decref(before);
     return rc;
+}
+
+int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version, struct rerr *err)
+{
+    int rc = store_begin(x->c, err);
+    if (rc < 0)
+        return rc;
+    if ((rc = res_delete_in(x, r, id, version, err)) < 0 || (rc = store_commit(x->c, err)) < 0) {
+        store_rollback(x->c);
+        return rc;
+    }
+    return 0;
 }
