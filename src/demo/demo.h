@@ -50,5 +50,9 @@ void demo_build(struct demo *d);
  * demo method of that name is checked off per "month" or per "quarter". */
 void demo_build_joint(struct demo *d);
 const char *demo_method_period(const char *name);
+/* demo_partylife.c: two years of organisation life (activities, attendance, transfers);
+ * demo_link_partylife, once the business ledgers exist: meetings linked to their items. */
+void demo_build_partylife(struct demo *d);
+void demo_link_partylife(struct demo *d);
 
 #endif

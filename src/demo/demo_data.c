@@ -1538,5 +1538,7 @@ void demo_build(struct demo *d)
     put_users(b);
 
     free(b);
+    demo_build_partylife(d);
     demo_build_joint(d);
+    demo_link_partylife(d);
 }

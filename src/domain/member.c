@@ -18,6 +18,7 @@
 #include "base/idcard.h"
 #include "base/text.h"
 #include "domain/brand.h"
+#include "domain/partylife.h"
 #include "domain/resource.h"
 
 static const char *const genders[] = {"男", "女", NULL};
@@ -48,6 +49,10 @@ static const struct field member_fields[] = {
     {"party_status", "党员类别", FT_ENUM, FF_WRITE | FF_FILTER, 0, party_statuses, NULL, 0, 0},
     {"full_member_date", "转正日期", FT_DATE, FF_WRITE | FF_SORT, 10, NULL, NULL, 0, 0},
     {"confirm_duplicate", "确认同名同出生日期", FT_BOOL, FF_WRITE | FF_SECRET, 0, NULL, NULL, 0, 0},
+    /* The day of a transfer to another branch or party group (default today), or a new
+     * member's first day in the branch (default 入党日期): the member's terms
+     * (partylife.h). Write-only, never stored in the member. */
+    {"moved_on", "调动日期", FT_DATE, FF_WRITE | FF_SECRET, 10, NULL, NULL, 0, 0},
     RES_SAMPLE_FIELD,
 };
 
@@ -195,7 +200,8 @@ static int member_check(struct res_ctx *x, json_t *row, json_t *before, struct r
     struct row_scope s = {.procuratorate_id = res_int(row, "procuratorate_id"),
                           .branch_id = res_int(row, "branch_id")};
     int rc = authz_write_row(x->who, res_members.write, &s, err);
-    if (rc < 0 || (rc = check_id_number(x, row, before, err)) < 0 || (rc = check_party_dates(row, err)) < 0)
+    if (rc < 0 || (rc = check_id_number(x, row, before, err)) < 0 || (rc = check_party_dates(row, err)) < 0 ||
+        (rc = member_terms_check(x, row, before, err)) < 0)
         return rc;
     const char *birth = res_str(row, "birth_date"), *joined = res_str(row, "joined_party");
     if (birth && joined) {
@@ -287,6 +293,7 @@ const struct resource res_members = {
     .scope_from = "branch_id",
     .default_sort = "name",
     .check = member_check,
+    .after_write = member_terms_follow,
     .required_if = member_required,
     .filter = member_filter,
     .deps = member_deps,

@@ -6,12 +6,27 @@
 #include "domain/joint.h"
 #include "domain/member.h"
 #include "domain/org.h"
+#include "domain/partylife.h"
 #include "domain/resource.h"
 #include "domain/user.h"
 
 const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
-    &res_procuratorates, &res_departments,     &res_branches, &res_party_groups, &res_members, &res_brands,
-    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,
+    &res_procuratorates,
+    &res_departments,
+    &res_branches,
+    &res_party_groups,
+    &res_members,
+    &res_brands,
+    &res_methods,
+    &res_method_elements,
+    &res_honours,
+    &res_users,
+    &res_audit,
+    &res_member_terms,
+    &res_activities,
+    &res_attendance,
+    &res_activity_items,
+    &res_life_rules,
     /* joint.h */
     &res_sync_pairs, &res_element_checks, &res_element_evidence, &res_projects, &res_project_parties,
     &res_project_activities, &res_project_outcomes, &res_pairings, &res_pairing_progress, &res_guidance,

@@ -20,6 +20,7 @@
 #include "domain/joint.h"
 #include "domain/meta.h"
 #include "domain/org.h"
+#include "domain/partylife.h"
 #include "domain/stats.h"
 #include "domain/timeline.h"
 #include "domain/user.h"
@@ -272,6 +273,31 @@ static enum MHD_Result stats(struct request *rq, const struct route_call *k)
     return stats_home(k->x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
 }
 
+/* GET /life-completeness?branch_id=N&year=YYYY (year: this year when omitted): 三会一课
+ * completeness of one branch (domain/partylife.h). "due" depends on today. */
+static enum MHD_Result completeness(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    int64_t branch = 0, year = 0;
+    for (int i = 0; i < rq->query.n; i++) {
+        const char *key = rq->query.key[i], *v = rq->query.val[i];
+        int64_t *to = !strcmp(key, "branch_id") ? &branch : !strcmp(key, "year") ? &year : NULL;
+        if (!to)
+            return fail(rq, R_EINVAL, "bad_query", "未知的查询参数（可用 branch_id、year）");
+        char *end;
+        errno = 0;
+        *to = strtoll(v, &end, 10);
+        if (errno || *end || !*v || *to <= 0)
+            return fail(rq, R_EINVAL, "bad_query", "branch_id 和 year 应为正整数");
+    }
+    if (!branch)
+        return fail(rq, R_EINVAL, "bad_query", "请提供党组织 branch_id");
+    json_t *out;
+    return life_completeness(k->x, branch, year > 9999 ? -1 : (int)year, &out, &err) < 0
+               ? reply_error(rq, &err)
+               : reply_json(rq, 200, out);
+}
+
 /* GET /timeline?branch_id=|member_id=|case_id=: both ledgers in order (domain/timeline.h). */
 static enum MHD_Result timeline(struct request *rq, const struct route_call *k)
 {
@@ -521,6 +547,7 @@ const struct route api_routes[] = {
     {RM_GET, "/stats", stats, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/method-completion", method_completion, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/timeline", timeline, ROUTE_CACHE, 0},
+    {RM_GET, "/life-completeness", completeness, ROUTE_CACHE_TODAY, 0},
     /* a job's progress lives in memory, not in the database: never cached */
     {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},
     {RM_GET, "/jobs/:id", coll_get, ROUTE_NO_CACHE, 0},

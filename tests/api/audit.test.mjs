@@ -21,7 +21,7 @@ const verify = (db, ...more) => run(['audit', 'verify', '--db', db, ...more]);
 
 /** Run SQL through the sqlite3 shell; returns { code, out, err }. */
 function sqlite(db, script, mode = []) {
-  const r = spawnSync('sqlite3', [...mode, db], { input: script, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync('sqlite3', [...mode, db], { input: script, encoding: 'utf8', maxBuffer: 1 << 30 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 function sql(db, script) {
@@ -284,6 +284,7 @@ describe('the audit chain survives a rewrite', () => {
     const db = demo();
     const size = auditSize(db);
     const old = path.join(tmp, `old-${n}.db`);
+    const all = entries(db);
     assert.equal(run(['backup', '--db', db, '--to', old]).code, 0);
     for (const u of ['t1', 't2', 't3'])
       assert.equal(run(['user', 'add', '--db', db, '--username', u, '--role', 'viewer', '--procuratorate', '1'], PW + '\n').code, 0);
@@ -352,7 +353,9 @@ describe('the audit chain survives a rewrite', () => {
       // (and what 008 and 012 added: the joint ledgers)
       ' DROP TABLE guidance; DROP TABLE pairing_progress; DROP TABLE pairings; DROP TABLE project_outcomes;' +
       ' DROP TABLE project_activities; DROP TABLE project_parties; DROP TABLE projects;' +
-      ' DROP TABLE element_evidence; DROP TABLE element_checks; DROP TABLE sync_pairs; ALTER TABLE methods DROP COLUMN period;');
+      ' DROP TABLE element_evidence; DROP TABLE element_checks; DROP TABLE sync_pairs; ALTER TABLE methods DROP COLUMN period;' +
+      // (and 006-party-life's tables)
+      ' DROP TABLE member_terms; DROP TABLE attendance; DROP TABLE activity_items; DROP TABLE activities; DROP TABLE life_rules;');
     fs.unlinkSync(db + '.audit-key');
     fs.unlinkSync(db + '.audit-anchors');
     const v0 = verify(db);

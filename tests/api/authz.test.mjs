@@ -4,9 +4,13 @@
 // write adds exactly one entry (the newest, naming the record), a refused write adds none.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { req, login, listAll, uniq, rand, Trash, get, auditCount, lastAudit } from './lib.mjs';
+import { req, login, listAll, uniq, rand, Trash, get, auditCount as allAudit, lastAudit, total, todayCN } from './lib.mjs';
 
-const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit'];
+// The audit entries of the write a cell makes: a member's terms (partylife.c), written
+// and audited with the member, are counted apart.
+const auditCount = async (admin) => (await allAudit(admin)) - (await total(admin, '/audit?entity=member-terms'));
+
+const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'life-rules'];
 const OPS = ['list', 'read', 'create', 'update', 'delete'];
 
 // Statuses in the order of OPS.
@@ -16,6 +20,10 @@ const ANON = [401, 401, 401, 401, 401]; //    not signed in
 const DENY = [403, 403, 403, 403, 403]; //    the collection is closed to the role
 const HIDDEN = [200, 404, 403, 404, 404]; //  another procuratorate's scoped record: not in lists, 404
 const AUDIT_RO = [200, 200, 403, 403, 403]; // audit is read-only for everyone
+const HIDDEN_RO = [200, 404, 403, 404, 404]; // another procuratorate's read-only record
+// a record under a parent one may not see (attendance of another procuratorate's meeting):
+// the parent is answered as absent, 422 invalid_reference
+const HIDDEN_CHILD = [200, 404, 422, 404, 404];
 
 // Which procuratorate/branch is "own" and "other" for each role.
 const ROLES = {
@@ -33,7 +41,7 @@ const byColl = (f) => Object.fromEntries(COLLECTIONS.map((c) => [c, f(c)]));
 const EXPECT = {
   anonymous: byColl(() => same(ANON)),
   // The city administrator administers both levels; audit is read-only for everyone.
-  admin: byColl((c) => (c === 'audit' ? same(AUDIT_RO) : same(ALL))),
+  admin: byColl((c) => (c === 'audit' || c === 'member-terms' ? same(AUDIT_RO) : same(ALL))),
   // City leadership reads everything, users and audit included, and writes nothing.
   viewer: byColl(() => same(RO)),
   'zlt-admin': {
@@ -48,6 +56,10 @@ const EXPECT = {
     honours: { own: ALL, other: RO },
     users: { own: ALL, other: HIDDEN },
     audit: { own: AUDIT_RO, other: [200, 404, 403, 404, 404] },
+    'member-terms': { own: RO, other: HIDDEN_RO },
+    activities: { own: ALL, other: HIDDEN },
+    attendance: { own: ALL, other: HIDDEN_CHILD },
+    'life-rules': { own: ALL, other: RO },
   },
   'hlgl-sec': {
     procuratorates: same(RO),
@@ -61,13 +73,17 @@ const EXPECT = {
     honours: { own: ALL, other: RO },
     users: same(DENY),
     audit: same(DENY),
+    'member-terms': { own: RO, other: HIDDEN_RO },
+    activities: { own: ALL, other: HIDDEN },
+    attendance: { own: ALL, other: HIDDEN_CHILD },
+    'life-rules': same(RO),
   },
 };
 
-const ERROR_CODE = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
+const ERROR_CODE = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 422: 'invalid_reference' };
 
 // Lists narrowed to the reader's own procuratorate for county accounts.
-const NARROWED = new Set(['members', 'users', 'audit']);
+const NARROWED = new Set(['members', 'users', 'audit', 'member-terms', 'activities', 'attendance']);
 
 // First, because a failure here takes the server down for every later test.
 describe('refused writes leave the server running', () => {
@@ -118,13 +134,23 @@ describe('authorisation matrix', () => {
     honours: (s) => ({ branch_id: scopes[s].branch, title: '测试荣誉' + uniq(), level: 'county', year: 2024 }),
     users: (s) => ({ username: uniq('authz-'), display_name: '测试用户', password: 'authz-password-' + rand() + '-1', role: 'viewer', procuratorate_id: scopes[s].proc }),
     audit: () => ({ action: 'create', entity: 'members' }),
+    'member-terms': (s) => ({ member_id: fixtures[s].members.id, from_date: '2000-01-01' }),
+    activities: (s) => ({ branch_id: scopes[s].branch, kind: '支委会', held_on: todayCN(), topic: '测试会议' + uniq() }),
+    // one row per member per meeting: each body names the next member of the branch
+    attendance: (s) => ({ activity_id: fixtures[s].activities.id, member_id: scopes[s].members[turn++ % scopes[s].members.length], status: '出席' }),
+    'life-rules': (s) => ({ procuratorate_id: scopes[s].proc, kind: '党课', period: '年', required_count: 1 }),
   };
+  let turn = 0;
   // A harmless change for an update.
   const changes = {
     members: () => ({ position: '职务' + rand(2) }),
     honours: () => ({ title: '测试荣誉' + uniq() }),
     users: () => ({ display_name: '测试用户' + rand(2) }),
     audit: () => ({ action: 'tampered' }),
+    'member-terms': () => ({ from_date: '1999-01-01' }),
+    activities: () => ({ topic: '测试会议' + uniq() }),
+    attendance: () => ({ note: '备注' + rand(2) }),
+    'life-rules': () => ({ note: '说明' + rand(2) }),
   };
   const change = (c) => (changes[c] ?? (() => ({ sort: 1 + Math.floor(Math.random() * 99999) })))();
   // A list query that contains the scope's fixture.
@@ -136,6 +162,7 @@ describe('authorisation matrix', () => {
       case 'departments':
       case 'branches':
       case 'users':
+      case 'life-rules':
         return `procuratorate_id=${scopes[s].proc}&per_page=500`;
       case 'methods':
         return `brand_id=${f.brands.id}`;
@@ -161,16 +188,18 @@ describe('authorisation matrix', () => {
     scopes.city = { proc: city, branch: branches.find((b) => b.procuratorate_id === city).id };
     scopes.zlt = { proc: zlt, branch: branches.find((b) => b.procuratorate_id === zlt).id };
     scopes.hlgl = { proc: hlgl, branch: hlglBranch };
+    for (const s of Object.values(scopes)) s.members = (await listAll(admin, `/members?branch_id=${s.branch}`)).map((m) => m.id);
     for (const p of procs) procSorts[p.id] = p.sort;
     for (const s of Object.keys(scopes)) {
       const f = (fixtures[s] = {});
       f.procuratorates = procs.find((p) => p.id === scopes[s].proc);
-      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users']) {
+      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'activities', 'attendance', 'life-rules']) {
         const r = await req(admin, 'POST', `/${c}`, bodies[c](s));
         assert.equal(r.status, 201, `fixture ${c} in ${s}: ${r.text}`);
         f[c] = r.json;
         trash.add(c, r.json.id);
       }
+      f['member-terms'] = (await req(admin, 'GET', `/member-terms?member_id=${f.members.id}`)).json.items[0];
       const a = await req(admin, 'GET', `/audit?entity=departments&entity_id=${f.departments.id}&action=create`);
       f.audit = a.json.items[0];
       assert.equal(f.audit.procuratorate_id, scopes[s].proc);
@@ -273,8 +302,8 @@ describe('authorisation matrix', () => {
         test(name('delete', eDelete), async () => {
           const s = scope();
           let target;
-          if (coll === 'audit') {
-            target = fixtures[s].audit;
+          if (coll === 'audit' || coll === 'member-terms') {
+            target = fixtures[s][coll];
           } else {
             const c = await req(admin, 'POST', `/${coll}`, bodies[coll](s));
             assert.equal(c.status, 201, `throwaway ${coll}: ${c.text}`);

@@ -278,6 +278,7 @@ test('a branch secretary is offered 新增 on its own branch’s page, not on an
   assert.equal(await addIn('branch-honours').count(), 1, '新增 for the branch’s honours')
   assert.equal(await addIn('branch-members').count(), 1, '新增 for the branch’s members')
   assert.equal(await addIn('branch-sync-pairs').count(), 1, '新增 for the branch’s 四同步 (joint.c)')
+  assert.equal(await addIn('branch-activities').count(), 1, '新增 for the branch’s meetings (组织生活)')
   await go(page, `/branches/${other.id}`)
   await page.getByText(other.name).first().waitFor()
   await page.locator('[data-test=branch-honours]').first().waitFor()

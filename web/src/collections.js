@@ -2,7 +2,7 @@
 // which fields its form shows and how, and its filters: presentation only.
 // One generic CrudTable reads these; no page repeats the table/dialog code.
 import {
-  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS,
+  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS, ITEM_COLLS, labelOf,
 } from './labels.js'
 import { byId, procOrder } from './lookups.js'
 import { jointCollections, METHOD_PERIODS } from './collections-joint.js'
@@ -82,6 +82,13 @@ export const REF = {
     label: (r) => r.name + (r.branch_name ? '（' + r.branch_name + '）' : ''),
     params: (form) => (form.branch_id ? { branch_id: form.branch_id } : {}),
   },
+}
+
+// an activity's attendance figures (partylife.c expand): 出席 / 应到 and the rate
+export const attendanceText = (a) => {
+  if (!a || !a.expected) return '—'
+  if (!a.present && !a.absent) return '未登记'
+  return a.present + '/' + a.expected + '（' + Math.round(a.rate * 100) + '%）'
 }
 
 const nameCol = (label = '名称', extra = {}) => ({ prop: 'name', label, type: 'name', minWidth: 180, sortable: true, ...extra })
@@ -351,6 +358,122 @@ export const COLLECTIONS = {
       { prop: 'level', label: '级别', type: 'select', options: HONOUR_LEVELS, width: '120px' },
       { prop: 'year', label: '年度', type: 'number', width: '120px' },
     ],
+  },
+
+  // ---- organisation life (partylife) ------------------------------------------------------
+  activities: {
+    title: '组织生活',
+    noun: '组织生活',
+    search: '主题、主讲人或会议记录',
+    link: (r) => '/activities/' + r.id,
+    testId: 'activities-table',
+    columns: [
+      { prop: 'held_on', label: '日期', width: 110, sortable: true },
+      { prop: 'kind', label: '类型', width: 110 },
+      { prop: 'topic', label: '主题', type: 'link', minWidth: 240 },
+      { prop: 'branch_name', label: '支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 180, branchLink: true },
+      { prop: 'party_group_name', label: '党小组', minWidth: 110 },
+      { prop: 'speaker', label: '主讲人', width: 100 },
+      { prop: 'attendance', label: '出席', width: 120, align: 'center', format: (r) => attendanceText(r.attendance) },
+    ],
+    fields: [
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, resets: ['party_group_id'] },
+      { prop: 'kind', type: 'select', half: true, resets: ['study_dimension'] },
+      { prop: 'held_on', type: 'date', half: true },
+      // only study has a dimension; a 党小组会 names its party group (_meta's required_if)
+      { prop: 'study_dimension', type: 'select', show: (f) => f.kind === '学习' },
+      { prop: 'party_group_id', type: 'ref', ref: REF.partyGroups, hint: '党小组会必选；其他活动由党小组组织时选择' },
+      { prop: 'topic' },
+      { prop: 'speaker', half: true },
+      { prop: 'place', half: true },
+      { prop: 'minutes', type: 'textarea' },
+    ],
+    filters: [
+      procFilter,
+      branchFilter,
+      { prop: 'month', label: '月份', type: 'month', virtual: true },
+      { prop: 'kind', label: '类型', type: 'select', width: '130px' },
+    ],
+  },
+
+  attendance: {
+    title: '考勤',
+    noun: '考勤',
+    search: false,
+    columns: [
+      { prop: 'member_name', label: '党员', minWidth: 120 },
+      { prop: 'activity_held_on', label: '日期', width: 110 },
+      { prop: 'activity_topic', label: '活动', minWidth: 200 },
+      { prop: 'status', label: '出席情况', width: 90 },
+      { prop: 'reason', label: '缺席原因', width: 90 },
+      { prop: 'note', label: '备注', minWidth: 140 },
+    ],
+    fields: [
+      { prop: 'activity_id', type: 'number' },
+      { prop: 'member_id', type: 'ref', ref: REF.members, initialLabel: 'member_name' },
+      { prop: 'status', type: 'radio', resets: ['reason'] },
+      { prop: 'reason', type: 'select', show: (f) => f.status === '缺席' },
+      { prop: 'note' },
+    ],
+    filters: [],
+  },
+
+  'activity-items': {
+    title: '关联业务',
+    noun: '关联业务',
+    search: false,
+    columns: [
+      { prop: 'item_coll', label: '业务类别', type: 'options', options: ITEM_COLLS, width: 120 },
+      { prop: 'item', label: '业务记录', minWidth: 220, format: (r) => (r.item ? r.item.title + (r.item.date ? '（' + r.item.date + '）' : '') : '（已删除）#' + r.item_id) },
+      { prop: 'note', label: '说明', minWidth: 160 },
+    ],
+    fields: [
+      { prop: 'activity_id', type: 'number' },
+      { prop: 'item_coll', type: 'select', options: ITEM_COLLS },
+      { prop: 'item_id', type: 'number', hint: '业务记录的编号（可在该业务台账中查到）' },
+      { prop: 'note' },
+    ],
+    filters: [],
+  },
+
+  'member-terms': {
+    title: '组织关系记录',
+    noun: '组织关系',
+    search: false,
+    columns: [
+      { prop: 'member_name', label: '党员', minWidth: 120 },
+      { prop: 'branch_name', label: '支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 200, branchLink: true },
+      { prop: 'party_group_name', label: '党小组', minWidth: 120 },
+      { prop: 'from_date', label: '起', width: 110 },
+      { prop: 'to_date', label: '止（调出日）', width: 120, format: (r) => r.to_date || '至今' },
+    ],
+    fields: [],
+    filters: [branchFilter],
+  },
+
+  'life-rules': {
+    title: '组织生活规则',
+    noun: '规则',
+    search: false,
+    columns: [
+      { prop: 'kind', label: '活动类型', width: 120 },
+      { prop: 'period', label: '周期', width: 80 },
+      { prop: 'required_count', label: '每周期次数', width: 110, align: 'center' },
+      { prop: 'per_party_group', label: '按党小组', type: 'bool', width: 90 },
+      { prop: 'scope', label: '适用范围', minWidth: 200, format: (r) => r.branch_name || r.procuratorate_name || (r.level ? labelOf(LEVELS, r.level) + '党组织' : '全部党组织') },
+      { prop: 'note', label: '说明', minWidth: 220, showOverflow: true },
+    ],
+    fields: [
+      { prop: 'procuratorate_id', type: 'ref', ref: REF.procuratorates, resets: ['branch_id'], hint: '留空：适用于两级院全部党组织' },
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, hint: '只适用于一个党组织时选择' },
+      { prop: 'level', type: 'select', options: LEVELS, show: (f) => !f.branch_id },
+      { prop: 'kind', type: 'select', half: true },
+      { prop: 'period', type: 'select', half: true },
+      { prop: 'required_count', type: 'number', half: true },
+      { prop: 'per_party_group', type: 'bool', default: false, half: true },
+      { prop: 'note', type: 'textarea' },
+    ],
+    filters: [{ prop: 'kind', label: '活动类型', type: 'select', width: '130px' }],
   },
 
   users: {

@@ -81,7 +81,23 @@ export const ENTITIES = {
   session: '会话',
   jobs: '后台任务',
   job: '后台任务',
+  'member-terms': '组织关系',
+  activities: '组织生活',
+  attendance: '考勤',
+  'activity-items': '活动关联业务',
+  'life-rules': '组织生活规则',
 }
+
+// The business ledgers an activity may link (partylife.c item_colls).
+export const ITEM_COLLS = [
+  { value: 'cases', label: '案件' },
+  { value: 'requests', label: '12309' },
+  { value: 'pil-matters', label: '公益诉讼' },
+  { value: 'patrols', label: '巡查' },
+  { value: 'outreach', label: '普法宣传' },
+  { value: 'projects', label: '联建项目' },
+  { value: 'sync-pairs', label: '四同步' },
+]
 
 // Background jobs (GET /api/v1/jobs): kinds, and statuses with their tag colour.
 export const JOB_KINDS = {

@@ -13,7 +13,7 @@ export function recordRoute(coll, id) {
 
 // The kinds of event a timeline shows, by which ledger they belong to: the colour of
 // their dot and tag. Kinds not listed are shown as 其他.
-const PARTY_KINDS = ['组织生活', '主题党日', '学习', '入党', '荣誉', '四同步', '联建共建', '结对', '指导', '工作法', '联建', '红旗结对']
+const PARTY_KINDS = ['组织生活', '组织关系', '主题党日', '学习', '入党', '荣誉', '四同步', '联建共建', '结对', '指导', '工作法', '联建', '红旗结对']
 const BUSINESS_KINDS = ['案件', '案件受理', '案件办结', '12309', '公益诉讼', '巡查', '普法宣传', '法律服务']
 
 /** "party" | "business" | "other" for a timeline kind (matched by its beginning). */

@@ -529,6 +529,8 @@ static void make_version_2_but_one_trigger(const char *p)
             "DROP TABLE project_outcomes; DROP TABLE project_activities; DROP TABLE project_parties;"
             "DROP TABLE projects; DROP TABLE element_evidence; DROP TABLE element_checks;"
             "DROP TABLE sync_pairs; ALTER TABLE methods DROP COLUMN period;"
+            "DROP TABLE member_terms; DROP TABLE attendance; DROP TABLE activity_items; DROP TABLE activities;"
+            "DROP TABLE life_rules;"
             "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
     assert_int_equal(recorded_version(p), 2);
 }
