@@ -59,7 +59,7 @@ function nextPeriod() {
 let attendanceTurn = 0;
 // A change for a PATCH (else {sort: 7}).
 const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' },
-  'sync-pairs': { note: '改' }, 'element-checks': { note: '改' }, projects: { goals: '改' }, 'project-parties': { role: '改' }, 'project-outcomes': { description: '改' }, pairings: { goals: '改' }, 'pairing-progress': { note: '改' }
+  'sync-pairs': { note: '改' }, 'element-checks': { note: '改' }, projects: { goals: '改' }, 'project-parties': { role: '改' }, 'project-outcomes': { description: '改' }, pairings: { goals: '改' }, 'pairing-progress': { note: '改' },
   activities: { topic: '改名会议' }, attendance: { note: '改' }, 'life-rules': { note: '改' } };
 const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users',
   'sync-pairs', 'element-checks', 'projects', 'project-parties', 'project-outcomes', 'pairings', 'pairing-progress',
