@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "domain/brand.h"
+#include "domain/cases.h"
 #include "domain/member.h"
 #include "domain/org.h"
 #include "domain/resource.h"
@@ -10,7 +11,8 @@
 
 const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_procuratorates, &res_departments,     &res_branches, &res_party_groups, &res_members, &res_brands,
-    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,   NULL,
+    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,
+    &res_cases,          &res_case_members,    &res_case_reviews, NULL,
 };
 
 int res_register(const struct resource *r, struct rerr *err)
