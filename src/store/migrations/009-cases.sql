@@ -11,8 +11,7 @@ CREATE TABLE cases (
   case_no          TEXT NOT NULL,                           -- the procuratorate's own number
   title            TEXT NOT NULL,
   brief            TEXT,
-  type             TEXT NOT NULL CHECK (type IN ('审查逮捕', '审查起诉', '公益诉讼', '未成年人检察',
-                                                 '民事检察监督', '行政检察监督', '刑事执行检察监督', '其他')),
+  type             TEXT NOT NULL CHECK (type IN ('审查逮捕', '审查起诉', '公益诉讼', '未成年人检察', '民事检察监督', '行政检察监督', '刑事执行检察监督', '其他')),
   received_on      TEXT NOT NULL,                           -- 受理
   decided_on       TEXT,                                    -- 审查决定
   filed_on         TEXT,                                    -- 起诉 / 提起诉讼 / 抗诉
