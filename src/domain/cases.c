@@ -36,9 +36,9 @@ const char *const case_stage_fields[CASE_NSTAGES] = {"received_on", "decided_on"
                                                      "closed_on"};
 const char *const case_stage_names[CASE_NSTAGES] = {"受理", "审查决定", "起诉", "裁判", "办结"};
 
-static const char *const case_types[] = {"审查逮捕",     "审查起诉",     "公益诉讼",         "未成年人检察",
-                                         "民事检察监督", "行政检察监督", "刑事执行检察监督", "其他",
-                                         NULL};
+static const char *const case_types[] = {"审查逮捕",         "审查起诉",     "公益诉讼",
+                                         "未成年人检察",     "民事检察监督", "行政检察监督",
+                                         "刑事执行检察监督", "其他",         NULL};
 
 static const struct stage_list {
     const char *type;
@@ -64,9 +64,10 @@ const char *const *case_stages_of(const char *type)
 
 /* The case's current stage by its generic name: the last one dated. One SQL expression,
  * for the answer (extras) and the filter (?stage=) alike. */
-#define STAGE_SQL                                                                                            \
-    "(CASE WHEN t.closed_on IS NOT NULL THEN '办结' WHEN t.judged_on IS NOT NULL THEN '裁判'"                \
-    " WHEN t.filed_on IS NOT NULL THEN '起诉' WHEN t.decided_on IS NOT NULL THEN '审查决定' ELSE '受理' END)"
+#define STAGE_SQL                                                                                                 \
+    "(CASE WHEN t.closed_on IS NOT NULL THEN '办结' WHEN t.judged_on IS NOT NULL THEN '裁判'"                 \
+    " WHEN t.filed_on IS NOT NULL THEN '起诉' WHEN t.decided_on IS NOT NULL THEN '审查决定' ELSE '受理' " \
+    "END)"
 
 /* Dates only for stages of the type, and each not before the one of an earlier stage. */
 static int check_stages(json_t *row, struct rerr *err)
@@ -111,8 +112,8 @@ static const char *const grades[] = {"优质", "合格", "基本合格", "不合
 static const char *const typical_levels[] = {"最高检", "自治区院", "市院", "本院", NULL};
 
 static const struct field case_fields[] = {
-    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0,
-     0},
+    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates",
+     0, 0},
     {"department_id", "承办部门", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "departments", 0, 0},
     {"case_no", "案号", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 60, NULL, NULL, 0, 0},
     {"title", "案件名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, 100, NULL, NULL, 0, 0},
@@ -154,11 +155,13 @@ static int case_check(struct res_ctx *x, json_t *row, json_t *before, struct rer
     const char *language = res_str(row, "language") ? res_str(row, "language") : "汉语";
     const char *party = res_str(row, "party_language");
     if (case_needs_interpreter(language, party) && !res_str(row, "interpreter"))
-        return rerr_set(err, R_EINVAL, "required", "interpreter", "当事人使用%s、案件以%s办理，应配备翻译人员",
-                        party, language);
+        return rerr_set(err, R_EINVAL, "required", "interpreter",
+                        "当事人使用%s、案件以%s办理，应配备翻译人员", party, language);
     if (res_str(row, "grade") && !res_str(row, "closed_on"))
-        return rerr_set(err, R_EUNPROC, "inconsistent", "grade", "案件办结后才能评定质量等级，请先填写办结日期");
-    store_stmt *q = store_prepare(x->c, "SELECT id FROM cases WHERE procuratorate_id = ? AND case_no = ? AND id <> ?");
+        return rerr_set(err, R_EUNPROC, "inconsistent", "grade",
+                        "案件办结后才能评定质量等级，请先填写办结日期");
+    store_stmt *q =
+        store_prepare(x->c, "SELECT id FROM cases WHERE procuratorate_id = ? AND case_no = ? AND id <> ?");
     store_bind_int(q, 1, s.procuratorate_id);
     store_bind_text(q, 2, res_str(row, "case_no"));
     store_bind_int(q, 3, before ? res_int(before, "id") : 0);
@@ -233,7 +236,8 @@ static int case_filter(struct res_ctx *x, const char *key, const char *val, stru
                 query_bind_text(q, case_stage_names[i]);
                 return 1;
             }
-        return rerr_set(err, R_EINVAL, "bad_query", key, "查询参数 stage 应为 受理、审查决定、起诉、裁判 或 办结");
+        return rerr_set(err, R_EINVAL, "bad_query", key,
+                        "查询参数 stage 应为 受理、审查决定、起诉、裁判 或 办结");
     }
     if (!strcmp(key, "led_by_party_member")) {
         if (parse_bool(key, val, &b, err) < 0)
@@ -245,10 +249,11 @@ static int case_filter(struct res_ctx *x, const char *key, const char *val, stru
     if (!strcmp(key, "member_id") || !strcmp(key, "branch_id")) {
         if (parse_id(key, val, &id, err) < 0)
             return R_EINVAL;
-        query_where(q, !strcmp(key, "member_id")
-                           ? "EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = t.id AND cm.member_id = ?)"
-                           : "EXISTS (SELECT 1 FROM case_members cm JOIN members m ON m.id = cm.member_id"
-                             " WHERE cm.case_id = t.id AND m.branch_id = ?)");
+        query_where(
+            q, !strcmp(key, "member_id")
+                   ? "EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = t.id AND cm.member_id = ?)"
+                   : "EXISTS (SELECT 1 FROM case_members cm JOIN members m ON m.id = cm.member_id"
+                     " WHERE cm.case_id = t.id AND m.branch_id = ?)");
         query_bind_int(q, id);
         return 1;
     }
@@ -264,6 +269,28 @@ static int case_filter(struct res_ctx *x, const char *key, const char *val, stru
     }
     return 0;
 }
+
+/* A case on the timelines: one event per stage dated, on the case's own timeline, on
+ * those of the party members on its team and of their branches. */
+#define CASE_TITLE_SQL "t.type || '案件 ' || t.title || '（' || t.case_no || '）'"
+#define CASE_IN_BRANCH                                                                                       \
+    "EXISTS (SELECT 1 FROM case_members cm JOIN members m ON m.id = cm.member_id"                            \
+    " WHERE cm.case_id = t.id AND m.branch_id = ?)"
+#define CASE_OF_MEMBER "EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = t.id AND cm.member_id = ?)"
+static const struct res_event case_events[] = {
+    {"案件受理", "t.received_on", "'受理' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER, "t.id = ?"},
+    {"案件审查决定", "t.decided_on", "'审查决定：' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER,
+     "t.id = ?"},
+    {"案件起诉", "t.filed_on", "'起诉（抗诉）：' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER,
+     "t.id = ?"},
+    {"案件裁判", "t.judged_on", "'法院裁判：' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER,
+     "t.id = ?"},
+    {"案件办结", "t.closed_on",
+     "'办结' || " CASE_TITLE_SQL " || coalesce('，质量等级' || t.grade, '') || (CASE WHEN t.typical THEN"
+     " '，' || coalesce(t.typical_level, '') || '典型案例' ELSE '' END)",
+     CASE_IN_BRANCH, CASE_OF_MEMBER, "t.id = ?"},
+    {0},
+};
 
 /* A case's team and reviews stay with it: a case with either does not move to another
  * procuratorate (its team may not be the other's to name). */
@@ -311,11 +338,15 @@ const struct resource res_cases = {
     .filter = case_filter,
     .required_if = case_required,
     .deps = case_deps,
+    .title = "t.case_no || ' ' || t.title",
+    .date = "t.received_on",
+    .events = case_events,
 };
 
 /* ------------------------------------------------------------------ the team */
 
-static const char *const team_roles[] = {"主办检察官", "检察官助理", "书记员", "技术人员", "翻译", "其他", NULL};
+static const char *const team_roles[] = {"主办检察官", "检察官助理", "书记员", "技术人员",
+                                         "翻译",       "其他",       NULL};
 
 static const struct field case_member_fields[] = {
     {"case_id", "所属案件", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "cases", 0, 0},
@@ -335,7 +366,8 @@ static int check_team_member(struct res_ctx *x, int64_t member, struct rerr *err
 {
     struct row_scope ms;
     int rc = res_lookup_int(x, "members", "procuratorate_id", member, "member_id", &ms.procuratorate_id, err);
-    if (rc < 0 || (rc = res_lookup_int(x, "members", "branch_id", member, "member_id", &ms.branch_id, err)) < 0)
+    if (rc < 0 ||
+        (rc = res_lookup_int(x, "members", "branch_id", member, "member_id", &ms.branch_id, err)) < 0)
         return rc;
     if (authz_write_row(x->who, res_case_members.write, &ms, NULL) < 0)
         return rerr_set(err, R_EFORBID, "forbidden", "member_id", "无权将该检察院的党员编入办案组");
@@ -357,7 +389,8 @@ static int case_member_check(struct res_ctx *x, json_t *row, json_t *before, str
                             "办案组成员只能是党员、非党员人员或外单位三者之一");
     }
     if (!given)
-        return rerr_set(err, R_EINVAL, "required", "member_id", "请选择党员，或填写非党员人员姓名或外单位名称");
+        return rerr_set(err, R_EINVAL, "required", "member_id",
+                        "请选择党员，或填写非党员人员姓名或外单位名称");
     if (json_is_true(json_object_get(row, "person_quota")) && !res_str(row, "person_name"))
         return rerr_set(err, R_EUNPROC, "inconsistent", "person_quota",
                         "只有非党员人员需要标明是否员额检察官（党员的员额身份取自党员信息）");
@@ -367,11 +400,11 @@ static int case_member_check(struct res_ctx *x, json_t *row, json_t *before, str
     const char *role = res_str(row, "role");
     if (role && !strcmp(role, "主办检察官") && res_str(row, "unit_name"))
         return rerr_set(err, R_EUNPROC, "inconsistent", "role", "外单位不能担任主办检察官");
-    store_stmt *q =
-        store_prepare(x->c, "SELECT coalesce(m.name, cm.person_name, cm.unit_name), cm.role = '主办检察官'"
-                            " FROM case_members cm LEFT JOIN members m ON m.id = cm.member_id"
-                            " WHERE cm.case_id = ? AND cm.id <> ?"
-                            " AND (cm.role = '主办检察官' AND ? OR cm.member_id = ?) ORDER BY 2 DESC LIMIT 1");
+    store_stmt *q = store_prepare(
+        x->c, "SELECT coalesce(m.name, cm.person_name, cm.unit_name), cm.role = '主办检察官'"
+              " FROM case_members cm LEFT JOIN members m ON m.id = cm.member_id"
+              " WHERE cm.case_id = ? AND cm.id <> ?"
+              " AND (cm.role = '主办检察官' AND ? OR cm.member_id = ?) ORDER BY 2 DESC LIMIT 1");
     store_bind_int(q, 1, res_int(row, "case_id"));
     store_bind_int(q, 2, self);
     store_bind_int(q, 3, role && !strcmp(role, "主办检察官"));
@@ -412,14 +445,17 @@ const struct resource res_case_members = {
               " (SELECT languages FROM members m WHERE m.id = t.member_id) AS member_languages,"
               " (SELECT case_no FROM cases c WHERE c.id = t.case_id) AS case_no,"
               " (SELECT title FROM cases c WHERE c.id = t.case_id) AS case_title",
-    .ignored = "display_name kind is_party_member is_quota_prosecutor member_branch_name member_department_name"
-               " member_procuratorate_name member_position member_languages case_no case_title",
+    .ignored =
+        "display_name kind is_party_member is_quota_prosecutor member_branch_name member_department_name"
+        " member_procuratorate_name member_position member_languages case_no case_title",
     .read = READ_SCOPED,
     .write = WRITE_ADMIN,
     .export = EXPORT_ADMIN,
     .scope_from = "case_id",
     .default_sort = "role",
     .check = case_member_check,
+    .title = "coalesce((SELECT name FROM members m WHERE m.id = t.member_id), t.person_name, t.unit_name)"
+             " || '（' || t.role || '）'",
 };
 
 /* ------------------------------------------------------------------ 三必评 */
@@ -493,7 +529,8 @@ static int case_review_check(struct res_ctx *x, json_t *row, json_t *before, str
     if (strcmp(res_str(row, "reviewed_on"), received) < 0)
         return rerr_set(err, R_EUNPROC, "inconsistent", "reviewed_on", "评议日期不能早于案件受理日期（%s）",
                         received);
-    q = store_prepare(x->c, "SELECT reviewer_name FROM case_reviews WHERE case_id = ? AND aspect = ? AND id <> ?");
+    q = store_prepare(x->c,
+                      "SELECT reviewer_name FROM case_reviews WHERE case_id = ? AND aspect = ? AND id <> ?");
     store_bind_int(q, 1, case_id);
     store_bind_text(q, 2, res_str(row, "aspect"));
     store_bind_int(q, 3, before ? res_int(before, "id") : 0);
@@ -504,6 +541,14 @@ static int case_review_check(struct res_ctx *x, json_t *row, json_t *before, str
     store_done(q);
     return rc < 0 ? rc : set_reviewer(x, row, err);
 }
+
+/* A review on the case's timeline and on the reviewing branch's. */
+static const struct res_event case_review_events[] = {
+    {"三必评", "t.reviewed_on",
+     "'三必评·' || t.aspect || ' ' || t.score || '分（' || t.reviewer_name || '）'", "t.branch_id = ?", NULL,
+     "t.case_id = ?"},
+    {0},
+};
 
 const struct resource res_case_reviews = {
     .name = "case-reviews",
@@ -520,4 +565,7 @@ const struct resource res_case_reviews = {
     .export = EXPORT_ADMIN,
     .default_sort = "aspect",
     .check = case_review_check,
+    .title = "'三必评·' || t.aspect || ' ' || t.score || '分'",
+    .date = "t.reviewed_on",
+    .events = case_review_events,
 };

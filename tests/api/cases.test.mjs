@@ -338,6 +338,32 @@ describe('cases', () => {
     });
   });
 
+  describe('timelines', () => {
+    test("a case's stages and reviews on its timeline, on its members' and their branches'", async () => {
+      const c = await makeCase(admin, zlt, { decided_on: '2025-03-10', closed_on: '2025-04-20', grade: '优质' });
+      await addTeam(admin, { case_id: c.id, member_id: m.zltQuota.id, role: '主办检察官' });
+      const rv = await create(admin, 'case-reviews', { case_id: c.id, aspect: '群众满意', score: 92, reviewed_on: '2025-04-25' });
+      trash.add('case-reviews', rv.id);
+      const t = await req(admin, 'GET', `/timeline?case_id=${c.id}`);
+      assert.equal(t.status, 200, t.text);
+      assert.deepEqual(t.json.items.map((i) => [i.date, i.kind]), [
+        ['2025-03-01', '案件受理'],
+        ['2025-03-10', '案件审查决定'],
+        ['2025-04-20', '案件办结'],
+        ['2025-04-25', '三必评'],
+      ]);
+      assert.ok(t.json.items[2].title.includes('优质'));
+      const mt = await req(admin, 'GET', `/timeline?member_id=${m.zltQuota.id}`);
+      assert.ok(mt.json.items.some((i) => i.coll === 'cases' && i.id === c.id && i.kind === '案件办结'));
+      const bt = await req(admin, 'GET', `/timeline?branch_id=${zltBranch}&from=2025-03-01&to=2025-04-30`);
+      assert.ok(bt.json.items.some((i) => i.coll === 'cases' && i.id === c.id));
+      // another procuratorate's case is not on a county administrator's timeline
+      const other = await makeCase(admin, hlgl);
+      const hidden = await req(zltAdmin, 'GET', `/timeline?case_id=${other.id}`);
+      assert.ok(hidden.status === 404 || hidden.json.items.length === 0, hidden.text);
+    });
+  });
+
   describe('permissions', () => {
     test('the viewer reads and writes nothing; a secretary reads its procuratorate\'s cases and writes none', async () => {
       const c = await makeCase(admin, hlgl);
