@@ -6,7 +6,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { req, login, listAll, uniq, rand, Trash, get, auditCount, lastAudit } from './lib.mjs';
 
-const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit'];
+const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'cases', 'case-members', 'case-reviews'];
 const OPS = ['list', 'read', 'create', 'update', 'delete'];
 
 // Statuses in the order of OPS.
@@ -16,6 +16,7 @@ const ANON = [401, 401, 401, 401, 401]; //    not signed in
 const DENY = [403, 403, 403, 403, 403]; //    the collection is closed to the role
 const HIDDEN = [200, 404, 403, 404, 404]; //  another procuratorate's scoped record: not in lists, 404
 const AUDIT_RO = [200, 200, 403, 403, 403]; // audit is read-only for everyone
+const HIDDEN_PARENT = [200, 404, 422, 404, 404]; // as HIDDEN, made under a parent one may not see (a case): no such parent
 
 // Which procuratorate/branch is "own" and "other" for each role.
 const ROLES = {
@@ -48,6 +49,9 @@ const EXPECT = {
     honours: { own: ALL, other: RO },
     users: { own: ALL, other: HIDDEN },
     audit: { own: AUDIT_RO, other: [200, 404, 403, 404, 404] },
+    cases: { own: ALL, other: HIDDEN },
+    'case-members': { own: ALL, other: HIDDEN_PARENT },
+    'case-reviews': { own: ALL, other: HIDDEN_PARENT },
   },
   'hlgl-sec': {
     procuratorates: same(RO),
@@ -61,13 +65,17 @@ const EXPECT = {
     honours: { own: ALL, other: RO },
     users: same(DENY),
     audit: same(DENY),
+    // a secretary reads its procuratorate's cases and reviews them for its branch (三必评)
+    cases: { own: RO, other: HIDDEN },
+    'case-members': { own: RO, other: HIDDEN_PARENT },
+    'case-reviews': { own: ALL, other: HIDDEN_PARENT },
   },
 };
 
-const ERROR_CODE = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
+const ERROR_CODE = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 422: 'invalid_reference' };
 
 // Lists narrowed to the reader's own procuratorate for county accounts.
-const NARROWED = new Set(['members', 'users', 'audit']);
+const NARROWED = new Set(['members', 'users', 'audit', 'cases', 'case-members', 'case-reviews']);
 
 // First, because a failure here takes the server down for every later test.
 describe('refused writes leave the server running', () => {
@@ -118,6 +126,15 @@ describe('authorisation matrix', () => {
     honours: (s) => ({ branch_id: scopes[s].branch, title: '测试荣誉' + uniq(), level: 'county', year: 2024 }),
     users: (s) => ({ username: uniq('authz-'), display_name: '测试用户', password: 'authz-password-' + rand() + '-1', role: 'viewer', procuratorate_id: scopes[s].proc }),
     audit: () => ({ action: 'create', entity: 'members' }),
+    cases: (s) => ({ procuratorate_id: scopes[s].proc, case_no: '测试案号' + uniq(), title: '测试案件', type: '审查逮捕', received_on: '2025-02-03' }),
+    'case-members': (s) => ({ case_id: fixtures[s].cases.id, person_name: '测试' + rand(2), role: '书记员' }),
+    // one review per aspect per case: each on a case of its own, made here
+    'case-reviews': async (s) => {
+      const c = await req(admin, 'POST', '/cases', bodies.cases(s));
+      assert.equal(c.status, 201, c.text);
+      trash.add('cases', c.json.id);
+      return { case_id: c.json.id, branch_id: scopes[s].branch, aspect: '政治考量', score: 80 };
+    },
   };
   // A harmless change for an update.
   const changes = {
@@ -125,6 +142,9 @@ describe('authorisation matrix', () => {
     honours: () => ({ title: '测试荣誉' + uniq() }),
     users: () => ({ display_name: '测试用户' + rand(2) }),
     audit: () => ({ action: 'tampered' }),
+    cases: () => ({ title: '测试案件' + rand(2) }),
+    'case-members': () => ({ note: '分工' + rand(2) }),
+    'case-reviews': () => ({ score: Math.floor(Math.random() * 101) }),
   };
   const change = (c) => (changes[c] ?? (() => ({ sort: 1 + Math.floor(Math.random() * 99999) })))();
   // A list query that contains the scope's fixture.
@@ -143,6 +163,12 @@ describe('authorisation matrix', () => {
         return `method_id=${f.methods.id}`;
       case 'audit':
         return `entity=departments&entity_id=${f.departments.id}`;
+      case 'cases':
+        return `q=${encodeURIComponent(f.cases.case_no)}`;
+      case 'case-members':
+        return `case_id=${f.cases.id}`;
+      case 'case-reviews':
+        return `case_id=${f['case-reviews'].case_id}`;
       default:
         return `branch_id=${scopes[s].branch}&per_page=500`;
     }
@@ -165,8 +191,8 @@ describe('authorisation matrix', () => {
     for (const s of Object.keys(scopes)) {
       const f = (fixtures[s] = {});
       f.procuratorates = procs.find((p) => p.id === scopes[s].proc);
-      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users']) {
-        const r = await req(admin, 'POST', `/${c}`, bodies[c](s));
+      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'cases', 'case-members', 'case-reviews']) {
+        const r = await req(admin, 'POST', `/${c}`, await bodies[c](s));
         assert.equal(r.status, 201, `fixture ${c} in ${s}: ${r.text}`);
         f[c] = r.json;
         trash.add(c, r.json.id);
@@ -241,7 +267,7 @@ describe('authorisation matrix', () => {
 
         test(name('create', eCreate), async () => {
           const s = scope();
-          const body = bodies[coll](s);
+          const body = await bodies[coll](s);
           const before = await auditCount(admin);
           const r = await req(session(), 'POST', `/${coll}`, body);
           if (r.status === 201) trash.add(coll, r.json.id);
@@ -276,7 +302,7 @@ describe('authorisation matrix', () => {
           if (coll === 'audit') {
             target = fixtures[s].audit;
           } else {
-            const c = await req(admin, 'POST', `/${coll}`, bodies[coll](s));
+            const c = await req(admin, 'POST', `/${coll}`, await bodies[coll](s));
             assert.equal(c.status, 201, `throwaway ${coll}: ${c.text}`);
             target = c.json;
             trash.add(coll, target.id);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { req, login, listAll, uniq, rand, Trash } from './lib.mjs';
 
 // The collections the API serves (src/domain/registry.c).
-const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs'];
+const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs', 'cases', 'case-members', 'case-reviews'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -30,10 +30,20 @@ const BODIES = {
   users: (s) => ({ username: uniq('meta-'), display_name: '元数据用户', password: 'Meta-test-' + rand() + '-7', role: 'viewer', procuratorate_id: s.proc }),
   audit: () => ({ action: 'create', entity: 'members' }),
   jobs: () => ({ kind: 'backup' }),
+  cases: (s) => ({ procuratorate_id: s.proc, case_no: '元数据案号' + uniq(), title: '元数据案件', type: '审查起诉', received_on: '2025-01-02', typical_level: '本院', typical_writeup: '元数据典型材料' }),
+  'case-members': (s, f) => ({ case_id: f.cases.id, person_name: '元' + rand(2), role: '书记员' }),
+  // one review per aspect per case: each body for a case takes the next aspect
+  'case-reviews': (s, f) => ({ case_id: f.cases.id, branch_id: s.branch, aspect: nextAspect(f.cases.id), score: 80 }),
 };
+const aspectsUsed = new Map();
+function nextAspect(caseId) {
+  const n = aspectsUsed.get(caseId) ?? 0;
+  aspectsUsed.set(caseId, n + 1);
+  return ['政治考量', '社会影响', '群众满意'][n % 3];
+}
 // A change for a PATCH (else {sort: 7}).
-const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' } };
-const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users'];
+const CHANGES = { cases: { title: '改名案件' }, 'case-members': { note: '改分工' }, 'case-reviews': { score: 90 }, members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' } };
+const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'cases', 'case-members', 'case-reviews'];
 
 /** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
 async function makeAll(admin, s, trash) {
@@ -114,7 +124,7 @@ describe('GET /api/v1/_meta', () => {
         if ('required_if' in f) {
           const w = c.fields.find((x) => x.name === f.required_if.field);
           assert.ok(w && w !== f, `${at}: required_if names another field`);
-          assert.ok(w.kind === 'int' ? Number.isInteger(f.required_if.value) : w.values ? w.values.includes(f.required_if.value) : typeof f.required_if.value === 'string', `${at}: required_if value`);
+          assert.ok(w.kind === 'int' ? Number.isInteger(f.required_if.value) : w.kind === 'bool' ? typeof f.required_if.value === 'boolean' : w.values ? w.values.includes(f.required_if.value) : typeof f.required_if.value === 'string', `${at}: required_if value`);
         }
         if (f.kind === 'enum') assert.ok(Array.isArray(f.values) && f.values.length > 0, `${at}: values`);
         if (f.kind === 'ref') assert.ok(SERVED.includes(f.ref), `${at}: ref ${f.ref} is a served collection`);
@@ -159,8 +169,17 @@ describe('the limits _meta states are the ones writes meet', () => {
   after(() => trash.empty(admin));
 
   // fields whose value needs another's (a 转正日期 a year after joining; member.c)
-  const WITH = { 'members.full_member_date': { joined_party: '1999-01-01' } };
-  const UNDO = { 'members.full_member_date': { party_status: null, joined_party: null } };
+  // (a case's later stages after its 受理; a team member is a person or a unit, not both; cases.c)
+  const early = { received_on: '2000-01-01' };
+  const WITH = {
+    'members.full_member_date': { joined_party: '1999-01-01' },
+    'cases.decided_on': early,
+    'cases.filed_on': early,
+    'cases.judged_on': early,
+    'cases.closed_on': early,
+    'case-members.unit_name': { person_name: null },
+  };
+  const UNDO = { 'members.full_member_date': { party_status: null, joined_party: null }, 'cases.received_on': { received_on: '2025-01-02' } };
 
   async function patch(c, body) {
     const cur = await req(admin, 'GET', `/${c}/${fixtures[c].id}`);
@@ -263,7 +282,7 @@ describe('a field required only in some cases is required exactly then', () => {
     for (const [c, f] of conditional()) {
       const at = `${c}.${f.name}`;
       const w = m[c].fields.find((x) => x.name === f.required_if.field);
-      const other = w.kind === 'int' ? [w.min, w.max].find((v) => v !== f.required_if.value) : w.values.find((v) => v !== f.required_if.value);
+      const other = w.kind === 'int' ? [w.min, w.max].find((v) => v !== f.required_if.value) : w.kind === 'bool' ? !f.required_if.value : w.values.find((v) => v !== f.required_if.value);
       const body = without({ ...BODIES[c](scope, fixtures), ...(EXTRA[c] || {}) }, f.name);
       const refused = await req(admin, 'POST', `/${c}`, { ...body, [w.name]: f.required_if.value });
       if (refused.status === 201) trash.add(c, refused.json.id);
@@ -283,7 +302,7 @@ describe('a field required only in some cases is required exactly then', () => {
       assert.equal(upd.json.error.field, f.name, at);
       assert.deepEqual((await req(admin, 'GET', `/${c}/${taken.json.id}`)).json, cur, `${at}: the refused update changed nothing`);
     }
-    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['members.full_member_date', 'procuratorates.parent_id', 'users.branch_id']);
+    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['cases.typical_level', 'cases.typical_writeup', 'members.full_member_date', 'procuratorates.parent_id', 'users.branch_id']);
   });
 
   test('required "create": a create without the field is refused on it, an update without it taken', async () => {
