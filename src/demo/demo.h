@@ -45,4 +45,8 @@ const char *demo_password(const struct demo *d);
 /* Written in demo_data.c: build the whole data set through demo_put(). */
 void demo_build(struct demo *d);
 
+/* Written in demo_cases.c: two years of cases, their teams and 三必评 (called at the end
+ * of demo_build(), once the organisation and members are there). */
+void demo_build_cases(struct demo *d);
+
 #endif
