@@ -251,7 +251,11 @@ static void load(struct res_ctx *x)
                            .branch = store_col_int(st, 2),
                            .city = store_col_int(st, 6) == 1};
         snprintf(d->name, sizeof d->name, "%s", store_col_text(st, 3));
+        /* the numbers' prefix: 通辽市院 → 通辽市 (通辽市检刑诉〔2025〕3号) */
         snprintf(d->proc_short, sizeof d->proc_short, "%s", store_col_text(st, 5));
+        size_t n = strlen(d->proc_short);
+        if (n > 3 && !strcmp(d->proc_short + n - 3, "院"))
+            d->proc_short[n - 3] = 0;
         d->kind =
             kind_of(d->name, store_col_type(st, 4) == STORE_NULL ? NULL : store_col_text(st, 4), d->city);
     }
@@ -475,7 +479,7 @@ static int put_case(struct demo *demo, const struct dept *d, const struct demo_p
     if (closed) {
         const char *const *c = comments[grade && !strcmp(grade, "优质") ? 0 : rnd(4)];
         for (int i = 0; i < 3; i++) {
-            int base = 72 + (int)(22 * party) + (grade && !strcmp(grade, "优质") ? 4 : 0) -
+            int base = 68 + (int)(20 * party) + (grade && !strcmp(grade, "优质") ? 4 : 0) -
                        (grade && !strcmp(grade, "不合格") ? 20 : 0);
             int score = base + (int)rnd(11) - 5;
             score = score > 100 ? 100 : score < 40 ? 40 : score;

@@ -75,6 +75,11 @@ export const REF = {
     label: (r) => r.name,
     group: (r) => (byId('brands', r.brand_id) || {}).name || '',
   },
+  cases: {
+    collection: 'cases',
+    remote: true,
+    label: (r) => r.case_no + ' ' + r.title,
+  },
   members: {
     collection: 'members',
     remote: true,
@@ -451,12 +456,13 @@ export const COLLECTIONS = {
       { prop: 'note', label: '分工', minWidth: 140, showOverflow: true },
     ],
     fields: [
+      { prop: 'case_id', type: 'ref', ref: REF.cases, initialLabel: 'case_title' },
       { prop: 'kind', label: '成员类型', type: 'radio', options: TEAM_KINDS, virtual: true, default: 'member', resets: ['member_id', 'person_name', 'person_quota', 'unit_name'] },
       // the kind the radio chose is the one asked for (the server takes exactly one; cases.c)
       { prop: 'member_id', type: 'ref', ref: REF.members, required: true, show: (f) => f.kind === 'member', initialLabel: 'display_name', hint: '输入姓名或拼音搜索；可选其他部门、其他检察院的党员（须有该院的修改权限）' },
-      { prop: 'person_name', required: true, half: true, show: (f) => f.kind === 'person' },
-      { prop: 'person_quota', type: 'bool', default: false, half: true, show: (f) => f.kind === 'person' },
-      { prop: 'unit_name', required: true, show: (f) => f.kind === 'unit', placeholder: '如：扎鲁特旗林业和草原局' },
+      { prop: 'person_name', label: '姓名', required: true, half: true, show: (f) => f.kind === 'person' },
+      { prop: 'person_quota', label: '员额检察官', type: 'bool', default: false, half: true, show: (f) => f.kind === 'person' },
+      { prop: 'unit_name', label: '单位名称', required: true, show: (f) => f.kind === 'unit', placeholder: '如：扎鲁特旗林业和草原局' },
       { prop: 'role', type: 'select', default: '检察官助理' },
       { prop: 'note' },
     ],
@@ -483,6 +489,7 @@ export const COLLECTIONS = {
       { prop: 'branch_name', label: '评议党组织', minWidth: 150 },
     ],
     fields: [
+      { prop: 'case_id', type: 'ref', ref: REF.cases, initialLabel: 'case_title' },
       { prop: 'aspect', type: 'select' },
       { prop: 'score', type: 'number', hint: '百分制：90 以上优，80–89 良，60–79 合格，60 以下不合格' },
       { prop: 'comment', type: 'textarea' },
