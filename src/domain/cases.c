@@ -480,8 +480,10 @@ static int set_reviewer(struct res_ctx *x, json_t *row, struct rerr *err)
 {
     const struct actor *a = x->who;
     json_object_set_new(row, "reviewer_id", a->user_id ? json_integer(a->user_id) : json_null());
-    if (!a->user_id) {
-        json_object_set_new(row, "reviewer_name", json_string("系统"));
+    if (!a->user_id) { /* the command line; its demo named as the audit names it */
+        json_object_set_new(
+            row, "reviewer_name",
+            json_string(!strcmp(a->username, "demo") ? "示例数据（系统生成）" : "系统（命令行）"));
         return 0;
     }
     store_stmt *q = store_prepare(x->c, "SELECT display_name FROM users WHERE id = ?");

@@ -180,7 +180,7 @@ static void review_rules(void **state)
     assert_true(r > 0);
     json_t *rec = NULL;
     assert_int_equal(res_get(&f->x, &res_case_reviews, r, &rec, &e), 0);
-    assert_string_equal(res_str(rec, "reviewer_name"), "系统");
+    assert_string_equal(res_str(rec, "reviewer_name"), "系统（命令行）");
     assert_int_equal(res_int(rec, "procuratorate_id"), f->county);
     json_decref(rec);
     REFUSED(fx_try(&f->x, "case-reviews",
