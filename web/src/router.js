@@ -6,7 +6,6 @@ import OrgTree from './views/OrgTree.vue'
 import BranchDetail from './views/BranchDetail.vue'
 import BrandWall from './views/BrandWall.vue'
 import Members from './views/Members.vue'
-import Cases from './views/Cases.vue'
 import CaseDetail from './views/CaseDetail.vue'
 import CrudPage from './views/CrudPage.vue'
 import Audit from './views/Audit.vue'
@@ -35,7 +34,7 @@ const routes = [
       { path: 'branches/:id(\\d+)', name: 'branch', component: BranchDetail, meta: { title: '支部详情', menu: '/org' } },
       { path: 'brand-wall', name: 'brand-wall', component: BrandWall, meta: { title: '品牌墙' } },
       { path: 'members', name: 'members', component: Members, meta: { title: '党员' } },
-      { path: 'cases', name: 'cases', component: Cases, meta: { title: '案件', collection: 'cases' } },
+      { path: 'cases', name: 'cases', component: CrudPage, props: { collection: 'cases' }, meta: { title: '案件', collection: 'cases' } },
       { path: 'cases/:id(\\d+)', name: 'case', component: CaseDetail, meta: { title: '案件详情', menu: '/cases', collection: 'cases' } },
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
       { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', collection: 'audit' } },
