@@ -65,6 +65,8 @@ test('a new case: a stage before the one before it is refused on its field, then
     await input.fill(v)
     await input.press('Enter')
   }
+  // leave the date inputs (a picker left open would take the click meant for 保存)
+  await dialog.locator('[data-test=field-title] input').click()
   await page.locator('[data-test=save-button]').click()
   const error = dialog.locator('[data-test=field-decided_on] .el-form-item__error')
   await error.waitFor()
@@ -74,6 +76,8 @@ test('a new case: a stage before the one before it is refused on its field, then
   const decided = dialog.locator('[data-test=field-decided_on] input')
   await decided.fill('2025-05-20')
   await decided.press('Enter')
+  await error.waitFor({ state: 'detached' })
+  await dialog.locator('[data-test=field-title] input').click()
   await page.locator('[data-test=save-button]').click()
   await dialog.waitFor({ state: 'hidden' })
   const made = (await req(admin, 'GET', `/cases?q=${encodeURIComponent(no)}`)).json.items
