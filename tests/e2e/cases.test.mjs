@@ -26,6 +26,7 @@ test('the case list filters by stage and by team composition, and opens a case',
   await page.locator('[data-test=menu-cases]').click()
   const table = page.locator('[data-test=cases-table]')
   await table.locator('.el-table__row').first().waitFor()
+  await page.waitForTimeout(500)
   await page.screenshot({ path: path.join(SHOT_DIR, 'cases-list.png') })
   await choose(page, page.locator('[data-test=filter-stage]'), '办结')
   await page.waitForFunction(() => {
@@ -39,6 +40,7 @@ test('the case list filters by stage and by team composition, and opens a case',
   })
   const want = (await req(admin, 'GET', `/cases?stage=${encodeURIComponent('办结')}&led_by_party_member=false&per_page=1`)).json.total
   assert.ok(want > 0, 'the demo has closed cases not led by a party member')
+  await page.waitForTimeout(500)
   await page.screenshot({ path: path.join(SHOT_DIR, 'cases-list-filtered.png') })
   await table.locator('[data-test=cell-name]').first().click().catch(async () => {
     await table.locator('.el-table__row').first().getByRole('button', { name: '详情' }).click()
@@ -72,6 +74,7 @@ test('a new case: a stage before the one before it is refused on its field, then
   await error.waitFor()
   assert.match(await error.innerText(), /审查终结.*不能早于.*受理/)
   assert.equal((await req(admin, 'GET', `/cases?q=${encodeURIComponent(no)}`)).json.total, 0, 'nothing saved')
+  await page.waitForTimeout(500)
   await page.screenshot({ path: path.join(SHOT_DIR, 'case-form-stage-order.png') })
   const decided = dialog.locator('[data-test=field-decided_on] input')
   await decided.fill('2025-05-20')
@@ -114,8 +117,9 @@ test('the case page: stages, the team with party members and 员额检察官, th
   assert.equal(await page.locator('[data-test=review-missing]').count(), 2)
   // the timeline carries the stages and the review
   const tl = page.locator('[data-test=case-timeline]')
-  await tl.waitFor()
-  assert.match(await tl.innerText(), /案件受理[\s\S]*案件审查决定[\s\S]*三必评/)
+  await tl.locator('[data-test=timeline-item]').first().waitFor()
+  const said = await tl.innerText()
+  for (const k of ['案件受理', '案件审查决定', '三必评']) assert.ok(said.includes(k), k)
 
   // a staff member who is not a party member but a 员额检察官 joins: 员额 2, 党员 still 1
   await page.locator('[data-test=case-team-panel] [data-test=add-button]').click()
@@ -132,6 +136,7 @@ test('the case page: stages, the team with party members and 员额检察官, th
   const added = (await req(admin, 'GET', `/case-members?case_id=${c.id}`)).json.items.find((x) => x.person_name === '页面非党员')
   assert.ok(added && added.person_quota === true)
   trash.add('case-members', added.id)
+  await page.waitForTimeout(500)
   await page.screenshot({ path: path.join(SHOT_DIR, 'case-detail.png'), fullPage: true })
   noErrors(page)
 
@@ -140,6 +145,7 @@ test('the case page: stages, the team with party members and 员额检察官, th
   await go(phone, '/cases/' + c.id)
   await phone.locator('[data-test=case-steps]').waitFor()
   await phone.locator('[data-test=case-team] [data-test=record-card]').first().waitFor()
+  await phone.waitForTimeout(500)
   await phone.screenshot({ path: path.join(SHOT_DIR, 'case-detail-phone.png'), fullPage: true })
   noErrors(phone)
 })
@@ -155,6 +161,7 @@ test('a bilingual 扎鲁特旗 demo case, and the viewer reads cases without wri
   assert.equal(await page.locator('[data-test=case-edit]').count(), 0, 'the viewer has no 编辑')
   assert.equal(await page.locator('[data-test=case-team-panel] [data-test=add-button]').count(), 0)
   assert.equal(await page.locator('[data-test=review-score]').count(), 3, 'a closed demo case has its 三必评')
+  await page.waitForTimeout(500)
   await page.screenshot({ path: path.join(SHOT_DIR, 'case-detail-bilingual.png'), fullPage: true })
   await go(page, '/cases')
   await page.locator('[data-test=cases-table] .el-table__row').first().waitFor()
