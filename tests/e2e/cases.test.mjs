@@ -138,6 +138,15 @@ test('the case page: stages, the team with party members and 员额检察官, th
   trash.add('case-members', added.id)
   await page.waitForTimeout(500)
   await page.screenshot({ path: path.join(SHOT_DIR, 'case-detail.png'), fullPage: true })
+
+  // 编辑 opens the case's form; saving comes back to the case page, changed
+  await page.locator('[data-test=case-edit]').click()
+  const form = page.locator('.el-dialog:visible')
+  await form.waitFor()
+  await form.locator('[data-test=field-title] input').fill('页面测试某某故意伤害案（改）')
+  await page.locator('[data-test=save-button]').click()
+  await page.waitForURL((u) => u.hash === '#/cases/' + c.id)
+  await page.locator('[data-test=case-header]', { hasText: '（改）' }).waitFor()
   noErrors(page)
 
   const phone = await newPhonePage(browser)
