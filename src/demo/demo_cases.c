@@ -353,7 +353,7 @@ static void plan_stages(const char *type, int recv, int out[5])
                 out[j] = -1;
 }
 
-static const char *const aspects[] = {"政治考量", "社会影响", "群众满意"};
+static const char *const demo_aspects[] = {"政治考量", "社会影响", "群众满意"};
 
 static int put_case(struct demo *demo, const struct dept *d, const struct demo_profile *prof, int m, int seq)
 {
@@ -489,7 +489,7 @@ static int put_case(struct demo *demo, const struct dept *d, const struct demo_p
             date_of(on, day);
             demo_put(demo, "case-reviews",
                      json_pack("{s:I, s:I, s:s, s:i, s:s, s:s, s:b}", "case_id", (json_int_t)case_id,
-                               "branch_id", (json_int_t)d->branch, "aspect", aspects[i], "score", score,
+                               "branch_id", (json_int_t)d->branch, "aspect", demo_aspects[i], "score", score,
                                "comment", c[i], "reviewed_on", day, "sample", 1));
         }
     }

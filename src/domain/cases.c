@@ -106,10 +106,10 @@ bool case_needs_interpreter(const char *language, const char *party_language)
 
 /* ------------------------------------------------------------------ cases */
 
-static const char *const languages[] = {"汉语", "蒙古语", "双语", NULL};
-static const char *const party_languages[] = {"汉语", "蒙古语", "双语", "其他", NULL};
-static const char *const grades[] = {"优质", "合格", "基本合格", "不合格", NULL};
-static const char *const typical_levels[] = {"最高检", "自治区院", "市院", "本院", NULL};
+static const char *const case_languages[] = {"汉语", "蒙古语", "双语", NULL};
+static const char *const case_party_languages[] = {"汉语", "蒙古语", "双语", "其他", NULL};
+static const char *const case_grades[] = {"优质", "合格", "基本合格", "不合格", NULL};
+static const char *const case_typical_levels[] = {"最高检", "自治区院", "市院", "本院", NULL};
 
 static const struct field case_fields[] = {
     {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates",
@@ -124,12 +124,12 @@ static const struct field case_fields[] = {
     {"filed_on", "起诉（抗诉）日期", FT_DATE, FF_WRITE | FF_SORT, 10, NULL, NULL, 0, 0},
     {"judged_on", "法院裁判日期", FT_DATE, FF_WRITE | FF_SORT, 10, NULL, NULL, 0, 0},
     {"closed_on", "办结日期", FT_DATE, FF_WRITE | FF_SORT, 10, NULL, NULL, 0, 0},
-    {"language", "办案语言", FT_ENUM, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, languages, NULL, 0, 0},
-    {"party_language", "当事人使用语言", FT_ENUM, FF_WRITE | FF_FILTER, 0, party_languages, NULL, 0, 0},
+    {"language", "办案语言", FT_ENUM, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, case_languages, NULL, 0, 0},
+    {"party_language", "当事人使用语言", FT_ENUM, FF_WRITE | FF_FILTER, 0, case_party_languages, NULL, 0, 0},
     {"interpreter", "翻译人员", FT_TEXT, FF_WRITE | FF_SEARCH, 60, NULL, NULL, 0, 0},
-    {"grade", "质量等级", FT_ENUM, FF_WRITE | FF_FILTER, 0, grades, NULL, 0, 0},
+    {"grade", "质量等级", FT_ENUM, FF_WRITE | FF_FILTER, 0, case_grades, NULL, 0, 0},
     {"typical", "典型案例", FT_BOOL, FF_WRITE | FF_NOTNULL | FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"typical_level", "典型案例评选层级", FT_ENUM, FF_WRITE | FF_FILTER, 0, typical_levels, NULL, 0, 0},
+    {"typical_level", "典型案例评选层级", FT_ENUM, FF_WRITE | FF_FILTER, 0, case_typical_levels, NULL, 0, 0},
     {"typical_writeup", "典型案例材料", FT_TEXT, FF_WRITE, 5000, NULL, NULL, 0, 0},
     RES_SAMPLE_FIELD,
 };
@@ -219,6 +219,14 @@ static int parse_id(const char *key, const char *val, int64_t *out, struct rerr 
     return 0;
 }
 
+/* The cases of a branch (a party member of it on the team) and of a member, as IN (…)
+ * from the member's side: found through the indexes on members(branch_id) and
+ * case_members(member_id) rather than by looking at every case. */
+#define CASE_IN_BRANCH                                                                                       \
+    "t.id IN (SELECT cm.case_id FROM members m JOIN case_members cm ON cm.member_id = m.id"                  \
+    " WHERE m.branch_id = ?)"
+#define CASE_OF_MEMBER "t.id IN (SELECT cm.case_id FROM case_members cm WHERE cm.member_id = ?)"
+
 /*
  * ?stage=受理|审查决定|起诉|裁判|办结 (the current stage), ?led_by_party_member=true|false
  * (false: led by someone who is not a party member; a team without a 主办检察官 is
@@ -249,11 +257,7 @@ static int case_filter(struct res_ctx *x, const char *key, const char *val, stru
     if (!strcmp(key, "member_id") || !strcmp(key, "branch_id")) {
         if (parse_id(key, val, &id, err) < 0)
             return R_EINVAL;
-        query_where(
-            q, !strcmp(key, "member_id")
-                   ? "EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = t.id AND cm.member_id = ?)"
-                   : "EXISTS (SELECT 1 FROM case_members cm JOIN members m ON m.id = cm.member_id"
-                     " WHERE cm.case_id = t.id AND m.branch_id = ?)");
+        query_where(q, !strcmp(key, "member_id") ? CASE_OF_MEMBER : CASE_IN_BRANCH);
         query_bind_int(q, id);
         return 1;
     }
@@ -273,10 +277,6 @@ static int case_filter(struct res_ctx *x, const char *key, const char *val, stru
 /* A case on the timelines: one event per stage dated, on the case's own timeline, on
  * those of the party members on its team and of their branches. */
 #define CASE_TITLE_SQL "t.type || '案件 ' || t.title || '（' || t.case_no || '）'"
-#define CASE_IN_BRANCH                                                                                       \
-    "EXISTS (SELECT 1 FROM case_members cm JOIN members m ON m.id = cm.member_id"                            \
-    " WHERE cm.case_id = t.id AND m.branch_id = ?)"
-#define CASE_OF_MEMBER "EXISTS (SELECT 1 FROM case_members cm WHERE cm.case_id = t.id AND cm.member_id = ?)"
 static const struct res_event case_events[] = {
     {"案件受理", "t.received_on", "'受理' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER, "t.id = ?"},
     {"案件审查决定", "t.decided_on", "'审查决定：' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER,
@@ -460,13 +460,13 @@ const struct resource res_case_members = {
 
 /* ------------------------------------------------------------------ 三必评 */
 
-static const char *const aspects[] = {"政治考量", "社会影响", "群众满意", NULL};
+static const char *const review_aspects[] = {"政治考量", "社会影响", "群众满意", NULL};
 
 static const struct field case_review_fields[] = {
     {"case_id", "所属案件", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "cases", 0, 0},
     RES_DERIVED_PROC_FIELD,
     {"branch_id", "评议党组织", FT_REF, FF_WRITE | FF_FILTER | FF_SAME_PROC, 0, NULL, "branches", 0, 0},
-    {"aspect", "评议项目", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, aspects, NULL, 0, 0},
+    {"aspect", "评议项目", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, review_aspects, NULL, 0, 0},
     {"score", "得分（百分制）", FT_INT, FF_REQUIRED | FF_WRITE | FF_SORT, 0, NULL, NULL, 0, 100},
     {"comment", "评语", FT_TEXT, FF_WRITE, 1000, NULL, NULL, 0, 0},
     {"reviewed_on", "评议日期", FT_DATE, FF_WRITE | FF_SORT, 10, NULL, NULL, 0, 0},
