@@ -198,6 +198,26 @@ static void review_rules(void **state)
             R_EUNPROC, "inconsistent", "reviewed_on");
 }
 
+/* required_if on a boolean: the write-up and the level while typical is true only */
+static void typical_cases(void **state)
+{
+    struct fx *f = *state;
+    struct rerr e;
+    REFUSED(new_case(f, NULL, "Y1", json_pack("{s:b,s:s}", "typical", 1, "typical_level", "市院"), &e),
+            R_EINVAL, "required", "typical_writeup");
+    REFUSED(new_case(f, NULL, "Y1", json_pack("{s:b,s:s}", "typical", 1, "typical_writeup", "材料"), &e),
+            R_EINVAL, "required", "typical_level");
+    int64_t plain = new_case(f, NULL, "Y1", json_pack("{s:b}", "typical", 0), &e);
+    assert_true(plain > 0);
+    REFUSED(fx_update(&f->x, "cases", plain, json_pack("{s:i,s:b}", "version", 1, "typical", 1), &e),
+            R_EINVAL, "required", "typical_level");
+    assert_int_equal(fx_update(&f->x, "cases", plain,
+                               json_pack("{s:i,s:b,s:s,s:s}", "version", 1, "typical", 1, "typical_level",
+                                         "本院", "typical_writeup", "材料"),
+                               &e),
+                     0);
+}
+
 static void filters(void **state)
 {
     struct fx *f = *state;
@@ -230,6 +250,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(stages_in_order, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(team_rules, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(review_rules, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(typical_cases, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(filters, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests_name("domain/cases", tests, NULL, NULL);
