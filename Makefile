@@ -26,13 +26,15 @@ DOMAIN  := $(RESOURCE) \
            src/domain/meta.c \
            src/domain/stats.c \
            src/domain/audit_log.c \
-           src/domain/partylife.c
+           src/domain/partylife.c \
+           src/domain/cases.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
            src/demo/demo_joint.c \
            src/demo/profile.c \
-           src/demo/demo_partylife.c
+           src/demo/demo_partylife.c \
+           src/demo/demo_cases.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 HEADERS := $(wildcard src/*/*.h src/*/*/*.h)

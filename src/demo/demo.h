@@ -54,5 +54,8 @@ const char *demo_method_period(const char *name);
  * demo_link_partylife, once the business ledgers exist: meetings linked to their items. */
 void demo_build_partylife(struct demo *d);
 void demo_link_partylife(struct demo *d);
+/* Written in demo_cases.c: two years of cases, their teams and 三必评 (called at the end
+ * of demo_build(), once the organisation and members are there). */
+void demo_build_cases(struct demo *d);
 
 #endif

@@ -26,7 +26,8 @@ static void set_flag(json_t *o, const char *key, const struct field *f, unsigned
 }
 
 /* A field required only in some cases (resource.required_if): "required": "create", or
- * "required_if": {"field": the other field, "value": its value, an integer for an int}. */
+ * "required_if": {"field": the other field, "value": its value, an integer for an int, a
+ * boolean for a bool}. */
 static void set_required_if(json_t *o, const struct resource *r, const struct field *f)
 {
     const struct res_required *q = res_required_of(r, f->name);
@@ -37,7 +38,9 @@ static void set_required_if(json_t *o, const struct resource *r, const struct fi
         return;
     }
     const struct field *w = res_column_of(r, q->when);
-    json_t *v = w && w->kind == FT_INT ? json_integer(strtoll(q->is, NULL, 10)) : json_string(q->is);
+    json_t *v = w && w->kind == FT_INT    ? json_integer(strtoll(q->is, NULL, 10))
+                : w && w->kind == FT_BOOL ? json_boolean(!strcmp(q->is, "true"))
+                                          : json_string(q->is);
     json_object_set_new(o, "required_if", json_pack("{s:s, s:o}", "field", q->when, "value", v));
 }
 

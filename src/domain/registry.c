@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "domain/brand.h"
+#include "domain/cases.h"
 #include "domain/joint.h"
 #include "domain/member.h"
 #include "domain/org.h"
@@ -30,6 +31,8 @@ const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     /* joint.h */
     &res_sync_pairs, &res_element_checks, &res_element_evidence, &res_projects, &res_project_parties,
     &res_project_activities, &res_project_outcomes, &res_pairings, &res_pairing_progress, &res_guidance,
+    /* cases.h */
+    &res_cases, &res_case_members, &res_case_reviews,
     NULL,
 };
 

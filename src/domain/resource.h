@@ -74,8 +74,9 @@ struct field {
  */
 struct res_required {
     const char *field;   /* the field that is required */
-    const char *when;    /* another field of the collection (FT_INT, FT_ENUM, FT_TEXT); NULL: on create */
-    const char *is;      /* the value of "when" that makes it required, as text (an FT_INT in decimal) */
+    const char *when;    /* another field of the collection (FT_INT, FT_ENUM, FT_TEXT, FT_BOOL); NULL: on create */
+    const char *is;      /* the value of "when" that makes it required, as text (an FT_INT in decimal,
+                            an FT_BOOL "true" or "false") */
     const char *message; /* what the refusal says, in Chinese */
 };
 

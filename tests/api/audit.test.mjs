@@ -120,11 +120,13 @@ function rewriteKeyed(db, list) {
 describe('the audit chain survives a rewrite', () => {
   let tmp;
   let n = 0;
+  let D = 0; // the entries a fresh demo's audit holds (the same every time: the demo is deterministic)
   /** A fresh demo database in its own file. */
   const demo = () => {
     const db = path.join(tmp, `d${++n}.db`);
     const r = run(['demo', '--db', db, '--password', PW]);
     assert.equal(r.code, 0, r.all);
+    D = rows(db, 'SELECT count(*) AS n FROM audit')[0].n;
     return db;
   };
   before(() => {
@@ -355,7 +357,9 @@ describe('the audit chain survives a rewrite', () => {
       ' DROP TABLE project_activities; DROP TABLE project_parties; DROP TABLE projects;' +
       ' DROP TABLE element_evidence; DROP TABLE element_checks; DROP TABLE sync_pairs; ALTER TABLE methods DROP COLUMN period;' +
       // (and 006-party-life's tables)
-      ' DROP TABLE member_terms; DROP TABLE attendance; DROP TABLE activity_items; DROP TABLE activities; DROP TABLE life_rules;');
+      ' DROP TABLE member_terms; DROP TABLE attendance; DROP TABLE activity_items; DROP TABLE activities; DROP TABLE life_rules;' +
+      // (and 009 the cases)
+      ' DROP TABLE case_reviews; DROP TABLE case_members; DROP TABLE cases;');
     fs.unlinkSync(db + '.audit-key');
     fs.unlinkSync(db + '.audit-anchors');
     const v0 = verify(db);

@@ -10,7 +10,7 @@ import { req, login, listAll, uniq, rand, Trash, get, auditCount as allAudit, la
 // and audited with the member, are counted apart.
 const auditCount = async (admin) => (await allAudit(admin)) - (await total(admin, '/audit?entity=member-terms'));
 
-const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'life-rules'];
+const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews'];
 const OPS = ['list', 'read', 'create', 'update', 'delete'];
 
 // Statuses in the order of OPS.
@@ -24,6 +24,7 @@ const HIDDEN_RO = [200, 404, 403, 404, 404]; // another procuratorate's read-onl
 // a record under a parent one may not see (attendance of another procuratorate's meeting):
 // the parent is answered as absent, 422 invalid_reference
 const HIDDEN_CHILD = [200, 404, 422, 404, 404];
+const HIDDEN_PARENT = HIDDEN_CHILD; // as HIDDEN, made under a parent one may not see (a case): no such parent
 
 // Which procuratorate/branch is "own" and "other" for each role.
 const ROLES = {
@@ -60,6 +61,9 @@ const EXPECT = {
     activities: { own: ALL, other: HIDDEN },
     attendance: { own: ALL, other: HIDDEN_CHILD },
     'life-rules': { own: ALL, other: RO },
+    cases: { own: ALL, other: HIDDEN },
+    'case-members': { own: ALL, other: HIDDEN_PARENT },
+    'case-reviews': { own: ALL, other: HIDDEN_PARENT },
   },
   'hlgl-sec': {
     procuratorates: same(RO),
@@ -77,13 +81,17 @@ const EXPECT = {
     activities: { own: ALL, other: HIDDEN },
     attendance: { own: ALL, other: HIDDEN_CHILD },
     'life-rules': same(RO),
+    // a secretary reads its procuratorate's cases and reviews them for its branch (三必评)
+    cases: { own: RO, other: HIDDEN },
+    'case-members': { own: RO, other: HIDDEN_PARENT },
+    'case-reviews': { own: ALL, other: HIDDEN_PARENT },
   },
 };
 
 const ERROR_CODE = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 422: 'invalid_reference' };
 
 // Lists narrowed to the reader's own procuratorate for county accounts.
-const NARROWED = new Set(['members', 'users', 'audit', 'member-terms', 'activities', 'attendance']);
+const NARROWED = new Set(['members', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'cases', 'case-members', 'case-reviews']);
 
 // First, because a failure here takes the server down for every later test.
 describe('refused writes leave the server running', () => {
@@ -139,6 +147,15 @@ describe('authorisation matrix', () => {
     // one row per member per meeting: each body names the next member of the branch
     attendance: (s) => ({ activity_id: fixtures[s].activities.id, member_id: scopes[s].members[turn++ % scopes[s].members.length], status: '出席' }),
     'life-rules': (s) => ({ procuratorate_id: scopes[s].proc, kind: '党课', period: '年', required_count: 1 }),
+    cases: (s) => ({ procuratorate_id: scopes[s].proc, case_no: '测试案号' + uniq(), title: '测试案件', type: '审查逮捕', received_on: '2025-02-03' }),
+    'case-members': (s) => ({ case_id: fixtures[s].cases.id, person_name: '测试' + rand(2), role: '书记员' }),
+    // one review per aspect per case: each on a case of its own, made here
+    'case-reviews': async (s) => {
+      const c = await req(admin, 'POST', '/cases', bodies.cases(s));
+      assert.equal(c.status, 201, c.text);
+      trash.add('cases', c.json.id);
+      return { case_id: c.json.id, branch_id: scopes[s].branch, aspect: '政治考量', score: 80 };
+    },
   };
   let turn = 0;
   // A harmless change for an update.
@@ -151,6 +168,9 @@ describe('authorisation matrix', () => {
     activities: () => ({ topic: '测试会议' + uniq() }),
     attendance: () => ({ note: '备注' + rand(2) }),
     'life-rules': () => ({ note: '说明' + rand(2) }),
+    cases: () => ({ title: '测试案件' + rand(2) }),
+    'case-members': () => ({ note: '分工' + rand(2) }),
+    'case-reviews': () => ({ score: Math.floor(Math.random() * 101) }),
   };
   const change = (c) => (changes[c] ?? (() => ({ sort: 1 + Math.floor(Math.random() * 99999) })))();
   // A list query that contains the scope's fixture.
@@ -170,6 +190,12 @@ describe('authorisation matrix', () => {
         return `method_id=${f.methods.id}`;
       case 'audit':
         return `entity=departments&entity_id=${f.departments.id}`;
+      case 'cases':
+        return `q=${encodeURIComponent(f.cases.case_no)}`;
+      case 'case-members':
+        return `case_id=${f.cases.id}`;
+      case 'case-reviews':
+        return `case_id=${f['case-reviews'].case_id}`;
       default:
         return `branch_id=${scopes[s].branch}&per_page=500`;
     }
@@ -193,8 +219,8 @@ describe('authorisation matrix', () => {
     for (const s of Object.keys(scopes)) {
       const f = (fixtures[s] = {});
       f.procuratorates = procs.find((p) => p.id === scopes[s].proc);
-      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'activities', 'attendance', 'life-rules']) {
-        const r = await req(admin, 'POST', `/${c}`, bodies[c](s));
+      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews']) {
+        const r = await req(admin, 'POST', `/${c}`, await bodies[c](s));
         assert.equal(r.status, 201, `fixture ${c} in ${s}: ${r.text}`);
         f[c] = r.json;
         trash.add(c, r.json.id);
@@ -270,7 +296,7 @@ describe('authorisation matrix', () => {
 
         test(name('create', eCreate), async () => {
           const s = scope();
-          const body = bodies[coll](s);
+          const body = await bodies[coll](s);
           const before = await auditCount(admin);
           const r = await req(session(), 'POST', `/${coll}`, body);
           if (r.status === 201) trash.add(coll, r.json.id);
@@ -305,7 +331,7 @@ describe('authorisation matrix', () => {
           if (coll === 'audit' || coll === 'member-terms') {
             target = fixtures[s][coll];
           } else {
-            const c = await req(admin, 'POST', `/${coll}`, bodies[coll](s));
+            const c = await req(admin, 'POST', `/${coll}`, await bodies[coll](s));
             assert.equal(c.status, 201, `throwaway ${coll}: ${c.text}`);
             target = c.json;
             trash.add(coll, target.id);

@@ -11,7 +11,8 @@ import { req, login, listAll, uniq, rand, Trash, todayCN } from './lib.mjs';
 // The collections the API serves (src/domain/registry.c).
 const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs',
   'sync-pairs', 'element-checks', 'element-evidence', 'projects', 'project-parties', 'project-activities', 'project-outcomes', 'pairings', 'pairing-progress', 'guidance',
-  'member-terms', 'activities', 'attendance', 'activity-items', 'life-rules'];
+  'member-terms', 'activities', 'attendance', 'activity-items', 'life-rules',
+  'cases', 'case-members', 'case-reviews'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -46,7 +47,17 @@ const BODIES = {
   attendance: (s, f) => ({ activity_id: f.activities.id, member_id: s.members[attendanceTurn++ % s.members.length], status: '出席' }),
   'activity-items': (s, f) => ({ activity_id: f.activities.id, item_coll: s.item?.coll ?? 'cases', item_id: s.item?.id ?? 1 }),
   'life-rules': (s) => ({ procuratorate_id: s.proc, kind: '党课', period: '年', required_count: 1 }),
+  cases: (s) => ({ procuratorate_id: s.proc, case_no: '元数据案号' + uniq(), title: '元数据案件', type: '审查起诉', received_on: '2025-01-02', typical_level: '本院', typical_writeup: '元数据典型材料' }),
+  'case-members': (s, f) => ({ case_id: f.cases.id, person_name: '元' + rand(2), role: '书记员' }),
+  // one review per aspect per case: each body for a case takes the next aspect
+  'case-reviews': (s, f) => ({ case_id: f.cases.id, branch_id: s.branch, aspect: nextAspect(f.cases.id), score: 80 }),
 };
+const aspectsUsed = new Map();
+function nextAspect(caseId) {
+  const n = aspectsUsed.get(caseId) ?? 0;
+  aspectsUsed.set(caseId, n + 1);
+  return ['政治考量', '社会影响', '群众满意'][n % 3];
+}
 // Links to other records (element-evidence, project-activities) and guidance (a city and a
 // county branch) need records no scope here has twice over: their permissions are the
 // matrix of tests/api/joint.test.mjs.
@@ -58,12 +69,12 @@ function nextPeriod() {
 }
 let attendanceTurn = 0;
 // A change for a PATCH (else {sort: 7}).
-const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' },
+const CHANGES = { cases: { title: '改名案件' }, 'case-members': { note: '改分工' }, 'case-reviews': { score: 90 }, members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' },
   'sync-pairs': { note: '改' }, 'element-checks': { note: '改' }, projects: { goals: '改' }, 'project-parties': { role: '改' }, 'project-outcomes': { description: '改' }, pairings: { goals: '改' }, 'pairing-progress': { note: '改' },
   activities: { topic: '改名会议' }, attendance: { note: '改' }, 'life-rules': { note: '改' } };
 const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users',
   'sync-pairs', 'element-checks', 'projects', 'project-parties', 'project-outcomes', 'pairings', 'pairing-progress',
-  'activities', 'attendance', 'life-rules'];
+  'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews'];
 
 /** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
 async function makeAll(admin, s, trash) {
@@ -154,7 +165,7 @@ describe('GET /api/v1/_meta', () => {
         if ('required_if' in f) {
           const w = c.fields.find((x) => x.name === f.required_if.field);
           assert.ok(w && w !== f, `${at}: required_if names another field`);
-          assert.ok(w.kind === 'int' ? Number.isInteger(f.required_if.value) : w.values ? w.values.includes(f.required_if.value) : typeof f.required_if.value === 'string', `${at}: required_if value`);
+          assert.ok(w.kind === 'int' ? Number.isInteger(f.required_if.value) : w.kind === 'bool' ? typeof f.required_if.value === 'boolean' : w.values ? w.values.includes(f.required_if.value) : typeof f.required_if.value === 'string', `${at}: required_if value`);
         }
         if (f.kind === 'enum') assert.ok(Array.isArray(f.values) && f.values.length > 0, `${at}: values`);
         if (f.kind === 'ref') assert.ok(SERVED.includes(f.ref), `${at}: ref ${f.ref} is a served collection`);
@@ -213,6 +224,10 @@ describe('the limits _meta states are the ones writes meet', () => {
   }
   WITH['element-checks.checked_on'] = { period: '2000-01' };
   Object.assign(UNDO, { 'projects.started_on': { started_on: '1999-01-01' }, 'project-outcomes.achieved_on': { achieved_on: '2025-03-01' }, 'pairings.started_on': { started_on: '1999-01-01' }, 'pairing-progress.noted_on': { noted_on: '2025-06-01' } });
+  // (a case's later stages after its 受理; a team member is a person or a unit, not both; cases.c)
+  const early = { received_on: '2000-01-01' };
+  Object.assign(WITH, { 'cases.decided_on': early, 'cases.filed_on': early, 'cases.judged_on': early, 'cases.closed_on': early, 'case-members.unit_name': { person_name: null } });
+  UNDO['cases.received_on'] = { received_on: '2025-01-02' };
 
   async function patch(c, body) {
     const cur = await req(admin, 'GET', `/${c}/${fixtures[c].id}`);
@@ -315,7 +330,7 @@ describe('a field required only in some cases is required exactly then', () => {
     for (const [c, f] of conditional()) {
       const at = `${c}.${f.name}`;
       const w = m[c].fields.find((x) => x.name === f.required_if.field);
-      const other = w.kind === 'int' ? [w.min, w.max].find((v) => v !== f.required_if.value) : w.values.find((v) => v !== f.required_if.value);
+      const other = w.kind === 'int' ? [w.min, w.max].find((v) => v !== f.required_if.value) : w.kind === 'bool' ? !f.required_if.value : w.values.find((v) => v !== f.required_if.value);
       const body = without({ ...BODIES[c](scope, fixtures), ...(EXTRA[c] || {}) }, f.name);
       const refused = await req(admin, 'POST', `/${c}`, { ...body, [w.name]: f.required_if.value });
       if (refused.status === 201) trash.add(c, refused.json.id);
@@ -335,7 +350,7 @@ describe('a field required only in some cases is required exactly then', () => {
       assert.equal(upd.json.error.field, f.name, at);
       assert.deepEqual((await req(admin, 'GET', `/${c}/${taken.json.id}`)).json, cur, `${at}: the refused update changed nothing`);
     }
-    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['activities.party_group_id', 'activities.study_dimension', 'attendance.reason', 'members.full_member_date', 'procuratorates.parent_id', 'users.branch_id']);
+    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['activities.party_group_id', 'activities.study_dimension', 'attendance.reason', 'cases.typical_level', 'cases.typical_writeup', 'members.full_member_date', 'procuratorates.parent_id', 'users.branch_id']);
   });
 
   test('required "create": a create without the field is refused on it, an update without it taken', async () => {

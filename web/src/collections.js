@@ -2,7 +2,7 @@
 // which fields its form shows and how, and its filters: presentation only.
 // One generic CrudTable reads these; no page repeats the table/dialog code.
 import {
-  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS, ITEM_COLLS, labelOf,
+  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS, ITEM_COLLS, CASE_STAGES, TEAM_KINDS, labelOf,
 } from './labels.js'
 import { byId, procOrder } from './lookups.js'
 import { jointCollections, METHOD_PERIODS } from './collections-joint.js'
@@ -75,6 +75,11 @@ export const REF = {
     collection: 'methods',
     label: (r) => r.name,
     group: (r) => (byId('brands', r.brand_id) || {}).name || '',
+  },
+  cases: {
+    collection: 'cases',
+    remote: true,
+    label: (r) => r.case_no + ' ' + r.title,
   },
   members: {
     collection: 'members',
@@ -508,4 +513,119 @@ export const COLLECTIONS = {
     ],
   },
   ...jointCollections({ REF, procFilter, branchFilter }),
+
+  // ---- cases (src/domain/cases.c): the case, its team (一案一专班) and its 三必评 ----
+  cases: {
+    title: '案件',
+    noun: '案件',
+    search: '案号、案件名称或翻译人员',
+    testId: 'cases-table',
+    link: (r) => '/cases/' + r.id,
+    columns: [
+      { prop: 'case_no', label: '案号', minWidth: 150, sortable: true },
+      { prop: 'title', label: '案件名称', type: 'title', minWidth: 200 },
+      { prop: 'type', label: '类型', width: 120 },
+      { prop: 'stage', label: '当前阶段', width: 96 },
+      { prop: 'received_on', label: '受理日期', width: 112, sortable: true },
+      { prop: 'lead_name', label: '主办检察官', width: 110 },
+      { prop: 'led_by_party_member', label: '党员主办', type: 'tag', width: 96, tag: (r) => (r.led_by_party_member === true ? { text: '党员主办', type: 'danger' } : r.led_by_party_member === false ? { text: '非党员', type: 'info' } : null) },
+      { prop: 'party_member_count', label: '党员', width: 70, align: 'center' },
+      { prop: 'quota_prosecutor_count', label: '员额', width: 70, align: 'center' },
+      { prop: 'grade', label: '质量等级', type: 'tag', width: 100, tag: (r) => (r.grade ? { text: r.grade, type: r.grade === '优质' ? 'success' : r.grade === '不合格' ? 'danger' : r.grade === '基本合格' ? 'warning' : 'primary' } : null) },
+      { prop: 'typical', label: '典型案例', type: 'tag', width: 110, tag: (r) => (r.typical ? { text: (r.typical_level || '') + '典型', type: 'warning' } : null) },
+      { prop: 'language', label: '办案语言', width: 90 },
+      { prop: 'procuratorate_id', label: '检察院', type: 'ref', collection: 'procuratorates', minWidth: 170 },
+    ],
+    fields: [
+      { prop: 'procuratorate_id', type: 'ref', ref: REF.procuratorates, resets: ['department_id'] },
+      { prop: 'department_id', type: 'ref', ref: REF.departments },
+      { prop: 'case_no', half: true, placeholder: '如：通检刑诉〔2025〕12号' },
+      { prop: 'type', type: 'select', half: true, revalidates: ['filed_on', 'judged_on'] },
+      { prop: 'title', placeholder: '如：张某某盗窃案' },
+      { prop: 'brief', type: 'textarea' },
+      // the stages in order; a type without 起诉 or 裁判 (审查逮捕, 刑事执行检察监督) has neither
+      { prop: 'received_on', type: 'date', half: true },
+      { prop: 'decided_on', type: 'date', half: true },
+      { prop: 'filed_on', type: 'date', half: true, show: (f) => !NO_TRIAL.has(f.type) },
+      { prop: 'judged_on', type: 'date', half: true, show: (f) => !NO_TRIAL.has(f.type) },
+      { prop: 'closed_on', type: 'date', half: true },
+      { prop: 'language', type: 'radio', default: '汉语' },
+      { prop: 'party_language', type: 'select', half: true, hint: '当事人不通晓办案语言时须配备翻译' },
+      { prop: 'interpreter', half: true, placeholder: '姓名（单位）' },
+      { prop: 'grade', type: 'select', half: true, hint: '办结后评定', show: (f) => !!f.closed_on },
+      { prop: 'typical', type: 'bool', default: false, half: true },
+      { prop: 'typical_level', type: 'select', half: true, show: (f) => !!f.typical },
+      { prop: 'typical_writeup', type: 'textarea', show: (f) => !!f.typical },
+    ],
+    filters: [
+      procFilter,
+      { prop: 'type', label: '类型', type: 'select', width: '150px' },
+      { prop: 'stage', label: '阶段', type: 'select', options: CASE_STAGES, width: '110px' },
+      { prop: 'grade', label: '质量等级', type: 'select', width: '110px' },
+      { prop: 'led_by_party_member', label: '办案组', type: 'select', options: [{ value: 'true', label: '党员主办' }, { value: 'false', label: '非党员主办' }], width: '130px' },
+      { prop: 'language', label: '办案语言', type: 'select', width: '110px' },
+      { prop: 'typical', label: '典型案例', type: 'check' },
+    ],
+  },
+
+  'case-members': {
+    title: '办案组成员',
+    noun: '成员',
+    search: false,
+    perPage: 50,
+    columns: [
+      { prop: 'display_name', label: '姓名 / 单位', minWidth: 150 },
+      { prop: 'role', label: '角色', width: 110 },
+      { prop: 'is_party_member', label: '党员', type: 'tag', width: 80, tag: (r) => (r.is_party_member ? { text: '党员', type: 'danger' } : r.unit_name ? { text: '外单位', type: 'warning' } : null) },
+      { prop: 'is_quota_prosecutor', label: '员额检察官', type: 'tag', width: 100, tag: (r) => (r.is_quota_prosecutor ? { text: '员额', type: 'primary' } : null) },
+      { prop: 'member_branch_name', label: '所在支部', minWidth: 150 },
+      { prop: 'member_department_name', label: '部门', minWidth: 110 },
+      { prop: 'note', label: '分工', minWidth: 140, showOverflow: true },
+    ],
+    fields: [
+      { prop: 'case_id', type: 'ref', ref: REF.cases, initialLabel: 'case_title' },
+      { prop: 'kind', label: '成员类型', type: 'radio', options: TEAM_KINDS, virtual: true, default: 'member', resets: ['member_id', 'person_name', 'person_quota', 'unit_name'] },
+      // the kind the radio chose is the one asked for (the server takes exactly one; cases.c)
+      { prop: 'member_id', type: 'ref', ref: REF.members, required: true, show: (f) => f.kind === 'member', initialLabel: 'display_name', hint: '输入姓名或拼音搜索；可选其他部门、其他检察院的党员（须有该院的修改权限）' },
+      { prop: 'person_name', label: '姓名', required: true, half: true, show: (f) => f.kind === 'person' },
+      { prop: 'person_quota', label: '员额检察官', type: 'bool', default: false, half: true, show: (f) => f.kind === 'person' },
+      { prop: 'unit_name', label: '单位名称', required: true, show: (f) => f.kind === 'unit', placeholder: '如：扎鲁特旗林业和草原局' },
+      { prop: 'role', type: 'select', default: '检察官助理' },
+      { prop: 'note' },
+    ],
+    fromRecord: (r) => ({ kind: r.member_id ? 'member' : r.person_name ? 'person' : 'unit' }),
+    toBody: (body, form) => {
+      // the kinds not chosen are cleared, so that a member who becomes a unit is one thing
+      for (const [k, props] of [['member', ['member_id']], ['person', ['person_name', 'person_quota']], ['unit', ['unit_name']]])
+        if (form.kind !== k) for (const p of props) if (p in body || form.id) body[p] = p === 'person_quota' ? false : null
+      return body
+    },
+    filters: [],
+  },
+
+  'case-reviews': {
+    title: '三必评',
+    noun: '评议',
+    search: false,
+    columns: [
+      { prop: 'aspect', label: '评议项目', width: 110 },
+      { prop: 'score', label: '得分', width: 80, align: 'center' },
+      { prop: 'comment', label: '评语', minWidth: 200, showOverflow: true },
+      { prop: 'reviewer_name', label: '评议人', width: 110 },
+      { prop: 'reviewed_on', label: '评议日期', width: 112 },
+      { prop: 'branch_name', label: '评议党组织', minWidth: 150 },
+    ],
+    fields: [
+      { prop: 'case_id', type: 'ref', ref: REF.cases, initialLabel: 'case_title' },
+      { prop: 'aspect', type: 'select' },
+      { prop: 'score', type: 'number', hint: '百分制：90 以上优，80–89 良，60–79 合格，60 以下不合格' },
+      { prop: 'comment', type: 'textarea' },
+      { prop: 'reviewed_on', type: 'date', hint: '留空为今天' },
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, hint: '留空为主办检察官所在支部' },
+    ],
+    filters: [],
+  },
 }
+
+// Case types without a 起诉 or 裁判 stage (the server's stage lists: cases.c).
+const NO_TRIAL = new Set(['审查逮捕', '刑事执行检察监督'])

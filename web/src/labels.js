@@ -132,3 +132,12 @@ export function fmtTime(ts) {
   if (isNaN(d.getTime()) || !/[zZ]|[+-]\d\d:?\d\d$/.test(String(ts))) return String(ts).replace('T', ' ')
   return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds())
 }
+
+// Cases (src/domain/cases.c): the current stage's generic names (?stage=), and the team's
+// three kinds of member.
+export const CASE_STAGES = ['受理', '审查决定', '起诉', '裁判', '办结'].map((v) => ({ value: v, label: v }))
+export const TEAM_KINDS = [
+  { value: 'member', label: '党员' },
+  { value: 'person', label: '非党员工作人员' },
+  { value: 'unit', label: '外单位（一案一专班）' },
+]

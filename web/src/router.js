@@ -8,6 +8,7 @@ import BrandWall from './views/BrandWall.vue'
 import Members from './views/Members.vue'
 import MemberDetail from './views/MemberDetail.vue'
 import ActivityDetail from './views/ActivityDetail.vue'
+import CaseDetail from './views/CaseDetail.vue'
 import CrudPage from './views/CrudPage.vue'
 import Audit from './views/Audit.vue'
 import Jobs from './views/Jobs.vue'
@@ -42,6 +43,8 @@ const routes = [
       { path: 'members', name: 'members', component: Members, meta: { title: '党员' } },
       { path: 'members/:id(\\d+)', name: 'member', component: MemberDetail, meta: { title: '党员详情', menu: '/members', collection: 'members' } },
       { path: 'activities/:id(\\d+)', name: 'activities', component: ActivityDetail, meta: { title: '组织生活', menu: '/manage/activities', collection: 'activities' } },
+      { path: 'cases', name: 'case-list', component: CrudPage, props: { collection: 'cases' }, meta: { title: '案件', collection: 'cases' } },
+      { path: 'cases/:id(\\d+)', name: 'cases', component: CaseDetail, meta: { title: '案件详情', menu: '/cases', collection: 'cases' } },
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
       // the joint ledgers' detail pages (their lists are /manage/<collection>)
       { path: 'sync-pairs/:id(\\d+)', name: 'sync-pairs', component: SyncPairDetail, meta: { title: '四同步', collection: 'sync-pairs', menu: '/manage/sync-pairs' } },

@@ -35,7 +35,7 @@ static int fault(struct rerr *err, const struct resource *r, const char *what)
 
 /* A rule of r->required_if: "field" a writable field that has no other rule and is not
  * FF_REQUIRED already; "when" another field, of a kind whose values it compares, "is" a
- * value that field accepts (in its enumeration, within its bounds). */
+ * value that field accepts (in its enumeration, within its bounds, "true" or "false"). */
 static int check_required_rule(const struct resource *r, const struct res_required *q, struct rerr *err)
 {
     const struct field *f = field_of(r, q->field);
@@ -46,10 +46,14 @@ static int check_required_rule(const struct resource *r, const struct res_requir
     if (!q->when)
         return q->is ? fault(err, r, "仅新建时必填的规则没有条件值") : 0;
     const struct field *w = field_of(r, q->when);
-    if (!w || w == f || !q->is || (w->kind != FT_INT && w->kind != FT_ENUM && w->kind != FT_TEXT))
-        return fault(err, r, "必填条件须是同一集合中另一个整数、枚举或文本字段的取值");
+    if (!w || w == f || !q->is ||
+        (w->kind != FT_INT && w->kind != FT_ENUM && w->kind != FT_TEXT && w->kind != FT_BOOL))
+        return fault(err, r, "必填条件须是同一集合中另一个整数、枚举、文本或布尔字段的取值");
     json_t *v = NULL;
-    if (w->kind == FT_INT) {
+    if (w->kind == FT_BOOL) {
+        if (!strcmp(q->is, "true") || !strcmp(q->is, "false"))
+            v = json_boolean(!strcmp(q->is, "true"));
+    } else if (w->kind == FT_INT) {
         char *end;
         long long n = strtoll(q->is, &end, 10);
         if (*q->is && !*end)

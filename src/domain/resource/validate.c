@@ -27,10 +27,13 @@ const struct res_required *res_required_of(const struct resource *r, const char 
     return NULL;
 }
 
-/* Whether field "when" of "row" holds the value "is" (text, or an integer's decimal). */
+/* Whether field "when" of "row" holds the value "is" (text, an integer's decimal, or
+ * "true"/"false" for a boolean). */
 static bool holds(json_t *row, const char *when, const char *is)
 {
     json_t *v = json_object_get(row, when);
+    if (json_is_boolean(v))
+        return !strcmp(json_is_true(v) ? "true" : "false", is);
     if (json_is_string(v))
         return !strcmp(json_string_value(v), is);
     if (json_is_integer(v)) {

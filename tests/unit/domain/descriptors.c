@@ -274,7 +274,7 @@ static void every_descriptor_matches_the_schema(void **state)
 /* A field required only in some cases (resource.required_if) names a stored, nullable
  * field of its own collection (a NOT NULL column would make it always required) and, for
  * a condition, another field of the same collection and a value that field takes: one of
- * its enumeration, an integer within its bounds. */
+ * its enumeration, an integer within its bounds, "true" or "false" for a boolean. */
 static bool value_allowed(const struct field *w, const char *is)
 {
     if (w->kind == FT_ENUM) {
@@ -288,6 +288,8 @@ static bool value_allowed(const struct field *w, const char *is)
         int64_t v = strtoll(is, &end, 10);
         return *is && !*end && (w->min >= w->max || (v >= w->min && v <= w->max));
     }
+    if (w->kind == FT_BOOL)
+        return !strcmp(is, "true") || !strcmp(is, "false");
     return w->kind == FT_TEXT;
 }
 

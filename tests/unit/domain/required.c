@@ -212,6 +212,23 @@ static void a_wrong_rule_is_found(void **state)
         r.required_if = ints[i];
         assert_int_equal(res_check_descriptor(&r, &e), i == 0 ? 0 : R_EINTERNAL);
     }
+    /* a boolean condition: "true" or "false", nothing else */
+    static const struct field flagged[] = {
+        {"name", "名称", FT_TEXT, FF_WRITE, 0, NULL, NULL, 0, 0},
+        {"flag", "标记", FT_BOOL, FF_WRITE | FF_NOTNULL, 0, NULL, NULL, 0, 0},
+    };
+    static const struct res_required bools[][2] = {
+        {{"name", "flag", "true", "有"}, {0}},
+        {{"name", "flag", "false", "有"}, {0}},
+        {{"name", "flag", "1", "无"}, {0}},
+        {{"name", "flag", "yes", "无"}, {0}},
+    };
+    for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) {
+        struct resource r = {
+            .name = "flagged", .table = "flagged", .label = "测试", .fields = flagged, .nfields = 2};
+        r.required_if = bools[i];
+        assert_int_equal(res_check_descriptor(&r, &e), i < 2 ? 0 : R_EINTERNAL);
+    }
     for (int i = 0; res_all[i]; i++)
         if (res_check_descriptor(res_all[i], &e) < 0)
             fail_msg("%s", e.message);

@@ -531,6 +531,8 @@ static void make_version_2_but_one_trigger(const char *p)
             "DROP TABLE sync_pairs; ALTER TABLE methods DROP COLUMN period;"
             "DROP TABLE member_terms; DROP TABLE attendance; DROP TABLE activity_items; DROP TABLE activities;"
             "DROP TABLE life_rules;"
+            /* 009: the cases ledger */
+            "DROP TABLE case_reviews; DROP TABLE case_members; DROP TABLE cases;"
             "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
     assert_int_equal(recorded_version(p), 2);
 }
