@@ -34,6 +34,16 @@ static char *cut(arena *a, const char *s, size_t max)
     return out;
 }
 
+/* Whether the actor may write "row" of "r" at all, asked first in each check hook: the
+ * engine's own check comes after the hook, and the hooks' answers (a member of another
+ * procuratorate, a patrol's date) are only for those who may write the row. */
+static int may_write(struct res_ctx *x, const struct resource *r, json_t *row, struct rerr *err)
+{
+    struct row_scope s = {.procuratorate_id = res_int(row, "procuratorate_id"),
+                          .branch_id = res_int(row, "branch_id")};
+    return authz_write_row(x->who, r->write, &s, err);
+}
+
 /* "member_ids" of "row": an array of 1..PIL_MAX_MEMBERS distinct ids, each of a member
  * the actor may read and of the row's own procuratorate ("who" says who they are in the
  * messages: "参加巡查的党员"). */
@@ -155,7 +165,7 @@ static const struct field patrol_fields[] = {
     {"patrolled_on", "巡查日期", FT_DATE, FF_REQUIRED | FF_WRITE | FF_SORT, 10, NULL, NULL, 0, 0},
     {"kind", "巡查方式", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, patrol_kinds, NULL, 0, 0},
     {"place", "巡查地点", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SEARCH | FF_SORT, 100, NULL, NULL, 0, 0},
-    {"lat", "纬度", FT_TEXT, FF_WRITE, 12, NULL, NULL, 0, 0},
+    {"lat", "纬度", FT_TEXT, FF_WRITE, 11, NULL, NULL, 0, 0},
     {"lng", "经度", FT_TEXT, FF_WRITE, 12, NULL, NULL, 0, 0},
     {"member_ids", "参加巡查的党员", FT_JSON, FF_REQUIRED | FF_WRITE, 0, NULL, NULL, 0, 0},
     {"officials", "同行的行政长官", FT_JSON, FF_WRITE, 0, NULL, NULL, 0, 0},
@@ -245,9 +255,9 @@ static int check_officials(json_t *row, struct rerr *err)
 
 static int patrol_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
 {
-    (void)before;
     int rc;
-    if ((rc = check_coordinate(row, "lat", "纬度", 90, err)) < 0 ||
+    if ((rc = may_write(x, &res_patrols, row, err)) < 0 ||
+        (rc = check_coordinate(row, "lat", "纬度", 90, err)) < 0 ||
         (rc = check_coordinate(row, "lng", "经度", 180, err)) < 0)
         return rc;
     if (!res_str(row, "lat") != !res_str(row, "lng"))
@@ -466,7 +476,7 @@ static int check_patrol(struct res_ctx *x, json_t *row, struct rerr *err)
     store_bind_int(st, 1, patrol);
     int rc = store_step(st, err);
     bool visible = rc == STORE_ROW && (!narrowed || store_col_int(st, 0) == proc);
-    int64_t branch = visible ? store_col_int(st, 1) : 0;
+    int64_t p_proc = visible ? store_col_int(st, 0) : 0, branch = visible ? store_col_int(st, 1) : 0;
     char *on = visible ? arena_strdup(x->a, store_col_text(st, 2)) : NULL;
     store_done(st);
     if (rc < 0)
@@ -474,6 +484,8 @@ static int check_patrol(struct res_ctx *x, json_t *row, struct rerr *err)
     if (!visible)
         return rerr_set(err, R_EUNPROC, "invalid_reference", "patrol_id",
                         "来源巡查不存在（编号 %" PRId64 "）", patrol);
+    if (p_proc != res_int(row, "procuratorate_id"))
+        return rerr_set(err, R_EUNPROC, "inconsistent", "patrol_id", "来源巡查不属于同一检察院");
     if (strcmp(res_str(row, "source"), "巡查") != 0)
         return rerr_set(err, R_EUNPROC, "inconsistent", "source", "由巡查发现的线索，来源应为“巡查”");
     if (strcmp(res_str(row, "clue_on"), on) < 0)
@@ -487,8 +499,10 @@ static int check_patrol(struct res_ctx *x, json_t *row, struct rerr *err)
 static int pil_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
 {
     (void)before;
-    int rc = check_stages(row, err);
-    return rc < 0 ? rc : check_patrol(x, row, err);
+    int rc;
+    if ((rc = may_write(x, &res_pil_matters, row, err)) < 0 || (rc = check_stages(row, err)) < 0)
+        return rc;
+    return check_patrol(x, row, err);
 }
 
 static int pil_filter(struct res_ctx *x, const char *key, const char *val, struct query *q, struct rerr *err)
@@ -733,6 +747,9 @@ static const struct res_required outreach_required[] = {
 static int outreach_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
 {
     (void)before;
+    int rc = may_write(x, &res_outreach, row, err);
+    if (rc < 0)
+        return rc;
     if (!strcmp(res_str(row, "kind"), "线上") && res_str(row, "form"))
         return rerr_set(err, R_EUNPROC, "inconsistent", "form", "线上活动不区分固定点位或流动");
     return check_members(x, row, "参加服务的党员", err);

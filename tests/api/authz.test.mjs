@@ -6,7 +6,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { req, login, listAll, uniq, rand, Trash, get, auditCount, lastAudit } from './lib.mjs';
 
-const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit'];
+const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'pil-matters', 'patrols', 'outreach'];
 const OPS = ['list', 'read', 'create', 'update', 'delete'];
 
 // Statuses in the order of OPS.
@@ -48,6 +48,9 @@ const EXPECT = {
     honours: { own: ALL, other: RO },
     users: { own: ALL, other: HIDDEN },
     audit: { own: AUDIT_RO, other: [200, 404, 403, 404, 404] },
+    'pil-matters': { own: ALL, other: HIDDEN },
+    patrols: { own: ALL, other: HIDDEN },
+    outreach: { own: ALL, other: HIDDEN },
   },
   'hlgl-sec': {
     procuratorates: same(RO),
@@ -61,13 +64,16 @@ const EXPECT = {
     honours: { own: ALL, other: RO },
     users: same(DENY),
     audit: same(DENY),
+    'pil-matters': { own: ALL, other: HIDDEN },
+    patrols: { own: ALL, other: HIDDEN },
+    outreach: { own: ALL, other: HIDDEN },
   },
 };
 
 const ERROR_CODE = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
 
 // Lists narrowed to the reader's own procuratorate for county accounts.
-const NARROWED = new Set(['members', 'users', 'audit']);
+const NARROWED = new Set(['members', 'users', 'audit', 'pil-matters', 'patrols', 'outreach']);
 
 // First, because a failure here takes the server down for every later test.
 describe('refused writes leave the server running', () => {
@@ -118,6 +124,9 @@ describe('authorisation matrix', () => {
     honours: (s) => ({ branch_id: scopes[s].branch, title: '测试荣誉' + uniq(), level: 'county', year: 2024 }),
     users: (s) => ({ username: uniq('authz-'), display_name: '测试用户', password: 'authz-password-' + rand() + '-1', role: 'viewer', procuratorate_id: scopes[s].proc }),
     audit: () => ({ action: 'create', entity: 'members' }),
+    'pil-matters': (s) => ({ procuratorate_id: scopes[s].proc, branch_id: scopes[s].branch, title: '测试线索' + uniq(), source: '举报', field: '草原', clue_on: '2024-05-01' }),
+    patrols: (s) => ({ branch_id: scopes[s].branch, patrolled_on: '2024-05-01', kind: '党员突击队巡查', place: '测试地点', member_ids: [fixtures[s].members.id] }),
+    outreach: (s) => ({ branch_id: scopes[s].branch, held_on: '2024-05-01', kind: '线下', form: '流动', place: '测试地点', topic: '测试主题', audience: '牧民', audience_size: 30, language: '双语', member_ids: [fixtures[s].members.id] }),
   };
   // A harmless change for an update.
   const changes = {
@@ -125,6 +134,9 @@ describe('authorisation matrix', () => {
     honours: () => ({ title: '测试荣誉' + uniq() }),
     users: () => ({ display_name: '测试用户' + rand(2) }),
     audit: () => ({ action: 'tampered' }),
+    'pil-matters': () => ({ title: '测试线索' + uniq() }),
+    patrols: () => ({ place: '测试地点' + uniq() }),
+    outreach: () => ({ topic: '测试主题' + uniq() }),
   };
   const change = (c) => (changes[c] ?? (() => ({ sort: 1 + Math.floor(Math.random() * 99999) })))();
   // A list query that contains the scope's fixture.
@@ -165,7 +177,7 @@ describe('authorisation matrix', () => {
     for (const s of Object.keys(scopes)) {
       const f = (fixtures[s] = {});
       f.procuratorates = procs.find((p) => p.id === scopes[s].proc);
-      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users']) {
+      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'pil-matters', 'patrols', 'outreach']) {
         const r = await req(admin, 'POST', `/${c}`, bodies[c](s));
         assert.equal(r.status, 201, `fixture ${c} in ${s}: ${r.text}`);
         f[c] = r.json;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { req, login, listAll, uniq, rand, Trash } from './lib.mjs';
 
 // The collections the API serves (src/domain/registry.c).
-const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs'];
+const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs', 'pil-matters', 'patrols', 'outreach'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -30,10 +30,13 @@ const BODIES = {
   users: (s) => ({ username: uniq('meta-'), display_name: '元数据用户', password: 'Meta-test-' + rand() + '-7', role: 'viewer', procuratorate_id: s.proc }),
   audit: () => ({ action: 'create', entity: 'members' }),
   jobs: () => ({ kind: 'backup' }),
+  'pil-matters': (s) => ({ procuratorate_id: s.proc, branch_id: s.branch, title: '元数据线索' + uniq(), source: '举报', field: '草原', clue_on: '2024-05-01' }),
+  patrols: (s, f) => ({ branch_id: s.branch, patrolled_on: '2024-05-01', kind: '党员突击队巡查', place: '元数据地点', member_ids: [f.members.id] }),
+  outreach: (s, f) => ({ branch_id: s.branch, held_on: '2024-05-01', kind: '线上', place: '元数据平台', topic: '元数据主题', audience: '学生', language: '汉语', member_ids: [f.members.id] }),
 };
 // A change for a PATCH (else {sort: 7}).
-const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' } };
-const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users'];
+const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' }, 'pil-matters': { title: '改名线索' }, patrols: { place: '改名地点' }, outreach: { topic: '改名主题' } };
+const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'pil-matters', 'patrols', 'outreach'];
 
 /** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
 async function makeAll(admin, s, trash) {
@@ -71,6 +74,8 @@ function textOf(n, field) {
   // an identity number (born 1970-01-01, check character worked by hand), then one past
   if (field.name === 'id_number') return ('150502197001011356' + '1'.repeat(n)).slice(0, n);
   if (field.name === 'password') return ('Mt-9' + rand(8) + 'aB3-'.repeat(n)).slice(0, n);
+  // decimal degrees (pil.c): at the limit, the most digits a coordinate has
+  if (field.name === 'lat' || field.name === 'lng') return ((field.name === 'lat' ? '-11.' : '-111.') + '1'.repeat(n)).slice(0, n);
   return [...(rand(3) + '测'.repeat(n))].slice(0, n).join('');
 }
 
@@ -159,8 +164,27 @@ describe('the limits _meta states are the ones writes meet', () => {
   after(() => trash.empty(admin));
 
   // fields whose value needs another's (a 转正日期 a year after joining; member.c)
-  const WITH = { 'members.full_member_date': { joined_party: '1999-01-01' } };
-  const UNDO = { 'members.full_member_date': { party_status: null, joined_party: null } };
+  // (a coordinate's other half, a stage's earlier stages; pil.c)
+  const STAGES = { clue_on: '2000-01-01', filed_on: '2000-01-01', recommended_on: '2000-01-01', organ: '测试机关' };
+  const WITH = {
+    'members.full_member_date': { joined_party: '1999-01-01' },
+    'patrols.lat': { lng: '120' },
+    'patrols.lng': { lat: '40' },
+    'pil-matters.filed_on': { clue_on: '2000-01-01' },
+    'pil-matters.recommended_on': { ...STAGES },
+    'pil-matters.reply_on': STAGES,
+    'pil-matters.rectified_on': STAGES,
+    'pil-matters.sued_on': STAGES,
+    'pil-matters.revisited_on': { ...STAGES, rectified_on: '2000-01-01' },
+  };
+  // required dates are put back to a value, not null
+  const UNDO = {
+    'members.full_member_date': { party_status: null, joined_party: null },
+    'pil-matters.clue_on': { clue_on: '2000-01-01' },
+    'pil-matters.revisited_on': { rectified_on: null },
+    'patrols.patrolled_on': { patrolled_on: '2024-05-01' },
+    'outreach.held_on': { held_on: '2024-05-01' },
+  };
 
   async function patch(c, body) {
     const cur = await req(admin, 'GET', `/${c}/${fixtures[c].id}`);
@@ -283,7 +307,7 @@ describe('a field required only in some cases is required exactly then', () => {
       assert.equal(upd.json.error.field, f.name, at);
       assert.deepEqual((await req(admin, 'GET', `/${c}/${taken.json.id}`)).json, cur, `${at}: the refused update changed nothing`);
     }
-    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['members.full_member_date', 'procuratorates.parent_id', 'users.branch_id']);
+    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['members.full_member_date', 'outreach.form', 'pil-matters.partners', 'procuratorates.parent_id', 'users.branch_id']);
   });
 
   test('required "create": a create without the field is refused on it, an update without it taken', async () => {
