@@ -309,6 +309,15 @@ static int patrol_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
 
 static int lead_action(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err);
 
+/* On the branch's timeline and on each member's who went. */
+static const struct res_event patrol_events[] = {
+    {"巡查", "t.patrolled_on",
+     "t.kind || '：' || t.place || CASE WHEN t.problem_found THEN '（发现问题）' ELSE '' END",
+     "t.branch_id = ?",
+     "EXISTS (SELECT 1 FROM patrol_members pm WHERE pm.patrol_id = t.id AND pm.member_id = ?)", NULL},
+    {0},
+};
+
 static const struct res_action patrol_actions[] = {
     {.name = "lead", .method = "POST", .status = 201, .body = true, .run = lead_action},
     {0},
@@ -333,6 +342,9 @@ const struct resource res_patrols = {
     .filter = patrol_filter,
     .expand = patrol_expand,
     .actions = patrol_actions,
+    .title = "t.place",
+    .date = "t.patrolled_on",
+    .events = patrol_events,
 };
 
 /* ================================================================ public-interest matters */
@@ -537,6 +549,21 @@ static int pil_filter(struct res_ctx *x, const char *key, const char *val, struc
     return 0;
 }
 
+/* Each stage a matter reaches, on its branch's timeline. */
+static const struct res_event pil_events[] = {
+    {"公益诉讼", "t.clue_on", "'发现线索（' || t.source || '）：' || t.title", "t.branch_id = ?", NULL, NULL},
+    {"公益诉讼", "t.filed_on", "'立案：' || t.title", "t.branch_id = ?", NULL, NULL},
+    {"公益诉讼", "t.recommended_on",
+     "'向' || coalesce(t.organ, '行政机关') || '发出诉前检察建议：' || t.title", "t.branch_id = ?", NULL,
+     NULL},
+    {"公益诉讼", "t.reply_on", "coalesce(t.organ, '行政机关') || '回复检察建议：' || t.title",
+     "t.branch_id = ?", NULL, NULL},
+    {"公益诉讼", "t.rectified_on", "'整改到位：' || t.title", "t.branch_id = ?", NULL, NULL},
+    {"公益诉讼", "t.sued_on", "'提起公益诉讼：' || t.title", "t.branch_id = ?", NULL, NULL},
+    {"公益诉讼", "t.revisited_on", "'回访：' || t.title", "t.branch_id = ?", NULL, NULL},
+    {0},
+};
+
 const struct resource res_pil_matters = {
     .name = "pil-matters",
     .table = "pil_matters",
@@ -560,6 +587,9 @@ const struct resource res_pil_matters = {
     .check = pil_check,
     .filter = pil_filter,
     .required_if = pil_required,
+    .title = "t.title",
+    .date = "t.clue_on",
+    .events = pil_events,
 };
 
 /* ---------------------------------------------------------------- a lead from a patrol */
@@ -761,6 +791,21 @@ static int outreach_filter(struct res_ctx *x, const char *key, const char *val, 
     return filter_month_member(x, key, val, q, "held_on", "outreach_members", "outreach_id", err);
 }
 
+/* On the branch's timeline and on each member's who served: 普法宣传 and 法律服务 (the
+ * 公益法律顾问团) apart. */
+#define OUTREACH_TITLE                                                                                       \
+    "t.topic || '（' || t.kind || coalesce('·' || t.form, '') || '，' || t.audience ||"                   \
+    " coalesce(' ' || t.audience_size || ' 人', '') || '，' || t.language || '）'"
+#define OUTREACH_MEMBER                                                                                      \
+    "EXISTS (SELECT 1 FROM outreach_members om WHERE om.outreach_id = t.id AND om.member_id = ?)"
+static const struct res_event outreach_events[] = {
+    {"普法宣传", "CASE WHEN t.programme = '普法宣传' THEN t.held_on END", OUTREACH_TITLE, "t.branch_id = ?",
+     OUTREACH_MEMBER, NULL},
+    {"法律服务", "CASE WHEN t.programme = '公益法律顾问团' THEN t.held_on END", OUTREACH_TITLE,
+     "t.branch_id = ?", OUTREACH_MEMBER, NULL},
+    {0},
+};
+
 const struct resource res_outreach = {
     .name = "outreach",
     .table = "outreach",
@@ -779,4 +824,7 @@ const struct resource res_outreach = {
     .required_if = outreach_required,
     .filter = outreach_filter,
     .expand = expand_members,
+    .title = "t.topic",
+    .date = "t.held_on",
+    .events = outreach_events,
 };

@@ -384,6 +384,30 @@ describe('public-interest matters, patrols and outreach', () => {
     });
   });
 
+  describe('timelines', () => {
+    test('a patrol is on its branch’s and its members’ timelines, a matter’s stages on its branch’s', async () => {
+      const p = await make('patrols', patrol({ patrolled_on: '2024-07-02', member_ids: [kzzMembers[2].id] }));
+      const lead = await req(admin, 'POST', `/patrols/${p.id}/lead`, { field: '草原' });
+      assert.equal(lead.status, 201, lead.text);
+      trash.add('pil-matters', lead.json.id);
+      const m = lead.json;
+      const r = await req(admin, 'PATCH', `/pil-matters/${m.id}`, { version: m.version, filed_on: '2024-07-05', recommended_on: '2024-07-10', organ: '科左中旗林草局' });
+      assert.equal(r.status, 200, r.text);
+      const tl = async (q) => {
+        const x = await req(admin, 'GET', `/timeline?${q}&from=2024-07-01&to=2024-07-31&per_page=1000`);
+        assert.equal(x.status, 200, x.text);
+        return x.json.items;
+      };
+      const member = await tl(`member_id=${kzzMembers[2].id}&kind=${encodeURIComponent('巡查')}`);
+      assert.ok(member.some((e) => e.coll === 'patrols' && e.id === p.id && e.date === '2024-07-02'));
+      const branch = await tl(`branch_id=${kzzBranch}&kind=${encodeURIComponent('公益诉讼')}`);
+      const mine = branch.filter((e) => e.coll === 'pil-matters' && e.id === m.id);
+      assert.deepEqual(mine.map((e) => e.date), ['2024-07-02', '2024-07-05', '2024-07-10']);
+      assert.ok(mine[2].title.includes('科左中旗林草局'));
+      assert.equal((await tl(`member_id=${kzzMembers[1].id}&kind=${encodeURIComponent('巡查')}`)).some((e) => e.id === p.id), false);
+    });
+  });
+
   describe('outreach', () => {
     test('audience size within bounds', async () => {
       for (const size of [0, -5, 1000001]) expectError(await req(admin, 'POST', '/outreach', outreach({ audience_size: size })), 400, 'invalid_value', 'audience_size');
