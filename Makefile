@@ -29,6 +29,7 @@ DOMAIN  := $(RESOURCE) \
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
+           src/demo/demo_pil.c \
            src/demo/profile.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)

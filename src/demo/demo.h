@@ -45,4 +45,7 @@ const char *demo_password(const struct demo *d);
 /* Written in demo_data.c: build the whole data set through demo_put(). */
 void demo_build(struct demo *d);
 
+/* Written in demo_pil.c: two years of patrols, public-interest matters and outreach. */
+void demo_build_pil(struct demo *d);
+
 #endif
