@@ -311,7 +311,7 @@ static void patrols_of(struct gen *g, struct gbranch *b)
             int64_t id = demo_put(g->d, "patrols", o);
             g->patrols++;
             if (found && rnd(b) < (kzz ? 0.85 : 0.5))
-                put_matter(g, b, f, date, id, officials, town);
+                put_matter(g, b, f, date, id, officials, place);
             json_decref(officials);
         }
         /* matters from other sources: a model's run, a report, a referral */

@@ -443,10 +443,10 @@ export const COLLECTIONS = {
     columns: [
       { prop: 'patrolled_on', label: '巡查日期', width: 110, sortable: true },
       { prop: 'place', label: '地点', type: 'title', minWidth: 200 },
-      { prop: 'kind', label: '方式', minWidth: 150 },
-      { prop: 'problem_found', label: '发现问题', type: 'bool', width: 90, align: 'center' },
-      { prop: 'matter_count', label: '转出线索', width: 90, align: 'center' },
-      { prop: 'findings', label: '发现情况', minWidth: 220, showOverflow: true },
+      { prop: 'kind', label: '方式', width: 130 },
+      { prop: 'problem_found', label: '发现问题', type: 'bool', width: 84, align: 'center' },
+      { prop: 'matter_count', label: '转出线索', width: 84, align: 'center' },
+      { prop: 'findings', label: '发现情况', minWidth: 180, showOverflow: true },
       { prop: 'branch_name', label: '支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 200, branchLink: true },
     ],
     fields: [
