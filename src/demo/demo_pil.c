@@ -173,14 +173,17 @@ static json_t *officials_for(struct gbranch *b, const struct finding *f)
 {
     static const char *const surnames[] = {"王", "李", "张", "刘", "包", "白", "陈", "韩"};
     char organ[96], gov[96], name1[16], name2[16];
-    snprintf(organ, sizeof organ, "%s%s", b->short_name, f->organ);
-    snprintf(gov, sizeof gov, "%s人民政府", b->short_name);
+    snprintf(organ, sizeof organ, "%s%s", b->level == 1 ? "通辽市" : b->short_name, f->organ);
+    snprintf(gov, sizeof gov, "%s人民政府", b->level == 1 ? "通辽市" : b->short_name);
+    /* the deputy head of the 旗, 县, 市 or 区 (the last character of its short name) */
+    size_t len = strlen(b->short_name);
+    char deputy[32];
+    snprintf(deputy, sizeof deputy, "副%s长", b->level == 1 || len < 3 ? "市" : b->short_name + len - 3);
     snprintf(name1, sizeof name1, "%s某", surnames[pick(b, 8)]);
     snprintf(name2, sizeof name2, "%s某", surnames[pick(b, 8)]);
     json_t *o = json_pack("[{s:s, s:s, s:s}]", "name", name1, "title", "局长", "organ", organ);
     if (rnd(b) < 0.5)
-        json_array_append_new(
-            o, json_pack("{s:s, s:s, s:s}", "name", name2, "title", "副旗（县）长", "organ", gov));
+        json_array_append_new(o, json_pack("{s:s, s:s, s:s}", "name", name2, "title", deputy, "organ", gov));
     return o;
 }
 
