@@ -289,9 +289,9 @@ static void patrols_of(struct gen *g, struct gbranch *b)
                                                 : zlt ? 2 + pick(b, 2)
                                                       : 4 + pick(b, NFINDINGS - 4)];
             const char *town = places[pick(b, nplaces)];
-            char place[160];
-            snprintf(place, sizeof place, "%s%s%s", b->level == 1 ? "通辽市" : b->short_name, town,
-                     f->place_kind);
+            char where[160], place[200];
+            snprintf(where, sizeof where, "%s%s", b->level == 1 ? "通辽市" : b->short_name, town);
+            snprintf(place, sizeof place, "%s%s", where, f->place_kind);
             bool joint = rnd(b) < (kzz ? 0.45 : 0.15);
             bool found = rnd(b) < (kzz ? 0.6 : 0.3 + 0.3 * busy);
             json_t *officials = joint ? officials_for(b, f) : NULL;
@@ -314,7 +314,7 @@ static void patrols_of(struct gen *g, struct gbranch *b)
             int64_t id = demo_put(g->d, "patrols", o);
             g->patrols++;
             if (found && rnd(b) < (kzz ? 0.85 : 0.5))
-                put_matter(g, b, f, date, id, officials, place);
+                put_matter(g, b, f, date, id, officials, where);
             json_decref(officials);
         }
         /* matters from other sources: a model's run, a report, a referral */
