@@ -11,6 +11,7 @@
 
 #include "auth/audit.h"
 #include "base/text.h"
+#include "domain/member.h"
 #include "domain/resource.h"
 
 /* ================================================================ shared */
@@ -58,7 +59,7 @@ static int check_members(struct res_ctx *x, json_t *row, const char *who, struct
     if (n > PIL_MAX_MEMBERS)
         return rerr_set(err, R_EINVAL, "invalid_value", "member_ids", "%s最多 %d 名", who, PIL_MAX_MEMBERS);
     int64_t proc = res_int(row, "procuratorate_id"), narrowed_to = 0;
-    bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &narrowed_to);
+    bool narrowed = authz_read_narrowed(x->who, res_members.read, &narrowed_to);
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_array_get(ids, i);
         if (!json_is_integer(v) || json_integer_value(v) <= 0)
