@@ -21,6 +21,7 @@ DOMAIN  := $(RESOURCE) \
            src/domain/item.c \
            src/domain/joint.c \
            src/domain/timeline.c \
+           src/domain/pil.c \
            src/domain/user.c \
            src/domain/registry.c \
            src/domain/meta.c \
@@ -34,7 +35,8 @@ DEMO    := src/demo/demo.c \
            src/demo/demo_joint.c \
            src/demo/profile.c \
            src/demo/demo_partylife.c \
-           src/demo/demo_cases.c
+           src/demo/demo_cases.c \
+           src/demo/demo_pil.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 HEADERS := $(wildcard src/*/*.h src/*/*/*.h)

@@ -57,5 +57,7 @@ void demo_link_partylife(struct demo *d);
 /* Written in demo_cases.c: two years of cases, their teams and 三必评 (called at the end
  * of demo_build(), once the organisation and members are there). */
 void demo_build_cases(struct demo *d);
+/* Written in demo_pil.c: two years of patrols, public-interest matters and outreach. */
+void demo_build_pil(struct demo *d);
 
 #endif

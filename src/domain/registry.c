@@ -8,6 +8,7 @@
 #include "domain/member.h"
 #include "domain/org.h"
 #include "domain/partylife.h"
+#include "domain/pil.h"
 #include "domain/resource.h"
 #include "domain/user.h"
 
@@ -33,6 +34,8 @@ const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_project_activities, &res_project_outcomes, &res_pairings, &res_pairing_progress, &res_guidance,
     /* cases.h */
     &res_cases, &res_case_members, &res_case_reviews,
+    /* pil.h */
+    &res_pil_matters, &res_patrols, &res_outreach,
     NULL,
 };
 

@@ -554,6 +554,9 @@ const struct route api_routes[] = {
     {RM_GET, "/jobs/:id/history", coll_history, ROUTE_NO_CACHE, 0},
     {RM_GET, "/members", coll_list, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/members/:id", coll_get, ROUTE_CACHE_TODAY, 0},
+    /* a matter's reply deadline state is today's */
+    {RM_GET, "/pil-matters", coll_list, ROUTE_CACHE_TODAY, 0},
+    {RM_GET, "/pil-matters/:id", coll_get, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/:coll", coll_list, ROUTE_CACHE, 0},
     {RM_POST, "/:coll", coll_create, ROUTE_NO_CACHE, ROUTE_BODY},
     {RM_GET, "/:coll/:id", coll_get, ROUTE_CACHE, 0},

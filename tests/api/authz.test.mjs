@@ -10,7 +10,7 @@ import { req, login, listAll, uniq, rand, Trash, get, auditCount as allAudit, la
 // and audited with the member, are counted apart.
 const auditCount = async (admin) => (await allAudit(admin)) - (await total(admin, '/audit?entity=member-terms'));
 
-const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews'];
+const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach'];
 const OPS = ['list', 'read', 'create', 'update', 'delete'];
 
 // Statuses in the order of OPS.
@@ -64,6 +64,9 @@ const EXPECT = {
     cases: { own: ALL, other: HIDDEN },
     'case-members': { own: ALL, other: HIDDEN_PARENT },
     'case-reviews': { own: ALL, other: HIDDEN_PARENT },
+    'pil-matters': { own: ALL, other: HIDDEN },
+    patrols: { own: ALL, other: HIDDEN },
+    outreach: { own: ALL, other: HIDDEN },
   },
   'hlgl-sec': {
     procuratorates: same(RO),
@@ -85,13 +88,16 @@ const EXPECT = {
     cases: { own: RO, other: HIDDEN },
     'case-members': { own: RO, other: HIDDEN_PARENT },
     'case-reviews': { own: ALL, other: HIDDEN_PARENT },
+    'pil-matters': { own: ALL, other: HIDDEN },
+    patrols: { own: ALL, other: HIDDEN },
+    outreach: { own: ALL, other: HIDDEN },
   },
 };
 
 const ERROR_CODE = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 422: 'invalid_reference' };
 
 // Lists narrowed to the reader's own procuratorate for county accounts.
-const NARROWED = new Set(['members', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'cases', 'case-members', 'case-reviews']);
+const NARROWED = new Set(['members', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach']);
 
 // First, because a failure here takes the server down for every later test.
 describe('refused writes leave the server running', () => {
@@ -156,6 +162,9 @@ describe('authorisation matrix', () => {
       trash.add('cases', c.json.id);
       return { case_id: c.json.id, branch_id: scopes[s].branch, aspect: '政治考量', score: 80 };
     },
+    'pil-matters': (s) => ({ procuratorate_id: scopes[s].proc, branch_id: scopes[s].branch, title: '测试线索' + uniq(), source: '举报', field: '草原', clue_on: '2024-05-01' }),
+    patrols: (s) => ({ branch_id: scopes[s].branch, patrolled_on: '2024-05-01', kind: '党员突击队巡查', place: '测试地点', member_ids: [fixtures[s].members.id] }),
+    outreach: (s) => ({ branch_id: scopes[s].branch, held_on: '2024-05-01', kind: '线下', form: '流动', place: '测试地点', topic: '测试主题', audience: '牧民', audience_size: 30, language: '双语', member_ids: [fixtures[s].members.id] }),
   };
   let turn = 0;
   // A harmless change for an update.
@@ -171,6 +180,9 @@ describe('authorisation matrix', () => {
     cases: () => ({ title: '测试案件' + rand(2) }),
     'case-members': () => ({ note: '分工' + rand(2) }),
     'case-reviews': () => ({ score: Math.floor(Math.random() * 101) }),
+    'pil-matters': () => ({ title: '测试线索' + uniq() }),
+    patrols: () => ({ place: '测试地点' + uniq() }),
+    outreach: () => ({ topic: '测试主题' + uniq() }),
   };
   const change = (c) => (changes[c] ?? (() => ({ sort: 1 + Math.floor(Math.random() * 99999) })))();
   // A list query that contains the scope's fixture.
@@ -219,7 +231,7 @@ describe('authorisation matrix', () => {
     for (const s of Object.keys(scopes)) {
       const f = (fixtures[s] = {});
       f.procuratorates = procs.find((p) => p.id === scopes[s].proc);
-      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews']) {
+      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach']) {
         const r = await req(admin, 'POST', `/${c}`, await bodies[c](s));
         assert.equal(r.status, 201, `fixture ${c} in ${s}: ${r.text}`);
         f[c] = r.json;

@@ -12,7 +12,8 @@ import { req, login, listAll, uniq, rand, Trash, todayCN } from './lib.mjs';
 const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs',
   'sync-pairs', 'element-checks', 'element-evidence', 'projects', 'project-parties', 'project-activities', 'project-outcomes', 'pairings', 'pairing-progress', 'guidance',
   'member-terms', 'activities', 'attendance', 'activity-items', 'life-rules',
-  'cases', 'case-members', 'case-reviews'];
+  'cases', 'case-members', 'case-reviews',
+  'pil-matters', 'patrols', 'outreach'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -51,6 +52,9 @@ const BODIES = {
   'case-members': (s, f) => ({ case_id: f.cases.id, person_name: '元' + rand(2), role: '书记员' }),
   // one review per aspect per case: each body for a case takes the next aspect
   'case-reviews': (s, f) => ({ case_id: f.cases.id, branch_id: s.branch, aspect: nextAspect(f.cases.id), score: 80 }),
+  'pil-matters': (s) => ({ procuratorate_id: s.proc, branch_id: s.branch, title: '元数据线索' + uniq(), source: '举报', field: '草原', clue_on: '2024-05-01' }),
+  patrols: (s, f) => ({ branch_id: s.branch, patrolled_on: '2024-05-01', kind: '党员突击队巡查', place: '元数据地点', member_ids: [f.members.id] }),
+  outreach: (s, f) => ({ branch_id: s.branch, held_on: '2024-05-01', kind: '线上', place: '元数据平台', topic: '元数据主题', audience: '学生', language: '汉语', member_ids: [f.members.id] }),
 };
 const aspectsUsed = new Map();
 function nextAspect(caseId) {
@@ -71,10 +75,11 @@ let attendanceTurn = 0;
 // A change for a PATCH (else {sort: 7}).
 const CHANGES = { cases: { title: '改名案件' }, 'case-members': { note: '改分工' }, 'case-reviews': { score: 90 }, members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' },
   'sync-pairs': { note: '改' }, 'element-checks': { note: '改' }, projects: { goals: '改' }, 'project-parties': { role: '改' }, 'project-outcomes': { description: '改' }, pairings: { goals: '改' }, 'pairing-progress': { note: '改' },
-  activities: { topic: '改名会议' }, attendance: { note: '改' }, 'life-rules': { note: '改' } };
+  activities: { topic: '改名会议' }, attendance: { note: '改' }, 'life-rules': { note: '改' },
+  'pil-matters': { title: '改名线索' }, patrols: { place: '改名地点' }, outreach: { topic: '改名主题' } };
 const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users',
   'sync-pairs', 'element-checks', 'projects', 'project-parties', 'project-outcomes', 'pairings', 'pairing-progress',
-  'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews'];
+  'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach'];
 
 /** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
 async function makeAll(admin, s, trash) {
@@ -122,6 +127,8 @@ function textOf(n, field) {
   if (field.name === 'id_number') return ('150502197001011356' + '1'.repeat(n)).slice(0, n);
   if (field.name === 'period') return ('2024-05' + 'x'.repeat(n)).slice(0, n); // an element check's month
   if (field.name === 'password') return ('Mt-9' + rand(8) + 'aB3-'.repeat(n)).slice(0, n);
+  // decimal degrees (pil.c): at the limit, the most digits a coordinate has
+  if (field.name === 'lat' || field.name === 'lng') return ((field.name === 'lat' ? '-11.' : '-111.') + '1'.repeat(n)).slice(0, n);
   return [...(rand(3) + '测'.repeat(n))].slice(0, n).join('');
 }
 
@@ -228,6 +235,25 @@ describe('the limits _meta states are the ones writes meet', () => {
   const early = { received_on: '2000-01-01' };
   Object.assign(WITH, { 'cases.decided_on': early, 'cases.filed_on': early, 'cases.judged_on': early, 'cases.closed_on': early, 'case-members.unit_name': { person_name: null } });
   UNDO['cases.received_on'] = { received_on: '2025-01-02' };
+  // (a coordinate's other half, a stage's earlier stages; pil.c)
+  const STAGES = { clue_on: '2000-01-01', filed_on: '2000-01-01', recommended_on: '2000-01-01', organ: '测试机关' };
+  Object.assign(WITH, {
+    'patrols.lat': { lng: '120' },
+    'patrols.lng': { lat: '40' },
+    'pil-matters.filed_on': { clue_on: '2000-01-01' },
+    'pil-matters.recommended_on': { ...STAGES },
+    'pil-matters.reply_on': STAGES,
+    'pil-matters.rectified_on': STAGES,
+    'pil-matters.sued_on': STAGES,
+    'pil-matters.revisited_on': { ...STAGES, rectified_on: '2000-01-01' },
+  });
+  // required dates are put back to a value, not null
+  Object.assign(UNDO, {
+    'pil-matters.clue_on': { clue_on: '2000-01-01' },
+    'pil-matters.revisited_on': { rectified_on: null },
+    'patrols.patrolled_on': { patrolled_on: '2024-05-01' },
+    'outreach.held_on': { held_on: '2024-05-01' },
+  });
 
   async function patch(c, body) {
     const cur = await req(admin, 'GET', `/${c}/${fixtures[c].id}`);
@@ -350,7 +376,7 @@ describe('a field required only in some cases is required exactly then', () => {
       assert.equal(upd.json.error.field, f.name, at);
       assert.deepEqual((await req(admin, 'GET', `/${c}/${taken.json.id}`)).json, cur, `${at}: the refused update changed nothing`);
     }
-    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['activities.party_group_id', 'activities.study_dimension', 'attendance.reason', 'cases.typical_level', 'cases.typical_writeup', 'members.full_member_date', 'procuratorates.parent_id', 'users.branch_id']);
+    assert.deepEqual(conditional().map(([c, f]) => `${c}.${f.name}`).sort(), ['activities.party_group_id', 'activities.study_dimension', 'attendance.reason', 'cases.typical_level', 'cases.typical_writeup', 'members.full_member_date', 'outreach.form', 'pil-matters.partners', 'procuratorates.parent_id', 'users.branch_id']);
   });
 
   test('required "create": a create without the field is refused on it, an update without it taken', async () => {

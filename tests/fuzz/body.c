@@ -34,8 +34,8 @@ static char path[300];
 static store *db;
 static store_conn *c;
 static int ncoll;
-static int64_t ids[32][MAX_IDS];
-static int nids[32];
+static int64_t ids[RES_MAX_COLLECTIONS][MAX_IDS]; /* each collection's first ids */
+static int nids[RES_MAX_COLLECTIONS];
 
 static void open_db(void)
 {

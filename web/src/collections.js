@@ -2,10 +2,17 @@
 // which fields its form shows and how, and its filters: presentation only.
 // One generic CrudTable reads these; no page repeats the table/dialog code.
 import {
-  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS, ITEM_COLLS, CASE_STAGES, TEAM_KINDS, labelOf,
+  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS, ITEM_COLLS, CASE_STAGES, TEAM_KINDS, PIL_STAGES, PIL_DUE, labelOf,
 } from './labels.js'
 import { byId, procOrder } from './lookups.js'
 import { jointCollections, METHOD_PERIODS } from './collections-joint.js'
+import { markRaw } from 'vue'
+import MemberPickerInput from './components/MemberPicker.vue'
+import OfficialsListInput from './components/OfficialsInput.vue'
+
+// inputs of their own for a field ("component"), never made reactive
+const MemberPicker = markRaw(MemberPickerInput)
+const OfficialsInput = markRaw(OfficialsListInput)
 
 // What a field must satisfy (limits, required, enumerations, date rules) is the server's
 // word, from GET /api/v1/_meta (see rules.js): nothing here repeats it. A form field names
@@ -624,6 +631,120 @@ export const COLLECTIONS = {
       { prop: 'branch_id', type: 'ref', ref: REF.branches, hint: '留空为主办检察官所在支部' },
     ],
     filters: [],
+
+  // ---- public-interest litigation, patrols, outreach (src/domain/pil.c) ---------------------
+  'pil-matters': {
+    title: '公益诉讼线索',
+    noun: '线索',
+    search: '线索名称、行政机关',
+    link: (r) => '/pil-matters/' + r.id,
+    columns: [
+      { prop: 'title', label: '线索名称', type: 'title', minWidth: 220 },
+      { prop: 'field', label: '领域', minWidth: 130 },
+      { prop: 'source', label: '来源', width: 110 },
+      { prop: 'stage', label: '阶段', width: 110 },
+      { prop: 'clue_on', label: '发现日期', width: 110, sortable: true },
+      { prop: 'reply_due', label: '回复期限', width: 110, sortable: true },
+      { prop: 'due_state', label: '回复', width: 90 },
+      { prop: 'organ', label: '行政机关', minWidth: 150, showOverflow: true },
+      { prop: 'procuratorate_name', label: '检察院', type: 'ref', collection: 'procuratorates', idProp: 'procuratorate_id', minWidth: 170 },
+    ],
+    fields: [
+      { prop: 'procuratorate_id', type: 'ref', ref: REF.procuratorates, resets: ['branch_id'] },
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, hint: '承办的党组织（可选；支部书记只能记录本支部的线索）' },
+      { prop: 'title' },
+      { prop: 'source', type: 'select', half: true },
+      { prop: 'field', type: 'select', half: true },
+      { prop: 'organ', hint: '发出诉前检察建议时必填' },
+      { prop: 'collaboration', type: 'select', half: true, resets: ['partners'] },
+      { prop: 'mechanism', half: true, placeholder: '如：检察+行政文物司法保护协作机制' },
+      { prop: 'partners', placeholder: '协作的行政机关，多个以“、”分隔', show: (f) => !!f.collaboration },
+      { prop: 'summary', type: 'textarea' },
+      { prop: 'clue_on', type: 'date', half: true },
+      { prop: 'filed_on', type: 'date', half: true },
+      { prop: 'recommended_on', type: 'date', half: true, hint: '行政机关应在两个月内回复' },
+      { prop: 'reply_on', type: 'date', half: true },
+      { prop: 'rectified_on', type: 'date', half: true },
+      { prop: 'sued_on', type: 'date', half: true, hint: '整改或起诉只记其一' },
+      { prop: 'revisited_on', type: 'date', half: true },
+    ],
+    filters: [
+      procFilter,
+      { prop: 'field', label: '领域', type: 'select', width: '170px' },
+      { prop: 'stage', label: '阶段', type: 'select', options: PIL_STAGES, width: '140px' },
+      { prop: 'due', label: '回复期限', type: 'select', options: PIL_DUE, width: '140px' },
+      { prop: 'source', label: '来源', type: 'select', width: '140px' },
+    ],
+  },
+
+  patrols: {
+    title: '巡查记录',
+    noun: '巡查记录',
+    search: '地点或发现情况',
+    link: (r) => '/patrols/' + r.id,
+    columns: [
+      { prop: 'patrolled_on', label: '巡查日期', width: 110, sortable: true },
+      { prop: 'place', label: '地点', type: 'title', minWidth: 200 },
+      { prop: 'kind', label: '方式', width: 130 },
+      { prop: 'problem_found', label: '发现问题', type: 'bool', width: 84, align: 'center' },
+      { prop: 'matter_count', label: '转出线索', width: 84, align: 'center' },
+      { prop: 'findings', label: '发现情况', minWidth: 180, showOverflow: true },
+      { prop: 'branch_name', label: '支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 200, branchLink: true },
+    ],
+    fields: [
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, resets: ['member_ids'] },
+      { prop: 'patrolled_on', type: 'date', half: true },
+      { prop: 'kind', type: 'select', half: true, default: '党员突击队巡查', resets: ['officials'] },
+      { prop: 'place' },
+      { prop: 'lat', half: true, placeholder: '如 44.1273（可选）', hint: '十进制度数，北纬为正' },
+      { prop: 'lng', half: true, placeholder: '如 122.3251（可选）', hint: '十进制度数，东经为正' },
+      { prop: 'member_ids', component: MemberPicker, hint: '本院党员，可多选；输入姓名或拼音搜索' },
+      { prop: 'officials', component: OfficialsInput, show: (f) => f.kind === '党员+行政长官联合巡查', required: true },
+      { prop: 'problem_found', type: 'bool', default: false },
+      { prop: 'findings', type: 'textarea' },
+    ],
+    filters: [procFilter, branchFilter, { prop: 'kind', label: '方式', type: 'select', width: '190px' }, { prop: 'problem_found', label: '发现问题', type: 'check' }],
+  },
+
+  outreach: {
+    title: '法律服务与普法宣传',
+    noun: '活动',
+    search: '主题或地点',
+    link: (r) => '/outreach/' + r.id,
+    columns: [
+      { prop: 'held_on', label: '日期', width: 110, sortable: true },
+      { prop: 'topic', label: '主题', type: 'title', minWidth: 200 },
+      { prop: 'programme', label: '类别', width: 120 },
+      { prop: 'kind', label: '线上/线下', width: 90, align: 'center' },
+      { prop: 'form', label: '固定/流动', width: 90, align: 'center' },
+      { prop: 'place', label: '地点或平台', minWidth: 150, showOverflow: true },
+      { prop: 'audience', label: '对象', width: 90 },
+      { prop: 'audience_size', label: '人数', width: 80, align: 'right', sortable: true },
+      { prop: 'language', label: '语言', width: 80 },
+      { prop: 'branch_name', label: '支部', type: 'ref', collection: 'branches', idProp: 'branch_id', minWidth: 200, branchLink: true },
+    ],
+    fields: [
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, resets: ['member_ids'] },
+      { prop: 'held_on', type: 'date', half: true },
+      { prop: 'programme', type: 'select', half: true, default: '普法宣传' },
+      { prop: 'kind', type: 'radio', half: true, default: '线下', resets: ['form'] },
+      { prop: 'form', type: 'radio', half: true, show: (f) => f.kind === '线下' },
+      { prop: 'place', placeholder: '线下为地点，线上为平台（如 微信公众号）' },
+      { prop: 'topic' },
+      { prop: 'audience', type: 'select', half: true },
+      { prop: 'audience_size', type: 'number', half: true },
+      { prop: 'language', type: 'radio', default: '汉语' },
+      { prop: 'member_ids', component: MemberPicker, hint: '本院党员，可多选' },
+      { prop: 'summary', type: 'textarea' },
+    ],
+    filters: [
+      procFilter,
+      branchFilter,
+      { prop: 'kind', label: '线上/线下', type: 'select', width: '110px' },
+      { prop: 'form', label: '固定/流动', type: 'select', width: '120px' },
+      { prop: 'audience', label: '对象', type: 'select', width: '120px' },
+      { prop: 'language', label: '语言', type: 'select', width: '110px' },
+    ],
   },
 }
 

@@ -141,3 +141,13 @@ export const TEAM_KINDS = [
   { value: 'person', label: '非党员工作人员' },
   { value: 'unit', label: '外单位（一案一专班）' },
 ]
+// public-interest matters (pil.c): the stage a matter has reached, and ?due= on the list
+export const PIL_STAGES = ['线索', '立案', '诉前检察建议', '整改', '起诉', '回访'].map((v) => ({ value: v, label: v }))
+export const PIL_DUE = [
+  { value: 'overdue', label: '逾期未回复' },
+  { value: 'soon', label: '15日内到期' },
+  { value: 'pending', label: '期限内待回复' },
+  { value: 'replied', label: '已回复' },
+]
+Object.assign(ENTITIES, { 'pil-matters': '公益诉讼线索', pil_matters: '公益诉讼线索', patrols: '巡查记录', patrol: '巡查记录', outreach: '法律服务与普法宣传' })
+AUDIT_ACTIONS.lead = '转为公益诉讼线索'

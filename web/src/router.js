@@ -19,6 +19,10 @@ import ElementCheckDetail from './views/joint/ElementCheckDetail.vue'
 import ProjectDetail from './views/joint/ProjectDetail.vue'
 import PairingDetail from './views/joint/PairingDetail.vue'
 import MethodCompletion from './views/joint/MethodCompletion.vue'
+import PilList from './views/PilList.vue'
+import PilMatterDetail from './views/PilMatterDetail.vue'
+import PatrolDetail from './views/PatrolDetail.vue'
+import OutreachDetail from './views/OutreachDetail.vue'
 // the home page's charts (ECharts) load with it, not with every page
 const Home = () => import('./views/Home.vue')
 
@@ -55,6 +59,13 @@ const routes = [
       { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', collection: 'audit' } },
       { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', collection: 'jobs' } },
       { path: 'sessions', name: 'my-sessions', component: MySessions, meta: { title: '我的登录会话' } },
+      // public-interest litigation, patrols, outreach (pil.c)
+      { path: 'pil-matters', name: 'pil-matters-list', component: PilList, meta: { title: '公益诉讼线索', collection: 'pil-matters', note: '线索 → 立案 → 诉前检察建议 → 整改或起诉 → 回访；行政机关两个月内回复' } },
+      { path: 'pil-matters/:id(\\d+)', name: 'pil-matters', component: PilMatterDetail, meta: { title: '公益诉讼线索', collection: 'pil-matters', menu: '/pil-matters' } },
+      { path: 'patrols', name: 'patrols-list', component: PilList, meta: { title: '巡查记录', collection: 'patrols', monthly: true, note: '党员突击队常态化巡查与“党员+行政长官”联合巡查' } },
+      { path: 'patrols/:id(\\d+)', name: 'patrols', component: PatrolDetail, meta: { title: '巡查记录', collection: 'patrols', menu: '/patrols' } },
+      { path: 'outreach', name: 'outreach-list', component: PilList, meta: { title: '法律服务与普法宣传', collection: 'outreach', monthly: true, note: '“线上+线下”“固定+移动”的法律服务网络' } },
+      { path: 'outreach/:id(\\d+)', name: 'outreach', component: OutreachDetail, meta: { title: '法律服务与普法宣传', collection: 'outreach', menu: '/outreach' } },
       { path: 'forbidden', name: 'forbidden', component: Forbidden, meta: { title: '无权访问' } },
     ],
   },
