@@ -1,11 +1,14 @@
 // bench/ledger-scale.mjs DB FACTOR — make the ledgers of a demo database FACTOR times as
-// large, for bench/ledgers: every row of each ledger table is copied FACTOR-1 times with a
-// new id (text columns of a UNIQUE index get "·k" appended, so case and request numbers
-// stay unique). A table with a UNIQUE index of integer columns only (one attendance row per
-// member and meeting) cannot be copied that way and is left as it is; the run says which.
-// Copies keep their references to the original parents (the branch, the member), so a
-// branch's timeline and a procuratorate's overdue list grow FACTOR times. Done with the
-// sqlite3 shell, in one transaction; the audit is not extended (these reads do not use it).
+// large, for bench/ledgers. Every row of each ledger table is copied FACTOR-1 times: copy k
+// of a row gets id + k·M (M the table's largest id), and a reference to another ledger
+// table's row points at that row's copy k, so each copied case has its copied team and
+// 三必评, each copied meeting its attendance. References to the organisation (branches,
+// members) stay as they are, so a branch's timeline and a procuratorate's overdue list
+// grow FACTOR times. A UNIQUE index that holds such a reference stays satisfied; one that
+// does not gets "·k" appended to its text columns (case and request numbers); one with
+// neither is left alone and its table not copied (the run says which). Generic links
+// (item_coll, item_id) keep pointing at the original records. Done with the sqlite3 shell,
+// in one transaction; the audit is not extended (these reads do not use it).
 import { spawnSync } from 'node:child_process'
 
 const [db, factorArg] = process.argv.slice(2)
@@ -27,25 +30,31 @@ const before = new Set(['procuratorates', 'departments', 'branches', 'party_grou
 const tables = sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
   .map((r) => r.name).filter((t) => !before.has(t) && !CONFIG.has(t))
 const id = (n) => `"${n.replaceAll('"', '""')}"`
+const copied = new Set(tables)
+const maxId = Object.fromEntries(tables.map((t) => [t, sql(`SELECT coalesce(max(id), 0) AS m FROM ${id(t)}`)[0].m]))
 let script = 'BEGIN;\n'
 const done = [], skipped = []
 for (const t of tables) {
   const cols = sql(`SELECT name, type FROM pragma_table_info('${t}')`)
   if (!cols.some((c) => c.name === 'id')) { skipped.push(`${t} (no id)`); continue }
-  const uniq = new Set()
-  let intOnly = false
+  // columns referring to another copied ledger table: mapped to the same copy
+  const fk = new Map(sql(`SELECT "from", "table" FROM pragma_foreign_key_list('${t}')`)
+    .filter((r) => copied.has(r.table)).map((r) => [r.from, r.table]))
+  const suffix = new Set()
+  let stuck = false
   for (const ix of sql(`SELECT name FROM pragma_index_list('${t}') WHERE "unique" = 1 AND origin <> 'pk'`)) {
     const ic = sql(`SELECT name FROM pragma_index_info('${ix.name}')`).map((r) => r.name)
+    if (ic.some((c) => fk.has(c))) continue
     const text = ic.filter((c) => /TEXT/i.test(cols.find((x) => x.name === c)?.type ?? ''))
-    if (!text.length) intOnly = true
-    text.forEach((c) => uniq.add(c))
+    if (!text.length) stuck = true
+    text.forEach((c) => suffix.add(c))
   }
-  if (intOnly) { skipped.push(`${t} (unique integer columns)`); continue }
-  const rest = cols.filter((c) => c.name !== 'id')
-  const max = sql(`SELECT coalesce(max(id), 0) AS m FROM ${id(t)}`)[0].m
-  const exprs = rest.map((c) => (uniq.has(c.name) ? `${id(c.name)} || '·' || k.v` : id(c.name))).join(', ')
+  if (stuck) { skipped.push(`${t} (a unique index of integers)`); continue }
+  const expr = (c) => c.name === 'id' ? `${id(t)}.id + k.v * ${maxId[t]}`
+    : fk.has(c.name) ? `${id(c.name)} + k.v * ${maxId[fk.get(c.name)]}`
+    : suffix.has(c.name) ? `${id(c.name)} || '·' || k.v` : id(c.name)
   script += `WITH RECURSIVE k(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM k WHERE v < ${factor - 1})\n` +
-    `INSERT INTO ${id(t)} (${rest.map((c) => id(c.name)).join(', ')}) SELECT ${exprs} FROM ${id(t)}, k WHERE ${id(t)}.id <= ${max};\n`
+    `INSERT INTO ${id(t)} (${cols.map((c) => id(c.name)).join(', ')}) SELECT ${cols.map(expr).join(', ')} FROM ${id(t)}, k WHERE ${id(t)}.id <= ${maxId[t]};\n`
   done.push(t)
 }
 script += 'COMMIT;\n'

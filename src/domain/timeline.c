@@ -154,9 +154,9 @@ static int check_target(struct res_ctx *x, const struct params *p, struct rerr *
 }
 
 /* Arms of the union at most (every collection's events together), and values bound
- * per arm at most (kind, collection, label, target, scope, from, to). */
+ * per arm at most (kind, collection, label, target, scope, from, to, limit). */
 #define MAX_ARMS 96
-#define BINDS_PER_ARM 7
+#define BINDS_PER_ARM 8
 struct bound {
     int n;
     int64_t ints[MAX_ARMS * BINDS_PER_ARM + 2];
@@ -177,11 +177,14 @@ static void bind_text(struct bound *b, const char *v)
 }
 
 /* The union of every arm that concerns the target, in the arena; the values to bind in
- * "b". NULL when no arm does. */
-static const char *build_union(struct res_ctx *x, const struct params *p, struct bound *b)
+ * "b". NULL when no arm does. With "limit" 0, each arm counts its events ("kind", "n");
+ * else each answers its first "limit" events in the timeline's order (the events of one
+ * page lie among them), through the index on its date where the table has one, so that
+ * a long timeline is never sorted whole. */
+static const char *build_union(struct res_ctx *x, const struct params *p, int64_t limit, struct bound *b)
 {
     struct rerr ignored;
-    const char *sql = NULL;
+    const char *sql = NULL, *dir = p->desc ? "DESC" : "ASC";
     int arms = 0;
     for (int i = 0; res_all[i]; i++) {
         const struct resource *r = res_all[i];
@@ -194,16 +197,24 @@ static const char *build_union(struct res_ctx *x, const struct params *p, struct
             if (!cond || (p->kind && strcmp(p->kind, e->kind) != 0))
                 continue;
             CHECK(arms++ < MAX_ARMS); /* our descriptors: tests/unit/domain/timeline.c counts them */
-            const char *arm = arena_printf(x->a,
-                                           "SELECT %s AS d, ? AS kind, %s AS title, ? AS coll, ? AS label,"
-                                           " t.id AS id FROM %s t WHERE (%s) AND (%s) IS NOT NULL%s%s%s",
-                                           e->date, e->title, r->table, cond, e->date,
-                                           narrowed ? " AND t.procuratorate_id = ?" : "",
-                                           p->from ? arena_printf(x->a, " AND (%s) >= ?", e->date) : "",
-                                           p->to ? arena_printf(x->a, " AND (%s) <= ?", e->date) : "");
+            const char *where =
+                arena_printf(x->a, " FROM %s t WHERE (%s) AND (%s) IS NOT NULL%s%s%s", r->table, cond,
+                             e->date, narrowed ? " AND t.procuratorate_id = ?" : "",
+                             p->from ? arena_printf(x->a, " AND (%s) >= ?", e->date) : "",
+                             p->to ? arena_printf(x->a, " AND (%s) <= ?", e->date) : "");
+            const char *arm;
             bind_text(b, e->kind);
-            bind_text(b, r->name);
-            bind_text(b, r->label);
+            if (!limit) {
+                arm = arena_printf(x->a, "SELECT ? AS kind, count(*) AS n%s", where);
+            } else {
+                arm = arena_printf(
+                    x->a,
+                    "SELECT * FROM (SELECT %s AS d, ? AS kind, %s AS title, ? AS coll, ? AS label,"
+                    " t.id AS id%s ORDER BY 1 %s, t.id %s LIMIT ?)",
+                    e->date, e->title, where, dir, dir);
+                bind_text(b, r->name);
+                bind_text(b, r->label);
+            }
             bind_int(b, p->id);
             if (narrowed)
                 bind_int(b, proc);
@@ -211,6 +222,8 @@ static const char *build_union(struct res_ctx *x, const struct params *p, struct
                 bind_text(b, p->from);
             if (p->to)
                 bind_text(b, p->to);
+            if (limit)
+                bind_int(b, limit);
             sql = sql ? arena_printf(x->a, "%s UNION ALL %s", sql, arm) : arm;
         }
     }
@@ -241,12 +254,12 @@ int timeline_get(struct res_ctx *x, const struct res_query *q, json_t **out, str
     all.kind = NULL;
     struct bound *b = arena_alloc(x->a, sizeof *b);
     b->n = 0;
-    const char *arms = build_union(x, &all, b);
+    const char *arms = build_union(x, &all, 0, b);
     json_t *items = json_array(), *kinds_out = json_array();
     int64_t total = 0;
     if (arms) {
-        store_stmt *st =
-            store_prepare(x->c, arena_printf(x->a, "SELECT kind, count(*) FROM (%s) GROUP BY kind", arms));
+        store_stmt *st = store_prepare(
+            x->c, arena_printf(x->a, "SELECT kind, sum(n) FROM (%s) GROUP BY kind HAVING sum(n) > 0", arms));
         if (!st)
             rc = rerr_set(err, R_EINTERNAL, "internal", "", "时间轴查询无法执行");
         else {
@@ -263,7 +276,7 @@ int timeline_get(struct res_ctx *x, const struct res_query *q, json_t **out, str
     }
     if (rc >= 0 && total) {
         b->n = 0;
-        arms = build_union(x, &p, b);
+        arms = build_union(x, &p, p.page * p.per_page, b);
         const char *dir = p.desc ? "DESC" : "ASC";
         bind_int(b, p.per_page);
         bind_int(b, (p.page - 1) * p.per_page);
