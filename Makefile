@@ -8,7 +8,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-proto
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c src/base/idcard.c
-STORE   := src/store/store_sqlite.c src/store/store_queries.c build/gen/schema.c build/gen/migrations.c
+STORE   := src/store/store_sqlite.c src/store/store_queries.c src/store/files.c build/gen/schema.c build/gen/migrations.c
 AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c src/auth/throttle.c \
            build/gen/common_passwords.c
 RESOURCE := src/domain/resource/field.c src/domain/resource/encode.c src/domain/resource/list.c \
@@ -16,7 +16,7 @@ RESOURCE := src/domain/resource/field.c src/domain/resource/encode.c src/domain/
            src/domain/resource/write.c src/domain/resource/cascade.c src/domain/resource/action.c
 DOMAIN  := $(RESOURCE) src/domain/org.c src/domain/member.c src/domain/brand.c \
            src/domain/user.c src/domain/registry.c src/domain/meta.c src/domain/stats.c \
-           src/domain/audit_log.c
+           src/domain/audit_log.c src/domain/filetype.c src/domain/attachment.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c src/demo/demo_data.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c

@@ -2,6 +2,7 @@
  * above register at startup (jobs: jobs_register()). */
 #include <string.h>
 
+#include "domain/attachment.h"
 #include "domain/brand.h"
 #include "domain/member.h"
 #include "domain/org.h"
@@ -10,7 +11,7 @@
 
 const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_procuratorates, &res_departments,     &res_branches, &res_party_groups, &res_members, &res_brands,
-    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,   NULL,
+    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,   &res_attachments, NULL,
 };
 
 int res_register(const struct resource *r, struct rerr *err)

@@ -159,6 +159,8 @@ struct res_file {
     int fd;
     int64_t size;
     char name[256];           /* offered as the download's name: [A-Za-z0-9._-] only */
+    const char *display_name; /* NULL, or the name as the user knows it (UTF-8, the arena's):
+                                 offered as filename* (RFC 5987) besides "name" */
     const char *content_type; /* a string literal */
 };
 

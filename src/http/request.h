@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "domain/resource.h"
 #include "http/http.h"
+#include "store/files.h"
 #include "store/store.h"
 
 struct request {
@@ -28,6 +29,13 @@ struct request {
     char *body;
     size_t body_len, body_cap;
     size_t body_dropped;    /* chunked past the limit: bytes dropped (answered 413) */
+    /* A ROUTE_FILE_BODY body: the temporary file it is written to as it arrives (server.c;
+     * body_cap is then its limit), NULL once the handler took it over or it was dropped
+     * (past the limit: answered 413; the disk refused: upload_failed, 503). Whatever is
+     * left is removed in request_done. */
+    files_tmp *upload;
+    bool upload_counted; /* counted against the uploads in flight (server.c) */
+    bool upload_failed;
     bool linger;            /* refused before its body was read: drain the socket a while */
     unsigned char peer[16]; /* the client's address as server.c counts it */
     struct res_query query;
