@@ -38,7 +38,7 @@ static const struct field attachment_fields[] = {
      0},
     {"content_type", "文件类型", FT_ENUM, FF_DERIVED | FF_FILTER, 0, filetype_allowed, NULL, 0, 0},
     {"size", "大小（字节）", FT_INT, FF_DERIVED | FF_SORT, 0, NULL, NULL, 0, 0},
-    {"sha256", "SHA-256", FT_TEXT, FF_DERIVED, FILES_HEX_LEN, NULL, NULL, 0, 0},
+    {"sha256", "SHA-256 摘要", FT_TEXT, FF_DERIVED, FILES_HEX_LEN, NULL, NULL, 0, 0},
     {"uploaded_by", "上传人", FT_REF, FF_DERIVED, 0, NULL, "users", 0, 0},
     {"uploaded_by_name", "上传人", FT_TEXT, FF_DERIVED, 100, NULL, NULL, 0, 0},
     RES_DERIVED_PROC_FIELD,
@@ -103,12 +103,11 @@ static int owner_writable(struct res_ctx *x, const char *coll, int64_t id, struc
 
 /* ---------------------------------------------------------------- hooks */
 
-/* Create only, and only from an upload (x->prepared: what it measured); the scope and
- * the uploader taken from the owner and the actor. */
+/* Only from an upload (x->prepared: what it measured; never changed: .immutable); the
+ * scope and the uploader taken from the owner and the actor. */
 static int attachment_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
 {
-    if (before)
-        return rerr_set(err, R_EUNPROC, "immutable", "", "附件上传后不能修改；如需更正，请删除后重新上传");
+    (void)before;
     json_t *p = x->prepared;
     if (!json_is_object(p))
         return rerr_set(err, R_EINVAL, "upload_required", "",
@@ -229,6 +228,7 @@ const struct resource res_attachments = {
     .write = WRITE_BRANCH,
     .export = EXPORT_ADMIN,
     .default_sort = "-id",
+    .immutable = true,
     .check = attachment_check,
     .removable = attachment_removable,
     .actions = attachment_actions,

@@ -203,6 +203,10 @@ struct resource {
      * their own order: level, sort), default_sort within each: nine 办公室 are not listed
      * in a row. */
     bool by_procuratorate;
+    /* Records are made and deleted, never changed (an attachment: a wrong file is deleted
+     * and uploaded again): an update is refused (422 immutable) before anything else, and
+     * _meta's may.update is false. */
+    bool immutable;
     /* Domain rules, run on create and update after field validation, before the
      * scope check. "row" is the complete new record and may be amended (derived
      * columns); "before" is NULL on create. */

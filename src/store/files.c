@@ -260,7 +260,7 @@ int files_sweep(int (*used)(void *arg, const char *hex), void *arg, int grace_s,
             }
             if (unlink(path) == 0) {
                 gone++;
-                log_info("已清理无记录引用的附件文件 %s", path);
+                log_info(tmp ? "已清理中断上传遗留的临时文件 %s" : "已清理无记录引用的附件文件 %s", path);
             }
         }
         closedir(d);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { req, login, listAll, uniq, rand, Trash } from './lib.mjs';
 
 // The collections the API serves (src/domain/registry.c).
-const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs'];
+const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs', 'attachments'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -30,7 +30,14 @@ const BODIES = {
   users: (s) => ({ username: uniq('meta-'), display_name: '元数据用户', password: 'Meta-test-' + rand() + '-7', role: 'viewer', procuratorate_id: s.proc }),
   audit: () => ({ action: 'create', entity: 'members' }),
   jobs: () => ({ kind: 'backup' }),
+  // not JSON: the file itself, on the role's honour (see post() below)
+  attachments: (s, f) => ({ owner_coll: 'honours', owner_id: f.honours.id, name: '元数据附件.txt' }),
 };
+/** Create a record of "c": a JSON POST, or for attachments an upload of a small text file. */
+const post = (s, c, body) =>
+  c === 'attachments'
+    ? req(s, 'POST', `/attachments?${new URLSearchParams(body)}`, Buffer.from('元数据附件 ' + uniq()), { 'Content-Type': 'application/octet-stream' })
+    : req(s, 'POST', `/${c}`, body);
 // A change for a PATCH (else {sort: 7}).
 const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' } };
 const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users'];
@@ -354,7 +361,7 @@ describe('may.* is what the server does, for each demo role', () => {
           const list = await req(s, 'GET', `/${c}?per_page=1`);
           assert.equal(list.status, may.read ? 200 : 403, `GET: ${list.text.slice(0, 200)}`);
 
-          const created = await req(s, 'POST', `/${c}`, BODIES[c](scope[u], fix[u]));
+          const created = await post(s, c, BODIES[c](scope[u], fix[u]));
           if (created.status === 201) trash.add(c, created.json.id);
           if (created.status === 202) backupJob = created.json;
           const good = c === 'jobs' ? 202 : 201;
@@ -363,10 +370,17 @@ describe('may.* is what the server does, for each demo role', () => {
           // A record in the role's own scope (the newest job for jobs: only the admin's is in scope).
           let target = fix[u][c];
           if (c === 'jobs') target = backupJob && u === 'admin' ? backupJob : null;
+          if (c === 'attachments') { // made by the administrator, in the role's scope
+            const r = await post(admin, c, BODIES[c](scope[u], fix[u]));
+            assert.equal(r.status, 201, r.text);
+            trash.add(c, r.json.id);
+            target = r.json;
+          }
           if (!target) return; // no record in scope to change (jobs of other roles)
           const upd = await req(s, 'PATCH', `/${c}/${target.id}`, { version: target.version ?? 1, ...(CHANGES[c] ?? { sort: 7 }) });
           if (upd.status === 200) fix[u][c] = upd.json;
-          assert.equal(upd.status, may.update ? 200 : 403, `PATCH: ${upd.text.slice(0, 200)}`);
+          // an attachment is never changed (_meta says so for everyone): 422 immutable
+          assert.equal(upd.status, may.update ? 200 : c === 'attachments' ? 422 : 403, `PATCH: ${upd.text.slice(0, 200)}`);
 
           // Delete a fresh record (made by the administrator in the role's scope).
           let victim = target;
