@@ -22,6 +22,7 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "domain/filetype.h"
+#include "domain/item.h"
 
 static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -54,9 +55,9 @@ struct owner {
     struct row_scope scope;
 };
 
-/* The owner record "coll"/"id": a collection that may own attachments and is served, a
- * row that exists and "x->who" may read (one it may not is answered as absent). 400 on
- * owner_coll, 404 on owner_id otherwise. */
+/* The owner record "coll"/"id": a collection that may own attachments and is served
+ * (400 on owner_coll otherwise), a row that exists and "x->who" may read (item_check:
+ * 422 invalid_reference on owner_id otherwise, one it may not read answered as absent). */
 static int owner_find(struct res_ctx *x, const char *coll, int64_t id, struct owner *o, struct rerr *err)
 {
     bool allowed = false;
@@ -64,33 +65,13 @@ static int owner_find(struct res_ctx *x, const char *coll, int64_t id, struct ow
         allowed |= !strcmp(owner_colls[i], coll);
     o->r = allowed ? res_find(coll) : NULL;
     if (!o->r)
-        return rerr_set(err, R_EINVAL, "invalid_value", "owner_coll", "不能给这类记录添加附件：%s",
+        return rerr_set(err, R_EINVAL, "invalid_value", "owner_coll", "不能给这类记录添加附件：%.40s",
                         coll ? coll : "");
-    int rc = authz_read_collection(x->who, o->r->read, err);
+    struct item_ref ref;
+    int rc = item_check(x, coll, id, owner_colls, "owner_id", &ref, err);
     if (rc < 0)
         return rc;
-    store_stmt *st;
-    if ((rc = store_prepare_built(x->c, arena_printf(x->a, "SELECT * FROM %s WHERE id = ?", o->r->table), &st,
-                                  err)) < 0)
-        return rc;
-    store_bind_int(st, 1, id);
-    rc = store_step(st, err);
-    o->scope = (struct row_scope){0};
-    if (rc == STORE_ROW)
-        for (int i = 0; i < store_col_count(st); i++) {
-            if (!strcmp(store_col_name(st, i), "procuratorate_id"))
-                o->scope.procuratorate_id = store_col_int(st, i);
-            else if (!strcmp(store_col_name(st, i), "branch_id"))
-                o->scope.branch_id = store_col_int(st, i);
-        }
-    store_done(st);
-    if (rc < 0)
-        return rc;
-    int64_t proc;
-    if (rc != STORE_ROW ||
-        (authz_read_narrowed(x->who, o->r->read, &proc) && o->scope.procuratorate_id != proc))
-        return rerr_set(err, R_ENOTFOUND, "not_found", "owner_id", "要添加附件的%s不存在或无权查看（编号 %" PRId64 "）",
-                        o->r->label, id);
+    o->scope = (struct row_scope){.procuratorate_id = ref.procuratorate_id, .branch_id = ref.branch_id};
     return 0;
 }
 
@@ -140,7 +121,7 @@ static int attachment_removable(struct res_ctx *x, json_t *before, struct rerr *
     struct owner o;
     struct rerr e2 = {0};
     int rc = owner_find(x, res_str(before, "owner_coll"), res_int(before, "owner_id"), &o, &e2);
-    if (rc == R_ENOTFOUND || rc == R_EINVAL)
+    if (rc == R_EUNPROC || rc == R_EINVAL)
         return 0;
     if (rc < 0) {
         *err = e2;
@@ -178,8 +159,8 @@ static int attachment_download(struct res_ctx *x, int64_t id, struct res_file *o
     struct owner o;
     const char *hex = res_str(rec, "sha256"), *name = res_str(rec, "name"), *type = res_str(rec, "content_type");
     rc = owner_find(x, res_str(rec, "owner_coll"), res_int(rec, "owner_id"), &o, err);
-    if (rc == R_EINVAL) /* a kind of owner this build does not serve: the row's own scope decides */
-        rc = 0;
+    if (rc == R_EINVAL || rc == R_EUNPROC) /* an owner gone, or of a kind this build does not serve: */
+        rc = 0;                            /* the row's own scope (res_get above) decides */
     int fd = -1;
     int64_t size = 0;
     if (rc == 0)
@@ -228,6 +209,8 @@ const struct resource res_attachments = {
     .write = WRITE_BRANCH,
     .export = EXPORT_ADMIN,
     .default_sort = "-id",
+    .title = "t.name",
+    .date = "substr(t.created_at, 1, 10)",
     .immutable = true,
     .check = attachment_check,
     .removable = attachment_removable,

@@ -266,7 +266,7 @@ describe('attachments', () => {
     assert.equal(none.json.error.field, 'name');
   });
 
-  test('scope follows the owner: another procuratorate’s or branch’s record 403, one that is not there 404, a kind that takes none 400', async () => {
+  test('scope follows the owner: another procuratorate’s or branch’s record 403, one that is not there 422, a kind that takes none 400', async () => {
     // zlt-admin may read the city's honour (honours are read by all) but not write it
     let r = await upload(zlt, cityHonour, 'a.png', PNG);
     assert.equal(r.status, 403, r.text);
@@ -278,7 +278,8 @@ describe('attachments', () => {
     assert.equal(r.json.branch_id, sec.user.branch_id);
     assert.equal(r.json.procuratorate_id, sec.user.procuratorate_id);
     r = await upload(admin, 999999999, 'a.png', PNG);
-    assert.equal(r.status, 404, r.text);
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.code, 'invalid_reference');
     assert.equal(r.json.error.field, 'owner_id');
     r = await upload(admin, 1, 'a.png', PNG, { coll: 'members' });
     assert.equal(r.status, 400, r.text);
