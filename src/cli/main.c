@@ -578,6 +578,7 @@ static int cmd_serve(int argc, char **argv)
         close_db(s);
         return report(R_EINVAL, &err);
     }
+    attachment_configure();
     struct http_config cfg = {.listen = o.listen, .web_dir = o.web_dir, .secure_cookie = o.secure_cookie};
     int rc = audit_anchor_start(s, &err);
     if (rc == 0)

@@ -20,6 +20,10 @@ extern const struct resource res_attachments;
 
 #define ATTACHMENT_NAME_MAX 120 /* code points */
 
+/* Take the limit files_configure() set (files_max_bytes) as the bound of the "size"
+ * field that _meta serves. At startup, before any thread reads the descriptors. */
+void attachment_configure(void);
+
 /* Make an attachment of the upload "t" (taken over: placed or removed, whatever
  * happens) for the record "owner_coll"/"owner_id" (as the query gives them, unparsed),
  * named "name": the owner checked and the actor's right to write it, the type detected

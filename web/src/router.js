@@ -12,6 +12,7 @@ import Audit from './views/Audit.vue'
 import Jobs from './views/Jobs.vue'
 import MySessions from './views/MySessions.vue'
 import Forbidden from './views/Forbidden.vue'
+import RecordAttachments from './views/RecordAttachments.vue'
 // the home page's charts (ECharts) load with it, not with every page
 const Home = () => import('./views/Home.vue')
 
@@ -35,6 +36,7 @@ const routes = [
       { path: 'brand-wall', name: 'brand-wall', component: BrandWall, meta: { title: '品牌墙' } },
       { path: 'members', name: 'members', component: Members, meta: { title: '党员' } },
       { path: 'members/:id(\\d+)', name: 'member', component: MemberDetail, meta: { title: '党员详情', menu: '/members', collection: 'members' } },
+      { path: 'records/:coll/:id(\\d+)/attachments', name: 'attachments', component: RecordAttachments, meta: { title: '附件' } },
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
       { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', collection: 'audit' } },
       { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', collection: 'jobs' } },
