@@ -525,6 +525,7 @@ static void make_version_2_but_one_trigger(const char *p)
             "DROP TRIGGER users_end_sessions; DROP INDEX sessions_user;"
             "ALTER TABLE sessions DROP COLUMN user_agent; ALTER TABLE sessions DROP COLUMN last_seen_at;"
             "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ALTER TABLE audit DROP COLUMN fmt;"
+            "DROP TABLE IF EXISTS attachments;" /* 007 */
             "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
     assert_int_equal(recorded_version(p), 2);
 }
