@@ -32,16 +32,16 @@ static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *const owner_colls[] = {"activities", "patrols",  "projects", "outreach", "cases",
                                           "pil-matters", "requests", "honours",  NULL};
 
-/* Not const: the size's upper bound is the configured limit (attachment_configure), so
- * that _meta tells the interface what the server takes before a byte is sent. */
+/* Not const: the size's bounds are set to the configured limit (attachment_configure),
+ * so that _meta tells the interface what the server takes before a byte is sent. */
+#define SIZE_FIELD 4
 static struct field attachment_fields[] = {
     {"owner_coll", "所属记录类型", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, owner_colls, NULL, 0, 0},
-    {"owner_id", "所属记录", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, NULL, 1, INT64_MAX},
+    {"owner_id", "所属记录", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, NULL, 0, 0},
     {"name", "文件名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, ATTACHMENT_NAME_MAX, NULL, NULL, 0,
      0},
     {"content_type", "文件类型", FT_ENUM, FF_DERIVED | FF_FILTER, 0, filetype_allowed, NULL, 0, 0},
-#define SIZE_FIELD 4
-    {"size", "大小（字节）", FT_INT, FF_DERIVED | FF_SORT, 0, NULL, NULL, 1, FILES_MAX_DEFAULT},
+    {"size", "大小（字节）", FT_INT, FF_DERIVED | FF_SORT, 0, NULL, NULL, 0, 0},
     {"sha256", "SHA-256 摘要", FT_TEXT, FF_DERIVED, FILES_HEX_LEN, NULL, NULL, 0, 0},
     {"uploaded_by", "上传人", FT_REF, FF_DERIVED, 0, NULL, "users", 0, 0},
     {"uploaded_by_name", "上传人", FT_TEXT, FF_DERIVED, 100, NULL, NULL, 0, 0},
@@ -225,6 +225,7 @@ const struct resource res_attachments = {
 void attachment_configure(void)
 {
     CHECK(!strcmp(attachment_fields[SIZE_FIELD].name, "size"));
+    attachment_fields[SIZE_FIELD].min = 1;
     attachment_fields[SIZE_FIELD].max = files_max_bytes();
 }
 

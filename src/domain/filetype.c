@@ -7,17 +7,21 @@
 #include <strings.h>
 #include <unistd.h>
 
-#define PDF "application/pdf"
-#define JPEG "image/jpeg"
-#define PNG "image/png"
-#define WEBP "image/webp"
-#define DOCX "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-#define XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#define DOC "application/msword"
-#define XLS "application/vnd.ms-excel"
-#define TEXT "text/plain"
-
-const char *const filetype_allowed[] = {PDF, JPEG, PNG, WEBP, DOCX, XLSX, DOC, XLS, TEXT, NULL};
+/* The allowed types, each once; the code below names them by index. */
+enum { PDF, JPEG, PNG, WEBP, DOCX, XLSX, DOC, XLS, TEXT };
+const char *const filetype_allowed[] = {
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "text/plain",
+    NULL,
+};
+#define T(i) filetype_allowed[i]
 
 #define HEAD 16
 #define ZIP_TAIL (65535 + 22)      /* the end record and the longest comment it may have */
@@ -93,7 +97,7 @@ static const char *zip_office(int fd, int64_t size)
         at += 46 + nlen + xlen + clen;
     }
     if (types && word != excel)
-        type = word ? DOCX : XLSX;
+        type = word ? T(DOCX) : T(XLSX);
 out:
     free(dir);
     free(tail);
@@ -169,33 +173,20 @@ const char *filetype_detect(int fd, int64_t size, const char *name)
     if (size <= 0 || !read_at(fd, h, n, 0))
         return NULL;
     if (n >= 5 && !memcmp(h, "%PDF-", 5))
-        return PDF;
+        return T(PDF);
     if (n >= 8 && !memcmp(h, "\x89PNG\r\n\x1a\n", 8))
-        return PNG;
+        return T(PNG);
     if (n >= 3 && !memcmp(h, "\xff\xd8\xff", 3))
-        return JPEG;
+        return T(JPEG);
     if (n >= 12 && !memcmp(h, "RIFF", 4) && !memcmp(h + 8, "WEBP", 4))
-        return WEBP;
+        return T(WEBP);
     if (n >= 4 && !memcmp(h, "PK\3\4", 4))
         return zip_office(fd, size);
     if (n >= 8 && !memcmp(h, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
         /* Word and Excel share the container (and so do .msi installers): the name says
          * which; any other name is refused. */
         const char *ext = extension(name);
-        return !strcasecmp(ext, "doc") ? DOC : !strcasecmp(ext, "xls") ? XLS : NULL;
+        return !strcasecmp(ext, "doc") ? T(DOC) : !strcasecmp(ext, "xls") ? T(XLS) : NULL;
     }
-    return utf8_text(fd, size) ? TEXT : NULL;
-}
-
-const char *filetype_label(const char *mime)
-{
-    static const char *const labels[][2] = {
-        {PDF, "PDF 文档"},   {JPEG, "JPEG 图片"},      {PNG, "PNG 图片"},       {WEBP, "WebP 图片"},
-        {DOCX, "Word 文档"}, {XLSX, "Excel 表格"},     {DOC, "Word 文档（旧版）"}, {XLS, "Excel 表格（旧版）"},
-        {TEXT, "纯文本"},
-    };
-    for (size_t i = 0; mime && i < sizeof labels / sizeof labels[0]; i++)
-        if (!strcmp(labels[i][0], mime))
-            return labels[i][1];
-    return "文件";
+    return utf8_text(fd, size) ? T(TEXT) : NULL;
 }

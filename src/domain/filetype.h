@@ -22,9 +22,6 @@
  * the allowed types (or cannot be read). A string literal. */
 const char *filetype_detect(int fd, int64_t size, const char *name);
 
-/* What the interface calls a type ("PDF 文档", "PNG 图片"); "文件" for an unknown one. */
-const char *filetype_label(const char *mime);
-
 /* The allowed types, NULL-terminated (the CHECK IN of the attachments table). */
 extern const char *const filetype_allowed[];
 

@@ -170,6 +170,14 @@ describe('attachments', () => {
     assert.equal(j.status, 415, j.text);
   });
 
+  test('_meta states the cap (the web checks a file against it before sending), and that nobody changes an attachment', async () => {
+    const m = (await req(sec, 'GET', '/_meta')).json.collections.find((c) => c.name === 'attachments');
+    const size = m.fields.find((f) => f.name === 'size');
+    assert.equal(size.max, 20 * MIB);
+    assert.equal(m.may.update, false);
+    assert.equal(m.may.create, true);
+  });
+
   test('over the cap: a declared length is refused 413 at once, before the body is sent', async () => {
     const got = await raw(head(admin, cityHonour, 'big.pdf', `Content-Length: ${21 * MIB}\r\n`), { ms: 2000 });
     assert.match(got, /^HTTP\/1\.1 413/, got);

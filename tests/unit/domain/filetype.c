@@ -142,14 +142,12 @@ static void utf8_text_only(void **state)
     free(big);
 }
 
-static void labels(void **state)
+static void the_allowed_list(void **state)
 {
     (void)state;
-    assert_string_equal(filetype_label("image/png"), "PNG 图片");
-    assert_string_equal(filetype_label("application/x-nonesuch"), "文件");
     int n = 0;
     for (const char *const *t = filetype_allowed; *t; t++, n++)
-        assert_string_not_equal(filetype_label(*t), "文件");
+        assert_non_null(strchr(*t, '/'));
     assert_int_equal(n, 9);
 }
 
@@ -158,7 +156,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(images_and_pdf_by_their_magic), cmocka_unit_test(executables_and_markup_are_refused),
         cmocka_unit_test(office_documents_from_the_zip_directory), cmocka_unit_test(utf8_text_only),
-        cmocka_unit_test(labels),
+        cmocka_unit_test(the_allowed_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
