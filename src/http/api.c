@@ -642,6 +642,17 @@ static void cache_prepare(struct request *rq, const struct route *r, const struc
     rq->cache_expires = route_expires(r->cache, time(NULL));
 }
 
+int api_upload_precheck(struct request *rq, struct rerr *err)
+{
+    const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
+    if (!token || !*token)
+        return rerr_set(err, R_EAUTH, "unauthenticated", "", "请先登录");
+    const char *sent = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    if (!sent || !*sent)
+        return rerr_set(err, R_EFORBID, "csrf", "", "缺少或错误的 X-CSRF-Token，请刷新页面后重试");
+    return 0;
+}
+
 bool api_try_fast(struct request *rq, enum MHD_Result *ret)
 {
     const struct route *r;

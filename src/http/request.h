@@ -84,6 +84,12 @@ unsigned status_of(int rc);
 /* The API: route and answer one request under /api/v1. May block on the database: runs
  * on a worker. */
 enum MHD_Result api_handle(struct request *rq);
+/* Whether an upload (a ROUTE_FILE_BODY request) carries what every upload that can
+ * succeed carries, decided from its headers before any of the file is stored: a session
+ * cookie and an X-CSRF-Token (both checked for real once the body is in). 0, or R_EAUTH
+ * / R_EFORBID with "err" set: refused at once, so that nobody streams a file to disk
+ * without signing in. */
+int api_upload_precheck(struct request *rq, struct rerr *err);
 /* Answer from memory alone (a cached read by a session seen recently), without ever
  * blocking: returns true with the answer queued, false when the request needs a worker. */
 bool api_try_fast(struct request *rq, enum MHD_Result *ret);

@@ -587,6 +587,11 @@ static bool admit_body(struct server *srv, struct request *rq, enum MHD_Result *
         return false;
     }
     if (to_file) { /* onto the disk as it comes, never into memory */
+        struct rerr pre = {0};
+        if (api_upload_precheck(rq, &pre) < 0) {
+            *ret = refuse(rq, status_of(pre.rc), pre.code, pre.message);
+            return false;
+        }
         if (!upload_reserve(srv, rq->peer)) {
             *ret = refuse(rq, 503, "busy", "服务器正在接收的上传过多，请稍后重试");
             return false;

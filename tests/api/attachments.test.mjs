@@ -178,6 +178,20 @@ describe('attachments', () => {
     assert.equal(m.may.create, true);
   });
 
+  test('no session, no CSRF token: refused from the headers, before a byte of the file is stored', async () => {
+    const h = `POST /api/v1/attachments?owner_coll=honours&owner_id=${cityHonour}&name=a.txt HTTP/1.1\r\nHost: ${new URL(BASE).host}\r\n` +
+      `Content-Type: application/octet-stream\r\nContent-Length: ${4 * MIB}\r\n`;
+    let got = await raw(h + '\r\n', { ms: 2000 });
+    assert.match(got, /^HTTP\/1\.1 401/, got);
+    got = await raw(h + `Cookie: ${admin.cookie}\r\n\r\n`, { ms: 2000 });
+    assert.match(got, /^HTTP\/1\.1 403/, got);
+    assert.match(got, /csrf/);
+    // a token that is merely present is still checked once the body is in
+    const r = await upload({ ...admin, csrf: 'x'.repeat(32) }, cityHonour, 'a.png', PNG);
+    assert.equal(r.status, 403, r.text);
+    assert.deepEqual(tmpFiles(), []);
+  });
+
   test('over the cap: a declared length is refused 413 at once, before the body is sent', async () => {
     const got = await raw(head(admin, cityHonour, 'big.pdf', `Content-Length: ${21 * MIB}\r\n`), { ms: 2000 });
     assert.match(got, /^HTTP\/1\.1 413/, got);
