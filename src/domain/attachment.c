@@ -29,7 +29,7 @@ static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
 /* The collections whose records may carry attachments (the CHECK IN of the table): the
  * ledgers of issue 7 and honours (a certificate's scan). One that is not served (not
  * registered in this build) is refused like an unknown one. */
-static const char *const owner_colls[] = {"activities", "patrols",  "projects", "outreach", "cases",
+static const char *const owner_colls[] = {"activities",  "patrols",  "projects", "outreach", "cases",
                                           "pil-matters", "requests", "honours",  NULL};
 
 /* Not const: the size's bounds are set to the configured limit (attachment_configure),
@@ -38,8 +38,8 @@ static const char *const owner_colls[] = {"activities", "patrols",  "projects", 
 static struct field attachment_fields[] = {
     {"owner_coll", "所属记录类型", FT_ENUM, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, owner_colls, NULL, 0, 0},
     {"owner_id", "所属记录", FT_INT, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, NULL, 0, 0},
-    {"name", "文件名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, ATTACHMENT_NAME_MAX, NULL, NULL, 0,
-     0},
+    {"name", "文件名", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_SORT | FF_SEARCH, ATTACHMENT_NAME_MAX, NULL, NULL,
+     0, 0},
     {"content_type", "文件类型", FT_ENUM, FF_DERIVED | FF_FILTER, 0, filetype_allowed, NULL, 0, 0},
     {"size", "大小（字节）", FT_INT, FF_DERIVED | FF_SORT, 0, NULL, NULL, 0, 0},
     {"sha256", "SHA-256 摘要", FT_TEXT, FF_DERIVED, FILES_HEX_LEN, NULL, NULL, 0, 0},
@@ -141,7 +141,8 @@ static void ascii_name(const char *name, int64_t id, char *out, size_t cap)
 {
     size_t n = 0;
     for (const char *p = name; *p && n + 1 < cap; p++)
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".-_", *p))
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr(".-_", *p))
             out[n++] = *p;
     out[n] = 0;
     if (n && out[0] != '.')
@@ -160,7 +161,8 @@ static int attachment_download(struct res_ctx *x, int64_t id, struct res_file *o
     if (rc < 0)
         return rc;
     struct owner o;
-    const char *hex = res_str(rec, "sha256"), *name = res_str(rec, "name"), *type = res_str(rec, "content_type");
+    const char *hex = res_str(rec, "sha256"), *name = res_str(rec, "name"),
+               *type = res_str(rec, "content_type");
     rc = owner_find(x, res_str(rec, "owner_coll"), res_int(rec, "owner_id"), &o, err);
     if (rc == R_EINVAL || rc == R_EUNPROC) /* an owner gone, or of a kind this build does not serve: */
         rc = 0;                            /* the row's own scope (res_get above) decides */
@@ -179,12 +181,13 @@ static int attachment_download(struct res_ctx *x, int64_t id, struct res_file *o
     out->content_type = "application/octet-stream";
     for (int i = 0; filetype_allowed[i]; i++)
         if (!strcmp(filetype_allowed[i], type))
-            out->content_type = !strcmp(type, "text/plain") ? "text/plain; charset=utf-8" : filetype_allowed[i];
+            out->content_type =
+                !strcmp(type, "text/plain") ? "text/plain; charset=utf-8" : filetype_allowed[i];
     /* A copy of the file leaves the server: recorded as the jobs' downloads are. */
     json_t *after = json_pack("{s:s, s:s, s:I}", "name", name, "sha256", hex, "size", (json_int_t)size);
     if ((rc = store_begin(x->c, err)) == 0 &&
-        (rc = audit_append(x->c, x->who, "download", "attachments", id, res_int(rec, "procuratorate_id"), NULL,
-                           after, err)) == 0)
+        (rc = audit_append(x->c, x->who, "download", "attachments", id, res_int(rec, "procuratorate_id"),
+                           NULL, after, err)) == 0)
         rc = store_commit(x->c, err);
     else
         store_rollback(x->c);
@@ -338,8 +341,8 @@ int attachment_upload(struct res_ctx *x, const char *owner_coll, const char *own
         return rc;
     }
     x->prepared = json_pack("{s:s, s:I, s:s}", "content_type", type, "size", (json_int_t)size, "sha256", hex);
-    json_t *body = json_pack("{s:s, s:I, s:s}", "owner_coll", owner_coll, "owner_id", (json_int_t)oid, "name",
-                             shown);
+    json_t *body =
+        json_pack("{s:s, s:I, s:s}", "owner_coll", owner_coll, "owner_id", (json_int_t)oid, "name", shown);
     if ((rc = store_begin(x->c, err)) == 0) {
         rc = res_create_in(x, &res_attachments, body, out, err);
         if (rc == 0)

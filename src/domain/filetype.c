@@ -24,8 +24,8 @@ const char *const filetype_allowed[] = {
 #define T(i) filetype_allowed[i]
 
 #define HEAD 16
-#define ZIP_TAIL (65535 + 22)      /* the end record and the longest comment it may have */
-#define ZIP_DIR_MAX (4 << 20)      /* a central directory larger than this is not read */
+#define ZIP_TAIL (65535 + 22) /* the end record and the longest comment it may have */
+#define ZIP_DIR_MAX (4 << 20) /* a central directory larger than this is not read */
 #define TEXT_CHUNK (64 * 1024)
 
 static bool read_at(int fd, void *buf, size_t n, int64_t off)
@@ -77,8 +77,8 @@ static const char *zip_office(int fd, int64_t size)
         goto out;
     unsigned entries = le16(tail + eocd + 10);
     uint32_t dir_size = le32(tail + eocd + 12), dir_off = le32(tail + eocd + 16);
-    if (dir_size > ZIP_DIR_MAX || (int64_t)dir_off + dir_size > size || !(dir = malloc(dir_size ? dir_size : 1)) ||
-        !read_at(fd, dir, dir_size, dir_off))
+    if (dir_size > ZIP_DIR_MAX || (int64_t)dir_off + dir_size > size ||
+        !(dir = malloc(dir_size ? dir_size : 1)) || !read_at(fd, dir, dir_size, dir_off))
         goto out;
     bool types = false, word = false, excel = false;
     size_t at = 0;
@@ -133,7 +133,11 @@ static bool utf8_text(int fd, int64_t size)
         carry = 0;
         while (ok && i < len) {
             unsigned char c = buf[i];
-            size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+            size_t k = c < 0x80             ? 1
+                       : (c & 0xe0) == 0xc0 ? 2
+                       : (c & 0xf0) == 0xe0 ? 3
+                       : (c & 0xf8) == 0xf0 ? 4
+                                            : 0;
             if (!k || (c < 0x20 && (!c || !strchr("\t\n\r\f", c))) || c == 0x7f) {
                 ok = false;
                 break;

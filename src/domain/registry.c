@@ -10,8 +10,19 @@
 #include "domain/user.h"
 
 const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
-    &res_procuratorates, &res_departments,     &res_branches, &res_party_groups, &res_members, &res_brands,
-    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,   &res_attachments, NULL,
+    &res_procuratorates,
+    &res_departments,
+    &res_branches,
+    &res_party_groups,
+    &res_members,
+    &res_brands,
+    &res_methods,
+    &res_method_elements,
+    &res_honours,
+    &res_users,
+    &res_audit,
+    &res_attachments,
+    NULL,
 };
 
 int res_register(const struct resource *r, struct rerr *err)

@@ -341,7 +341,8 @@ static const char *disposition(arena *a, const struct res_file *f)
     size_t n = strlen(f->display_name);
     char *enc = arena_alloc(a, 3 * n + 1), *w = enc;
     for (const unsigned char *p = (const unsigned char *)f->display_name; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(attr, *p))
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr(attr, *p))
             *w++ = (char)*p;
         else
             w += sprintf(w, "%%%02X", *p);

@@ -28,7 +28,7 @@ struct request {
      * limit), within the budgets (server.c), freed in request_done; NULL when none. */
     char *body;
     size_t body_len, body_cap;
-    size_t body_dropped;    /* chunked past the limit: bytes dropped (answered 413) */
+    size_t body_dropped; /* chunked past the limit: bytes dropped (answered 413) */
     /* A ROUTE_FILE_BODY body: the temporary file it is written to as it arrives (server.c;
      * body_cap is then its limit), NULL once the handler took it over or it was dropped
      * (past the limit: answered 413; the disk refused: upload_failed, 503). Whatever is

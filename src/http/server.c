@@ -94,9 +94,9 @@
  * address and in all. */
 #define UPLOADS_PER_ADDRESS 4
 #define UPLOADS_MAX 64
-#define RETRY_AFTER 5                /* seconds, on every 503 of this file */
-#define LINGER_MAX 256               /* connections drained after an early refusal, at once */
-#define LINGER_MS 2000               /* for at most this long */
+#define RETRY_AFTER 5  /* seconds, on every 503 of this file */
+#define LINGER_MAX 256 /* connections drained after an early refusal, at once */
+#define LINGER_MS 2000 /* for at most this long */
 /* Give memory back once the connections (bodies in flight) fell to half a peak of at
  * least this many (bytes). */
 #define TRIM_CONNS 256

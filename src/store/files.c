@@ -179,7 +179,9 @@ int files_tmp_commit(files_tmp *t, char hex[FILES_HEX_LEN + 1], struct rerr *err
     if (t->path[0])
         unlink(t->path);
     free(t);
-    return rc == 0 ? 0 : rerr_set(err, R_EBUSY, "no_storage", "", "服务器无法保存文件（磁盘已满或不可写），请稍后重试");
+    return rc == 0 ? 0
+                   : rerr_set(err, R_EBUSY, "no_storage", "",
+                              "服务器无法保存文件（磁盘已满或不可写），请稍后重试");
 }
 
 /* ---------------------------------------------------------------- reading, removing */
@@ -188,8 +190,9 @@ int files_open_read(const char *hex, int *fd, int64_t *size, struct rerr *err)
 {
     char path[FILES_PATH_MAX];
     struct stat sb;
-    int f = files_path(files_root(), hex, path, sizeof path) == 0 ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-                                                                   : -1;
+    int f = files_path(files_root(), hex, path, sizeof path) == 0
+                ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+                : -1;
     if (f < 0 || fstat(f, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         if (f >= 0)
             close(f);

@@ -22,13 +22,13 @@
 #define RONGHE_FILES_H
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 
 #define FILES_MAX_DEFAULT ((int64_t)20 << 20) /* the largest upload, unless configured */
-#define FILES_HEX_LEN 64                       /* a SHA-256 in hex */
+#define FILES_HEX_LEN 64                      /* a SHA-256 in hex */
 #define FILES_PATH_MAX 4096
 
 /* Use "db_path".files/ as the root (created, mode 0700, with tmp/), and "max_bytes" as

@@ -119,7 +119,8 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
 {
     int64_t version = 0;
     if (r->immutable)
-        return rerr_set(err, R_EUNPROC, "immutable", "", "%s创建后不能修改；如需更正，请删除后重新创建", r->label);
+        return rerr_set(err, R_EUNPROC, "immutable", "", "%s创建后不能修改；如需更正，请删除后重新创建",
+                        r->label);
     if (!json_is_object(body))
         return rerr_set(err, R_EINVAL, "invalid_type", "", "请求内容应为 JSON 对象");
     int rc = version_of(body, &version, err);

@@ -89,13 +89,16 @@ static void images_and_pdf_by_their_magic(void **state)
 static void executables_and_markup_are_refused(void **state)
 {
     (void)state;
-    assert_null(DETECT("\x7f" "ELF\2\1\1\0\0\0\0\0", "report.pdf"));
+    assert_null(DETECT("\x7f"
+                       "ELF\2\1\1\0\0\0\0\0",
+                       "report.pdf"));
     assert_null(DETECT("MZ\x90\0\3\0\0\0\4\0", "setup.pdf"));
     assert_null(DETECT("#!/bin/sh\nrm -rf /\0", "x.txt")); /* a NUL: not text */
     assert_null(DETECT("", "empty.txt"));
     /* OLE2 is Word or Excel only by the name: an installer (.msi) shares the container */
     assert_string_equal(DETECT("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0", "旧纪要.DOC"), "application/msword");
-    assert_string_equal(DETECT("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0", "台账.xls"), "application/vnd.ms-excel");
+    assert_string_equal(DETECT("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0", "台账.xls"),
+                        "application/vnd.ms-excel");
     assert_null(DETECT("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\0\0", "setup.msi"));
 }
 
@@ -126,8 +129,8 @@ static void utf8_text_only(void **state)
     (void)state;
     assert_string_equal(DETECT("三会一课\r\n\t记录 𠀀\f", "a.txt"), "text/plain");
     assert_string_equal(DETECT("\xef\xbb\xbf带 BOM 的文本", "a"), "text/plain");
-    assert_null(DETECT("\xc3\x28", "bad.txt"));          /* a broken sequence */
-    assert_null(DETECT("\xc0\xaf", "overlong.txt"));     /* an overlong '/' */
+    assert_null(DETECT("\xc3\x28", "bad.txt"));           /* a broken sequence */
+    assert_null(DETECT("\xc0\xaf", "overlong.txt"));      /* an overlong '/' */
     assert_null(DETECT("\xed\xa0\x80", "surrogate.txt")); /* a surrogate */
     assert_null(DETECT("abc\xe4\xb8", "cut.txt"));        /* cut at the end */
     assert_null(DETECT("bell\x07", "ctl.txt"));
@@ -154,8 +157,10 @@ static void the_allowed_list(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(images_and_pdf_by_their_magic), cmocka_unit_test(executables_and_markup_are_refused),
-        cmocka_unit_test(office_documents_from_the_zip_directory), cmocka_unit_test(utf8_text_only),
+        cmocka_unit_test(images_and_pdf_by_their_magic),
+        cmocka_unit_test(executables_and_markup_are_refused),
+        cmocka_unit_test(office_documents_from_the_zip_directory),
+        cmocka_unit_test(utf8_text_only),
         cmocka_unit_test(the_allowed_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

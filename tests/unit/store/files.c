@@ -55,7 +55,8 @@ static void paths(void **state)
     char out[256];
     const char *hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     assert_int_equal(files_path("/data/x.db.files", hex, out, sizeof out), 0);
-    assert_string_equal(out, "/data/x.db.files/e3/b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_string_equal(out,
+                        "/data/x.db.files/e3/b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     assert_true(files_hex_valid(hex));
     assert_false(files_hex_valid("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
     assert_false(files_hex_valid("../../../../etc/passwd"));
