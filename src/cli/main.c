@@ -466,7 +466,9 @@ static int cmd_demo(int argc, char **argv)
     store *s;
     if (open_db(o.db, STORE_CREATE_NEW, &s))
         return 1;
-    int rc = demo_populate(s, pw, &err);
+    int rc = files_configure(o.db, FILES_MAX_DEFAULT, &err); /* the demo's files go beside it */
+    if (rc == 0)
+        rc = demo_populate(s, pw, &err);
     close_db(s);
     if (rc == 0 && o.password_file && write_secret(o.password_file, pw, &err) < 0)
         rc = R_EINVAL;

@@ -302,12 +302,15 @@ static int hex_used(store_conn *c, const char *hex)
     return rc < 0 ? rc : rc == STORE_ROW;
 }
 
-int attachment_upload(struct res_ctx *x, const char *owner_coll, const char *owner_id, const char *name,
-                      files_tmp *t, json_t **out, struct rerr *err)
+/* attachment_upload() and attachment_create_in(): "own" says whether the row is written
+ * in a transaction of its own (committed here) or in the caller's. */
+static int place(struct res_ctx *x, const char *owner_coll, const char *owner_id, const char *name,
+                 files_tmp *t, bool own, bool sample, json_t **out, struct rerr *err)
 {
     int64_t oid = 0;
     struct owner o;
     int rc = 0;
+    *out = NULL;
     if (!owner_coll || !*owner_coll)
         rc = rerr_set(err, R_EINVAL, "required", "owner_coll", "请指定附件所属记录的类型 owner_coll");
     else if (parse_owner_id(owner_id, &oid) < 0)
@@ -341,28 +344,47 @@ int attachment_upload(struct res_ctx *x, const char *owner_coll, const char *own
         return rc;
     }
     x->prepared = json_pack("{s:s, s:I, s:s}", "content_type", type, "size", (json_int_t)size, "sha256", hex);
-    json_t *body =
-        json_pack("{s:s, s:I, s:s}", "owner_coll", owner_coll, "owner_id", (json_int_t)oid, "name", shown);
-    if ((rc = store_begin(x->c, err)) == 0) {
+    json_t *body = json_pack("{s:s, s:I, s:s, s:b}", "owner_coll", owner_coll, "owner_id", (json_int_t)oid,
+                             "name", shown, "sample", sample);
+    if (!own || (rc = store_begin(x->c, err)) == 0) {
         rc = res_create_in(x, &res_attachments, body, out, err);
-        if (rc == 0)
+        if (own && rc == 0)
             rc = store_commit(x->c, err);
-        else
+        else if (own)
             store_rollback(x->c);
     }
     json_decref(body);
     json_decref(x->prepared);
     x->prepared = NULL;
     if (rc < 0) {
-        if (*out) {
-            json_decref(*out);
-            *out = NULL;
-        }
+        json_decref(*out);
+        *out = NULL;
         if (hex_used(x->c, hex) == 0) /* refused: the file goes unless another row names it */
             files_remove(hex);
     }
     pthread_mutex_unlock(&files_lock);
     return rc;
+}
+
+int attachment_upload(struct res_ctx *x, const char *owner_coll, const char *owner_id, const char *name,
+                      files_tmp *t, json_t **out, struct rerr *err)
+{
+    return place(x, owner_coll, owner_id, name, t, true, false, out, err);
+}
+
+int attachment_create_in(struct res_ctx *x, const char *owner_coll, int64_t owner_id, const char *name,
+                         const void *bytes, size_t n, bool sample, json_t **out, struct rerr *err)
+{
+    files_tmp *t = files_tmp_open(err);
+    if (!t)
+        return R_EBUSY;
+    if (files_tmp_write(t, bytes, n) < 0) {
+        files_tmp_abort(t);
+        return rerr_set(err, R_EBUSY, "no_storage", "", "服务器无法保存文件（磁盘已满或不可写）");
+    }
+    char id[24];
+    snprintf(id, sizeof id, "%" PRId64, owner_id);
+    return place(x, owner_coll, id, name, t, false, sample, out, err);
 }
 
 int attachment_delete(struct res_ctx *x, int64_t id, int64_t version, struct rerr *err)

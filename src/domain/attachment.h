@@ -32,6 +32,12 @@ void attachment_configure(void);
 int attachment_upload(struct res_ctx *x, const char *owner_coll, const char *owner_id, const char *name,
                       files_tmp *t, json_t **out, struct rerr *err);
 
+/* The same for "n" bytes at "bytes", inside a transaction the caller holds (the demo),
+ * "sample" marking it 示例. Should the caller roll back, the file it placed is an orphan
+ * for attachment_sweep(). */
+int attachment_create_in(struct res_ctx *x, const char *owner_coll, int64_t owner_id, const char *name,
+                         const void *bytes, size_t n, bool sample, json_t **out, struct rerr *err);
+
 /* Delete attachment "id" at "version" (as res_delete), then its file when no other row
  * names the same content. */
 int attachment_delete(struct res_ctx *x, int64_t id, int64_t version, struct rerr *err);
