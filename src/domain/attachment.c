@@ -78,6 +78,18 @@ static int owner_find(struct res_ctx *x, const char *coll, int64_t id, struct ow
     return 0;
 }
 
+/* Whether the owner of stored attachment "rec" is gone (deleted since, or of a kind this
+ * build does not serve): then the attachment's own scope decides alone. An owner that is
+ * there but that "x->who" may not read is not gone. */
+static bool owner_gone(struct res_ctx *x, json_t *rec)
+{
+    struct item_ref ref;
+    struct rerr ignored = {0};
+    const char *coll = res_str(rec, "owner_coll");
+    return !coll || !res_find(coll) ||
+           item_describe(x, coll, res_int(rec, "owner_id"), &ref, &ignored) == R_ENOTFOUND;
+}
+
 /* The owner, which "x->who" must also be allowed to write (the owner's own policy). */
 static int owner_writable(struct res_ctx *x, const char *coll, int64_t id, struct owner *o, struct rerr *err)
 {
@@ -118,19 +130,15 @@ static int attachment_check(struct res_ctx *x, json_t *row, json_t *before, stru
 }
 
 /* Deleting needs the right to write the owner as well; an owner that is gone (a record
- * deleted since) leaves the attachment's own scope to decide. */
+ * deleted since) leaves the attachment's own scope to decide. An owner the actor may not
+ * read: 422, as if absent. */
 static int attachment_removable(struct res_ctx *x, json_t *before, struct rerr *err)
 {
     struct owner o;
-    struct rerr e2 = {0};
-    int rc = owner_find(x, res_str(before, "owner_coll"), res_int(before, "owner_id"), &o, &e2);
-    if (rc == R_EUNPROC || rc == R_EINVAL)
+    if (owner_gone(x, before))
         return 0;
-    if (rc < 0) {
-        *err = e2;
-        return rc;
-    }
-    return authz_write_row(x->who, o.r->write, &o.scope, err);
+    int rc = owner_find(x, res_str(before, "owner_coll"), res_int(before, "owner_id"), &o, err);
+    return rc < 0 ? rc : authz_write_row(x->who, o.r->write, &o.scope, err);
 }
 
 /* ---------------------------------------------------------------- download */
@@ -163,9 +171,10 @@ static int attachment_download(struct res_ctx *x, int64_t id, struct res_file *o
     struct owner o;
     const char *hex = res_str(rec, "sha256"), *name = res_str(rec, "name"),
                *type = res_str(rec, "content_type");
-    rc = owner_find(x, res_str(rec, "owner_coll"), res_int(rec, "owner_id"), &o, err);
-    if (rc == R_EINVAL || rc == R_EUNPROC) /* an owner gone, or of a kind this build does not serve: */
-        rc = 0;                            /* the row's own scope (res_get above) decides */
+    if (!owner_gone(x, rec) && /* else the row's own scope (res_get above) decides */
+        (rc = owner_find(x, res_str(rec, "owner_coll"), res_int(rec, "owner_id"), &o, err)) == R_EUNPROC)
+        rc = rerr_set(err, R_ENOTFOUND, "not_found", "",
+                      "附件不存在或无权查看"); /* its record is not the reader's */
     int fd = -1;
     int64_t size = 0;
     if (rc == 0)

@@ -476,6 +476,10 @@ static void *worker(void *arg)
         api_handle(rq);
         if (!rq->pending) /* a handler that failed to build any answer */
             reply_empty(rq, 500);
+        /* An upload refused before its handler took it (no session, a bad token) goes
+         * now, before the answer is sent: nothing of it outlives the answer. */
+        files_tmp_abort(rq->upload);
+        rq->upload = NULL;
         MHD_resume_connection(rq->conn);
     }
 }

@@ -119,10 +119,16 @@ describe('the audit chain survives a rewrite', () => {
   let tmp;
   let n = 0;
   /** A fresh demo database in its own file. */
+  // The entries of a fresh demo database: one per demo record, then the key's entry
+  // (DEMO entries of the old, unkeyed format once that entry is removed). Counted, not
+  // written down: the demo grows with the ledgers.
+  let DEMO = 0;
   const demo = () => {
     const db = path.join(tmp, `d${++n}.db`);
     const r = run(['demo', '--db', db, '--password', PW]);
     assert.equal(r.code, 0, r.all);
+    DEMO = rows(db, 'SELECT count(*) AS n FROM audit')[0].n - 1;
+    assert.ok(DEMO > 700, `${DEMO} demo entries`);
     return db;
   };
   before(() => {
@@ -176,7 +182,7 @@ describe('the audit chain survives a rewrite', () => {
     assert.notEqual(d.code, 0);
     assert.match(d.err, /审计记录不可删除/);
     assert.notEqual(sqlite(db, "DELETE FROM meta WHERE key = 'audit_head';").code, 0);
-    assert.equal(rows(db, 'SELECT count(*) AS n FROM audit')[0].n, 706);
+    assert.equal(rows(db, 'SELECT count(*) AS n FROM audit')[0].n, DEMO + 1);
     assert.equal(verify(db).code, 0);
   });
 
@@ -203,7 +209,7 @@ describe('the audit chain survives a rewrite', () => {
     // by itself it cannot be told from a database an earlier build wrote, and says so
     const alone = verify(db);
     assert.equal(alone.code, 0, alone.all);
-    assert.match(alone.out, /旧格式（无密钥）条目 705 条：只能发现简单修改，不能证明未被重写/);
+    assert.match(alone.out, new RegExp(`旧格式（无密钥）条目 ${DEMO} 条：只能发现简单修改，不能证明未被重写`));
     const v = verify(db, '--key', path.join(keep, 'key'), '--anchors', path.join(keep, 'anchors'));
     assert.equal(v.code, 3, v.all);
   });
@@ -285,7 +291,7 @@ describe('the audit chain survives a rewrite', () => {
       assert.equal(run(['user', 'add', '--db', db, '--username', u, '--role', 'viewer', '--procuratorate', '1'], PW + '\n').code, 0);
     const a = run(['audit', 'anchor', '--db', db]);
     assert.equal(a.code, 0, a.all);
-    assert.match(a.out, /共 709 条/);
+    assert.match(a.out, new RegExp(`共 ${DEMO + 4} 条`));
     const kept = path.join(tmp, `kept-${n}.anchors`);
     fs.copyFileSync(db + '.audit-anchors', kept);
     // the whole earlier file put back, with its own anchors: consistent in itself
@@ -295,7 +301,7 @@ describe('the audit chain survives a rewrite', () => {
     assert.equal(verify(db).code, 0, 'the local files alone cannot show it');
     const v = verify(db, '--anchors', kept);
     assert.equal(v.code, 3, v.all);
-    assert.match(v.out, /链只有 706 条.*记录了 709 条.*截断/);
+    assert.match(v.out, new RegExp(`链只有 ${DEMO + 1} 条.*记录了 ${DEMO + 4} 条.*截断`));
     // with the local anchors left in place, the local anchors show it too, and no write is taken
     fs.copyFileSync(kept, db + '.audit-anchors');
     assert.equal(verify(db).code, 3);
@@ -342,38 +348,39 @@ describe('the audit chain survives a rewrite', () => {
     sql(db, "DROP INDEX members_proc; DROP INDEX members_name; ALTER TABLE audit DROP COLUMN fmt; UPDATE meta SET value = '3' WHERE key = 'schema_version';" +
       ' DROP INDEX members_id_number; DROP INDEX members_name_birth;' +
       ' ALTER TABLE members DROP COLUMN id_number; ALTER TABLE members DROP COLUMN education;' +
-      ' ALTER TABLE members DROP COLUMN party_status; ALTER TABLE members DROP COLUMN full_member_date;');
+      ' ALTER TABLE members DROP COLUMN party_status; ALTER TABLE members DROP COLUMN full_member_date;' +
+      ' DROP TABLE attachments;'); // (and what 007 added)
     fs.unlinkSync(db + '.audit-key');
     fs.unlinkSync(db + '.audit-anchors');
     const v0 = verify(db);
     assert.equal(v0.code, 0, v0.all);
-    assert.match(v0.out, /共 705 条记录/);
-    assert.match(v0.out, /旧格式（无密钥）条目 705 条/);
+    assert.match(v0.out, new RegExp(`共 ${DEMO} 条记录`));
+    assert.match(v0.out, new RegExp(`旧格式（无密钥）条目 ${DEMO} 条`));
     assert.equal(fs.existsSync(db + '.audit-key'), false, 'verify makes no key');
     // the first open for writing: the key, a first keyed entry, an anchor
     const a = run(['audit', 'anchor', '--db', db]);
     assert.equal(a.code, 0, a.all);
     assert.equal(fs.statSync(db + '.audit-key').mode & 0o777, 0o600);
-    const k = rows(db, 'SELECT action, after, fmt FROM audit WHERE id = 706')[0];
+    const k = rows(db, `SELECT action, after, fmt FROM audit WHERE id = ${DEMO + 1}`)[0];
     assert.equal(k.action, 'audit_key');
     assert.equal(k.fmt, 2);
-    assert.match(k.after, /"legacy_entries":705/);
+    assert.match(k.after, new RegExp(`"legacy_entries":${DEMO}`));
     const v1 = verify(db);
     assert.equal(v1.code, 0, v1.all);
-    assert.match(v1.out, /共 706 条记录/);
+    assert.match(v1.out, new RegExp(`共 ${DEMO + 1} 条记录`));
     assert.match(v1.out, /用密钥认证的记录 1 条/);
-    assert.match(v1.out, /旧格式（无密钥）条目 705 条/);
+    assert.match(v1.out, new RegExp(`旧格式（无密钥）条目 ${DEMO} 条`));
     // an old-format entry after the first keyed one, with a correct old hash, is refused
     dropTriggers(db);
-    const last = rows(db, 'SELECT * FROM audit WHERE id = 706')[0];
-    const forged = { ...last, id: 707, action: 'create', entity: 'users', after: '{"username":"ghost"}', prev_hash: last.hash };
+    const last = rows(db, `SELECT * FROM audit WHERE id = ${DEMO + 1}`)[0];
+    const forged = { ...last, id: DEMO + 2, action: 'create', entity: 'users', after: '{"username":"ghost"}', prev_hash: last.hash };
     const h = legacyHash(last.hash, forged);
     sql(db, `INSERT INTO audit(id, ts, user_id, username, action, entity, entity_id, procuratorate_id, before, after, prev_hash, hash, fmt)
-      VALUES (707, ${q(forged.ts)}, NULL, 'system', 'create', 'users', 0, 0, NULL, ${q(forged.after)}, ${q(last.hash)}, ${q(h)}, 1);
-      UPDATE meta SET value = ${q(`707:${h}`)} WHERE key = 'audit_head';`);
+      VALUES (${DEMO + 2}, ${q(forged.ts)}, NULL, 'system', 'create', 'users', 0, 0, NULL, ${q(forged.after)}, ${q(last.hash)}, ${q(h)}, 1);
+      UPDATE meta SET value = ${q(`${DEMO + 2}:${h}`)} WHERE key = 'audit_head';`);
     const v2 = verify(db);
     assert.equal(v2.code, 3, v2.all);
-    assert.match(v2.out, /#707：.*旧格式/);
+    assert.match(v2.out, new RegExp(`#${DEMO + 2}：.*旧格式`));
   });
 
   test('the server anchors the head when it stops', async () => {
@@ -397,7 +404,7 @@ describe('the audit chain survives a rewrite', () => {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
     const count = rows(db, 'SELECT max(id) AS n FROM audit')[0].n;
-    assert.ok(count > 706, `logins were audited (${count})`);
+    assert.ok(count > DEMO + 1, `logins were audited (${count})`);
     assert.ok(lines().length > before);
     assert.match(lines().at(-1), new RegExp(`^ronghe-audit-anchor 1 ${count} `));
     assert.equal(verify(db).code, 0);
