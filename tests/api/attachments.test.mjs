@@ -246,6 +246,10 @@ describe('attachments', () => {
     const rows = (await req(admin, 'GET', '/attachments?per_page=1')).json.total;
     const part = Buffer.alloc(256 * 1024, 0x62);
     await raw(head(admin, cityHonour, 'half.txt', `Content-Length: ${4 * MIB}\r\n`), { body: part, close: true });
+    // its temporary file goes as soon as the server sees the connection closed (and it no
+    // longer counts against the address's uploads)
+    assert.ok(await until(() => tmpFiles().length === 0), `the abandoned upload's file is removed: ${tmpFiles()}`);
+    assert.equal((await req(admin, 'GET', '/attachments?per_page=1')).json.total, rows);
     // Uploads held open half-sent (as many as one address may have) do not hold workers.
     const u = new URL(BASE);
     const held = [];
