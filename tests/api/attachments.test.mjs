@@ -204,7 +204,7 @@ describe('attachments', () => {
     assert.match(got, /20 MiB/);
   });
 
-  test('over the cap while streaming (chunked): cut off, no file, no row, and the server never held it', async () => {
+  test('over the cap while streaming (chunked): cut off, no file, no row, and the server never held it', async (t) => {
     const rows = (await req(admin, 'GET', '/attachments?per_page=1')).json.total;
     const rss0 = rss();
     const chunk = Buffer.alloc(MIB, 0x41);
@@ -227,15 +227,18 @@ describe('attachments', () => {
     });
     assert.ok(await until(() => tmpFiles().length === 0), 'no temporary file left');
     assert.equal((await req(admin, 'GET', '/attachments?per_page=1')).json.total, rows);
+    if (rss0) t.diagnostic(`25 MiB chunked, cut off at 20 MiB: server RSS ${(rss0 / MIB).toFixed(1)} → ${(rss() / MIB).toFixed(1)} MiB`);
     if (rss0) assert.ok(rss() - rss0 < 8 * MIB, `server grew by ${(rss() - rss0) / MIB} MiB`);
   });
 
-  test('a file just under the cap streams to disk: accepted, and the server does not grow by its size', async () => {
+  test('a file just under the cap streams to disk: accepted, and the server does not grow by its size', async (t) => {
     const big = Buffer.alloc(19 * MIB, 0x61); // plain text: "aaaa…"
     big.write('大文件\n', 0);
     const rss0 = rss();
+    const t0 = Date.now();
     const r = await upload(admin, cityHonour, '大文件.txt', big);
     assert.equal(r.status, 201, r.text);
+    if (rss0) t.diagnostic(`19 MiB upload in ${Date.now() - t0} ms: server RSS ${(rss0 / MIB).toFixed(1)} → ${(rss() / MIB).toFixed(1)} MiB`);
     assert.equal(r.json.size, big.length);
     assert.equal(r.json.sha256, sha(big));
     if (rss0) assert.ok(rss() - rss0 < 8 * MIB, `server grew by ${(rss() - rss0) / MIB} MiB for a 19 MiB upload`);
