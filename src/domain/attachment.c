@@ -125,7 +125,10 @@ static int attachment_check(struct res_ctx *x, json_t *row, json_t *before, stru
     if (store_step(st, NULL) == STORE_ROW)
         who = arena_strdup(x->a, store_col_text(st, 0));
     store_done(st);
-    json_object_set_new(row, "uploaded_by_name", json_string(who[0] ? who : "系统"));
+    /* the operators that are not people read as the audit log names them (audit_log.c) */
+    if (!x->who->user_id)
+        who = !strcmp(who, "demo") ? "示例数据（系统生成）" : "系统";
+    json_object_set_new(row, "uploaded_by_name", json_string(who));
     return 0;
 }
 

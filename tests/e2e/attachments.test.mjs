@@ -107,7 +107,7 @@ test('a secretary attaches, downloads and deletes files on an honour of their br
   assert.equal((await api(page, 'DELETE', `/honours/${h.json.id}?version=${cur.json.version}`)).status, 204)
 })
 
-test("the honours list's 详情 opens the honour's attachments", async () => {
+test("the honours list's 详情 opens the honour's attachments (the demo's certificate scan); on a phone as cards", async () => {
   const page = await newPage(browser)
   await login(page, 'admin')
   await go(page, '/manage/honours')
@@ -116,5 +116,15 @@ test("the honours list's 详情 opens the honour's attachments", async () => {
   await page.waitForURL((u) => /^#\/records\/honours\/\d+\/attachments$/.test(u.hash))
   await page.locator('[data-test=attachments]').waitFor()
   await page.locator('[data-test=attachment-upload]').waitFor()
+  await page.locator('[data-test=attachment-name]', { hasText: '荣誉证书扫描件（示例）.png' }).waitFor()
+  await page.waitForFunction(() => { const i = document.querySelector('[data-test=attachment-thumb]'); return i && i.complete && i.naturalWidth === 240 })
+  await page.screenshot({ path: path.join(SHOT_DIR, 'attachments-demo.png'), fullPage: true })
+  await page.setViewportSize({ width: 390, height: 844 })
+  const card = page.locator('[data-test=attachment-card]').first()
+  await card.waitFor()
+  const box = await card.boundingBox()
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, 'the card fits the phone: ' + JSON.stringify(box))
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'the page is no wider than the phone')
+  await page.screenshot({ path: path.join(SHOT_DIR, 'attachments-phone.png'), fullPage: true })
   noErrors(page)
 })
