@@ -416,6 +416,27 @@ int attachment_delete(struct res_ctx *x, int64_t id, int64_t version, struct rer
     return rc;
 }
 
+int attachment_owner_removable(struct res_ctx *x, const struct resource *r, int64_t id, struct rerr *err)
+{
+    bool owner = false;
+    for (int i = 0; owner_colls[i]; i++)
+        owner |= !strcmp(owner_colls[i], r->name);
+    if (!owner)
+        return 0;
+    store_stmt *st =
+        store_prepare(x->c, "SELECT count(*) FROM attachments WHERE owner_coll = ? AND owner_id = ?");
+    store_bind_text(st, 1, r->name);
+    store_bind_int(st, 2, id);
+    int rc = store_step(st, err);
+    int64_t n = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    return n ? rerr_set(err, R_ECONFLICT, "in_use", "", "该%s还有 %" PRId64 " 个附件，请先删除附件", r->label,
+                        n)
+             : 0;
+}
+
 static int sweep_used(void *arg, const char *hex)
 {
     return hex_used(arg, hex);

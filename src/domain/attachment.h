@@ -42,6 +42,11 @@ int attachment_create_in(struct res_ctx *x, const char *owner_coll, int64_t owne
  * names the same content. */
 int attachment_delete(struct res_ctx *x, int64_t id, int64_t version, struct rerr *err);
 
+/* Whether record "id" of "r" may be deleted as far as attachments go: 409 in_use while
+ * attachments name it (as a foreign key would refuse it), so that none is left without
+ * its owner. Run by res_delete for every collection, inside its transaction. */
+int attachment_owner_removable(struct res_ctx *x, const struct resource *r, int64_t id, struct rerr *err);
+
 /* files_sweep() with the attachments table deciding what is still named: what a crash
  * left (see files.h), older than "grace_s". */
 int attachment_sweep(store_conn *c, int grace_s, int *removed, struct rerr *err);

@@ -337,16 +337,18 @@ describe('attachments', () => {
     assert.equal(sd.status, 404, sd.text); // another procuratorate's: not even seen
   });
 
-  test('an owner deleted since: its attachments stay in their scope, downloadable and deletable', async () => {
+  test('an owner with attachments is not deleted (409 in_use, as a foreign key would refuse it); without them it is', async () => {
     const h = await create(admin, 'honours', { branch_id: sec.user.branch_id, title: '附件测试：将删除的荣誉', level: 'county', year: 2023 });
-    const a = await upload(sec, h.id, '留下.png', Buffer.concat([PNG, Buffer.from('orphaned-owner')]));
+    const a = await upload(sec, h.id, '留下.png', Buffer.concat([PNG, Buffer.from('owner-deleted')]));
     assert.equal(a.status, 201, a.text);
-    assert.equal((await req(admin, 'DELETE', `/honours/${h.id}?version=${h.version}`)).status, 204);
-    assert.equal((await req(sec, 'GET', `/attachments/${a.json.id}/download`)).status, 200);
-    assert.equal((await req(zlt, 'GET', `/attachments/${a.json.id}/download`)).status, 404);
-    const d = await req(sec, 'DELETE', `/attachments/${a.json.id}?version=1`);
-    assert.equal(d.status, 204, d.text);
+    const refused = await req(admin, 'DELETE', `/honours/${h.id}?version=${h.version}`);
+    assert.equal(refused.status, 409, refused.text);
+    assert.equal(refused.json.error.code, 'in_use');
+    assert.match(refused.json.error.message, /还有 1 个附件/);
+    assert.equal((await req(admin, 'GET', `/honours/${h.id}`)).status, 200, 'unchanged');
+    assert.equal((await req(sec, 'DELETE', `/attachments/${a.json.id}?version=1`)).status, 204);
     assert.ok(!existsSync(stored(a.json.sha256)));
+    assert.equal((await req(admin, 'DELETE', `/honours/${h.id}?version=${h.version}`)).status, 204);
   });
 
   test('an attachment is never changed; a JSON POST is no upload', async () => {

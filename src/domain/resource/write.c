@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "domain/attachment.h"
 #include "domain/resource/internal.h"
 
 /* The base columns a write sets itself. */
@@ -212,7 +213,8 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
                       r->label);
         goto fail;
     }
-    if (r->removable && (rc = r->removable(x, before, err)) < 0)
+    if ((r->removable && (rc = r->removable(x, before, err)) < 0) ||
+        (rc = attachment_owner_removable(x, r, id, err)) < 0) /* files still on it */
         goto fail;
     store_stmt *st;
     if ((rc = store_prepare_built(x->c, arena_printf(x->a, "DELETE FROM %s WHERE id = ?", r->table), &st,
