@@ -44,7 +44,8 @@ static unsigned char *chunk(unsigned char *p, const char *type, const unsigned c
 {
     unsigned char *start = put32(p, (uint32_t)n);
     memcpy(start, type, 4);
-    memmove(start + 4, data, n);
+    if (n) /* IEND has no data (NULL) */
+        memmove(start + 4, data, n);
     p = put32(start + 4 + n, crc32_of(start, n + 4, 0));
     return p;
 }
