@@ -8,7 +8,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-proto
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c src/base/idcard.c
-STORE   := src/store/store_sqlite.c src/store/store_queries.c build/gen/schema.c build/gen/migrations.c
+STORE   := src/store/store_sqlite.c src/store/store_queries.c src/store/files.c build/gen/schema.c build/gen/migrations.c
 AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c src/auth/throttle.c \
            build/gen/common_passwords.c
 RESOURCE := src/domain/resource/field.c src/domain/resource/encode.c src/domain/resource/list.c \
@@ -28,7 +28,9 @@ DOMAIN  := $(RESOURCE) \
            src/domain/stats.c \
            src/domain/audit_log.c \
            src/domain/partylife.c \
-           src/domain/cases.c
+           src/domain/cases.c \
+           src/domain/filetype.c \
+           src/domain/attachment.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
@@ -36,7 +38,8 @@ DEMO    := src/demo/demo.c \
            src/demo/profile.c \
            src/demo/demo_partylife.c \
            src/demo/demo_cases.c \
-           src/demo/demo_pil.c
+           src/demo/demo_pil.c \
+           src/demo/demo_attachments.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 HEADERS := $(wildcard src/*/*.h src/*/*/*.h)
@@ -163,7 +166,7 @@ test-asan: build/asan/ronghe tests/node_modules/.package-lock.json
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 8
-FUZZ_TARGETS := http body query text json session audit
+FUZZ_TARGETS := http body query text json session audit filetype
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(filter-out -O2 -g,$(CFLAGS))
 FUZZ_OBJ     := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) tests/fuzz/fuzz.c)

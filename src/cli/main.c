@@ -19,11 +19,13 @@
 #include "base/arena.h"
 #include "base/log.h"
 #include "demo/demo.h"
+#include "domain/attachment.h"
 #include "domain/resource.h"
 #include "http/http.h"
 #include "http/proxy.h"
 #include "jobs/backup.h"
 #include "jobs/jobs.h"
+#include "store/files.h"
 #include "store/store.h"
 
 /* The one rule (password_rule_check), said once for every --help that takes a password. */
@@ -46,6 +48,7 @@ static const char usage_main[] =
     "  restore --db FILE --from BACKUP                   从备份恢复（须先停止服务）\n"
     "  audit  verify --db FILE [--anchors F] [--key F]   校验审计链（密钥、锚点）\n"
     "  audit  anchor --db FILE                           立即写入一个审计锚点\n"
+    "  files  sweep --db FILE [--grace SECONDS]          清理没有记录引用的附件文件\n"
     "\n"
     "ronghe 命令 --help 查看每个命令的说明。\n";
 
@@ -69,7 +72,7 @@ static const char usage_demo[] =
 
 static const char usage_serve[] =
     "用法: ronghe serve --db FILE [--listen HOST:PORT] [--trusted-proxy LIST] [--web-dir DIR]\n"
-    "                    [--secure-cookie] [--backup-keep N]\n"
+    "                    [--secure-cookie] [--backup-keep N] [--attachment-max-mib N]\n"
     "\n"
     "提供 JSON API (/api/v1) 和网页界面。默认监听 127.0.0.1:8080。\n"
     "--trusted-proxy 可信的反向代理：逗号分隔的 IP 地址或 CIDR（如 127.0.0.1,10.0.0.0/8，\n"
@@ -78,6 +81,8 @@ static const char usage_serve[] =
     "--web-dir 从目录读取网页文件（开发用），否则使用内嵌的界面。\n"
     "--secure-cookie 给登录 Cookie 加上 Secure（经 HTTPS 提供服务时使用，如在反向代理之后）。\n"
     "--backup-keep 网页上发起的备份（FILE.backups/）保留最新 N 份（默认 7，1–1000）。\n"
+    "--attachment-max-mib 附件大小上限，单位 MiB（默认 20，1–1024）。附件存放在 FILE.files/，\n"
+    "按内容的 SHA-256 命名；启动时清理崩溃遗留的、没有记录引用的文件（见 ronghe files sweep）。\n"
     "运行期间持有 FILE.lock 的共享锁（ronghe restore 据此拒绝覆盖）。\n"
     "登录会话 30 分钟无操作即结束，登录 12 小时后无论如何结束。\n"
     "收到 SIGINT 或 SIGTERM 时正常停止。\n";
@@ -137,6 +142,7 @@ struct opts {
     const char *key, *anchors;          /* audit verify */
     const char *from;                   /* restore */
     const char *keep;                   /* --keep or --backup-keep, checked by keep_value() */
+    const char *attachment_max, *grace; /* serve --attachment-max-mib, files sweep --grace */
     const char *procuratorate, *branch; /* an id, or a name (full or short) */
     bool password_given, secure_cookie;
     char trusted_proxy[1024]; /* every --trusted-proxy, joined by commas */
@@ -164,6 +170,8 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
                                           {"from", required_argument, 0, 'f'},
                                           {"keep", required_argument, 0, 'e'},
                                           {"backup-keep", required_argument, 0, 'K'},
+                                          {"attachment-max-mib", required_argument, 0, 'M'},
+                                          {"grace", required_argument, 0, 'g'},
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     optind = 1;
@@ -239,6 +247,12 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *allo
         case 'e':
         case 'K':
             o->keep = optarg;
+            break;
+        case 'M':
+            o->attachment_max = optarg;
+            break;
+        case 'g':
+            o->grace = optarg;
             break;
         }
     }
@@ -452,7 +466,9 @@ static int cmd_demo(int argc, char **argv)
     store *s;
     if (open_db(o.db, STORE_CREATE_NEW, &s))
         return 1;
-    int rc = demo_populate(s, pw, &err);
+    int rc = files_configure(o.db, FILES_MAX_DEFAULT, &err); /* the demo's files go beside it */
+    if (rc == 0)
+        rc = demo_populate(s, pw, &err);
     close_db(s);
     if (rc == 0 && o.password_file && write_secret(o.password_file, pw, &err) < 0)
         rc = R_EINVAL;
@@ -471,10 +487,70 @@ static int cmd_demo(int argc, char **argv)
     return 0;
 }
 
+/* Orphans (files.h) are taken only once older than this: an upload's file is placed a
+ * moment before its row commits, and a temporary file being written is touched at least
+ * every 10 s (the server's idle timeout). */
+#define FILES_SWEEP_GRACE 600
+
+/* Remove the orphaned files of the database "s" (files_configure() done), saying how many. */
+static int sweep_files(store *s, int grace, struct rerr *err)
+{
+    store_conn *c = store_acquire(s);
+    int removed = 0, rc = attachment_sweep(c, grace, &removed, err);
+    store_release(c);
+    if (rc == 0 && removed)
+        log_info("清理了 %d 个没有记录引用的附件文件", removed);
+    return rc;
+}
+
+static const char usage_files[] =
+    "用法: ronghe files sweep --db FILE [--grace SECONDS]\n"
+    "\n"
+    "清理 FILE.files/ 中没有任何附件记录引用的文件和中断上传遗留的临时文件（崩溃或\n"
+    "断线后可能留下），只清理超过 SECONDS 秒（默认 600）未改动的，服务运行时也可执行。\n"
+    "ronghe serve 启动时会自动执行一次。\n";
+
+static int cmd_files(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "sweep") != 0) {
+        if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+            return fputs(usage_files, stdout), 0;
+        return bad_usage(usage_files, "%s", "请指定子命令 sweep");
+    }
+    struct opts o = {0};
+    int p = parse_opts(argc - 1, argv + 1, usage_files, "dg", &o);
+    if (p)
+        return p == 1 ? 0 : p;
+    int grace = FILES_SWEEP_GRACE;
+    if (o.grace) {
+        char *end;
+        long g = strtol(o.grace, &end, 10);
+        if (*end || !*o.grace || g < 0 || g > 86400 * 365)
+            return bad_usage(usage_files, "%s", "--grace 应为不小于 0 的秒数");
+        grace = (int)g;
+    }
+    store *s;
+    if (open_db(o.db, STORE_OPEN_EXISTING, &s))
+        return 1;
+    struct rerr err = {0};
+    store_conn *c = NULL;
+    int removed = 0, rc = files_configure(o.db, FILES_MAX_DEFAULT, &err);
+    if (rc == 0) {
+        c = store_acquire(s);
+        rc = attachment_sweep(c, grace, &removed, &err);
+        store_release(c);
+    }
+    close_db(s);
+    if (rc < 0)
+        return report(rc, &err);
+    printf("已清理 %d 个没有记录引用的附件文件（%s.files/）\n", removed, o.db);
+    return 0;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     struct opts o = {.listen = "127.0.0.1:8080"};
-    int p = parse_opts(argc, argv, usage_serve, "dlwxSK", &o);
+    int p = parse_opts(argc, argv, usage_serve, "dlwxSKM", &o);
     if (p)
         return p == 1 ? 0 : p;
     struct jobs_config jc;
@@ -489,9 +565,22 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "ronghe: %s\n", err.message);
         return 2;
     }
+    int64_t max = FILES_MAX_DEFAULT;
+    if (o.attachment_max) {
+        char *end;
+        long mib = strtol(o.attachment_max, &end, 10);
+        if (*end || !*o.attachment_max || mib < 1 || mib > 1024)
+            return bad_usage(usage_serve, "%s", "--attachment-max-mib 应为 1 到 1024 之间的整数");
+        max = (int64_t)mib << 20;
+    }
     store *s;
     if (open_db(o.db, STORE_OPEN_EXISTING, &s))
         return 1;
+    if (files_configure(o.db, max, &err) < 0 || sweep_files(s, FILES_SWEEP_GRACE, &err) < 0) {
+        close_db(s);
+        return report(R_EINVAL, &err);
+    }
+    attachment_configure();
     struct http_config cfg = {.listen = o.listen, .web_dir = o.web_dir, .secure_cookie = o.secure_cookie};
     int rc = audit_anchor_start(s, &err);
     if (rc == 0)
@@ -811,6 +900,8 @@ int main(int argc, char **argv)
         return cmd_restore(argc, argv);
     if (!strcmp(cmd, "audit"))
         return cmd_audit(argc, argv);
+    if (!strcmp(cmd, "files"))
+        return cmd_files(argc, argv);
     fprintf(stderr, "ronghe: 未知命令：%s\n\n%s", cmd, usage_main);
     return 2;
 }

@@ -1543,4 +1543,5 @@ void demo_build(struct demo *d)
     demo_build_pil(d);
     demo_build_joint(d);
     demo_link_partylife(d);
+    demo_build_attachments(d);
 }

@@ -82,6 +82,7 @@ json_t *meta_collection(const struct actor *who, const struct resource *r)
 {
     struct authz_may may;
     authz_collection(who, r->read, r->write, r->export, &may);
+    may.update = may.update && !r->immutable;
     /* A collection whose records are made by an action (a job queued) may be "created"
      * by whom the action says. */
     const struct res_action *make = res_action_find(r, NULL, "POST", NULL);

@@ -2,6 +2,7 @@
  * above register at startup (jobs: jobs_register()). */
 #include <string.h>
 
+#include "domain/attachment.h"
 #include "domain/brand.h"
 #include "domain/cases.h"
 #include "domain/joint.h"
@@ -36,6 +37,8 @@ const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_cases, &res_case_members, &res_case_reviews,
     /* pil.h */
     &res_pil_matters, &res_patrols, &res_outreach,
+    /* attachment.h */
+    &res_attachments,
     NULL,
 };
 

@@ -160,6 +160,8 @@ struct res_file {
     int fd;
     int64_t size;
     char name[256];           /* offered as the download's name: [A-Za-z0-9._-] only */
+    const char *display_name; /* NULL, or the name as the user knows it (UTF-8, the arena's):
+                                 offered as filename* (RFC 5987) besides "name" */
     const char *content_type; /* a string literal */
 };
 
@@ -218,6 +220,10 @@ struct resource {
      * their own order: level, sort), default_sort within each: nine 办公室 are not listed
      * in a row. */
     bool by_procuratorate;
+    /* Records are made and deleted, never changed (an attachment: a wrong file is deleted
+     * and uploaded again): an update is refused (422 immutable) before anything else, and
+     * _meta's may.update is false. */
+    bool immutable;
     /* Domain rules, run on create and update after field validation, before the
      * scope check. "row" is the complete new record and may be amended (derived
      * columns); "before" is NULL on create. */

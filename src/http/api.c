@@ -18,6 +18,7 @@
 #include "auth/session.h"
 #include "base/log.h"
 #include "domain/joint.h"
+#include "domain/attachment.h"
 #include "domain/meta.h"
 #include "domain/org.h"
 #include "domain/partylife.h"
@@ -364,6 +365,29 @@ static bool is_write(const char *m)
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
 }
 
+/* Content-Disposition for a file: "attachment; filename=" its ASCII name ([A-Za-z0-9._-]
+ * only: struct res_file), and where it has one its real name (Chinese, say) as
+ * filename*=UTF-8''… (RFC 6266, RFC 5987: every byte but the attr-chars percent-encoded),
+ * which browsers prefer. */
+static const char *disposition(arena *a, const struct res_file *f)
+{
+    const char *d = arena_printf(a, "attachment; filename=\"%s\"", f->name);
+    if (!f->display_name || !*f->display_name)
+        return d;
+    static const char attr[] = "!#$&+-.^_`|~";
+    size_t n = strlen(f->display_name);
+    char *enc = arena_alloc(a, 3 * n + 1), *w = enc;
+    for (const unsigned char *p = (const unsigned char *)f->display_name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr(attr, *p))
+            *w++ = (char)*p;
+        else
+            w += sprintf(w, "%%%02X", *p);
+    }
+    *w = 0;
+    return arena_printf(a, "%s; filename*=UTF-8''%s", d, enc);
+}
+
 /* A collection's declared action (struct res_action): the domain's handler decides who
  * may and audits; here only the HTTP part — the body read, the answer sent, a file
  * streamed from its descriptor. */
@@ -378,7 +402,7 @@ static enum MHD_Result action(struct request *rq, struct res_ctx *x, const struc
         json_decref(body);
         return rc < 0 ? reply_error(rq, &err) : reply_json(rq, a->status, out);
     }
-    struct res_file f;
+    struct res_file f = {0};
     if (a->file(x, id, &f, &err) < 0)
         return reply_error(rq, &err);
     struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)f.size, f.fd); /* takes the fd */
@@ -386,10 +410,8 @@ static enum MHD_Result action(struct request *rq, struct res_ctx *x, const struc
         close(f.fd);
         return fail(rq, R_EINTERNAL, "internal", "无法发送文件");
     }
-    char disp[320]; /* the name is [A-Za-z0-9._-] only (struct res_file) */
-    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", f.name);
     MHD_add_response_header(r, "Content-Type", f.content_type);
-    MHD_add_response_header(r, "Content-Disposition", disp);
+    MHD_add_response_header(r, "Content-Disposition", disposition(rq->a, &f));
     MHD_add_response_header(r, "Cache-Control", "no-store");
     add_security_headers(r);
     return reply_response(rq, a->status, r);
@@ -521,6 +543,46 @@ static enum MHD_Result coll_action(struct request *rq, const struct route_call *
     return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
 }
 
+/* POST /attachments?owner_coll=&owner_id=&name= with the file itself as the body
+ * (application/octet-stream), streamed to a temporary file by server.c (ROUTE_FILE_BODY);
+ * the domain checks the owner, detects the type and commits the row (domain/attachment.h). */
+static enum MHD_Result attachments_upload(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    const char *t = header(rq, "Content-Type");
+    static const char octet[] = "application/octet-stream";
+    if (!t || strncasecmp(t + strspn(t, " \t"), octet, sizeof octet - 1) != 0)
+        return fail(rq, R_EMEDIA, "unsupported_media_type",
+                    "上传附件时请求内容应为文件本身（Content-Type: application/octet-stream）");
+    for (int i = 0; i < rq->query.n; i++)
+        if (strcmp(rq->query.key[i], "owner_coll") && strcmp(rq->query.key[i], "owner_id") &&
+            strcmp(rq->query.key[i], "name"))
+            return fail(rq, R_EINVAL, "bad_query", "上传附件只接受 owner_coll、owner_id、name 三个参数");
+    files_tmp *up = rq->upload;
+    rq->upload = NULL; /* the domain's now, whatever happens */
+    json_t *out = NULL;
+    int rc = attachment_upload(k->x, query_value(rq, "owner_coll"), query_value(rq, "owner_id"),
+                               query_value(rq, "name"), up, &out, &err);
+    return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 201, out);
+}
+
+/* DELETE /attachments/<id>?version=N: the row, then its file unless another names it. */
+static enum MHD_Result attachments_remove(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    int64_t version = -1;
+    const char *v = query_value(rq, "version");
+    if (v) {
+        char *end;
+        errno = 0;
+        version = strtoll(v, &end, 10);
+        if (errno || *end || !*v)
+            return fail(rq, R_EINVAL, "bad_query", "版本号 version 应为整数");
+    }
+    int rc = attachment_delete(k->x, k->id, version, &err);
+    return rc < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
+}
+
 /* ---------------------------------------------------------------- the table
  * Columns (routes.h): methods, pattern, handler, caching, flags. Caching is off unless a
  * row says so: ROUTE_CACHE for answers that depend on the database alone, ROUTE_CACHE_TODAY
@@ -557,6 +619,9 @@ const struct route api_routes[] = {
     /* a matter's reply deadline state is today's */
     {RM_GET, "/pil-matters", coll_list, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/pil-matters/:id", coll_get, ROUTE_CACHE_TODAY, 0},
+    /* an upload is a file streamed to disk, not JSON; a deletion removes the file too */
+    {RM_POST, "/attachments", attachments_upload, ROUTE_NO_CACHE, ROUTE_FILE_BODY},
+    {RM_DELETE, "/attachments/:id", attachments_remove, ROUTE_NO_CACHE, 0},
     {RM_GET, "/:coll", coll_list, ROUTE_CACHE, 0},
     {RM_POST, "/:coll", coll_create, ROUTE_NO_CACHE, ROUTE_BODY},
     {RM_GET, "/:coll/:id", coll_get, ROUTE_CACHE, 0},
@@ -618,6 +683,17 @@ static void cache_prepare(struct request *rq, const struct route *r, const struc
     rq->cache_key = cache_key(rq, who);
     rq->cache_gen = gen;
     rq->cache_expires = route_expires(r->cache, time(NULL));
+}
+
+int api_upload_precheck(struct request *rq, struct rerr *err)
+{
+    const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, COOKIE);
+    if (!token || !*token)
+        return rerr_set(err, R_EAUTH, "unauthenticated", "", "请先登录");
+    const char *sent = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+    if (!sent || !*sent)
+        return rerr_set(err, R_EFORBID, "csrf", "", "缺少或错误的 X-CSRF-Token，请刷新页面后重试");
+    return 0;
 }
 
 bool api_try_fast(struct request *rq, enum MHD_Result *ret)

@@ -14,6 +14,7 @@
 #include "base/err.h"
 #include "domain/resource.h"
 #include "http/http.h"
+#include "store/files.h"
 #include "store/store.h"
 
 struct request {
@@ -27,7 +28,14 @@ struct request {
      * limit), within the budgets (server.c), freed in request_done; NULL when none. */
     char *body;
     size_t body_len, body_cap;
-    size_t body_dropped;    /* chunked past the limit: bytes dropped (answered 413) */
+    size_t body_dropped; /* chunked past the limit: bytes dropped (answered 413) */
+    /* A ROUTE_FILE_BODY body: the temporary file it is written to as it arrives (server.c;
+     * body_cap is then its limit), NULL once the handler took it over or it was dropped
+     * (past the limit: answered 413; the disk refused: upload_failed, 503). Whatever is
+     * left is removed in request_done. */
+    files_tmp *upload;
+    bool upload_counted; /* counted against the uploads in flight (server.c) */
+    bool upload_failed;
     bool linger;            /* refused before its body was read: drain the socket a while */
     unsigned char peer[16]; /* the client's address as server.c counts it */
     struct res_query query;
@@ -76,6 +84,12 @@ unsigned status_of(int rc);
 /* The API: route and answer one request under /api/v1. May block on the database: runs
  * on a worker. */
 enum MHD_Result api_handle(struct request *rq);
+/* Whether an upload (a ROUTE_FILE_BODY request) carries what every upload that can
+ * succeed carries, decided from its headers before any of the file is stored: a session
+ * cookie and an X-CSRF-Token (both checked for real once the body is in). 0, or R_EAUTH
+ * / R_EFORBID with "err" set: refused at once, so that nobody streams a file to disk
+ * without signing in. */
+int api_upload_precheck(struct request *rq, struct rerr *err);
 /* Answer from memory alone (a cached read by a session seen recently), without ever
  * blocking: returns true with the answer queued, false when the request needs a worker. */
 bool api_try_fast(struct request *rq, enum MHD_Result *ret);

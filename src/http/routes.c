@@ -6,6 +6,7 @@
 
 #include "domain/resource.h"
 #include "http/http.h"
+#include "store/files.h"
 
 #define BEIJING_OFFSET_S (8 * 3600) /* UTC+8, no summer time */
 
@@ -71,14 +72,21 @@ int route_find(const struct route *table, const char *method, const char *const 
     return path_known ? R_EMETHOD : R_ENOTFOUND;
 }
 
-long route_body_limit(arena *a, const char *method, const char *path)
+long route_body_limit(arena *a, const char *method, const char *path, bool *to_file)
 {
+    if (to_file)
+        *to_file = false;
     const char *seg[ROUTE_MAX_SEGS];
     const struct route *r;
     int n = route_split(a, path, seg);
     int rc = n <= 0 ? R_ENOTFOUND : route_find(api_routes, method, seg, n, &r);
     if (rc < 0)
         return rc;
+    if (r->flags & ROUTE_FILE_BODY) {
+        if (to_file)
+            *to_file = true;
+        return (long)files_max_bytes();
+    }
     return r->flags & ROUTE_BODY ? HTTP_MAX_BODY : r->flags & ROUTE_SMALL_BODY ? ROUTE_SMALL_BODY_MAX : 0;
 }
 

@@ -19,6 +19,7 @@
 #ifndef RONGHE_ROUTES_H
 #define RONGHE_ROUTES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -53,6 +54,10 @@ enum {
      * (server.c); a route with neither takes none (413 if one is sent). */
     ROUTE_BODY = 1 << 1,       /* a JSON body of up to HTTP_MAX_BODY (a record) */
     ROUTE_SMALL_BODY = 1 << 2, /* up to ROUTE_SMALL_BODY_MAX (a username and passwords) */
+    /* A file of up to files_max_bytes() (store/files.h: an attachment), never held in
+     * memory: written to a temporary file as it arrives, the limit enforced on the way,
+     * and handed to the handler as request.upload. */
+    ROUTE_FILE_BODY = 1 << 3,
 };
 #define ROUTE_SMALL_BODY_MAX 4096
 
@@ -94,8 +99,9 @@ int route_find(const struct route *table, const char *method, const char *const 
 
 /* The largest body "method" on "path" (the part after /api/v1) may carry, from the
  * route that answers it: 0 when it takes none, R_ENOTFOUND or R_EMETHOD when no route
- * answers (as route_find). */
-long route_body_limit(arena *a, const char *method, const char *path);
+ * answers (as route_find). *to_file (may be NULL) tells whether the route streams it to
+ * a file (ROUTE_FILE_BODY) instead of taking it into memory. */
+long route_body_limit(arena *a, const char *method, const char *path, bool *to_file);
 
 /* The index of the segment "capture" (":id") stands for in the pattern of "r", or -1. */
 int route_capture(const struct route *r, const char *capture);

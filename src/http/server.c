@@ -69,6 +69,7 @@
 #include "http/request.h"
 #include "http/routes.h"
 #include "jobs/jobs.h"
+#include "store/files.h"
 
 #define WORKERS 16 /* ≥ 4 × cores: slow requests may hold several at once */
 #define QUEUE_MAX 4096
@@ -89,9 +90,13 @@
 #define BODY_SMALL ((size_t)64 * 1024)
 #define BODY_BUDGET_SMALL ((size_t)4 << 20)
 #define BODY_OVERRUN_MAX (64 * 1024) /* a chunked body past its limit: read on this far for a 413 */
-#define RETRY_AFTER 5                /* seconds, on every 503 of this file */
-#define LINGER_MAX 256               /* connections drained after an early refusal, at once */
-#define LINGER_MS 2000               /* for at most this long */
+/* Uploads streamed to files at once (their bytes are on disk, not in memory): per client
+ * address and in all. */
+#define UPLOADS_PER_ADDRESS 4
+#define UPLOADS_MAX 64
+#define RETRY_AFTER 5  /* seconds, on every 503 of this file */
+#define LINGER_MAX 256 /* connections drained after an early refusal, at once */
+#define LINGER_MS 2000 /* for at most this long */
 /* Give memory back once the connections (bodies in flight) fell to half a peak of at
  * least this many (bytes). */
 #define TRIM_CONNS 256
@@ -104,6 +109,7 @@ struct peer {
     bool used;
     unsigned conns;
     size_t body;
+    unsigned uploads; /* streamed to files (ROUTE_FILE_BODY) */
 };
 
 struct server {
@@ -126,6 +132,7 @@ struct server {
     unsigned char peer_hash_key[crypto_shorthash_KEYBYTES];
     unsigned conns, conn_max, crowded_at, peak_conns;
     size_t body, peak_body;
+    unsigned uploads;
     /* Lingering close: sockets drained by one thread (epoll) after an early refusal. A
      * slot is free when its fd is -1; its generation tells a stale event from a new fd. */
     pthread_mutex_t linger_lock;
@@ -192,7 +199,7 @@ static struct peer *peer_find(struct server *srv, const unsigned char key[16])
  * stays reachable from its home slot. peers_lock held. */
 static void peer_release(struct server *srv, struct peer *p)
 {
-    if (p->conns || p->body)
+    if (p->conns || p->body || p->uploads)
         return;
     size_t mask = srv->npeers - 1;
     size_t hole = (size_t)(p - srv->peers);
@@ -312,6 +319,35 @@ static void body_unreserve(struct server *srv, const unsigned char key[16], size
     pthread_mutex_unlock(&srv->peers_lock);
     if (trim)
         malloc_trim(0);
+}
+
+/* Count an upload in from the address "key": false past either limit. */
+static bool upload_reserve(struct server *srv, const unsigned char key[16])
+{
+    pthread_mutex_lock(&srv->peers_lock);
+    struct peer *p = peer_find(srv, key);
+    bool ok = srv->uploads < UPLOADS_MAX && (!p->used || p->uploads < UPLOADS_PER_ADDRESS);
+    if (ok) {
+        if (!p->used) {
+            memcpy(p->key, key, 16);
+            p->used = true;
+        }
+        p->uploads++;
+        srv->uploads++;
+    }
+    pthread_mutex_unlock(&srv->peers_lock);
+    return ok;
+}
+
+static void upload_unreserve(struct server *srv, const unsigned char key[16])
+{
+    pthread_mutex_lock(&srv->peers_lock);
+    struct peer *p = peer_find(srv, key);
+    CHECK(p->used && p->uploads > 0 && srv->uploads > 0);
+    p->uploads--;
+    srv->uploads--;
+    peer_release(srv, p);
+    pthread_mutex_unlock(&srv->peers_lock);
 }
 
 /* ---------------------------------------------------------------- lingering close */
@@ -440,6 +476,10 @@ static void *worker(void *arg)
         api_handle(rq);
         if (!rq->pending) /* a handler that failed to build any answer */
             reply_empty(rq, 500);
+        /* An upload refused before its handler took it (no session, a bad token) goes
+         * now, before the answer is sent: nothing of it outlives the answer. */
+        files_tmp_abort(rq->upload);
+        rq->upload = NULL;
         MHD_resume_connection(rq->conn);
     }
 }
@@ -491,11 +531,12 @@ static enum MHD_Result refuse(struct request *rq, unsigned status, const char *c
 
 /* The largest body "method" on "url" may carry: the route table's word (routes.h) under
  * /api/v1, none elsewhere; negative (R_ENOTFOUND, R_EMETHOD) for no route. */
-static long body_limit(struct request *rq)
+static long body_limit(struct request *rq, bool *to_file)
 {
+    *to_file = false;
     if (!strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD") || strncmp(rq->path, "/api/v1/", 8) != 0)
         return 0;
-    return route_body_limit(rq->a, rq->method, rq->path + strlen("/api/v1"));
+    return route_body_limit(rq->a, rq->method, rq->path + strlen("/api/v1"), to_file);
 }
 
 static enum MHD_Result refuse_too_large(struct request *rq, long limit)
@@ -538,7 +579,8 @@ static bool admit_body(struct server *srv, struct request *rq, enum MHD_Result *
     } else {
         return true; /* no body (HTTP/1.1: neither length nor chunked means none) */
     }
-    long limit = body_limit(rq);
+    bool to_file;
+    long limit = body_limit(rq, &to_file);
     if (limit < 0) {
         *ret = limit == R_EMETHOD ? refuse(rq, 405, "method_not_allowed", "不支持的请求方法")
                                   : refuse(rq, 404, "not_found", "没有这个接口");
@@ -547,6 +589,26 @@ static bool admit_body(struct server *srv, struct request *rq, enum MHD_Result *
     if (te ? !limit : n > (size_t)limit) {
         *ret = refuse_too_large(rq, limit);
         return false;
+    }
+    if (to_file) { /* onto the disk as it comes, never into memory */
+        struct rerr pre = {0};
+        if (api_upload_precheck(rq, &pre) < 0) {
+            *ret = refuse(rq, status_of(pre.rc), pre.code, pre.message);
+            return false;
+        }
+        if (!upload_reserve(srv, rq->peer)) {
+            *ret = refuse(rq, 503, "busy", "服务器正在接收的上传过多，请稍后重试");
+            return false;
+        }
+        struct rerr err = {0};
+        if (!(rq->upload = files_tmp_open(&err))) {
+            upload_unreserve(srv, rq->peer);
+            *ret = refuse(rq, 503, err.code, err.message);
+            return false;
+        }
+        rq->upload_counted = true;
+        rq->body_cap = (size_t)limit;
+        return true;
     }
     if (te)
         n = (size_t)limit;
@@ -610,6 +672,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * read for ever. */
         size_t n = *upload_size;
         *upload_size = 0;
+        if (rq->upload_counted) { /* a file: onto the disk, the limit enforced as it comes */
+            if (rq->upload && (n > rq->body_cap - (size_t)files_tmp_size(rq->upload) ||
+                               files_tmp_write(rq->upload, upload, n) < 0)) {
+                rq->upload_failed = n <= rq->body_cap - (size_t)files_tmp_size(rq->upload);
+                files_tmp_abort(rq->upload); /* nothing of it stays */
+                rq->upload = NULL;
+            }
+            if (!rq->upload && !rq->upload_failed && (rq->body_dropped += n) > BODY_OVERRUN_MAX)
+                return MHD_NO;
+            return MHD_YES;
+        }
         if (rq->body && !rq->body_dropped && n <= rq->body_cap - rq->body_len) {
             memcpy(rq->body + rq->body_len, upload, n);
             rq->body_len += n;
@@ -629,8 +702,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (rq->dispatched)
         return MHD_YES; /* still with a worker */
     rq->dispatched = true;
-    if (rq->body_dropped)
-        return refuse_too_large(rq, body_limit(rq));
+    bool to_file;
+    if (rq->body_dropped || (rq->upload_counted && !rq->upload && !rq->upload_failed))
+        return refuse_too_large(rq, body_limit(rq, &to_file));
+    if (rq->upload_failed)
+        return refuse(rq, 503, "no_storage", "服务器无法保存上传的文件（磁盘已满或不可写），请稍后重试");
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, rq);
     if (!strcmp(url, "/api/v1/health")) /* from memory, whatever the workers are doing */
         return reply_json(rq, 200, json_pack("{s:b}", "ok", 1));
@@ -663,6 +739,11 @@ static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
             free(rq->body);
             body_unreserve(srv, rq->peer, rq->body_cap);
         }
+        /* An upload the handler did not take (a client that hung up half-way, a refusal):
+         * its temporary file goes now. */
+        files_tmp_abort(rq->upload);
+        if (rq->upload_counted)
+            upload_unreserve(srv, rq->peer);
         if (rq->linger)
             linger_add(srv, conn);
         /* The connection now waits for its next request: long only for a signed-in client. */

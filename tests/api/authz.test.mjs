@@ -500,3 +500,89 @@ describe('data scope follows the parent', () => {
     assert.equal(r.status, 200, 'the administrator of the new procuratorate reads the member of its branch');
   });
 });
+
+// Attachments: not JSON records but uploads, so a matrix of their own. The owner is an
+// honour in each scope; an attachment's scope is its owner's. Ops: list (is it listed),
+// read, download, upload, update (never: 422 for everyone), delete.
+describe('authorisation matrix: attachments', () => {
+  const OPS_A = ['list', 'read', 'download', 'upload', 'update', 'delete'];
+  const FULL = [200, 200, 200, 201, 422, 204];
+  const READS = [200, 200, 200, 403, 422, 403];
+  const OTHER = [200, 404, 404, 403, 422, 404]; // another procuratorate's: unseen, owner not writable
+  const EXPECT_A = {
+    anonymous: { own: [401, 401, 401, 401, 401, 401], other: [401, 401, 401, 401, 401, 401] },
+    admin: { own: FULL, other: FULL },
+    viewer: { own: READS, other: READS },
+    'zlt-admin': { own: FULL, other: OTHER },
+    'hlgl-sec': { own: FULL, other: OTHER },
+  };
+  const sessions = {};
+  const scopes = {};
+  const honours = {}; // scope → an honour (the owner)
+  const files = {}; // scope → an attachment on it
+  const trash = new Trash();
+  let admin;
+  const upload = (s, owner) =>
+    req(s, 'POST', `/attachments?owner_coll=honours&owner_id=${owner}&name=${encodeURIComponent('矩阵' + uniq() + '.txt')}`,
+      Buffer.from('权限矩阵 ' + uniq()), { 'Content-Type': 'application/octet-stream' });
+
+  before(async () => {
+    admin = await login('admin');
+    for (const [role, r] of Object.entries(ROLES)) sessions[role] = r.user ? await login(r.user) : null;
+    const procs = await listAll(admin, '/procuratorates');
+    const branches = await listAll(admin, '/branches');
+    const city = procs.find((p) => p.level === 1).id;
+    const zlt = procs.find((p) => p.name.includes('扎鲁特旗')).id;
+    scopes.city = branches.find((b) => b.procuratorate_id === city).id;
+    scopes.zlt = branches.find((b) => b.procuratorate_id === zlt).id;
+    scopes.hlgl = sessions['hlgl-sec'].user.branch_id;
+    for (const [s, branch_id] of Object.entries(scopes)) {
+      const h = await req(admin, 'POST', '/honours', { branch_id, title: '附件矩阵荣誉' + uniq(), level: 'county', year: 2024 });
+      assert.equal(h.status, 201, h.text);
+      honours[s] = trash.add('honours', h.json.id);
+      const a = await upload(admin, honours[s]);
+      assert.equal(a.status, 201, a.text);
+      files[s] = a.json;
+      trash.add('attachments', a.json.id);
+    }
+  });
+  after(() => trash.empty(admin));
+
+  for (const role of Object.keys(ROLES)) {
+    for (const kind of ['own', 'other']) {
+      const expect = EXPECT_A[role][kind];
+      test(`attachments × ${role} × ${kind}: ${OPS_A.map((o, i) => `${o} ${expect[i]}`).join(', ')}`, async () => {
+        const s = ROLES[role][kind];
+        const who = sessions[role];
+        const f = files[s];
+        const [eList, eRead, eDownload, eUpload, eUpdate, eDelete] = expect;
+        const list = await req(who, 'GET', `/attachments?owner_coll=honours&owner_id=${honours[s]}`);
+        assert.equal(list.status, eList, list.text);
+        if (list.status === 200) assert.equal(list.json.items.some((x) => x.id === f.id), eRead === 200, 'listed exactly when readable');
+        assert.equal((await req(who, 'GET', `/attachments/${f.id}`)).status, eRead);
+        assert.equal((await req(who, 'GET', `/attachments/${f.id}/download`)).status, eDownload);
+        let before = await auditCount(admin);
+        const up = await upload(who, honours[s]);
+        assert.equal(up.status, eUpload, up.text);
+        if (up.status === 201) {
+          trash.add('attachments', up.json.id);
+          assert.equal(up.json.branch_id, scopes[s], 'the owner’s branch');
+          const last = await lastAudit(admin);
+          assert.deepEqual([last.action, last.entity, last.entity_id, last.username], ['create', 'attachments', up.json.id, ROLES[role].user]);
+        }
+        // downloads are audited too: count again from here
+        before = await auditCount(admin);
+        const patch = await req(who, 'PATCH', `/attachments/${f.id}`, { version: f.version, name: 'x.txt' });
+        assert.equal(patch.status, eUpdate, patch.text);
+        // delete a throwaway one made by the administrator in that scope
+        const victim = (await upload(admin, honours[s])).json;
+        trash.add('attachments', victim.id);
+        before = await auditCount(admin);
+        const del = await req(who, 'DELETE', `/attachments/${victim.id}?version=${victim.version}`);
+        assert.equal(del.status, eDelete, del.text);
+        assert.equal(await auditCount(admin), before + (del.status === 204 ? 1 : 0), 'one audit entry for a deletion, none for a refusal');
+        assert.equal((await req(admin, 'GET', `/attachments/${victim.id}`)).status, del.status === 204 ? 404 : 200);
+      });
+    }
+  }
+});

@@ -44,12 +44,12 @@ function readDescriptors() {
   const macros = {};
   for (const m of all.matchAll(/#define\s+(RES_\w+_FIELD)\s*((?:[^\n]*\\\n)*[^\n]*)/g)) macros[m[1]] = m[2].replace(/\\\n/g, ' ');
   const enums = {};
-  for (const m of all.matchAll(/static const char \*const (\w+)\[\] = \{([^}]*)\}/g)) enums[m[1]] = [...m[2].matchAll(/"([^"]*)"/g)].map((x) => x[1]);
+  for (const m of all.matchAll(/(?:static )?const char \*const (\w+)\[\] = \{([^}]*)\}/g)) enums[m[1]] = [...m[2].matchAll(/"([^"]*)"/g)].map((x) => x[1]);
   const numbers = {};
   for (const m of all.matchAll(/#define\s+([A-Z][A-Z0-9_]*)\s+(-?\d+)\b/g)) numbers[m[1]] = Number(m[2]);
   const arrays = {};
   const entry = /\{\s*"(\w*)",\s*"[^"]*",\s*(FT_\w+),\s*([^,]+?),\s*(-?\d+|[A-Z][A-Z0-9_]*),\s*(\w+),\s*(?:"\w*"|NULL),\s*(-?\d+),\s*(-?\d+)\s*\}/g;
-  for (const m of all.matchAll(/static const struct field (\w+)\[\] = \{([\s\S]*?)\n\};/g)) {
+  for (const m of all.matchAll(/static (?:const )?struct field (\w+)\[\] = \{([\s\S]*?)\n\};/g)) {
     let body = m[2];
     for (const [k, v] of Object.entries(macros)) body = body.replaceAll(k, v);
     const fields = [...body.matchAll(entry)].map((e) => ({

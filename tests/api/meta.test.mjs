@@ -13,7 +13,8 @@ const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'me
   'sync-pairs', 'element-checks', 'element-evidence', 'projects', 'project-parties', 'project-activities', 'project-outcomes', 'pairings', 'pairing-progress', 'guidance',
   'member-terms', 'activities', 'attendance', 'activity-items', 'life-rules',
   'cases', 'case-members', 'case-reviews',
-  'pil-matters', 'patrols', 'outreach'];
+  'pil-matters', 'patrols', 'outreach',
+  'attachments'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -55,7 +56,14 @@ const BODIES = {
   'pil-matters': (s) => ({ procuratorate_id: s.proc, branch_id: s.branch, title: '元数据线索' + uniq(), source: '举报', field: '草原', clue_on: '2024-05-01' }),
   patrols: (s, f) => ({ branch_id: s.branch, patrolled_on: '2024-05-01', kind: '党员突击队巡查', place: '元数据地点', member_ids: [f.members.id] }),
   outreach: (s, f) => ({ branch_id: s.branch, held_on: '2024-05-01', kind: '线上', place: '元数据平台', topic: '元数据主题', audience: '学生', language: '汉语', member_ids: [f.members.id] }),
+  // not JSON: the file itself, on the role's honour (see post() below)
+  attachments: (s, f) => ({ owner_coll: 'honours', owner_id: f.honours.id, name: '元数据附件.txt' }),
 };
+/** Create a record of "c": a JSON POST, or for attachments an upload of a small text file. */
+const post = (s, c, body) =>
+  c === 'attachments'
+    ? req(s, 'POST', `/attachments?${new URLSearchParams(body)}`, Buffer.from('元数据附件 ' + uniq()), { 'Content-Type': 'application/octet-stream' })
+    : req(s, 'POST', `/${c}`, body);
 const aspectsUsed = new Map();
 function nextAspect(caseId) {
   const n = aspectsUsed.get(caseId) ?? 0;
@@ -448,7 +456,7 @@ describe('may.* is what the server does, for each demo role', () => {
           assert.equal(list.status, may.read ? 200 : 403, `GET: ${list.text.slice(0, 200)}`);
           if (NO_BODY.has(c)) return; // writes: tests/api/joint.test.mjs
 
-          const created = await req(s, 'POST', `/${c}`, BODIES[c](scope[u], fix[u]));
+          const created = await post(s, c, BODIES[c](scope[u], fix[u]));
           if (c === 'activity-items' && !scope[u].item) {
             // no business ledger served yet to link to: refused, as not allowed or as not theirs
             assert.equal(created.status, may.create ? 400 : 403, `POST: ${created.text.slice(0, 200)}`);
@@ -462,10 +470,17 @@ describe('may.* is what the server does, for each demo role', () => {
           // A record in the role's own scope (the newest job for jobs: only the admin's is in scope).
           let target = fix[u][c];
           if (c === 'jobs') target = backupJob && u === 'admin' ? backupJob : null;
+          if (c === 'attachments') { // made by the administrator, in the role's scope
+            const r = await post(admin, c, BODIES[c](scope[u], fix[u]));
+            assert.equal(r.status, 201, r.text);
+            trash.add(c, r.json.id);
+            target = r.json;
+          }
           if (!target) return; // no record in scope to change (jobs of other roles)
           const upd = await req(s, 'PATCH', `/${c}/${target.id}`, { version: target.version ?? 1, ...(CHANGES[c] ?? { sort: 7 }) });
           if (upd.status === 200) fix[u][c] = upd.json;
-          assert.equal(upd.status, may.update ? 200 : 403, `PATCH: ${upd.text.slice(0, 200)}`);
+          // an attachment is never changed (_meta says so for everyone): 422 immutable
+          assert.equal(upd.status, may.update ? 200 : c === 'attachments' ? 422 : 403, `PATCH: ${upd.text.slice(0, 200)}`);
 
           // Delete a fresh record (made by the administrator in the role's scope).
           let victim = target;

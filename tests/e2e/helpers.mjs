@@ -27,7 +27,7 @@ export async function newPage(browser, options = {}) {
   page.on('pageerror', (e) => page.errors.push('pageerror: ' + e.message))
   page.on('console', (m) => {
     // a 401 for GET /me before login, and API errors the page shows, are expected
-    if (m.type() === 'error' && !/status of (401|403|404|409|422|429)/.test(m.text())) page.errors.push('console: ' + m.text())
+    if (m.type() === 'error' && !/status of (401|403|404|409|413|415|422|429)/.test(m.text())) page.errors.push('console: ' + m.text())
   })
   await context.route('**/*', (route) => {
     const u = route.request().url()

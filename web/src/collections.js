@@ -337,6 +337,8 @@ export const COLLECTIONS = {
   honours: {
     title: '荣誉',
     noun: '荣誉',
+    // 详情: the honour with its certificate scans (views/RecordAttachments.vue)
+    link: (r) => ({ name: 'attachments', params: { coll: 'honours', id: r.id } }),
     search: '荣誉称号',
     columns: [
       { prop: 'title', label: '荣誉称号', type: 'title', minWidth: 220 },

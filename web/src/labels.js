@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = {
   session_end_others: '退出其他会话',
   password: '修改密码',
   unlock: '解除登录限制',
+  download: '下载',
 }
 
 export const ENTITIES = {
@@ -86,6 +87,20 @@ export const ENTITIES = {
   attendance: '考勤',
   'activity-items': '活动关联业务',
   'life-rules': '组织生活规则',
+  attachments: '附件',
+}
+
+// An attachment's type (detected by the server from the content: domain/filetype.c).
+export const CONTENT_TYPES = {
+  'application/pdf': 'PDF 文档',
+  'image/jpeg': 'JPEG 图片',
+  'image/png': 'PNG 图片',
+  'image/webp': 'WebP 图片',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word 文档',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel 表格',
+  'application/msword': 'Word 文档（旧版）',
+  'application/vnd.ms-excel': 'Excel 表格（旧版）',
+  'text/plain': '纯文本',
 }
 
 // The business ledgers an activity may link (partylife.c item_colls).

@@ -23,6 +23,7 @@ import PilList from './views/PilList.vue'
 import PilMatterDetail from './views/PilMatterDetail.vue'
 import PatrolDetail from './views/PatrolDetail.vue'
 import OutreachDetail from './views/OutreachDetail.vue'
+import RecordAttachments from './views/RecordAttachments.vue'
 // the home page's charts (ECharts) load with it, not with every page
 const Home = () => import('./views/Home.vue')
 
@@ -49,6 +50,7 @@ const routes = [
       { path: 'activities/:id(\\d+)', name: 'activities', component: ActivityDetail, meta: { title: '组织生活', menu: '/manage/activities', collection: 'activities' } },
       { path: 'cases', name: 'case-list', component: CrudPage, props: { collection: 'cases' }, meta: { title: '案件', collection: 'cases' } },
       { path: 'cases/:id(\\d+)', name: 'cases', component: CaseDetail, meta: { title: '案件详情', menu: '/cases', collection: 'cases' } },
+      { path: 'records/:coll/:id(\\d+)/attachments', name: 'attachments', component: RecordAttachments, meta: { title: '附件' } },
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
       // the joint ledgers' detail pages (their lists are /manage/<collection>)
       { path: 'sync-pairs/:id(\\d+)', name: 'sync-pairs', component: SyncPairDetail, meta: { title: '四同步', collection: 'sync-pairs', menu: '/manage/sync-pairs' } },

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "domain/attachment.h"
 #include "domain/resource/internal.h"
 
 /* The base columns a write sets itself. */
@@ -124,6 +125,9 @@ static int version_of(json_t *body, int64_t *v, struct rerr *err)
 static int update_in(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, int64_t version,
                      json_t **out, struct rerr *err)
 {
+    if (r->immutable)
+        return rerr_set(err, R_EUNPROC, "immutable", "", "%s创建后不能修改；如需更正，请删除后重新创建",
+                        r->label);
     json_t *before = NULL, *row = NULL, *after = NULL;
     int rc;
     if ((rc = load_for_write(x, r, id, &before, err)) < 0)
@@ -234,7 +238,8 @@ int res_delete_in(struct res_ctx *x, const struct resource *r, int64_t id, int64
                       r->label);
         goto fail;
     }
-    if (r->removable && (rc = r->removable(x, before, err)) < 0)
+    if ((r->removable && (rc = r->removable(x, before, err)) < 0) ||
+        (rc = attachment_owner_removable(x, r, id, err)) < 0) /* files still on it */
         goto fail;
     store_stmt *st;
     if ((rc = store_prepare_built(x->c, arena_printf(x->a, "DELETE FROM %s WHERE id = ?", r->table), &st,

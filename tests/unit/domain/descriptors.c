@@ -130,7 +130,7 @@ static const char *check_on(const char *sql, const char *col, const char *what)
 #define MAX_VALUES 16
 struct values {
     int n;
-    char v[MAX_VALUES][64];
+    char v[MAX_VALUES][96]; /* a MIME type of an Office document is 71 characters */
 };
 
 /* The items of "(a, 'b', ...)" starting at "p" (just after the opening parenthesis),
@@ -139,7 +139,7 @@ static struct values parse_in_list(const char *p)
 {
     struct values out = {0};
     while (*p && *p != ')') {
-        while (*p == ' ' || *p == ',')
+        while (*p == ' ' || *p == ',' || *p == '\n')
             p++;
         if (*p == ')' || !*p)
             break;

@@ -11,6 +11,7 @@
 
 #include "http/http.h"
 #include "http/routes.h"
+#include "store/files.h"
 #include "jobs/jobs.h"
 
 static enum MHD_Result h_a(struct request *rq, const struct route_call *k)
@@ -146,14 +147,22 @@ static void body_limits(void **state)
 {
     (void)state;
     arena *a = arena_new();
-    assert_int_equal(route_body_limit(a, "POST", "/session"), ROUTE_SMALL_BODY_MAX);
-    assert_int_equal(route_body_limit(a, "POST", "/me/password"), ROUTE_SMALL_BODY_MAX);
-    assert_int_equal(route_body_limit(a, "POST", "/members"), HTTP_MAX_BODY);
-    assert_int_equal(route_body_limit(a, "PATCH", "/members/3"), HTTP_MAX_BODY);
-    assert_int_equal(route_body_limit(a, "DELETE", "/session"), 0);
-    assert_int_equal(route_body_limit(a, "PATCH", "/me/password"), R_EMETHOD);
-    assert_int_equal(route_body_limit(a, "POST", "/nosuch"), R_ENOTFOUND);
-    assert_int_equal(route_body_limit(a, "POST", "/a/b/c/d/e"), R_ENOTFOUND);
+    assert_int_equal(route_body_limit(a, "POST", "/session", NULL), ROUTE_SMALL_BODY_MAX);
+    assert_int_equal(route_body_limit(a, "POST", "/me/password", NULL), ROUTE_SMALL_BODY_MAX);
+    assert_int_equal(route_body_limit(a, "POST", "/members", NULL), HTTP_MAX_BODY);
+    assert_int_equal(route_body_limit(a, "PATCH", "/members/3", NULL), HTTP_MAX_BODY);
+    assert_int_equal(route_body_limit(a, "DELETE", "/session", NULL), 0);
+    assert_int_equal(route_body_limit(a, "PATCH", "/me/password", NULL), R_EMETHOD);
+    assert_int_equal(route_body_limit(a, "POST", "/nosuch", NULL), R_ENOTFOUND);
+    assert_int_equal(route_body_limit(a, "POST", "/a/b/c/d/e", NULL), R_ENOTFOUND);
+    /* an upload streams to a file, up to the configured limit, and only an upload does */
+    bool to_file = true;
+    assert_int_equal(route_body_limit(a, "POST", "/members", &to_file), HTTP_MAX_BODY);
+    assert_false(to_file);
+    assert_int_equal(route_body_limit(a, "POST", "/attachments", &to_file), files_max_bytes());
+    assert_true(to_file);
+    assert_int_equal(route_body_limit(a, "DELETE", "/attachments/3", &to_file), 0);
+    assert_false(to_file);
     arena_free(a);
 }
 
