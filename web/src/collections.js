@@ -633,6 +633,7 @@ export const COLLECTIONS = {
       { prop: 'branch_id', type: 'ref', ref: REF.branches, hint: '留空为主办检察官所在支部' },
     ],
     filters: [],
+  },
 
   // ---- public-interest litigation, patrols, outreach (src/domain/pil.c) ---------------------
   'pil-matters': {
