@@ -6,11 +6,13 @@
 #include "domain/member.h"
 #include "domain/org.h"
 #include "domain/resource.h"
+#include "domain/service.h"
 #include "domain/user.h"
 
 const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_procuratorates, &res_departments,     &res_branches, &res_party_groups, &res_members, &res_brands,
-    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,   NULL,
+    &res_methods,        &res_method_elements, &res_honours,  &res_users,        &res_audit,
+    &res_holidays,       &res_requests,        &res_request_replies,                                    NULL,
 };
 
 int res_register(const struct resource *r, struct rerr *err)

@@ -6,7 +6,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { req, login, listAll, uniq, rand, Trash, get, auditCount, lastAudit } from './lib.mjs';
 
-const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit'];
+const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'holidays', 'requests', 'request-replies'];
 const OPS = ['list', 'read', 'create', 'update', 'delete'];
 
 // Statuses in the order of OPS.
@@ -48,6 +48,9 @@ const EXPECT = {
     honours: { own: ALL, other: RO },
     users: { own: ALL, other: HIDDEN },
     audit: { own: AUDIT_RO, other: [200, 404, 403, 404, 404] },
+    holidays: same(RO), // one calendar for the system: the city's administrators keep it
+    requests: { own: ALL, other: HIDDEN },
+    'request-replies': { own: ALL, other: [200, 404, 422, 404, 404] }, // another's request: no such reference
   },
   'hlgl-sec': {
     procuratorates: same(RO),
@@ -61,13 +64,16 @@ const EXPECT = {
     honours: { own: ALL, other: RO },
     users: same(DENY),
     audit: same(DENY),
+    holidays: same(RO),
+    requests: { own: ALL, other: HIDDEN },
+    'request-replies': { own: ALL, other: [200, 404, 422, 404, 404] },
   },
 };
 
 const ERROR_CODE = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
 
 // Lists narrowed to the reader's own procuratorate for county accounts.
-const NARROWED = new Set(['members', 'users', 'audit']);
+const NARROWED = new Set(['members', 'users', 'audit', 'requests', 'request-replies']);
 
 // First, because a failure here takes the server down for every later test.
 describe('refused writes leave the server running', () => {
@@ -118,13 +124,20 @@ describe('authorisation matrix', () => {
     honours: (s) => ({ branch_id: scopes[s].branch, title: '测试荣誉' + uniq(), level: 'county', year: 2024 }),
     users: (s) => ({ username: uniq('authz-'), display_name: '测试用户', password: 'authz-password-' + rand() + '-1', role: 'viewer', procuratorate_id: scopes[s].proc }),
     audit: () => ({ action: 'create', entity: 'members' }),
+    holidays: () => ({ date: new Date(Date.UTC(2070, 0, 1) + holidayDay++ * 86400000).toISOString().slice(0, 10), kind: '休', name: '测试假日' }),
+    requests: (s) => ({ branch_id: scopes[s].branch, channel: '来访', kind: '申诉', received_on: '2025-09-30', requester_name: '测试人' }),
+    'request-replies': (s) => ({ request_id: fixtures[s].requests.id, kind: '程序性答复', date: '2025-10-09' }),
   };
+  let holidayDay = 0;
   // A harmless change for an update.
   const changes = {
     members: () => ({ position: '职务' + rand(2) }),
     honours: () => ({ title: '测试荣誉' + uniq() }),
     users: () => ({ display_name: '测试用户' + rand(2) }),
     audit: () => ({ action: 'tampered' }),
+    holidays: () => ({ name: '测试假日' + rand(2) }),
+    requests: () => ({ summary: '摘要' + rand(2) }),
+    'request-replies': () => ({ content: '内容' + rand(2) }),
   };
   const change = (c) => (changes[c] ?? (() => ({ sort: 1 + Math.floor(Math.random() * 99999) })))();
   // A list query that contains the scope's fixture.
@@ -143,6 +156,10 @@ describe('authorisation matrix', () => {
         return `method_id=${f.methods.id}`;
       case 'audit':
         return `entity=departments&entity_id=${f.departments.id}`;
+      case 'holidays':
+        return `sort=-id&per_page=500`;
+      case 'request-replies':
+        return `request_id=${f.requests.id}`;
       default:
         return `branch_id=${scopes[s].branch}&per_page=500`;
     }
@@ -165,7 +182,7 @@ describe('authorisation matrix', () => {
     for (const s of Object.keys(scopes)) {
       const f = (fixtures[s] = {});
       f.procuratorates = procs.find((p) => p.id === scopes[s].proc);
-      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users']) {
+      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'holidays', 'requests', 'request-replies']) {
         const r = await req(admin, 'POST', `/${c}`, bodies[c](s));
         assert.equal(r.status, 201, `fixture ${c} in ${s}: ${r.text}`);
         f[c] = r.json;
@@ -249,7 +266,8 @@ describe('authorisation matrix', () => {
           await checkAudit(before, r.status === 201, 'create', coll, r.json?.id, role);
           if (r.status === 201) {
             assert.equal(r.json.version, 1);
-            if (coll !== 'procuratorates') assert.equal(r.json.procuratorate_id, scopes[s].proc);
+            if (coll === 'holidays') assert.equal(r.json.procuratorate_id, null, 'the national calendar');
+            else if (coll !== 'procuratorates') assert.equal(r.json.procuratorate_id, scopes[s].proc);
           }
         });
 

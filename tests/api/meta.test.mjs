@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { req, login, listAll, uniq, rand, Trash } from './lib.mjs';
 
 // The collections the API serves (src/domain/registry.c).
-const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs'];
+const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'jobs', 'holidays', 'requests', 'request-replies'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -17,6 +17,7 @@ const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 // the city procuratorate, the procuratorate and branch to create it in), given "f", the
 // records made before it in MAKE order (a method's brand). A new collection adds its body
 // here and its name to SERVED (and to MAKE when records of it can be made).
+let holidayDay = 0; // each holiday its own date (dates are unique)
 const BODIES = {
   procuratorates: (s) => ({ name: '元数据院' + uniq(), short_name: '元' + rand(2), level: 2, parent_id: s.city }),
   departments: (s) => ({ procuratorate_id: s.proc, name: '元数据部门' + uniq() }),
@@ -30,10 +31,14 @@ const BODIES = {
   users: (s) => ({ username: uniq('meta-'), display_name: '元数据用户', password: 'Meta-test-' + rand() + '-7', role: 'viewer', procuratorate_id: s.proc }),
   audit: () => ({ action: 'create', entity: 'members' }),
   jobs: () => ({ kind: 'backup' }),
+  holidays: () => ({ date: new Date(Date.UTC(2060, 0, 1) + holidayDay++ * 86400000).toISOString().slice(0, 10), kind: '休', name: '元数据假日' }),
+  requests: (s) => ({ branch_id: s.branch, channel: '网络', kind: '咨询', received_on: '1999-12-31', requester_name: '元数据' }),
+  // dated 2000-01-01, the date the limits test writes into each date field (received, closed)
+  'request-replies': (s, f) => ({ request_id: f.requests.id, kind: '程序性答复', date: '2000-01-01' }),
 };
 // A change for a PATCH (else {sort: 7}).
-const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' } };
-const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users'];
+const CHANGES = { members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' }, holidays: { name: '改名假日' }, requests: { summary: '改写摘要' }, 'request-replies': { content: '改写内容' } };
+const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'holidays', 'requests', 'request-replies'];
 
 /** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
 async function makeAll(admin, s, trash) {
@@ -160,7 +165,7 @@ describe('the limits _meta states are the ones writes meet', () => {
 
   // fields whose value needs another's (a 转正日期 a year after joining; member.c)
   const WITH = { 'members.full_member_date': { joined_party: '1999-01-01' } };
-  const UNDO = { 'members.full_member_date': { party_status: null, joined_party: null } };
+  const UNDO = { 'members.full_member_date': { party_status: null, joined_party: null }, 'holidays.date': { date: '2098-06-15' }, 'requests.received_on': { received_on: '1999-12-31' }, 'request-replies.date': { date: '2000-01-01' } };
 
   async function patch(c, body) {
     const cur = await req(admin, 'GET', `/${c}/${fixtures[c].id}`);
