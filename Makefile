@@ -48,7 +48,7 @@ build/lib/layers.ok: $(LAYER_LIBS) tools/check-layers.sh
 UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
-WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
+WEB_SRC  := $(shell find web/src web/index.html web/progress.html web/package.json web/vite.config.* -type f 2>/dev/null)
 
 PORT     ?= 8080
 DEMO_DB  ?= ronghe-demo.db

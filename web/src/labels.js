@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = {
   session_end_others: '退出其他会话',
   password: '修改密码',
   unlock: '解除登录限制',
+  receipt: '重新生成查询码',
 }
 
 export const ENTITIES = {
@@ -81,6 +82,32 @@ export const ENTITIES = {
   session: '会话',
   jobs: '后台任务',
   job: '后台任务',
+  holidays: '节假日',
+  requests: '12309诉求',
+  'request-replies': '12309答复',
+  request_replies: '12309答复',
+}
+
+// 12309: a request's deadline state (GET /requests?due=), and its colour.
+export const DUE_STATES = [
+  { value: 'overdue', label: '已超期' },
+  { value: 'soon', label: '3日内到期' },
+  { value: 'ontime', label: '未到期' },
+  { value: 'late', label: '曾超期答复' },
+]
+
+/** The state of deadline "due" (YYYY-MM-DD) today: 'overdue', 'soon' (within 3 days) or ''. */
+export function dueState(due, today = todayCN()) {
+  if (!due) return ''
+  if (due < today) return 'overdue'
+  const d = new Date(today + 'T00:00:00Z')
+  d.setUTCDate(d.getUTCDate() + 3)
+  return due <= d.toISOString().slice(0, 10) ? 'soon' : ''
+}
+
+/** Today in Beijing time, as the server counts deadlines. */
+export function todayCN() {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
 }
 
 // Background jobs (GET /api/v1/jobs): kinds, and statuses with their tag colour.
