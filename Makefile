@@ -14,11 +14,23 @@ AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/sessio
 RESOURCE := src/domain/resource/field.c src/domain/resource/encode.c src/domain/resource/list.c \
            src/domain/resource/read.c src/domain/resource/validate.c src/domain/resource/scope.c \
            src/domain/resource/write.c src/domain/resource/cascade.c src/domain/resource/action.c
-DOMAIN  := $(RESOURCE) src/domain/org.c src/domain/member.c src/domain/brand.c \
-           src/domain/user.c src/domain/registry.c src/domain/meta.c src/domain/stats.c \
-           src/domain/audit_log.c src/domain/workdays.c src/domain/service.c
+DOMAIN  := $(RESOURCE) \
+           src/domain/org.c \
+           src/domain/member.c \
+           src/domain/brand.c \
+           src/domain/item.c \
+           src/domain/timeline.c \
+           src/domain/user.c \
+           src/domain/registry.c \
+           src/domain/meta.c \
+           src/domain/stats.c \
+           src/domain/audit_log.c \
+           src/domain/workdays.c \
+           src/domain/service.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
-DEMO    := src/demo/demo.c src/demo/demo_data.c
+DEMO    := src/demo/demo.c \
+           src/demo/demo_data.c \
+           src/demo/profile.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 HEADERS := $(wildcard src/*/*.h src/*/*/*.h)

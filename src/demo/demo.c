@@ -52,6 +52,11 @@ uint32_t demo_rand(struct demo *d, uint32_t n)
     return (uint32_t)((d->rng * 2685821657736338717ull) >> 33) % n;
 }
 
+struct res_ctx *demo_ctx(struct demo *d)
+{
+    return &d->x;
+}
+
 const char *demo_password(const struct demo *d)
 {
     return d->password;

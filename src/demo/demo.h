@@ -35,6 +35,10 @@ int64_t demo_put(struct demo *d, const char *collection, json_t *obj);
  * time. demo_rand(d, n) returns 0..n-1. */
 uint32_t demo_rand(struct demo *d, uint32_t n);
 
+/* The context demo_put() writes with (the system actor, inside the demo's transaction):
+ * for generators that look up the ids of what demo_build() made (x->c). */
+struct res_ctx *demo_ctx(struct demo *d);
+
 /* The password given to `ronghe demo`. */
 const char *demo_password(const struct demo *d);
 

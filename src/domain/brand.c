@@ -190,6 +190,17 @@ static int honour_check(struct res_ctx *x, json_t *row, json_t *before, struct r
     return 0;
 }
 
+/* An honour is known by its year only: it stands on the timeline at the year's end. */
+#define HONOUR_LEVEL_SQL                                                                                          \
+    "CASE t.level WHEN 'national' THEN '国家级' WHEN 'regional' THEN '自治区级' WHEN 'city' THEN '市级'" \
+    " ELSE '县级' END"
+static const struct res_event honour_events[] = {
+    {"荣誉", "printf('%04d-12-31', t.year)",
+     "'获' || t.title || '（' || " HONOUR_LEVEL_SQL " || coalesce('，' || t.awarded_by, '') || '）'",
+     "t.branch_id = ?", "t.member_id = ?", NULL},
+    {0},
+};
+
 const struct resource res_honours = {
     .name = "honours",
     .table = "honours",
@@ -206,4 +217,7 @@ const struct resource res_honours = {
     .default_sort = "-year",
     .by_procuratorate = true,
     .check = honour_check,
+    .title = "t.title",
+    .date = "printf('%04d-12-31', t.year)",
+    .events = honour_events,
 };

@@ -256,6 +256,14 @@ static int member_filter(struct res_ctx *x, const char *key, const char *val, st
 /* A member's honours follow the member to another branch. */
 static const struct dependent member_deps[] = {{&res_honours, "member_id", true}, {NULL, NULL, false}};
 
+/* A member's own milestones, on the member's timeline only (a branch's would fill with
+ * decades-old joinings). */
+static const struct res_event member_events[] = {
+    {"入党", "t.joined_party", "'入党'", NULL, "t.id = ?", NULL},
+    {"入党", "t.full_member_date", "'转为正式党员'", NULL, "t.id = ?", NULL},
+    {0},
+};
+
 const struct resource res_members = {
     .name = "members",
     .table = "members",
@@ -282,4 +290,6 @@ const struct resource res_members = {
     .required_if = member_required,
     .filter = member_filter,
     .deps = member_deps,
+    .title = "t.name",
+    .events = member_events,
 };

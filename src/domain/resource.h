@@ -182,6 +182,22 @@ struct res_action {
     bool (*may)(const struct actor *who);
 };
 
+/*
+ * What a record contributes to the timelines (GET /api/v1/timeline, domain/timeline.h):
+ * one entry per kind of event a row yields (a case yields one per stage date). Each
+ * part is SQL over the row as "t", written by us in the descriptor, never from input;
+ * the conditions take exactly one bound value (the branch, member or case asked for).
+ */
+struct res_event {
+    const char *kind;   /* what the timeline calls it, Chinese: "组织生活", "案件受理" */
+    const char *date;   /* the day it happened, YYYY-MM-DD; rows where it is NULL are skipped */
+    const char *title;  /* one line saying what happened, Chinese */
+    const char *branch; /* with one ?: the row is in that branch's timeline ("t.branch_id = ?");
+                           NULL: never */
+    const char *member; /* with one ?: it concerns that member; NULL: never */
+    const char *case_;  /* with one ?: it concerns that case; NULL: never */
+};
+
 struct resource {
     const char *name;  /* in the URL: "party-groups" */
     const char *table; /* "party_groups" */
@@ -225,6 +241,13 @@ struct resource {
     const struct res_required *required_if;
     const struct dependent *deps;     /* terminated by an entry with r == NULL */
     const struct res_action *actions; /* terminated by an entry with method == NULL */
+    /* How another record names one of these (domain/item.h: a meeting's business items,
+     * an element's evidence) and the timeline lists it: SQL over the row as "t" for a
+     * one-line Chinese title and its day (YYYY-MM-DD); NULL: "t.name" (or the label
+     * and id) and no date. */
+    const char *title;
+    const char *date;
+    const struct res_event *events; /* terminated by an entry with kind == NULL; may be NULL */
 };
 
 const struct resource *res_find(const char *name);

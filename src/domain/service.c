@@ -344,6 +344,8 @@ const struct resource res_holidays = {
     .default_sort = "date",
     .check = holiday_check,
     .removable = holiday_removable,
+    .title = "t.name",
+    .date = "t.date",
 };
 
 /* ------------------------------------------------------------------ receipt codes */
@@ -753,6 +755,21 @@ static int request_removable(struct res_ctx *x, json_t *before, struct rerr *err
     return 0;
 }
 
+/* On the handling branch's timeline: the receipt of each request (never the requester's
+ * name), and each reply. */
+static const struct res_event request_events[] = {
+    {"12309受理", "t.received_on", "'12309 ' || t.kind || '（' || t.channel || '）' || t.number",
+     "t.branch_id = ?", NULL, NULL},
+    {"12309办结", "t.closed_on", "'12309 办结 ' || t.number", "t.branch_id = ?", NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+static const struct res_event reply_events[] = {
+    {"12309答复", "t.date",
+     "'12309 ' || t.kind || ' ' || coalesce((SELECT r.number FROM requests r WHERE r.id = t.request_id), '')",
+     "t.branch_id = ?", NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
 static const struct res_action request_actions[] = {
     {.name = NULL, .method = "POST", .status = 201, .body = true, .run = request_create},
     {.name = "receipt", .method = "POST", .status = 200, .run = request_receipt},
@@ -786,6 +803,9 @@ const struct resource res_requests = {
     .removable = request_removable,
     .deps = request_deps,
     .actions = request_actions,
+    .title = "t.number || ' ' || t.kind",
+    .date = "t.received_on",
+    .events = request_events,
 };
 
 /* ------------------------------------------------------------------ replies */
@@ -900,6 +920,9 @@ const struct resource res_request_replies = {
     .default_sort = "date",
     .check = reply_check,
     .removable = reply_removable,
+    .title = "t.kind || ' ' || coalesce((SELECT r.number FROM requests r WHERE r.id = t.request_id), '')",
+    .date = "t.date",
+    .events = reply_events,
 };
 
 /* ------------------------------------------------------------------ rates */

@@ -21,6 +21,7 @@
 #include "domain/org.h"
 #include "domain/service.h"
 #include "domain/stats.h"
+#include "domain/timeline.h"
 #include "domain/user.h"
 #include "http/cache.h"
 #include "http/request.h"
@@ -269,6 +270,14 @@ static enum MHD_Result stats(struct request *rq, const struct route_call *k)
     if (rq->query.n)
         return fail(rq, R_EINVAL, "bad_query", "统计接口不接受查询参数");
     return stats_home(k->x, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+/* GET /timeline?branch_id=|member_id=|case_id=: both ledgers in order (domain/timeline.h). */
+static enum MHD_Result timeline(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    return timeline_get(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
 }
 
 /* GET /_slow: benchmarks only (not found unless RONGHE_BENCH_SLOW is set): a request that
@@ -526,6 +535,7 @@ const struct route api_routes[] = {
     {RM_GET, "/_slow", slow, ROUTE_NO_CACHE, 0},
     {RM_GET, "/org-tree", tree, ROUTE_CACHE, 0},
     {RM_GET, "/stats", stats, ROUTE_CACHE_TODAY, 0},
+    {RM_GET, "/timeline", timeline, ROUTE_CACHE, 0},
     /* a job's progress lives in memory, not in the database: never cached */
     {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},
     {RM_GET, "/jobs/:id", coll_get, ROUTE_NO_CACHE, 0},

@@ -190,6 +190,7 @@ export const COLLECTIONS = {
     title: '党员',
     noun: '党员',
     search: '姓名、蒙古文名或拼音',
+    link: (r) => '/members/' + r.id,
     testId: 'members-table',
     searchTestId: 'member-search',
     perPage: 20,

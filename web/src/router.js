@@ -6,6 +6,7 @@ import OrgTree from './views/OrgTree.vue'
 import BranchDetail from './views/BranchDetail.vue'
 import BrandWall from './views/BrandWall.vue'
 import Members from './views/Members.vue'
+import MemberDetail from './views/MemberDetail.vue'
 import CrudPage from './views/CrudPage.vue'
 import Audit from './views/Audit.vue'
 import Jobs from './views/Jobs.vue'
@@ -35,6 +36,7 @@ const routes = [
       { path: 'branches/:id(\\d+)', name: 'branch', component: BranchDetail, meta: { title: '支部详情', menu: '/org' } },
       { path: 'brand-wall', name: 'brand-wall', component: BrandWall, meta: { title: '品牌墙' } },
       { path: 'members', name: 'members', component: Members, meta: { title: '党员' } },
+      { path: 'members/:id(\\d+)', name: 'member', component: MemberDetail, meta: { title: '党员详情', menu: '/members', collection: 'members' } },
       { path: 'manage/:collection', name: 'manage', component: CrudPage, meta: { title: '管理' } },
       { path: 'audit', name: 'audit', component: Audit, meta: { title: '审计日志', collection: 'audit' } },
       { path: 'jobs', name: 'jobs', component: Jobs, meta: { title: '后台任务', collection: 'jobs' } },
