@@ -234,6 +234,12 @@ struct resource {
      * the version matched: refuses a deletion the collection's own rules forbid (a user
      * who has signed in is disabled, not deleted). May be NULL. */
     int (*removable)(struct res_ctx *x, json_t *before, struct rerr *err);
+    /* Run by res_create and res_update inside the write transaction, once the row is
+     * written and before its own audit entry: records the collection keeps of its rows
+     * in another table (a member's terms in a branch). "id" is the row's, "row" the
+     * record as the check hook left it (write-only fields included), "before" NULL on
+     * create. It audits what it writes itself. May be NULL. */
+    int (*after_write)(struct res_ctx *x, int64_t id, json_t *row, json_t *before, struct rerr *err);
     /* Add nested data to a record that is being answered (a method's elements). */
     int (*expand)(struct res_ctx *x, json_t *rec, struct rerr *err);
     /* Fields required only in some cases (struct res_required); terminated by an entry
@@ -292,8 +298,12 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
  * is refused (400) once the caller is known to be allowed to delete at all. */
 int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version, struct rerr *err);
 
-/* The same, inside a transaction the caller holds (bulk work such as the demo). */
+/* The same, inside a transaction the caller holds (bulk work such as the demo, a batch
+ * of records written all or none). res_update_in takes the version from "body" like
+ * res_update; neither masks what it answers. */
 int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err);
+int res_update_in(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, json_t **out,
+                  struct rerr *err);
 
 /* Helpers for hooks. */
 int64_t res_int(json_t *row, const char *key);     /* 0 when absent or null */

@@ -63,10 +63,12 @@ int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, jso
     bind_columns(st, 3, r, row);
     rc = store_step(st, err);
     store_done(st);
+    int64_t id = store_last_id(x->c);
+    if (rc >= 0 && r->after_write)
+        rc = r->after_write(x, id, row, NULL, err);
     json_decref(row);
     if (rc < 0)
         return rc;
-    int64_t id = store_last_id(x->c);
     json_t *rec;
     if ((rc = res_load(x, r, id, &rec, err)) < 0)
         return rc;
@@ -103,8 +105,11 @@ int res_create(struct res_ctx *x, const struct resource *r, json_t *body, json_t
     return rc;
 }
 
+/* An update's body: a JSON object carrying the version it changes. */
 static int version_of(json_t *body, int64_t *v, struct rerr *err)
 {
+    if (!json_is_object(body))
+        return rerr_set(err, R_EINVAL, "invalid_type", "", "请求内容应为 JSON 对象");
     json_t *jv = json_object_get(body, "version");
     if (!jv)
         return rerr_set(err, R_EINVAL, "required", "version", "修改时必须提供版本号 version");
@@ -114,18 +119,13 @@ static int version_of(json_t *body, int64_t *v, struct rerr *err)
     return 0;
 }
 
-int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, json_t **out,
-               struct rerr *err)
+/* The update of record "id" to "version"'s successor inside the caller's transaction;
+ * *out gets the record as stored. */
+static int update_in(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, int64_t version,
+                     json_t **out, struct rerr *err)
 {
-    int64_t version = 0;
-    if (!json_is_object(body))
-        return rerr_set(err, R_EINVAL, "invalid_type", "", "请求内容应为 JSON 对象");
-    int rc = version_of(body, &version, err);
-    if (rc < 0 || (rc = prepare_write(x, r, id, body, err)) < 0 || (rc = store_begin(x->c, err)) < 0) {
-        prepared_done(x);
-        return rc;
-    }
     json_t *before = NULL, *row = NULL, *after = NULL;
+    int rc;
     if ((rc = load_for_write(x, r, id, &before, err)) < 0)
         goto fail;
     if (res_int(before, "version") != version) {
@@ -173,22 +173,49 @@ int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *
         if ((rc = move_deps(x, r, id, &s, 0, err)) < 0)
             goto fail;
     }
-    if ((rc = res_load(x, r, id, &after, err)) < 0 ||
-        (rc = audit_write(x, r, "update", id, before, after, err)) < 0 || (rc = store_commit(x->c, err)) < 0)
+    if ((r->after_write && (rc = r->after_write(x, id, row, before, err)) < 0) ||
+        (rc = res_load(x, r, id, &after, err)) < 0 ||
+        (rc = audit_write(x, r, "update", id, before, after, err)) < 0)
         goto fail;
     json_decref(before);
     json_decref(row);
+    *out = after;
+    return 0;
+fail:
+    json_decref(before);
+    json_decref(row);
+    json_decref(after);
+    return rc;
+}
+
+int res_update_in(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, json_t **out,
+                  struct rerr *err)
+{
+    int64_t version = 0;
+    int rc = version_of(body, &version, err);
+    return rc < 0 ? rc : update_in(x, r, id, body, version, out, err);
+}
+
+int res_update(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, json_t **out,
+               struct rerr *err)
+{
+    int64_t version = 0;
+    int rc = version_of(body, &version, err);
+    if (rc < 0 || (rc = prepare_write(x, r, id, body, err)) < 0 || (rc = store_begin(x->c, err)) < 0) {
+        prepared_done(x);
+        return rc;
+    }
+    json_t *after = NULL;
+    if ((rc = update_in(x, r, id, body, version, &after, err)) < 0 || (rc = store_commit(x->c, err)) < 0) {
+        store_rollback(x->c);
+        json_decref(after);
+        prepared_done(x);
+        return rc;
+    }
     prepared_done(x);
     mask_record(x, r, after);
     *out = after;
     return 0;
-fail:
-    store_rollback(x->c);
-    json_decref(before);
-    json_decref(row);
-    json_decref(after);
-    prepared_done(x);
-    return rc;
 }
 
 int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t version, struct rerr *err)
