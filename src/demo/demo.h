@@ -45,4 +45,7 @@ const char *demo_password(const struct demo *d);
 /* Written in demo_data.c: build the whole data set through demo_put(). */
 void demo_build(struct demo *d);
 
+/* The ledgers' two years, each in its own file, called at the end of demo_build(). */
+void demo_build_service(struct demo *d); /* demo_service.c: 12309 requests and replies */
+
 #endif

@@ -1537,4 +1537,5 @@ void demo_build(struct demo *d)
     put_users(b);
 
     free(b);
+    demo_build_service(d);
 }
