@@ -483,6 +483,25 @@ describe('12309 service', () => {
     assert.equal(await auditCount(admin), before + 2, 'refused: no entry');
   });
 
+  test('a request deleted goes with its replies, each deletion audited; the branch timeline showed both', async () => {
+    const r = (await newRequest(admin, { received_on: '2025-09-30' })).json;
+    const a = await reply(admin, r.id, '程序性答复', '2025-10-09');
+    assert.equal(a.status, 201, a.text);
+    const tl = await req(admin, 'GET', `/timeline?branch_id=${branch.id}&from=2025-09-30&to=2025-10-09&per_page=500`);
+    assert.equal(tl.status, 200, tl.text);
+    const titles = JSON.stringify(tl.json);
+    assert.ok(titles.includes(r.number), 'the receipt and the reply are on the branch timeline');
+    assert.ok(!titles.includes('张三丰'), "never the requester's name");
+    const before = await auditCount(admin);
+    const cur = await get(admin, 'requests', r.id);
+    const d = await req(admin, 'DELETE', `/requests/${r.id}?version=${cur.version}`);
+    assert.equal(d.status, 204, d.text);
+    assert.equal((await req(admin, 'GET', `/request-replies/${a.json.id}`)).status, 404);
+    assert.equal(await auditCount(admin), before + 2);
+    const entries = (await req(admin, 'GET', '/audit?per_page=2&sort=-id')).json.items;
+    assert.deepEqual(entries.map((e) => [e.action, e.entity]).sort(), [['delete', 'request-replies'], ['delete', 'requests']]);
+  });
+
   // ---- the public progress page -------------------------------------------------------
 
   describe('public progress lookup', () => {
