@@ -219,7 +219,7 @@ void demo_build_service(struct demo *d)
             static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
             int last = mdays[month - 1] + (month == 2 && year % 4 == 0);
             for (int k = 0; k < count; k++) {
-                char first[16], received[11];
+                char first[32], received[11];
                 snprintf(first, sizeof first, "%04d-%02d-01", year, month);
                 workcal_add_days(first, (int)demo_rand(d, (uint32_t)last), received);
                 one_request(d, x, cal, branches[i], department, perfect, received, today);
