@@ -30,7 +30,9 @@ DOMAIN  := $(RESOURCE) \
            src/domain/partylife.c \
            src/domain/cases.c \
            src/domain/filetype.c \
-           src/domain/attachment.c
+           src/domain/attachment.c \
+           src/domain/workdays.c \
+           src/domain/service.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
@@ -39,7 +41,8 @@ DEMO    := src/demo/demo.c \
            src/demo/demo_partylife.c \
            src/demo/demo_cases.c \
            src/demo/demo_pil.c \
-           src/demo/demo_attachments.c
+           src/demo/demo_attachments.c \
+           src/demo/demo_service.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 HEADERS := $(wildcard src/*/*.h src/*/*/*.h)
@@ -69,7 +72,7 @@ build/lib/layers.ok: $(LAYER_LIBS) tools/check-layers.sh
 UNIT_SRC := $(wildcard tests/unit/*/*.c tests/unit/*/*/*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
-WEB_SRC  := $(shell find web/src web/index.html web/package.json web/vite.config.* -type f 2>/dev/null)
+WEB_SRC  := $(shell find web/src web/index.html web/progress.html web/package.json web/vite.config.* -type f 2>/dev/null)
 
 PORT     ?= 8080
 DEMO_DB  ?= ronghe-demo.db

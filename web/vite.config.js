@@ -13,6 +13,8 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
     sourcemap: false,
+    // two pages: the admin interface, and the public 12309 progress page (/progress)
+    rollupOptions: { input: { main: 'index.html', progress: 'progress.html' } },
   },
   server: {
     proxy: {

@@ -67,5 +67,7 @@ void demo_link_partylife(struct demo *d);
 void demo_build_cases(struct demo *d);
 /* Written in demo_pil.c: two years of patrols, public-interest matters and outreach. */
 void demo_build_pil(struct demo *d);
+/* The ledgers' two years, each in its own file, called at the end of demo_build(). */
+void demo_build_service(struct demo *d); /* demo_service.c: 12309 requests and replies */
 
 #endif

@@ -1540,6 +1540,7 @@ void demo_build(struct demo *d)
     free(b);
     demo_build_partylife(d);
     demo_build_cases(d);
+    demo_build_service(d);
     demo_build_pil(d);
     demo_build_joint(d);
     demo_link_partylife(d);

@@ -11,6 +11,7 @@
 #include "domain/partylife.h"
 #include "domain/pil.h"
 #include "domain/resource.h"
+#include "domain/service.h"
 #include "domain/user.h"
 
 const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
@@ -39,6 +40,8 @@ const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_pil_matters, &res_patrols, &res_outreach,
     /* attachment.h */
     &res_attachments,
+    /* service.h */
+    &res_holidays, &res_requests, &res_request_replies,
     NULL,
 };
 

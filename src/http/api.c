@@ -22,6 +22,7 @@
 #include "domain/meta.h"
 #include "domain/org.h"
 #include "domain/partylife.h"
+#include "domain/service.h"
 #include "domain/stats.h"
 #include "domain/timeline.h"
 #include "domain/user.h"
@@ -360,6 +361,32 @@ static enum MHD_Result own_password(struct request *rq, const struct route_call 
     return rc < 0 ? reply_error(rq, &err) : reply_empty(rq, 204);
 }
 
+/* POST /public/progress {number, code}: the 12309 progress page's lookup, for nobody
+ * signed in (domain/service.h: throttled, the same answer for every miss). JSON only, as a
+ * login is, so that no other site's form can post it. */
+static enum MHD_Result public_progress(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    if (!content_is_json(rq))
+        return fail(rq, R_EMEDIA, "unsupported_media_type", "查询请求的内容类型必须是 application/json");
+    json_t *body, *out = NULL;
+    if (body_json(rq, &body, &err) < 0)
+        return reply_error(rq, &err);
+    store_conn *c = store_acquire(rq->db);
+    int rc = service_progress(c, rq->address, body, &out, &err);
+    store_release(c);
+    json_decref(body);
+    return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+/* GET /request-rates: the 12309 rates (domain/service.h); counted against today's date. */
+static enum MHD_Result request_rates(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    return service_rates(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
 static bool is_write(const char *m)
 {
     return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
@@ -622,6 +649,10 @@ const struct route api_routes[] = {
     /* an upload is a file streamed to disk, not JSON; a deletion removes the file too */
     {RM_POST, "/attachments", attachments_upload, ROUTE_NO_CACHE, ROUTE_FILE_BODY},
     {RM_DELETE, "/attachments/:id", attachments_remove, ROUTE_NO_CACHE, 0},
+    /* 12309: ?due= and the rates are counted against today */
+    {RM_POST, "/public/progress", public_progress, ROUTE_NO_CACHE, ROUTE_PUBLIC | ROUTE_SMALL_BODY},
+    {RM_GET, "/request-rates", request_rates, ROUTE_CACHE_TODAY, 0},
+    {RM_GET, "/requests", coll_list, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/:coll", coll_list, ROUTE_CACHE, 0},
     {RM_POST, "/:coll", coll_create, ROUTE_NO_CACHE, ROUTE_BODY},
     {RM_GET, "/:coll/:id", coll_get, ROUTE_CACHE, 0},

@@ -220,7 +220,9 @@ enum MHD_Result assets_serve(struct request *rq, const char *web_dir)
     const char *path = rq->path;
     /* The interface routes in the browser: any path without a file extension is it. */
     const char *last = strrchr(path, '/');
-    if (!strcmp(path, "/") || !strchr(last ? last : path, '.'))
+    if (!strcmp(path, "/progress")) /* the public 12309 page (its assets are relative: no trailing /) */
+        path = "/progress.html";
+    else if (!strcmp(path, "/") || !strchr(last ? last : path, '.'))
         path = "/index.html";
     if (strstr(path, ".."))
         path = "/index.html";

@@ -10,7 +10,7 @@ import { req, login, listAll, uniq, rand, Trash, get, auditCount as allAudit, la
 // and audited with the member, are counted apart.
 const auditCount = async (admin) => (await allAudit(admin)) - (await total(admin, '/audit?entity=member-terms'));
 
-const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach'];
+const COLLECTIONS = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach', 'holidays', 'requests', 'request-replies'];
 const OPS = ['list', 'read', 'create', 'update', 'delete'];
 
 // Statuses in the order of OPS.
@@ -67,6 +67,9 @@ const EXPECT = {
     'pil-matters': { own: ALL, other: HIDDEN },
     patrols: { own: ALL, other: HIDDEN },
     outreach: { own: ALL, other: HIDDEN },
+    holidays: same(RO), // one calendar for the system: the city's administrators keep it
+    requests: { own: ALL, other: HIDDEN },
+    'request-replies': { own: ALL, other: [200, 404, 422, 404, 404] }, // another's request: no such reference
   },
   'hlgl-sec': {
     procuratorates: same(RO),
@@ -91,13 +94,16 @@ const EXPECT = {
     'pil-matters': { own: ALL, other: HIDDEN },
     patrols: { own: ALL, other: HIDDEN },
     outreach: { own: ALL, other: HIDDEN },
+    holidays: same(RO),
+    requests: { own: ALL, other: HIDDEN },
+    'request-replies': { own: ALL, other: [200, 404, 422, 404, 404] },
   },
 };
 
 const ERROR_CODE = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 422: 'invalid_reference' };
 
 // Lists narrowed to the reader's own procuratorate for county accounts.
-const NARROWED = new Set(['members', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach']);
+const NARROWED = new Set(['members', 'users', 'audit', 'member-terms', 'activities', 'attendance', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach', 'requests', 'request-replies']);
 
 // First, because a failure here takes the server down for every later test.
 describe('refused writes leave the server running', () => {
@@ -165,7 +171,11 @@ describe('authorisation matrix', () => {
     'pil-matters': (s) => ({ procuratorate_id: scopes[s].proc, branch_id: scopes[s].branch, title: '测试线索' + uniq(), source: '举报', field: '草原', clue_on: '2024-05-01' }),
     patrols: (s) => ({ branch_id: scopes[s].branch, patrolled_on: '2024-05-01', kind: '党员突击队巡查', place: '测试地点', member_ids: [fixtures[s].members.id] }),
     outreach: (s) => ({ branch_id: scopes[s].branch, held_on: '2024-05-01', kind: '线下', form: '流动', place: '测试地点', topic: '测试主题', audience: '牧民', audience_size: 30, language: '双语', member_ids: [fixtures[s].members.id] }),
+    holidays: () => ({ date: new Date(Date.UTC(2070, 0, 1) + holidayDay++ * 86400000).toISOString().slice(0, 10), kind: '休', name: '测试假日' }),
+    requests: (s) => ({ branch_id: scopes[s].branch, channel: '来访', kind: '申诉', received_on: '2025-09-30', requester_name: '测试人' }),
+    'request-replies': (s) => ({ request_id: fixtures[s].requests.id, kind: '程序性答复', date: '2025-10-09' }),
   };
+  let holidayDay = 0;
   let turn = 0;
   // A harmless change for an update.
   const changes = {
@@ -183,6 +193,9 @@ describe('authorisation matrix', () => {
     'pil-matters': () => ({ title: '测试线索' + uniq() }),
     patrols: () => ({ place: '测试地点' + uniq() }),
     outreach: () => ({ topic: '测试主题' + uniq() }),
+    holidays: () => ({ name: '测试假日' + rand(2) }),
+    requests: () => ({ summary: '摘要' + rand(2) }),
+    'request-replies': () => ({ content: '内容' + rand(2) }),
   };
   const change = (c) => (changes[c] ?? (() => ({ sort: 1 + Math.floor(Math.random() * 99999) })))();
   // A list query that contains the scope's fixture.
@@ -208,6 +221,10 @@ describe('authorisation matrix', () => {
         return `case_id=${f.cases.id}`;
       case 'case-reviews':
         return `case_id=${f['case-reviews'].case_id}`;
+      case 'holidays':
+        return `sort=-id&per_page=500`;
+      case 'request-replies':
+        return `request_id=${f.requests.id}`;
       default:
         return `branch_id=${scopes[s].branch}&per_page=500`;
     }
@@ -231,7 +248,7 @@ describe('authorisation matrix', () => {
     for (const s of Object.keys(scopes)) {
       const f = (fixtures[s] = {});
       f.procuratorates = procs.find((p) => p.id === scopes[s].proc);
-      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach']) {
+      for (const c of ['departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users', 'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach', 'holidays', 'requests', 'request-replies']) {
         const r = await req(admin, 'POST', `/${c}`, await bodies[c](s));
         assert.equal(r.status, 201, `fixture ${c} in ${s}: ${r.text}`);
         f[c] = r.json;
@@ -316,7 +333,8 @@ describe('authorisation matrix', () => {
           await checkAudit(before, r.status === 201, 'create', coll, r.json?.id, role);
           if (r.status === 201) {
             assert.equal(r.json.version, 1);
-            if (coll !== 'procuratorates') assert.equal(r.json.procuratorate_id, scopes[s].proc);
+            if (coll === 'holidays') assert.equal(r.json.procuratorate_id, null, 'the national calendar');
+            else if (coll !== 'procuratorates') assert.equal(r.json.procuratorate_id, scopes[s].proc);
           }
         });
 

@@ -14,7 +14,8 @@ const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'me
   'member-terms', 'activities', 'attendance', 'activity-items', 'life-rules',
   'cases', 'case-members', 'case-reviews',
   'pil-matters', 'patrols', 'outreach',
-  'attachments'];
+  'attachments',
+  'holidays', 'requests', 'request-replies'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -22,6 +23,7 @@ const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 // the city procuratorate, the procuratorate and branch to create it in), given "f", the
 // records made before it in MAKE order (a method's brand). A new collection adds its body
 // here and its name to SERVED (and to MAKE when records of it can be made).
+let holidayDay = 0; // each holiday its own date (dates are unique)
 const BODIES = {
   procuratorates: (s) => ({ name: '元数据院' + uniq(), short_name: '元' + rand(2), level: 2, parent_id: s.city }),
   departments: (s) => ({ procuratorate_id: s.proc, name: '元数据部门' + uniq() }),
@@ -58,6 +60,10 @@ const BODIES = {
   outreach: (s, f) => ({ branch_id: s.branch, held_on: '2024-05-01', kind: '线上', place: '元数据平台', topic: '元数据主题', audience: '学生', language: '汉语', member_ids: [f.members.id] }),
   // not JSON: the file itself, on the role's honour (see post() below)
   attachments: (s, f) => ({ owner_coll: 'honours', owner_id: f.honours.id, name: '元数据附件.txt' }),
+  holidays: () => ({ date: new Date(Date.UTC(2060, 0, 1) + holidayDay++ * 86400000).toISOString().slice(0, 10), kind: '休', name: '元数据假日' }),
+  requests: (s) => ({ branch_id: s.branch, channel: '网络', kind: '咨询', received_on: '1999-12-31', requester_name: '元数据' }),
+  // dated 2000-01-01, the date the limits test writes into each date field (received, closed)
+  'request-replies': (s, f) => ({ request_id: f.requests.id, kind: '程序性答复', date: '2000-01-01' }),
 };
 /** Create a record of "c": a JSON POST, or for attachments an upload of a small text file. */
 const post = (s, c, body) =>
@@ -84,10 +90,11 @@ let attendanceTurn = 0;
 const CHANGES = { cases: { title: '改名案件' }, 'case-members': { note: '改分工' }, 'case-reviews': { score: 90 }, members: { name: '改名' }, honours: { title: '改名荣誉' }, users: { display_name: '改名' }, audit: { action: 'tampered' }, jobs: { status: 'done' },
   'sync-pairs': { note: '改' }, 'element-checks': { note: '改' }, projects: { goals: '改' }, 'project-parties': { role: '改' }, 'project-outcomes': { description: '改' }, pairings: { goals: '改' }, 'pairing-progress': { note: '改' },
   activities: { topic: '改名会议' }, attendance: { note: '改' }, 'life-rules': { note: '改' },
-  'pil-matters': { title: '改名线索' }, patrols: { place: '改名地点' }, outreach: { topic: '改名主题' } };
+  'pil-matters': { title: '改名线索' }, patrols: { place: '改名地点' }, outreach: { topic: '改名主题' },
+  holidays: { name: '改名假日' }, requests: { summary: '改写摘要' }, 'request-replies': { content: '改写内容' } };
 const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users',
   'sync-pairs', 'element-checks', 'projects', 'project-parties', 'project-outcomes', 'pairings', 'pairing-progress',
-  'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach'];
+  'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach', 'holidays', 'requests', 'request-replies'];
 
 /** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
 async function makeAll(admin, s, trash) {
@@ -262,6 +269,7 @@ describe('the limits _meta states are the ones writes meet', () => {
     'patrols.patrolled_on': { patrolled_on: '2024-05-01' },
     'outreach.held_on': { held_on: '2024-05-01' },
   });
+  Object.assign(UNDO, { 'holidays.date': { date: '2098-06-15' }, 'requests.received_on': { received_on: '1999-12-31' }, 'request-replies.date': { date: '2000-01-01' } });
 
   async function patch(c, body) {
     const cur = await req(admin, 'GET', `/${c}/${fixtures[c].id}`);

@@ -2,7 +2,7 @@
 // which fields its form shows and how, and its filters: presentation only.
 // One generic CrudTable reads these; no page repeats the table/dialog code.
 import {
-  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS, ITEM_COLLS, CASE_STAGES, TEAM_KINDS, PIL_STAGES, PIL_DUE, labelOf,
+  LANGUAGES, HONOUR_LEVELS, ROLES, BRANCH_KINDS, DEPARTMENT_KINDS, GENDERS, LEVELS, ITEM_COLLS, CASE_STAGES, TEAM_KINDS, PIL_STAGES, PIL_DUE, DUE_STATES, labelOf,
 } from './labels.js'
 import { byId, procOrder } from './lookups.js'
 import { jointCollections, METHOD_PERIODS } from './collections-joint.js'
@@ -739,6 +739,7 @@ export const COLLECTIONS = {
       { prop: 'language', type: 'radio', default: '汉语' },
       { prop: 'member_ids', component: MemberPicker, hint: '本院党员，可多选' },
       { prop: 'summary', type: 'textarea' },
+
     ],
     filters: [
       procFilter,
@@ -748,6 +749,84 @@ export const COLLECTIONS = {
       { prop: 'audience', label: '对象', type: 'select', width: '120px' },
       { prop: 'language', label: '语言', type: 'select', width: '110px' },
     ],
+  },
+
+  // 12309 (src/domain/service.c): deadlines are the server's, derived from the holidays
+  holidays: {
+    title: '节假日',
+    noun: '节假日',
+    search: '名称',
+    columns: [
+      { prop: 'date', label: '日期', width: 130, sortable: true },
+      { prop: 'kind', label: '类型', type: 'options', options: [{ value: '休', label: '休（放假）' }, { value: '班', label: '班（调休上班）' }], width: 140 },
+      { prop: 'name', label: '名称', minWidth: 200 },
+    ],
+    fields: [
+      { prop: 'date', type: 'date', hint: '修改后，各诉求的期限随之重新计算' },
+      { prop: 'kind', type: 'radio', options: [{ value: '休', label: '休（放假）' }, { value: '班', label: '班（调休上班，周六或周日）' }], default: '休' },
+      { prop: 'name', hint: '如 春节、国庆节调休上班' },
+    ],
+    filters: [{ prop: 'kind', label: '类型', type: 'select', options: [{ value: '休', label: '休' }, { value: '班', label: '班' }], width: '100px' }],
+  },
+
+  requests: {
+    title: '12309诉求',
+    noun: '诉求',
+    search: '受理编号或摘要',
+    link: (r) => '/requests/' + r.id,
+    // the receipt code comes once, with the new record: shown so that it can be given to
+    // the requester (the request's page prints a receipt with a new one)
+    createdNotice: (r) => `受理编号 ${r.number}，查询码 ${r.receipt_code}。查询码只显示这一次，请抄录或打印交来访人，凭编号和查询码在“12309 办理进度查询”页面（/progress）查询。`,
+    columns: [
+      { prop: 'number', label: '受理编号', type: 'linkText', minWidth: 150 },
+      { prop: 'received_on', label: '收到日期', width: 110, sortable: true },
+      { prop: 'channel', label: '渠道', width: 70 },
+      { prop: 'kind', label: '类型', width: 90 },
+      { prop: 'requester_name', label: '来访人', width: 90 },
+      { prop: 'branch_id', label: '承办支部', type: 'ref', collection: 'branches', minWidth: 150 },
+      { prop: 'status', label: '状态', width: 80 },
+      { prop: 'next_due', label: '最近期限', type: 'due', width: 130, sortable: true },
+      { prop: 'satisfaction', label: '满意度', width: 90 },
+    ],
+    fields: [
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, resets: ['department_id'] },
+      { prop: 'department_id', type: 'ref', ref: REF.departments },
+      { prop: 'number', hint: '留空则自动编号（12309-年份-序号）' },
+      { prop: 'channel', type: 'select', options: ['来信', '来访', '网络', '电话', '视频'].map((v) => ({ value: v, label: v })), half: true },
+      { prop: 'kind', type: 'select', options: ['控告', '申诉', '举报', '咨询', '国家赔偿', '司法救助', '其他'].map((v) => ({ value: v, label: v })), half: true },
+      { prop: 'received_on', type: 'date', hint: '程序性答复期限按 7 个工作日计算（节假日表）' },
+      { prop: 'requester_name' },
+      { prop: 'summary', type: 'textarea' },
+      { prop: 'closed_on', type: 'date', hint: '须已答复' },
+      { prop: 'satisfaction', type: 'select', options: ['满意', '基本满意', '不满意'].map((v) => ({ value: v, label: v })), hint: '须已答复' },
+    ],
+    filters: [
+      procFilter,
+      branchFilter,
+      { prop: 'due', label: '期限', type: 'select', options: DUE_STATES, width: '130px' },
+      { prop: 'status', label: '状态', type: 'select', options: ['待答复', '办理中', '已办结'].map((v) => ({ value: v, label: v })), width: '110px' },
+      { prop: 'kind', label: '类型', type: 'select', options: ['控告', '申诉', '举报', '咨询', '国家赔偿', '司法救助', '其他'].map((v) => ({ value: v, label: v })), width: '120px' },
+      { prop: 'satisfaction', label: '满意度', type: 'select', options: ['满意', '基本满意', '不满意'].map((v) => ({ value: v, label: v })), width: '120px' },
+    ],
+  },
+
+  'request-replies': {
+    title: '答复与回访',
+    noun: '答复',
+    search: false,
+    columns: [
+      { prop: 'date', label: '日期', width: 110 },
+      { prop: 'kind', label: '类型', width: 110 },
+      { prop: 'content', label: '内容', minWidth: 240, showOverflow: true },
+    ],
+    fields: [
+      // the request is the page's (fixed): its input is not shown
+      { prop: 'request_id', type: 'ref', ref: { collection: 'requests' } },
+      { prop: 'kind', type: 'select', options: ['程序性答复', '办理进展', '办理结果', '回访'].map((v) => ({ value: v, label: v })) },
+      { prop: 'date', type: 'date' },
+      { prop: 'content', type: 'textarea' },
+    ],
+    filters: [],
   },
 }
 

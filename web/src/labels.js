@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = {
   password: '修改密码',
   unlock: '解除登录限制',
   download: '下载',
+  receipt: '重新生成查询码',
 }
 
 export const ENTITIES = {
@@ -88,6 +89,32 @@ export const ENTITIES = {
   'activity-items': '活动关联业务',
   'life-rules': '组织生活规则',
   attachments: '附件',
+  holidays: '节假日',
+  requests: '12309诉求',
+  'request-replies': '12309答复',
+  request_replies: '12309答复',
+}
+
+// 12309: a request's deadline state (GET /requests?due=), and its colour.
+export const DUE_STATES = [
+  { value: 'overdue', label: '已超期' },
+  { value: 'soon', label: '3日内到期' },
+  { value: 'ontime', label: '未到期' },
+  { value: 'late', label: '曾超期答复' },
+]
+
+/** The state of deadline "due" (YYYY-MM-DD) today: 'overdue', 'soon' (within 3 days) or ''. */
+export function dueState(due, today = todayCN()) {
+  if (!due) return ''
+  if (due < today) return 'overdue'
+  const d = new Date(today + 'T00:00:00Z')
+  d.setUTCDate(d.getUTCDate() + 3)
+  return due <= d.toISOString().slice(0, 10) ? 'soon' : ''
+}
+
+/** Today in Beijing time, as the server counts deadlines. */
+export function todayCN() {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
 }
 
 // An attachment's type (detected by the server from the content: domain/filetype.c).

@@ -24,6 +24,8 @@ import PilMatterDetail from './views/PilMatterDetail.vue'
 import PatrolDetail from './views/PatrolDetail.vue'
 import OutreachDetail from './views/OutreachDetail.vue'
 import RecordAttachments from './views/RecordAttachments.vue'
+import Requests from './views/Requests.vue'
+import RequestDetail from './views/RequestDetail.vue'
 // the home page's charts (ECharts) load with it, not with every page
 const Home = () => import('./views/Home.vue')
 
@@ -68,6 +70,8 @@ const routes = [
       { path: 'patrols/:id(\\d+)', name: 'patrols', component: PatrolDetail, meta: { title: '巡查记录', collection: 'patrols', menu: '/patrols' } },
       { path: 'outreach', name: 'outreach-list', component: PilList, meta: { title: '法律服务与普法宣传', collection: 'outreach', monthly: true, note: '“线上+线下”“固定+移动”的法律服务网络' } },
       { path: 'outreach/:id(\\d+)', name: 'outreach', component: OutreachDetail, meta: { title: '法律服务与普法宣传', collection: 'outreach', menu: '/outreach' } },
+      { path: 'requests', name: 'requests', component: Requests, meta: { title: '12309 检察服务', collection: 'requests' } },
+      { path: 'requests/:id(\\d+)', name: 'request', component: RequestDetail, meta: { title: '12309 诉求', collection: 'requests', menu: '/requests' } },
       { path: 'forbidden', name: 'forbidden', component: Forbidden, meta: { title: '无权访问' } },
     ],
   },

@@ -3,6 +3,8 @@
  * (row_to_json) and the text (row_to_text) forms: each column goes out as its field's
  * kind says (field.c), hidden ones not at all.
  */
+#include <string.h>
+
 #include "domain/resource/internal.h"
 
 #include "base/idcard.h"
@@ -29,6 +31,29 @@ bool row_is_flat(const struct resource *r)
     return true;
 }
 
+/* A masked value into "out": an identity number as idcard_mask() shows it; a text that is
+ * not ASCII (a person's name) keeps its first character, each other one becomes '*'. */
+static void mask_value(const char *v, char out[41])
+{
+    bool ascii = true;
+    for (const char *p = v; *p; p++)
+        ascii = ascii && !((unsigned char)*p & 0x80);
+    if (ascii) {
+        idcard_mask(v, out);
+        return;
+    }
+    size_t n = 1;
+    while (v[n] && ((unsigned char)v[n] & 0xC0) == 0x80)
+        n++;
+    if (n > 4)
+        n = 4;
+    memcpy(out, v, n);
+    for (const char *p = v + n; *p && n < 40; p++)
+        if (((unsigned char)*p & 0xC0) != 0x80)
+            out[n++] = '*';
+    out[n] = 0;
+}
+
 void mask_record(struct res_ctx *x, const struct resource *r, json_t *rec)
 {
     if (!rec || (x && authz_reveal_personal(x->who)))
@@ -37,7 +62,7 @@ void mask_record(struct res_ctx *x, const struct resource *r, json_t *rec)
         const char *v = (r->fields[i].flags & FF_MASKED) ? res_str(rec, r->fields[i].name) : NULL;
         if (v) {
             char m[41];
-            idcard_mask(v, m);
+            mask_value(v, m);
             json_object_set_new(rec, r->fields[i].name, json_string(m));
         }
     }
@@ -69,7 +94,7 @@ int row_to_text(const struct resource *r, store_stmt *st, bool reveal, struct jb
         jbuf_lit(b, ":");
         if (!reveal && masked_col(r, st, i)) {
             char m[41];
-            idcard_mask(store_col_text(st, i), m);
+            mask_value(store_col_text(st, i), m);
             jbuf_str(b, m);
         } else
             k->to_text(st, i, b);

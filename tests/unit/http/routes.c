@@ -120,6 +120,9 @@ static void api_table_caching(void **state)
         {"GET", "/health", ROUTE_NO_CACHE},
         {"POST", "/branches", ROUTE_NO_CACHE},
         {"PATCH", "/members/3", ROUTE_NO_CACHE},
+        {"GET", "/requests", ROUTE_CACHE_TODAY},
+        {"GET", "/request-rates", ROUTE_CACHE_TODAY},
+        {"POST", "/public/progress", ROUTE_NO_CACHE},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct route *r = find(api_routes, cases[i].method, cases[i].path, &rc);
@@ -128,13 +131,15 @@ static void api_table_caching(void **state)
             fail_msg("%s %s: cache %d, expected %d", cases[i].method, cases[i].path, r->cache,
                      cases[i].cache);
     }
-    /* every row is complete, and only login and health go without a session */
+    /* every row is complete, and only login, health and the 12309 progress lookup go
+     * without a session */
     for (const struct route *r = api_routes; r->pattern; r++) {
         assert_non_null(r->handler);
         assert_true(r->methods != 0);
         assert_true(r->pattern[0] == '/');
         if (r->flags & ROUTE_PUBLIC)
-            assert_true(!strcmp(r->pattern, "/session") || !strcmp(r->pattern, "/health"));
+            assert_true(!strcmp(r->pattern, "/session") || !strcmp(r->pattern, "/health") ||
+                        !strcmp(r->pattern, "/public/progress"));
         if (r->cache != ROUTE_NO_CACHE)
             assert_int_equal(r->methods & ~(RM_GET | RM_HEAD), 0); /* only reads are cached */
     }
@@ -184,10 +189,8 @@ static void midnight_in_beijing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(patterns),
-        cmocka_unit_test(method_not_allowed),
-        cmocka_unit_test(api_table_caching),
-        cmocka_unit_test(midnight_in_beijing),
+        cmocka_unit_test(patterns),          cmocka_unit_test(method_not_allowed),
+        cmocka_unit_test(api_table_caching), cmocka_unit_test(midnight_in_beijing),
         cmocka_unit_test(body_limits),
     };
     jobs_register(); /* as serve does: /jobs is a collection registered from above the domain */
