@@ -866,7 +866,7 @@ const struct resource res_project_parties = {
 static const char *const activity_colls[] = {"activities", "outreach", "patrols",    "pil-matters",
                                              "cases",      "requests", "sync-pairs", NULL};
 
-static const struct field activity_fields[] = {
+static const struct field project_activity_fields[] = {
     {"project_id", "联建项目", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "projects", 0, 0},
     RES_DERIVED_BRANCH_FIELD,
     RES_DERIVED_PROC_FIELD,
@@ -905,8 +905,8 @@ const struct resource res_project_activities = {
     .name = "project-activities",
     .table = "project_activities",
     .label = "联建活动",
-    .fields = activity_fields,
-    .nfields = sizeof activity_fields / sizeof activity_fields[0],
+    .fields = project_activity_fields,
+    .nfields = sizeof project_activity_fields / sizeof project_activity_fields[0],
     .ignored = "item",
     .read = READ_SIGNED_IN,
     .write = WRITE_BRANCH,
