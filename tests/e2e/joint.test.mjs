@@ -50,7 +50,7 @@ test('a 四同步 pair entered in the form: its stages side by side, 同步 with
   assert.ok(made, 'saved')
   trash.add('sync-pairs', made.id)
   // the list links to the pair's page
-  await page.locator('[data-test=cell-link]', { hasText: title }).click()
+  await page.locator('[data-test=cell-name]', { hasText: title }).click()
   await page.waitForURL((u) => u.hash === `#/sync-pairs/${made.id}`)
   const stages = page.locator('[data-test=sync-stage]')
   await stages.first().waitFor()
