@@ -30,13 +30,17 @@ const before = new Set(['procuratorates', 'departments', 'branches', 'party_grou
 const tables = sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
   .map((r) => r.name).filter((t) => !before.has(t) && !CONFIG.has(t))
 const id = (n) => `"${n.replaceAll('"', '""')}"`
+// a table without ids (patrol_members: kept by a trigger on patrols) fills itself as its
+// parent's copies are inserted
+const hasId = (t) => sql(`SELECT count(*) AS n FROM pragma_table_info('${t}') WHERE name = 'id'`)[0].n > 0
+const withoutId = tables.filter((t) => !hasId(t))
+tables.splice(0, tables.length, ...tables.filter(hasId))
 const copied = new Set(tables)
 const maxId = Object.fromEntries(tables.map((t) => [t, sql(`SELECT coalesce(max(id), 0) AS m FROM ${id(t)}`)[0].m]))
 let script = 'BEGIN;\n'
 const done = [], skipped = []
 for (const t of tables) {
   const cols = sql(`SELECT name, type FROM pragma_table_info('${t}')`)
-  if (!cols.some((c) => c.name === 'id')) { skipped.push(`${t} (no id)`); continue }
   // columns referring to another copied ledger table: mapped to the same copy
   const fk = new Map(sql(`SELECT "from", "table" FROM pragma_foreign_key_list('${t}')`)
     .filter((r) => copied.has(r.table)).map((r) => [r.from, r.table]))
@@ -60,4 +64,5 @@ for (const t of tables) {
 script += 'COMMIT;\n'
 sql(script, false)
 for (const t of done) console.log(`${t}: ${sql(`SELECT count(*) AS n FROM ${id(t)}`)[0].n} rows`)
+for (const t of withoutId) console.log(`${t}: ${sql(`SELECT count(*) AS n FROM ${id(t)}`)[0].n} rows (kept by its parent's trigger)`)
 if (skipped.length) console.log(`not multiplied: ${skipped.join(', ')}`)
