@@ -343,7 +343,8 @@ static int activity_filter(struct res_ctx *x, const char *key, const char *val, 
 
 /* An activity answered carries its attendance figures: expected (the members of its
  * branch or party group on its date), present, absent, unrecorded, and rate (present
- * over expected, null when nobody is expected). */
+ * over expected; null when nobody is expected or nothing is recorded yet: a meeting whose
+ * attendance was never taken has no rate, not 0%). */
 static int activity_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
 {
     store_stmt *st = store_prepare(
@@ -363,7 +364,9 @@ static int activity_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
         json_object_set_new(a, "absent", json_integer(absent));
         json_object_set_new(a, "unrecorded", json_integer(unrecorded > 0 ? unrecorded : 0));
         json_object_set_new(a, "rate",
-                            expected ? json_real((double)(present * 1000 / expected) / 1000.0) : json_null());
+                            expected && present + absent
+                                ? json_real((double)(present * 1000 / expected) / 1000.0)
+                                : json_null());
         json_object_set_new(rec, "attendance", a);
     }
     store_done(st);

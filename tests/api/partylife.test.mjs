@@ -159,6 +159,9 @@ describe('organisation life', () => {
   });
 
   test('attendance: reason required when absent, one row per member, figures on the activity', async () => {
+    // nothing recorded yet: no rate (missing is not 0%)
+    const fresh = await get(admin, 'activities', f.m1.id);
+    assert.deepEqual(fresh.attendance, { expected: 2, present: 0, absent: 0, unrecorded: 2, rate: null });
     let r = await attend(f.m1.id, f.a, '缺席');
     assert.equal(r.status, 400);
     assert.equal(r.json.error.field, 'reason');
