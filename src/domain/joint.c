@@ -927,11 +927,15 @@ static const struct field outcome_fields[] = {
     RES_SAMPLE_FIELD,
 };
 
-static int outcome_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
+/* A record dated "field" that may not precede the started_on of the row its "parent" column
+ * names in "table" (an outcome and its project, progress and its pairing): 0, or 422 on
+ * "field" saying "what" and the parent's "start" with both dates. A parent without a start
+ * date allows any. */
+static int not_before_start(struct res_ctx *x, json_t *row, const char *table, const char *parent,
+                            const char *field, const char *what, const char *start_what, struct rerr *err)
 {
-    (void)before;
-    store_stmt *st = store_prepare(x->c, "SELECT started_on FROM projects WHERE id = ?");
-    store_bind_int(st, 1, res_int(row, "project_id"));
+    store_stmt *st = store_prepare(x->c, arena_printf(x->a, "SELECT started_on FROM %s WHERE id = ?", table));
+    store_bind_int(st, 1, res_int(row, parent));
     int rc = store_step(st, err);
     char start[11] = "";
     if (rc == STORE_ROW)
@@ -939,11 +943,17 @@ static int outcome_check(struct res_ctx *x, json_t *row, json_t *before, struct 
     store_done(st);
     if (rc < 0)
         return rc;
-    const char *on = res_str(row, "achieved_on");
+    const char *on = res_str(row, field);
     if (on && *start && strcmp(on, start) < 0)
-        return rerr_set(err, R_EUNPROC, "inconsistent", "achieved_on", "成果日期（%s）早于项目开始日期（%s）",
-                        on, start);
+        return rerr_set(err, R_EUNPROC, "inconsistent", field, "%s（%s）早于%s（%s）", what, on, start_what,
+                        start);
     return 0;
+}
+
+static int outcome_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
+{
+    (void)before;
+    return not_before_start(x, row, "projects", "project_id", "achieved_on", "成果日期", "项目开始日期", err);
 }
 
 /* ?credited_branch_id=: outcomes credited to that branch (the lead or a party). */
@@ -1079,20 +1089,7 @@ static const struct field progress_fields[] = {
 static int progress_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
 {
     (void)before;
-    store_stmt *st = store_prepare(x->c, "SELECT started_on FROM pairings WHERE id = ?");
-    store_bind_int(st, 1, res_int(row, "pairing_id"));
-    int rc = store_step(st, err);
-    char start[11] = "";
-    if (rc == STORE_ROW)
-        snprintf(start, sizeof start, "%s", store_col_text(st, 0));
-    store_done(st);
-    if (rc < 0)
-        return rc;
-    const char *on = res_str(row, "noted_on");
-    if (on && *start && strcmp(on, start) < 0)
-        return rerr_set(err, R_EUNPROC, "inconsistent", "noted_on", "进展日期（%s）早于结对开始日期（%s）",
-                        on, start);
-    return 0;
+    return not_before_start(x, row, "pairings", "pairing_id", "noted_on", "进展日期", "结对开始日期", err);
 }
 
 static const struct res_event progress_events[] = {
