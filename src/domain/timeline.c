@@ -8,6 +8,7 @@
 #include "domain/timeline.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,15 +27,12 @@ static const struct {
 
 #define MAX_KINDS 64
 static const char *kinds[MAX_KINDS + 1];
-static int nkinds = -1;
+static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
 
-const char *const *timeline_kinds(void)
+/* Once: res_all is complete before the first request (res_register runs at startup) and
+ * the descriptors never change. */
+static void collect_kinds(void)
 {
-    /* Computed once: res_all is complete before the first request (res_register runs at
-     * startup) and the descriptors never change. A race on first use writes the same
-     * values twice. */
-    if (nkinds >= 0)
-        return kinds;
     int n = 0;
     for (int i = 0; res_all[i]; i++)
         for (const struct res_event *e = res_all[i]->events; e && e->kind; e++) {
@@ -45,7 +43,11 @@ const char *const *timeline_kinds(void)
                 kinds[n++] = e->kind;
         }
     kinds[n] = NULL;
-    nkinds = n;
+}
+
+const char *const *timeline_kinds(void)
+{
+    pthread_once(&kinds_once, collect_kinds);
     return kinds;
 }
 
