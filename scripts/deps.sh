@@ -5,6 +5,8 @@ set -euo pipefail
 
 pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev libicu-dev libcmocka-dev nodejs npm chromium curl sqlite3
+      # spreadsheets: XLSX read through libzip + expat, written by libxlsxwriter
+      libzip-dev libexpat1-dev libxlsxwriter-dev
       fonts-noto-cjk fonts-noto-core
       # the web interface is embedded precompressed (scripts/compress-assets.sh)
       brotli zopfli
