@@ -35,7 +35,8 @@ DOMAIN  := $(RESOURCE) \
            src/domain/filetype.c \
            src/domain/attachment.c \
            src/domain/workdays.c \
-           src/domain/service.c
+           src/domain/service.c \
+           src/domain/export.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \

@@ -55,8 +55,9 @@ int sheet_writer_open(const char *path, enum sheet_out f, bool streaming, sheet_
  * to a sheet named "Sheet1". */
 int sheet_add_sheet(sheet_writer *w, const char *name);
 
-/* The width of column "col" (0-based) of the current sheet in characters; call before
- * any row of the sheet. */
+/* The width of column "col" (0-based) of the current sheet in characters, clamped to
+ * 1..255. May come after the sheet's rows (libxlsxwriter writes the widths when the file
+ * is closed, in streaming mode too), so that an export can fit them to what it wrote. */
 void sheet_column(sheet_writer *w, int col, double width);
 
 /* The first row of the current sheet frozen and its cells written from now on bold. */
