@@ -111,6 +111,7 @@ static void xlsx_streaming_types_and_neutralising(void **state)
     assert_int_equal(sheet_text(w, 2, 2, "-5"), 0);
     assert_int_equal(sheet_text(w, 2, 3, "\tx"), 0);
     assert_int_equal(sheet_date(w, 2, 4, "2026-12-01 08:30:00"), 0);
+    sheet_column(w, 4, 21); /* after the rows: the widths are written at close */
     assert_int_equal(sheet_writer_close(w, &err), 0);
 
     char *xml = zip_entry(p, "xl/worksheets/sheet1.xml");
@@ -122,6 +123,7 @@ static void xlsx_streaming_types_and_neutralising(void **state)
     /* frozen first row, widths */
     assert_non_null(strstr(xml, "<pane ySplit=\"1\""));
     assert_non_null(strstr(xml, "<col min=\"4\" max=\"4\" width=\"30"));
+    assert_non_null(strstr(xml, "<col min=\"5\" max=\"5\" width=\"21"));
     /* constant memory: inline strings, not a shared-string table */
     assert_non_null(strstr(xml, "<c r=\"A1\" s=\"1\" t=\"inlineStr\"><is><t>姓名</t>"));
     char xf[256];
