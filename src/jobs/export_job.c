@@ -31,8 +31,9 @@ static int parse(arena *a, json_t *params, struct parsed *p, struct rerr *err)
     json_t *v;
     json_object_foreach(params, key, v)
     {
-        if (strcmp(key, "collection") && strcmp(key, "format") && strcmp(key, "query") &&
-            strcmp(key, "columns") && strcmp(key, "labels"))
+        /* "kind": the stored params the worker runs with still name it */
+        if (strcmp(key, "kind") && strcmp(key, "collection") && strcmp(key, "format") &&
+            strcmp(key, "query") && strcmp(key, "columns") && strcmp(key, "labels"))
             return rerr_set(err, R_EINVAL, "unknown_field", key, "未知字段：%s", key);
     }
     const char *coll = json_string_value(json_object_get(params, "collection"));
