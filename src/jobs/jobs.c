@@ -27,6 +27,7 @@
 #include "base/text.h"
 #include "domain/resource.h"
 #include "jobs/backup.h"
+#include "jobs/transfer.h"
 
 struct job {
     int64_t id;
@@ -74,6 +75,13 @@ static const struct job_kind kinds[] = {
      .label = "数据库备份",
      .policy = WRITE_CITY_ADMIN,
      .run = run_backup,
+     .downloadable = true},
+    {.name = "export",
+     .label = "导出",
+     .policy = WRITE_NONE,
+     .run = export_job_run,
+     .authorize = export_job_authorize,
+     .own = true,
      .downloadable = true},
 };
 
