@@ -311,12 +311,26 @@ static void add_trigger(arena *a, struct triggers *t, const char *name, const ch
     t->sql[t->n++] = arena_printf(a, "CREATE TRIGGER %s AFTER %s BEGIN %s END", name, when, body);
 }
 
-/* Every trigger that keeps timeline_events, from the descriptors: for each collection
- * in the branch timelines, its own rows' inserts, updates and deletes, and each write
- * to a table its events depend on (res_event_dep). */
+/* The key of a timeline_counts row, for the timeline_events row "r" (NEW or OLD). */
+#define COUNTED(r)                                                                                           \
+    "branch_id = " r ".branch_id AND kind = " r ".kind AND day = " r ".day AND coll = " r                    \
+    ".coll AND procuratorate_id = " r ".procuratorate_id"
+
+/* Every trigger that keeps timeline_events and timeline_counts, from the descriptors:
+ * the counts from the rows; for each collection in the branch timelines, its own rows'
+ * inserts, updates and deletes, and each write to a table its events depend on
+ * (res_event_dep). */
 static void make_triggers(arena *a, struct triggers *t)
 {
     t->n = 0;
+    add_trigger(a, t, "timeline_counts_insert", "INSERT ON timeline_events",
+                "INSERT INTO timeline_counts(branch_id, kind, day, coll, procuratorate_id, n)"
+                " VALUES (NEW.branch_id, NEW.kind, NEW.day, NEW.coll, NEW.procuratorate_id, 1)"
+                " ON CONFLICT DO UPDATE SET n = n + 1;");
+    add_trigger(a, t, "timeline_counts_delete", "DELETE ON timeline_events",
+                "DELETE FROM timeline_counts WHERE " COUNTED(
+                    "OLD") " AND n = 1;"
+                           "UPDATE timeline_counts SET n = n - 1 WHERE " COUNTED("OLD") ";");
     for (int i = 0; res_all[i]; i++) {
         const struct resource *r = res_all[i];
         if (!in_branches(r))
@@ -388,12 +402,19 @@ int timeline_sync(store_conn *c, struct rerr *err)
         while ((rc = store_step(st, err)) == STORE_ROW)
             sql = arena_printf(a, "%sDROP TRIGGER %s;", sql, store_col_text(st, 0));
         store_done(st);
-        for (int i = 0; rc >= 0 && i < t->n; i++)
-            sql = arena_printf(a, "%s%s;", sql, t->sql[i]);
-        sql = arena_printf(a, "%sDELETE FROM timeline_events;", sql);
+        /* no trigger meanwhile: the rows in bulk, then their counts, then the triggers */
+        sql = arena_printf(a, "%sDELETE FROM timeline_counts; DELETE FROM timeline_events;", sql);
         for (int i = 0; res_all[i]; i++)
             if (in_branches(res_all[i]))
                 sql = arena_printf(a, "%s%s", sql, put_rows(a, res_all[i], NULL));
+        sql =
+            arena_printf(a,
+                         "%sINSERT INTO timeline_counts(branch_id, kind, day, coll, procuratorate_id, n)"
+                         " SELECT branch_id, kind, day, coll, procuratorate_id, count(*) FROM timeline_events"
+                         " GROUP BY branch_id, kind, day, coll, procuratorate_id;",
+                         sql);
+        for (int i = 0; rc >= 0 && i < t->n; i++)
+            sql = arena_printf(a, "%s%s;", sql, t->sql[i]);
         if (rc >= 0)
             rc = store_exec(c, sql, err);
     }

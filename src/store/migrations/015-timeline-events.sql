@@ -25,7 +25,8 @@ CREATE INDEX timeline_events_row ON timeline_events(coll, row_id);
 -- How many of them there are per branch, kind and day (and collection and procuratorate,
 -- for the reader's scope): the counts by kind a timeline answers read these, whose number
 -- is bounded by days × kinds, not by how many records a day holds. Kept from
--- timeline_events by the two triggers below (count_*), never written otherwise.
+-- timeline_events by triggers (timeline_counts_*) that timeline_sync() makes with the
+-- others, never written otherwise.
 CREATE TABLE timeline_counts (
   branch_id         INTEGER NOT NULL,
   kind              TEXT NOT NULL,
@@ -35,14 +36,3 @@ CREATE TABLE timeline_counts (
   n                 INTEGER NOT NULL CHECK (n > 0),
   PRIMARY KEY (branch_id, kind, day, coll, procuratorate_id)
 ) STRICT, WITHOUT ROWID;
-CREATE TRIGGER count_timeline_events_insert AFTER INSERT ON timeline_events BEGIN
-  INSERT INTO timeline_counts(branch_id, kind, day, coll, procuratorate_id, n)
-    VALUES (NEW.branch_id, NEW.kind, NEW.day, NEW.coll, NEW.procuratorate_id, 1)
-    ON CONFLICT DO UPDATE SET n = n + 1;
-END;
-CREATE TRIGGER count_timeline_events_delete AFTER DELETE ON timeline_events BEGIN
-  DELETE FROM timeline_counts WHERE branch_id = OLD.branch_id AND kind = OLD.kind AND day = OLD.day
-    AND coll = OLD.coll AND procuratorate_id = OLD.procuratorate_id AND n = 1;
-  UPDATE timeline_counts SET n = n - 1 WHERE branch_id = OLD.branch_id AND kind = OLD.kind AND day = OLD.day
-    AND coll = OLD.coll AND procuratorate_id = OLD.procuratorate_id;
-END;

@@ -60,21 +60,27 @@ static void triggers_prepare(void **state)
 {
     struct fx *f = *state;
     store_stmt *st = store_prepare_dynamic(
-        f->c, "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'timeline%'");
+        f->c, "SELECT DISTINCT s.tbl_name, (SELECT name FROM pragma_table_info(s.tbl_name) WHERE cid = 0)"
+              " FROM sqlite_master s WHERE s.type = 'trigger' AND s.name LIKE 'timeline%'");
     struct rerr err;
     int n = 0;
-    const char *tables[64];
-    while (store_step(st, &err) == STORE_ROW && n < 64)
+    const char *tables[64], *first[64];
+    while (store_step(st, &err) == STORE_ROW && n < 64) {
+        first[n] = arena_strdup(f->x.a, store_col_text(st, 1));
         tables[n++] = arena_strdup(f->x.a, store_col_text(st, 0));
+    }
     store_finalize(st);
-    assert_true(n >= 16); /* the collections in the branch timelines and what they depend on */
+    assert_true(n >= 17); /* timeline_events, the collections in the branch timelines, what they follow */
     for (int i = 0; i < n; i++) {
-        const char *w[] = {"INSERT INTO %s DEFAULT VALUES", "UPDATE %s SET id = id WHERE 0",
-                           "DELETE FROM %s WHERE 0"};
+        const char *w[] = {
+            arena_printf(f->x.a, "INSERT INTO %s DEFAULT VALUES", tables[i]),
+            arena_printf(f->x.a, "UPDATE %s SET %s = %s WHERE 0", tables[i], first[i], first[i]),
+            arena_printf(f->x.a, "DELETE FROM %s WHERE 0", tables[i]),
+        };
         for (int k = 0; k < 3; k++) {
             store_stmt *ws;
-            if (store_prepare_built(f->c, arena_printf(f->x.a, w[k], tables[i]), &ws, &err) < 0)
-                fail_msg("%s: %s", tables[i], err.message);
+            if (store_prepare_built(f->c, w[k], &ws, &err) < 0)
+                fail_msg("%s: %s", w[k], err.message);
             store_done(ws);
         }
     }
