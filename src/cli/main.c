@@ -22,6 +22,7 @@
 #include "domain/attachment.h"
 #include "domain/export.h"
 #include "domain/resource.h"
+#include "domain/timeline.h"
 #include "http/http.h"
 #include "http/proxy.h"
 #include "jobs/backup.h"
@@ -317,6 +318,16 @@ static int read_password(char out[PASSWORD_LINE], const char *username, bool *ge
     return 0;
 }
 
+/* The branch timelines' rows and triggers as this build's collections declare them
+ * (domain/timeline.h), before anything is written. */
+static int sync_timelines(store *s, struct rerr *err)
+{
+    store_conn *c = store_acquire(s);
+    int rc = timeline_sync(c, err);
+    store_release(c);
+    return rc;
+}
+
 /* Open the database and, for every command that may write, its audit key (created with
  * a new database, or on the first open of one written by an earlier build). */
 static int open_db_as(const char *path, enum store_open_mode mode, bool keyed, store **s)
@@ -327,8 +338,12 @@ static int open_db_as(const char *path, enum store_open_mode mode, bool keyed, s
         fprintf(stderr, "ronghe: %s\n", err.message);
         return 1;
     }
-    if (keyed && audit_open_key(*s, &err) < 0) {
+    bool keyed_open = false;
+    if ((keyed && !(keyed_open = audit_open_key(*s, &err) == 0)) ||
+        (mode != STORE_OPEN_READONLY && sync_timelines(*s, &err) < 0)) {
         fprintf(stderr, "ronghe: %s\n", err.message);
+        if (keyed_open)
+            audit_close(*s);
         store_close(*s);
         if (mode == STORE_CREATE_NEW) {
             unlink(path);

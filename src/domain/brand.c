@@ -221,7 +221,7 @@ static int honour_check(struct res_ctx *x, json_t *row, json_t *before, struct r
 static const struct res_event honour_events[] = {
     {"荣誉", "printf('%04d-12-31', t.year)",
      "'获' || t.title || '（' || " HONOUR_LEVEL_SQL " || coalesce('，' || t.awarded_by, '') || '）'",
-     "t.branch_id = ?", "t.member_id = ?", NULL},
+     EVENT_OWN_BRANCH, "t.member_id = ?", NULL},
     {0},
 };
 

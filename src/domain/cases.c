@@ -226,6 +226,9 @@ static int parse_id(const char *key, const char *val, int64_t *out, struct rerr 
     "t.id IN (SELECT cm.case_id FROM members m JOIN case_members cm ON cm.member_id = m.id"                  \
     " WHERE m.branch_id = ?)"
 #define CASE_OF_MEMBER "t.id IN (SELECT cm.case_id FROM case_members cm WHERE cm.member_id = ?)"
+/* The branches of a case's team members (CASE_IN_BRANCH the other way round). */
+#define CASE_BRANCHES                                                                                        \
+    "SELECT m.branch_id FROM case_members cm JOIN members m ON m.id = cm.member_id WHERE cm.case_id = t.id"
 
 /*
  * ?stage=受理|审查决定|起诉|裁判|办结 (the current stage), ?led_by_party_member=true|false
@@ -278,17 +281,22 @@ static int case_filter(struct res_ctx *x, const char *key, const char *val, stru
  * those of the party members on its team and of their branches. */
 #define CASE_TITLE_SQL "t.type || '案件 ' || t.title || '（' || t.case_no || '）'"
 static const struct res_event case_events[] = {
-    {"案件受理", "t.received_on", "'受理' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER, "t.id = ?"},
-    {"案件审查决定", "t.decided_on", "'审查决定：' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER,
+    {"案件受理", "t.received_on", "'受理' || " CASE_TITLE_SQL, CASE_BRANCHES, CASE_OF_MEMBER, "t.id = ?"},
+    {"案件审查决定", "t.decided_on", "'审查决定：' || " CASE_TITLE_SQL, CASE_BRANCHES, CASE_OF_MEMBER,
      "t.id = ?"},
-    {"案件起诉", "t.filed_on", "'起诉（抗诉）：' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER,
+    {"案件起诉", "t.filed_on", "'起诉（抗诉）：' || " CASE_TITLE_SQL, CASE_BRANCHES, CASE_OF_MEMBER,
      "t.id = ?"},
-    {"案件裁判", "t.judged_on", "'法院裁判：' || " CASE_TITLE_SQL, CASE_IN_BRANCH, CASE_OF_MEMBER,
-     "t.id = ?"},
+    {"案件裁判", "t.judged_on", "'法院裁判：' || " CASE_TITLE_SQL, CASE_BRANCHES, CASE_OF_MEMBER, "t.id = ?"},
     {"案件办结", "t.closed_on",
      "'办结' || " CASE_TITLE_SQL " || coalesce('，质量等级' || t.grade, '') || (CASE WHEN t.typical THEN"
      " '，' || coalesce(t.typical_level, '') || '典型案例' ELSE '' END)",
-     CASE_IN_BRANCH, CASE_OF_MEMBER, "t.id = ?"},
+     CASE_BRANCHES, CASE_OF_MEMBER, "t.id = ?"},
+    {0},
+};
+/* Its branches follow its team: a member joining or leaving it, a member's transfer. */
+static const struct res_event_dep case_event_deps[] = {
+    {"case_members", "case_id", NULL, NULL},
+    {"members", "id", "SELECT cm.case_id FROM case_members cm WHERE cm.member_id = ?", "branch_id"},
     {0},
 };
 
@@ -341,6 +349,7 @@ const struct resource res_cases = {
     .title = "t.case_no || ' ' || t.title",
     .date = "t.received_on",
     .events = case_events,
+    .event_deps = case_event_deps,
 };
 
 /* ------------------------------------------------------------------ the team */
@@ -547,7 +556,7 @@ static int case_review_check(struct res_ctx *x, json_t *row, json_t *before, str
 /* A review on the case's timeline and on the reviewing branch's. */
 static const struct res_event case_review_events[] = {
     {"三必评", "t.reviewed_on",
-     "'三必评·' || t.aspect || ' ' || t.score || '分（' || t.reviewer_name || '）'", "t.branch_id = ?", NULL,
+     "'三必评·' || t.aspect || ' ' || t.score || '分（' || t.reviewer_name || '）'", EVENT_OWN_BRANCH, NULL,
      "t.case_id = ?"},
     {0},
 };

@@ -188,7 +188,7 @@ static int sync_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
 /* Each stage of each side is a day on the branch's timeline. */
 #define SYNC_EVENT(col, side, title, stage)                                                                  \
     {                                                                                                        \
-        "四同步", "t." col, "'" stage "：" side "「' || t." title " || '」'", "t.branch_id = ?", NULL, NULL  \
+        "四同步", "t." col, "'" stage "：" side "「' || t." title " || '」'", EVENT_OWN_BRANCH, NULL, NULL   \
     }
 static const struct res_event sync_events[] = {
     SYNC_EVENT("business_plan_on", "业务", "business_title", "同步谋划"),
@@ -412,7 +412,7 @@ static const struct res_event check_events[] = {
      "'完成要素「' || " ELEMENT_LABEL_SQL " || '」（' || t.period || '）' ||"
      " CASE WHEN EXISTS (SELECT 1 FROM element_evidence v WHERE v.check_id = t.id) THEN '' ELSE '，无佐证' "
      "END",
-     "t.branch_id = ?", NULL, NULL},
+     EVENT_OWN_BRANCH, NULL, NULL},
     {0},
 };
 
@@ -767,12 +767,18 @@ static int project_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
 }
 
 /* One bound value: the branch is the lead or a party of project "pid". */
-#define PARTY_OF(pid)                                                                                        \
-    "? IN (SELECT p0.branch_id FROM projects p0 WHERE p0.id = " pid                                          \
-    " UNION ALL SELECT pp.party_branch_id FROM project_parties pp WHERE pp.project_id = " pid ")"
+/* The branches of a project: its own and those of the parties that have one. */
+#define PARTIES_OF(pid)                                                                                      \
+    "SELECT p0.branch_id FROM projects p0 WHERE p0.id = " pid                                                \
+    " UNION SELECT pp.party_branch_id FROM project_parties pp WHERE pp.project_id = " pid
+/* A project's parties name branches of their own. */
+static const struct res_event_dep project_event_deps[] = {
+    {"project_parties", "project_id", NULL, NULL},
+    {0},
+};
 static const struct res_event project_events[] = {
-    {"联建项目", "t.started_on", "'启动联建项目「' || t.title || '」（' || t.kind || '）'", PARTY_OF("t.id"),
-     NULL, NULL},
+    {"联建项目", "t.started_on", "'启动联建项目「' || t.title || '」（' || t.kind || '）'",
+     PARTIES_OF("t.id"), NULL, NULL},
     {0},
 };
 
@@ -798,6 +804,7 @@ const struct resource res_projects = {
     .title = "t.title",
     .date = "t.started_on",
     .events = project_events,
+    .event_deps = project_event_deps,
 };
 
 static const char *const unit_kinds[] = {"学校", "行政机关", "企业", "社区", "其他", NULL};
@@ -984,8 +991,15 @@ static int outcome_expand(struct res_ctx *x, json_t *rec, struct rerr *err)
     return rc;
 }
 
+/* An outcome is in its project's branches' timelines. */
+#define OUTCOMES_OF "SELECT o.id FROM project_outcomes o WHERE o.project_id = ?"
+static const struct res_event_dep outcome_event_deps[] = {
+    {"projects", "id", OUTCOMES_OF, "branch_id"},
+    {"project_parties", "project_id", OUTCOMES_OF, NULL},
+    {0},
+};
 static const struct res_event outcome_events[] = {
-    {"联建成果", "t.achieved_on", "'联建成果「' || t.title || '」'", PARTY_OF("t.project_id"), NULL, NULL},
+    {"联建成果", "t.achieved_on", "'联建成果「' || t.title || '」'", PARTIES_OF("t.project_id"), NULL, NULL},
     {0},
 };
 
@@ -1008,6 +1022,7 @@ const struct resource res_project_outcomes = {
     .title = "t.title",
     .date = "t.achieved_on",
     .events = outcome_events,
+    .event_deps = outcome_event_deps,
 };
 
 /* ---------------------------------------------------------------- 红旗结对 */
@@ -1043,7 +1058,7 @@ static int pairing_filter(struct res_ctx *x, const char *key, const char *val, s
 static const struct res_event pairing_events[] = {
     {"红旗结对", "t.started_on",
      "'红旗结对：' || " BRANCH_NAME("t.leading_branch_id") " || ' 带 ' || " BRANCH_NAME("t.branch_id"),
-     "? IN (t.branch_id, t.leading_branch_id)", NULL, NULL},
+     "SELECT t.branch_id UNION SELECT t.leading_branch_id", NULL, NULL},
     {0},
 };
 
@@ -1092,9 +1107,14 @@ static int progress_check(struct res_ctx *x, json_t *row, json_t *before, struct
     return not_before_start(x, row, "pairings", "pairing_id", "noted_on", "进展日期", "结对开始日期", err);
 }
 
+/* Progress is in the leading branch's timeline too. */
+static const struct res_event_dep progress_event_deps[] = {
+    {"pairings", "id", "SELECT g.id FROM pairing_progress g WHERE g.pairing_id = ?", "leading_branch_id"},
+    {0},
+};
 static const struct res_event progress_events[] = {
     {"结对进展", "t.noted_on", "'结对进展（' || t.status || '）：' || substr(t.note, 1, 60)",
-     "? IN (t.branch_id, (SELECT p.leading_branch_id FROM pairings p WHERE p.id = t.pairing_id))", NULL,
+     "SELECT t.branch_id UNION SELECT p.leading_branch_id FROM pairings p WHERE p.id = t.pairing_id", NULL,
      NULL},
     {0},
 };
@@ -1114,6 +1134,7 @@ const struct resource res_pairing_progress = {
     .title = "'结对进展（' || t.status || '）'",
     .date = "t.noted_on",
     .events = progress_events,
+    .event_deps = progress_event_deps,
 };
 
 /* ---------------------------------------------------------------- 以机关带系统强基层 */
@@ -1170,7 +1191,7 @@ static const struct res_event guidance_events[] = {
     {"指导基层", "t.held_on",
      BRANCH_NAME("t.from_branch_id") " || t.kind || ' ' || " BRANCH_NAME(
          "t.branch_id") " || '：' || substr(t.summary, 1, 60)",
-     "? IN (t.branch_id, t.from_branch_id)", NULL, NULL},
+     "SELECT t.branch_id UNION SELECT t.from_branch_id", NULL, NULL},
     {0},
 };
 

@@ -810,7 +810,7 @@ static const struct dependent activity_deps[] = {
 };
 
 static const struct res_event activity_events[] = {
-    {"组织生活", "t.held_on", "t.kind || '：' || t.topic", "t.branch_id = ?", NULL,
+    {"组织生活", "t.held_on", "t.kind || '：' || t.topic", EVENT_OWN_BRANCH, NULL,
      "EXISTS (SELECT 1 FROM activity_items i WHERE i.activity_id = t.id AND i.item_coll = 'cases'"
      " AND i.item_id = ?)"},
     {0},

@@ -314,7 +314,7 @@ static int lead_action(struct res_ctx *x, int64_t id, json_t *body, json_t **out
 static const struct res_event patrol_events[] = {
     {"巡查", "t.patrolled_on",
      "t.kind || '：' || t.place || CASE WHEN t.problem_found THEN '（发现问题）' ELSE '' END",
-     "t.branch_id = ?",
+     EVENT_OWN_BRANCH,
      "EXISTS (SELECT 1 FROM patrol_members pm WHERE pm.patrol_id = t.id AND pm.member_id = ?)", NULL},
     {0},
 };
@@ -552,16 +552,16 @@ static int pil_filter(struct res_ctx *x, const char *key, const char *val, struc
 
 /* Each stage a matter reaches, on its branch's timeline. */
 static const struct res_event pil_events[] = {
-    {"公益诉讼", "t.clue_on", "'发现线索（' || t.source || '）：' || t.title", "t.branch_id = ?", NULL, NULL},
-    {"公益诉讼", "t.filed_on", "'立案：' || t.title", "t.branch_id = ?", NULL, NULL},
+    {"公益诉讼", "t.clue_on", "'发现线索（' || t.source || '）：' || t.title", EVENT_OWN_BRANCH, NULL, NULL},
+    {"公益诉讼", "t.filed_on", "'立案：' || t.title", EVENT_OWN_BRANCH, NULL, NULL},
     {"公益诉讼", "t.recommended_on",
-     "'向' || coalesce(t.organ, '行政机关') || '发出诉前检察建议：' || t.title", "t.branch_id = ?", NULL,
+     "'向' || coalesce(t.organ, '行政机关') || '发出诉前检察建议：' || t.title", EVENT_OWN_BRANCH, NULL,
      NULL},
     {"公益诉讼", "t.reply_on", "coalesce(t.organ, '行政机关') || '回复检察建议：' || t.title",
-     "t.branch_id = ?", NULL, NULL},
-    {"公益诉讼", "t.rectified_on", "'整改到位：' || t.title", "t.branch_id = ?", NULL, NULL},
-    {"公益诉讼", "t.sued_on", "'提起公益诉讼：' || t.title", "t.branch_id = ?", NULL, NULL},
-    {"公益诉讼", "t.revisited_on", "'回访：' || t.title", "t.branch_id = ?", NULL, NULL},
+     EVENT_OWN_BRANCH, NULL, NULL},
+    {"公益诉讼", "t.rectified_on", "'整改到位：' || t.title", EVENT_OWN_BRANCH, NULL, NULL},
+    {"公益诉讼", "t.sued_on", "'提起公益诉讼：' || t.title", EVENT_OWN_BRANCH, NULL, NULL},
+    {"公益诉讼", "t.revisited_on", "'回访：' || t.title", EVENT_OWN_BRANCH, NULL, NULL},
     {0},
 };
 
@@ -800,10 +800,10 @@ static int outreach_filter(struct res_ctx *x, const char *key, const char *val, 
 #define OUTREACH_MEMBER                                                                                      \
     "EXISTS (SELECT 1 FROM outreach_members om WHERE om.outreach_id = t.id AND om.member_id = ?)"
 static const struct res_event outreach_events[] = {
-    {"普法宣传", "CASE WHEN t.programme = '普法宣传' THEN t.held_on END", OUTREACH_TITLE, "t.branch_id = ?",
+    {"普法宣传", "CASE WHEN t.programme = '普法宣传' THEN t.held_on END", OUTREACH_TITLE, EVENT_OWN_BRANCH,
      OUTREACH_MEMBER, NULL},
     {"法律服务", "CASE WHEN t.programme = '公益法律顾问团' THEN t.held_on END", OUTREACH_TITLE,
-     "t.branch_id = ?", OUTREACH_MEMBER, NULL},
+     EVENT_OWN_BRANCH, OUTREACH_MEMBER, NULL},
     {0},
 };
 

@@ -190,16 +190,34 @@ struct res_action {
  * What a record contributes to the timelines (GET /api/v1/timeline, domain/timeline.h):
  * one entry per kind of event a row yields (a case yields one per stage date). Each
  * part is SQL over the row as "t", written by us in the descriptor, never from input;
- * the conditions take exactly one bound value (the branch, member or case asked for).
+ * the member and case conditions take exactly one bound value (the member or case asked
+ * for). The branch timelines are kept in a table (timeline_events) by triggers made from
+ * these descriptors (timeline_sync()): "date" and "branch" are SQL over the row and the
+ * tables its res_event_dep entries name, with no bound value; an event's position in
+ * the array is its number there.
  */
 struct res_event {
     const char *kind;   /* what the timeline calls it, Chinese: "组织生活", "案件受理" */
     const char *date;   /* the day it happened, YYYY-MM-DD; rows where it is NULL are skipped */
     const char *title;  /* one line saying what happened, Chinese */
-    const char *branch; /* with one ?: the row is in that branch's timeline ("t.branch_id = ?");
-                           NULL: never */
+    const char *branch; /* a SELECT of the branch ids whose timelines hold the row
+                           (EVENT_OWN_BRANCH; a union, a join); NULL: none */
     const char *member; /* with one ?: it concerns that member; NULL: never */
     const char *case_;  /* with one ?: it concerns that case; NULL: never */
+};
+/* The row is in its own branch's timeline. */
+#define EVENT_OWN_BRANCH "SELECT t.branch_id"
+
+/* Another table whose rows decide which branches a collection's events concern (a
+ * case's: its team's members, case_members and members.branch_id): a write there
+ * refreshes those rows' entries, in the same transaction. */
+struct res_event_dep {
+    const char *table;  /* "case_members" */
+    const char *column; /* its column that leads to our rows: "case_id" */
+    const char *via;    /* NULL: "column" holds our row's id; else a SELECT of our row ids
+                           with one ? for the column's value */
+    const char *of;     /* an update matters only when these columns change ("branch_id");
+                           NULL: any update */
 };
 
 struct resource {
@@ -261,7 +279,8 @@ struct resource {
      * and id) and no date. */
     const char *title;
     const char *date;
-    const struct res_event *events; /* terminated by an entry with kind == NULL; may be NULL */
+    const struct res_event *events;         /* terminated by an entry with kind == NULL; may be NULL */
+    const struct res_event_dep *event_deps; /* terminated by an entry with table == NULL; may be NULL */
 };
 
 const struct resource *res_find(const char *name);

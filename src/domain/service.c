@@ -759,14 +759,14 @@ static int request_removable(struct res_ctx *x, json_t *before, struct rerr *err
  * name), and each reply. */
 static const struct res_event request_events[] = {
     {"12309受理", "t.received_on", "'12309 ' || t.kind || '（' || t.channel || '）' || t.number",
-     "t.branch_id = ?", NULL, NULL},
-    {"12309办结", "t.closed_on", "'12309 办结 ' || t.number", "t.branch_id = ?", NULL, NULL},
+     EVENT_OWN_BRANCH, NULL, NULL},
+    {"12309办结", "t.closed_on", "'12309 办结 ' || t.number", EVENT_OWN_BRANCH, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 static const struct res_event reply_events[] = {
     {"12309答复", "t.date",
      "'12309 ' || t.kind || ' ' || coalesce((SELECT r.number FROM requests r WHERE r.id = t.request_id), '')",
-     "t.branch_id = ?", NULL, NULL},
+     EVENT_OWN_BRANCH, NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -25,6 +25,16 @@
  * else, 404 when the target does not exist or may not be read. *out is the caller's. */
 int timeline_get(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err);
 
+/* Make timeline_events (migration 015) and the triggers named timeline_* that keep it
+ * from the collections' events, unless the database's already are what the descriptors
+ * make: then nothing changes. In a write transaction of its own; call it after every
+ * res_register(), whenever a database is opened for writing (the command line's
+ * open_db(), the unit tests' fixture), before any of its records is written: from then
+ * on every write, whatever its path (the engine, a hook's own SQL, the sqlite3 shell),
+ * keeps the rows right in its own transaction. A database made or upgraded by another
+ * build is filled anew the first time. */
+int timeline_sync(store_conn *c, struct rerr *err);
+
 /* The kinds of event the collections declare, in their order, without repeats
  * (NULL-terminated, static): for the interface's filter and the unit tests. */
 const char *const *timeline_kinds(void);

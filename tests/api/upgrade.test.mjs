@@ -117,6 +117,25 @@ for (const fx of FIXTURES) describe(`a database made by ${fx.name} (schema ${fx.
     assert.match(r.out, /完整性检查通过/);
   });
 
+  test("the branch timelines are filled on the first open: each branch's honours are on its timeline (migration 015)", async () => {
+    const srv = await startServer(db);
+    try {
+      const admin = await login('admin', PASSWORD, srv.url);
+      const honours = old.find((t) => t.name === 'honours').rows.filter((h) => h.branch_id && h.year);
+      assert.ok(honours.length > 0, 'the fixture has branch honours');
+      for (const b of new Set(honours.map((h) => h.branch_id))) {
+        const r = await req(admin, 'GET', `${srv.url}/api/v1/timeline?branch_id=${b}&per_page=1000`);
+        assert.equal(r.status, 200, r.text);
+        const shown = r.json.items.filter((i) => i.coll === 'honours');
+        assert.deepEqual(shown.map((i) => i.id).sort((x, y) => x - y), honours.filter((h) => h.branch_id === b).map((h) => h.id).sort((x, y) => x - y));
+        assert.ok(shown.every((i) => i.date.endsWith('-12-31') && i.title), JSON.stringify(shown[0]));
+        assert.equal(r.json.kinds.find((k) => k.kind === '荣誉')?.count, shown.length);
+      }
+    } finally {
+      await srv.stop();
+    }
+  });
+
   test('the upgraded database serves: a login, and the member with a 4-byte name reads back', async () => {
     const srv = await startServer(db);
     try {

@@ -13,6 +13,7 @@
 
 #include "auth/audit.h"
 #include "domain/resource.h"
+#include "domain/timeline.h"
 #include "store/store.h"
 
 struct fx {
@@ -59,6 +60,8 @@ static struct fx *fx_open(const char *name)
     if (store_open(f->path, STORE_CREATE_NEW, &f->s, &e) < 0 || audit_open_key(f->s, &e) < 0)
         fail_msg("%s", e.message);
     f->c = store_acquire(f->s);
+    if (timeline_sync(f->c, &e) < 0) /* as the command line's open does */
+        fail_msg("%s", e.message);
     actor_system(&f->who);
     f->x = (struct res_ctx){.c = f->c, .who = &f->who, .a = arena_new()};
     f->city = fx_create(f, "procuratorates",

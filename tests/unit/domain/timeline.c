@@ -26,7 +26,16 @@ static void events_prepare(void **state)
             assert_non_null(e->date);
             assert_non_null(e->title);
             assert_true(e->branch || e->member || e->case_);
-            const char *conds[] = {e->branch, e->member, e->case_};
+            if (e->branch) { /* a set, as the triggers put it (timeline.c put_rows) */
+                char *sql =
+                    arena_printf(f->x.a, "SELECT b.id, %s FROM %s t CROSS JOIN branches b WHERE b.id IN (%s)",
+                                 e->date, res_all[i]->table, e->branch);
+                store_stmt *st = store_prepare(f->c, sql);
+                if (!st)
+                    fail_msg("%s (%s): %s", res_all[i]->name, e->kind, sql);
+                store_done(st);
+            }
+            const char *conds[] = {NULL, e->member, e->case_};
             for (int k = 0; k < 3; k++) {
                 if (!conds[k])
                     continue;
@@ -42,6 +51,84 @@ static void events_prepare(void **state)
         }
     assert_true(arms > 0);
     assert_true(arms <= 96);
+}
+
+/* Every trigger timeline_sync() made compiles: a write to each table (theirs fire on
+ * collections' own tables and on those their events depend on) prepares. SQLite
+ * resolves a trigger's columns only when a statement that fires it is prepared. */
+static void triggers_prepare(void **state)
+{
+    struct fx *f = *state;
+    store_stmt *st = store_prepare_dynamic(
+        f->c, "SELECT DISTINCT s.tbl_name, (SELECT name FROM pragma_table_info(s.tbl_name) WHERE cid = 0)"
+              " FROM sqlite_master s WHERE s.type = 'trigger' AND s.name LIKE 'timeline%'");
+    struct rerr err;
+    int n = 0;
+    const char *tables[64], *first[64];
+    while (store_step(st, &err) == STORE_ROW && n < 64) {
+        first[n] = arena_strdup(f->x.a, store_col_text(st, 1));
+        tables[n++] = arena_strdup(f->x.a, store_col_text(st, 0));
+    }
+    store_finalize(st);
+    assert_true(n >= 17); /* timeline_events, the collections in the branch timelines, what they follow */
+    for (int i = 0; i < n; i++) {
+        const char *w[] = {
+            arena_printf(f->x.a, "INSERT INTO %s DEFAULT VALUES", tables[i]),
+            arena_printf(f->x.a, "UPDATE %s SET %s = %s WHERE 0", tables[i], first[i], first[i]),
+            arena_printf(f->x.a, "DELETE FROM %s WHERE 0", tables[i]),
+        };
+        for (int k = 0; k < 3; k++) {
+            store_stmt *ws;
+            if (store_prepare_built(f->c, w[k], &ws, &err) < 0)
+                fail_msg("%s: %s", w[k], err.message);
+            store_done(ws);
+        }
+    }
+}
+
+static int64_t count_of(struct fx *f, const char *sql)
+{
+    store_stmt *st = store_prepare_dynamic(f->c, sql);
+    struct rerr err;
+    assert_int_equal(store_step(st, &err), STORE_ROW);
+    int64_t n = store_col_int(st, 0);
+    store_finalize(st);
+    return n;
+}
+
+/* timeline_sync() changes nothing when the triggers are the descriptors'; one missing
+ * (or the rows lost) and it makes them again, rows and counts filled from the records. */
+static void sync_again(void **state)
+{
+    struct fx *f = *state;
+    int64_t m = fx_create(f, "members",
+                          json_pack("{s:I,s:s,s:s,s:s}", "branch_id", (json_int_t)f->branch, "name", "李某",
+                                    "birth_date", "1981-01-01", "joined_party", "2006-07-01"));
+    fx_create(f, "honours",
+              json_pack("{s:I,s:s,s:s,s:i}", "member_id", (json_int_t)m, "title", "优秀党务工作者", "level",
+                        "city", "year", 2025));
+    fx_create(f, "honours",
+              json_pack("{s:I,s:s,s:s,s:i}", "branch_id", (json_int_t)f->branch, "title", "先进基层党组织",
+                        "level", "city", "year", 2025));
+    const char *rows = "SELECT count(*) FROM timeline_events WHERE coll = 'honours'";
+    const char *counted = "SELECT coalesce(sum(n), 0) FROM timeline_counts WHERE kind = '荣誉'";
+    assert_int_equal(count_of(f, rows), 2);
+    assert_int_equal(count_of(f, counted), 2);
+    const char *triggers =
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'timeline\\_%' "
+        "ESCAPE '\\'";
+    int64_t nt = count_of(f, triggers);
+    struct rerr err;
+    assert_int_equal(timeline_sync(f->c, &err), 0);
+    assert_int_equal(count_of(f, triggers), nt);
+    assert_int_equal(count_of(f, rows), 2);
+    assert_int_equal(
+        store_exec(f->c, "DROP TRIGGER timeline_honours_insert; DELETE FROM timeline_events", &err), 0);
+    assert_int_equal(count_of(f, counted), 0); /* the counts follow the rows */
+    assert_int_equal(timeline_sync(f->c, &err), 0);
+    assert_int_equal(count_of(f, triggers), nt);
+    assert_int_equal(count_of(f, rows), 2);
+    assert_int_equal(count_of(f, counted), 2);
 }
 
 static void kinds_once(void **state)
@@ -107,6 +194,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(events_prepare, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(triggers_prepare, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(sync_again, fx_setup, fx_teardown),
         cmocka_unit_test(kinds_once),
         cmocka_unit_test_setup_teardown(branch_and_scope, fx_setup, fx_teardown),
     };
