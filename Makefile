@@ -35,7 +35,10 @@ DOMAIN  := $(RESOURCE) \
            src/domain/filetype.c \
            src/domain/attachment.c \
            src/domain/workdays.c \
-           src/domain/service.c
+           src/domain/service.c \
+           src/domain/import.c \
+           src/domain/import_columns.c \
+           src/domain/import_refs.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
