@@ -38,7 +38,8 @@ DOMAIN  := $(RESOURCE) \
            src/domain/service.c \
            src/domain/import.c \
            src/domain/import_columns.c \
-           src/domain/import_refs.c
+           src/domain/import_refs.c \
+           src/domain/template.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \

@@ -31,6 +31,7 @@ struct run {
     struct imap *seen; /* keys of the rows this run wrote → their line */
     const char *key[8];
     int nkey;
+    const char *key_sql; /* the existing record of a key: "SELECT id, version …" */
 };
 
 static char *dup_n(const char *s, size_t n)
@@ -56,6 +57,12 @@ void import_result_free(struct import_result *res)
         free(res->errors[i].message);
     }
     free(res->errors);
+    for (int i = 0; i < res->nbad; i++) {
+        for (int j = 0; j < res->bad[i].ncells; j++)
+            free(res->bad[i].cells[j]);
+        free(res->bad[i].cells);
+    }
+    free(res->bad);
     for (int i = 0; i < res->ncols_file; i++)
         free(res->headers[i]);
     free(res->headers);
@@ -89,6 +96,27 @@ static void reject(struct run *u, int64_t line, int col, const char *value, size
     e->value = dup_n(value ? value : "", value ? vlen : 0);
     snprintf(e->code, sizeof e->code, "%s", code);
     e->message = dup(message);
+}
+
+/* Keep a copy of rejected row "row" for the report. */
+static void keep_bad_row(struct import_result *res, const struct sheet_row *row)
+{
+    if (res->nbad >= IMPORT_REPORT_ROWS)
+        return;
+    if (res->nbad % 256 == 0) {
+        struct import_bad_row *b = realloc(res->bad, (size_t)(res->nbad + 256) * sizeof *b);
+        if (!b)
+            die("内存不足");
+        res->bad = b;
+    }
+    struct import_bad_row *b = &res->bad[res->nbad++];
+    b->line = row->line;
+    b->ncells = row->ncells;
+    if (!(b->cells = calloc((size_t)row->ncells + 1, sizeof *b->cells)))
+        die("内存不足");
+    for (int i = 0; i < row->ncells; i++)
+        b->cells[i] =
+            dup_n(row->cells[i].text ? row->cells[i].text : "", row->cells[i].text ? row->cells[i].len : 0);
 }
 
 /* ------------------------------------------------------------------ the header */
@@ -326,20 +354,16 @@ static int find_existing(struct run *u, json_t *body, const struct import_hint *
     }
     /* the key's text, for the run's own duplicates */
     char *kt = arena_strdup(u->x->a, "");
-    char *where = arena_strdup(u->x->a, "");
     for (int i = 0; i < u->nkey; i++) {
         char *part = json_is_integer(vals[i])
                          ? arena_printf(u->x->a, "%" JSON_INTEGER_FORMAT, json_integer_value(vals[i]))
                          : arena_strdup(u->x->a, json_string_value(vals[i]));
         kt = arena_printf(u->x->a, "%s%s\x1f", kt, part ? part : "");
-        where = arena_printf(u->x->a, "%s%s%s = ?", where, i ? " AND " : "", u->key[i]);
     }
     int64_t narrowed = 0;
     bool narrow = authz_read_narrowed(u->x->who, u->r->read, &narrowed);
-    const char *sql = arena_printf(u->x->a, "SELECT id, version FROM %s WHERE %s%s", u->r->table, where,
-                                   narrow ? " AND procuratorate_id = ?" : "");
     store_stmt *st;
-    int rc = store_prepare_built(u->x->c, sql, &st, err);
+    int rc = store_prepare_built(u->x->c, u->key_sql, &st, err);
     if (rc == 0) {
         for (int i = 0; i < u->nkey; i++) {
             if (json_is_integer(vals[i]))
@@ -510,6 +534,15 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
         u.key[u.nkey++] = arena_strndup(x->a, k, n);
         k += n + (k[n] == ' ');
     }
+    if (u.nkey) {
+        int64_t narrowed;
+        char *where = arena_strdup(x->a, "");
+        for (int i = 0; i < u.nkey; i++)
+            where = arena_printf(x->a, "%s%s%s = ?", where, i ? " AND " : "", u.key[i]);
+        u.key_sql =
+            arena_printf(x->a, "SELECT id, version FROM %s WHERE %s%s", r->table, where,
+                         authz_read_narrowed(x->who, r->read, &narrowed) ? " AND procuratorate_id = ?" : "");
+    }
     int64_t max_rows = o->max_rows > 0 ? o->max_rows : IMPORT_MAX_ROWS;
     int rc = store_begin(x->c, err);
     if (rc < 0)
@@ -551,8 +584,10 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
             break;
         if (rc == 0)
             res->valid++;
-        else
+        else {
             res->error_count++;
+            keep_bad_row(res, &row);
+        }
         rc = 0;
         if (res->rows % REPORT_EVERY == 0) {
             report(&u, bytes_done, arg, bytes_total);

@@ -86,6 +86,15 @@ struct import_error {
     char *message; /* Chinese (malloc'd) */
 };
 
+/* A rejected row as the file had it, for the report (import_report_write). */
+struct import_bad_row {
+    int64_t line;
+    int ncells;
+    char **cells; /* each cell's text (malloc'd) */
+};
+/* Rejected rows kept whole for the report. */
+#define IMPORT_REPORT_ROWS 20000
+
 struct import_result {
     int64_t rows;  /* data rows read */
     int64_t valid; /* rows that passed */
@@ -103,6 +112,8 @@ struct import_result {
     char **ignored; /* extra columns, reported and ignored (malloc'd) */
     int nerrors;    /* kept: at most IMPORT_MAX_ERRORS */
     struct import_error *errors;
+    int nbad; /* rejected rows kept whole: at most IMPORT_REPORT_ROWS */
+    struct import_bad_row *bad;
 };
 
 void import_result_free(struct import_result *res);
