@@ -39,7 +39,8 @@ DOMAIN  := $(RESOURCE) \
            src/domain/import.c \
            src/domain/import_columns.c \
            src/domain/import_refs.c \
-           src/domain/template.c
+           src/domain/template.c \
+           src/domain/export.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
