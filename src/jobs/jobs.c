@@ -27,6 +27,7 @@
 #include "base/text.h"
 #include "domain/resource.h"
 #include "jobs/backup.h"
+#include "jobs/import_job.h"
 
 struct job {
     int64_t id;
@@ -75,6 +76,14 @@ static const struct job_kind kinds[] = {
      .policy = WRITE_CITY_ADMIN,
      .run = run_backup,
      .downloadable = true},
+    {.name = "import",
+     .label = "表格导入",
+     .policy = WRITE_BRANCH,
+     .run = import_job_run,
+     .downloadable = true,
+     .authorize = import_job_authorize,
+     .own = true,
+     .input = true},
 };
 
 static const struct job_kind *kind_find(const char *name)
