@@ -5,10 +5,13 @@
  */
 #include "domain/template.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sheet/sheet_write.h"
 
@@ -301,6 +304,41 @@ done:
             rc = rc2;
     }
     return rc < 0 ? (err->rc ? err->rc : R_EINTERNAL) : 0;
+}
+
+int template_file(struct res_ctx *x, const struct resource *r, struct res_file *out, struct rerr *err)
+{
+    if (!import_supported(r))
+        return rerr_set(err, R_ENOTFOUND, "not_importable", "", "%s不能从表格导入，没有导入模板", r->label);
+    struct authz_may may;
+    authz_collection(x->who, r->read, r->write, r->export, &may);
+    if (!may.create)
+        return rerr_set(err, R_EFORBID, "forbidden", "", "无权导入%s", r->label);
+    const char *dir = getenv("TMPDIR");
+    char *path = arena_printf(x->a, "%s/ronghe-template-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return rerr_set(err, R_EINTERNAL, "internal", "", "无法创建临时文件");
+    close(fd);
+    int rc = template_write(r, path, err);
+    fd = rc < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+    unlink(path);
+    struct stat sb;
+    if (rc == 0 && (fd < 0 || fstat(fd, &sb) < 0)) {
+        if (fd >= 0)
+            close(fd);
+        return rerr_set(err, R_EINTERNAL, "internal", "", "无法读取生成的模板");
+    }
+    if (rc < 0)
+        return rc;
+    out->fd = fd;
+    out->size = sb.st_size;
+    snprintf(out->name, sizeof out->name, "template-%s.xlsx", r->name);
+    char shown[160];
+    template_display_name(r, shown, sizeof shown);
+    out->display_name = arena_strdup(x->a, shown);
+    out->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    return 0;
 }
 
 /* ------------------------------------------------------------------ the report */

@@ -22,6 +22,11 @@ int template_write(const struct resource *r, const char *path, struct rerr *err)
 /* The template's file name as a user sees it: "党员导入模板.xlsx" (into "out"). */
 void template_display_name(const struct resource *r, char *out, size_t cap);
 
+/* The template of "r" as a file to send (GET /api/v1/templates/<coll>): for those who
+ * may create its records (authz_collection's create), else R_EFORBID. The caller owns
+ * out->fd (the file is already unlinked). */
+int template_file(struct res_ctx *x, const struct resource *r, struct res_file *out, struct rerr *err);
+
 /* The report of a run that rejected rows: the rejected rows as the file had them, under
  * the file's own headers, with 原行号 and 错误原因 after them, each bad cell marked (red,
  * with a note saying why). 0 or the writer's error. */

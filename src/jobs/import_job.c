@@ -74,6 +74,7 @@ int import_job_run(struct job *j, store *s, json_t *params, json_t **result, str
         .check = json_is_true(json_object_get(params, "check")),
         .sheet = json_string_value(json_object_get(params, "sheet")),
         .progress = job_progress_of(j),
+        .max_rows = IMPORT_JOB_MAX_ROWS,
     };
     store_conn *c = store_acquire(s);
     struct res_ctx x = {.c = c, .who = &who, .a = arena_new()};

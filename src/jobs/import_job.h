@@ -12,6 +12,9 @@
 /* Rejected rows listed in the job's result (every one is counted; the report has them all
  * up to IMPORT_REPORT_ROWS). */
 #define IMPORT_JOB_ERRORS 200
+/* Data rows an uploaded file may hold (the command line takes up to IMPORT_MAX_ROWS, or
+ * --max-rows): a web import holds the write lock for as long as it runs. */
+#define IMPORT_JOB_MAX_ROWS 200000
 
 /* params: collection (required), update, check (booleans), sheet (text); nothing else.
  * Authorised as a create in the collection by x->who (its write policy). */
