@@ -8,9 +8,10 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "sheet/sheet.h"
+#include "sheet/sheet_int.h"
 
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian), and back. */
 static int64_t days_from_civil(int64_t y, int m, int d)
@@ -202,4 +203,14 @@ int sheet_date_from_serial(double serial, bool date1904, char out[20])
     else
         snprintf(out, 20, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
     return 0;
+}
+
+double sheet_serial_of(const char *date, bool date1904)
+{
+    int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
+    int64_t days = days_from_civil(y, m, d);
+    if (date1904)
+        return (double)(days - days_from_civil(1904, 1, 1));
+    int64_t n = days - days_from_civil(1899, 12, 30); /* from 1900-03-01 on */
+    return (double)(n < 61 ? n - 1 : n);              /* before it, Excel's 1900-02-29 is not counted */
 }

@@ -169,6 +169,41 @@ int sheet_row_end(sheet_reader *r, bool *empty, struct rerr *err)
     return 0;
 }
 
+const struct sheet_cell *sheet_row_cell(const sheet_reader *r, int col)
+{
+    return col >= 0 && col < r->row.n ? &r->row.cells[col] : NULL;
+}
+
+int sheet_row_set(sheet_reader *r, int col, const struct sheet_cell *v, struct rerr *err)
+{
+    struct sheet_rowbuf *b = &r->row;
+    if (col >= r->lim.max_cols)
+        return sheet_err(err, R_ETOOBIG, "too_large", "第 %lld 行超过 %d 列的上限", (long long)b->line,
+                         r->lim.max_cols);
+    if (col >= b->cap) {
+        int cap = b->cap ? b->cap : 16;
+        while (cap <= col)
+            cap *= 2;
+        if (cap > r->lim.max_cols)
+            cap = r->lim.max_cols;
+        b->cells = sheet_xrealloc(b->cells, (size_t)cap * sizeof *b->cells);
+        b->off = sheet_xrealloc(b->off, (size_t)cap * sizeof *b->off);
+        b->cap = cap;
+    }
+    for (; b->n <= col; b->n++)
+        b->cells[b->n] = (struct sheet_cell){.type = SC_EMPTY, .text = ""};
+    b->cells[col] = *v;
+    return 0;
+}
+
+bool sheet_row_empty(const sheet_reader *r)
+{
+    for (int i = 0; i < r->row.n; i++)
+        if (r->row.cells[i].type != SC_EMPTY)
+            return false;
+    return true;
+}
+
 /* ---- opening */
 
 static void apply_defaults(struct sheet_limits *l, const struct sheet_options *opt)

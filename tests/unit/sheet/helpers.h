@@ -14,6 +14,10 @@ static char test_dir[256];
 
 static void test_dir_remove(void)
 {
+    if (getenv("SHEET_TEST_KEEP")) { /* to look at what a test wrote */
+        fprintf(stderr, "kept %s\n", test_dir);
+        return;
+    }
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", test_dir);
     if (system(cmd) != 0)
