@@ -21,8 +21,10 @@
 #include "demo/demo.h"
 #include "domain/attachment.h"
 #include "domain/export.h"
+#include "domain/import.h"
 #include "domain/resource.h"
 #include "domain/timeline.h"
+#include "domain/template.h"
 #include "http/http.h"
 #include "http/proxy.h"
 #include "jobs/backup.h"
@@ -51,6 +53,8 @@ static const char usage_main[] =
     "  audit  verify --db FILE [--anchors F] [--key F]   校验审计链（密钥、锚点）\n"
     "  audit  anchor --db FILE                           立即写入一个审计锚点\n"
     "  files  sweep --db FILE [--grace SECONDS]          清理没有记录引用的附件文件\n"
+    "  import --db FILE KIND FILE [--check] [--update]   从 XLSX/CSV 导入（全部通过才写入）\n"
+    "  template KIND --to FILE.xlsx                      生成导入模板\n"
     "  export --db FILE KIND [--filter k=v …] --to FILE.xlsx|FILE.csv  导出一个数据集的列表\n"
     "\n"
     "ronghe 命令 --help 查看每个命令的说明。\n";
@@ -889,6 +893,184 @@ static int cmd_audit(int argc, char **argv)
     return verify ? audit_verify_cmd(&o) : audit_anchor_cmd(&o);
 }
 
+/* ---------------------------------------------------------------- import, template */
+
+static const char usage_import_head[] =
+    "用法: ronghe import --db FILE KIND FILE [--check] [--update] [--sheet NAME] [--report R.xlsx]\n"
+    "                    [--max-rows N]\n"
+    "\n"
+    "把表格 FILE（XLSX，或 UTF-8 / GB18030 编码的 CSV，按内容识别）导入集合 KIND。\n"
+    "列按表头（中文列名，见 ronghe template）识别，顺序不限，多余的列忽略。每一行都按与\n"
+    "网页录入相同的规则检查并记入审计；全部通过才在一个事务中写入，任何一行有错误时\n"
+    "一行也不写入，在标准错误上列出每个错误（行号、列名、值、原因），返回 1。\n"
+    "--check   只检查，不写入\n"
+    "--update  更新模式：按集合的识别列（如案号）找到已有记录时更新它；否则这样的行报错\n"
+    "--sheet   XLSX 的工作表名（默认第一个）\n"
+    "--report  有错误时把出错的行写成 XLSX，标出有错的单元格\n"
+    "--max-rows 数据行上限（默认 1000000）\n"
+    "\n"
+    "KIND:\n";
+
+static void usage_kinds(FILE *out, const char *head)
+{
+    fputs(head, out);
+    for (int i = 0; res_all[i]; i++)
+        if (import_supported(res_all[i]))
+            fprintf(out, "  %-22s %s\n", res_all[i]->name, res_all[i]->label);
+}
+
+static const char usage_template_head[] =
+    "用法: ronghe template KIND --to FILE.xlsx\n"
+    "\n"
+    "生成集合 KIND 的导入模板：表头、下拉选项、填写说明（第二个工作表）和示例。\n"
+    "\n"
+    "KIND:\n";
+
+/* The progress bar of a long command on a terminal (stderr). */
+static void bar_report(void *arg, int64_t done, int64_t total, const char *msg)
+{
+    (void)arg;
+    if (total > 0) {
+        int pct = (int)(done * 100 / total), fill = pct / 4;
+        fprintf(stderr, "\r[%.*s%*s] %3d%% %s\033[K", fill, "#########################", 25 - fill, "", pct,
+                msg ? msg : "");
+    } else
+        fprintf(stderr, "\r%s\033[K", msg ? msg : "");
+    fflush(stderr);
+}
+
+static const struct resource *importable(const char *kind, FILE *out, const char *head)
+{
+    const struct resource *r = res_find(kind);
+    if (r && import_supported(r))
+        return r;
+    fprintf(stderr, "ronghe: %s%s\n\n", r ? "此集合不能从表格导入：" : "未知的集合：", kind);
+    usage_kinds(out, head);
+    return NULL;
+}
+
+static int cmd_template(int argc, char **argv)
+{
+    const char *to = NULL, *kind = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return usage_kinds(stdout, usage_template_head), 0;
+        if (!strcmp(argv[i], "--to") && i + 1 < argc)
+            to = argv[++i];
+        else if (argv[i][0] == '-' || kind) {
+            fprintf(stderr, "ronghe: 无法识别的参数：%s\n\n", argv[i]);
+            return usage_kinds(stderr, usage_template_head), 2;
+        } else
+            kind = argv[i];
+    }
+    if (!kind || !to) {
+        fprintf(stderr, "ronghe: 缺少 %s\n\n", kind ? "--to FILE.xlsx" : "KIND");
+        return usage_kinds(stderr, usage_template_head), 2;
+    }
+    const struct resource *r = importable(kind, stderr, usage_template_head);
+    if (!r)
+        return 2;
+    struct rerr err = {0};
+    if (report(template_write(r, to, &err), &err))
+        return 1;
+    printf("已生成%s的导入模板：%s\n", r->label, to);
+    return 0;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+    const char *db = NULL, *kind = NULL, *file = NULL, *report_to = NULL;
+    struct import_options io = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool more = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+            return usage_kinds(stdout, usage_import_head), 0;
+        if (!strcmp(a, "--check"))
+            io.check = true;
+        else if (!strcmp(a, "--update"))
+            io.update = true;
+        else if (!strcmp(a, "--db") && more)
+            db = argv[++i];
+        else if (!strcmp(a, "--sheet") && more)
+            io.sheet = argv[++i];
+        else if (!strcmp(a, "--report") && more)
+            report_to = argv[++i];
+        else if (!strcmp(a, "--max-rows") && more) {
+            char *end;
+            errno = 0;
+            long long v = strtoll(argv[++i], &end, 10);
+            if (errno || *end || v < 1 || v > 100000000) {
+                fprintf(stderr, "ronghe: --max-rows 应为 1 到 100000000 的整数：%s\n", argv[i]);
+                return 2;
+            }
+            io.max_rows = v;
+        } else if (a[0] == '-' || (kind && file)) {
+            fprintf(stderr, "ronghe: 无法识别的参数：%s\n\n", a);
+            return usage_kinds(stderr, usage_import_head), 2;
+        } else if (!kind)
+            kind = a;
+        else
+            file = a;
+    }
+    if (!db || !kind || !file) {
+        fprintf(stderr, "ronghe: 缺少 %s\n\n", !db ? "--db FILE" : !kind ? "KIND" : "要导入的文件");
+        return usage_kinds(stderr, usage_import_head), 2;
+    }
+    const struct resource *r = importable(kind, stderr, usage_import_head);
+    if (!r)
+        return 2;
+    struct sys_session ss;
+    if (sys_open(db, STORE_OPEN_EXISTING, true, &ss))
+        return 1;
+    struct progress bar = {.report = bar_report};
+    io.progress = isatty(STDERR_FILENO) ? &bar : NULL;
+    struct import_result res;
+    struct rerr err = {0};
+    int rc = import_file(&ss.x, r, file, &io, &res, &err);
+    if (io.progress)
+        fputs("\r\033[K", stderr);
+    int status = 0;
+    if (rc < 0) {
+        status = report(rc, &err);
+    } else {
+        for (int i = 0; i < res.nerrors; i++) {
+            const struct import_error *e = &res.errors[i];
+            fprintf(stderr, "第 %" PRId64 " 行", e->line);
+            if (e->column[0])
+                fprintf(stderr, " 列“%s”", e->column);
+            if (e->value[0])
+                fprintf(stderr, " 值“%s”", e->value);
+            fprintf(stderr, "：%s\n", e->message);
+        }
+        if (res.error_count > res.nerrors)
+            fprintf(stderr, "……另有 %" PRId64 " 个错误未列出\n", res.error_count - res.nerrors);
+        for (int i = 0; i < res.nignored; i++)
+            fprintf(stderr, "提示：忽略了不认识的列“%s”\n", res.ignored[i]);
+        if (res.error_count) {
+            fprintf(stderr, "%s：共 %" PRId64 " 行，%" PRId64 " 行有错误，未写入任何数据\n", r->label,
+                    res.rows, res.error_count);
+            status = 1;
+            if (report_to) {
+                struct rerr re = {0};
+                if (import_report_write(&res, report_to, &re) < 0)
+                    fprintf(stderr, "ronghe: %s\n", re.message);
+                else
+                    fprintf(stderr, "错误报告：%s\n", report_to);
+            }
+        } else if (io.check)
+            printf("%s：检查通过，共 %" PRId64 " 行（新增 %" PRId64 "，更新 %" PRId64
+                   "）；未写入（--check）\n",
+                   r->label, res.rows, res.created, res.updated);
+        else
+            printf("%s：已导入 %" PRId64 " 行（新增 %" PRId64 "，更新 %" PRId64 "）\n", r->label, res.written,
+                   res.created, res.updated);
+    }
+    import_result_free(&res);
+    sys_close(&ss);
+    return status;
+}
+
 /* ---- export */
 
 static const char usage_export[] =
@@ -1059,6 +1241,10 @@ int main(int argc, char **argv)
         return cmd_audit(argc, argv);
     if (!strcmp(cmd, "files"))
         return cmd_files(argc, argv);
+    if (!strcmp(cmd, "import"))
+        return cmd_import(argc, argv);
+    if (!strcmp(cmd, "template"))
+        return cmd_template(argc, argv);
     if (!strcmp(cmd, "export"))
         return cmd_export(argc, argv);
     fprintf(stderr, "ronghe: 未知命令：%s\n\n%s", cmd, usage_main);

@@ -350,6 +350,7 @@ const struct resource res_cases = {
     .date = "t.received_on",
     .events = case_events,
     .event_deps = case_event_deps,
+    .import_key = "procuratorate_id case_no",
 };
 
 /* ------------------------------------------------------------------ the team */
@@ -579,4 +580,5 @@ const struct resource res_case_reviews = {
     .title = "'三必评·' || t.aspect || ' ' || t.score || '分'",
     .date = "t.reviewed_on",
     .events = case_review_events,
+    .import_key = "case_id aspect",
 };

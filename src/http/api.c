@@ -24,6 +24,7 @@
 #include "domain/partylife.h"
 #include "domain/service.h"
 #include "domain/stats.h"
+#include "domain/template.h"
 #include "domain/timeline.h"
 #include "domain/user.h"
 #include "http/cache.h"
@@ -416,6 +417,8 @@ static const char *disposition(arena *a, const struct res_file *f)
     return arena_printf(a, "%s; filename*=UTF-8''%s", d, enc);
 }
 
+static enum MHD_Result send_file(struct request *rq, struct res_file *f, int status);
+
 /* A collection's declared action (struct res_action): the domain's handler decides who
  * may and audits; here only the HTTP part — the body read, the answer sent, a file
  * streamed from its descriptor. */
@@ -433,16 +436,33 @@ static enum MHD_Result action(struct request *rq, struct res_ctx *x, const struc
     struct res_file f = {0};
     if (a->file(x, id, &f, &err) < 0)
         return reply_error(rq, &err);
-    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)f.size, f.fd); /* takes the fd */
+    return send_file(rq, &f, a->status);
+}
+
+/* Send file "f" (its descriptor taken) with "status". */
+static enum MHD_Result send_file(struct request *rq, struct res_file *f, int status)
+{
+    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)f->size, f->fd); /* takes the fd */
     if (!r) {
-        close(f.fd);
+        close(f->fd);
         return fail(rq, R_EINTERNAL, "internal", "无法发送文件");
     }
-    MHD_add_response_header(r, "Content-Type", f.content_type);
-    MHD_add_response_header(r, "Content-Disposition", disposition(rq->a, &f));
+    MHD_add_response_header(r, "Content-Type", f->content_type);
+    MHD_add_response_header(r, "Content-Disposition", disposition(rq->a, f));
     MHD_add_response_header(r, "Cache-Control", "no-store");
     add_security_headers(r);
-    return reply_response(rq, a->status, r);
+    return reply_response(rq, status, r);
+}
+
+/* GET /templates/:coll: the collection's import template (domain/template.h), for those
+ * who may create its records. */
+static enum MHD_Result template_download(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    struct res_file f = {0};
+    if (template_file(k->x, res_find(k->seg[1]), &f, &err) < 0)
+        return reply_error(rq, &err);
+    return send_file(rq, &f, 200);
 }
 
 static const char *query_value(const struct request *rq, const char *key)
@@ -688,6 +708,7 @@ const struct route api_routes[] = {
     {RM_POST, "/public/progress", public_progress, ROUTE_NO_CACHE, ROUTE_PUBLIC | ROUTE_SMALL_BODY},
     {RM_GET, "/request-rates", request_rates, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/requests", coll_list, ROUTE_CACHE_TODAY, 0},
+    {RM_GET, "/templates/:coll", template_download, ROUTE_NO_CACHE, 0},
     {RM_GET, "/:coll", coll_list, ROUTE_CACHE, 0},
     {RM_POST, "/:coll", coll_create, ROUTE_NO_CACHE, ROUTE_BODY},
     {RM_GET, "/:coll/:id", coll_get, ROUTE_CACHE, 0},

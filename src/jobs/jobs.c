@@ -28,6 +28,7 @@
 #include "domain/resource.h"
 #include "jobs/backup.h"
 #include "jobs/transfer.h"
+#include "jobs/import_job.h"
 
 struct job {
     int64_t id;
@@ -83,6 +84,14 @@ static const struct job_kind kinds[] = {
      .authorize = export_job_authorize,
      .own = true,
      .downloadable = true},
+    {.name = "import",
+     .label = "表格导入",
+     .policy = WRITE_BRANCH,
+     .run = import_job_run,
+     .downloadable = true,
+     .authorize = import_job_authorize,
+     .own = true,
+     .input = true},
 };
 
 static const struct job_kind *kind_find(const char *name)
@@ -699,6 +708,13 @@ static int cancel_action(struct res_ctx *x, int64_t id, json_t *body, json_t **o
     json_decref(rec);
     if (!may)
         return rerr_set(err, R_EFORBID, "forbidden", "", "只有提交者可以取消这个任务");
+    /* A running job hears it before the write lock is asked for: an import holds that
+     * lock for as long as it runs, and would otherwise be done before it heard. */
+    bool flagged = false;
+    pthread_mutex_lock(&live.lock);
+    if (live.id == id)
+        live.cancel = flagged = true;
+    pthread_mutex_unlock(&live.lock);
     if ((rc = store_begin(x->c, err)) < 0)
         return rc;
     char ts[32];
@@ -724,7 +740,7 @@ static int cancel_action(struct res_ctx *x, int64_t id, json_t *body, json_t **o
         st = store_prepare(x->c, "SELECT status FROM jobs WHERE id = ?");
         store_bind_int(st, 1, id);
         if ((rc = store_step(st, err)) == STORE_ROW && strcmp(store_col_text(st, 0), "running") != 0)
-            running = false;
+            running = flagged && !strcmp(store_col_text(st, 0), "cancelled"); /* stopped as asked */
         store_done(st);
         if (rc >= 0 && !running)
             rc = rerr_set(err, R_ECONFLICT, "job_finished", "", "任务已经结束，无法取消");
