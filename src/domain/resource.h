@@ -281,7 +281,6 @@ struct resource {
     const char *date;
     const struct res_event *events;         /* terminated by an entry with kind == NULL; may be NULL */
     const struct res_event_dep *event_deps; /* terminated by an entry with table == NULL; may be NULL */
-    const struct res_event *events; /* terminated by an entry with kind == NULL; may be NULL */
     /* The natural key a spreadsheet names an existing record by (domain/import.h: a
      * re-import updates that record in update mode, and is refused without it, never
      * duplicated): its columns, space-separated, which together are unique in the table
