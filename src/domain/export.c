@@ -128,6 +128,16 @@ int export_format_parse(const char *s)
 
 /* ---- planning the columns */
 
+/* Whether "name" is one of the space-separated words of "list". */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && (p = strstr(p, name)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return true;
+    return false;
+}
+
 /* Whether the list's own columns (r->extras, "... AS name, ...") include "name". */
 static bool extras_answer(const struct resource *r, const char *name)
 {
@@ -140,6 +150,13 @@ static bool extras_answer(const struct resource *r, const char *name)
     return false;
 }
 
+/* Whether the list answers "name" beside the stored columns: an extra, or what the
+ * collection's expand hook adds (r->ignored names every output-only key). */
+static bool list_answers(const struct resource *r, const char *name)
+{
+    return extras_answer(r, name) || listed(r->ignored, name);
+}
+
 /* What the list answers beside reference "ref" to name the row it refers to
  * ("branch_id": "branch_name", "activity_id": "activity_topic"), or NULL. */
 static const char *name_beside(struct res_ctx *x, const struct resource *r, const char *ref)
@@ -150,7 +167,7 @@ static const char *name_beside(struct res_ctx *x, const struct resource *r, cons
         return NULL;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *name = arena_printf(x->a, "%.*s_%s", (int)(n - 3), ref, names[i]);
-        if (extras_answer(r, name))
+        if (list_answers(r, name))
             return name;
     }
     return NULL;
@@ -214,7 +231,7 @@ static int plan_named(struct res_ctx *x, const struct resource *r, const char *n
         plan_field(x, r, f, c);
         return 0;
     }
-    if (!extras_answer(r, name))
+    if (!list_answers(r, name))
         return bad_column(err, name);
     c->key = name;
     c->label = extra_label(name);
