@@ -161,7 +161,7 @@ static bool list_answers(const struct resource *r, const char *name)
  * ("branch_id": "branch_name", "activity_id": "activity_topic"), or NULL. */
 static const char *name_beside(struct res_ctx *x, const struct resource *r, const char *ref)
 {
-    static const char *const names[] = {"name", "title", "topic", "no", "number", "label"};
+    static const char *const names[] = {"name", "title", "topic", "no", "number", "label", "place"};
     size_t n = strlen(ref);
     if (n < 4 || strcmp(ref + n - 3, "_id"))
         return NULL;
@@ -331,6 +331,13 @@ static bool beijing_time(const char *iso, char out[20])
     return strftime(out, 20, "%Y-%m-%d %H:%M:%S", &bj) == 19;
 }
 
+/* Whether "s" is an instant as the server writes them, "2026-12-01T08:30:00.000Z". */
+static bool looks_like_instant(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 20 && n <= 24 && s[10] == 'T' && s[n - 1] == 'Z' && s[4] == '-' && s[13] == ':';
+}
+
 /* Whether "s" is written as a date, YYYY-MM-DD: the list's own date columns. */
 static bool looks_like_date(const char *s)
 {
@@ -433,6 +440,11 @@ static int put_cell(struct res_ctx *x, sheet_writer *w, int64_t row, int col, st
         break;
     default:
         break;
+    }
+    char bj[20];
+    if (s && looks_like_instant(s) && beijing_time(s, bj)) {
+        widen(c, 19);
+        return sheet_date(w, row, col, bj);
     }
     if (s)
         return put_text(w, row, col, c, s);
