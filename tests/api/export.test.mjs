@@ -249,3 +249,37 @@ describe('exports', () => {
     assert.equal((await download(admin, mine.id)).status, 404);
   });
 });
+
+describe('ronghe export (the command line)', () => {
+  test('--help lists the kinds; bad arguments exit 2; an export writes the file and is audited', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { join } = await import('node:path');
+    const run = (args) => spawnSync(process.env.RONGHE_BIN, ['export', ...args], { encoding: 'utf8' });
+    const help = run(['--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /members\s+党员/);
+    assert.match(help.stdout, /branches\s+党组织/);
+    assert.doesNotMatch(help.stdout, /^\s+jobs\s/m, 'nothing of jobs is for taking away');
+    const dir = mkdtempSync(join(os.tmpdir(), 'ronghe-export-'));
+    const db = process.env.RONGHE_DB;
+    assert.equal(run(['--db', db, 'members', '--to', join(dir, 'm.xls')]).status, 2);
+    assert.equal(run(['--db', db, 'nope', '--to', join(dir, 'm.csv')]).status, 2);
+    assert.equal(run(['--db', db, 'members', '--filter', 'novalue', '--to', join(dir, 'm.csv')]).status, 2);
+    const bad = run(['--db', db, 'members', '--filter', 'bogus=1', '--to', join(dir, 'm.csv')]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /bogus/);
+    assert.ok(!existsSync(join(dir, 'm.csv')), 'nothing written');
+    const ok = run(['--db', db, 'members', '--filter', 'gender=女', '--sort', '-birth_date', '--columns', 'name,birth_date', '--to', join(dir, 'm.csv')]);
+    assert.equal(ok.status, 0, ok.stderr);
+    const text = readFileSync(join(dir, 'm.csv'), 'utf8');
+    assert.ok(text.startsWith('\ufeff姓名,出生日期\r\n'), text.slice(0, 40));
+    const admin = await login('admin');
+    const want = await listAll(admin, '/members?gender=女&sort=-birth_date');
+    assert.equal(text.split('\r\n').length - 2, want.length);
+    assert.match(ok.stdout, new RegExp(`${want.length} 行`));
+    const a = await req(admin, 'GET', '/audit?action=export&entity=members&sort=-id&per_page=1');
+    assert.equal(a.json.items[0].username, 'system');
+  });
+});
