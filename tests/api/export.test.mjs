@@ -169,6 +169,23 @@ describe('exports', () => {
     assert.equal(mayOf(vm, 'branches'), true);
   });
 
+  test('every collection × role: the export is refused exactly where _meta says may.export is false', async () => {
+    // a column that does not exist: a permitted export is refused 400 after the permission
+    // check, a forbidden one 403 before it; nothing is queued either way
+    for (const s of [admin, viewer, zlt, sec]) {
+      const m = (await req(s, 'GET', '/_meta')).json;
+      const colls = m.collections ?? m;
+      assert.ok(colls.length > 20);
+      for (const c of colls) {
+        const r = await req(s, 'POST', '/jobs', { kind: 'export', collection: c.name, columns: ['no_such_column'] });
+        const want = c.name === 'jobs' ? 400 : c.may.export ? 400 : 403;
+        assert.equal(r.status, want, `${s.user.username} ${c.name}: ${r.text}`);
+        if (want === 400 && c.name !== 'jobs') assert.equal(r.json.error.code, 'bad_column');
+        if (c.may.export) assert.ok(c.may.read, `${c.name}: export implies read`);
+      }
+    }
+  });
+
   test('bad requests are refused at submission, with nothing queued', async () => {
     const before = (await req(admin, 'GET', '/jobs?per_page=1')).json.total;
     const cases = [
