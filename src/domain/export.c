@@ -128,6 +128,16 @@ int export_format_parse(const char *s)
 
 /* ---- planning the columns */
 
+/* Whether "name" is one of the space-separated words of "list". */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && (p = strstr(p, name)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return true;
+    return false;
+}
+
 /* Whether the list's own columns (r->extras, "... AS name, ...") include "name". */
 static bool extras_answer(const struct resource *r, const char *name)
 {
@@ -140,17 +150,24 @@ static bool extras_answer(const struct resource *r, const char *name)
     return false;
 }
 
+/* Whether the list answers "name" beside the stored columns: an extra, or what the
+ * collection's expand hook adds (r->ignored names every output-only key). */
+static bool list_answers(const struct resource *r, const char *name)
+{
+    return extras_answer(r, name) || listed(r->ignored, name);
+}
+
 /* What the list answers beside reference "ref" to name the row it refers to
  * ("branch_id": "branch_name", "activity_id": "activity_topic"), or NULL. */
 static const char *name_beside(struct res_ctx *x, const struct resource *r, const char *ref)
 {
-    static const char *const names[] = {"name", "title", "topic", "no", "number", "label"};
+    static const char *const names[] = {"name", "title", "topic", "no", "number", "label", "place"};
     size_t n = strlen(ref);
     if (n < 4 || strcmp(ref + n - 3, "_id"))
         return NULL;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *name = arena_printf(x->a, "%.*s_%s", (int)(n - 3), ref, names[i]);
-        if (extras_answer(r, name))
+        if (list_answers(r, name))
             return name;
     }
     return NULL;
@@ -214,7 +231,7 @@ static int plan_named(struct res_ctx *x, const struct resource *r, const char *n
         plan_field(x, r, f, c);
         return 0;
     }
-    if (!extras_answer(r, name))
+    if (!list_answers(r, name))
         return bad_column(err, name);
     c->key = name;
     c->label = extra_label(name);
@@ -312,6 +329,13 @@ static bool beijing_time(const char *iso, char out[20])
     struct tm bj;
     gmtime_r(&t, &bj);
     return strftime(out, 20, "%Y-%m-%d %H:%M:%S", &bj) == 19;
+}
+
+/* Whether "s" is an instant as the server writes them, "2026-12-01T08:30:00.000Z". */
+static bool looks_like_instant(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 20 && n <= 24 && s[10] == 'T' && s[n - 1] == 'Z' && s[4] == '-' && s[13] == ':';
 }
 
 /* Whether "s" is written as a date, YYYY-MM-DD: the list's own date columns. */
@@ -416,6 +440,11 @@ static int put_cell(struct res_ctx *x, sheet_writer *w, int64_t row, int col, st
         break;
     default:
         break;
+    }
+    char bj[20];
+    if (s && looks_like_instant(s) && beijing_time(s, bj)) {
+        widen(c, 19);
+        return sheet_date(w, row, col, bj);
     }
     if (s)
         return put_text(w, row, col, c, s);

@@ -169,6 +169,23 @@ describe('exports', () => {
     assert.equal(mayOf(vm, 'branches'), true);
   });
 
+  test('every collection × role: the export is refused exactly where _meta says may.export is false', async () => {
+    // a column that does not exist: a permitted export is refused 400 after the permission
+    // check, a forbidden one 403 before it; nothing is queued either way
+    for (const s of [admin, viewer, zlt, sec]) {
+      const m = (await req(s, 'GET', '/_meta')).json;
+      const colls = m.collections ?? m;
+      assert.ok(colls.length > 20);
+      for (const c of colls) {
+        const r = await req(s, 'POST', '/jobs', { kind: 'export', collection: c.name, columns: ['no_such_column'] });
+        const want = c.name === 'jobs' ? 400 : c.may.export ? 400 : 403;
+        assert.equal(r.status, want, `${s.user.username} ${c.name}: ${r.text}`);
+        if (want === 400 && c.name !== 'jobs') assert.equal(r.json.error.code, 'bad_column');
+        if (c.may.export) assert.ok(c.may.read, `${c.name}: export implies read`);
+      }
+    }
+  });
+
   test('bad requests are refused at submission, with nothing queued', async () => {
     const before = (await req(admin, 'GET', '/jobs?per_page=1')).json.total;
     const cases = [
@@ -247,5 +264,39 @@ describe('exports', () => {
     const mine = await runExport(viewer, { collection: 'branches', format: 'xlsx' });
     assert.equal((await download(viewer, mine.id)).status, 200);
     assert.equal((await download(admin, mine.id)).status, 404);
+  });
+});
+
+describe('ronghe export (the command line)', () => {
+  test('--help lists the kinds; bad arguments exit 2; an export writes the file and is audited', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { join } = await import('node:path');
+    const run = (args) => spawnSync(process.env.RONGHE_BIN, ['export', ...args], { encoding: 'utf8' });
+    const help = run(['--help']);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /members\s+党员/);
+    assert.match(help.stdout, /branches\s+党组织/);
+    assert.doesNotMatch(help.stdout, /^\s+jobs\s/m, 'nothing of jobs is for taking away');
+    const dir = mkdtempSync(join(os.tmpdir(), 'ronghe-export-'));
+    const db = process.env.RONGHE_DB;
+    assert.equal(run(['--db', db, 'members', '--to', join(dir, 'm.xls')]).status, 2);
+    assert.equal(run(['--db', db, 'nope', '--to', join(dir, 'm.csv')]).status, 2);
+    assert.equal(run(['--db', db, 'members', '--filter', 'novalue', '--to', join(dir, 'm.csv')]).status, 2);
+    const bad = run(['--db', db, 'members', '--filter', 'bogus=1', '--to', join(dir, 'm.csv')]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /bogus/);
+    assert.ok(!existsSync(join(dir, 'm.csv')), 'nothing written');
+    const ok = run(['--db', db, 'members', '--filter', 'gender=女', '--sort', '-birth_date', '--columns', 'name,birth_date', '--to', join(dir, 'm.csv')]);
+    assert.equal(ok.status, 0, ok.stderr);
+    const text = readFileSync(join(dir, 'm.csv'), 'utf8');
+    assert.ok(text.startsWith('\ufeff姓名,出生日期\r\n'), text.slice(0, 40));
+    const admin = await login('admin');
+    const want = await listAll(admin, '/members?gender=女&sort=-birth_date');
+    assert.equal(text.split('\r\n').length - 2, want.length);
+    assert.match(ok.stdout, new RegExp(`${want.length} 行`));
+    const a = await req(admin, 'GET', '/audit?action=export&entity=members&sort=-id&per_page=1');
+    assert.equal(a.json.items[0].username, 'system');
   });
 });

@@ -331,7 +331,9 @@ int res_each(struct res_ctx *x, const struct resource *r, const struct res_query
         json_t *rec = row_to_json_planned(&plan, st);
         if (!reveal)
             mask_record(NULL, r, rec);
-        rc = each(arg, i++, lp.total, rec, err);
+        rc = r->expand ? r->expand(x, rec, err) : 0;
+        if (rc == 0)
+            rc = each(arg, i++, lp.total, rec, err);
         json_decref(rec);
         if (rc < 0)
             break;
