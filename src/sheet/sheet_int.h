@@ -88,7 +88,7 @@ struct sheet_xml {
     XML_Parser p;
     struct sheet_zip_entry e;
     char *buf;
-    bool final, done, suspended, dtd, after_lt;
+    bool final, done, suspended, dtd, after_lt, after_bang;
     const char *special; /* the end marker of the comment, CDATA or PI being crossed */
     size_t run, matched; /* bytes since the last '<' (or in the special); marker bytes seen */
     int rc;

@@ -94,11 +94,23 @@ static bool tags_fit(struct sheet_xml *x, const char *p, size_t n)
             x->run = 0;
             continue;
         }
+        if (x->after_bang) { /* "<!" then '[' is CDATA, anything else a comment (or DOCTYPE) */
+            x->after_bang = false;
+            x->special = *p == '[' ? "]]>" : "-->";
+            x->matched = 0;
+            continue;
+        }
         if (x->after_lt) { /* the byte after a '<' says what begins */
             x->after_lt = false;
-            if (*p == '!' || *p == '?') {
-                x->special = *p == '?' ? "?>" : end - p > 1 && p[1] == '[' ? "]]>" : "-->";
+            if (*p == '?') {
+                x->special = "?>";
                 x->matched = 0;
+                p++;
+                continue;
+            }
+            if (*p == '!') {
+                x->after_bang = true;
+                p++;
                 continue;
             }
         }

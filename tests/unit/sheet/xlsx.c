@@ -378,6 +378,25 @@ static void bombs_and_caps(void **state)
     assert_int_equal(read_file(hand_made("long.xlsx", longcell, NULL, NULL, NULL), NULL, &err), R_ETOOBIG);
     assert_non_null(strstr(err.message, "第 1 行 A 列"));
     free(longcell);
+    /* a tag, or a comment holding '<', of over 1 MB: refused before expat buffers it */
+    size_t big = 2 << 20;
+    char *huge = malloc(big + 400);
+    for (int kind = 0; kind < 2; kind++) {
+        int h = snprintf(huge, 400, "<worksheet " NS "><sheetData>%s", kind ? "<!--" : "<row spans=\"");
+        for (size_t i = 0; i < big; i++)
+            huge[h + (int)i] = kind && i % 100 == 0 ? '<' : '1';
+        snprintf(huge + h + big, 400,
+                 "%s<c t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData></worksheet>",
+                 kind ? "--><row>" : "\">");
+        assert_int_equal(read_file(hand_made("tag.xlsx", huge, NULL, NULL, NULL), NULL, &err), R_ETOOBIG);
+        assert_non_null(strstr(err.message, "1 MB"));
+    }
+    free(huge);
+    /* what the guard measures ends where it should: "]]]>" closes a CDATA section */
+    const char *cdata = "<worksheet " NS "><!-- a < b --><sheetData><?pi <?><row><c t=\"inlineStr\"><is><t>"
+                        "<![CDATA[<a>]]]></t></is></c></row></sheetData></worksheet>";
+    assert_int_equal(read_file(hand_made("cdata.xlsx", cdata, NULL, NULL, NULL), NULL, &err), 0);
+    assert_string_equal(got, "1:t<a>]\n");
     /* rows out of order, a shared string that is not there */
     const char *back =
         "<worksheet " NS "><sheetData><row r=\"2\"><c><v>1</v></c></row><row r=\"1\"><c><v>1</v></c>"
