@@ -648,17 +648,13 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         if (n < 1 || n <= c->last_row) {
             sheet_err(&c->x->err, R_EINVAL, "bad_xlsx", "XLSX 文件已损坏：第 %lld 行之后的行号“%.20s”不对",
                       (long long)c->last_row, rv ? rv : "");
-            {
-                sheet_fail(c);
-                return;
-            }
+            sheet_fail(c);
+            return;
         }
         if (n > c->r->lim.max_rows) {
             sheet_err_rows(c->r, &c->x->err);
-            {
-                sheet_fail(c);
-                return;
-            }
+            sheet_fail(c);
+            return;
         }
         c->in_row = true;
         c->row = c->last_row = n;
@@ -674,10 +670,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         if (col < c->next_col) {
             sheet_err(&c->x->err, R_EINVAL, "bad_xlsx", "XLSX 文件已损坏：第 %lld 行的单元格“%.20s”位置不对",
                       (long long)c->row, ref ? ref : "");
-            {
-                sheet_fail(c);
-                return;
-            }
+            sheet_fail(c);
+            return;
         }
         c->in_c = true;
         c->col = col;
