@@ -45,7 +45,7 @@ struct merge {
 
 struct xlsx {
     zip_t *z;
-    int64_t budget; /* bytes the parts may still inflate to */
+    struct sheet_budget budget; /* what the parts may still inflate to */
     bool date1904;
     /* shared strings: one buffer of NUL-terminated strings, and where each begins */
     char *sst;
@@ -567,7 +567,7 @@ static int scan_one(struct xlsx *w, const char *buf, size_t lo, size_t h, size_t
 
 static int scan_merges(struct xlsx *w, sheet_reader *r, const char *part, struct rerr *err)
 {
-    int64_t budget = r->lim.max_bytes; /* a pass of its own over the same bytes */
+    struct sheet_budget budget = {r->lim.max_bytes, r->lim.max_bytes}; /* a pass of its own */
     struct sheet_zip_entry e;
     int rc = sheet_zip_entry_open(&e, w->z, part, &budget, err);
     if (rc < 0)
@@ -1016,7 +1016,7 @@ int sheet_xlsx_open(sheet_reader *r, int fd, const char *sheet, struct rerr *err
         abort();
     r->impl = w;
     r->ops = &xlsx_ops;
-    w->budget = r->lim.max_bytes;
+    w->budget = (struct sheet_budget){r->lim.max_bytes, r->lim.max_bytes};
     int rc = sheet_zip_open(fd, &w->z, err);
     if (rc < 0)
         return rc;

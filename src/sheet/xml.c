@@ -33,7 +33,7 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, cons
     XML_StopParser(x->p, XML_FALSE);
 }
 
-int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, int64_t *budget, void *ud,
+int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, struct sheet_budget *budget, void *ud,
                    XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
                    struct rerr *err)
 {

@@ -340,6 +340,7 @@ static void bombs_and_caps(void **state)
     sheet_reader *r;
     assert_int_equal(sheet_open(p, &o, &r, &err), R_ETOOBIG);
     assert_string_equal(err.code, "too_large");
+    assert_non_null(strstr(err.message, "8 MB"));
     /* under the default byte cap it reads, until the row cap */
     o = (struct sheet_options){.limits = {.max_rows = 1000}};
     assert_int_equal(sheet_open(p, &o, &r, &err), 0);
