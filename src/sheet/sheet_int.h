@@ -72,7 +72,7 @@ struct sheet_budget {
  * running past it is too_large; damage is bad_xlsx. */
 struct sheet_zip_entry {
     zip_file_t *f;
-    const char *name;
+    char name[256]; /* the part's name, for messages */
     struct sheet_budget *budget;
     int64_t bytes;   /* inflated so far */
     int64_t claimed; /* the size the zip says: for progress, never trusted */
@@ -94,8 +94,13 @@ struct sheet_xml {
     struct sheet_zip_entry e;
     char *buf;
     bool final, done, suspended, dtd, after_lt, after_bang;
-    const char *special; /* the end marker of the comment, CDATA or PI being crossed */
-    size_t run, matched; /* bytes since the last '<' (or in the special); marker bytes seen */
+    const char *special;  /* the end marker of the comment, CDATA or PI being crossed */
+    size_t run, matched;  /* bytes since the last '<' (or in the special); marker bytes seen */
+    int depth;            /* elements open: capped, as expat keeps a record of each */
+    int nnames;           /* distinct names longer than 3 bytes: capped, as expat keeps each */
+    uint64_t names[2048]; /* their hashes (0: a free slot) */
+    XML_StartElementHandler start;
+    XML_EndElementHandler end;
     int rc;
     struct rerr err;
 };

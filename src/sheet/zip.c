@@ -3,6 +3,7 @@
  * counted as it comes against a budget — never the sizes the zip's headers claim, which a
  * zip bomb lies about. A damaged archive (truncated, bad CRC, bad deflate data) is bad_xlsx.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,7 +61,7 @@ int sheet_zip_entry_open(struct sheet_zip_entry *e, zip_t *z, const char *name, 
             return damaged(err, "不支持的压缩方式");
         return damaged(err, name);
     }
-    e->name = name;
+    snprintf(e->name, sizeof e->name, "%s", name);
     return 0;
 }
 

@@ -393,6 +393,25 @@ static void bombs_and_caps(void **state)
         assert_non_null(strstr(err.message, "1 MB"));
     }
     free(huge);
+    /* elements nested past any workbook's depth (expat would keep a record of each) */
+    char *deep = malloc(3 * 100000 + 200);
+    int dn = snprintf(deep, 200, "<worksheet " NS "><sheetData>");
+    for (int i = 0; i < 100000; i++)
+        memcpy(deep + dn + 3 * i, "<a>", 3);
+    deep[dn + 3 * 100000] = 0;
+    assert_int_equal(read_file(hand_made("deep.xlsx", deep, NULL, NULL, NULL), NULL, &err), R_EINVAL);
+    assert_string_equal(err.code, "bad_xlsx");
+    assert_non_null(strstr(err.message, "xl/worksheets/sheet1.xml 中元素嵌套超过"));
+    free(deep);
+    /* a new element name after every other (expat would keep a record of each name) */
+    char *names = malloc(20 * 2000 + 200);
+    int nn = snprintf(names, 200, "<worksheet " NS "><sheetData>");
+    for (int i = 0; i < 2000; i++)
+        nn += snprintf(names + nn, 20, "<name%d/>", i);
+    snprintf(names + nn, 40, "</sheetData></worksheet>");
+    assert_int_equal(read_file(hand_made("names.xlsx", names, NULL, NULL, NULL), NULL, &err), R_EINVAL);
+    assert_non_null(strstr(err.message, "不同的元素名超过"));
+    free(names);
     /* what the guard measures ends where it should: "]]]>" closes a CDATA section */
     const char *cdata = "<worksheet " NS "><!-- a < b --><sheetData><?pi <?><row><c t=\"inlineStr\"><is><t>"
                         "<![CDATA[<a>]]]></t></is></c></row></sheetData></worksheet>";
