@@ -4,10 +4,10 @@
  * Opening reads the small parts whole: _rels/.rels to find the workbook, workbook.xml (the
  * sheets' names, the 1904 date system) and its rels to find the chosen sheet's part, the
  * shared strings (kept in memory: they are inflated under the same byte budget as the
- * rest) and styles.xml (which cell formats are dates). Merged cells are listed after the
- * rows, so a byte-level pre-scan of the sheet finds those that touch the first
- * SHEET_HEADER_ROWS rows; it also refuses a sheet that inflates past the cap before any
- * row is given. Then the sheet is parsed as it inflates, expat pausing after each row.
+ * rest, and held to a quarter of it) and styles.xml (which cell formats are dates). Merged cells are listed
+ * after the rows, so a byte-level pre-scan of the sheet finds those that touch the first SHEET_HEADER_ROWS
+ * rows; it also refuses a sheet that inflates past the cap before any row is given. Then the sheet is parsed
+ * as it inflates, expat pausing after each row.
  *
  * Cells: shared and inline strings (rich-text runs joined, phonetic runs left out),
  * numbers as written, booleans, t="str" formula results, t="e" errors, t="d" ISO dates;
@@ -483,6 +483,15 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
             return;
         }
         size_t n = c->t.s ? sheet_xml_unescape(c->t.s, c->t.len) : 0;
+        /* held until the reader closes: a quarter of the byte cap at most (256 MB by default) */
+        if ((int64_t)(w->sst_len + n + 1 + (size_t)(w->sst_n + 1) * sizeof *w->sst_off) >
+            c->r->lim.max_bytes / 4) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "XLSX 文件的共享字符串表超过 %lld MB 的上限，请拆分后再导入",
+                     (long long)(c->r->lim.max_bytes / 4 >> 20));
+            part_fail(c, R_ETOOBIG, "too_large", msg);
+            return;
+        }
         if (w->sst_n == w->sst_offcap) {
             w->sst_offcap = w->sst_offcap ? w->sst_offcap * 2 : 1024;
             w->sst_off = sheet_xrealloc(w->sst_off, (size_t)w->sst_offcap * sizeof *w->sst_off);

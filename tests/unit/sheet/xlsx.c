@@ -403,6 +403,20 @@ static void bombs_and_caps(void **state)
     assert_string_equal(err.code, "bad_xlsx");
     assert_non_null(strstr(err.message, "xl/worksheets/sheet1.xml 中元素嵌套超过"));
     free(deep);
+    /* shared strings past a quarter of the byte cap (they are held in memory) */
+    char *many = malloc(32 * 20000 + 200);
+    int mn = snprintf(many, 200, "<sst " NS ">");
+    for (int i = 0; i < 20000; i++)
+        mn += snprintf(many + mn, 32, "<si><t>%d</t></si>", i);
+    snprintf(many + mn, 20, "</sst>");
+    const char *one =
+        "<worksheet " NS "><sheetData><row><c t=\"s\"><v>1</v></c></row></sheetData></worksheet>";
+    o = (struct sheet_options){.limits = {.max_bytes = 2 << 20}};
+    assert_int_equal(read_file(hand_made("sst.xlsx", one, many, NULL, NULL), &o, &err), 0);
+    o.limits.max_bytes = 1 << 20; /* 420 KB of XML: under the cap, but its strings are not under 256 KB */
+    assert_int_equal(read_file(hand_made("sst.xlsx", one, many, NULL, NULL), &o, &err), R_ETOOBIG);
+    assert_non_null(strstr(err.message, "共享字符串表超过"));
+    free(many);
     /* a new element name after every other (expat would keep a record of each name) */
     char *names = malloc(20 * 2000 + 200);
     int nn = snprintf(names, 200, "<worksheet " NS "><sheetData>");
