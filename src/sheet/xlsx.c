@@ -25,7 +25,8 @@
 #define MAX_SHEETS 10000
 #define MAX_XF 65536
 #define MAX_NUMFMT 4096
-#define MAX_MERGES 100000
+#define MAX_MERGES 4096 /* in the header rows */
+#define MAX_NAME 1024   /* longer ids, targets and sheet names are ignored */
 
 struct rel {
     char *id, *type, *target;
@@ -57,6 +58,7 @@ struct xlsx {
     int nxf;
     struct merge *merges;
     int nmerge;
+    int64_t merge_area, merge_bytes; /* cells the merges cover; bytes of their top-left copies */
     /* the sheet being read */
     struct sheet_xml x;
     struct sheet_ctx *ctx;
@@ -254,7 +256,8 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
         return;
     const char *id = sheet_xml_attr(atts, "Id"), *type = sheet_xml_attr(atts, "Type");
     const char *target = sheet_xml_attr(atts, "Target"), *mode = sheet_xml_attr(atts, "TargetMode");
-    if (!id || !type || !target || (mode && !strcmp(mode, "External")))
+    if (!id || !type || !target || (mode && !strcmp(mode, "External")) || strlen(id) >= MAX_NAME ||
+        strlen(type) >= MAX_NAME || strlen(target) >= MAX_NAME)
         return;
     if (c->nrels >= MAX_RELS) {
         part_fail(c, R_EINVAL, "bad_xlsx", "XLSX 文件的关系表过大");
@@ -317,7 +320,7 @@ static void XMLCALL workbook_start(void *ud, const XML_Char *name, const XML_Cha
         for (int i = 0; atts[i]; i += 2) /* r:id, in the relationships namespace */
             if (!strcmp(sheet_xml_local(atts[i]), "id") && strchr(atts[i], ':'))
                 id = atts[i + 1];
-        if (!n || !id)
+        if (!n || !id || strlen(n) >= MAX_NAME || strlen(id) >= MAX_NAME)
             return;
         if (c->nsheets >= MAX_SHEETS) {
             part_fail(c, R_EINVAL, "bad_xlsx", "XLSX 文件的工作表过多");
@@ -530,11 +533,15 @@ static int add_merge(struct xlsx *w, const char *ref, size_t n, struct rerr *err
     int64_t r1 = row_of_ref(a), r2 = row_of_ref(b);
     if (c1 < 0 || c2 < c1 || r1 < 1 || r2 < r1 || r1 > SHEET_HEADER_ROWS || c2 >= SHEET_DEFAULT_MAX_COLS)
         return 0;
-    if (w->nmerge >= MAX_MERGES)
-        return sheet_err(err, R_EINVAL, "bad_xlsx", "XLSX 文件的合并单元格过多");
+    if (r2 > SHEET_HEADER_ROWS)
+        r2 = SHEET_HEADER_ROWS;
+    /* ranges that do not overlap cover at most the header rows: more is a file built to make
+       the fill below (and the copies of top-left values) costly */
+    w->merge_area += (int64_t)(c2 - c1 + 1) * (r2 - r1 + 1);
+    if (w->nmerge >= MAX_MERGES || w->merge_area > (int64_t)SHEET_HEADER_ROWS * SHEET_DEFAULT_MAX_COLS)
+        return sheet_err(err, R_EINVAL, "bad_xlsx", "XLSX 文件表头的合并单元格过多或互相重叠");
     w->merges = sheet_xrealloc(w->merges, (size_t)(w->nmerge + 1) * sizeof *w->merges);
-    w->merges[w->nmerge++] = (struct merge){
-        .r1 = (int)r1, .c1 = c1, .r2 = (int)(r2 > SHEET_HEADER_ROWS ? SHEET_HEADER_ROWS : r2), .c2 = c2};
+    w->merges[w->nmerge++] = (struct merge){.r1 = (int)r1, .c1 = c1, .r2 = (int)r2, .c2 = c2};
     return 0;
 }
 
@@ -803,6 +810,9 @@ static int fill_merges(struct sheet_ctx *c, struct rerr *err)
             m->num = tl ? tl->num : 0;
             free(m->text);
             m->text = xstrdup(tl ? tl->text : "");
+            w->merge_bytes += (int64_t)strlen(m->text);
+            if (w->merge_bytes > (int64_t)SHEET_MAX_ROW_BYTES)
+                return sheet_err(err, R_EINVAL, "bad_xlsx", "XLSX 文件表头的合并单元格过多或互相重叠");
         }
     }
     for (int i = 0; i < w->nmerge; i++) {

@@ -417,6 +417,17 @@ static void bombs_and_caps(void **state)
     assert_int_equal(read_file(hand_made("sst.xlsx", one, many, NULL, NULL), &o, &err), R_ETOOBIG);
     assert_non_null(strstr(err.message, "共享字符串表超过"));
     free(many);
+    /* merged ranges piled on each other in the header (each filled cell costs) */
+    char *piled = malloc(40 * 1000 + 300);
+    int pn = snprintf(piled, 300,
+                      "<worksheet " NS "><sheetData><row><c t=\"inlineStr\"><is><t>x</t></is></c></row>"
+                      "</sheetData><mergeCells>");
+    for (int i = 0; i < 1000; i++)
+        pn += snprintf(piled + pn, 40, "<mergeCell ref=\"A1:Z10\"/>");
+    snprintf(piled + pn, 40, "</mergeCells></worksheet>");
+    assert_int_equal(read_file(hand_made("piled.xlsx", piled, NULL, NULL, NULL), NULL, &err), R_EINVAL);
+    assert_non_null(strstr(err.message, "合并单元格过多或互相重叠"));
+    free(piled);
     /* a new element name after every other (expat would keep a record of each name) */
     char *names = malloc(20 * 2000 + 200);
     int nn = snprintf(names, 200, "<worksheet " NS "><sheetData>");
