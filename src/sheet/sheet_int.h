@@ -63,23 +63,28 @@ int sheet_row_end(sheet_reader *r, bool *empty, struct rerr *err);
 /* realloc that aborts when memory runs out (as arena.h does) */
 void *sheet_xrealloc(void *p, size_t n);
 
+/* Bytes that parts may still inflate to ("left"), out of "cap" (for the message). */
+struct sheet_budget {
+    int64_t left, cap;
+};
+
 /* ---- zip parts (zip.c): what each inflates to is taken from "*budget" as it comes, and
  * running past it is too_large; damage is bad_xlsx. */
 struct sheet_zip_entry {
     zip_file_t *f;
-    const char *name;
-    int64_t *budget;
+    char name[256]; /* the part's name, for messages */
+    struct sheet_budget *budget;
     int64_t bytes;   /* inflated so far */
     int64_t claimed; /* the size the zip says: for progress, never trusted */
 };
 int sheet_zip_open(int fd, zip_t **out, struct rerr *err); /* takes "fd", even on failure */
 bool sheet_zip_has(zip_t *z, const char *name);
-int sheet_zip_entry_open(struct sheet_zip_entry *e, zip_t *z, const char *name, int64_t *budget,
+int sheet_zip_entry_open(struct sheet_zip_entry *e, zip_t *z, const char *name, struct sheet_budget *budget,
                          struct rerr *err);
 int64_t sheet_zip_entry_read(struct sheet_zip_entry *e, char *buf, size_t cap, struct rerr *err); /* 0: end */
 void sheet_zip_entry_close(struct sheet_zip_entry *e);
 
-/* ---- XML parts (xml.c): expat with namespaces (names are "URI local"), no DTD. The
+/* ---- XML parts (xml.c): expat, names with their prefixes ("x:row"), no DTD. The
  * handlers' user data "ud" is a struct whose first member is a struct sheet_xml * to this
  * one. A handler that fails fills x->err and calls sheet_xml_fail(); one that has
  * something for the caller calls sheet_xml_pause(), and sheet_xml_run() returns 1. */
@@ -88,20 +93,26 @@ struct sheet_xml {
     XML_Parser p;
     struct sheet_zip_entry e;
     char *buf;
-    bool final, done, suspended, dtd, in_tag;
-    size_t tag_len;
+    bool final, done, suspended, dtd, after_lt, after_bang;
+    const char *special;  /* the end marker of the comment, CDATA or PI being crossed */
+    size_t run, matched;  /* bytes since the last '<' (or in the special); marker bytes seen */
+    int depth;            /* elements open: capped, as expat keeps a record of each */
+    int nnames;           /* distinct names longer than 3 bytes: capped, as expat keeps each */
+    uint64_t names[2048]; /* their hashes (0: a free slot) */
+    XML_StartElementHandler start;
+    XML_EndElementHandler end;
     int rc;
     struct rerr err;
 };
-int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, int64_t *budget, void *ud,
+int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, struct sheet_budget *budget, void *ud,
                    XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
                    struct rerr *err);
 int sheet_xml_run(struct sheet_xml *x, struct rerr *err); /* 1 paused, 0 at the end, <0 */
 void sheet_xml_pause(struct sheet_xml *x);
 void sheet_xml_fail(struct sheet_xml *x);
 void sheet_xml_close(struct sheet_xml *x);
-const char *sheet_xml_local(const char *name); /* "URI local" → "local" */
-const char *sheet_xml_attr(const char **atts, const char *local);
+const char *sheet_xml_local(const char *name);                    /* "x:row" → "row" */
+const char *sheet_xml_attr(const char **atts, const char *local); /* xmlns attributes skipped */
 /* Excel's _xHHHH_ escapes in "s" (NUL-terminated, "n" bytes) decoded in place: the new length. */
 size_t sheet_xml_unescape(char *s, size_t n);
 

@@ -4,8 +4,10 @@
  *
  * No DTD is ever processed: a DOCTYPE stops the parse with dtd_refused, which is what
  * external entities (XXE) and entity expansion (billion laughs) need; without a DTD an
- * entity reference other than the five XML defines is an error. A single tag longer than
- * MAX_TAG is refused before expat would buffer it, so memory stays flat whatever the part.
+ * entity reference other than the five XML defines is an error. A tag (or comment) longer
+ * than MAX_TAG is refused before expat would buffer it, so memory stays flat whatever the
+ * part. Namespaces are not resolved: elements and attributes are known by their local
+ * names, whatever prefix a producer chose (x:row, row).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,8 @@
 #include "sheet/sheet_int.h"
 
 #define MAX_TAG ((size_t)1 << 20)
+/* Elements open at once: a worksheet needs five, expat would keep every one of a million. */
+#define MAX_DEPTH 256
 
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
                                int has_internal)
@@ -31,7 +35,66 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, cons
     XML_StopParser(x->p, XML_FALSE);
 }
 
-int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, int64_t *budget, void *ud,
+/* Distinct element and attribute names in a part: a worksheet has a few dozen, and expat
+ * keeps a record of every one for the parser's life. Names of up to 3 bytes (row, c, v, r,
+ * s, t…: nearly all there are) are let through uncounted: there are too few of them to
+ * matter. */
+#define MAX_NAMES 1024
+
+static bool name_fits(struct sheet_xml *x, const char *s)
+{
+    if (!s[0] || !s[1] || !s[2] || !s[3])
+        return true;
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    h |= 1;
+    size_t cap = sizeof x->names / sizeof x->names[0];
+    for (size_t i = h % cap;; i = (i + 1) % cap) {
+        if (x->names[i] == h)
+            return true;
+        if (!x->names[i]) {
+            if (x->nnames >= MAX_NAMES)
+                return false;
+            x->names[i] = h;
+            x->nnames++;
+            return true;
+        }
+    }
+}
+
+/* Every element passes here first, to be counted. */
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    struct sheet_xml *x = *(struct sheet_xml **)ud;
+    bool names_ok = name_fits(x, name);
+    for (int i = 0; names_ok && atts[i]; i += 2)
+        names_ok = name_fits(x, atts[i]);
+    if (!names_ok) {
+        sheet_err(&x->err, R_EINVAL, "bad_xlsx", "XLSX 文件的 %s 中不同的元素名超过 %d 个，不是正常的表格",
+                  x->e.name, MAX_NAMES);
+        sheet_xml_fail(x);
+        return;
+    }
+    if (++x->depth > MAX_DEPTH) {
+        sheet_err(&x->err, R_EINVAL, "bad_xlsx", "XLSX 文件的 %s 中元素嵌套超过 %d 层，不是正常的表格",
+                  x->e.name, MAX_DEPTH);
+        sheet_xml_fail(x);
+        return;
+    }
+    if (x->start && !x->rc) /* (expat may report an element after a handler failed) */
+        x->start(ud, name, atts);
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    struct sheet_xml *x = *(struct sheet_xml **)ud;
+    x->depth--;
+    if (x->end && !x->rc)
+        x->end(ud, name);
+}
+
+int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, struct sheet_budget *budget, void *ud,
                    XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
                    struct rerr *err)
 {
@@ -39,13 +102,15 @@ int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, int64_t *bud
     int rc = sheet_zip_entry_open(&x->e, z, part, budget, err);
     if (rc < 0)
         return rc;
-    x->p = XML_ParserCreateNS(NULL, ' ');
+    x->p = XML_ParserCreate(NULL); /* names keep their prefixes: matched by local part */
     if (!x->p)
         abort();
     x->buf = sheet_xrealloc(NULL, SHEET_XML_CHUNK);
     /* the handlers' user data must start with a pointer to this struct (see sheet_int.h) */
     XML_SetUserData(x->p, ud);
-    XML_SetElementHandler(x->p, start, end);
+    x->start = start;
+    x->end = end;
+    XML_SetElementHandler(x->p, on_start, on_end);
     XML_SetCharacterDataHandler(x->p, text);
     XML_SetStartDoctypeDeclHandler(x->p, on_doctype);
     XML_SetEntityDeclHandler(x->p, on_entity);
@@ -65,28 +130,62 @@ void sheet_xml_fail(struct sheet_xml *x)
     XML_StopParser(x->p, XML_FALSE);
 }
 
-/* Refuses a tag (from '<' to '>') longer than MAX_TAG, across chunks. */
+/* Bounds what expat may have to hold at once: a tag can hold no '<', and text holds none
+ * either, so the bytes between one '<' and the next are at most MAX_TAG; comments, CDATA
+ * and processing instructions (which may hold '<') are measured to their end marker. */
 static bool tags_fit(struct sheet_xml *x, const char *p, size_t n)
 {
     const char *end = p + n;
     while (p < end) {
-        if (!x->in_tag) {
-            const char *lt = memchr(p, '<', (size_t)(end - p));
-            if (!lt)
-                return true;
-            x->in_tag = true;
-            x->tag_len = 0;
-            p = lt + 1;
-        } else {
-            const char *gt = memchr(p, '>', (size_t)(end - p));
-            x->tag_len += (size_t)((gt ? gt : end) - p);
-            if (x->tag_len > MAX_TAG)
+        if (x->special) { /* inside <!-- … -->, <![CDATA[ … ]]> or <? … ?> */
+            const char *stop = x->special;
+            size_t k = strlen(stop);
+            for (; p < end; p++, x->run++) {
+                if (*p == stop[x->matched])
+                    x->matched++;
+                else /* "]]]>" and "--->": a repeated first byte keeps what it matched */
+                    x->matched = *p != stop[0] ? 0 : x->matched >= 2 && stop[1] == stop[0] ? 2 : 1;
+                if (x->matched == k)
+                    break;
+            }
+            if (x->run > MAX_TAG)
                 return false;
-            if (!gt)
+            if (p == end)
                 return true;
-            x->in_tag = false;
-            p = gt + 1;
+            p++;
+            x->special = NULL;
+            x->run = 0;
+            continue;
         }
+        if (x->after_bang) { /* "<!" then '[' is CDATA, anything else a comment (or DOCTYPE) */
+            x->after_bang = false;
+            x->special = *p == '[' ? "]]>" : "-->";
+            x->matched = 0;
+            continue;
+        }
+        if (x->after_lt) { /* the byte after a '<' says what begins */
+            x->after_lt = false;
+            if (*p == '?') {
+                x->special = "?>";
+                x->matched = 0;
+                p++;
+                continue;
+            }
+            if (*p == '!') {
+                x->after_bang = true;
+                p++;
+                continue;
+            }
+        }
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        x->run += (size_t)((lt ? lt : end) - p);
+        if (x->run > MAX_TAG)
+            return false;
+        if (!lt)
+            return true;
+        x->run = 0;
+        x->after_lt = true;
+        p = lt + 1;
     }
     return true;
 }
@@ -151,14 +250,17 @@ void sheet_xml_close(struct sheet_xml *x)
 
 const char *sheet_xml_local(const char *name)
 {
-    const char *sp = strrchr(name, ' ');
-    return sp ? sp + 1 : name;
+    const char *local = name;
+    for (const char *p = name; *p; p++)
+        if (*p == ':')
+            local = p + 1;
+    return local;
 }
 
 const char *sheet_xml_attr(const char **atts, const char *local)
 {
     for (int i = 0; atts[i]; i += 2)
-        if (!strcmp(sheet_xml_local(atts[i]), local))
+        if ((atts[i][0] != 'x' || strncmp(atts[i], "xmlns", 5)) && !strcmp(sheet_xml_local(atts[i]), local))
             return atts[i + 1];
     return NULL;
 }
