@@ -17,8 +17,8 @@
 #include "auth/password.h"
 #include "auth/session.h"
 #include "base/log.h"
-#include "domain/joint.h"
 #include "domain/attachment.h"
+#include "domain/joint.h"
 #include "domain/meta.h"
 #include "domain/org.h"
 #include "domain/partylife.h"
@@ -29,6 +29,7 @@
 #include "http/cache.h"
 #include "http/request.h"
 #include "http/routes.h"
+#include "jobs/jobs.h"
 
 #define COOKIE "ronghe_session"
 
@@ -593,6 +594,39 @@ static enum MHD_Result attachments_upload(struct request *rq, const struct route
     return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 201, out);
 }
 
+/* POST /jobs/upload?kind=import&… with a file as the body (application/octet-stream,
+ * streamed to a temporary file like an attachment): a job of a kind that takes a file
+ * (jobs.h "input"). The query's keys are the job's params: "true" and "false" as
+ * booleans, anything else as text, for the kind's authorize hook to check. */
+static enum MHD_Result jobs_upload(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    const char *t = header(rq, "Content-Type");
+    static const char octet[] = "application/octet-stream";
+    if (!t || strncasecmp(t + strspn(t, " \t"), octet, sizeof octet - 1) != 0)
+        return fail(rq, R_EMEDIA, "unsupported_media_type",
+                    "上传文件时请求内容应为文件本身（Content-Type: application/octet-stream）");
+    json_t *params = json_object();
+    for (int i = 0; i < rq->query.n; i++) {
+        const char *v = rq->query.val[i];
+        if (json_object_get(params, rq->query.key[i])) {
+            json_decref(params);
+            return fail(rq, R_EINVAL, "duplicate_param", "查询参数重复出现（每个参数只能给一次）");
+        }
+        json_t *jv = !strcmp(v, "true") ? json_true() : !strcmp(v, "false") ? json_false() : json_string(v);
+        if (!jv || json_object_set_new(params, rq->query.key[i], jv) < 0) {
+            json_decref(params);
+            return fail(rq, R_EINVAL, "bad_query", "查询参数含有不允许的字符");
+        }
+    }
+    files_tmp *up = rq->upload;
+    rq->upload = NULL; /* the job's now, whatever happens */
+    json_t *out = NULL;
+    int rc = jobs_submit_file(k->x, params, up, &out, &err);
+    json_decref(params);
+    return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 202, out);
+}
+
 /* DELETE /attachments/<id>?version=N: the row, then its file unless another names it. */
 static enum MHD_Result attachments_remove(struct request *rq, const struct route_call *k)
 {
@@ -648,6 +682,7 @@ const struct route api_routes[] = {
     {RM_GET, "/pil-matters/:id", coll_get, ROUTE_CACHE_TODAY, 0},
     /* an upload is a file streamed to disk, not JSON; a deletion removes the file too */
     {RM_POST, "/attachments", attachments_upload, ROUTE_NO_CACHE, ROUTE_FILE_BODY},
+    {RM_POST, "/jobs/upload", jobs_upload, ROUTE_NO_CACHE, ROUTE_FILE_BODY},
     {RM_DELETE, "/attachments/:id", attachments_remove, ROUTE_NO_CACHE, 0},
     /* 12309: ?due= and the rates are counted against today */
     {RM_POST, "/public/progress", public_progress, ROUTE_NO_CACHE, ROUTE_PUBLIC | ROUTE_SMALL_BODY},

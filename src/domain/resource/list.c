@@ -136,6 +136,10 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
         query_where(q, "t." COL_PROC " = ?");
         query_bind_int(q, proc);
     }
+    if (authz_read_own_rows(x->who, r->read)) {
+        query_where(q, "t.created_by = ?");
+        query_bind_int(q, x->who->user_id);
+    }
     for (int i = 0; i < qp->n; i++) {
         const char *k = qp->key[i], *v = qp->val[i];
         if (!text_utf8_ok(k))
