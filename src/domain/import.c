@@ -577,7 +577,9 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
         rx.a = arena_new();
         struct res_ctx *saved = u.x;
         u.x = &rx;
+        import_refs_ctx(u.refs, &rx);
         rc = one_row(&u, &rx, &row, err);
+        import_refs_ctx(u.refs, saved);
         u.x = saved;
         arena_free(rx.a);
         if (rc < 0)

@@ -124,6 +124,11 @@ struct import_refs *import_refs_new(struct res_ctx *x)
     return rf;
 }
 
+void import_refs_ctx(struct import_refs *rf, struct res_ctx *x)
+{
+    rf->x = x;
+}
+
 void import_refs_free(struct import_refs *rf)
 {
     if (!rf)
