@@ -303,6 +303,23 @@ describe('import jobs', () => {
     assert.equal(await membersNamed(admin, p), 0);
   });
 
+  test('roles × collections: the template and an upload are allowed exactly where _meta says may.create (and importable)', async () => {
+    for (const who of [admin, viewer, zlt, sec]) {
+      const meta = (await req(who, 'GET', '/_meta')).json.collections;
+      for (const c of meta) {
+        if (c.name === 'jobs') continue;
+        const t = await req(who, 'GET', `/templates/${c.name}`);
+        const want = !c.importable ? 404 : c.may.create ? 200 : 403;
+        assert.equal(t.status, want, `${who.username} template ${c.name}: ${t.status}`);
+        if (c.importable && !c.may.create) {
+          const u = await upload(who, c.name, Buffer.from('a\n'));
+          assert.equal(u.status, 403, `${who.username} upload ${c.name}: ${u.text}`);
+        }
+      }
+    }
+    assert.equal((await req(null, 'GET', '/templates/members')).status, 401);
+  });
+
   test('the template downloads for those who may import, and imports back (its example row, as a check)', async () => {
     const r = await fetch(`${process.env.RONGHE_URL}/api/v1/templates/members`, { headers: { Cookie: admin.cookie } });
     assert.equal(r.status, 200);
