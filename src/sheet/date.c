@@ -7,7 +7,6 @@
  * system (old Mac Excel) numbers 1904-01-01 as 0.
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +47,25 @@ static bool real_date(int y, int m, int d)
     if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1)
         return false;
     return d <= mdays[m - 1] + (m == 2 && leap(y));
+}
+
+/* Two digits of "v" (0–99) at "p"; YYYY-MM-DD and its NUL at "out" (y 0–9999): by hand,
+ * since a million cells each pay for it. */
+static void two(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10 % 10);
+    p[1] = (char)('0' + v % 10);
+}
+
+static void ymd(char out[11], int y, int m, int d)
+{
+    two(out, y / 100);
+    two(out + 2, y % 100);
+    out[4] = '-';
+    two(out + 5, m);
+    out[7] = '-';
+    two(out + 8, d);
+    out[10] = 0;
 }
 
 /* ---- typed dates */
@@ -169,7 +187,7 @@ int sheet_date_parse(const char *text, size_t len, char out[11])
     }
     if (!real_date(y, m, d))
         return R_EINVAL;
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+    ymd(out, y, m, d);
     return 0;
 }
 
@@ -196,12 +214,16 @@ int sheet_date_from_serial(double serial, bool date1904, char out[20])
     }
     if (y > 9999)
         return R_EINVAL;
-    unsigned s = (unsigned)secs; /* the moduli tell the compiler the widths */
-    if (s)
-        snprintf(out, 20, "%04u-%02u-%02u %02u:%02u:%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-                 (unsigned)d % 100u, s / 3600u % 100u, s / 60u % 60u, s % 60u);
-    else
-        snprintf(out, 20, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+    ymd(out, y, m, d);
+    if (secs) {
+        out[10] = ' ';
+        two(out + 11, (int)(secs / 3600));
+        out[13] = ':';
+        two(out + 14, (int)(secs / 60 % 60));
+        out[16] = ':';
+        two(out + 17, (int)(secs % 60));
+        out[19] = 0;
+    }
     return 0;
 }
 

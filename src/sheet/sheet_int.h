@@ -79,7 +79,7 @@ int sheet_zip_entry_open(struct sheet_zip_entry *e, zip_t *z, const char *name, 
 int64_t sheet_zip_entry_read(struct sheet_zip_entry *e, char *buf, size_t cap, struct rerr *err); /* 0: end */
 void sheet_zip_entry_close(struct sheet_zip_entry *e);
 
-/* ---- XML parts (xml.c): expat with namespaces (names are "URI local"), no DTD. The
+/* ---- XML parts (xml.c): expat, names with their prefixes ("x:row"), no DTD. The
  * handlers' user data "ud" is a struct whose first member is a struct sheet_xml * to this
  * one. A handler that fails fills x->err and calls sheet_xml_fail(); one that has
  * something for the caller calls sheet_xml_pause(), and sheet_xml_run() returns 1. */
@@ -88,8 +88,9 @@ struct sheet_xml {
     XML_Parser p;
     struct sheet_zip_entry e;
     char *buf;
-    bool final, done, suspended, dtd, in_tag;
-    size_t tag_len;
+    bool final, done, suspended, dtd, after_lt;
+    const char *special; /* the end marker of the comment, CDATA or PI being crossed */
+    size_t run, matched; /* bytes since the last '<' (or in the special); marker bytes seen */
     int rc;
     struct rerr err;
 };
@@ -100,8 +101,8 @@ int sheet_xml_run(struct sheet_xml *x, struct rerr *err); /* 1 paused, 0 at the 
 void sheet_xml_pause(struct sheet_xml *x);
 void sheet_xml_fail(struct sheet_xml *x);
 void sheet_xml_close(struct sheet_xml *x);
-const char *sheet_xml_local(const char *name); /* "URI local" → "local" */
-const char *sheet_xml_attr(const char **atts, const char *local);
+const char *sheet_xml_local(const char *name);                    /* "x:row" → "row" */
+const char *sheet_xml_attr(const char **atts, const char *local); /* xmlns attributes skipped */
 /* Excel's _xHHHH_ escapes in "s" (NUL-terminated, "n" bytes) decoded in place: the new length. */
 size_t sheet_xml_unescape(char *s, size_t n);
 

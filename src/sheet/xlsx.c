@@ -315,7 +315,7 @@ static void XMLCALL workbook_start(void *ud, const XML_Char *name, const XML_Cha
     } else if (!strcmp(local, "sheet")) {
         const char *n = sheet_xml_attr(atts, "name"), *id = NULL;
         for (int i = 0; atts[i]; i += 2) /* r:id, in the relationships namespace */
-            if (!strcmp(sheet_xml_local(atts[i]), "id") && strchr(atts[i], ' '))
+            if (!strcmp(sheet_xml_local(atts[i]), "id") && strchr(atts[i], ':'))
                 id = atts[i + 1];
         if (!n || !id)
             return;
@@ -682,7 +682,11 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         c->in_c = true;
         c->col = col;
         c->next_col = col + 1;
-        snprintf(c->type, sizeof c->type, "%s", t ? t : "n");
+        size_t tl = t ? strlen(t) : 1;
+        if (tl >= sizeof c->type)
+            tl = sizeof c->type - 1; /* no type is that long: it will match none */
+        memcpy(c->type, t ? t : "n", tl);
+        c->type[tl] = 0;
         c->style = whole(sheet_xml_attr(atts, "s"));
         text_reset(&c->v);
         return;
@@ -734,13 +738,15 @@ static int put_cell(struct sheet_ctx *c, struct rerr *err)
         return sheet_err(err, R_ETOOBIG, "too_large", "第 %lld 行 %s 列的单元格超过 %d 字节的上限",
                          (long long)c->row, col, r->lim.max_cell_bytes);
     }
+    if (!n)
+        return 0; /* a cell without a value (styled, or merged over): nothing */
     if (!strcmp(t, "s")) {
         int64_t i = whole(text);
         if (i < 0 || i >= w->sst_n)
             return sheet_err(err, R_EINVAL, "bad_xlsx", "XLSX 文件已损坏：第 %lld 行引用了不存在的共享字符串",
                              (long long)c->row);
         text = w->sst + w->sst_off[i];
-        n = strlen(text);
+        n = (i + 1 < w->sst_n ? w->sst_off[i + 1] : w->sst_len) - w->sst_off[i] - 1;
     } else if (!strcmp(t, "inlineStr") || !strcmp(t, "str")) {
         n = n ? sheet_xml_unescape(c->v.s, n) : 0;
     } else if (!strcmp(t, "b")) {
@@ -750,8 +756,6 @@ static int put_cell(struct sheet_ctx *c, struct rerr *err)
         n = strlen(text);
     } else if (!strcmp(t, "e")) {
         type = SC_ERROR;
-    } else if (!n) {
-        return 0; /* a number cell with no value: nothing */
     } else if (!strcmp(t, "d")) {
         if (iso_date(c, buf, &num) < 0)
             return sheet_err(err, R_EINVAL, "bad_xlsx", "XLSX 文件已损坏：第 %lld 行的日期“%.20s”无效",
@@ -902,8 +906,10 @@ static const struct sheet_ops xlsx_ops = {xlsx_next, xlsx_close};
 static int find_workbook(struct part_ctx *c, char *out, size_t cap, struct rerr *err)
 {
     int rc = read_rels(c, "", err); /* _rels/.rels */
-    if (rc < 0)
+    if (rc < 0) {
+        free_rels(c);
         return rc;
+    }
     const struct rel *rel = rel_of_kind(c, "officeDocument");
     bool ok = rel && resolve("", rel->target, out, cap);
     free_rels(c);

@@ -4,8 +4,10 @@
  *
  * No DTD is ever processed: a DOCTYPE stops the parse with dtd_refused, which is what
  * external entities (XXE) and entity expansion (billion laughs) need; without a DTD an
- * entity reference other than the five XML defines is an error. A single tag longer than
- * MAX_TAG is refused before expat would buffer it, so memory stays flat whatever the part.
+ * entity reference other than the five XML defines is an error. A tag (or comment) longer
+ * than MAX_TAG is refused before expat would buffer it, so memory stays flat whatever the
+ * part. Namespaces are not resolved: elements and attributes are known by their local
+ * names, whatever prefix a producer chose (x:row, row).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,7 @@ int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, int64_t *bud
     int rc = sheet_zip_entry_open(&x->e, z, part, budget, err);
     if (rc < 0)
         return rc;
-    x->p = XML_ParserCreateNS(NULL, ' ');
+    x->p = XML_ParserCreate(NULL); /* names keep their prefixes: matched by local part */
     if (!x->p)
         abort();
     x->buf = sheet_xrealloc(NULL, SHEET_XML_CHUNK);
@@ -65,28 +67,50 @@ void sheet_xml_fail(struct sheet_xml *x)
     XML_StopParser(x->p, XML_FALSE);
 }
 
-/* Refuses a tag (from '<' to '>') longer than MAX_TAG, across chunks. */
+/* Bounds what expat may have to hold at once: a tag can hold no '<', and text holds none
+ * either, so the bytes between one '<' and the next are at most MAX_TAG; comments, CDATA
+ * and processing instructions (which may hold '<') are measured to their end marker. */
 static bool tags_fit(struct sheet_xml *x, const char *p, size_t n)
 {
     const char *end = p + n;
     while (p < end) {
-        if (!x->in_tag) {
-            const char *lt = memchr(p, '<', (size_t)(end - p));
-            if (!lt)
-                return true;
-            x->in_tag = true;
-            x->tag_len = 0;
-            p = lt + 1;
-        } else {
-            const char *gt = memchr(p, '>', (size_t)(end - p));
-            x->tag_len += (size_t)((gt ? gt : end) - p);
-            if (x->tag_len > MAX_TAG)
+        if (x->special) { /* inside <!-- … -->, <![CDATA[ … ]]> or <? … ?> */
+            const char *stop = x->special;
+            size_t k = strlen(stop);
+            for (; p < end; p++, x->run++) {
+                if (*p == stop[x->matched])
+                    x->matched++;
+                else /* "]]]>" and "--->": a repeated first byte keeps what it matched */
+                    x->matched = *p != stop[0] ? 0 : x->matched >= 2 && stop[1] == stop[0] ? 2 : 1;
+                if (x->matched == k)
+                    break;
+            }
+            if (x->run > MAX_TAG)
                 return false;
-            if (!gt)
+            if (p == end)
                 return true;
-            x->in_tag = false;
-            p = gt + 1;
+            p++;
+            x->special = NULL;
+            x->run = 0;
+            continue;
         }
+        if (x->after_lt) { /* the byte after a '<' says what begins */
+            x->after_lt = false;
+            if (*p == '!' || *p == '?') {
+                x->special = *p == '?' ? "?>" : end - p > 1 && p[1] == '[' ? "]]>" : "-->";
+                x->matched = 0;
+                continue;
+            }
+        }
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        x->run += (size_t)((lt ? lt : end) - p);
+        if (x->run > MAX_TAG)
+            return false;
+        if (!lt)
+            return true;
+        x->run = 0;
+        x->after_lt = true;
+        p = lt + 1;
     }
     return true;
 }
@@ -151,14 +175,17 @@ void sheet_xml_close(struct sheet_xml *x)
 
 const char *sheet_xml_local(const char *name)
 {
-    const char *sp = strrchr(name, ' ');
-    return sp ? sp + 1 : name;
+    const char *local = name;
+    for (const char *p = name; *p; p++)
+        if (*p == ':')
+            local = p + 1;
+    return local;
 }
 
 const char *sheet_xml_attr(const char **atts, const char *local)
 {
     for (int i = 0; atts[i]; i += 2)
-        if (!strcmp(sheet_xml_local(atts[i]), local))
+        if ((atts[i][0] != 'x' || strncmp(atts[i], "xmlns", 5)) && !strcmp(sheet_xml_local(atts[i]), local))
             return atts[i + 1];
     return NULL;
 }

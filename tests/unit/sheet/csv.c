@@ -223,6 +223,27 @@ static void limits(void **state)
     assert_int_equal(test_read_all(test_write("cell.csv", cell, 32768), NULL, got, sizeof got, &err),
                      R_ETOOBIG);
     free(cell);
+
+    /* Excel's 1,048,576 rows are read; one more is too many */
+    size_t rows = 1048576;
+    char *tall = malloc(2 * rows + 2);
+    for (size_t i = 0; i < rows + 1; i++)
+        memcpy(tall + 2 * i, "1\n", 2);
+    sheet_reader *r;
+    struct sheet_row row;
+    for (int extra = 0; extra < 2; extra++) {
+        assert_int_equal(sheet_open(test_write("tall.csv", tall, 2 * (rows + (size_t)extra)), NULL, &r, &err),
+                         0);
+        int rc;
+        size_t got_rows = 0;
+        while ((rc = sheet_next(r, &row, &err)) > 0)
+            got_rows++;
+        assert_int_equal(rc, extra ? R_ETOOBIG : 0);
+        assert_int_equal(got_rows, rows);
+        sheet_close(r);
+    }
+    assert_non_null(strstr(err.message, "1048576 行"));
+    free(tall);
 }
 
 static void errors_stick(void **state)
