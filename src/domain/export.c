@@ -128,6 +128,16 @@ int export_format_parse(const char *s)
 
 /* ---- planning the columns */
 
+/* Whether "name" is one of the space-separated words of "list". */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p && (p = strstr(p, name)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+            return true;
+    return false;
+}
+
 /* Whether the list's own columns (r->extras, "... AS name, ...") include "name". */
 static bool extras_answer(const struct resource *r, const char *name)
 {
@@ -140,14 +150,27 @@ static bool extras_answer(const struct resource *r, const char *name)
     return false;
 }
 
-/* The name the list answers beside reference "f" ("branch_id": "branch_name"), or NULL. */
+/* Whether the list answers "name" beside the stored columns: an extra, or what the
+ * collection's expand hook adds (r->ignored names every output-only key). */
+static bool list_answers(const struct resource *r, const char *name)
+{
+    return extras_answer(r, name) || listed(r->ignored, name);
+}
+
+/* What the list answers beside reference "ref" to name the row it refers to
+ * ("branch_id": "branch_name", "activity_id": "activity_topic"), or NULL. */
 static const char *name_beside(struct res_ctx *x, const struct resource *r, const char *ref)
 {
+    static const char *const names[] = {"name", "title", "topic", "no", "number", "label", "place"};
     size_t n = strlen(ref);
     if (n < 4 || strcmp(ref + n - 3, "_id"))
         return NULL;
-    char *name = arena_printf(x->a, "%.*s_name", (int)(n - 3), ref);
-    return extras_answer(r, name) ? name : NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *name = arena_printf(x->a, "%.*s_%s", (int)(n - 3), ref, names[i]);
+        if (list_answers(r, name))
+            return name;
+    }
+    return NULL;
 }
 
 static int bad_column(struct rerr *err, const char *name)
@@ -208,16 +231,17 @@ static int plan_named(struct res_ctx *x, const struct resource *r, const char *n
         plan_field(x, r, f, c);
         return 0;
     }
-    if (!extras_answer(r, name))
+    if (!list_answers(r, name))
         return bad_column(err, name);
     c->key = name;
     c->label = extra_label(name);
     c->kind = !strncmp(name, "is_", 3) || !strncmp(name, "has_", 4) ? CK_BOOL : CK_ANY;
-    /* "branch_name": the label of branch_id */
-    size_t n = strlen(name);
-    if (n > 5 && !strcmp(name + n - 5, "_name")) {
-        const struct field *of = res_column_of(r, arena_printf(x->a, "%.*s_id", (int)(n - 5), name));
-        if (of)
+    /* "branch_name": the label of branch_id, when it names that reference */
+    const char *us = strrchr(name, '_');
+    if (us && us > name) {
+        const struct field *of = res_column_of(r, arena_printf(x->a, "%.*s_id", (int)(us - name), name));
+        const char *beside = of && of->kind == FT_REF ? name_beside(x, r, of->name) : NULL;
+        if (beside && !strcmp(beside, name))
             c->label = of->label;
     }
     return 0;
@@ -307,6 +331,13 @@ static bool beijing_time(const char *iso, char out[20])
     return strftime(out, 20, "%Y-%m-%d %H:%M:%S", &bj) == 19;
 }
 
+/* Whether "s" is an instant as the server writes them, "2026-12-01T08:30:00.000Z". */
+static bool looks_like_instant(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 20 && n <= 24 && s[10] == 'T' && s[n - 1] == 'Z' && s[4] == '-' && s[13] == ':';
+}
+
 /* Whether "s" is written as a date, YYYY-MM-DD: the list's own date columns. */
 static bool looks_like_date(const char *s)
 {
@@ -346,10 +377,16 @@ static int put_text(sheet_writer *w, int64_t row, int col, struct column *c, con
 
 static int put_number(sheet_writer *w, int64_t row, int col, struct column *c, json_t *v)
 {
-    char text[32];
-    snprintf(text, sizeof text, "%g", json_number_value(v));
-    widen(c, (int)strlen(text));
-    return sheet_number(w, row, col, json_number_value(v));
+    double d = json_number_value(v);
+    if (json_is_integer(v)) {
+        int digits = 1;
+        for (json_int_t n = json_integer_value(v); n >= 10 || n <= -10; n /= 10)
+            digits++;
+        widen(c, digits + (d < 0));
+    } else {
+        widen(c, 12);
+    }
+    return sheet_number(w, row, col, d);
 }
 
 /* Value "v" of column "c" as the cell at row, col. */
@@ -403,6 +440,11 @@ static int put_cell(struct res_ctx *x, sheet_writer *w, int64_t row, int col, st
         break;
     default:
         break;
+    }
+    char bj[20];
+    if (s && looks_like_instant(s) && beijing_time(s, bj)) {
+        widen(c, 19);
+        return sheet_date(w, row, col, bj);
     }
     if (s)
         return put_text(w, row, col, c, s);

@@ -304,7 +304,7 @@ int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_
 /* Every row of the list "qp" asks for (its filters, search and order, as res_list; page
  * and per_page are checked and ignored), in one read transaction, without paging: for
  * exports of any length in constant memory. Each row is passed to "each" as its record
- * (masked as res_list masks it; no expand hook runs) with its index "i" (0-based) and
+ * (masked and expanded as res_list's records are) with its index "i" (0-based) and
  * the count of all rows, "total", then released. "each" returns 0 to go on or a
  * negative error to stop, which res_each returns. The read is authorised as res_list's
  * (authz_read_collection, rows narrowed to the actor's scope); nothing more. */

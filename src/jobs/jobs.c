@@ -28,6 +28,7 @@
 #include "domain/resource.h"
 #include "jobs/backup.h"
 #include "jobs/import_job.h"
+#include "jobs/transfer.h"
 
 struct job {
     int64_t id;
@@ -84,6 +85,13 @@ static const struct job_kind kinds[] = {
      .authorize = import_job_authorize,
      .own = true,
      .input = true},
+    {.name = "export",
+     .label = "导出",
+     .policy = WRITE_NONE,
+     .run = export_job_run,
+     .authorize = export_job_authorize,
+     .own = true,
+     .downloadable = true},
 };
 
 static const struct job_kind *kind_find(const char *name)

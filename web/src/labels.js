@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = {
   password: '修改密码',
   unlock: '解除登录限制',
   download: '下载',
+  export: '导出',
   receipt: '重新生成查询码',
 }
 
