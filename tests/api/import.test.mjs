@@ -194,6 +194,14 @@ describe('import jobs', () => {
     assert.equal(j.result.format, 'xlsx');
     assert.equal(j.result.written, 1, JSON.stringify(j.result.errors));
     assert.equal(await membersNamed(admin, p), 1);
+    // a sheet chosen by name; one the workbook does not have fails the job
+    const named = xlsx(sheetXml([['姓名', '所属党组织'], [`${p}乙`, cityBranch.name]]), '党员名册');
+    j = await importFile(admin, 'members', named, `&check=true&sheet=${encodeURIComponent('党员名册')}`);
+    assert.equal(j.status, 'done', j.message);
+    assert.equal(j.result.valid, 1);
+    j = await importFile(admin, 'members', named, `&sheet=${encodeURIComponent('没有这张表')}`);
+    assert.equal(j.status, 'failed');
+    assert.match(j.message, /没有这张表|工作表/);
     // cut off half-way
     j = await importFile(admin, 'members', good.subarray(0, Math.floor(good.length / 2)));
     assert.equal(j.status, 'failed');
