@@ -210,6 +210,10 @@ static void convert_gb(struct csv *c)
     if (nul) {
         out = nul;
         c->bad = BAD_NUL;
+    } else if (rc == (size_t)-1 && e == EILSEQ && (unsigned char)*in == 0x80 && outleft >= 3) {
+        memcpy(out, "\xe2\x82\xac", 3); /* Windows' GBK (CP936) has € at 0x80, GB18030 has not */
+        out += 3;
+        in++;
     } else if (rc == (size_t)-1 && (e == EILSEQ || (e == EINVAL && c->eof))) {
         c->bad = BAD_GB;
     }

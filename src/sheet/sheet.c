@@ -224,7 +224,7 @@ static void apply_defaults(struct sheet_limits *l, const struct sheet_options *o
 int sheet_open(const char *path, const struct sheet_options *opt, sheet_reader **out, struct rerr *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block the open */
     if (fd < 0)
         return sheet_err(err, errno == ENOENT ? R_ENOTFOUND : R_EINVAL, "cannot_open", "无法打开文件：%s",
                          strerror(errno));

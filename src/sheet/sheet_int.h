@@ -63,18 +63,23 @@ int sheet_row_end(sheet_reader *r, bool *empty, struct rerr *err);
 /* realloc that aborts when memory runs out (as arena.h does) */
 void *sheet_xrealloc(void *p, size_t n);
 
+/* Bytes that parts may still inflate to ("left"), out of "cap" (for the message). */
+struct sheet_budget {
+    int64_t left, cap;
+};
+
 /* ---- zip parts (zip.c): what each inflates to is taken from "*budget" as it comes, and
  * running past it is too_large; damage is bad_xlsx. */
 struct sheet_zip_entry {
     zip_file_t *f;
-    const char *name;
-    int64_t *budget;
+    char name[256]; /* the part's name, for messages */
+    struct sheet_budget *budget;
     int64_t bytes;   /* inflated so far */
     int64_t claimed; /* the size the zip says: for progress, never trusted */
 };
 int sheet_zip_open(int fd, zip_t **out, struct rerr *err); /* takes "fd", even on failure */
 bool sheet_zip_has(zip_t *z, const char *name);
-int sheet_zip_entry_open(struct sheet_zip_entry *e, zip_t *z, const char *name, int64_t *budget,
+int sheet_zip_entry_open(struct sheet_zip_entry *e, zip_t *z, const char *name, struct sheet_budget *budget,
                          struct rerr *err);
 int64_t sheet_zip_entry_read(struct sheet_zip_entry *e, char *buf, size_t cap, struct rerr *err); /* 0: end */
 void sheet_zip_entry_close(struct sheet_zip_entry *e);
@@ -88,13 +93,18 @@ struct sheet_xml {
     XML_Parser p;
     struct sheet_zip_entry e;
     char *buf;
-    bool final, done, suspended, dtd, after_lt;
-    const char *special; /* the end marker of the comment, CDATA or PI being crossed */
-    size_t run, matched; /* bytes since the last '<' (or in the special); marker bytes seen */
+    bool final, done, suspended, dtd, after_lt, after_bang;
+    const char *special;  /* the end marker of the comment, CDATA or PI being crossed */
+    size_t run, matched;  /* bytes since the last '<' (or in the special); marker bytes seen */
+    int depth;            /* elements open: capped, as expat keeps a record of each */
+    int nnames;           /* distinct names longer than 3 bytes: capped, as expat keeps each */
+    uint64_t names[2048]; /* their hashes (0: a free slot) */
+    XML_StartElementHandler start;
+    XML_EndElementHandler end;
     int rc;
     struct rerr err;
 };
-int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, int64_t *budget, void *ud,
+int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, struct sheet_budget *budget, void *ud,
                    XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
                    struct rerr *err);
 int sheet_xml_run(struct sheet_xml *x, struct rerr *err); /* 1 paused, 0 at the end, <0 */

@@ -4,10 +4,10 @@
  * Opening reads the small parts whole: _rels/.rels to find the workbook, workbook.xml (the
  * sheets' names, the 1904 date system) and its rels to find the chosen sheet's part, the
  * shared strings (kept in memory: they are inflated under the same byte budget as the
- * rest) and styles.xml (which cell formats are dates). Merged cells are listed after the
- * rows, so a byte-level pre-scan of the sheet finds those that touch the first
- * SHEET_HEADER_ROWS rows; it also refuses a sheet that inflates past the cap before any
- * row is given. Then the sheet is parsed as it inflates, expat pausing after each row.
+ * rest, and held to a quarter of it) and styles.xml (which cell formats are dates). Merged cells are listed
+ * after the rows, so a byte-level pre-scan of the sheet finds those that touch the first SHEET_HEADER_ROWS
+ * rows; it also refuses a sheet that inflates past the cap before any row is given. Then the sheet is parsed
+ * as it inflates, expat pausing after each row.
  *
  * Cells: shared and inline strings (rich-text runs joined, phonetic runs left out),
  * numbers as written, booleans, t="str" formula results, t="e" errors, t="d" ISO dates;
@@ -25,7 +25,8 @@
 #define MAX_SHEETS 10000
 #define MAX_XF 65536
 #define MAX_NUMFMT 4096
-#define MAX_MERGES 100000
+#define MAX_MERGES 4096 /* in the header rows */
+#define MAX_NAME 1024   /* longer ids, targets and sheet names are ignored */
 
 struct rel {
     char *id, *type, *target;
@@ -45,7 +46,7 @@ struct merge {
 
 struct xlsx {
     zip_t *z;
-    int64_t budget; /* bytes the parts may still inflate to */
+    struct sheet_budget budget; /* what the parts may still inflate to */
     bool date1904;
     /* shared strings: one buffer of NUL-terminated strings, and where each begins */
     char *sst;
@@ -57,6 +58,7 @@ struct xlsx {
     int nxf;
     struct merge *merges;
     int nmerge;
+    int64_t merge_area, merge_bytes; /* cells the merges cover; bytes of their top-left copies */
     /* the sheet being read */
     struct sheet_xml x;
     struct sheet_ctx *ctx;
@@ -254,7 +256,8 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
         return;
     const char *id = sheet_xml_attr(atts, "Id"), *type = sheet_xml_attr(atts, "Type");
     const char *target = sheet_xml_attr(atts, "Target"), *mode = sheet_xml_attr(atts, "TargetMode");
-    if (!id || !type || !target || (mode && !strcmp(mode, "External")))
+    if (!id || !type || !target || (mode && !strcmp(mode, "External")) || strlen(id) >= MAX_NAME ||
+        strlen(type) >= MAX_NAME || strlen(target) >= MAX_NAME)
         return;
     if (c->nrels >= MAX_RELS) {
         part_fail(c, R_EINVAL, "bad_xlsx", "XLSX 文件的关系表过大");
@@ -317,7 +320,7 @@ static void XMLCALL workbook_start(void *ud, const XML_Char *name, const XML_Cha
         for (int i = 0; atts[i]; i += 2) /* r:id, in the relationships namespace */
             if (!strcmp(sheet_xml_local(atts[i]), "id") && strchr(atts[i], ':'))
                 id = atts[i + 1];
-        if (!n || !id)
+        if (!n || !id || strlen(n) >= MAX_NAME || strlen(id) >= MAX_NAME)
             return;
         if (c->nsheets >= MAX_SHEETS) {
             part_fail(c, R_EINVAL, "bad_xlsx", "XLSX 文件的工作表过多");
@@ -483,6 +486,15 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
             return;
         }
         size_t n = c->t.s ? sheet_xml_unescape(c->t.s, c->t.len) : 0;
+        /* held until the reader closes: a quarter of the byte cap at most (256 MB by default) */
+        if ((int64_t)(w->sst_len + n + 1 + (size_t)(w->sst_n + 1) * sizeof *w->sst_off) >
+            c->r->lim.max_bytes / 4) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "XLSX 文件的共享字符串表超过 %lld MB 的上限，请拆分后再导入",
+                     (long long)(c->r->lim.max_bytes / 4 >> 20));
+            part_fail(c, R_ETOOBIG, "too_large", msg);
+            return;
+        }
         if (w->sst_n == w->sst_offcap) {
             w->sst_offcap = w->sst_offcap ? w->sst_offcap * 2 : 1024;
             w->sst_off = sheet_xrealloc(w->sst_off, (size_t)w->sst_offcap * sizeof *w->sst_off);
@@ -521,11 +533,15 @@ static int add_merge(struct xlsx *w, const char *ref, size_t n, struct rerr *err
     int64_t r1 = row_of_ref(a), r2 = row_of_ref(b);
     if (c1 < 0 || c2 < c1 || r1 < 1 || r2 < r1 || r1 > SHEET_HEADER_ROWS || c2 >= SHEET_DEFAULT_MAX_COLS)
         return 0;
-    if (w->nmerge >= MAX_MERGES)
-        return sheet_err(err, R_EINVAL, "bad_xlsx", "XLSX 文件的合并单元格过多");
+    if (r2 > SHEET_HEADER_ROWS)
+        r2 = SHEET_HEADER_ROWS;
+    /* ranges that do not overlap cover at most the header rows: more is a file built to make
+       the fill below (and the copies of top-left values) costly */
+    w->merge_area += (int64_t)(c2 - c1 + 1) * (r2 - r1 + 1);
+    if (w->nmerge >= MAX_MERGES || w->merge_area > (int64_t)SHEET_HEADER_ROWS * SHEET_DEFAULT_MAX_COLS)
+        return sheet_err(err, R_EINVAL, "bad_xlsx", "XLSX 文件表头的合并单元格过多或互相重叠");
     w->merges = sheet_xrealloc(w->merges, (size_t)(w->nmerge + 1) * sizeof *w->merges);
-    w->merges[w->nmerge++] = (struct merge){
-        .r1 = (int)r1, .c1 = c1, .r2 = (int)(r2 > SHEET_HEADER_ROWS ? SHEET_HEADER_ROWS : r2), .c2 = c2};
+    w->merges[w->nmerge++] = (struct merge){.r1 = (int)r1, .c1 = c1, .r2 = (int)r2, .c2 = c2};
     return 0;
 }
 
@@ -567,7 +583,7 @@ static int scan_one(struct xlsx *w, const char *buf, size_t lo, size_t h, size_t
 
 static int scan_merges(struct xlsx *w, sheet_reader *r, const char *part, struct rerr *err)
 {
-    int64_t budget = r->lim.max_bytes; /* a pass of its own over the same bytes */
+    struct sheet_budget budget = {r->lim.max_bytes, r->lim.max_bytes}; /* a pass of its own */
     struct sheet_zip_entry e;
     int rc = sheet_zip_entry_open(&e, w->z, part, &budget, err);
     if (rc < 0)
@@ -648,17 +664,13 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         if (n < 1 || n <= c->last_row) {
             sheet_err(&c->x->err, R_EINVAL, "bad_xlsx", "XLSX 文件已损坏：第 %lld 行之后的行号“%.20s”不对",
                       (long long)c->last_row, rv ? rv : "");
-            {
-                sheet_fail(c);
-                return;
-            }
+            sheet_fail(c);
+            return;
         }
         if (n > c->r->lim.max_rows) {
             sheet_err_rows(c->r, &c->x->err);
-            {
-                sheet_fail(c);
-                return;
-            }
+            sheet_fail(c);
+            return;
         }
         c->in_row = true;
         c->row = c->last_row = n;
@@ -674,10 +686,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         if (col < c->next_col) {
             sheet_err(&c->x->err, R_EINVAL, "bad_xlsx", "XLSX 文件已损坏：第 %lld 行的单元格“%.20s”位置不对",
                       (long long)c->row, ref ? ref : "");
-            {
-                sheet_fail(c);
-                return;
-            }
+            sheet_fail(c);
+            return;
         }
         c->in_c = true;
         c->col = col;
@@ -800,6 +810,9 @@ static int fill_merges(struct sheet_ctx *c, struct rerr *err)
             m->num = tl ? tl->num : 0;
             free(m->text);
             m->text = xstrdup(tl ? tl->text : "");
+            w->merge_bytes += (int64_t)strlen(m->text);
+            if (w->merge_bytes > (int64_t)SHEET_MAX_ROW_BYTES)
+                return sheet_err(err, R_EINVAL, "bad_xlsx", "XLSX 文件表头的合并单元格过多或互相重叠");
         }
     }
     for (int i = 0; i < w->nmerge; i++) {
@@ -1022,7 +1035,7 @@ int sheet_xlsx_open(sheet_reader *r, int fd, const char *sheet, struct rerr *err
         abort();
     r->impl = w;
     r->ops = &xlsx_ops;
-    w->budget = r->lim.max_bytes;
+    w->budget = (struct sheet_budget){r->lim.max_bytes, r->lim.max_bytes};
     int rc = sheet_zip_open(fd, &w->z, err);
     if (rc < 0)
         return rc;

@@ -15,6 +15,8 @@
 #include "sheet/sheet_int.h"
 
 #define MAX_TAG ((size_t)1 << 20)
+/* Elements open at once: a worksheet needs five, expat would keep every one of a million. */
+#define MAX_DEPTH 256
 
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
                                int has_internal)
@@ -33,7 +35,66 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param, cons
     XML_StopParser(x->p, XML_FALSE);
 }
 
-int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, int64_t *budget, void *ud,
+/* Distinct element and attribute names in a part: a worksheet has a few dozen, and expat
+ * keeps a record of every one for the parser's life. Names of up to 3 bytes (row, c, v, r,
+ * s, t…: nearly all there are) are let through uncounted: there are too few of them to
+ * matter. */
+#define MAX_NAMES 1024
+
+static bool name_fits(struct sheet_xml *x, const char *s)
+{
+    if (!s[0] || !s[1] || !s[2] || !s[3])
+        return true;
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    h |= 1;
+    size_t cap = sizeof x->names / sizeof x->names[0];
+    for (size_t i = h % cap;; i = (i + 1) % cap) {
+        if (x->names[i] == h)
+            return true;
+        if (!x->names[i]) {
+            if (x->nnames >= MAX_NAMES)
+                return false;
+            x->names[i] = h;
+            x->nnames++;
+            return true;
+        }
+    }
+}
+
+/* Every element passes here first, to be counted. */
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    struct sheet_xml *x = *(struct sheet_xml **)ud;
+    bool names_ok = name_fits(x, name);
+    for (int i = 0; names_ok && atts[i]; i += 2)
+        names_ok = name_fits(x, atts[i]);
+    if (!names_ok) {
+        sheet_err(&x->err, R_EINVAL, "bad_xlsx", "XLSX 文件的 %s 中不同的元素名超过 %d 个，不是正常的表格",
+                  x->e.name, MAX_NAMES);
+        sheet_xml_fail(x);
+        return;
+    }
+    if (++x->depth > MAX_DEPTH) {
+        sheet_err(&x->err, R_EINVAL, "bad_xlsx", "XLSX 文件的 %s 中元素嵌套超过 %d 层，不是正常的表格",
+                  x->e.name, MAX_DEPTH);
+        sheet_xml_fail(x);
+        return;
+    }
+    if (x->start && !x->rc) /* (expat may report an element after a handler failed) */
+        x->start(ud, name, atts);
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name)
+{
+    struct sheet_xml *x = *(struct sheet_xml **)ud;
+    x->depth--;
+    if (x->end && !x->rc)
+        x->end(ud, name);
+}
+
+int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, struct sheet_budget *budget, void *ud,
                    XML_StartElementHandler start, XML_EndElementHandler end, XML_CharacterDataHandler text,
                    struct rerr *err)
 {
@@ -47,7 +108,9 @@ int sheet_xml_open(struct sheet_xml *x, zip_t *z, const char *part, int64_t *bud
     x->buf = sheet_xrealloc(NULL, SHEET_XML_CHUNK);
     /* the handlers' user data must start with a pointer to this struct (see sheet_int.h) */
     XML_SetUserData(x->p, ud);
-    XML_SetElementHandler(x->p, start, end);
+    x->start = start;
+    x->end = end;
+    XML_SetElementHandler(x->p, on_start, on_end);
     XML_SetCharacterDataHandler(x->p, text);
     XML_SetStartDoctypeDeclHandler(x->p, on_doctype);
     XML_SetEntityDeclHandler(x->p, on_entity);
@@ -94,11 +157,23 @@ static bool tags_fit(struct sheet_xml *x, const char *p, size_t n)
             x->run = 0;
             continue;
         }
+        if (x->after_bang) { /* "<!" then '[' is CDATA, anything else a comment (or DOCTYPE) */
+            x->after_bang = false;
+            x->special = *p == '[' ? "]]>" : "-->";
+            x->matched = 0;
+            continue;
+        }
         if (x->after_lt) { /* the byte after a '<' says what begins */
             x->after_lt = false;
-            if (*p == '!' || *p == '?') {
-                x->special = *p == '?' ? "?>" : end - p > 1 && p[1] == '[' ? "]]>" : "-->";
+            if (*p == '?') {
+                x->special = "?>";
                 x->matched = 0;
+                p++;
+                continue;
+            }
+            if (*p == '!') {
+                x->after_bang = true;
+                p++;
                 continue;
             }
         }

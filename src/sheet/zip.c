@@ -3,6 +3,7 @@
  * counted as it comes against a budget — never the sizes the zip's headers claim, which a
  * zip bomb lies about. A damaged archive (truncated, bad CRC, bad deflate data) is bad_xlsx.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,7 +41,7 @@ bool sheet_zip_has(zip_t *z, const char *name)
     return zip_name_locate(z, name, ZIP_FL_NOCASE) >= 0;
 }
 
-int sheet_zip_entry_open(struct sheet_zip_entry *e, zip_t *z, const char *name, int64_t *budget,
+int sheet_zip_entry_open(struct sheet_zip_entry *e, zip_t *z, const char *name, struct sheet_budget *budget,
                          struct rerr *err)
 {
     *e = (struct sheet_zip_entry){.budget = budget};
@@ -60,7 +61,7 @@ int sheet_zip_entry_open(struct sheet_zip_entry *e, zip_t *z, const char *name, 
             return damaged(err, "不支持的压缩方式");
         return damaged(err, name);
     }
-    e->name = name;
+    snprintf(e->name, sizeof e->name, "%s", name);
     return 0;
 }
 
@@ -72,10 +73,11 @@ int64_t sheet_zip_entry_read(struct sheet_zip_entry *e, char *buf, size_t cap, s
     if (n < 0)
         return damaged(err, e->name);
     e->bytes += n;
-    *e->budget -= n;
-    if (*e->budget < 0)
-        return sheet_err(err, R_ETOOBIG, "too_large", "XLSX 文件解压后超过上限（%s 过大）：请拆分后再导入",
-                         e->name);
+    e->budget->left -= n;
+    if (e->budget->left < 0)
+        return sheet_err(err, R_ETOOBIG, "too_large",
+                         "XLSX 文件解压后超过 %lld MB 的上限（%s 过大），请拆分后再导入",
+                         (long long)(e->budget->cap >> 20), e->name);
     return n;
 }
 

@@ -104,6 +104,15 @@ static void encodings(void **state)
     assert_int_equal(test_read_all(p, NULL, got, sizeof got, &err), 0);
     assert_string_equal(got, "1:tid|tname\n2:t1|t一专业\n");
 
+    /* Windows' GBK (CP936) writes € as 0x80, which GB18030 has not */
+    assert_int_equal(test_read_all(test_write("euro.csv",
+                                              "\xd5\xc5\xc8\xfd,\x80"
+                                              "5\n",
+                                              8),
+                                   NULL, got, sizeof got, &err),
+                     0);
+    assert_string_equal(got, "1:t张三|t€5\n");
+
     /* ASCII alone is UTF-8 */
     p = test_write("ascii.csv", "a,b\n", 4);
     assert_int_equal(sheet_open(p, NULL, &r, &err), 0);

@@ -89,30 +89,11 @@ static void serials(void **state)
     assert_string_equal(serial(2957004, true), "bad");
 }
 
-static void column_names(void **state)
-{
-    (void)state;
-    char c[8];
-    sheet_col_name(0, c);
-    assert_string_equal(c, "A");
-    sheet_col_name(25, c);
-    assert_string_equal(c, "Z");
-    sheet_col_name(26, c);
-    assert_string_equal(c, "AA");
-    sheet_col_name(701, c);
-    assert_string_equal(c, "ZZ");
-    sheet_col_name(702, c);
-    assert_string_equal(c, "AAA");
-    sheet_col_name(16383, c);
-    assert_string_equal(c, "XFD");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(typed_dates),
         cmocka_unit_test(serials),
-        cmocka_unit_test(column_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

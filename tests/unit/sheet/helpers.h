@@ -12,7 +12,7 @@
 
 static char test_dir[256];
 
-static void test_dir_remove(void)
+static inline void test_dir_remove(void)
 {
     if (getenv("SHEET_TEST_KEEP")) { /* to look at what a test wrote */
         fprintf(stderr, "kept %s\n", test_dir);
@@ -26,7 +26,7 @@ static void test_dir_remove(void)
 
 /* A path in this test's directory (made on first use, removed at exit); static storage,
  * one of four in turn. */
-static const char *test_path(const char *name)
+static inline const char *test_path(const char *name)
 {
     static char paths[4][300];
     static int next;
@@ -41,7 +41,7 @@ static const char *test_path(const char *name)
     return p;
 }
 
-static const char *test_write(const char *name, const void *data, size_t n)
+static inline const char *test_write(const char *name, const void *data, size_t n)
 {
     const char *path = test_path(name);
     FILE *f = fopen(path, "wb");
@@ -53,8 +53,8 @@ static const char *test_write(const char *name, const void *data, size_t n)
 /* Every row of "path" into "out" as text: a row is its line, ':' and the cells joined by
  * '|' (types as a letter before each: t n b d e, and nothing for empty), rows by '\n'.
  * Returns sheet_next's last result (0 at a clean end) with "err" filled on error. */
-static int test_read_all(const char *path, const struct sheet_options *opt, char *out, size_t cap,
-                         struct rerr *err)
+static inline int test_read_all(const char *path, const struct sheet_options *opt, char *out, size_t cap,
+                                struct rerr *err)
 {
     sheet_reader *r;
     out[0] = 0;

@@ -340,6 +340,7 @@ static void bombs_and_caps(void **state)
     sheet_reader *r;
     assert_int_equal(sheet_open(p, &o, &r, &err), R_ETOOBIG);
     assert_string_equal(err.code, "too_large");
+    assert_non_null(strstr(err.message, "8 MB"));
     /* under the default byte cap it reads, until the row cap */
     o = (struct sheet_options){.limits = {.max_rows = 1000}};
     assert_int_equal(sheet_open(p, &o, &r, &err), 0);
@@ -378,6 +379,69 @@ static void bombs_and_caps(void **state)
     assert_int_equal(read_file(hand_made("long.xlsx", longcell, NULL, NULL, NULL), NULL, &err), R_ETOOBIG);
     assert_non_null(strstr(err.message, "第 1 行 A 列"));
     free(longcell);
+    /* a tag, or a comment holding '<', of over 1 MB: refused before expat buffers it */
+    size_t big = 2 << 20;
+    char *huge = malloc(big + 400);
+    for (int kind = 0; kind < 2; kind++) {
+        int h = snprintf(huge, 400, "<worksheet " NS "><sheetData>%s", kind ? "<!--" : "<row spans=\"");
+        for (size_t i = 0; i < big; i++)
+            huge[h + (int)i] = kind && i % 100 == 0 ? '<' : '1';
+        snprintf(huge + h + big, 400,
+                 "%s<c t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData></worksheet>",
+                 kind ? "--><row>" : "\">");
+        assert_int_equal(read_file(hand_made("tag.xlsx", huge, NULL, NULL, NULL), NULL, &err), R_ETOOBIG);
+        assert_non_null(strstr(err.message, "1 MB"));
+    }
+    free(huge);
+    /* elements nested past any workbook's depth (expat would keep a record of each) */
+    char *deep = malloc(3 * 100000 + 200);
+    int dn = snprintf(deep, 200, "<worksheet " NS "><sheetData>");
+    for (int i = 0; i < 100000; i++)
+        memcpy(deep + dn + 3 * i, "<a>", 3);
+    deep[dn + 3 * 100000] = 0;
+    assert_int_equal(read_file(hand_made("deep.xlsx", deep, NULL, NULL, NULL), NULL, &err), R_EINVAL);
+    assert_string_equal(err.code, "bad_xlsx");
+    assert_non_null(strstr(err.message, "xl/worksheets/sheet1.xml 中元素嵌套超过"));
+    free(deep);
+    /* shared strings past a quarter of the byte cap (they are held in memory) */
+    char *many = malloc(32 * 20000 + 200);
+    int mn = snprintf(many, 200, "<sst " NS ">");
+    for (int i = 0; i < 20000; i++)
+        mn += snprintf(many + mn, 32, "<si><t>%d</t></si>", i);
+    snprintf(many + mn, 20, "</sst>");
+    const char *one =
+        "<worksheet " NS "><sheetData><row><c t=\"s\"><v>1</v></c></row></sheetData></worksheet>";
+    o = (struct sheet_options){.limits = {.max_bytes = 2 << 20}};
+    assert_int_equal(read_file(hand_made("sst.xlsx", one, many, NULL, NULL), &o, &err), 0);
+    o.limits.max_bytes = 1 << 20; /* 420 KB of XML: under the cap, but its strings are not under 256 KB */
+    assert_int_equal(read_file(hand_made("sst.xlsx", one, many, NULL, NULL), &o, &err), R_ETOOBIG);
+    assert_non_null(strstr(err.message, "共享字符串表超过"));
+    free(many);
+    /* merged ranges piled on each other in the header (each filled cell costs) */
+    char *piled = malloc(40 * 1000 + 300);
+    int pn = snprintf(piled, 300,
+                      "<worksheet " NS "><sheetData><row><c t=\"inlineStr\"><is><t>x</t></is></c></row>"
+                      "</sheetData><mergeCells>");
+    for (int i = 0; i < 1000; i++)
+        pn += snprintf(piled + pn, 40, "<mergeCell ref=\"A1:Z10\"/>");
+    snprintf(piled + pn, 40, "</mergeCells></worksheet>");
+    assert_int_equal(read_file(hand_made("piled.xlsx", piled, NULL, NULL, NULL), NULL, &err), R_EINVAL);
+    assert_non_null(strstr(err.message, "合并单元格过多或互相重叠"));
+    free(piled);
+    /* a new element name after every other (expat would keep a record of each name) */
+    char *names = malloc(20 * 2000 + 200);
+    int nn = snprintf(names, 200, "<worksheet " NS "><sheetData>");
+    for (int i = 0; i < 2000; i++)
+        nn += snprintf(names + nn, 20, "<name%d/>", i);
+    snprintf(names + nn, 40, "</sheetData></worksheet>");
+    assert_int_equal(read_file(hand_made("names.xlsx", names, NULL, NULL, NULL), NULL, &err), R_EINVAL);
+    assert_non_null(strstr(err.message, "不同的元素名超过"));
+    free(names);
+    /* what the guard measures ends where it should: "]]]>" closes a CDATA section */
+    const char *cdata = "<worksheet " NS "><!-- a < b --><sheetData><?pi <?><row><c t=\"inlineStr\"><is><t>"
+                        "<![CDATA[<a>]]]></t></is></c></row></sheetData></worksheet>";
+    assert_int_equal(read_file(hand_made("cdata.xlsx", cdata, NULL, NULL, NULL), NULL, &err), 0);
+    assert_string_equal(got, "1:t<a>]\n");
     /* rows out of order, a shared string that is not there */
     const char *back =
         "<worksheet " NS "><sheetData><row r=\"2\"><c><v>1</v></c></row><row r=\"1\"><c><v>1</v></c>"
