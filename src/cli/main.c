@@ -738,19 +738,25 @@ static int cmd_user(int argc, char **argv)
     return report(rc, &err);
 }
 
-/* A progress bar on a terminal; nothing when standard error is a file or a pipe. */
-static void progress_bar(void *label, int64_t done, int64_t total)
+/* A progress bar of "done" of "total" "unit"s on a terminal; nothing when standard error
+ * is a file or a pipe. */
+static void draw_bar(const char *label, int64_t done, int64_t total, const char *unit)
 {
     if (!isatty(STDERR_FILENO) || total <= 0)
         return;
     int width = 30, filled = (int)(done * width / total);
-    fprintf(stderr, "\r%s [", (const char *)label);
+    fprintf(stderr, "\r%s [", label);
     for (int i = 0; i < width; i++)
         fputc(i < filled ? '#' : '.', stderr);
-    fprintf(stderr, "] %3d%% (%" PRId64 "/%" PRId64 " 页)", (int)(done * 100 / total), done, total);
+    fprintf(stderr, "] %3d%% (%" PRId64 "/%" PRId64 " %s)", (int)(done * 100 / total), done, total, unit);
     if (done >= total)
         fputc('\n', stderr);
     fflush(stderr);
+}
+
+static void progress_bar(void *label, int64_t done, int64_t total)
+{
+    draw_bar(label, done, total, "页");
 }
 
 static int cmd_backup(int argc, char **argv)
@@ -1069,19 +1075,10 @@ static const char usage_export[] =
     "\n"
     "KIND:\n";
 
-/* Rows so far, as a bar on a terminal; nothing when standard error is a file or a pipe. */
+/* Rows so far (struct progress's report). */
 static void export_bar(void *arg, int64_t done, int64_t total, const char *message)
 {
-    if (!isatty(STDERR_FILENO) || total <= 0)
-        return;
-    int width = 30, filled = (int)(done * width / total);
-    fprintf(stderr, "\r%s [", (const char *)arg);
-    for (int i = 0; i < width; i++)
-        fputc(i < filled ? '#' : '.', stderr);
-    fprintf(stderr, "] %3d%% (%" PRId64 "/%" PRId64 " 行)", (int)(done * 100 / total), done, total);
-    if (done >= total)
-        fputc('\n', stderr);
-    fflush(stderr);
+    draw_bar(arg, done, total, "行");
 }
 
 static void export_usage(FILE *out)
