@@ -41,7 +41,7 @@ DOMAIN  := $(RESOURCE) \
            src/domain/import_refs.c \
            src/domain/template.c \
            src/domain/export.c
-JOBS    := src/jobs/jobs.c src/jobs/backup.c src/jobs/export_job.c src/jobs/import_job.c
+JOBS    := src/jobs/jobs.c src/jobs/backup.c src/jobs/import_job.c src/jobs/export_job.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
            src/demo/demo_joint.c \

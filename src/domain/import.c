@@ -28,10 +28,10 @@ struct run {
     int ncols;
     int at[IMPORT_MAX_COLUMNS]; /* the file's column of each of cols, or -1 */
     struct import_refs *refs;
-    struct imap *seen; /* keys of the rows this run wrote → their line */
+    char started[32]; /* when the run's transaction began: what it writes is stamped later */
     const char *key[8];
     int nkey;
-    const char *key_sql; /* the existing record of a key: "SELECT id, version …" */
+    const char *key_sql; /* the existing record of a key: "SELECT id, version, written here …" */
 };
 
 static char *dup_n(const char *s, size_t n)
@@ -309,84 +309,66 @@ static int row_body(struct run *u, const struct sheet_row *row, json_t **body, s
     return 0;
 }
 
-/* The text of the key of "body" (NULL when a part of it is not given) and the existing
- * record it names: *id 0 when none. */
-static int find_existing(struct run *u, json_t *body, const struct import_hint *hint, char **keytext,
-                         int64_t *id, int64_t *version, struct rerr *err)
+/* The existing record the key of "body" names (*id 0 when none, or when a part of the key
+ * is not given), its version, and whether this run wrote it (*mine: a row earlier in the
+ * same file). The run holds the write lock, so a record stamped since it began is its own:
+ * no memory of the rows written is kept, however many. */
+static int find_existing(struct run *u, json_t *body, int64_t *id, int64_t *version, bool *mine,
+                         struct rerr *err)
 {
-    *keytext = NULL;
     *id = 0;
+    *mine = false;
     if (!u->nkey)
         return 0;
     json_t *vals[8];
     const char *r_sf = u->r->scope_from;
-    for (int i = 0; i < u->nkey; i++) {
-        json_t *v = json_object_get(body, u->key[i]);
-        if (!v && r_sf && (!strcmp(u->key[i], "procuratorate_id") || !strcmp(u->key[i], "branch_id"))) {
+    int n = 0, rc = 0;
+    for (; n < u->nkey; n++) {
+        json_t *v = json_object_get(body, u->key[n]);
+        if (!v && r_sf && (!strcmp(u->key[n], "procuratorate_id") || !strcmp(u->key[n], "branch_id"))) {
             /* a scope column derived from the parent the row names */
             int64_t p = 0, br = 0, pid = res_int(body, r_sf);
             const struct field *sf = NULL;
             for (int k = 0; k < u->r->nfields; k++)
                 if (!strcmp(u->r->fields[k].name, r_sf))
                     sf = &u->r->fields[k];
-            if (pid > 0 && sf) {
-                int rc = import_ref_scope(u->refs, sf->ref, pid, &p, &br, err);
-                if (rc < 0)
-                    return rc;
-            }
-            (void)hint;
-            int64_t want = !strcmp(u->key[i], "procuratorate_id") ? p : br;
-            v = want ? json_integer(want) : NULL;
-            vals[i] = v;
-            if (!v) {
-                for (int j = 0; j < i; j++)
-                    json_decref(vals[j]);
-                return 0;
-            }
+            if (pid > 0 && sf && (rc = import_ref_scope(u->refs, sf->ref, pid, &p, &br, err)) < 0)
+                break;
+            int64_t want = !strcmp(u->key[n], "procuratorate_id") ? p : br;
+            if (!want)
+                break;
+            vals[n] = json_integer(want);
             continue;
         }
-        if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
-            for (int j = 0; j < i; j++)
-                json_decref(vals[j]);
-            return 0;
-        }
-        vals[i] = json_incref(v);
+        if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+            break;
+        vals[n] = json_incref(v);
     }
-    /* the key's text, for the run's own duplicates */
-    char *kt = arena_strdup(u->x->a, "");
-    for (int i = 0; i < u->nkey; i++) {
-        char *part = json_is_integer(vals[i])
-                         ? arena_printf(u->x->a, "%" JSON_INTEGER_FORMAT, json_integer_value(vals[i]))
-                         : arena_strdup(u->x->a, json_string_value(vals[i]));
-        kt = arena_printf(u->x->a, "%s%s\x1f", kt, part ? part : "");
-    }
-    int64_t narrowed = 0;
-    bool narrow = authz_read_narrowed(u->x->who, u->r->read, &narrowed);
-    store_stmt *st;
-    int rc = store_prepare_built(u->x->c, u->key_sql, &st, err);
-    if (rc == 0) {
-        for (int i = 0; i < u->nkey; i++) {
-            if (json_is_integer(vals[i]))
-                store_bind_int(st, i + 1, json_integer_value(vals[i]));
-            else if (json_is_string(vals[i]))
-                store_bind_text(st, i + 1, json_string_value(vals[i]));
-            else
-                store_bind_null(st, i + 1);
+    if (rc == 0 && n == u->nkey) {
+        int64_t narrowed = 0;
+        bool narrow = authz_read_narrowed(u->x->who, u->r->read, &narrowed);
+        store_stmt *st;
+        if ((rc = store_prepare_built(u->x->c, u->key_sql, &st, err)) == 0) {
+            store_bind_text(st, 1, u->started);
+            for (int i = 0; i < n; i++) {
+                if (json_is_integer(vals[i]))
+                    store_bind_int(st, i + 2, json_integer_value(vals[i]));
+                else
+                    store_bind_text(st, i + 2, json_string_value(vals[i]));
+            }
+            if (narrow)
+                store_bind_int(st, n + 2, narrowed);
+            if ((rc = store_step(st, err)) == STORE_ROW) {
+                *id = store_col_int(st, 0);
+                *version = store_col_int(st, 1);
+                *mine = store_col_int(st, 2) != 0;
+            }
+            store_done(st);
         }
-        if (narrow)
-            store_bind_int(st, u->nkey + 1, narrowed);
-        if ((rc = store_step(st, err)) == STORE_ROW) {
-            *id = store_col_int(st, 0);
-            *version = store_col_int(st, 1);
-        }
-        store_done(st);
     }
-    for (int i = 0; i < u->nkey; i++)
+    for (int i = 0; i < n; i++)
         json_decref(vals[i]);
-    if (rc < 0)
-        return rc;
-    *keytext = kt;
-    return 0;
+    return rc < 0 ? rc : 0;
 }
 
 /* "本案号“X”" for the message of a row naming a record that exists: the key's parts the
@@ -437,16 +419,16 @@ static int one_row(struct run *u, struct res_ctx *x, const struct sheet_row *row
     int rc = row_body(u, row, &body, &hint, err);
     if (rc != 0)
         return rc < 0 ? rc : 1;
-    char *kt;
-    int64_t id = 0, version = 0, line0 = 0;
-    if ((rc = find_existing(u, body, &hint, &kt, &id, &version, err)) < 0) {
+    int64_t id = 0, version = 0;
+    bool mine;
+    if ((rc = find_existing(u, body, &id, &version, &mine, err)) < 0) {
         json_decref(body);
         return rc;
     }
-    if (kt && imap_get(u->seen, kt, strlen(kt), &line0, NULL)) {
+    if (id && mine) {
         char msg[400];
-        snprintf(msg, sizeof msg, "与第 %" PRId64 " 行重复（%s），同一%s只能出现一次", line0,
-                 key_words(u, body, row), u->r->label);
+        snprintf(msg, sizeof msg, "与文件中前面的一行重复（%s），同一%s只能出现一次", key_words(u, body, row),
+                 u->r->label);
         int k = column_of_field(u, u->key[u->nkey - 1]);
         const struct sheet_cell *c = k >= 0 ? cell_at(u, row, k) : &empty_cell;
         reject(u, row->line, k >= 0 ? u->at[k] : -1, c->text, c->len, "duplicate_row", msg);
@@ -493,8 +475,6 @@ static int one_row(struct run *u, struct res_ctx *x, const struct sheet_row *row
     }
     if ((rc = savepoint(x, "RELEASE import_row", err)) < 0)
         return rc;
-    if (kt)
-        imap_put(u->seen, kt, strlen(kt), row->line, 0);
     if (id)
         u->res->updated++;
     else
@@ -540,7 +520,7 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
         for (int i = 0; i < u.nkey; i++)
             where = arena_printf(x->a, "%s%s%s = ?", where, i ? " AND " : "", u.key[i]);
         u.key_sql =
-            arena_printf(x->a, "SELECT id, version FROM %s WHERE %s%s", r->table, where,
+            arena_printf(x->a, "SELECT id, version, updated_at >= ? FROM %s WHERE %s%s", r->table, where,
                          authz_read_narrowed(x->who, r->read, &narrowed) ? " AND procuratorate_id = ?" : "");
     }
     int64_t max_rows = o->max_rows > 0 ? o->max_rows : IMPORT_MAX_ROWS;
@@ -548,7 +528,7 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
     if (rc < 0)
         return rc;
     u.refs = import_refs_new(x);
-    u.seen = imap_new();
+    text_now(u.started);
     struct sheet_row row;
     int seen_rows = 0;
     while ((rc = next(arg, &row, err)) == 1) {
@@ -577,7 +557,9 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
         rx.a = arena_new();
         struct res_ctx *saved = u.x;
         u.x = &rx;
+        import_refs_ctx(u.refs, &rx);
         rc = one_row(&u, &rx, &row, err);
+        import_refs_ctx(u.refs, saved);
         u.x = saved;
         arena_free(rx.a);
         if (rc < 0)
@@ -603,7 +585,6 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
     if (rc == 0 && progress_cancelled(o->progress))
         rc = rerr_set(err, R_EINVAL, "cancelled", "", "导入已取消，未写入任何数据");
     import_refs_free(u.refs);
-    imap_free(u.seen);
     if (rc == 0 && res->error_count == 0 && !o->check) {
         if ((rc = store_commit(x->c, err)) == 0) {
             res->committed = true;

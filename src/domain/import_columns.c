@@ -6,6 +6,7 @@
  * import says exactly what the API says.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,25 +47,32 @@ int import_columns(const struct resource *r, struct import_column *out)
     return n;
 }
 
-/* The helper columns' headers, made once per field (the descriptors are static). */
+/* The helper columns' headers ("党员出生日期"), made once per field (the descriptors are
+ * static) and kept for the life of the process; a lock, for the job worker and the
+ * request threads making templates at once. */
 const char *import_helper_header(const struct field *f, enum import_col_role role)
 {
-    /* the few reference-to-member fields there are; headers of the form 党员出生日期 */
     static struct {
         const struct field *f;
         char birth[96], idcard[96];
-    } made[16];
+    } made[32];
     static int nmade;
-    for (int i = 0; i < nmade; i++)
-        if (made[i].f == f)
-            return role == IC_REF_BIRTH ? made[i].birth : made[i].idcard;
-    if (nmade == (int)(sizeof made / sizeof made[0]))
-        return role == IC_REF_BIRTH ? "出生日期" : "身份证号";
-    made[nmade].f = f;
-    snprintf(made[nmade].birth, sizeof made[nmade].birth, "%s出生日期", f->label);
-    snprintf(made[nmade].idcard, sizeof made[nmade].idcard, "%s身份证号", f->label);
-    nmade++;
-    return role == IC_REF_BIRTH ? made[nmade - 1].birth : made[nmade - 1].idcard;
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    const char *out = role == IC_REF_BIRTH ? "出生日期" : "身份证号";
+    pthread_mutex_lock(&lock);
+    int i = 0;
+    while (i < nmade && made[i].f != f)
+        i++;
+    if (i == nmade && nmade < (int)(sizeof made / sizeof made[0])) {
+        made[i].f = f;
+        snprintf(made[i].birth, sizeof made[i].birth, "%s出生日期", f->label);
+        snprintf(made[i].idcard, sizeof made[i].idcard, "%s身份证号", f->label);
+        nmade++;
+    }
+    if (i < nmade)
+        out = role == IC_REF_BIRTH ? made[i].birth : made[i].idcard;
+    pthread_mutex_unlock(&lock);
+    return out;
 }
 
 /* Display labels the interface shows for stored codes (web/src/labels.js): a cell may

@@ -40,6 +40,8 @@ void imap_put(struct imap *m, const char *key, size_t len, int64_t a, int64_t b)
 struct import_refs;
 struct import_refs *import_refs_new(struct res_ctx *x);
 void import_refs_free(struct import_refs *rf);
+/* Look up as "x" from now on (the row's context: its arena goes with the row). */
+void import_refs_ctx(struct import_refs *rf, struct res_ctx *x);
 
 /* Where a row lives, as far as its references tell: narrows names that repeat. */
 struct import_hint {

@@ -124,6 +124,11 @@ struct import_refs *import_refs_new(struct res_ctx *x)
     return rf;
 }
 
+void import_refs_ctx(struct import_refs *rf, struct res_ctx *x)
+{
+    rf->x = x;
+}
+
 void import_refs_free(struct import_refs *rf)
 {
     if (!rf)
@@ -279,7 +284,10 @@ int import_ref_resolve(struct import_refs *rf, const struct field *f, const char
         *id = found;
         return 0;
     }
-    const char *what = !strcmp(col, "name") ? "名称" : "编号";
+    const char *what = "名称"; /* the naming column's own label: 姓名, 案号, 受理编号 */
+    for (int i = 0; i < tr->nfields; i++)
+        if (!strcmp(tr->fields[i].name, col) && strcmp(col, "name") != 0)
+            what = tr->fields[i].label;
     if (!strcmp(f->ref, "members"))
         what = "姓名";
     if (found == NAME_UNKNOWN)

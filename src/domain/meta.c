@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/import.h"
+
 /* The URL name of the collection stored in "table"; the table's own name if none is
  * served. */
 static const char *collection_of_table(const char *table)
@@ -97,10 +99,11 @@ json_t *meta_collection(const struct actor *who, const struct resource *r)
             continue;
         json_array_append_new(fields, field_json(r, f));
     }
-    return json_pack("{s:s, s:s, s:s?, s:b, s:{s:b, s:b, s:b, s:b, s:b}, s:o}", "name", r->name, "label",
-                     r->label, "default_sort", r->default_sort, "search", search, "may", "read", may.read,
-                     "create", may.create, "update", may.update, "delete", may.del, "export", may.export,
-                     "fields", fields);
+    /* importable: rows come in from a spreadsheet (domain/import.h) for those who may create */
+    return json_pack("{s:s, s:s, s:s?, s:b, s:b, s:{s:b, s:b, s:b, s:b, s:b}, s:o}", "name", r->name, "label",
+                     r->label, "default_sort", r->default_sort, "search", search, "importable",
+                     import_supported(r), "may", "read", may.read, "create", may.create, "update", may.update,
+                     "delete", may.del, "export", may.export, "fields", fields);
 }
 
 int meta_json(const struct actor *who, json_t **out, struct rerr *err)

@@ -24,7 +24,7 @@ static const char *example_text(const struct field *f)
         const char *name, *value;
     } by_name[] = {
         {"name", "张三"},
-        {"short_name", "科尔沁区院"},
+        {"short_name", "科尔沁区"},
         {"case_no", "通科检刑诉〔2024〕12号"},
         {"title", "王某盗窃案"},
         {"topic", "学习贯彻党的二十大精神"},
@@ -37,6 +37,7 @@ static const char *example_text(const struct field *f)
         {"position", "检察官"},
         {"id_number", "150502198003077777"},
         {"lat", "43.6525"},
+        {"period", "2025-Q1"},
         {"lng", "122.2428"},
     };
     for (size_t i = 0; i < sizeof by_name / sizeof by_name[0]; i++)
@@ -44,7 +45,7 @@ static const char *example_text(const struct field *f)
             return by_name[i].value;
     if (f->kind == FT_REF) {
         if (!strcmp(f->ref, "procuratorates"))
-            return "通辽市科尔沁区人民检察院";
+            return "科尔沁区人民检察院";
         if (!strcmp(f->ref, "branches"))
             return "科尔沁区人民检察院第三党支部";
         if (!strcmp(f->ref, "members"))
@@ -136,14 +137,16 @@ static const char *kind_text(const struct import_column *c)
     return names[c->f->kind];
 }
 
-/* Column "k" of the example row. */
-static int example_cell(sheet_writer *w, int64_t row, int k, const struct import_column *c)
+/* Column "k" of the example row: the required columns only (optional ones combine with
+ * each other by rules of their own); "nth" counts the references to the same table before
+ * it (a pairing's two branches are two different ones). */
+static int example_cell(sheet_writer *w, int64_t row, int k, const struct import_column *c, int nth)
 {
     const struct field *f = c->f;
-    if (c->role == IC_REF_BIRTH)
-        return sheet_date(w, row, k, "1980-03-01");
-    if (c->role == IC_REF_IDCARD)
+    if (!c->required)
         return 0;
+    if (f->kind == FT_REF && nth > 0 && !strcmp(f->ref, "branches"))
+        return sheet_text(w, row, k, "通辽市人民检察院第一党支部");
     switch (f->kind) {
     case FT_DATE:
         return sheet_date(w, row, k, "2024-03-01");
@@ -237,7 +240,7 @@ static int write_notes(sheet_writer *w, const struct resource *r, const struct i
         "带 * 的列必须有；每一行都会按与网页录入相同的规则检查。",
         "整个文件全部通过检查才会导入；任何一行有错误时一行也不写入，并给出每个错误的行号、列名和原因。",
         keynote,
-        "示例见工作表“示例”，导入时请勿把示例行复制进来。",
+        "示例见工作表“示例”（只填了必填列），导入时请勿把示例行复制进来。",
     };
     int64_t row = n + 2;
     for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
@@ -291,8 +294,12 @@ int template_write(const struct resource *r, const char *path, struct rerr *err)
     sheet_freeze_header(w);
     for (int k = 0; k < n && rc >= 0; k++) {
         char h[128];
+        int nth = 0;
+        for (int i = 0; i < k; i++)
+            nth += cols[i].required && cols[i].f->kind == FT_REF && cols[k].f->kind == FT_REF &&
+                   !strcmp(cols[i].f->ref, cols[k].f->ref);
         if ((rc = sheet_text(w, 0, k, header_text(&cols[k], h, sizeof h))) >= 0)
-            rc = example_cell(w, 1, k, &cols[k]);
+            rc = example_cell(w, 1, k, &cols[k], nth);
     }
 done:
     if (rc < 0 && !err->message[0])

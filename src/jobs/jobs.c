@@ -27,8 +27,8 @@
 #include "base/text.h"
 #include "domain/resource.h"
 #include "jobs/backup.h"
-#include "jobs/transfer.h"
 #include "jobs/import_job.h"
+#include "jobs/transfer.h"
 
 struct job {
     int64_t id;
@@ -77,13 +77,6 @@ static const struct job_kind kinds[] = {
      .policy = WRITE_CITY_ADMIN,
      .run = run_backup,
      .downloadable = true},
-    {.name = "export",
-     .label = "导出",
-     .policy = WRITE_NONE,
-     .run = export_job_run,
-     .authorize = export_job_authorize,
-     .own = true,
-     .downloadable = true},
     {.name = "import",
      .label = "表格导入",
      .policy = WRITE_BRANCH,
@@ -92,6 +85,13 @@ static const struct job_kind kinds[] = {
      .authorize = import_job_authorize,
      .own = true,
      .input = true},
+    {.name = "export",
+     .label = "导出",
+     .policy = WRITE_NONE,
+     .run = export_job_run,
+     .authorize = export_job_authorize,
+     .own = true,
+     .downloadable = true},
 };
 
 static const struct job_kind *kind_find(const char *name)

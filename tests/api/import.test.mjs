@@ -6,7 +6,10 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { login, req, total, uniq, listAll } from './lib.mjs';
+import { login, req, total, uniq, listAll, cli, DB } from './lib.mjs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { xlsx, sheetXml, zip } from './xlsx.mjs';
 
 const octet = { 'Content-Type': 'application/octet-stream' };
@@ -191,6 +194,14 @@ describe('import jobs', () => {
     assert.equal(j.result.format, 'xlsx');
     assert.equal(j.result.written, 1, JSON.stringify(j.result.errors));
     assert.equal(await membersNamed(admin, p), 1);
+    // a sheet chosen by name; one the workbook does not have fails the job
+    const named = xlsx(sheetXml([['姓名', '所属党组织'], [`${p}乙`, cityBranch.name]]), '党员名册');
+    j = await importFile(admin, 'members', named, `&check=true&sheet=${encodeURIComponent('党员名册')}`);
+    assert.equal(j.status, 'done', j.message);
+    assert.equal(j.result.valid, 1);
+    j = await importFile(admin, 'members', named, `&sheet=${encodeURIComponent('没有这张表')}`);
+    assert.equal(j.status, 'failed');
+    assert.match(j.message, /没有这张表|工作表/);
     // cut off half-way
     j = await importFile(admin, 'members', good.subarray(0, Math.floor(good.length / 2)));
     assert.equal(j.status, 'failed');
@@ -303,6 +314,22 @@ describe('import jobs', () => {
     assert.equal(await membersNamed(admin, p), 0);
   });
 
+  test('roles × collections: the template and an upload are allowed exactly where _meta says may.create (and importable)', async () => {
+    for (const who of [admin, viewer, zlt, sec]) {
+      const meta = (await req(who, 'GET', '/_meta')).json.collections;
+      for (const c of meta) {
+        const t = await req(who, 'GET', `/templates/${c.name}`);
+        const want = !c.importable ? 404 : c.may.create ? 200 : 403;
+        assert.equal(t.status, want, `${who.username} template ${c.name}: ${t.status}`);
+        if (c.importable && !c.may.create) {
+          const u = await upload(who, c.name, Buffer.from('a\n'));
+          assert.equal(u.status, 403, `${who.username} upload ${c.name}: ${u.text}`);
+        }
+      }
+    }
+    assert.equal((await req(null, 'GET', '/templates/members')).status, 401);
+  });
+
   test('the template downloads for those who may import, and imports back (its example row, as a check)', async () => {
     const r = await fetch(`${process.env.RONGHE_URL}/api/v1/templates/members`, { headers: { Cookie: admin.cookie } });
     assert.equal(r.status, 200);
@@ -317,5 +344,38 @@ describe('import jobs', () => {
     assert.equal((await req(viewer, 'GET', '/templates/members')).status, 403);
     assert.equal((await req(admin, 'GET', '/templates/audit')).status, 404);
     assert.equal((await req(admin, 'GET', '/templates/nothing')).status, 404);
+  });
+
+  test('the command line: ronghe import (exit 1 and every rejected row on stderr, nothing written; --report; exit 0), template, --help', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ronghe-import-cli-'));
+    const help = cli(['import', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /members\s+党员/);
+    assert.doesNotMatch(help.out, /\busers\b/);
+    const p = uniq('命令');
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, csv([['姓名', '所属党组织', '出生日期'], [`${p}甲`, cityBranch.name, ''], [`${p}乙`, '无此支部', '1980-13-01']]));
+    const report = path.join(dir, 'report.xlsx');
+    let r = cli(['import', '--db', DB, 'members', bad, '--report', report]);
+    assert.equal(r.code, 1, r.all);
+    assert.match(r.err, /第 3 行 列“所属党组织” 值“无此支部”：找不到/);
+    assert.match(r.err, /未写入任何数据/);
+    assert.ok(existsSync(report) && readFileSync(report).subarray(0, 2).toString() === 'PK');
+    assert.equal(await membersNamed(admin, p), 0);
+    const good = path.join(dir, 'good.csv');
+    writeFileSync(good, csv([['姓名', '所属党组织'], [`${p}甲`, cityBranch.name]]));
+    r = cli(['import', '--db', DB, 'members', good, '--check']);
+    assert.equal(r.code, 0, r.all);
+    assert.equal(await membersNamed(admin, p), 0);
+    r = cli(['import', '--db', DB, 'members', good]);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.out, /已导入 1 行/);
+    assert.equal(await membersNamed(admin, p), 1);
+    const t = path.join(dir, 't.xlsx');
+    r = cli(['template', 'cases', '--to', t]);
+    assert.equal(r.code, 0, r.all);
+    assert.equal(readFileSync(t).subarray(0, 2).toString(), 'PK');
+    assert.equal(cli(['template', 'audit', '--to', t]).code, 2);
+    assert.equal(cli(['import', '--db', DB, 'nothing', good]).code, 2);
   });
 });

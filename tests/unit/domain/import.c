@@ -265,7 +265,7 @@ static void reimport_needs_update_mode(void **state)
     assert_int_equal(run(&f->x, "cases", twice, 3, true, false, &res, &e), 0);
     assert_int_equal(res.error_count, 1);
     assert_string_equal(res.errors[0].code, "duplicate_row");
-    assert_non_null(strstr(res.errors[0].message, "第 2 行"));
+    assert_non_null(strstr(res.errors[0].message, "前面的一行"));
     import_result_free(&res);
 }
 
