@@ -3,9 +3,9 @@
 // domain/timeline.h). These tests write through the API and read the timeline straight
 // after, so that a write that left the rows stale fails: a case is on the timelines of its
 // team members' branches (a member joining the team, leaving it, being transferred to
-// another branch), a record's events follow its dates and vanish with it, a project is on
-// each party branch's timeline and its outcomes with it, and the counts by kind agree with
-// the entries listed.
+// another branch), a record's events follow its dates and vanish with it, a pairing's
+// progress follows its leading branch, a project is on each party branch's timeline and its
+// outcomes with it, and the counts by kind agree with the entries listed.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { req, login, listAll, uniq, rand, Trash, get, create } from './lib.mjs';
@@ -94,6 +94,20 @@ describe('timeline rows follow the writes', () => {
     r = await onBranch(branchA, 'activities', `&from=${day}&to=${day}`);
     assert.ok(!r.items.some((i) => i.id === act.id), 'gone');
     assert.equal(r.counts['组织生活'] ?? 0, n - 1);
+  });
+
+  test("a pairing's progress is on the leading branch's timeline and follows a change of it", async () => {
+    const county = (await listAll(admin, '/branches')).find((b) => b.procuratorate_id !== city);
+    const p = await create(admin, 'pairings', { leading_branch_id: branchA, branch_id: county.id, goals: '时间轴结对' + uniq(), started_on: '2025-01-10' });
+    trash.add('pairings', p.id);
+    const g = await create(admin, 'pairing-progress', { pairing_id: p.id, noted_on: '2025-03-01', note: '时间轴进展' + uniq(), status: '按计划' });
+    trash.add('pairing-progress', g.id);
+    for (const b of [branchA, county.id]) assert.ok((await onBranch(b, 'pairing-progress')).items.some((i) => i.id === g.id), `on ${b}`);
+    await patch('pairings', p.id, { leading_branch_id: branchB });
+    assert.ok(!(await onBranch(branchA, 'pairing-progress')).items.some((i) => i.id === g.id), 'off the old leading branch');
+    assert.ok(!(await onBranch(branchA, 'pairings')).items.some((i) => i.id === p.id), 'the pairing too');
+    assert.ok((await onBranch(branchB, 'pairing-progress')).items.some((i) => i.id === g.id), 'on the new one');
+    assert.ok((await onBranch(county.id, 'pairing-progress')).items.some((i) => i.id === g.id), 'still on the helped branch');
   });
 
   test("a project is on each party branch's timeline, its outcomes too; a party's removal takes them off", async () => {
