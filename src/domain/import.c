@@ -618,9 +618,30 @@ int import_file(struct res_ctx *x, const struct resource *r, const char *path, c
     /* room for the rows above the header */
     so.limits.max_rows = max_rows + SHEET_HEADER_ROWS + 1;
     so.limits.max_bytes = o->max_bytes;
+    /* The file read once through before the write transaction: what makes it unreadable
+     * as a whole (too many rows, cut off, an encoding that changes, a cap) is refused
+     * before any row is written and without holding the write lock. The reader is
+     * streaming and several times faster than the rows' writes, so this costs little. */
     sheet_reader *rd;
     int rc = sheet_open(path, &so, &rd, err);
     if (rc < 0)
+        return rc;
+    struct sheet_row row;
+    int64_t n = 0;
+    while ((rc = sheet_next(rd, &row, err)) == 1)
+        if (++n % 20000 == 0) {
+            progress_report(o->progress, 0, 0, "正在检查文件");
+            if (progress_cancelled(o->progress))
+                break;
+        }
+    sheet_close(rd);
+    if (rc < 0)
+        return rc;
+    if (progress_cancelled(o->progress))
+        return rerr_set(err, R_EINVAL, "cancelled", "", "导入已取消，未写入任何数据");
+    if (n > max_rows + SHEET_HEADER_ROWS)
+        return rerr_set(err, R_ETOOBIG, "too_large", "", "数据超过 %" PRId64 " 行的上限，请分成几个文件导入", max_rows);
+    if ((rc = sheet_open(path, &so, &rd, err)) < 0)
         return rc;
     rc = import_rows(x, r, next_of_reader, rd, bytes_of_reader, sheet_bytes_total(rd), o, res, err);
     res->format = sheet_format_of(rd);

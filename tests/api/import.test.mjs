@@ -3,10 +3,10 @@
 // GB18030; all or nothing (a bad row at the end of a large file leaves nothing written);
 // the report of rejected rows; update mode; the importer's scope and role; cancellation;
 // and the template download, which imports back.
-import { test, describe, before } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { login, req, total, uniq, listAll, cli, DB } from './lib.mjs';
+import { login, req, total, uniq as uniqueName, listAll, cli, DB, remove } from './lib.mjs';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,8 +49,22 @@ function gb18030(text) {
   return r.stdout;
 }
 
+// Every name a test makes, so that what it imported is removed at the end (other suites
+// count the demo's members).
+const made = [];
+const uniq = (prefix) => {
+  const n = uniqueName(prefix);
+  made.push(n);
+  return n;
+};
+
 describe('import jobs', () => {
   let admin, viewer, zlt, sec, cityBranch, zltBranch, hlglBranch;
+  after(async () => {
+    for (const n of made)
+      for (const coll of ['members', 'cases'])
+        for (const rec of await listAll(admin, `/${coll}?q=${encodeURIComponent(n)}`)) await remove(admin, coll, rec.id);
+  });
   before(async () => {
     admin = await login('admin');
     viewer = await login('viewer');
