@@ -35,8 +35,13 @@ DOMAIN  := $(RESOURCE) \
            src/domain/filetype.c \
            src/domain/attachment.c \
            src/domain/workdays.c \
-           src/domain/service.c
-JOBS    := src/jobs/jobs.c src/jobs/backup.c
+           src/domain/service.c \
+           src/domain/import.c \
+           src/domain/import_columns.c \
+           src/domain/import_refs.c \
+           src/domain/template.c \
+           src/domain/export.c
+JOBS    := src/jobs/jobs.c src/jobs/backup.c src/jobs/import_job.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
            src/demo/demo_joint.c \

@@ -55,6 +55,11 @@ bool authz_read_narrowed(const struct actor *a, enum read_policy p, int64_t *pro
     return true;
 }
 
+bool authz_read_own_rows(const struct actor *a, enum read_policy p)
+{
+    return p == READ_OWN && a->role != ROLE_ADMIN && a->role != ROLE_VIEWER && a->role != ROLE_SYSTEM;
+}
+
 bool authz_reveal_personal(const struct actor *a)
 {
     return a->role == ROLE_ADMIN || a->role == ROLE_SYSTEM;

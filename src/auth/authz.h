@@ -15,7 +15,9 @@
 enum read_policy {
     READ_SIGNED_IN, /* any signed-in user: organisation, brands, methods, honours */
     READ_SCOPED,    /* city users everything, county users their own procuratorate */
-    READ_ADMIN      /* administrators and viewers (leadership), scoped as READ_SCOPED */
+    READ_ADMIN,     /* administrators and viewers (leadership), scoped as READ_SCOPED */
+    READ_OWN        /* administrators and viewers as READ_ADMIN; anyone else signed in only the
+                       rows they made themselves (column created_by: their exports, imports) */
 };
 
 enum write_policy {
@@ -48,6 +50,10 @@ int authz_read_collection(const struct actor *a, enum read_policy p, struct rerr
 /* When reads must be narrowed: sets *proc_id to the procuratorate rows must belong to
  * and returns true; returns false when "a" may read every row. */
 bool authz_read_narrowed(const struct actor *a, enum read_policy p, int64_t *proc_id);
+
+/* Whether "a" reads only the rows it made itself (created_by = its user id), besides any
+ * narrowing to a procuratorate: READ_OWN for those who are not administrators or viewers. */
+bool authz_read_own_rows(const struct actor *a, enum read_policy p);
 
 /* May "a" write (create, change or delete) a row in scope "s"? */
 int authz_write_row(const struct actor *a, enum write_policy p, const struct row_scope *s, struct rerr *err);

@@ -341,6 +341,7 @@ const struct resource res_cases = {
     .title = "t.case_no || ' ' || t.title",
     .date = "t.received_on",
     .events = case_events,
+    .import_key = "procuratorate_id case_no",
 };
 
 /* ------------------------------------------------------------------ the team */
@@ -570,4 +571,5 @@ const struct resource res_case_reviews = {
     .title = "'三必评·' || t.aspect || ' ' || t.score || '分'",
     .date = "t.reviewed_on",
     .events = case_review_events,
+    .import_key = "case_id aspect",
 };

@@ -299,4 +299,5 @@ const struct resource res_members = {
     .deps = member_deps,
     .title = "t.name",
     .events = member_events,
+    .import_key = "branch_id id_number",
 };

@@ -66,6 +66,7 @@ const struct resource res_procuratorates = {
     .by_procuratorate = true,
     .check = procuratorate_check,
     .required_if = procuratorate_required,
+    .import_key = "name",
 };
 
 static const struct field branch_fields[] = {
@@ -107,6 +108,7 @@ const struct resource res_branches = {
     .default_sort = "sort",
     .by_procuratorate = true,
     .deps = branch_deps,
+    .import_key = "procuratorate_id name",
 };
 
 static const struct field department_fields[] = {
@@ -142,6 +144,7 @@ const struct resource res_departments = {
     .default_sort = "sort",
     .by_procuratorate = true,
     .deps = department_deps,
+    .import_key = "procuratorate_id name",
 };
 
 static const struct field party_group_fields[] = {
@@ -179,6 +182,7 @@ const struct resource res_party_groups = {
     .default_sort = "sort",
     .by_procuratorate = true,
     .deps = party_group_deps,
+    .import_key = "branch_id name",
 };
 
 /* ------------------------------------------------------------------ the org tree */

@@ -681,6 +681,7 @@ const struct resource res_attendance = {
     .events = attendance_events,
     .check = attendance_check,
     .required_if = attendance_required,
+    .import_key = "activity_id member_id",
 };
 
 /* ================================================================ activity items */

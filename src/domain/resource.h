@@ -73,10 +73,11 @@ struct field {
  * take, and a field has at most one such rule.
  */
 struct res_required {
-    const char *field;   /* the field that is required */
-    const char *when;    /* another field of the collection (FT_INT, FT_ENUM, FT_TEXT, FT_BOOL); NULL: on create */
-    const char *is;      /* the value of "when" that makes it required, as text (an FT_INT in decimal,
-                            an FT_BOOL "true" or "false") */
+    const char *field; /* the field that is required */
+    const char
+        *when;      /* another field of the collection (FT_INT, FT_ENUM, FT_TEXT, FT_BOOL); NULL: on create */
+    const char *is; /* the value of "when" that makes it required, as text (an FT_INT in decimal,
+                       an FT_BOOL "true" or "false") */
     const char *message; /* what the refusal says, in Chinese */
 };
 
@@ -261,6 +262,12 @@ struct resource {
     const char *title;
     const char *date;
     const struct res_event *events; /* terminated by an entry with kind == NULL; may be NULL */
+    /* The natural key a spreadsheet names an existing record by (domain/import.h: a
+     * re-import updates that record in update mode, and is refused without it, never
+     * duplicated): its columns, space-separated, which together are unique in the table
+     * ("procuratorate_id case_no"); fields of the collection or its scope columns. NULL:
+     * imported rows are always new records. */
+    const char *import_key;
 };
 
 const struct resource *res_find(const char *name);
@@ -294,6 +301,19 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
  * from the rows where the collection allows, which is several times cheaper. */
 int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_query *qp, char **out,
                   size_t *len, struct rerr *err);
+/* Every row of the list "qp" asks for (its filters, search and order, as res_list; page
+ * and per_page are checked and ignored), in one read transaction, without paging: for
+ * exports of any length in constant memory. Each row is passed to "each" as its record
+ * (masked as res_list masks it; no expand hook runs) with its index "i" (0-based) and
+ * the count of all rows, "total", then released. "each" returns 0 to go on or a
+ * negative error to stop, which res_each returns. The read is authorised as res_list's
+ * (authz_read_collection, rows narrowed to the actor's scope); nothing more. */
+typedef int res_each_fn(void *arg, int64_t i, int64_t total, json_t *rec, struct rerr *err);
+int res_each(struct res_ctx *x, const struct resource *r, const struct res_query *qp, res_each_fn *each,
+             void *arg, struct rerr *err);
+/* Whether "qp" is a list request "x"'s actor may make of "r" (the checks of res_list,
+ * without reading a row): 0 or the error res_list would answer. */
+int res_list_check(struct res_ctx *x, const struct resource *r, const struct res_query *qp, struct rerr *err);
 int res_get(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out, struct rerr *err);
 int res_history(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out, struct rerr *err);
 

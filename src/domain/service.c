@@ -346,6 +346,7 @@ const struct resource res_holidays = {
     .removable = holiday_removable,
     .title = "t.name",
     .date = "t.date",
+    .import_key = "date",
 };
 
 /* ------------------------------------------------------------------ receipt codes */
@@ -806,6 +807,7 @@ const struct resource res_requests = {
     .title = "t.number || ' ' || t.kind",
     .date = "t.received_on",
     .events = request_events,
+    .import_key = "procuratorate_id number",
 };
 
 /* ------------------------------------------------------------------ replies */

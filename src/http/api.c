@@ -17,18 +17,20 @@
 #include "auth/password.h"
 #include "auth/session.h"
 #include "base/log.h"
-#include "domain/joint.h"
 #include "domain/attachment.h"
+#include "domain/joint.h"
 #include "domain/meta.h"
 #include "domain/org.h"
 #include "domain/partylife.h"
 #include "domain/service.h"
 #include "domain/stats.h"
+#include "domain/template.h"
 #include "domain/timeline.h"
 #include "domain/user.h"
 #include "http/cache.h"
 #include "http/request.h"
 #include "http/routes.h"
+#include "jobs/jobs.h"
 
 #define COOKIE "ronghe_session"
 
@@ -415,6 +417,8 @@ static const char *disposition(arena *a, const struct res_file *f)
     return arena_printf(a, "%s; filename*=UTF-8''%s", d, enc);
 }
 
+static enum MHD_Result send_file(struct request *rq, struct res_file *f, int status);
+
 /* A collection's declared action (struct res_action): the domain's handler decides who
  * may and audits; here only the HTTP part — the body read, the answer sent, a file
  * streamed from its descriptor. */
@@ -432,16 +436,33 @@ static enum MHD_Result action(struct request *rq, struct res_ctx *x, const struc
     struct res_file f = {0};
     if (a->file(x, id, &f, &err) < 0)
         return reply_error(rq, &err);
-    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)f.size, f.fd); /* takes the fd */
+    return send_file(rq, &f, a->status);
+}
+
+/* Send file "f" (its descriptor taken) with "status". */
+static enum MHD_Result send_file(struct request *rq, struct res_file *f, int status)
+{
+    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)f->size, f->fd); /* takes the fd */
     if (!r) {
-        close(f.fd);
+        close(f->fd);
         return fail(rq, R_EINTERNAL, "internal", "无法发送文件");
     }
-    MHD_add_response_header(r, "Content-Type", f.content_type);
-    MHD_add_response_header(r, "Content-Disposition", disposition(rq->a, &f));
+    MHD_add_response_header(r, "Content-Type", f->content_type);
+    MHD_add_response_header(r, "Content-Disposition", disposition(rq->a, f));
     MHD_add_response_header(r, "Cache-Control", "no-store");
     add_security_headers(r);
-    return reply_response(rq, a->status, r);
+    return reply_response(rq, status, r);
+}
+
+/* GET /templates/:coll: the collection's import template (domain/template.h), for those
+ * who may create its records. */
+static enum MHD_Result template_download(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    struct res_file f = {0};
+    if (template_file(k->x, res_find(k->seg[1]), &f, &err) < 0)
+        return reply_error(rq, &err);
+    return send_file(rq, &f, 200);
 }
 
 static const char *query_value(const struct request *rq, const char *key)
@@ -593,6 +614,39 @@ static enum MHD_Result attachments_upload(struct request *rq, const struct route
     return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 201, out);
 }
 
+/* POST /jobs/upload?kind=import&… with a file as the body (application/octet-stream,
+ * streamed to a temporary file like an attachment): a job of a kind that takes a file
+ * (jobs.h "input"). The query's keys are the job's params: "true" and "false" as
+ * booleans, anything else as text, for the kind's authorize hook to check. */
+static enum MHD_Result jobs_upload(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    const char *t = header(rq, "Content-Type");
+    static const char octet[] = "application/octet-stream";
+    if (!t || strncasecmp(t + strspn(t, " \t"), octet, sizeof octet - 1) != 0)
+        return fail(rq, R_EMEDIA, "unsupported_media_type",
+                    "上传文件时请求内容应为文件本身（Content-Type: application/octet-stream）");
+    json_t *params = json_object();
+    for (int i = 0; i < rq->query.n; i++) {
+        const char *v = rq->query.val[i];
+        if (json_object_get(params, rq->query.key[i])) {
+            json_decref(params);
+            return fail(rq, R_EINVAL, "duplicate_param", "查询参数重复出现（每个参数只能给一次）");
+        }
+        json_t *jv = !strcmp(v, "true") ? json_true() : !strcmp(v, "false") ? json_false() : json_string(v);
+        if (!jv || json_object_set_new(params, rq->query.key[i], jv) < 0) {
+            json_decref(params);
+            return fail(rq, R_EINVAL, "bad_query", "查询参数含有不允许的字符");
+        }
+    }
+    files_tmp *up = rq->upload;
+    rq->upload = NULL; /* the job's now, whatever happens */
+    json_t *out = NULL;
+    int rc = jobs_submit_file(k->x, params, up, &out, &err);
+    json_decref(params);
+    return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 202, out);
+}
+
 /* DELETE /attachments/<id>?version=N: the row, then its file unless another names it. */
 static enum MHD_Result attachments_remove(struct request *rq, const struct route_call *k)
 {
@@ -648,11 +702,13 @@ const struct route api_routes[] = {
     {RM_GET, "/pil-matters/:id", coll_get, ROUTE_CACHE_TODAY, 0},
     /* an upload is a file streamed to disk, not JSON; a deletion removes the file too */
     {RM_POST, "/attachments", attachments_upload, ROUTE_NO_CACHE, ROUTE_FILE_BODY},
+    {RM_POST, "/jobs/upload", jobs_upload, ROUTE_NO_CACHE, ROUTE_FILE_BODY},
     {RM_DELETE, "/attachments/:id", attachments_remove, ROUTE_NO_CACHE, 0},
     /* 12309: ?due= and the rates are counted against today */
     {RM_POST, "/public/progress", public_progress, ROUTE_NO_CACHE, ROUTE_PUBLIC | ROUTE_SMALL_BODY},
     {RM_GET, "/request-rates", request_rates, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/requests", coll_list, ROUTE_CACHE_TODAY, 0},
+    {RM_GET, "/templates/:coll", template_download, ROUTE_NO_CACHE, 0},
     {RM_GET, "/:coll", coll_list, ROUTE_CACHE, 0},
     {RM_POST, "/:coll", coll_create, ROUTE_NO_CACHE, ROUTE_BODY},
     {RM_GET, "/:coll/:id", coll_get, ROUTE_CACHE, 0},

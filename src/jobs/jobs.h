@@ -18,6 +18,8 @@
 
 #include "auth/authz.h"
 #include "base/err.h"
+#include "domain/progress.h"
+#include "store/files.h"
 #include "store/store.h"
 
 struct res_ctx;
@@ -29,10 +31,39 @@ struct job_kind {
     const char *label; /* "数据库备份" */
     enum write_policy policy;
     /* Do the work. "params" is the validated request body. On success set *result (a
-     * JSON object, taken over) and return 0; otherwise fill "err". */
+     * JSON object, taken over) and return 0; otherwise fill "err" (code "cancelled" when
+     * it stopped because job_cancelled() said so: the job then ends 'cancelled'). */
     int (*run)(struct job *j, store *s, json_t *params, json_t **result, struct rerr *err);
-    bool downloadable; /* result.name is a file in the backups directory */
+    bool downloadable; /* result.name is a file: in the backups directory, or for "own"
+                          kinds the job's own (job_output) */
+    /* Validate "params" (the body without "kind"; for an upload, the query's keys) and
+     * authorise them for x->who: an export by the collection's export policy, an import
+     * by its write policy. Replaces "policy" when set (which then only says who sees
+     * server paths in results); NULL: the body may carry nothing but "kind". */
+    int (*authorize)(struct res_ctx *x, json_t *params, struct rerr *err);
+    /* The result and its file are the submitter's alone: only they download it (exports
+     * and imports carry personal data the next administrator has not chosen to take). */
+    bool own;
+    /* The job takes a file uploaded with it (POST /jobs/upload, jobs_submit_file):
+     * job_input() during the run; removed when the job ends. */
+    bool input;
 };
+
+/* The submitter of "j", as they stand when it runs (role and scope re-read: a user
+ * disabled meanwhile is refused, R_EAUTH). The system for jobs the command line made. */
+int job_actor(struct job *j, struct actor *out, struct rerr *err);
+/* Whether someone asked the running job to stop (POST /jobs/<id>/cancel). Cheap. */
+bool job_cancelled(struct job *j);
+/* report → job_progress, cancelled → job_cancelled: for domain work that takes a
+ * struct progress. Valid while the job runs. */
+const struct progress *job_progress_of(struct job *j);
+/* Where the job's own file goes: "<db>.jobs/<id>.<ext>" into "path" (the directory made,
+ * mode 0700). Put its base name in result.name (and a Chinese result.display_name to
+ * offer); the owner may download it for JOBS_KEEP_HOURS, then it is removed. 0 or -1. */
+#define JOBS_KEEP_HOURS 24
+int job_output(struct job *j, const char *ext, char *path, size_t cap);
+/* The uploaded file of a kind with "input", or NULL. */
+const char *job_input(struct job *j);
 
 /* Report progress: "done" of "total" units, with an optional short message. Cheap (in
  * memory only: nothing is written to the database); values lower than those already
@@ -58,6 +89,11 @@ void jobs_stop(void);
 /* Queue a job of kind body.kind for the actor in "x" (authorised and audited like any
  * write). *out receives the job record. */
 int jobs_submit(struct res_ctx *x, json_t *body, json_t **out, struct rerr *err);
+
+/* Queue a job of kind params.kind (a kind with "input") whose file is "up", an upload
+ * received whole (taken over: kept as the job's input, or removed on any error). As
+ * jobs_submit otherwise. */
+int jobs_submit_file(struct res_ctx *x, json_t *params, files_tmp *up, json_t **out, struct rerr *err);
 
 /* Whether "who" may start some kind of job in its own procuratorate (the collection's
  * "create" in GET /api/v1/_meta: its POST action's "may"). */

@@ -152,6 +152,21 @@ void files_tmp_abort(files_tmp *t)
     free(t);
 }
 
+/* The end of an upload kept (rc 0) or not (rc -1, errno saying why: logged with "dest",
+ * where it was to go): its temporary file removed unless moved, "t" freed. */
+static int tmp_end(files_tmp *t, int rc, const char *dest, struct rerr *err)
+{
+    if (rc != 0)
+        log_warn("无法保存上传的文件 %s：%s", dest, strerror(errno));
+    close(t->fd);
+    if (t->path[0])
+        unlink(t->path);
+    free(t);
+    return rc == 0 ? 0
+                   : rerr_set(err, R_EBUSY, "no_storage", "",
+                              "服务器无法保存文件（磁盘已满或不可写），请稍后重试");
+}
+
 int files_tmp_commit(files_tmp *t, char hex[FILES_HEX_LEN + 1], struct rerr *err)
 {
     unsigned char sum[crypto_hash_sha256_BYTES];
@@ -173,15 +188,20 @@ int files_tmp_commit(files_tmp *t, char hex[FILES_HEX_LEN + 1], struct rerr *err
     } else {
         t->path[0] = 0; /* moved: nothing to remove */
     }
-    if (rc != 0)
-        log_warn("无法保存附件 %s：%s", path, strerror(errno));
-    close(t->fd);
-    if (t->path[0])
-        unlink(t->path);
-    free(t);
-    return rc == 0 ? 0
-                   : rerr_set(err, R_EBUSY, "no_storage", "",
-                              "服务器无法保存文件（磁盘已满或不可写），请稍后重试");
+    return tmp_end(t, rc, path, err);
+}
+
+int files_tmp_keep(files_tmp *t, const char *dest, struct rerr *err)
+{
+    char dir[FILES_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", dest);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    int rc = fsync(t->fd) == 0 && rename(t->path, dest) == 0 && (!slash || sync_dir(dir) == 0) ? 0 : -1;
+    if (rc == 0)
+        t->path[0] = 0; /* moved: nothing to remove */
+    return tmp_end(t, rc, dest, err);
 }
 
 /* ---------------------------------------------------------------- reading, removing */

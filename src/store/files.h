@@ -67,6 +67,11 @@ void files_tmp_abort(files_tmp *t);
  * nothing is left behind). */
 int files_tmp_commit(files_tmp *t, char hex[FILES_HEX_LEN + 1], struct rerr *err);
 
+/* Finish otherwise: the upload made durable under "dest" (a path on the same file system,
+ * outside the content store: a job's input), not content-addressed. "t" is freed either
+ * way; 0, or an error (nothing is left behind). */
+int files_tmp_keep(files_tmp *t, const char *dest, struct rerr *err);
+
 /* Open the content of "hex" for reading: *fd (the caller closes it) and *size. R_ENOTFOUND
  * when it is not there. */
 int files_open_read(const char *hex, int *fd, int64_t *size, struct rerr *err);

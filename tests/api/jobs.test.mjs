@@ -48,7 +48,7 @@ describe('background jobs', () => {
     }
   });
 
-  test('viewer reads jobs; a secretary may not; a county admin sees only its own procuratorate’s', async () => {
+  test('viewer reads jobs; a secretary only its own; a county admin sees only its own procuratorate’s', async () => {
     // Only city administrators start jobs, so a county's job is written the way a later
     // kind of job (one a county may start) would leave it: a row of that procuratorate.
     const ins = spawnSync('sqlite3', [process.env.RONGHE_DB], {
@@ -67,7 +67,12 @@ SELECT last_insert_rowid();`,
     assert.equal(v.status, 200);
     const seen = new Set(v.json.items.map((j) => j.id));
     assert.ok(seen.has(countyJob) && seen.has(city.json.id), 'the city’s viewer sees both procuratorates’ jobs');
-    assert.equal((await req(sec, 'GET', '/jobs')).status, 403);
+    // A secretary starts exports of its own (issue 8): it reads those, and no one else's.
+    const s = await req(sec, 'GET', '/jobs?per_page=100');
+    assert.equal(s.status, 200, s.text);
+    assert.ok(s.json.items.every((j) => j.created_by === sec.user.id), JSON.stringify(s.json.items));
+    assert.equal((await req(sec, 'GET', `/jobs/${countyJob}`)).status, 404);
+    assert.equal((await req(sec, 'GET', `/jobs/${city.json.id}`)).status, 404);
     const z = await req(zlt, 'GET', '/jobs?per_page=100');
     assert.equal(z.status, 200);
     assert.ok(z.json.items.some((j) => j.id === countyJob), 'the county administrator sees its own job');
@@ -82,5 +87,56 @@ SELECT last_insert_rowid();`,
     const list = (await req(admin, 'GET', '/jobs')).json.items;
     const p = await req(admin, 'PATCH', `/jobs/${list[0].id}`, { version: list[0].version, status: 'done' });
     assert.equal(p.status, 403);
+  });
+
+  // Insert a job row the way the worker finds one (as another process could), queued.
+  function queuedJob(owner, kind = 'backup') {
+    const ins = spawnSync('sqlite3', [process.env.RONGHE_DB], {
+      encoding: 'utf8',
+      input: `.timeout 5000
+INSERT INTO jobs(procuratorate_id, kind, status, message, created_by, created_by_name, created_at, updated_at)
+  VALUES (${owner.user.procuratorate_id}, '${kind}', 'queued', '排队中', ${owner.user.id}, '${owner.user.username}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+SELECT last_insert_rowid();`,
+    });
+    assert.equal(ins.status, 0, ins.stderr);
+    return Number(ins.stdout.trim());
+  }
+
+  test('a queued job is cancelled by its submitter: it ends cancelled, never runs, and the cancel is audited', async () => {
+    const id = queuedJob(admin);
+    const r = await req(admin, 'POST', `/jobs/${id}/cancel`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, 'cancelled');
+    assert.equal(r.json.message, '已取消');
+    await new Promise((ok) => setTimeout(ok, 300));
+    assert.equal((await req(admin, 'GET', `/jobs/${id}`)).json.status, 'cancelled', 'the worker left it alone');
+    const a = await req(admin, 'GET', `/audit?entity=jobs&entity_id=${id}`);
+    assert.ok(a.json.items.some((e) => e.action === 'cancel'), JSON.stringify(a.json.items));
+    // Once over, a job cannot be cancelled again: 409.
+    const again = await req(admin, 'POST', `/jobs/${id}/cancel`);
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.json.error.code, 'job_finished');
+  });
+
+  test('only its submitter (or who may start such jobs there) cancels a job; others get 403 or 404', async () => {
+    const id = queuedJob(admin);
+    assert.equal((await req(viewer, 'POST', `/jobs/${id}/cancel`)).status, 403, 'the viewer reads it, may not stop it');
+    assert.equal((await req(zlt, 'POST', `/jobs/${id}/cancel`)).status, 404, 'another procuratorate’s job');
+    assert.equal((await req(sec, 'POST', `/jobs/${id}/cancel`)).status, 404, 'not the secretary’s');
+    assert.equal((await req(admin, 'POST', `/jobs/${id}/cancel`)).status, 200);
+  });
+
+  test('POST /jobs/upload takes a file only for kinds that take one, only as octet-stream', async () => {
+    const octet = { 'Content-Type': 'application/octet-stream' };
+    const noFile = await req(admin, 'POST', '/jobs/upload?kind=backup', Buffer.from('a,b\n'), octet);
+    assert.equal(noFile.status, 400, noFile.text);
+    assert.equal(noFile.json.error.code, 'invalid_value');
+    const unknown = await req(admin, 'POST', '/jobs/upload?kind=format-disk', Buffer.from('a,b\n'), octet);
+    assert.equal(unknown.status, 400, unknown.text);
+    const json = await req(admin, 'POST', '/jobs/upload?kind=backup', { a: 1 });
+    assert.equal(json.status, 415, json.text);
+    const twice = await req(admin, 'POST', '/jobs/upload?kind=backup&kind=backup', Buffer.from('x'), octet);
+    assert.equal(twice.status, 400, twice.text);
+    assert.equal((await req(null, 'POST', '/jobs/upload?kind=backup', Buffer.from('x'), octet)).status, 401);
   });
 });

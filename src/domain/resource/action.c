@@ -2,6 +2,7 @@
  * action.c: actions that are not create/update/delete (struct res_action), and the
  * check that a collection is described consistently.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,14 @@ int res_check_descriptor(const struct resource *r, struct rerr *err)
         int rc = check_required_rule(r, q, err);
         if (rc < 0)
             return rc;
+    }
+    for (const char *k = r->import_key; k && *k;) {
+        size_t n = strcspn(k, " ");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)n, k);
+        if (!res_column_of(r, name))
+            return fault(err, r, "import_key 须由字段或数据范围列组成");
+        k += n + (k[n] == ' ');
     }
     for (const struct dependent *d = r->deps; d && d->r; d++)
         if (!d->fk || !field_of(d->r, d->fk))

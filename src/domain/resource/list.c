@@ -117,6 +117,7 @@ struct list_plan {
     struct query q;
     int64_t page, per_page, total;
     const char *count_sql, *page_sql;
+    const char *all_sql; /* page_sql without the paging: every row, in the same order */
 };
 
 static int list_plan(struct res_ctx *x, const struct resource *r, const struct res_query *qp,
@@ -135,6 +136,10 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
     if (authz_read_narrowed(x->who, r->read, &proc)) {
         query_where(q, "t." COL_PROC " = ?");
         query_bind_int(q, proc);
+    }
+    if (authz_read_own_rows(x->who, r->read)) {
+        query_where(q, "t.created_by = ?");
+        query_bind_int(q, x->who->user_id);
     }
     for (int i = 0; i < qp->n; i++) {
         const char *k = qp->key[i], *v = qp->val[i];
@@ -188,16 +193,17 @@ static int list_plan(struct res_ctx *x, const struct resource *r, const struct r
                                   " (SELECT p.sort FROM procuratorates p WHERE p.id = t." COL_PROC "),"
                                   " t." COL_PROC ", "
                                 : "";
-    lp->page_sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY %s%s %s, t.id %s",
-                                r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q->where,
-                                by_proc, order, dir, store_sql_page());
+    lp->all_sql = arena_printf(x->a, "SELECT t.*%s%s FROM %s t WHERE 1=1%s ORDER BY %s%s %s, t.id",
+                               r->extras ? ", " : "", r->extras ? r->extras : "", r->table, q->where, by_proc,
+                               order, dir);
+    lp->page_sql = arena_printf(x->a, "%s %s", lp->all_sql, store_sql_page());
     return 0;
 }
 
-/* Plan the list, open a read transaction, count, and prepare the page: *st is ready to
- * step, inside a read transaction the caller ends. */
+/* Plan the list, open a read transaction, count, and prepare the page (or, "all", every
+ * row): *st is ready to step, inside a read transaction the caller ends. */
 static int list_start(struct res_ctx *x, const struct resource *r, const struct res_query *qp,
-                      struct list_plan *lp, store_stmt **st, struct rerr *err)
+                      struct list_plan *lp, bool all, store_stmt **st, struct rerr *err)
 {
     int rc = list_plan(x, r, qp, lp, err);
     if (rc < 0 || (rc = store_begin_read(x->c, err)) < 0)
@@ -209,11 +215,13 @@ static int list_start(struct res_ctx *x, const struct resource *r, const struct 
         lp->total = rc == STORE_ROW ? store_col_int(cs, 0) : 0;
         store_done(cs);
     }
-    if (rc < 0 || (rc = store_prepare_built(x->c, lp->page_sql, st, err)) < 0) {
+    if (rc < 0 || (rc = store_prepare_built(x->c, all ? lp->all_sql : lp->page_sql, st, err)) < 0) {
         store_rollback(x->c);
         return rc;
     }
     query_bind_all(&lp->q, *st, 1);
+    if (all)
+        return 0;
     store_bind_int(*st, lp->q.nb + 1, lp->per_page);
     store_bind_int(*st, lp->q.nb + 2, (lp->page - 1) * lp->per_page);
     return 0;
@@ -224,7 +232,7 @@ int res_list(struct res_ctx *x, const struct resource *r, const struct res_query
 {
     struct list_plan lp;
     store_stmt *st;
-    int rc = list_start(x, r, qp, &lp, &st, err);
+    int rc = list_start(x, r, qp, &lp, false, &st, err);
     if (rc < 0)
         return rc;
     json_t *items = json_array();
@@ -270,7 +278,7 @@ int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_
     }
     struct list_plan lp;
     store_stmt *st;
-    int rc = list_start(x, r, qp, &lp, &st, err);
+    int rc = list_start(x, r, qp, &lp, false, &st, err);
     if (rc < 0)
         return rc;
     struct jbuf b = {0};
@@ -299,4 +307,32 @@ int res_list_text(struct res_ctx *x, const struct resource *r, const struct res_
     jbuf_lit(&b, "}");
     *out = jbuf_take(&b, len);
     return 0;
+}
+
+int res_list_check(struct res_ctx *x, const struct resource *r, const struct res_query *qp, struct rerr *err)
+{
+    struct list_plan lp;
+    return list_plan(x, r, qp, &lp, err);
+}
+
+int res_each(struct res_ctx *x, const struct resource *r, const struct res_query *qp, res_each_fn *each,
+             void *arg, struct rerr *err)
+{
+    struct list_plan lp;
+    store_stmt *st;
+    int rc = list_start(x, r, qp, &lp, true, &st, err);
+    if (rc < 0)
+        return rc;
+    int64_t i = 0;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        json_t *rec = row_to_json(r, st);
+        mask_record(x, r, rec);
+        rc = each(arg, i++, lp.total, rec, err);
+        json_decref(rec);
+        if (rc < 0)
+            break;
+    }
+    store_done(st);
+    store_rollback(x->c);
+    return rc < 0 ? rc : 0;
 }

@@ -17,7 +17,8 @@ struct row_scope scope_of(json_t *rec)
 int may_read(struct res_ctx *x, const struct resource *r, json_t *rec, struct rerr *err)
 {
     int64_t proc;
-    if (authz_read_narrowed(x->who, r->read, &proc) && res_int(rec, COL_PROC) != proc)
+    if ((authz_read_narrowed(x->who, r->read, &proc) && res_int(rec, COL_PROC) != proc) ||
+        (authz_read_own_rows(x->who, r->read) && res_int(rec, "created_by") != x->who->user_id))
         return rerr_set(err, R_ENOTFOUND, "not_found", "", "%s不存在或无权查看", r->label);
     return 0;
 }
