@@ -140,14 +140,20 @@ static bool extras_answer(const struct resource *r, const char *name)
     return false;
 }
 
-/* The name the list answers beside reference "f" ("branch_id": "branch_name"), or NULL. */
+/* What the list answers beside reference "ref" to name the row it refers to
+ * ("branch_id": "branch_name", "activity_id": "activity_topic"), or NULL. */
 static const char *name_beside(struct res_ctx *x, const struct resource *r, const char *ref)
 {
+    static const char *const names[] = {"name", "title", "topic", "no", "number", "label"};
     size_t n = strlen(ref);
     if (n < 4 || strcmp(ref + n - 3, "_id"))
         return NULL;
-    char *name = arena_printf(x->a, "%.*s_name", (int)(n - 3), ref);
-    return extras_answer(r, name) ? name : NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *name = arena_printf(x->a, "%.*s_%s", (int)(n - 3), ref, names[i]);
+        if (extras_answer(r, name))
+            return name;
+    }
+    return NULL;
 }
 
 static int bad_column(struct rerr *err, const char *name)
@@ -213,11 +219,12 @@ static int plan_named(struct res_ctx *x, const struct resource *r, const char *n
     c->key = name;
     c->label = extra_label(name);
     c->kind = !strncmp(name, "is_", 3) || !strncmp(name, "has_", 4) ? CK_BOOL : CK_ANY;
-    /* "branch_name": the label of branch_id */
-    size_t n = strlen(name);
-    if (n > 5 && !strcmp(name + n - 5, "_name")) {
-        const struct field *of = res_column_of(r, arena_printf(x->a, "%.*s_id", (int)(n - 5), name));
-        if (of)
+    /* "branch_name": the label of branch_id, when it names that reference */
+    const char *us = strrchr(name, '_');
+    if (us && us > name) {
+        const struct field *of = res_column_of(r, arena_printf(x->a, "%.*s_id", (int)(us - name), name));
+        const char *beside = of && of->kind == FT_REF ? name_beside(x, r, of->name) : NULL;
+        if (beside && !strcmp(beside, name))
             c->label = of->label;
     }
     return 0;
@@ -346,10 +353,16 @@ static int put_text(sheet_writer *w, int64_t row, int col, struct column *c, con
 
 static int put_number(sheet_writer *w, int64_t row, int col, struct column *c, json_t *v)
 {
-    char text[32];
-    snprintf(text, sizeof text, "%g", json_number_value(v));
-    widen(c, (int)strlen(text));
-    return sheet_number(w, row, col, json_number_value(v));
+    double d = json_number_value(v);
+    if (json_is_integer(v)) {
+        int digits = 1;
+        for (json_int_t n = json_integer_value(v); n >= 10 || n <= -10; n /= 10)
+            digits++;
+        widen(c, digits + (d < 0));
+    } else {
+        widen(c, 12);
+    }
+    return sheet_number(w, row, col, d);
 }
 
 /* Value "v" of column "c" as the cell at row, col. */

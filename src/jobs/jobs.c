@@ -394,6 +394,8 @@ void jobs_start(store *s)
     store_exec(c, "UPDATE jobs SET finished_at = updated_at WHERE status = 'failed' AND finished_at IS NULL",
                NULL);
     store_release(c);
+    jobs_dir_clean(s, 0, false); /* past their day; then every ten minutes (worker) */
+    W.swept = time(NULL);
     W.s = s;
     W.stop = false;
     if (pthread_create(&W.thread, NULL, worker, NULL) != 0)

@@ -89,41 +89,52 @@ SELECT last_insert_rowid();`,
     assert.equal(p.status, 403);
   });
 
-  // Insert a job row the way the worker finds one (as another process could), queued.
-  function queuedJob(owner, kind = 'backup') {
-    const ins = spawnSync('sqlite3', [process.env.RONGHE_DB], {
-      encoding: 'utf8',
-      input: `.timeout 5000
-INSERT INTO jobs(procuratorate_id, kind, status, message, created_by, created_by_name, created_at, updated_at)
-  VALUES (${owner.user.procuratorate_id}, '${kind}', 'queued', '排队中', ${owner.user.id}, '${owner.user.username}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-SELECT last_insert_rowid();`,
-    });
-    assert.equal(ins.status, 0, ins.stderr);
-    return Number(ins.stdout.trim());
+  // A job that stays queued: a second backup, submitted while the first runs (the worker
+  // runs one job at a time; a backup of the test database takes a few hundred ms).
+  async function queuedBehindAnother() {
+    const first = await req(admin, 'POST', '/jobs', { kind: 'backup' });
+    const second = await req(admin, 'POST', '/jobs', { kind: 'backup' });
+    assert.equal(second.status, 202, second.text);
+    return { first: first.json.id, id: second.json.id };
+  }
+
+  async function settle(id) {
+    for (let i = 0; i < 100; i++) {
+      const j = (await req(admin, 'GET', `/jobs/${id}`)).json;
+      if (!['queued', 'running'].includes(j.status)) return j;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    assert.fail(`job ${id} did not finish`);
   }
 
   test('a queued job is cancelled by its submitter: it ends cancelled, never runs, and the cancel is audited', async () => {
-    const id = queuedJob(admin);
+    const { first, id } = await queuedBehindAnother();
     const r = await req(admin, 'POST', `/jobs/${id}/cancel`);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.status, 'cancelled');
     assert.equal(r.json.message, '已取消');
-    await new Promise((ok) => setTimeout(ok, 300));
-    assert.equal((await req(admin, 'GET', `/jobs/${id}`)).json.status, 'cancelled', 'the worker left it alone');
+    await settle(first);
+    await new Promise((ok) => setTimeout(ok, 200));
+    const after = (await req(admin, 'GET', `/jobs/${id}`)).json;
+    assert.equal(after.status, 'cancelled', 'the worker left it alone');
+    assert.equal(after.started_at, null);
     const a = await req(admin, 'GET', `/audit?entity=jobs&entity_id=${id}`);
     assert.ok(a.json.items.some((e) => e.action === 'cancel'), JSON.stringify(a.json.items));
     // Once over, a job cannot be cancelled again: 409.
     const again = await req(admin, 'POST', `/jobs/${id}/cancel`);
     assert.equal(again.status, 409, again.text);
     assert.equal(again.json.error.code, 'job_finished');
+    const done = await req(admin, 'POST', `/jobs/${first}/cancel`);
+    assert.equal(done.status, 409, done.text);
   });
 
   test('only its submitter (or who may start such jobs there) cancels a job; others get 403 or 404', async () => {
-    const id = queuedJob(admin);
+    const { first, id } = await queuedBehindAnother();
     assert.equal((await req(viewer, 'POST', `/jobs/${id}/cancel`)).status, 403, 'the viewer reads it, may not stop it');
     assert.equal((await req(zlt, 'POST', `/jobs/${id}/cancel`)).status, 404, 'another procuratorate’s job');
     assert.equal((await req(sec, 'POST', `/jobs/${id}/cancel`)).status, 404, 'not the secretary’s');
     assert.equal((await req(admin, 'POST', `/jobs/${id}/cancel`)).status, 200);
+    await settle(first);
   });
 
   test('POST /jobs/upload takes a file only for kinds that take one, only as octet-stream', async () => {

@@ -144,6 +144,8 @@ export const ITEM_COLLS = [
 // Background jobs (GET /api/v1/jobs): kinds, and statuses with their tag colour.
 export const JOB_KINDS = {
   backup: '数据库备份',
+  export: '导出',
+  import: '导入',
 }
 
 export const JOB_STATUSES = {
@@ -151,6 +153,7 @@ export const JOB_STATUSES = {
   running: { label: '进行中', tag: 'warning' },
   done: { label: '已完成', tag: 'success' },
   failed: { label: '失败', tag: 'danger' },
+  cancelled: { label: '已取消', tag: 'info' },
 }
 
 // A method element's count, shown once: "两个抓手" already says 2 and "0差评" says 0, so

@@ -21,6 +21,26 @@ json_t *row_to_json(const struct resource *r, store_stmt *st)
     return o;
 }
 
+void row_plan(const struct resource *r, store_stmt *st, arena *a, struct row_plan *out)
+{
+    out->n = store_col_count(st);
+    out->ops = arena_alloc(a, (size_t)(out->n ? out->n : 1) * sizeof *out->ops);
+    out->names = arena_alloc(a, (size_t)(out->n ? out->n : 1) * sizeof *out->names);
+    for (int i = 0; i < out->n; i++) {
+        out->names[i] = arena_strdup(a, store_col_name(st, i));
+        out->ops[i] = column_ops(r, out->names[i]);
+    }
+}
+
+json_t *row_to_json_planned(const struct row_plan *p, store_stmt *st)
+{
+    json_t *o = json_object();
+    for (int i = 0; i < p->n; i++)
+        if (p->ops[i])
+            json_object_set_new_nocheck(o, p->names[i], p->ops[i]->to_json(st, i));
+    return o;
+}
+
 bool row_is_flat(const struct resource *r)
 {
     if (r->expand)

@@ -75,6 +75,15 @@ int row_to_text(const struct resource *r, store_stmt *st, bool reveal, struct jb
  * may see them whole ("x" NULL: always, as the audit keeps them). "reveal" in
  * row_to_text: the same decision, made once per list. */
 void mask_record(struct res_ctx *x, const struct resource *r, json_t *rec);
+/* row_to_json for many rows of one statement: each column's operations found once
+ * (row_plan, in arena "a"), then each row written without looking them up again. */
+struct row_plan {
+    int n;
+    const struct kind_ops **ops; /* NULL: a column never shown */
+    const char **names;
+};
+void row_plan(const struct resource *r, store_stmt *st, arena *a, struct row_plan *out);
+json_t *row_to_json_planned(const struct row_plan *p, store_stmt *st);
 /* Whether every record of "r" can be written straight from its row. */
 bool row_is_flat(const struct resource *r);
 /* Bind value "v" of field "f" (NULL or null binds null). */

@@ -324,9 +324,13 @@ int res_each(struct res_ctx *x, const struct resource *r, const struct res_query
     if (rc < 0)
         return rc;
     int64_t i = 0;
+    struct row_plan plan;
+    row_plan(r, st, x->a, &plan);
+    bool reveal = authz_reveal_personal(x->who);
     while ((rc = store_step(st, err)) == STORE_ROW) {
-        json_t *rec = row_to_json(r, st);
-        mask_record(x, r, rec);
+        json_t *rec = row_to_json_planned(&plan, st);
+        if (!reveal)
+            mask_record(NULL, r, rec);
         rc = each(arg, i++, lp.total, rec, err);
         json_decref(rec);
         if (rc < 0)

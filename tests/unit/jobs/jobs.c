@@ -13,6 +13,7 @@
 /* cmocka.h needs the four headers above, in this order */
 #include <cmocka.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,38 @@ static void interrupted_and_unknown_jobs_fail(void **state)
     json_decref(rec);
 }
 
+static void touch(const char *path, time_t age_s)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("x", f);
+    fclose(f);
+    struct timespec t[2] = {{.tv_sec = time(NULL) - age_s}, {.tv_sec = time(NULL) - age_s}};
+    assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/* The jobs' own files (exports, imports) are kept JOBS_KEEP_HOURS: older ones go when the
+ * worker starts and every few minutes after; those an interrupted job left go at start. */
+static void job_files_kept_a_day(void **state)
+{
+    (void)state;
+    char jd[128], old[160], young[160], spent[160];
+    snprintf(jd, sizeof jd, "%s.jobs", db_path);
+    assert_int_equal(mkdir(jd, 0700), 0);
+    snprintf(old, sizeof old, "%s/7.xlsx", jd);
+    snprintf(young, sizeof young, "%s/8.csv", jd);
+    snprintf(spent, sizeof spent, "%s/1.in", jd);
+    touch(old, (time_t)JOBS_KEEP_HOURS * 3600 + 60);
+    touch(young, 3600);
+    touch(spent, 10);
+    exec("INSERT INTO jobs(procuratorate_id, kind, status, created_by_name, created_at, updated_at)"
+         " VALUES (1, 'backup', 'running', 'x', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')");
+    jobs_start(db);
+    assert_int_not_equal(access(old, F_OK), 0);
+    assert_int_equal(access(young, F_OK), 0);
+    assert_int_not_equal(access(spent, F_OK), 0); /* job 1 was interrupted */
+}
+
 int main(void)
 {
     password_init();
@@ -368,6 +401,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(backup_runs_to_the_end, setup, teardown),
         cmocka_unit_test_setup_teardown(failure_is_recorded, setup, teardown),
         cmocka_unit_test_setup_teardown(interrupted_and_unknown_jobs_fail, setup, teardown),
+        cmocka_unit_test_setup_teardown(job_files_kept_a_day, setup, teardown),
     };
     return cmocka_run_group_tests_name("jobs/jobs", tests, NULL, NULL);
 }
