@@ -14,7 +14,7 @@ pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       # runtimes (libclang-rt-NN-dev must match the version of Debian's default clang);
       # llvm for llvm-cov, which `make fuzz-coverage` reports with
       clang libclang-rt-14-dev llvm)
-if [ "${RONGHE_BENCH_DEPS:-0}" = 1 ]; then pkgs+=(wrk nginx-light); fi
+if [ "${RONGHE_BENCH_DEPS:-0}" = 1 ]; then pkgs+=(wrk nginx-light time); fi
 
 missing=()
 for p in "${pkgs[@]}"; do
