@@ -7,7 +7,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-proto
            -Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
-BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c src/base/idcard.c
+BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c src/base/idcard.c src/base/civil.c
 # Spreadsheets in and out (XLSX, CSV, typed dates), knowing nothing of collections: the
 # readers the importer uses now and the supervision models' data loading will later.
 SHEET   := $(sort $(wildcard src/sheet/*.c))

@@ -21,6 +21,8 @@
  */
 #include "demo/demo.h"
 
+#include "base/civil.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,33 +101,10 @@ static void set_sample(json_t *o, bool sample)
 /* Dates, as day numbers (days since 1970-01-01, proleptic Gregorian).       */
 /* ======================================================================== */
 
-static int days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const int yoe = y - era * 400;
-    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int z, int *y, int *m, int *d)
-{
-    z += 719468;
-    const int era = (z >= 0 ? z : z - 146096) / 146097;
-    const int doe = z - era * 146097;
-    const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const int mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp + (mp < 10 ? 3 : -9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 static void fmt_date(char out[16], int days)
 {
     int y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    civil_date(days, &y, &m, &d);
     snprintf(out, 16, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
@@ -1089,7 +1068,7 @@ static void plan_position(struct build *b, struct person *p, bool youth, bool *d
     const bool business = strcmp(dp->kind, K_YW) == 0;
     const bool can_prosecute = business || strcmp(dp->name, "法律政策研究室") == 0;
     /* a prosecutor holds the post from about 28 on */
-    const bool old_enough = p->birth <= days_from_civil(1998, 11, 30);
+    const bool old_enough = p->birth <= civil_days(1998, 11, 30);
 
     if (!youth && !*dept_has_head) {
         *dept_has_head = true;
@@ -1126,12 +1105,12 @@ static void plan_person(struct build *b, int branch, int dept, const char *leade
 
     /* ages 23-58 on 2026-11-30; "youth" is under 35 (born after 1991-11-30) */
     if (leader_post)
-        p->birth = rnd_day(b, days_from_civil(1968, 1, 1),
-                           days_from_civil(strcmp(leader_post, "检察长") == 0 ? 1976 : 1982, 12, 31));
+        p->birth = rnd_day(b, civil_days(1968, 1, 1),
+                           civil_days(strcmp(leader_post, "检察长") == 0 ? 1976 : 1982, 12, 31));
     else if (youth)
-        p->birth = rnd_day(b, days_from_civil(1992, 1, 1), days_from_civil(2003, 6, 30));
+        p->birth = rnd_day(b, civil_days(1992, 1, 1), civil_days(2003, 6, 30));
     else
-        p->birth = rnd_day(b, days_from_civil(1968, 1, 1), days_from_civil(1991, 6, 30));
+        p->birth = rnd_day(b, civil_days(1968, 1, 1), civil_days(1991, 6, 30));
 
     p->gender = chance(b, leader_post ? 80 : youth ? 48 : 58) ? "男" : "女";
 
@@ -1162,8 +1141,8 @@ static void plan_person(struct build *b, int branch, int dept, const char *leade
      * twelve years of it, and before 2026-06-30 */
     const int lower = p->birth + 6575 + 6;
     int upper = lower + 12 * 365;
-    if (upper > days_from_civil(2026, 6, 29))
-        upper = days_from_civil(2026, 6, 29);
+    if (upper > civil_days(2026, 6, 29))
+        upper = civil_days(2026, 6, 29);
     p->joined = rnd_day(b, lower, upper);
     b->npeople++;
 }

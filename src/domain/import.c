@@ -28,7 +28,6 @@ struct run {
     int ncols;
     int at[IMPORT_MAX_COLUMNS]; /* the file's column of each of cols, or -1 */
     struct import_refs *refs;
-    char started[32]; /* when the run's transaction began: what it writes is stamped later */
     const char *key[8];
     int nkey;
     const char *key_sql; /* the existing record of a key: "SELECT id, version, written here …" */
@@ -311,8 +310,9 @@ static int row_body(struct run *u, const struct sheet_row *row, json_t **body, s
 
 /* The existing record the key of "body" names (*id 0 when none, or when a part of the key
  * is not given), its version, and whether this run wrote it (*mine: a row earlier in the
- * same file). The run holds the write lock, so a record stamped since it began is its own:
- * no memory of the rows written is kept, however many. */
+ * same file): the ids it wrote are kept in a temporary table of its connection
+ * (temp.import_written, emptied when a run begins, on disk beside the database's other
+ * temporary data), so memory stays flat however many rows a file has. */
 static int find_existing(struct run *u, json_t *body, int64_t *id, int64_t *version, bool *mine,
                          struct rerr *err)
 {
@@ -349,15 +349,14 @@ static int find_existing(struct run *u, json_t *body, int64_t *id, int64_t *vers
         bool narrow = authz_read_narrowed(u->x->who, u->r->read, &narrowed);
         store_stmt *st;
         if ((rc = store_prepare_built(u->x->c, u->key_sql, &st, err)) == 0) {
-            store_bind_text(st, 1, u->started);
             for (int i = 0; i < n; i++) {
                 if (json_is_integer(vals[i]))
-                    store_bind_int(st, i + 2, json_integer_value(vals[i]));
+                    store_bind_int(st, i + 1, json_integer_value(vals[i]));
                 else
-                    store_bind_text(st, i + 2, json_string_value(vals[i]));
+                    store_bind_text(st, i + 1, json_string_value(vals[i]));
             }
             if (narrow)
-                store_bind_int(st, n + 2, narrowed);
+                store_bind_int(st, n + 1, narrowed);
             if ((rc = store_step(st, err)) == STORE_ROW) {
                 *id = store_col_int(st, 0);
                 *version = store_col_int(st, 1);
@@ -456,6 +455,7 @@ static int one_row(struct run *u, struct res_ctx *x, const struct sheet_row *row
         rc = res_update_in(x, u->r, id, body, &out, &e);
     } else
         rc = res_create_in(x, u->r, body, &out, &e);
+    int64_t written = id ? id : res_int(out, "id");
     json_decref(body);
     json_decref(out);
     if (rc < 0) {
@@ -472,6 +472,15 @@ static int one_row(struct run *u, struct res_ctx *x, const struct sheet_row *row
         const struct sheet_cell *c = k >= 0 ? cell_at(u, row, k) : &empty_cell;
         reject(u, row->line, k >= 0 ? u->at[k] : -1, c->text, c->len, e.code, e.message);
         return 1;
+    }
+    if (u->nkey) {
+        /* remembered by the database, not in memory: a later row naming it is a repeat */
+        store_stmt *st = store_prepare(x->c, "INSERT OR IGNORE INTO temp.import_written(id) VALUES (?)");
+        store_bind_int(st, 1, written);
+        rc = store_step(st, err);
+        store_done(st);
+        if (rc < 0)
+            return rc;
     }
     if ((rc = savepoint(x, "RELEASE import_row", err)) < 0)
         return rc;
@@ -519,16 +528,23 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
         char *where = arena_strdup(x->a, "");
         for (int i = 0; i < u.nkey; i++)
             where = arena_printf(x->a, "%s%s%s = ?", where, i ? " AND " : "", u.key[i]);
-        u.key_sql =
-            arena_printf(x->a, "SELECT id, version, updated_at >= ? FROM %s WHERE %s%s", r->table, where,
-                         authz_read_narrowed(x->who, r->read, &narrowed) ? " AND procuratorate_id = ?" : "");
+        u.key_sql = arena_printf(
+            x->a, "SELECT id, version, id IN (SELECT id FROM temp.import_written) FROM %s WHERE %s%s",
+            r->table, where,
+            authz_read_narrowed(x->who, r->read, &narrowed) ? " AND procuratorate_id = ?" : "");
     }
     int64_t max_rows = o->max_rows > 0 ? o->max_rows : IMPORT_MAX_ROWS;
     int rc = store_begin(x->c, err);
     if (rc < 0)
         return rc;
+    if (u.nkey &&
+        ((rc = store_exec(x->c, "CREATE TEMP TABLE IF NOT EXISTS import_written(id INTEGER PRIMARY KEY)",
+                          err)) < 0 ||
+         (rc = store_exec(x->c, "DELETE FROM temp.import_written", err)) < 0)) {
+        store_rollback(x->c);
+        return rc;
+    }
     u.refs = import_refs_new(x);
-    text_now(u.started);
     struct sheet_row row;
     int seen_rows = 0;
     while ((rc = next(arg, &row, err)) == 1) {
@@ -640,7 +656,8 @@ int import_file(struct res_ctx *x, const struct resource *r, const char *path, c
     if (progress_cancelled(o->progress))
         return rerr_set(err, R_EINVAL, "cancelled", "", "导入已取消，未写入任何数据");
     if (n > max_rows + SHEET_HEADER_ROWS)
-        return rerr_set(err, R_ETOOBIG, "too_large", "", "数据超过 %" PRId64 " 行的上限，请分成几个文件导入", max_rows);
+        return rerr_set(err, R_ETOOBIG, "too_large", "", "数据超过 %" PRId64 " 行的上限，请分成几个文件导入",
+                        max_rows);
     if ((rc = sheet_open(path, &so, &rd, err)) < 0)
         return rc;
     rc = import_rows(x, r, next_of_reader, rd, bytes_of_reader, sheet_bytes_total(rd), o, res, err);

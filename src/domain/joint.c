@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/text.h"
 #include "domain/item.h"
 #include "domain/resource.h"
@@ -19,14 +20,7 @@ int64_t joint_day_number(const char *s)
 {
     if (!s || !text_date_ok(s))
         return INT64_MIN;
-    int64_t y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    /* Days from the civil calendar: March-based years, 400-year eras of 146097 days. */
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    return civil_days(atoi(s), atoi(s + 5), atoi(s + 8));
 }
 
 static int64_t today_number(void)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "base/err.h"
 #include "base/text.h"
 
@@ -35,41 +36,18 @@ struct workcal {
 
 /* ---------------------------------------------------------------- day numbers */
 
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static int parse_day(const char *s, long *day)
 {
     if (!s || !text_date_ok(s))
         return R_EINVAL;
-    *day = days_from_civil(atoi(s), atoi(s + 5), atoi(s + 8));
+    *day = civil_days(atoi(s), atoi(s + 5), atoi(s + 8));
     return 0;
 }
 
 static void format_day(long day, char out[11])
 {
     int y, m, d;
-    civil_from_days(day, &y, &m, &d);
+    civil_date(day, &y, &m, &d);
     char t[40];
     snprintf(t, sizeof t, "%04d-%02d-%02d", y % 10000, m, d);
     memcpy(out, t, 10);
@@ -79,7 +57,7 @@ static void format_day(long day, char out[11])
 static int year_of(long day)
 {
     int y, m, d;
-    civil_from_days(day, &y, &m, &d);
+    civil_date(day, &y, &m, &d);
     return y;
 }
 
@@ -333,7 +311,7 @@ int workcal_add_months(const char *from, int n, char out[11], char *why, size_t 
     int nd = d > last ? last : d;
     if (ny < YEAR_LO || ny > YEAR_HI)
         return R_EINVAL;
-    format_day(days_from_civil(ny, nm, nd), out);
+    format_day(civil_days(ny, nm, nd), out);
     why_add(&w, "%d个月后为 %s", n, out);
     if (nd != d)
         why_add(&w, "（%d月无%d日，取月末）", nm, d);

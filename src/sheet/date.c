@@ -10,31 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/civil.h"
 #include "sheet/sheet_int.h"
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), and back. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
 
 static bool leap(int y)
 {
@@ -206,11 +183,11 @@ int sheet_date_from_serial(double serial, bool date1904, char out[20])
     }
     int y, m, d;
     if (date1904) {
-        civil_from_days(days_from_civil(1904, 1, 1) + days, &y, &m, &d);
+        civil_date(civil_days(1904, 1, 1) + days, &y, &m, &d);
     } else if (days == 60) { /* the day that never was */
         y = 1900, m = 2, d = 29;
     } else {
-        civil_from_days(days_from_civil(1899, 12, days < 60 ? 31 : 30) + days, &y, &m, &d);
+        civil_date(civil_days(1899, 12, days < 60 ? 31 : 30) + days, &y, &m, &d);
     }
     if (y > 9999)
         return R_EINVAL;
@@ -230,9 +207,9 @@ int sheet_date_from_serial(double serial, bool date1904, char out[20])
 double sheet_serial_of(const char *date, bool date1904)
 {
     int y = atoi(date), m = atoi(date + 5), d = atoi(date + 8);
-    int64_t days = days_from_civil(y, m, d);
+    int64_t days = civil_days(y, m, d);
     if (date1904)
-        return (double)(days - days_from_civil(1904, 1, 1));
-    int64_t n = days - days_from_civil(1899, 12, 30); /* from 1900-03-01 on */
-    return (double)(n < 61 ? n - 1 : n);              /* before it, Excel's 1900-02-29 is not counted */
+        return (double)(days - civil_days(1904, 1, 1));
+    int64_t n = days - civil_days(1899, 12, 30); /* from 1900-03-01 on */
+    return (double)(n < 61 ? n - 1 : n);         /* before it, Excel's 1900-02-29 is not counted */
 }
