@@ -95,6 +95,9 @@ static void reject(struct run *u, int64_t line, int col, const char *value, size
     e->value = dup_n(value ? value : "", value ? vlen : 0);
     snprintf(e->code, sizeof e->code, "%s", code);
     e->message = dup(message);
+    /* messages built from cells may have cut a character: JSON and XLSX want whole ones */
+    text_utf8_repair(e->message);
+    text_utf8_repair(e->column);
 }
 
 /* Keep a copy of rejected row "row" for the report. */
@@ -110,10 +113,11 @@ static void keep_bad_row(struct import_result *res, const struct sheet_row *row)
     }
     struct import_bad_row *b = &res->bad[res->nbad++];
     b->line = row->line;
-    b->ncells = row->ncells;
-    if (!(b->cells = calloc((size_t)row->ncells + 1, sizeof *b->cells)))
+    /* only the columns the header has are reported (a cell at XFD alone would cost 16,384) */
+    b->ncells = row->ncells < res->ncols_file ? row->ncells : res->ncols_file;
+    if (!(b->cells = calloc((size_t)b->ncells + 1, sizeof *b->cells)))
         die("内存不足");
-    for (int i = 0; i < row->ncells; i++)
+    for (int i = 0; i < b->ncells; i++)
         b->cells[i] =
             dup_n(row->cells[i].text ? row->cells[i].text : "", row->cells[i].text ? row->cells[i].len : 0);
 }
@@ -320,6 +324,14 @@ static int find_existing(struct run *u, json_t *body, int64_t *id, int64_t *vers
     *mine = false;
     if (!u->nkey)
         return 0;
+    /* A key that holds personal data (a member's 身份证号) is no lookup for those who may not
+     * search by it (authz_reveal_personal): "已存在…（编号 N）" would say whose it is. The
+     * engine's own refusal of a duplicate stands for them. */
+    for (int i = 0; i < u->nkey; i++) {
+        const struct field *kf = res_column_of(u->r, u->key[i]);
+        if (kf && (kf->flags & FF_MASKED) && !authz_reveal_personal(u->x->who))
+            return 0;
+    }
     json_t *vals[8];
     const char *r_sf = u->r->scope_from;
     int n = 0, rc = 0;

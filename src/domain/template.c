@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "sheet/sheet_write.h"
 
 static const char *const yes_no[] = {"是", "否", NULL};
@@ -390,6 +391,7 @@ int import_report_write(const struct import_result *res, const char *path, struc
             if (x->col >= 0 && x->col < nc)
                 rc = sheet_mark(w, row, x->col + 1, x->col < br->ncells ? br->cells[x->col] : "", x->message);
         }
+        text_utf8_repair(why); /* a long list is cut at the buffer's end, maybe inside a character */
         if (rc >= 0)
             rc = sheet_text(w, row, nc + 1, why);
     }

@@ -591,15 +591,21 @@ static enum MHD_Result coll_action(struct request *rq, const struct route_call *
     return fail(rq, R_ENOTFOUND, "not_found", "没有这个接口");
 }
 
+/* Whether the body is declared a file itself (an upload, ROUTE_FILE_BODY). */
+static bool octet_body(struct request *rq)
+{
+    const char *t = header(rq, "Content-Type");
+    static const char octet[] = "application/octet-stream";
+    return t && strncasecmp(t + strspn(t, " \t"), octet, sizeof octet - 1) == 0;
+}
+
 /* POST /attachments?owner_coll=&owner_id=&name= with the file itself as the body
  * (application/octet-stream), streamed to a temporary file by server.c (ROUTE_FILE_BODY);
  * the domain checks the owner, detects the type and commits the row (domain/attachment.h). */
 static enum MHD_Result attachments_upload(struct request *rq, const struct route_call *k)
 {
     struct rerr err = {0};
-    const char *t = header(rq, "Content-Type");
-    static const char octet[] = "application/octet-stream";
-    if (!t || strncasecmp(t + strspn(t, " \t"), octet, sizeof octet - 1) != 0)
+    if (!octet_body(rq))
         return fail(rq, R_EMEDIA, "unsupported_media_type",
                     "上传附件时请求内容应为文件本身（Content-Type: application/octet-stream）");
     for (int i = 0; i < rq->query.n; i++)
@@ -621,9 +627,7 @@ static enum MHD_Result attachments_upload(struct request *rq, const struct route
 static enum MHD_Result jobs_upload(struct request *rq, const struct route_call *k)
 {
     struct rerr err = {0};
-    const char *t = header(rq, "Content-Type");
-    static const char octet[] = "application/octet-stream";
-    if (!t || strncasecmp(t + strspn(t, " \t"), octet, sizeof octet - 1) != 0)
+    if (!octet_body(rq))
         return fail(rq, R_EMEDIA, "unsupported_media_type",
                     "上传文件时请求内容应为文件本身（Content-Type: application/octet-stream）");
     json_t *params = json_object();

@@ -54,6 +54,8 @@ int import_job_authorize(struct res_ctx *x, json_t *params, struct rerr *err)
     authz_collection(x->who, r->read, r->write, r->export, &may);
     if (!may.create)
         return rerr_set(err, R_EFORBID, "forbidden", "collection", "无权导入%s", r->label);
+    if (json_is_true(json_object_get(params, "update")) && !may.update)
+        return rerr_set(err, R_EFORBID, "forbidden", "update", "无权以更新模式导入%s", r->label);
     return 0;
 }
 

@@ -195,6 +195,14 @@ const char *job_input(struct job *j)
     return j->input[0] ? j->input : NULL;
 }
 
+/* Whether "name" is a job's uploaded input ("<id>.in"): kept, however old, while its job
+ * waits in the queue; removed when the job ends. */
+static bool is_input(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 3 && !strcmp(name + n - 3, ".in");
+}
+
 /* Remove from the jobs' directory: with "id" > 0 that job's files (it ended without a
  * result to keep, or its input is spent: "input_only"); with "id" 0, every file older
  * than JOBS_KEEP_HOURS. Returns how many were removed. */
@@ -219,7 +227,7 @@ static int jobs_dir_clean(store *s, int64_t id, bool input_only)
             continue;
         bool take = id > 0 ? !strncmp(e->d_name, prefix, strlen(prefix)) &&
                                  (!input_only || !strcmp(e->d_name + strlen(prefix), "in"))
-                           : now - sb.st_mtime > (time_t)JOBS_KEEP_HOURS * 3600;
+                           : now - sb.st_mtime > (time_t)JOBS_KEEP_HOURS * 3600 && !is_input(e->d_name);
         if (take && unlink(path) == 0)
             removed++;
     }
@@ -451,6 +459,9 @@ static int submit(struct res_ctx *x, const struct job_kind *k, json_t *params, f
         rc = rerr_set(err, R_EINVAL, "invalid_value", "kind",
                       k->input ? "%s需要随请求上传文件（POST /api/v1/jobs/upload）" : "%s不接受上传的文件",
                       k->label);
+    /* the upload made durable before the write lock is taken: only its rename is inside */
+    if (rc == 0 && up && files_tmp_sync(up) < 0)
+        rc = rerr_set(err, R_EBUSY, "no_storage", "", "服务器无法保存上传的文件，请稍后重试");
     if (rc < 0 || (rc = store_begin(x->c, err)) < 0) {
         files_tmp_abort(up);
         return rc;
@@ -715,8 +726,14 @@ static int cancel_action(struct res_ctx *x, int64_t id, json_t *body, json_t **o
     if (live.id == id)
         live.cancel = flagged = true;
     pthread_mutex_unlock(&live.lock);
-    if ((rc = store_begin(x->c, err)) < 0)
+    if ((rc = store_begin(x->c, err)) < 0) {
+        /* nothing was recorded: nothing is asked either (the client may try again) */
+        pthread_mutex_lock(&live.lock);
+        if (flagged && live.id == id)
+            live.cancel = false;
+        pthread_mutex_unlock(&live.lock);
         return rc;
+    }
     char ts[32];
     text_now(ts);
     store_stmt *st = store_prepare(x->c, "UPDATE jobs SET status = 'cancelled', message = '已取消',"

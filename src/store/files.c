@@ -191,6 +191,11 @@ int files_tmp_commit(files_tmp *t, char hex[FILES_HEX_LEN + 1], struct rerr *err
     return tmp_end(t, rc, path, err);
 }
 
+int files_tmp_sync(files_tmp *t)
+{
+    return fsync(t->fd) == 0 ? 0 : -1;
+}
+
 int files_tmp_keep(files_tmp *t, const char *dest, struct rerr *err)
 {
     char dir[FILES_PATH_MAX];

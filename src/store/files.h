@@ -67,6 +67,10 @@ void files_tmp_abort(files_tmp *t);
  * nothing is left behind). */
 int files_tmp_commit(files_tmp *t, char hex[FILES_HEX_LEN + 1], struct rerr *err);
 
+/* Make what was written so far durable (fsync): 0 or -1. So that a later files_tmp_keep()
+ * or files_tmp_commit() finds little left to sync (inside a transaction, say). */
+int files_tmp_sync(files_tmp *t);
+
 /* Finish otherwise: the upload made durable under "dest" (a path on the same file system,
  * outside the content store: a job's input), not content-addressed. "t" is freed either
  * way; 0, or an error (nothing is left behind). */

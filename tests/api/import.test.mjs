@@ -310,6 +310,28 @@ describe('import jobs', () => {
     assert.equal(odd.status, 400, odd.text);
   });
 
+  test('a key of personal data is no lookup for those who may not search by it: a secretary is not told whose 身份证号 it is', async () => {
+    const branch = (await req(admin, 'GET', `/branches/${sec.user.branch_id}`)).json;
+    const someone = (await req(admin, 'GET', `/members?branch_id=${branch.id}&per_page=50`)).json.items.find((m) => m.id_number);
+    assert.ok(someone, 'a member of the branch with an identity number');
+    const row = Buffer.from(csv([['所属党组织', '姓名', '身份证号'], [branch.name, uniq('同号'), someone.id_number]]));
+    const a = await importFile(admin, 'members', row, '&check=true');
+    assert.equal(a.result.errors[0].code, 'exists', JSON.stringify(a.result.errors));
+    const s = await importFile(sec, 'members', row, '&check=true');
+    assert.equal(s.result.error_count, 1, JSON.stringify(s.result));
+    assert.notEqual(s.result.errors[0].code, 'exists');
+    assert.doesNotMatch(s.result.errors[0].message, new RegExp(`编号 ${someone.id}\\b|${someone.name}`));
+  });
+
+  test('a reason quoting a long cell of four-byte characters is cut between characters, and reported', async () => {
+    const name = '𠀀'.repeat(100); // 400 bytes: the reason's buffer ends inside one of them
+    const j = await importFile(admin, 'members', Buffer.from(csv([['所属党组织', '姓名'], [name, uniq('长')]])), '&check=true');
+    assert.equal(j.result.error_count, 1);
+    assert.equal(j.result.errors.length, 1, JSON.stringify(j.result));
+    assert.match(j.result.errors[0].message, /𠀀/);
+    assert.doesNotMatch(j.result.errors[0].message, /\uFFFD/);
+  });
+
   test('a cancelled import writes nothing', async () => {
     const p = uniq('消');
     const rows = [['所属党组织', '姓名']];
