@@ -11,6 +11,9 @@ BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/ba
 # Spreadsheets in and out (XLSX, CSV, typed dates), knowing nothing of collections: the
 # readers the importer uses now and the supervision models' data loading will later.
 SHEET   := $(sort $(wildcard src/sheet/*.c))
+# The evaluation's own languages and arithmetic (formulas, scheme files, rank statistics,
+# near-duplicate text), knowing nothing of collections or the store.
+CALC    := $(sort $(wildcard src/calc/*.c))
 STORE   := src/store/store_sqlite.c src/store/store_queries.c src/store/files.c build/gen/schema.c build/gen/migrations.c
 AUTH    := src/auth/authz.c src/auth/audit.c src/auth/password.c src/auth/session.c src/auth/throttle.c \
            build/gen/common_passwords.c
@@ -52,7 +55,7 @@ DEMO    := src/demo/demo.c \
            src/demo/demo_attachments.c \
            src/demo/demo_service.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
-LIB_SRC := $(BASE) $(SHEET) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
+LIB_SRC := $(BASE) $(SHEET) $(CALC) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 HEADERS := $(wildcard src/*/*.h src/*/*/*.h)
 
 # One static archive per layer, linked from the top down and base last: the linker
@@ -60,7 +63,7 @@ HEADERS := $(wildcard src/*/*.h src/*/*/*.h)
 # store, domain calling jobs) is left undefined and the link fails. http and demo, the
 # layers only the command line uses, stay objects ahead of the archives.
 obj      = $(patsubst %.c,build/obj/%.o,$(1))
-LAYERS  := jobs domain auth store sheet base
+LAYERS  := jobs domain auth store calc sheet base
 LAYER_LIBS := $(patsubst %,build/lib/lib%.a,$(LAYERS))
 APP_OBJ := $(call obj,$(HTTP) $(DEMO))
 LIB_OBJ := $(APP_OBJ) $(LAYER_LIBS)
@@ -68,6 +71,7 @@ LIB_OBJ := $(APP_OBJ) $(LAYER_LIBS)
 build/lib/libbase.a: $(call obj,$(BASE))
 build/lib/libstore.a: $(call obj,$(STORE))
 build/lib/libsheet.a: $(call obj,$(SHEET))
+build/lib/libcalc.a: $(call obj,$(CALC))
 build/lib/libauth.a: $(call obj,$(AUTH))
 build/lib/libdomain.a: $(call obj,$(DOMAIN))
 build/lib/libjobs.a: $(call obj,$(JOBS))

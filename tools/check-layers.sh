@@ -14,7 +14,7 @@ for lib in "$@"; do
   nm --defined-only -g "$lib" | awk 'NF == 3 { print $3 }' | sort -u >"$tmp/def.$i"
 done
 bad=0
-LAYERS="base sheet store auth domain jobs" # bottom up; demo, http and cli sit above them all
+LAYERS="base sheet calc store auth domain jobs" # bottom up; demo, http and cli sit above them all
 rank() { n=0; for l in $LAYERS; do n=$((n + 1)); [ "$l" = "$1" ] && { echo $n; return; }; done; echo 99; }
 for dir in $LAYERS; do
   r=$(rank "$dir")

@@ -51,6 +51,12 @@ struct audit_state {
     bool thread_running, stop;
     pthread_t thread;
     store *s;
+    /* a batch (audit_batch_begin .. _end): the connection whose entries chain in memory
+     * from (batch_count, batch_mac), and whether the head is behind them. Only the writer
+     * holding the write lock touches the two fields; "batch" is read by every append. */
+    _Atomic(store_conn *) batch;
+    int64_t batch_start, batch_count;
+    unsigned char batch_mac[MAC_BYTES];
 };
 
 /* ------------------------------------------------------------------ encoding */
@@ -929,6 +935,69 @@ int audit_backup_files(store *s, const char *to_db, struct audit_anchor_info *ou
 
 /* ------------------------------------------------------------------ append */
 
+static int put_head(store_conn *c, const struct audit_state *st, int64_t count,
+                    const unsigned char mac[MAC_BYTES], struct rerr *err)
+{
+    char head[192];
+    head_format(st->key, count, mac, head, sizeof head);
+    return store_meta_put(c, "audit_head", head, err);
+}
+
+/* The state of "c"'s store, which must have its key: 0 with *st, or the refusal. */
+static int keyed_state(store_conn *c, struct audit_state **st, struct rerr *err)
+{
+    if ((*st = state_of(store_conn_owner(c))))
+        return 0;
+    return rerr_set(err, R_EINTERNAL, "audit_key", "",
+                    "审计密钥未加载：拒绝写入无法认证的审计记录（数据库须经 audit_open_key 打开）");
+}
+
+int audit_batch_begin(store_conn *c, struct rerr *err)
+{
+    struct audit_state *st;
+    int rc = keyed_state(c, &st, err);
+    if (rc < 0)
+        return rc;
+    CHECK(atomic_load(&st->batch) == NULL);
+    if ((rc = tail_for_append(c, st, &st->batch_count, st->batch_mac, err)) == 0) {
+        st->batch_start = st->batch_count;
+        atomic_store(&st->batch, c);
+    }
+    return rc;
+}
+
+int audit_batch_rewound(store_conn *c, struct rerr *err)
+{
+    struct audit_state *st = state_of(store_conn_owner(c));
+    CHECK(st && atomic_load(&st->batch) == c);
+    struct last l;
+    int rc = read_last(c, &l, err);
+    if (rc < 0)
+        return rc;
+    /* the batch's first entry follows a tail checked by audit_batch_begin(); every later
+     * one was appended by this connection inside this transaction */
+    if (l.id == 0) {
+        st->batch_count = 0;
+        memset(st->batch_mac, 0, MAC_BYTES);
+    } else if (!unhex(l.hash, st->batch_mac)) {
+        return chain_refused(err, "最后一条记录的链值格式错误");
+    } else {
+        st->batch_count = l.id;
+    }
+    return 0;
+}
+
+int audit_batch_end(store_conn *c, bool keep, struct rerr *err)
+{
+    struct audit_state *st = state_of(store_conn_owner(c));
+    CHECK(st && atomic_load(&st->batch) == c);
+    atomic_store(&st->batch, NULL);
+    /* the head as it was at the start stays when the batch left no entry */
+    if (!keep || st->batch_count == st->batch_start)
+        return 0;
+    return put_head(c, st, st->batch_count, st->batch_mac, err);
+}
+
 static char *dump(json_t *j)
 {
     return j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII) : NULL;
@@ -937,15 +1006,19 @@ static char *dump(json_t *j)
 int audit_append(store_conn *c, const struct actor *who, const char *action, const char *entity,
                  int64_t entity_id, int64_t procuratorate_id, json_t *before, json_t *after, struct rerr *err)
 {
-    struct audit_state *st = state_of(store_conn_owner(c));
-    if (!st)
-        return rerr_set(err, R_EINTERNAL, "audit_key", "",
-                        "审计密钥未加载：拒绝写入无法认证的审计记录（数据库须经 audit_open_key 打开）");
-    int64_t count = 0;
-    unsigned char prev[MAC_BYTES];
-    int rc = tail_for_append(c, st, &count, prev, err);
+    struct audit_state *st;
+    int rc = keyed_state(c, &st, err);
     if (rc < 0)
         return rc;
+    int64_t count = 0;
+    unsigned char prev[MAC_BYTES];
+    bool batched = atomic_load(&st->batch) == c;
+    if (batched) {
+        count = st->batch_count;
+        memcpy(prev, st->batch_mac, MAC_BYTES);
+    } else if ((rc = tail_for_append(c, st, &count, prev, err)) < 0) {
+        return rc;
+    }
 
     char ts[32];
     text_now(ts);
@@ -996,10 +1069,12 @@ int audit_append(store_conn *c, const struct actor *who, const char *action, con
     if (rc < 0)
         return rc;
 
-    char head[192];
-    head_format(st->key, e.id, mac, head, sizeof head);
-    if ((rc = store_meta_put(c, "audit_head", head, err)) < 0)
+    if (batched) {
+        st->batch_count = e.id;
+        memcpy(st->batch_mac, mac, MAC_BYTES);
+    } else if ((rc = put_head(c, st, e.id, mac, err)) < 0) {
         return rc;
+    }
     /* Wake the anchoring thread once AUDIT_ANCHOR_EVERY entries are not anchored; it reads
      * the head after this transaction ends, so an entry rolled back is never anchored.
      * A busy lock means the thread is awake (or an anchor is being written, with its

@@ -118,6 +118,21 @@ int audit_append(store_conn *c, const struct actor *who, const char *action, con
                  int64_t entity_id, int64_t procuratorate_id, json_t *before, json_t *after,
                  struct rerr *err);
 
+/* ---- many entries in one transaction (an import) */
+
+/* From here until audit_batch_end(), the entries connection "c" appends (audit_append, by
+ * whichever caller) chain in memory: the tail is read and checked once, here, and the head
+ * written once, at the end, instead of both at every entry. Call inside the write
+ * transaction that will hold the entries, and end the batch before that transaction
+ * commits or rolls back. One batch at a time per store: the writer holds the write lock. */
+int audit_batch_begin(store_conn *c, struct rerr *err);
+/* After a ROLLBACK TO a savepoint inside the batch: the chain goes on from the last entry
+ * the table still holds. */
+int audit_batch_rewound(store_conn *c, struct rerr *err);
+/* End the batch; with "keep" (the transaction is about to commit) first write the head of
+ * the entries appended in it. */
+int audit_batch_end(store_conn *c, bool keep, struct rerr *err);
+
 struct audit_report {
     int64_t entries;      /* entries checked and intact, before the first broken one */
     int64_t legacy;       /* of them, format 1 (no key) */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/audit.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "domain/import_internal.h"
@@ -31,6 +32,7 @@ struct run {
     const char *key[8];
     int nkey;
     const char *key_sql; /* the existing record of a key: "SELECT id, version, written here …" */
+    int64_t first_new;   /* the largest id of the table when the run began */
 };
 
 static char *dup_n(const char *s, size_t n)
@@ -361,14 +363,15 @@ static int find_existing(struct run *u, json_t *body, int64_t *id, int64_t *vers
         bool narrow = authz_read_narrowed(u->x->who, u->r->read, &narrowed);
         store_stmt *st;
         if ((rc = store_prepare_built(u->x->c, u->key_sql, &st, err)) == 0) {
+            store_bind_int(st, 1, u->first_new);
             for (int i = 0; i < n; i++) {
                 if (json_is_integer(vals[i]))
-                    store_bind_int(st, i + 1, json_integer_value(vals[i]));
+                    store_bind_int(st, i + 2, json_integer_value(vals[i]));
                 else
-                    store_bind_text(st, i + 1, json_string_value(vals[i]));
+                    store_bind_text(st, i + 2, json_string_value(vals[i]));
             }
             if (narrow)
-                store_bind_int(st, n + 1, narrowed);
+                store_bind_int(st, n + 2, narrowed);
             if ((rc = store_step(st, err)) == STORE_ROW) {
                 *id = store_col_int(st, 0);
                 *version = store_col_int(st, 1);
@@ -400,6 +403,17 @@ static char *key_words(struct run *u, json_t *body, const struct sheet_row *row)
     }
     (void)body;
     return s;
+}
+
+/* The largest id table "r" has held (AUTOINCREMENT never gives one out again). */
+static int max_id(struct res_ctx *x, const struct resource *r, int64_t *out, struct rerr *err)
+{
+    store_stmt *st = store_prepare(x->c, "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = ?");
+    store_bind_text(st, 1, r->table);
+    int rc = store_step(st, err);
+    *out = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    return rc < 0 ? rc : 0;
 }
 
 static int savepoint(struct res_ctx *x, const char *sql, struct rerr *err)
@@ -462,18 +476,22 @@ static int one_row(struct run *u, struct res_ctx *x, const struct sheet_row *row
     }
     struct rerr e = {0};
     json_t *out = NULL;
+    int64_t written = 0;
     if (id) {
         json_object_set_new(body, "version", json_integer(version));
         rc = res_update_in(x, u->r, id, body, &out, &e);
     } else
-        rc = res_create_in(x, u->r, body, &out, &e);
-    int64_t written = id ? id : res_int(out, "id");
+        rc = res_create_id(x, u->r, body, &written, NULL, &e);
+    if (id)
+        written = id;
     json_decref(body);
     json_decref(out);
     if (rc < 0) {
         int rb = savepoint(x, "ROLLBACK TO import_row", err);
         if (rb == 0)
             rb = savepoint(x, "RELEASE import_row", err);
+        if (rb == 0)
+            rb = audit_batch_rewound(x->c, err);
         if (rb < 0)
             return rb;
         if (e.rc == R_EINTERNAL || e.rc == R_EBUSY) {
@@ -485,8 +503,9 @@ static int one_row(struct run *u, struct res_ctx *x, const struct sheet_row *row
         reject(u, row->line, k >= 0 ? u->at[k] : -1, c->text, c->len, e.code, e.message);
         return 1;
     }
-    if (u->nkey) {
-        /* remembered by the database, not in memory: a later row naming it is a repeat */
+    if (u->nkey && id) {
+        /* remembered by the database, not in memory: a later row naming it is a repeat
+         * (rows this run created are known by their ids: above u->first_new) */
         store_stmt *st = store_prepare(x->c, "INSERT OR IGNORE INTO temp.import_written(id) VALUES (?)");
         store_bind_int(st, 1, written);
         rc = store_step(st, err);
@@ -541,22 +560,41 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
         for (int i = 0; i < u.nkey; i++)
             where = arena_printf(x->a, "%s%s%s = ?", where, i ? " AND " : "", u.key[i]);
         u.key_sql = arena_printf(
-            x->a, "SELECT id, version, id IN (SELECT id FROM temp.import_written) FROM %s WHERE %s%s",
+            x->a,
+            "SELECT id, version, id > ? OR id IN (SELECT id FROM temp.import_written) FROM %s WHERE %s%s",
             r->table, where,
             authz_read_narrowed(x->who, r->read, &narrowed) ? " AND procuratorate_id = ?" : "");
     }
     int64_t max_rows = o->max_rows > 0 ? o->max_rows : IMPORT_MAX_ROWS;
-    int rc = store_begin(x->c, err);
-    if (rc < 0)
-        return rc;
+    /* The temporary table and the page cache are set before the transaction begins: a
+     * schema change inside it (even of the temporary schema) would make every ROLLBACK TO
+     * of a refused row expire the connection's statements and re-read the whole schema. */
+    int rc = 0;
     if (u.nkey &&
-        ((rc = store_exec(x->c, "CREATE TEMP TABLE IF NOT EXISTS import_written(id INTEGER PRIMARY KEY)",
-                          err)) < 0 ||
-         (rc = store_exec(x->c, "DELETE FROM temp.import_written", err)) < 0)) {
+        (rc = store_exec(x->c, "CREATE TEMP TABLE IF NOT EXISTS import_written(id INTEGER PRIMARY KEY)",
+                         err)) < 0)
+        return rc;
+    if ((rc = store_exec(x->c, "PRAGMA cache_size = " IMPORT_CACHE, err)) < 0)
+        return rc;
+    if ((rc = store_begin(x->c, err)) < 0) {
+        store_exec(x->c, "PRAGMA cache_size = " STORE_CACHE, NULL);
+        return rc;
+    }
+    /* Rows this run creates get ids above the largest at its start (AUTOINCREMENT); the
+     * run's audit entries chain in memory (one head at the end). */
+    if (u.nkey && (rc = store_exec(x->c, "DELETE FROM temp.import_written", err)) == 0)
+        rc = max_id(x, r, &u.first_new, err);
+    if (rc == 0)
+        rc = audit_batch_begin(x->c, err);
+    if (rc < 0) {
         store_rollback(x->c);
+        store_exec(x->c, "PRAGMA cache_size = " STORE_CACHE, NULL);
         return rc;
     }
     u.refs = import_refs_new(x);
+    /* Creating rows with no hook writes no table but the collection's own: the rows its
+     * rows refer to stay as they are for the whole run. */
+    struct res_memo *memo = !r->after_write && !o->update ? res_memo_new(r->table) : NULL;
     struct sheet_row row;
     int seen_rows = 0;
     while ((rc = next(arg, &row, err)) == 1) {
@@ -583,6 +621,7 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
         /* a row's allocations (SQL, messages) go with it */
         struct res_ctx rx = *x;
         rx.a = arena_new();
+        rx.memo = memo;
         struct res_ctx *saved = u.x;
         u.x = &rx;
         import_refs_ctx(u.refs, &rx);
@@ -613,13 +652,19 @@ int import_rows(struct res_ctx *x, const struct resource *r, import_next_fn *nex
     if (rc == 0 && progress_cancelled(o->progress))
         rc = rerr_set(err, R_EINVAL, "cancelled", "", "导入已取消，未写入任何数据");
     import_refs_free(u.refs);
-    if (rc == 0 && res->error_count == 0 && !o->check) {
+    res_memo_free(memo);
+    bool keep = rc == 0 && res->error_count == 0 && !o->check;
+    int brc = audit_batch_end(x->c, keep, err);
+    if (brc < 0 && rc == 0)
+        rc = brc;
+    if (rc == 0 && keep) {
         if ((rc = store_commit(x->c, err)) == 0) {
             res->committed = true;
             res->written = res->created + res->updated;
         }
     } else
         store_rollback(x->c);
+    store_exec(x->c, "PRAGMA cache_size = " STORE_CACHE, NULL);
     if (rc == 0)
         report(&u, bytes_done, arg, bytes_total);
     return rc < 0 ? rc : 0;

@@ -74,6 +74,10 @@ struct import_options {
 };
 
 #define IMPORT_MAX_ROWS 1000000
+/* The page cache of the connection while it imports (PRAGMA cache_size: 64 MiB), so that
+ * one big transaction is not spilled to the WAL page by page again and again. */
+#define IMPORT_CACHE "-65536"
+
 /* Rejections kept with their detail (every one is counted). */
 #define IMPORT_MAX_ERRORS 100000
 

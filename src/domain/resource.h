@@ -126,7 +126,18 @@ struct res_ctx {
      * password's hash), for its check hook to use inside it; NULL when none ran. Owned by
      * the engine (released when the write ends). */
     json_t *prepared;
+    /* Single columns of referenced rows (res_lookup_int) remembered across the rows of a
+     * bulk write whose transaction changes no table but the one it fills (an import);
+     * NULL: none. Owned by whoever made it (res_memo_new). */
+    struct res_memo *memo;
 };
+
+/* A memo of res_lookup_int's answers for the rows a transaction writes into "table",
+ * whose lookups are never remembered; bounded (a fixed number of slots, the older answer
+ * in a slot replaced), so it stays small however many rows are written. Valid only while
+ * the caller's write transaction changes no looked-up row of another table. */
+struct res_memo *res_memo_new(const char *table);
+void res_memo_free(struct res_memo *m);
 
 /* A list request's parameters, as given. A request with more than RES_MAX_PARAMS is
  * refused before it gets here. */
@@ -348,6 +359,10 @@ int res_delete(struct res_ctx *x, const struct resource *r, int64_t id, int64_t 
  * of records written all or none). res_update_in takes the version from "body" like
  * res_update; neither masks what it answers. */
 int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err);
+/* res_create_in answering the new record's id; the record itself only when "out" is not
+ * NULL (without it, no read after the insert: for bulk work such as an import). */
+int res_create_id(struct res_ctx *x, const struct resource *r, json_t *body, int64_t *id, json_t **out,
+                  struct rerr *err);
 int res_update_in(struct res_ctx *x, const struct resource *r, int64_t id, json_t *body, json_t **out,
                   struct rerr *err);
 /* res_delete inside the caller's transaction (a removable hook deleting what belongs to

@@ -71,6 +71,10 @@ void store_rollback(store_conn *c);
  * any other can go: a statement stays valid at least until STORE_STMT_CACHE - 1 other
  * texts have been prepared on the connection, and a running one for longer. */
 #define STORE_STMT_CACHE 128
+/* Every connection's page cache, as PRAGMA cache_size takes it (negative: KiB). A
+ * connection that writes a big transaction may raise its own for that while. */
+#define STORE_CACHE "-2000"
+
 store_stmt *store_prepare(store_conn *c, const char *sql);
 /* The same for SQL assembled at run time from descriptions (the resource engine's): SQL
  * that does not prepare (a column a description misnames) is R_EINTERNAL with SQLite's

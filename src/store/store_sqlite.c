@@ -479,13 +479,13 @@ static int conn_setup(sqlite3 *db, bool readonly, struct rerr *err)
      * connection just removed) takes a lock that another opener may hold for a moment. */
     static const char *const pragmas =
         "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-        "PRAGMA synchronous=FULL; PRAGMA cache_size=-2000; PRAGMA temp_store=MEMORY;"
+        "PRAGMA synchronous=FULL; PRAGMA cache_size=" STORE_CACHE "; PRAGMA temp_store=MEMORY;"
         /* Reads come straight from the OS's copy of the file, shared by all connections,
          * instead of each connection keeping its own copy of the hot pages. */
         "PRAGMA mmap_size=268435456;";
     /* A file only read keeps the journal mode it has (a backup: rollback, one file). */
     static const char *const pragmas_readonly = "PRAGMA query_only=ON; PRAGMA busy_timeout=10000;"
-                                                " PRAGMA cache_size=-2000; PRAGMA temp_store=MEMORY;";
+                                                " PRAGMA cache_size=" STORE_CACHE "; PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
     if (sqlite3_exec(db, readonly ? pragmas_readonly : pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         rerr_set(err, R_EINTERNAL, "store", "", "无法设置数据库: %s", msg ? msg : "");

@@ -3,7 +3,10 @@
  * referenced row.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/log.h"
 
 #include "domain/resource/internal.h"
 
@@ -117,9 +120,50 @@ const struct resource *res_of_table(const char *table)
     return NULL;
 }
 
+/* ------------------------------------------------------------------ lookups, and their memo */
+
+#define MEMO_SLOTS 4096 /* a power of two */
+
+struct memo_slot {
+    const char *table, *col; /* by address: the callers' literals */
+    int64_t id, value;
+};
+
+struct res_memo {
+    const char *skip;
+    struct memo_slot slot[MEMO_SLOTS];
+};
+
+struct res_memo *res_memo_new(const char *table)
+{
+    struct res_memo *m = calloc(1, sizeof *m);
+    if (!m)
+        die("内存不足");
+    m->skip = table;
+    return m;
+}
+
+void res_memo_free(struct res_memo *m)
+{
+    free(m);
+}
+
+static struct memo_slot *memo_slot(struct res_memo *m, const char *table, const char *col, int64_t id)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)table * 31 + (uint64_t)(uintptr_t)col) * 0x9E3779B97F4A7C15ull ^
+                 (uint64_t)id * 0xBF58476D1CE4E5B9ull;
+    return &m->slot[(h >> 20) & (MEMO_SLOTS - 1)];
+}
+
 int res_lookup_int(struct res_ctx *x, const char *table, const char *col, int64_t id, const char *field,
                    int64_t *out, struct rerr *err)
 {
+    struct memo_slot *ms =
+        x->memo && strcmp(table, x->memo->skip) ? memo_slot(x->memo, table, col, id) : NULL;
+    if (ms && ms->table == table && ms->col == col && ms->id == id) {
+        *out = ms->value;
+        return 0;
+    }
     const struct resource *ref = res_of_table(table);
     int64_t proc = 0;
     bool narrowed = ref && authz_read_narrowed(x->who, ref->read, &proc);
@@ -138,5 +182,7 @@ int res_lookup_int(struct res_ctx *x, const char *table, const char *col, int64_
     if (!visible)
         return rerr_set(err, R_EUNPROC, "invalid_reference", field, "引用的记录不存在（%s = %" PRId64 "）",
                         field, id);
+    if (ms)
+        *ms = (struct memo_slot){.table = table, .col = col, .id = id, .value = *out};
     return 0;
 }

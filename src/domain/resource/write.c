@@ -3,8 +3,10 @@
  * where it changes a record, and audited in its own transaction.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/jbuf.h"
 #include "base/text.h"
 #include "domain/attachment.h"
 #include "domain/resource/internal.h"
@@ -25,7 +27,55 @@ static int bind_columns(store_stmt *st, int idx, const struct resource *r, json_
     return idx;
 }
 
-int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err)
+/* "INSERT INTO table(created_at, updated_at, <the columns "row" gives>) VALUES (?, …)",
+ * on the row's arena. */
+static const char *insert_sql(struct res_ctx *x, const struct resource *r, json_t *row)
+{
+    struct jbuf b = {0};
+    int n = 2;
+    jbuf_lit(&b, "INSERT INTO ");
+    jbuf_lit(&b, r->table);
+    jbuf_lit(&b, "(" SET_CREATED);
+    for (int i = 0; i < r->nfields; i++) {
+        const struct field *f = &r->fields[i];
+        if (writes_column(f) && json_object_get(row, f->name)) {
+            jbuf_lit(&b, ", ");
+            jbuf_lit(&b, f->name);
+            n++;
+        }
+    }
+    jbuf_lit(&b, ") VALUES (?");
+    for (int i = 1; i < n; i++)
+        jbuf_lit(&b, ", ?");
+    jbuf_lit(&b, ")");
+    size_t len;
+    char *t = jbuf_take(&b, &len);
+    char *sql = arena_strdup(x->a, t);
+    free(t);
+    return sql;
+}
+
+/* The stored columns of row "id" (no extras, nothing expanded): what its audit entry
+ * records. */
+static int load_columns(struct res_ctx *x, const struct resource *r, int64_t id, json_t **out,
+                        struct rerr *err)
+{
+    store_stmt *st;
+    int rc =
+        store_prepare_built(x->c, arena_printf(x->a, "SELECT * FROM %s WHERE id = ?", r->table), &st, err);
+    if (rc < 0)
+        return rc;
+    store_bind_int(st, 1, id);
+    if ((rc = store_step(st, err)) == STORE_ROW)
+        *out = row_to_json(r, st);
+    else if (rc == STORE_DONE)
+        rc = rerr_set(err, R_EINTERNAL, "internal", "", "%s写入后不见了（编号 %" PRId64 "）", r->label, id);
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+int res_create_id(struct res_ctx *x, const struct resource *r, json_t *body, int64_t *id, json_t **out,
+                  struct rerr *err)
 {
     json_t *row = json_object();
     int rc = apply_body(r, body, row, true, err);
@@ -45,17 +95,8 @@ int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, jso
     }
     char ts[32];
     text_now(ts);
-    char *cols = SET_CREATED, *qs = "?, ?";
-    for (int i = 0; i < r->nfields; i++) {
-        const struct field *f = &r->fields[i];
-        if (writes_column(f) && json_object_get(row, f->name)) {
-            cols = arena_printf(x->a, "%s, %s", cols, f->name);
-            qs = arena_printf(x->a, "%s, ?", qs);
-        }
-    }
     store_stmt *st;
-    const char *sql = arena_printf(x->a, "INSERT INTO %s(%s) VALUES (%s)", r->table, cols, qs);
-    if ((rc = store_prepare_built(x->c, sql, &st, err)) < 0) {
+    if ((rc = store_prepare_built(x->c, insert_sql(x, r, row), &st, err)) < 0) {
         json_decref(row);
         return rc;
     }
@@ -63,25 +104,33 @@ int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, jso
     store_bind_text(st, 2, ts);
     bind_columns(st, 3, r, row);
     rc = store_step(st, err);
+    *id = store_last_id(x->c);
     store_done(st);
-    int64_t id = store_last_id(x->c);
     if (rc >= 0 && r->after_write)
-        rc = r->after_write(x, id, row, NULL, err);
+        rc = r->after_write(x, *id, row, NULL, err);
     json_decref(row);
-    if (rc < 0)
-        return rc;
-    json_t *rec;
-    if ((rc = res_load(x, r, id, &rec, err)) < 0)
-        return rc;
-    if ((rc = audit_write(x, r, "create", id, NULL, rec, err)) < 0) {
-        json_decref(rec);
-        return rc;
-    }
-    if (out)
+    /* The audit entry records the stored columns: read as a read would answer them when
+     * the caller wants the record (or the resource adds to what it reads), else alone. */
+    json_t *rec = NULL;
+    if (rc >= 0)
+        rc = out || r->expand ? res_load(x, r, *id, &rec, err) : load_columns(x, r, *id, &rec, err);
+    if (rc >= 0)
+        rc = audit_write(x, r, "create", *id, NULL, rec, err);
+    if (rc >= 0 && out)
         *out = rec;
     else
         json_decref(rec);
-    return 0;
+    return rc < 0 ? rc : 0;
+}
+
+int res_create_in(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err)
+{
+    int64_t id;
+    json_t *rec = NULL;
+    int rc = res_create_id(x, r, body, &id, out ? &rec : NULL, err);
+    if (out)
+        *out = rec;
+    return rc;
 }
 
 int res_create(struct res_ctx *x, const struct resource *r, json_t *body, json_t **out, struct rerr *err)

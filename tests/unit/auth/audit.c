@@ -474,6 +474,78 @@ static void anchor_line_forged_is_caught(void **state)
     assert_non_null(strstr(rep.reason, "校验码不符"));
 }
 
+/* The head as stored (meta.audit_head), into "out". */
+static void stored_head(struct fx *f, char *out, size_t cap)
+{
+    store_stmt *st = store_prepare(f->c, "SELECT value FROM meta WHERE key = 'audit_head'");
+    assert_int_equal(store_step(st, NULL), STORE_ROW);
+    snprintf(out, cap, "%s", store_col_text(st, 0));
+    store_done(st);
+}
+
+static void batch_append(struct fx *f, const char *what)
+{
+    struct rerr e = {0};
+    json_t *after = json_pack("{s:s}", "name", what);
+    if (audit_append(f->c, &f->who, "create", "departments", 1, 1, NULL, after, &e) < 0)
+        fail_msg("%s", e.message);
+    json_decref(after);
+}
+
+/* A batch chains its entries in memory and writes the head once, at its end: the chain
+ * verifies whole, also after a savepoint inside it was rolled back; a batch that ends
+ * unkept (a rolled-back import) leaves the head as it was; and a batch does not start on
+ * a tail that disagrees with the head. */
+static void batch_chains_in_memory(void **state)
+{
+    struct fx *f = *state;
+    struct rerr e = {0};
+    char before[200], during[200], after[200];
+    stored_head(f, before, sizeof before);
+    assert_int_equal(store_begin(f->c, &e), 0);
+    assert_int_equal(audit_batch_begin(f->c, &e), 0);
+    batch_append(f, "一");
+    batch_append(f, "二");
+    stored_head(f, during, sizeof during);
+    assert_string_equal(during, before); /* not written per entry */
+    sql(f, "SAVEPOINT row");
+    batch_append(f, "废");
+    sql(f, "ROLLBACK TO row; RELEASE row");
+    assert_int_equal(audit_batch_rewound(f->c, &e), 0);
+    batch_append(f, "三");
+    assert_int_equal(audit_batch_end(f->c, true, &e), 0);
+    assert_int_equal(store_commit(f->c, &e), 0);
+    stored_head(f, after, sizeof after);
+    assert_string_not_equal(after, before);
+    struct audit_report rep;
+    assert_int_equal(verify(f, &rep), 0);
+    assert_int_equal(rep.entries, 9); /* six, then 一 二 三 */
+    /* an append after the batch chains to the head the batch wrote */
+    assert_int_equal(append(f, "四", &e), 0);
+    assert_int_equal(verify(f, &rep), 0);
+    assert_int_equal(rep.entries, 10);
+
+    /* ended unkept and rolled back: nothing changed */
+    stored_head(f, before, sizeof before);
+    assert_int_equal(store_begin(f->c, &e), 0);
+    assert_int_equal(audit_batch_begin(f->c, &e), 0);
+    batch_append(f, "五");
+    assert_int_equal(audit_batch_end(f->c, false, &e), 0);
+    store_rollback(f->c);
+    stored_head(f, after, sizeof after);
+    assert_string_equal(after, before);
+    assert_int_equal(count_rows(f), 10);
+    assert_int_equal(verify(f, &rep), 0);
+
+    /* a removed last entry is refused when the batch begins, as by a single append */
+    drop_triggers(f);
+    sql(f, "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)");
+    assert_int_equal(store_begin(f->c, &e), 0);
+    assert_true(audit_batch_begin(f->c, &e) < 0);
+    assert_string_equal(e.code, "audit_chain");
+    store_rollback(f->c);
+}
+
 /* Without its key a store writes nothing; a keyed chain whose key file is gone is not
  * opened for writing, and verify says it cannot check rather than "intact". */
 static void no_key_no_writes(void **state)
@@ -640,6 +712,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(truncation_to_an_old_head_is_caught_by_anchors, setup, teardown),
         cmocka_unit_test_setup_teardown(anchors_are_batched, setup, teardown),
         cmocka_unit_test_setup_teardown(anchor_line_forged_is_caught, setup, teardown),
+        cmocka_unit_test_setup_teardown(batch_chains_in_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(no_key_no_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(legacy_database_is_keyed_on_first_open, setup, teardown),
         cmocka_unit_test_setup_teardown(legacy_after_keyed_is_refused, setup, teardown),

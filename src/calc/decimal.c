@@ -1,0 +1,92 @@
+/*
+ * decimal.c: numbers as decimal strings, rounded as people round (calc/decimal.h).
+ */
+#include "calc/decimal.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+
+/* The digits of "v" (finite, ≥ 0) to 15 significant digits: "digits" (no point, no
+ * leading zeros unless v is 0) and the position of the point, as v = 0.d1d2… × 10^exp. */
+static int digits_of(double v, char digits[24], int *exp)
+{
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.14e", v); /* d.dddddddddddddde±X: 15 significant digits */
+    int n = 0;
+    for (const char *p = buf; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[n++] = *p;
+    digits[n] = 0;
+    *exp = atoi(strchr(buf, 'e') + 1) + 1;
+    return n;
+}
+
+size_t calc_decimal(double v, int places, char *out, size_t cap)
+{
+    CHECK(isfinite(v) && places >= 0 && places <= CALC_MAX_PLACES && cap >= CALC_DECIMAL_CAP);
+    bool neg = v < 0;
+    char d[24];
+    int exp, n = digits_of(fabs(v), d, &exp);
+    /* the integer of all digits up to "places" after the point, as a string of digits:
+     * v = 0.d × 10^exp, so the kept digits are the first exp + places of them */
+    int keep = exp + places;
+    char kept[CALC_DECIMAL_CAP];
+    int k = 0;
+    if (keep > 0) {
+        for (int i = 0; i < keep; i++)
+            kept[k++] = i < n ? d[i] : '0';
+    }
+    bool up = keep >= 0 && keep < n && d[keep] >= '5';
+    if (keep < 0)
+        up = false; /* far below the last place shown */
+    kept[k] = 0;
+    if (up) { /* add one at the last kept digit, carrying */
+        int i = k - 1;
+        while (i >= 0 && kept[i] == '9')
+            kept[i--] = '0';
+        if (i >= 0) {
+            kept[i]++;
+        } else {
+            memmove(kept + 1, kept, (size_t)k + 1);
+            kept[0] = '1';
+            k++;
+        }
+    }
+    /* kept holds the value × 10^places as digits (maybe none: zero) */
+    char whole[CALC_DECIMAL_CAP];
+    int w = 0;
+    while (k < places + 1) { /* at least one digit before the point */
+        memmove(kept + 1, kept, (size_t)k + 1);
+        kept[0] = '0';
+        k++;
+    }
+    bool zero = true;
+    for (int i = 0; i < k; i++)
+        if (kept[i] != '0')
+            zero = false;
+    if (neg && !zero)
+        whole[w++] = '-';
+    int ip = k - places;
+    memcpy(whole + w, kept, (size_t)ip);
+    w += ip;
+    if (places > 0) {
+        whole[w++] = '.';
+        memcpy(whole + w, kept + ip, (size_t)places);
+        w += places;
+    }
+    whole[w] = 0;
+    snprintf(out, cap, "%s", whole);
+    return (size_t)w;
+}
+
+double calc_round(double v, int places)
+{
+    char buf[CALC_DECIMAL_CAP];
+    calc_decimal(v, places, buf, sizeof buf);
+    return strtod(buf, NULL);
+}
