@@ -43,7 +43,9 @@ DOMAIN  := $(RESOURCE) \
            src/domain/import_columns.c \
            src/domain/import_refs.c \
            src/domain/template.c \
-           src/domain/export.c
+           src/domain/export.c \
+           src/domain/measures.c \
+           src/domain/evaluation.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c src/jobs/import_job.c src/jobs/export_job.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \

@@ -1043,7 +1043,7 @@ static json_t *cell_json(const char *kind, const char *label, const char *state,
     return c;
 }
 
-static int completeness_in(struct res_ctx *x, int64_t branch_id, int year, json_t **out, struct rerr *err)
+int life_completeness_in(struct res_ctx *x, int64_t branch_id, int year, json_t **out, struct rerr *err)
 {
     store_stmt *st =
         store_prepare(x->c, "SELECT b.procuratorate_id, p.level, b.name FROM branches b"
@@ -1197,7 +1197,7 @@ int life_completeness(struct res_ctx *x, int64_t branch_id, int year, json_t **o
         return rerr_set(err, R_EINVAL, "bad_query", "year", "年份 year 应在 2000 至 2100 之间");
     if ((rc = store_begin_read(x->c, err)) < 0)
         return rc;
-    rc = completeness_in(x, branch_id, year, out, err);
+    rc = life_completeness_in(x, branch_id, year, out, err);
     store_rollback(x->c);
     return rc;
 }

@@ -39,6 +39,9 @@ int member_terms_follow(struct res_ctx *x, int64_t member_id, json_t *row, json_
  * due (the current period, not yet met); "year" 0 is this year. Read in one read transaction, scoped as
  * activities are (a branch the reader may not read is 404). *out is the caller's. */
 int life_completeness(struct res_ctx *x, int64_t branch_id, int year, json_t **out, struct rerr *err);
+/* The same inside the caller's read transaction, without the collection check (the
+ * branch's scope is still checked: R_ENOTFOUND outside the reader's). */
+int life_completeness_in(struct res_ctx *x, int64_t branch_id, int year, json_t **out, struct rerr *err);
 
 /* The period of kind "period" (月, 季度, 年) that month "month" (1..12) of "year" lies in:
  * its label ("2025-03", "2025-Q1", "2025") into "label" (24 bytes) and its first and last

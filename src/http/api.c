@@ -18,6 +18,7 @@
 #include "auth/session.h"
 #include "base/log.h"
 #include "domain/attachment.h"
+#include "domain/evaluation.h"
 #include "domain/joint.h"
 #include "domain/meta.h"
 #include "domain/org.h"
@@ -300,6 +301,75 @@ static enum MHD_Result completeness(struct request *rq, const struct route_call 
     return life_completeness(k->x, branch, year > 9999 ? -1 : (int)year, &out, &err) < 0
                ? reply_error(rq, &err)
                : reply_json(rq, 200, out);
+}
+
+/* The query of the evaluation's reads: branch_id (a positive integer), period, measure;
+ * each at most once, no other. */
+struct eval_query {
+    int64_t branch;
+    const char *period, *measure;
+};
+
+static int eval_query(struct request *rq, bool with_measure, struct eval_query *q, struct rerr *err)
+{
+    *q = (struct eval_query){0};
+    for (int i = 0; i < rq->query.n; i++) {
+        const char *key = rq->query.key[i], *v = rq->query.val[i];
+        if (!strcmp(key, "branch_id") && !q->branch) {
+            char *end;
+            errno = 0;
+            q->branch = strtoll(v, &end, 10);
+            if (errno || *end || !*v || q->branch <= 0)
+                return rerr_set(err, R_EINVAL, "bad_query", "branch_id", "branch_id 应为正整数");
+        } else if (!strcmp(key, "period") && !q->period) {
+            q->period = v;
+        } else if (with_measure && !strcmp(key, "measure") && !q->measure) {
+            q->measure = v;
+        } else {
+            return rerr_set(err, R_EINVAL, "bad_query", key,
+                            "未知或重复的查询参数“%s”（可用 branch_id、period%s）", key,
+                            with_measure ? "、measure" : "");
+        }
+    }
+    if (!q->branch)
+        return rerr_set(err, R_EINVAL, "bad_query", "branch_id", "请提供党组织 branch_id");
+    if (!q->period)
+        return rerr_set(err, R_EINVAL, "bad_query", "period",
+                        "请提供考评期间 period（如 2025、2025-Q3、2025-07）");
+    if (with_measure && !q->measure)
+        return rerr_set(err, R_EINVAL, "bad_query", "measure", "请提供指标数据项 measure");
+    return 0;
+}
+
+/* GET /eval/measures: the measures formulas may name (domain/measures.h). */
+static enum MHD_Result eval_measures(struct request *rq, const struct route_call *k)
+{
+    if (rq->query.n)
+        return fail(rq, R_EINVAL, "bad_query", "此接口不接受查询参数");
+    return reply_json(rq, 200, eval_measures_json());
+}
+
+/* GET /eval/values?branch_id=&period=: one branch's measures for a period. */
+static enum MHD_Result eval_values_get(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    struct eval_query q;
+    json_t *out;
+    if (eval_query(rq, false, &q, &err) < 0 || eval_values(k->x, q.branch, q.period, &out, &err) < 0)
+        return reply_error(rq, &err);
+    return reply_json(rq, 200, out);
+}
+
+/* GET /eval/records?branch_id=&period=&measure=: the records behind one value. */
+static enum MHD_Result eval_records_get(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    struct eval_query q;
+    json_t *out;
+    if (eval_query(rq, true, &q, &err) < 0 ||
+        eval_records(k->x, q.branch, q.period, q.measure, &out, &err) < 0)
+        return reply_error(rq, &err);
+    return reply_json(rq, 200, out);
 }
 
 /* GET /timeline?branch_id=|member_id=|case_id=: both ledgers in order (domain/timeline.h). */
@@ -695,6 +765,10 @@ const struct route api_routes[] = {
     {RM_GET, "/method-completion", method_completion, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/timeline", timeline, ROUTE_CACHE, 0},
     {RM_GET, "/life-completeness", completeness, ROUTE_CACHE_TODAY, 0},
+    /* the evaluation: measures are the binary's; values count 12309 deadlines against today */
+    {RM_GET, "/eval/measures", eval_measures, ROUTE_CACHE, 0},
+    {RM_GET, "/eval/values", eval_values_get, ROUTE_CACHE_TODAY, 0},
+    {RM_GET, "/eval/records", eval_records_get, ROUTE_CACHE_TODAY, 0},
     /* a job's progress lives in memory, not in the database: never cached */
     {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},
     {RM_GET, "/jobs/:id", coll_get, ROUTE_NO_CACHE, 0},

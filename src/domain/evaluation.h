@@ -1,0 +1,50 @@
+/*
+ * evaluation: schemes (versioned text, docs/evaluation.md), runs of a scheme over a
+ * period, their results for branches and procuratorates with every number explained, and
+ * the measures of both ledgers they read (domain/measures.h).
+ *
+ * A period is a year (2025), a quarter (2025-Q3) or a month (2025-07); its previous
+ * period is the one of the same length before it, its year-ago period the same one a
+ * year before.
+ */
+#ifndef RONGHE_EVALUATION_H
+#define RONGHE_EVALUATION_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct res_ctx;
+struct resource;
+
+extern const struct resource res_eval_schemes;
+
+struct eval_period {
+    char label[40];                    /* normalised: 2025, 2025-Q3, 2025-07 */
+    int year, first, last;             /* its months first..last (1..12) of "year" */
+    char from[40], to[40];             /* the days it covers: from <= day < to */
+    char month_from[40], month_to[40]; /* its first and last month, YYYY-MM */
+};
+
+/* Parse "text" as a period; R_EINVAL with a Chinese message otherwise. */
+int eval_period_parse(const char *text, struct eval_period *out, struct rerr *err);
+/* The period "shift" periods before "p" (1: the previous one; for a year-ago period of
+ * a month or quarter, shift by 12 or 4). */
+void eval_period_back(const struct eval_period *p, int shift, struct eval_period *out);
+
+/* GET /eval/measures: the catalogue, each measure's name, kind, unit, group and
+ * definition. */
+json_t *eval_measures_json(void);
+
+/* GET /eval/values?branch_id=&period=: every measure's numerator, denominator and value
+ * for one branch and period (缺项 as null), in one read transaction, scoped as the
+ * branch is (another procuratorate's branch is 404 to a county reader). */
+int eval_values(struct res_ctx *x, int64_t branch_id, const char *period, json_t **out, struct rerr *err);
+
+/* GET /eval/records?branch_id=&period=&measure=: the ledger records behind one measure's
+ * value (at most 500), scoped likewise. */
+int eval_records(struct res_ctx *x, int64_t branch_id, const char *period, const char *measure, json_t **out,
+                 struct rerr *err);
+
+#endif

@@ -1,0 +1,409 @@
+/*
+ * measures.c: the catalogue of measures (domain/measures.h) and the grid of their monthly
+ * pairs, read from both ledgers in one read transaction of the caller's.
+ *
+ * Each measure but one is a query answering (branch, month, numerator, denominator) for
+ * the days ?1 <= day < ?2; 三会一课完成率 is read through the 三会一课 completeness the
+ * party-life ledger already answers (domain/partylife.h), so the two never disagree.
+ */
+#include "domain/measures.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "domain/partylife.h"
+#include "domain/resource.h"
+
+/* The branch member MEMBER belonged to on day DAY: the one a term of theirs gives, else
+ * their branch now. */
+#define MEMBER_BRANCH(MEMBER, DAY)                                                                           \
+    "coalesce((SELECT mt.branch_id FROM member_terms mt WHERE mt.member_id = " MEMBER                        \
+    " AND mt.from_date <= " DAY " AND (mt.to_date IS NULL OR mt.to_date > " DAY ")"                          \
+    " ORDER BY mt.from_date DESC LIMIT 1), (SELECT m.branch_id FROM members m WHERE m.id = " MEMBER "))"
+/* A closed case as branches: one row (cid, day, br) per branch a member of its team
+ * belonged to on the day it was closed, for days ?1 <= day < ?2. */
+#define TEAM_ON                                                                                              \
+    "WITH team AS (SELECT DISTINCT c.id AS cid, c.closed_on AS day, " MEMBER_BRANCH(                         \
+        "cm.member_id", "c.closed_on") " AS br"                                                              \
+                                       " FROM cases c JOIN case_members cm ON cm.case_id = c.id AND "        \
+                                       "cm.member_id IS NOT NULL"                                            \
+                                       " WHERE c.closed_on >= ?1 AND c.closed_on < ?2) "
+/* The closed cases of one branch (?1), for days ?2 <= day < ?3: the records of a value. */
+#define TEAM_OF                                                                                              \
+    "WITH team AS (SELECT DISTINCT c.id AS cid, c.closed_on AS day FROM cases c"                             \
+    " JOIN case_members cm ON cm.case_id = c.id AND cm.member_id IS NOT NULL"                                \
+    " WHERE c.closed_on >= ?2 AND c.closed_on < ?3 AND ?1 = " MEMBER_BRANCH("cm.member_id",                  \
+                                                                            "c.closed_on") ") "
+/* A 三必评 score as branches: one row (rid, score, day, br) per branch a member of the
+ * case's team belonged to on the day of the review. */
+#define REVIEWS(WHERE)                                                                                       \
+    "WITH rb AS (SELECT DISTINCT r.id AS rid, r.case_id AS cid, r.aspect AS aspect, r.score AS score,"       \
+    " r.reviewed_on AS day, " MEMBER_BRANCH(                                                                 \
+        "cm.member_id",                                                                                      \
+        "r.reviewed_on") " AS br FROM case_reviews r"                                                        \
+                         " JOIN case_members cm ON cm.case_id = r.case_id AND cm.member_id IS NOT NULL"      \
+                         " WHERE r.score IS NOT NULL AND " WHERE ") "
+#define LEAD_IS_MEMBER                                                                                       \
+    "EXISTS (SELECT 1 FROM case_members l WHERE l.case_id = team.cid AND l.role = '主办检察官'"         \
+    " AND l.member_id IS NOT NULL)"
+#define HAS_LEAD "EXISTS (SELECT 1 FROM case_members l WHERE l.case_id = team.cid AND l.role = '主办检察官')"
+/* The four stages of a 四同步 pair, each (branch, the later of its two days, in step), for
+ * the stages both sides have done. */
+#define STAGES                                                                                               \
+    "(SELECT id, branch_id, business_title AS title, max(b, p) AS day,"                                      \
+    " abs(julianday(b) - julianday(p)) <= tolerance_days AS ok FROM ("                                       \
+    "SELECT id, branch_id, business_title, business_plan_on AS b, party_plan_on AS p, tolerance_days"        \
+    " FROM sync_pairs UNION ALL SELECT id, branch_id, business_title, business_deploy_on, party_deploy_on,"  \
+    " tolerance_days FROM sync_pairs UNION ALL SELECT id, branch_id, business_title, business_implement_on," \
+    " party_implement_on, tolerance_days FROM sync_pairs UNION ALL SELECT id, branch_id, business_title,"    \
+    " business_review_on, party_review_on, tolerance_days FROM sync_pairs)"                                  \
+    " WHERE b IS NOT NULL AND p IS NOT NULL)"
+#define OUTCOMES                                                                                             \
+    "(SELECT o.id, o.title, o.achieved_on AS day, o.branch_id AS br FROM project_outcomes o"                 \
+    " UNION SELECT o.id, o.title, o.achieved_on, pp.party_branch_id FROM project_outcomes o"                 \
+    " JOIN project_parties pp ON pp.project_id = o.project_id WHERE pp.party_branch_id IS NOT NULL)"
+#define HONOURS                                                                                              \
+    "(SELECT h.id, h.title, printf('%04d-12-31', h.year) AS day,"                                            \
+    " coalesce(h.branch_id, (SELECT m.branch_id FROM members m WHERE m.id = h.member_id)) AS br"             \
+    " FROM honours h)"
+
+struct entry {
+    struct measure m;
+    const char *months_sql; /* NULL: read by its own loader */
+};
+
+static const struct entry catalogue[] = {
+    {{"三会一课完成率", MEASURE_RATE, "比例", "党建",
+      "三会一课（支部党员大会、支委会、党小组会、党课）按组织生活规则应开次数中已开的比例：每个已结束的规则"
+      "周期（月、季度）计一次，分子为已开次数（不超过应开次数，按党小组计的规则逐个党小组计），分母为应开次"
+      "数，记在周期结束的月份",
+      "SELECT 'activities', id, kind || '：' || topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1"
+      " AND held_on >= ?2 AND held_on < ?3 AND kind IN ('支部党员大会', '支委会', '党小组会', '党课')"
+      " ORDER BY held_on, id"},
+     NULL},
+    {{"党员出勤率", MEASURE_RATE, "比例", "党建",
+      "组织生活考勤中出席人次占应到人次的比例，按活动日期计月，记在活动所属党组织",
+      "SELECT 'attendance', a.id, (SELECT name FROM members m WHERE m.id = a.member_id) || '：' || a.status"
+      " || '（' || v.topic || '）', v.held_on, a.status = '出席', 1 FROM attendance a"
+      " JOIN activities v ON v.id = a.activity_id WHERE a.branch_id = ?1 AND v.held_on >= ?2"
+      " AND v.held_on < ?3 ORDER BY v.held_on, a.id"},
+     "SELECT a.branch_id, substr(v.held_on, 1, 7), sum(a.status = '出席'), count(*) FROM attendance a"
+     " JOIN activities v ON v.id = a.activity_id WHERE v.held_on >= ?1 AND v.held_on < ?2 GROUP BY 1, 2"},
+    {{"主题党日次数", MEASURE_COUNT, "次", "党建", "开展主题党日活动的次数，按活动日期计月",
+      "SELECT 'activities', id, topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1 AND kind = "
+      "'主题党日'"
+      " AND held_on >= ?2 AND held_on < ?3 ORDER BY held_on, id"},
+     "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM activities WHERE kind = '主题党日'"
+     " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2"},
+    {{"党员学习次数", MEASURE_COUNT, "次", "党建",
+      "组织集中学习的次数（组织生活类型为“学习”），按活动日期计月",
+      "SELECT 'activities', id, topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1 AND kind = '学习'"
+      " AND held_on >= ?2 AND held_on < ?3 ORDER BY held_on, id"},
+     "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM activities WHERE kind = '学习'"
+     " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2"},
+    {{"荣誉数", MEASURE_COUNT, "项", "党建",
+      "党组织及其党员获得的荣誉项数，记在获评年度的 12 月；党员的荣誉记在其所在党组织",
+      "SELECT 'honours', id, title, day, 1, 0 FROM " HONOURS " WHERE br = ?1 AND day >= ?2 AND day < ?3"
+      " ORDER BY day, id"},
+     "SELECT br, substr(day, 1, 7), count(*), 0 FROM " HONOURS " WHERE day >= ?1 AND day < ?2"
+     " AND br IS NOT NULL GROUP BY 1, 2"},
+    {{"办结案件数", MEASURE_COUNT, "件", "业务",
+      "办结的案件数，按办结日期计月；案件记在办结之日办案组成员所在的每个党组织",
+      TEAM_OF "SELECT 'cases', c.id, c.case_no || ' ' || c.title, team.day, 1, 0 FROM team"
+              " JOIN cases c ON c.id = team.cid ORDER BY team.day, c.id"},
+     TEAM_ON "SELECT br, substr(day, 1, 7), count(*), 0 FROM team WHERE br IS NOT NULL GROUP BY 1, 2"},
+    {{"三必评平均分", MEASURE_MEAN, "分", "业务",
+      "案件“三必评”（政治考量、社会影响、群众满意）各项评分的平均分，按评价日期计月，记在评价之日办案组成员"
+      "所在的党组织",
+      REVIEWS(
+          "r.reviewed_on >= ?2 AND r.reviewed_on < ?3") "SELECT 'case-reviews', rid, (SELECT c.case_no FROM"
+                                                        " cases c WHERE c.id = cid) || ' ' || aspect || ' ' "
+                                                        "|| score || ' 分', day, score, 1 FROM rb WHERE br = "
+                                                        "?1"
+                                                        " ORDER BY day, rid"},
+     REVIEWS(
+         "r.reviewed_on >= ?1 AND r.reviewed_on < ?2") "SELECT br, substr(day, 1, 7), sum(score), count(*)"
+                                                       " FROM rb WHERE br IS NOT NULL GROUP BY 1, 2"},
+    {{"12309程序性答复及时率", MEASURE_RATE, "比例", "业务",
+      "程序性答复期限在本期的 12309 来信来访中，在期限内（含当日）答复的比例；期限未到且尚未答复的不计",
+      "SELECT 'requests', id, number || ' ' || summary, procedural_due,"
+      " replied_on IS NOT NULL AND replied_on <= procedural_due, 1 FROM requests WHERE branch_id = ?1"
+      " AND procedural_due >= ?2 AND procedural_due < ?3"
+      " AND (replied_on IS NOT NULL OR procedural_due < ronghe_today()) ORDER BY procedural_due, id"},
+     "SELECT branch_id, substr(procedural_due, 1, 7), sum(replied_on IS NOT NULL AND replied_on <= "
+     "procedural_due),"
+     " count(*) FROM requests WHERE procedural_due >= ?1 AND procedural_due < ?2"
+     " AND (replied_on IS NOT NULL OR procedural_due < ronghe_today()) GROUP BY 1, 2"},
+    {{"12309办结率", MEASURE_RATE, "比例", "业务", "本期受理的 12309 来信来访中已办结的比例，按受理日期计月",
+      "SELECT 'requests', id, number || ' ' || summary, received_on, closed_on IS NOT NULL, 1 FROM requests"
+      " WHERE branch_id = ?1 AND received_on >= ?2 AND received_on < ?3 ORDER BY received_on, id"},
+     "SELECT branch_id, substr(received_on, 1, 7), sum(closed_on IS NOT NULL), count(*) FROM requests"
+     " WHERE received_on >= ?1 AND received_on < ?2 GROUP BY 1, 2"},
+    {{"公益诉讼立案数", MEASURE_COUNT, "件", "业务", "公益诉讼立案的件数，按立案日期计月",
+      "SELECT 'pil-matters', id, title, filed_on, 1, 0 FROM pil_matters WHERE branch_id = ?1"
+      " AND filed_on >= ?2 AND filed_on < ?3 ORDER BY filed_on, id"},
+     "SELECT branch_id, substr(filed_on, 1, 7), count(*), 0 FROM pil_matters WHERE filed_on >= ?1"
+     " AND filed_on < ?2 GROUP BY 1, 2"},
+    {{"普法宣传次数", MEASURE_COUNT, "次", "业务", "开展普法宣传、检察开放日等外宣活动的次数，按活动日期计月",
+      "SELECT 'outreach', id, topic, held_on, 1, 0 FROM outreach WHERE branch_id = ?1 AND held_on >= ?2"
+      " AND held_on < ?3 ORDER BY held_on, id"},
+     "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM outreach WHERE held_on >= ?1 AND held_on < ?2"
+     " GROUP BY 1, 2"},
+    {{"党员主办案件占比", MEASURE_RATE, "比例", "融合",
+      "办结案件中由党员担任主办检察官的比例（分母为有主办检察官的办结案件），按办结日期计月",
+      TEAM_OF "SELECT 'cases', c.id, c.case_no || ' ' || c.title, team.day, " LEAD_IS_MEMBER ", 1"
+              " FROM team JOIN cases c ON c.id = team.cid WHERE " HAS_LEAD " ORDER BY team.day, c.id"},
+     TEAM_ON "SELECT br, substr(day, 1, 7), sum(" LEAD_IS_MEMBER "), count(*) FROM team"
+             " WHERE br IS NOT NULL AND " HAS_LEAD " GROUP BY 1, 2"},
+    {{"关联业务组织生活占比", MEASURE_RATE, "比例", "融合",
+      "组织生活中关联了业务事项（案件、12309、公益诉讼、巡回检察、外宣、共建项目、四同步）的比例，按活动日期"
+      "计月",
+      "SELECT 'activities', v.id, v.kind || '：' || v.topic, v.held_on,"
+      " EXISTS (SELECT 1 FROM activity_items i WHERE i.activity_id = v.id), 1 FROM activities v"
+      " WHERE v.branch_id = ?1 AND v.held_on >= ?2 AND v.held_on < ?3 ORDER BY v.held_on, v.id"},
+     "SELECT v.branch_id, substr(v.held_on, 1, 7), sum(EXISTS (SELECT 1 FROM activity_items i"
+     " WHERE i.activity_id = v.id)), count(*) FROM activities v WHERE v.held_on >= ?1 AND v.held_on < ?2"
+     " GROUP BY 1, 2"},
+    {{"四同步同步率", MEASURE_RATE, "比例", "融合",
+      "四同步（同步谋划、部署、落实、检查）中业务与党建两方都已完成的环节里，两方相差不超过容差天数的比例，"
+      "记在两方中较晚一方完成的月份",
+      "SELECT 'sync-pairs', id, title, day, ok, 1 FROM " STAGES " WHERE branch_id = ?1 AND day >= ?2"
+      " AND day < ?3 ORDER BY day, id"},
+     "SELECT branch_id, substr(day, 1, 7), sum(ok), count(*) FROM " STAGES " WHERE day >= ?1 AND day < ?2"
+     " GROUP BY 1, 2"},
+    {{"工作法要素佐证率", MEASURE_RATE, "比例", "融合",
+      "工作法要素的落实记录中附有业务佐证（案件、12309 等业务记录）的比例，按落实日期计月",
+      "SELECT 'element-checks', c.id, coalesce(c.note, c.period), c.checked_on,"
+      " EXISTS (SELECT 1 FROM element_evidence e WHERE e.check_id = c.id), 1 FROM element_checks c"
+      " WHERE c.branch_id = ?1 AND c.checked_on >= ?2 AND c.checked_on < ?3 ORDER BY c.checked_on, c.id"},
+     "SELECT c.branch_id, substr(c.checked_on, 1, 7), sum(EXISTS (SELECT 1 FROM element_evidence e"
+     " WHERE e.check_id = c.id)), count(*) FROM element_checks c WHERE c.checked_on >= ?1"
+     " AND c.checked_on < ?2 GROUP BY 1, 2"},
+    {{"共建成果数", MEASURE_COUNT, "项", "融合",
+      "党建共建项目取得的成果项数，按取得日期计月，记在项目所属党组织和参与共建的每个党组织",
+      "SELECT 'project-outcomes', id, title, day, 1, 0 FROM " OUTCOMES " WHERE br = ?1 AND day >= ?2"
+      " AND day < ?3 ORDER BY day, id"},
+     "SELECT br, substr(day, 1, 7), count(*), 0 FROM " OUTCOMES
+     " WHERE day >= ?1 AND day < ?2 GROUP BY 1, 2"},
+};
+#define N_MEASURES ((int)(sizeof catalogue / sizeof catalogue[0]))
+
+int measure_count(void)
+{
+    return N_MEASURES;
+}
+
+const struct measure *measure_at(int i)
+{
+    CHECK(i >= 0 && i < N_MEASURES);
+    return &catalogue[i].m;
+}
+
+int measure_find(const char *name)
+{
+    for (int i = 0; i < N_MEASURES; i++)
+        if (!strcmp(catalogue[i].m.name, name))
+            return i;
+    return -1;
+}
+
+bool measure_value(const struct measure *m, double num, double den, double *value)
+{
+    if (m->kind == MEASURE_COUNT) {
+        *value = num;
+        return true;
+    }
+    if (den == 0)
+        return false;
+    *value = num / den;
+    return true;
+}
+
+/* ------------------------------------------------------------------ the grid */
+
+struct measure_grid {
+    int first_year, months, nbranches;
+    int64_t *branches; /* ascending */
+    double *pair;      /* [branch][month][measure][2] */
+};
+
+static int branch_index(const struct measure_grid *g, int64_t id)
+{
+    int lo = 0, hi = g->nbranches - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (g->branches[mid] == id)
+            return mid;
+        if (g->branches[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+/* The month index of "YYYY-MM…" in the grid, or -1 outside it. */
+static int month_index(const struct measure_grid *g, const char *ym)
+{
+    int y, m;
+    if (!ym || sscanf(ym, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+        return -1;
+    int i = (y - g->first_year) * 12 + (m - 1);
+    return i >= 0 && i < g->months ? i : -1;
+}
+
+static double *cell(const struct measure_grid *g, int b, int month, int m)
+{
+    return &g->pair[(((size_t)b * (size_t)g->months + (size_t)month) * N_MEASURES + (size_t)m) * 2];
+}
+
+static void add(struct measure_grid *g, int m, int64_t branch, const char *ym, double num, double den)
+{
+    int b = branch_index(g, branch), k = month_index(g, ym);
+    if (b < 0 || k < 0)
+        return;
+    double *p = cell(g, b, k, m);
+    p[0] += num;
+    p[1] += den;
+}
+
+static int load_sql(struct res_ctx *x, struct measure_grid *g, int m, const char *sql, const char *from,
+                    const char *to, struct rerr *err)
+{
+    store_stmt *st;
+    int rc = store_prepare_built(x->c, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    store_bind_text(st, 1, from);
+    store_bind_text(st, 2, to);
+    while ((rc = store_step(st, err)) == STORE_ROW)
+        add(g, m, store_col_int(st, 0), store_col_text(st, 1), store_col_real(st, 2), store_col_real(st, 3));
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* 三会一课完成率 from each branch's completeness of each year: a rule's period that is over
+ * counts in the month it ends. */
+static int load_life(struct res_ctx *x, struct measure_grid *g, int m, struct rerr *err)
+{
+    int years = g->months / 12;
+    for (int b = 0; b < g->nbranches; b++)
+        for (int y = 0; y < years; y++) {
+            json_t *c;
+            int rc = life_completeness_in(x, g->branches[b], g->first_year + y, &c, err);
+            if (rc == R_ENOTFOUND) /* out of the reader's scope */
+                continue;
+            if (rc < 0)
+                return rc;
+            size_t i;
+            json_t *p;
+            json_array_foreach(json_object_get(c, "periods"), i, p)
+            {
+                if (strcmp(json_string_value(json_object_get(p, "state")), "over") != 0)
+                    continue;
+                int required = (int)json_integer_value(json_object_get(p, "required"));
+                int missing = (int)json_integer_value(json_object_get(p, "missing"));
+                int last = (int)json_integer_value(json_object_get(p, "to"));
+                double *pair = cell(g, b, y * 12 + last - 1, m);
+                pair[0] += required - missing;
+                pair[1] += required;
+            }
+            json_decref(c);
+        }
+    return 0;
+}
+
+void measure_grid_free(struct measure_grid *g)
+{
+    if (!g)
+        return;
+    free(g->branches);
+    free(g->pair);
+    free(g);
+}
+
+int measure_grid_load(struct res_ctx *x, int first_year, int last_year, struct measure_grid **out,
+                      struct rerr *err)
+{
+    CHECK(first_year <= last_year);
+    *out = NULL;
+    struct measure_grid *g = calloc(1, sizeof *g);
+    if (!g)
+        die("内存不足");
+    g->first_year = first_year;
+    g->months = (last_year - first_year + 1) * 12;
+    store_stmt *st = store_prepare(x->c, "SELECT count(*) FROM branches");
+    int rc = store_step(st, err);
+    int n = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
+    store_done(st);
+    g->branches = calloc((size_t)(n ? n : 1), sizeof *g->branches);
+    if (!g->branches)
+        die("内存不足");
+    st = store_prepare(x->c, "SELECT id FROM branches ORDER BY id");
+    while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW && g->nbranches < n)
+        g->branches[g->nbranches++] = store_col_int(st, 0);
+    store_done(st);
+    g->pair = calloc((size_t)(g->nbranches ? g->nbranches : 1) * (size_t)g->months * N_MEASURES * 2,
+                     sizeof *g->pair);
+    if (!g->pair)
+        die("内存不足");
+    char from[24], to[24];
+    snprintf(from, sizeof from, "%04d-01-01", first_year);
+    snprintf(to, sizeof to, "%04d-01-01", last_year + 1);
+    for (int m = 0; rc >= 0 && m < N_MEASURES; m++) {
+        const char *sql = catalogue[m].months_sql;
+        rc = sql ? load_sql(x, g, m, sql, from, to, err) : load_life(x, g, m, err);
+    }
+    if (rc < 0) {
+        measure_grid_free(g);
+        return rc;
+    }
+    *out = g;
+    return 0;
+}
+
+bool measure_sum(const struct measure_grid *g, int m, int64_t branch, const char *from, const char *to,
+                 double *num, double *den)
+{
+    *num = *den = 0;
+    int b = branch_index(g, branch), a = month_index(g, from), z = month_index(g, to);
+    if (b < 0 || a < 0 || z < a)
+        return false;
+    for (int k = a; k <= z; k++) { /* in month order: the same sum every time */
+        const double *p = cell(g, b, k, m);
+        *num += p[0];
+        *den += p[1];
+    }
+    return true;
+}
+
+int measure_records(struct res_ctx *x, int m, int64_t branch, const char *from, const char *to, int limit,
+                    json_t **out, struct rerr *err)
+{
+    CHECK(m >= 0 && m < N_MEASURES);
+    store_stmt *st;
+    int rc = store_prepare_built(
+        x->c, arena_printf(x->a, "SELECT * FROM (%s) LIMIT %d", catalogue[m].m.records_sql, limit), &st, err);
+    if (rc < 0)
+        return rc;
+    store_bind_int(st, 1, branch);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    json_t *a = json_array();
+    while ((rc = store_step(st, err)) == STORE_ROW)
+        json_array_append_new(a, json_pack("{s:s, s:I, s:s, s:s, s:f, s:f}", "coll", store_col_text(st, 0),
+                                           "id", (json_int_t)store_col_int(st, 1), "title",
+                                           store_col_text(st, 2) ? store_col_text(st, 2) : "", "day",
+                                           store_col_text(st, 3) ? store_col_text(st, 3) : "", "num",
+                                           store_col_real(st, 4), "den", store_col_real(st, 5)));
+    store_done(st);
+    if (rc < 0) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * measures: the catalogue of what the evaluation measures in both ledgers — each a named
+ * quantity of a branch per month, with its definition in Chinese (docs/evaluation.md
+ * lists them; GET /api/v1/eval/measures answers them).
+ *
+ * Every measure is a pair (numerator, denominator) summed per branch and calendar month,
+ * so that any period and any grouping is a sum: a count's value is its numerator (its
+ * denominator unused); a rate's or an average's is Σ numerator / Σ denominator over the
+ * months of the period (a ratio of sums, never an average of monthly ratios), and 缺项
+ * when Σ denominator is 0. A procuratorate's value sums its branches' pairs. A record
+ * counts in the month of the day the definition names (a case in the month it was
+ * closed, a meeting in the month it was held …) and for the branch it belongs to (a case
+ * for each branch a member of its team belonged to on that day).
+ */
+#ifndef RONGHE_MEASURES_H
+#define RONGHE_MEASURES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct res_ctx;
+
+enum measure_kind { MEASURE_COUNT, MEASURE_RATE, MEASURE_MEAN };
+
+struct measure {
+    const char *name;       /* as formulas name it: 三会一课完成率 */
+    enum measure_kind kind; /* how its pair becomes a value */
+    const char *unit;       /* 次, 件, 项, 比例, 分 */
+    const char *group;      /* 党建, 业务 or 融合: the ledger side it reads */
+    const char *definition; /* in Chinese: what is counted, on which day, for which branch */
+    /* The records behind a value: rows (collection, id, title, day, numerator part,
+     * denominator part) for branch ?1 and days ?2 <= day < ?3, at most a page of them. */
+    const char *records_sql;
+};
+
+/* The catalogue, in its documented order; measure_count() entries. */
+int measure_count(void);
+const struct measure *measure_at(int i);
+/* The index of the measure named "name", or -1. */
+int measure_find(const char *name);
+
+/* The pairs of every measure for every branch and month of years first..last: opaque,
+ * owned by the caller (measure_grid_free). */
+struct measure_grid;
+int measure_grid_load(struct res_ctx *x, int first_year, int last_year, struct measure_grid **out,
+                      struct rerr *err);
+void measure_grid_free(struct measure_grid *g);
+/* Σ of measure "m"'s pair for branch "branch" over months from..to (each "YYYY-MM",
+ * inclusive, within the grid's years): false when the grid has no such branch. */
+bool measure_sum(const struct measure_grid *g, int m, int64_t branch, const char *from, const char *to,
+                 double *num, double *den);
+/* The value of a pair by the measure's kind; false for 缺项 (a rate or average with no
+ * denominator). */
+bool measure_value(const struct measure *m, double num, double den, double *value);
+
+/* The records behind measure "m" for "branch" and days from <= day < to, as a JSON array
+ * of {coll, id, title, day, num, den}, at most "limit" of them; *out is the caller's. */
+int measure_records(struct res_ctx *x, int m, int64_t branch, const char *from, const char *to, int limit,
+                    json_t **out, struct rerr *err);
+
+#endif
