@@ -518,28 +518,31 @@ static void make_version_2_but_one_trigger(const char *p)
     assert_int_equal(store_open(p, STORE_CREATE_NEW, &s, &e), 0);
     store_close(s);
     assert_true(store_schema_version() >= 4);
-    exec_on(p, "DROP TABLE timeline_counts; DROP TABLE timeline_events;"); /* 015 undone */
+    exec_on(p, "DROP TABLE eval_results; DROP TABLE eval_runs; DROP TABLE eval_manual_values;"
+               " DROP TABLE eval_schemes;");                                             /* 016 undone */
+    exec_on(p, "DROP TABLE timeline_counts; DROP TABLE timeline_events;");               /* 015 undone */
     exec_on(p, "DROP TABLE request_replies; DROP TABLE requests; DROP TABLE holidays;"); /* 010 undone */
-    exec_on(p,
-            /* 011 (its indexes and triggers go with its tables) */
-            "DROP TABLE outreach_members; DROP TABLE outreach; DROP TABLE pil_matters;"
-            "DROP TABLE patrol_members; DROP TABLE patrols;"
-            "DROP INDEX members_id_number; DROP INDEX members_name_birth;"
-            "ALTER TABLE members DROP COLUMN id_number; ALTER TABLE members DROP COLUMN education;"
-            "ALTER TABLE members DROP COLUMN party_status; ALTER TABLE members DROP COLUMN full_member_date;"
-            "DROP TRIGGER users_end_sessions; DROP INDEX sessions_user;"
-            "ALTER TABLE sessions DROP COLUMN user_agent; ALTER TABLE sessions DROP COLUMN last_seen_at;"
-            "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ALTER TABLE audit DROP COLUMN fmt;"
-            "DROP TABLE guidance; DROP TABLE pairing_progress; DROP TABLE pairings;"
-            "DROP TABLE project_outcomes; DROP TABLE project_activities; DROP TABLE project_parties;"
-            "DROP TABLE projects; DROP TABLE element_evidence; DROP TABLE element_checks;"
-            "DROP TABLE sync_pairs; ALTER TABLE methods DROP COLUMN period;"
-            "DROP TABLE member_terms; DROP TABLE attendance; DROP TABLE activity_items; DROP TABLE activities;"
-            "DROP TABLE life_rules;"
-            /* 009: the cases ledger */
-            "DROP TABLE case_reviews; DROP TABLE case_members; DROP TABLE cases;"
-            "DROP TABLE IF EXISTS attachments;" /* 007 */
-            "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+    exec_on(
+        p,
+        /* 011 (its indexes and triggers go with its tables) */
+        "DROP TABLE outreach_members; DROP TABLE outreach; DROP TABLE pil_matters;"
+        "DROP TABLE patrol_members; DROP TABLE patrols;"
+        "DROP INDEX members_id_number; DROP INDEX members_name_birth;"
+        "ALTER TABLE members DROP COLUMN id_number; ALTER TABLE members DROP COLUMN education;"
+        "ALTER TABLE members DROP COLUMN party_status; ALTER TABLE members DROP COLUMN full_member_date;"
+        "DROP TRIGGER users_end_sessions; DROP INDEX sessions_user;"
+        "ALTER TABLE sessions DROP COLUMN user_agent; ALTER TABLE sessions DROP COLUMN last_seen_at;"
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ALTER TABLE audit DROP COLUMN fmt;"
+        "DROP TABLE guidance; DROP TABLE pairing_progress; DROP TABLE pairings;"
+        "DROP TABLE project_outcomes; DROP TABLE project_activities; DROP TABLE project_parties;"
+        "DROP TABLE projects; DROP TABLE element_evidence; DROP TABLE element_checks;"
+        "DROP TABLE sync_pairs; ALTER TABLE methods DROP COLUMN period;"
+        "DROP TABLE member_terms; DROP TABLE attendance; DROP TABLE activity_items; DROP TABLE activities;"
+        "DROP TABLE life_rules;"
+        /* 009: the cases ledger */
+        "DROP TABLE case_reviews; DROP TABLE case_members; DROP TABLE cases;"
+        "DROP TABLE IF EXISTS attachments;" /* 007 */
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
     assert_int_equal(recorded_version(p), 2);
 }
 

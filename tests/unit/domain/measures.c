@@ -1,0 +1,182 @@
+/*
+ * Unit tests for src/domain/measures.c on a hand-built branch whose every measure was
+ * counted by hand: the pairs, the values, 缺项 where nothing was counted, the months they
+ * fall in, and the records behind a value.
+ *
+ * The branch 旗院党支部 in 2025 (today is later, so every period of 2025 is over):
+ *   members 甲 and 乙 (joined 2010), no party groups (so 党小组会 requires nothing);
+ *   meetings: 支委会 01-05 and 02-05, 支部党员大会 03-10, 党课 05-20, 主题党日 06-01,
+ *   学习 07-01 — the rules ask 支部党员大会 and 党课 once a quarter, 支委会 monthly:
+ *   三会一课 = (1 + 1 + 2) / (4 + 4 + 12) = 4/20;
+ *   attendance: 支委会 01-05 甲 出席; 支部党员大会 甲 出席, 乙 缺席 = 2/3;
+ *   cases: C1 closed 04-30 led by 甲; C2 closed 08-01 led by 外人 (no member) with 乙 as
+ *   assistant; C3 still open: 办结 2, 党员主办 1/2;
+ *   reviews of C1 on 05-10: 90 and 80 = 85; the 主题党日 linked to C1: 关联业务 1/6.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka.h needs the four headers above, in this order */
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "domain/measures.h"
+#include "fixture.h"
+
+static int64_t member(struct fx *f, const char *name)
+{
+    return fx_create(f, "members",
+                     json_pack("{s:s,s:I,s:s}", "name", name, "branch_id", (json_int_t)f->branch,
+                               "joined_party", "2010-01-01"));
+}
+
+static int64_t meeting(struct fx *f, const char *kind, const char *day)
+{
+    json_t *b = json_pack("{s:I,s:s,s:s,s:s}", "branch_id", (json_int_t)f->branch, "kind", kind, "held_on",
+                          day, "topic", kind);
+    if (!strcmp(kind, "学习"))
+        json_object_set_new(b, "study_dimension", json_string("党性锤炼"));
+    return fx_create(f, "activities", b);
+}
+
+static void attend(struct fx *f, int64_t activity, int64_t m, const char *status)
+{
+    json_t *b = json_pack("{s:I,s:I,s:s}", "activity_id", (json_int_t)activity, "member_id", (json_int_t)m,
+                          "status", status);
+    if (!strcmp(status, "缺席"))
+        json_object_set_new(b, "reason", json_string("病假"));
+    fx_create(f, "attendance", b);
+}
+
+static int64_t closed_case(struct fx *f, const char *no, const char *closed)
+{
+    json_t *b = json_pack("{s:I,s:s,s:s,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "case_no", no,
+                          "title", "某某案", "type", "审查起诉", "received_on", "2025-01-10");
+    if (closed) {
+        json_object_set_new(b, "decided_on", json_string("2025-01-20"));
+        json_object_set_new(b, "closed_on", json_string(closed));
+    }
+    return fx_create(f, "cases", b);
+}
+
+static void pair_is(struct measure_grid *g, struct fx *f, const char *name, const char *from, const char *to,
+                    double num, double den)
+{
+    int m = measure_find(name);
+    assert_true(m >= 0);
+    double n, d;
+    assert_true(measure_sum(g, m, f->branch, from, to, &n, &d));
+    if (n != num || d != den)
+        fail_msg("%s %s..%s: (%g, %g), wanted (%g, %g)", name, from, to, n, d, num, den);
+}
+
+static void a_branch_counted_by_hand(void **state)
+{
+    struct fx *f = *state;
+    int64_t jia = member(f, "甲"), yi = member(f, "乙");
+    int64_t s1 = meeting(f, "支委会", "2025-01-05");
+    meeting(f, "支委会", "2025-02-05");
+    int64_t big = meeting(f, "支部党员大会", "2025-03-10");
+    meeting(f, "党课", "2025-05-20");
+    int64_t day = meeting(f, "主题党日", "2025-06-01");
+    meeting(f, "学习", "2025-07-01");
+    attend(f, s1, jia, "出席");
+    attend(f, big, jia, "出席");
+    attend(f, big, yi, "缺席");
+    int64_t c1 = closed_case(f, "C1", "2025-04-30"), c2 = closed_case(f, "C2", "2025-08-01");
+    int64_t c3 = closed_case(f, "C3", NULL);
+    fx_create(f, "case-members",
+              json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c1, "role", "主办检察官", "member_id",
+                        (json_int_t)jia));
+    fx_create(
+        f, "case-members",
+        json_pack("{s:I,s:s,s:s}", "case_id", (json_int_t)c2, "role", "主办检察官", "person_name", "外人"));
+    fx_create(f, "case-members",
+              json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c2, "role", "检察官助理", "member_id",
+                        (json_int_t)yi));
+    fx_create(f, "case-members",
+              json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c3, "role", "主办检察官", "member_id",
+                        (json_int_t)jia));
+    fx_create(f, "case-reviews",
+              json_pack("{s:I,s:s,s:i,s:s}", "case_id", (json_int_t)c1, "aspect", "政治考量", "score", 90,
+                        "reviewed_on", "2025-05-10"));
+    fx_create(f, "case-reviews",
+              json_pack("{s:I,s:s,s:i,s:s}", "case_id", (json_int_t)c1, "aspect", "社会影响", "score", 80,
+                        "reviewed_on", "2025-05-10"));
+    fx_create(f, "activity-items",
+              json_pack("{s:I,s:s,s:I}", "activity_id", (json_int_t)day, "item_coll", "cases", "item_id",
+                        (json_int_t)c1));
+
+    struct rerr e = {0};
+    struct measure_grid *g = NULL;
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_load(&f->x, 2024, 2025, &g, &e), 0);
+    pair_is(g, f, "三会一课完成率", "2025-01", "2025-12", 4, 20);
+    pair_is(g, f, "三会一课完成率", "2025-01", "2025-03", 3, 5); /* Q1: 大会 1/1, 党课 0/1, 支委 2/3 */
+    pair_is(g, f, "党员出勤率", "2025-01", "2025-12", 2, 3);
+    pair_is(g, f, "党员出勤率", "2025-03", "2025-03", 1, 2);
+    pair_is(g, f, "主题党日次数", "2025-01", "2025-12", 1, 0);
+    pair_is(g, f, "党员学习次数", "2025-01", "2025-12", 1, 0);
+    pair_is(g, f, "办结案件数", "2025-01", "2025-12", 2, 0);
+    pair_is(g, f, "办结案件数", "2025-04", "2025-04", 1, 0);
+    pair_is(g, f, "党员主办案件占比", "2025-01", "2025-12", 1, 2);
+    pair_is(g, f, "三必评平均分", "2025-01", "2025-12", 170, 2);
+    pair_is(g, f, "关联业务组织生活占比", "2025-01", "2025-12", 1, 6);
+    pair_is(g, f, "公益诉讼立案数", "2025-01", "2025-12", 0, 0);
+    /* 2024 had nothing: a count is 0, a rate 缺项 */
+    pair_is(g, f, "党员出勤率", "2024-01", "2024-12", 0, 0);
+    double v;
+    assert_false(measure_value(measure_at(measure_find("党员出勤率")), 0, 0, &v));
+    assert_true(measure_value(measure_at(measure_find("主题党日次数")), 0, 0, &v) && v == 0);
+    assert_true(measure_value(measure_at(measure_find("三必评平均分")), 170, 2, &v) && v == 85);
+    /* outside the grid's years: no answer */
+    double n, d;
+    assert_false(measure_sum(g, 0, f->branch, "2023-01", "2023-12", &n, &d));
+    assert_false(measure_sum(g, 0, 999999, "2025-01", "2025-12", &n, &d));
+    measure_grid_free(g);
+
+    /* the records behind the case share: both closed cases, C1 counted in the numerator */
+    json_t *recs = NULL;
+    assert_int_equal(measure_records(&f->x, measure_find("党员主办案件占比"), f->branch, "2025-01-01",
+                                     "2026-01-01", 50, &recs, &e),
+                     0);
+    assert_int_equal(json_array_size(recs), 2);
+    assert_int_equal(res_int(json_array_get(recs, 0), "id"), c1);
+    assert_true(json_real_value(json_object_get(json_array_get(recs, 0), "num")) == 1);
+    assert_int_equal(res_int(json_array_get(recs, 1), "id"), c2);
+    assert_true(json_real_value(json_object_get(json_array_get(recs, 1), "num")) == 0);
+    json_decref(recs);
+    store_rollback(f->c);
+}
+
+/* Every measure is named once, defined in Chinese, and its records query runs. */
+static void the_catalogue_is_whole(void **state)
+{
+    struct fx *f = *state;
+    assert_true(measure_count() >= 16);
+    struct rerr e = {0};
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    for (int i = 0; i < measure_count(); i++) {
+        const struct measure *m = measure_at(i);
+        assert_int_equal(measure_find(m->name), i);
+        assert_true(strlen(m->definition) > 20);
+        assert_true(!strcmp(m->group, "党建") || !strcmp(m->group, "业务") || !strcmp(m->group, "融合"));
+        json_t *recs = NULL;
+        if (measure_records(&f->x, i, f->branch, "2025-01-01", "2026-01-01", 10, &recs, &e) < 0)
+            fail_msg("%s: %s", m->name, e.message);
+        json_decref(recs);
+    }
+    store_rollback(f->c);
+    assert_int_equal(measure_find("没有这个"), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(a_branch_counted_by_hand, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(the_catalogue_is_whole, fx_setup, fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
