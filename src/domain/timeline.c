@@ -389,8 +389,20 @@ int timeline_sync(store_conn *c, struct rerr *err)
     make_triggers(a, t);
     bool current = false;
     int found = 0;
-    int rc = store_begin(c, err);
+    /* Looked at under a read transaction first: an open of a database whose triggers are
+     * this build's (every open but the first after an upgrade) takes no write lock, so it
+     * does not wait behind, or hold up, a writer such as a running import. */
+    int rc = store_begin_read(c, err);
     if (rc == 0)
+        rc = triggers_current(c, t, &current, &found, err);
+    store_rollback(c);
+    if (rc == 0 && current) {
+        arena_free(a);
+        return 0;
+    }
+    if (rc == 0)
+        rc = store_begin(c, err);
+    if (rc == 0) /* again under the write lock: another process may have made them meanwhile */
         rc = triggers_current(c, t, &current, &found, err);
     if (rc == 0 && !current) {
         if (found) /* not a new database's first open: another build's events */
