@@ -5,7 +5,7 @@ PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n libzip expat 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
            -Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c src/base/idcard.c src/base/civil.c
 # Spreadsheets in and out (XLSX, CSV, typed dates), knowing nothing of collections: the
