@@ -182,7 +182,7 @@ test-asan: build/asan/ronghe tests/node_modules/.package-lock.json
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 8
-FUZZ_TARGETS := http body query text json session audit filetype csv xlsx date
+FUZZ_TARGETS := http body query text json session audit filetype csv xlsx date similar
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(filter-out -O2 -g,$(CFLAGS))
 FUZZ_OBJ     := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) tests/fuzz/fuzz.c)
