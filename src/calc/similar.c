@@ -409,6 +409,11 @@ int sim_pairs(sim_index *ix, double threshold, sim_pair_fn fn, void *ctx, struct
             return rerr_set(e, R_ECONFLICT, "duplicate_id", "", "文本编号 %lld 重复加入", (long long)id);
         }
 
+    if (nt * (size_t)ix->bands > SIM_MAX_BAND_ENTRIES) {
+        free(by_id);
+        return rerr_set(e, R_ETOOBIG, "too_many_texts", "", "比对文本过多：%zu 篇 × %d 段超过 %d", nt,
+                        ix->bands, SIM_MAX_BAND_ENTRIES);
+    }
     int rows = ix->hashes / ix->bands;
     size_t ne = 0;
     struct band_entry *be = xmalloc(nt * (size_t)ix->bands * sizeof *be);

@@ -41,7 +41,8 @@
 #define SIM_DEFAULT_MIN_PASSAGE 8  /* shortest passage shown, characters */
 #define SIM_MAX_K 64
 #define SIM_MAX_HASHES 1024
-#define SIM_MAX_TEXTS 4000000
+#define SIM_MAX_TEXTS 1000000
+#define SIM_MAX_BAND_ENTRIES (1 << 26) /* texts × bands that sim_pairs sorts (1 GiB) */
 #define SIM_MAX_CANDIDATES 50000000
 
 /* The normalised form of "text" ("len" bytes, not necessarily NUL-terminated), as
@@ -78,8 +79,8 @@ typedef int (*sim_pair_fn)(void *ctx, int64_t id_a, int64_t id_b, double jaccard
  * (in (0, 1]; a pair with Jaccard 0 is never reported). Deterministic: the same texts
  * added in any order give the same calls. Memory: 16 bytes per text and band, plus 8 per
  * candidate. Errors: R_EINVAL for a bad threshold; R_ECONFLICT for an id added twice;
- * R_ETOOBIG when more than SIM_MAX_CANDIDATES candidates arise (many identical texts:
- * raise the rows per band). */
+ * R_ETOOBIG when texts × bands passes SIM_MAX_BAND_ENTRIES or more than
+ * SIM_MAX_CANDIDATES candidates arise (many identical texts: raise the rows per band). */
 int sim_pairs(sim_index *ix, double threshold, sim_pair_fn fn, void *ctx, struct rerr *e);
 
 /* ---- matched passages ------------------------------------------------------------- */

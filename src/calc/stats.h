@@ -40,7 +40,8 @@ struct calc_corr {
     double level;    /* the interval's level, e.g. 0.95 */
 };
 
-/* Spearman's rank correlation of "x" and "y" ("n" months each), over the months where
+/* Spearman's rank correlation of "x" (the party-building series: the reasons name it
+ * 党建) and "y" (the business series, 业务), "n" months each, over the months where
  * neither is missing: "x_missing"/"y_missing" may be NULL (nothing missing), and a value
  * that is not finite counts as missing. Each series is ranked 1..n' among the months
  * used, tied values taking the average of the ranks they span, and rho is Pearson's
