@@ -5,7 +5,7 @@ PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n libzip expat 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
            -Wno-unused-parameter -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 BASE    := src/base/err.c src/base/arena.c src/base/log.c src/base/text.c src/base/jbuf.c src/base/idcard.c src/base/civil.c
 # Spreadsheets in and out (XLSX, CSV, typed dates), knowing nothing of collections: the
@@ -184,7 +184,7 @@ test-asan: build/asan/ronghe tests/node_modules/.package-lock.json
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 8
-FUZZ_TARGETS := http body query text json session audit filetype csv xlsx date
+FUZZ_TARGETS := http body query text json session audit filetype csv xlsx date similar
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(filter-out -O2 -g,$(CFLAGS))
 FUZZ_OBJ     := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) tests/fuzz/fuzz.c)
