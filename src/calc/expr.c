@@ -101,9 +101,7 @@ struct expr {
 
 /* ---- UTF-8 ----------------------------------------------------------------------------- */
 
-/* Decode the character at s[i] (i < n): its length, or 0 when the bytes are not
- * well-formed UTF-8 (overlong, surrogate, beyond U+10FFFF, cut off). */
-static int utf8_decode(const char *s, size_t n, size_t i, uint32_t *cp)
+int expr_utf8_decode(const char *s, size_t n, size_t i, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s + i;
     size_t left = n - i;
@@ -144,7 +142,7 @@ static uint32_t *code_points(const char *s, size_t len, int *n)
     int k = 0;
     for (size_t i = 0; i < len;) {
         uint32_t c;
-        int l = utf8_decode(s, len, i, &c);
+        int l = expr_utf8_decode(s, len, i, &c);
         if (l == 0) {
             c = (unsigned char)s[i];
             l = 1;
@@ -191,7 +189,10 @@ int expr_suggest(const char *name, size_t len, const char *const *cand, int n)
         uint32_t *b = code_points(cand[i], strlen(cand[i]), &nb);
         int d = edit_distance(a, na, b, nb);
         int longer = na > nb ? na : nb;
-        if (d > 0 && d * 2 <= longer && d < nb && (best < 0 || d < best_d)) {
+        bool close = d * 2 <= longer && d < nb;
+        bool inside =
+            na >= 2 && na < nb && memmem(cand[i], strlen(cand[i]), name, len); /* 出勤 → 党员出勤率 */
+        if (d > 0 && (close || inside) && (best < 0 || d < best_d)) {
             best = i;
             best_d = d;
         }
@@ -250,33 +251,37 @@ struct parser {
 static void fail(struct parser *p, int line, int col, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-static void fail(struct parser *p, int line, int col, const char *code, const char *fmt, ...)
+void expr_error_vset(struct expr_error *err, int line, int col, const char *code, const char *fmt, va_list ap)
 {
-    if (p->failed)
-        return;
-    p->failed = true;
-    struct expr_error *err = p->err;
-    if (!err)
-        return;
     err->line = line;
     err->col = col;
     snprintf(err->code, sizeof err->code, "%s", code);
     int k = snprintf(err->message, sizeof err->message, "第 %d 行第 %d 列：", line, col);
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(err->message + k, sizeof err->message - (size_t)k, fmt, ap);
-    va_end(ap);
     /* a message cut short by its buffer must still be well-formed UTF-8 */
     size_t m = strlen(err->message), i = 0;
     while (i < m) {
         uint32_t c;
-        int l = utf8_decode(err->message, m, i, &c);
+        int l = expr_utf8_decode(err->message, m, i, &c);
         if (l == 0) {
             err->message[i] = 0;
             break;
         }
         i += (size_t)l;
     }
+}
+
+static void fail(struct parser *p, int line, int col, const char *code, const char *fmt, ...)
+{
+    if (p->failed)
+        return;
+    p->failed = true;
+    if (!p->err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    expr_error_vset(p->err, line, col, code, fmt, ap);
+    va_end(ap);
 }
 
 static bool is_space(uint32_t c)
@@ -307,7 +312,7 @@ static uint32_t peek(struct parser *p, size_t at, int *len)
         return 0;
     }
     uint32_t c;
-    *len = utf8_decode(p->s, p->n, at, &c);
+    *len = expr_utf8_decode(p->s, p->n, at, &c);
     return *len ? c : 0;
 }
 
@@ -368,7 +373,7 @@ static void tok_show(const struct parser *p, const struct tok *t, char *out, siz
     int chars = 0;
     while (i < end && chars < 40) {
         uint32_t c;
-        int l = utf8_decode(p->s, p->n, i, &c);
+        int l = expr_utf8_decode(p->s, p->n, i, &c);
         if (l == 0)
             break;
         i += (size_t)l;
@@ -953,6 +958,13 @@ struct expr *expr_compile(const char *text, size_t len, const struct expr_catalo
     e->text[len] = 0;
     e->len = len;
     return e;
+}
+
+bool expr_is_name(const char *s, size_t len)
+{
+    struct parser p = {.s = s, .n = len, .line = 1, .col = 1};
+    lex(&p);
+    return !p.failed && p.t.kind == T_NAME && p.t.start == 0 && p.t.end == len;
 }
 
 int expr_nrefs(const struct expr *e)

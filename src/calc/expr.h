@@ -21,8 +21,10 @@
 #ifndef RONGHE_CALC_EXPR_H
 #define RONGHE_CALC_EXPR_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "calc/value.h"
 
@@ -87,12 +89,24 @@ size_t expr_describe(const struct expr *e, const struct calc_value *refs, char *
 
 void expr_free(struct expr *e);
 
+/* True when the "len" bytes at "s" are exactly one name of the language (so a formula
+ * can refer to it): not a number, not 且/或/非, no punctuation or white space. */
+bool expr_is_name(const char *s, size_t len);
+
 /* The built-in functions' names, for suggestions and documentation: n is set. */
 const char *const *expr_function_names(int *n);
 
 /* The edit distance in characters (not bytes) between UTF-8 strings "a" and "b", and the
- * best suggestion for "name" among "cand" (or -1): the closest within half the longer
- * one's length. Shared with calc/scheme.c. */
+ * best suggestion for "name" among "cand" (or -1): the closest of those within half the
+ * longer one's length or holding "name" whole (2 characters or more). Shared with calc/scheme.c. */
 int expr_suggest(const char *name, size_t len, const char *const *cand, int n);
+
+/* Helpers shared with calc/scheme.c. expr_utf8_decode: the length of the well-formed UTF-8
+ * character at s[i] (i < n), its code point in *cp, or 0 when the bytes are not one
+ * (overlong, surrogate, beyond U+10FFFF, cut off). expr_error_vset: fill "e" with the
+ * position, "code" and the message `第 L 行第 C 列：…`, cut between characters. */
+int expr_utf8_decode(const char *s, size_t n, size_t i, uint32_t *cp);
+void expr_error_vset(struct expr_error *e, int line, int col, const char *code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 #endif
