@@ -45,8 +45,11 @@ DOMAIN  := $(RESOURCE) \
            src/domain/template.c \
            src/domain/export.c \
            src/domain/measures.c \
-           src/domain/evaluation.c
-JOBS    := src/jobs/jobs.c src/jobs/backup.c src/jobs/import_job.c src/jobs/export_job.c
+           src/domain/evaluation.c \
+           src/domain/eval_scheme.c \
+           src/domain/eval_run.c \
+           src/domain/eval_read.c
+JOBS    := src/jobs/jobs.c src/jobs/backup.c src/jobs/import_job.c src/jobs/export_job.c src/jobs/eval_job.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
            src/demo/demo_joint.c \
@@ -55,7 +58,9 @@ DEMO    := src/demo/demo.c \
            src/demo/demo_cases.c \
            src/demo/demo_pil.c \
            src/demo/demo_attachments.c \
-           src/demo/demo_service.c
+           src/demo/demo_service.c \
+           src/demo/demo_eval.c \
+           build/gen/default_scheme.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(SHEET) $(CALC) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 HEADERS := $(wildcard src/*/*.h src/*/*/*.h)
@@ -99,7 +104,8 @@ all: ronghe
 deps:
 	@./scripts/deps.sh
 
-ronghe: build/obj/src/cli/main.o $(LIB_OBJ) build/lib/layers.ok
+CLI     := src/cli/main.c src/cli/eval_cmd.c
+ronghe: $(call obj,$(CLI)) $(LIB_OBJ) build/lib/layers.ok
 	$(CC) $(CFLAGS) -o $@ $(filter-out build/lib/layers.ok,$^) $(LDLIBS)
 
 build/obj/%.o: %.c $(HEADERS)
@@ -113,6 +119,10 @@ build/tools/embed: tools/embed.c
 build/gen/schema.c: src/store/schema.sql build/tools/embed
 	@mkdir -p $(dir $@)
 	build/tools/embed --string ronghe_schema_sql $< > $@.tmp && mv $@.tmp $@
+
+build/gen/default_scheme.c: src/domain/eval-default.scheme build/tools/embed
+	@mkdir -p $(dir $@)
+	build/tools/embed --string ronghe_default_scheme $< > $@.tmp && mv $@.tmp $@
 
 build/gen/common_passwords.c: src/auth/common-passwords.txt build/tools/embed
 	@mkdir -p $(dir $@)
@@ -165,10 +175,10 @@ test: deps
 
 # The API tests against an ASan + UBSan build (any report fails the run). Not part of
 # `make test` (it takes a few minutes); run it after changing C code.
-build/asan/ronghe: $(LIB_SRC) src/cli/main.c $(HEADERS)
+build/asan/ronghe: $(LIB_SRC) $(CLI) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
-	  $(filter-out -O2,$(CFLAGS)) -o $@ $(LIB_SRC) src/cli/main.c $(LDLIBS)
+	  $(filter-out -O2,$(CFLAGS)) -o $@ $(LIB_SRC) $(CLI) $(LDLIBS)
 
 test-asan: build/asan/ronghe tests/node_modules/.package-lock.json
 	rm -f build/asan/report.*

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/session.h"
@@ -56,6 +57,7 @@ static const char usage_main[] =
     "  import --db FILE KIND FILE [--check] [--update]   从 XLSX/CSV 导入（全部通过才写入）\n"
     "  template KIND --to FILE.xlsx                      生成导入模板\n"
     "  export --db FILE KIND [--filter k=v …] --to FILE.xlsx|FILE.csv  导出一个数据集的列表\n"
+    "  eval check|run|explain …                          考评：检查方案、计算排名、解释得分\n"
     "\n"
     "ronghe 命令 --help 查看每个命令的说明。\n";
 
@@ -369,16 +371,8 @@ static void close_db(store *s)
     store_close(s);
 }
 
-/* The command line writes as the system actor, through the same audited path as the API. */
-struct sys_session {
-    store *s;
-    store_conn *c;
-    struct actor who;
-    struct res_ctx x;
-};
-
 /* "keyed": the command may write (every one but a listing). */
-static int sys_open(const char *path, enum store_open_mode mode, bool keyed, struct sys_session *ss)
+int sys_open(const char *path, enum store_open_mode mode, bool keyed, struct sys_session *ss)
 {
     if (open_db_as(path, mode, keyed, &ss->s))
         return 1;
@@ -388,14 +382,14 @@ static int sys_open(const char *path, enum store_open_mode mode, bool keyed, str
     return 0;
 }
 
-static void sys_close(struct sys_session *ss)
+void sys_close(struct sys_session *ss)
 {
     arena_free(ss->x.a);
     store_release(ss->c);
     close_db(ss->s);
 }
 
-static int report(int rc, const struct rerr *err)
+int report(int rc, const struct rerr *err)
 {
     if (rc < 0) {
         fprintf(stderr, "ronghe: %s%s%s\n", err->message, err->field[0] ? " 字段: " : "", err->field);
@@ -932,8 +926,7 @@ static const char usage_template_head[] =
     "\n"
     "KIND:\n";
 
-/* The progress bar of a long command on a terminal (stderr). */
-static void bar_report(void *arg, int64_t done, int64_t total, const char *msg)
+void bar_report(void *arg, int64_t done, int64_t total, const char *msg)
 {
     (void)arg;
     if (total > 0) {
@@ -1244,6 +1237,8 @@ int main(int argc, char **argv)
         return cmd_template(argc, argv);
     if (!strcmp(cmd, "export"))
         return cmd_export(argc, argv);
+    if (!strcmp(cmd, "eval"))
+        return cmd_eval(argc, argv);
     fprintf(stderr, "ronghe: 未知命令：%s\n\n%s", cmd, usage_main);
     return 2;
 }

@@ -78,5 +78,7 @@ int demo_populate(struct store *st, const char *password, struct rerr *err)
     store_release(c);
     if (rc == 0)
         log_info("演示数据：%d 条记录", d.records);
+    if (rc == 0)
+        rc = demo_evaluation(st, err);
     return rc;
 }

@@ -20,6 +20,10 @@ struct demo;
  * Returns 0, or a negative error with "err" set. */
 int demo_populate(struct store *st, const char *password, struct rerr *err);
 
+/* After demo_populate: the default scheme saved and run over the demo's two years
+ * (demo_eval.c). */
+int demo_evaluation(struct store *st, struct rerr *err);
+
 /* 0 when "password" may be set for every demo account (password_check for each of
  * them), else R_EINVAL with "err" saying why. Written in demo_data.c. */
 int demo_password_check(const char *password, struct rerr *err);

@@ -16,6 +16,7 @@
 #include "base/err.h"
 
 struct res_ctx;
+struct res_query;
 struct resource;
 
 extern const struct resource res_eval_schemes;
@@ -46,5 +47,28 @@ int eval_values(struct res_ctx *x, int64_t branch_id, const char *period, json_t
  * value (at most 500), scoped likewise. */
 int eval_records(struct res_ctx *x, int64_t branch_id, const char *period, const char *measure, json_t **out,
                  struct rerr *err);
+
+/* POST /eval/check {text}: every error of a scheme's text, with line and column, as one
+ * types it: {ok, errors: [{line, col, code, message}], dimensions, indicators}. */
+json_t *eval_scheme_check(const char *text);
+
+/* Compute scheme "scheme_id" for "period" (eval_period_parse) for every branch and
+ * procuratorate x->who may write in (WRITE_ADMIN: an administrator, inside their
+ * scope), store the run and its results (the scheme is then used: never edited again),
+ * and audit it. "progress" may be NULL. *summary (the caller's): {run_id, period,
+ * scheme, subjects, ranking: [{rank, name, total, fusion, movement}…]} for the branches. */
+struct progress;
+int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const struct progress *progress,
+             json_t **summary, struct rerr *err);
+
+/* GET /eval/results?period=[&scheme_id=][&kind=branch|procuratorate]: the latest run's
+ * results for the period (of that scheme, else of the newest run), ranked; scoped as
+ * the results' branches are. */
+int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err);
+
+/* GET /eval/explain?branch_id=|procuratorate_id=&period=[&scheme_id=]: one subject's
+ * whole explanation from the latest run (docs/evaluation.md: every number, its formula
+ * with the values put in, the measures and their numerators and denominators). */
+int eval_explain(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err);
 
 #endif

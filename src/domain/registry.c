@@ -2,6 +2,7 @@
  * above register at startup (jobs: jobs_register()). */
 #include <string.h>
 
+#include "domain/evaluation.h"
 #include "domain/attachment.h"
 #include "domain/brand.h"
 #include "domain/cases.h"
@@ -42,6 +43,8 @@ const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_attachments,
     /* service.h */
     &res_holidays, &res_requests, &res_request_replies,
+    /* evaluation.h */
+    &res_eval_schemes,
     NULL,
 };
 

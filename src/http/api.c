@@ -372,6 +372,42 @@ static enum MHD_Result eval_records_get(struct request *rq, const struct route_c
     return reply_json(rq, 200, out);
 }
 
+/* POST /eval/check {"text": "..."}: a scheme's every error as one types (200 either way:
+ * the answer says ok or lists them). */
+static enum MHD_Result eval_check(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    if (!content_is_json(rq))
+        return fail(rq, R_EMEDIA, "unsupported_media_type", "请求的内容类型必须是 application/json");
+    json_t *body;
+    if (body_json(rq, &body, &err) < 0)
+        return reply_error(rq, &err);
+    json_t *text = json_object_get(body, "text");
+    if (!json_is_object(body) || !json_is_string(text) || json_object_size(body) != 1) {
+        json_decref(body);
+        return fail(rq, R_EINVAL, "invalid_value", "请求体应为 {\"text\": 方案内容}");
+    }
+    json_t *out = eval_scheme_check(json_string_value(text));
+    json_decref(body);
+    return reply_json(rq, 200, out);
+}
+
+/* GET /eval/results?period=[&scheme_id=][&kind=]: a period's ranking. */
+static enum MHD_Result eval_results_get(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    return eval_results(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+/* GET /eval/explain?branch_id=|procuratorate_id=&period=[&scheme_id=]: one explanation. */
+static enum MHD_Result eval_explain_get(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    return eval_explain(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
 /* GET /timeline?branch_id=|member_id=|case_id=: both ledgers in order (domain/timeline.h). */
 static enum MHD_Result timeline(struct request *rq, const struct route_call *k)
 {
@@ -769,6 +805,9 @@ const struct route api_routes[] = {
     {RM_GET, "/eval/measures", eval_measures, ROUTE_CACHE, 0},
     {RM_GET, "/eval/values", eval_values_get, ROUTE_CACHE_TODAY, 0},
     {RM_GET, "/eval/records", eval_records_get, ROUTE_CACHE_TODAY, 0},
+    {RM_POST, "/eval/check", eval_check, ROUTE_NO_CACHE, ROUTE_BODY},
+    {RM_GET, "/eval/results", eval_results_get, ROUTE_CACHE, 0},
+    {RM_GET, "/eval/explain", eval_explain_get, ROUTE_CACHE, 0},
     /* a job's progress lives in memory, not in the database: never cached */
     {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},
     {RM_GET, "/jobs/:id", coll_get, ROUTE_NO_CACHE, 0},

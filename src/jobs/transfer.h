@@ -20,4 +20,10 @@
 int export_job_authorize(struct res_ctx *x, json_t *params, struct rerr *err);
 int export_job_run(struct job *j, store *s, json_t *params, json_t **result, struct rerr *err);
 
+/* "eval" (eval_job.c): params {"scheme_id": N, "period": "2025" | "2025-Q3" | "2025-07"};
+ * an administrator's, inside their scope. The result is eval_run's summary (the run's id
+ * and the ranking of branches). */
+int eval_job_authorize(struct res_ctx *x, json_t *params, struct rerr *err);
+int eval_job_run(struct job *j, store *s, json_t *params, json_t **result, struct rerr *err);
+
 #endif

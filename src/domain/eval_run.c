@@ -1,0 +1,712 @@
+/*
+ * eval_run.c: a run of a scheme over a period (domain/evaluation.h) — the measures of
+ * every branch and procuratorate from the grid (domain/measures.h), each subject's result
+ * (calc/scheme.h), 同频共振 from its twelve monthly results (calc/stats.h), the rankings
+ * and their movement, honours, all stored with the explanation of every number; and the
+ * reads of results and explanations.
+ *
+ * Determinism: subjects are taken in id order, months in calendar order, the grid sums a
+ * period's months in order, and every number is computed by calc's pure functions, so
+ * the same data and scheme give the same bits however the records were written.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "base/log.h"
+#include "base/text.h"
+#include "calc/decimal.h"
+#include "calc/stats.h"
+#include "domain/eval_internal.h"
+#include "domain/evaluation.h"
+#include "domain/measures.h"
+#include "domain/progress.h"
+#include "domain/resource.h"
+
+#define SHIFTS EXPR_SHIFTS
+#define SERIES 12 /* months of the 同频共振 series: the twelve ending with the period */
+
+struct subject {
+    int kind; /* SCHEME_BRANCH or SCHEME_PROCURATORATE */
+    int64_t id, proc;
+    int level; /* of its procuratorate: 1 市院, 2 基层院 */
+    char name[256];
+    int64_t *branches; /* the branches whose pairs it sums (itself, or a procuratorate's) */
+    int nbranches;
+    double *pair;                 /* [measure][shift][2]: numerator, denominator */
+    struct calc_value *value;     /* [measure][shift] */
+    struct calc_value *manual;    /* [indicator] */
+    struct scheme_result *res;    /* the period's */
+    double party[SERIES], business[SERIES];
+    bool party_missing[SERIES], business_missing[SERIES];
+    struct calc_corr corr;
+    int rank_city, rank_level, rank_proc, prev_rank, delta;
+    enum calc_move move;
+};
+
+struct run {
+    struct res_ctx *x;
+    const struct scheme *s;
+    struct eval_period p, shifted[SHIFTS], months[SERIES];
+    struct measure_grid *g;
+    struct subject *sub;
+    int n;
+    int nmeasures;
+};
+
+/* ------------------------------------------------------------------ numbers */
+
+static json_t *dec(struct calc_value v, int places)
+{
+    if (v.missing)
+        return json_null();
+    char buf[CALC_DECIMAL_CAP];
+    calc_decimal(v.v, places, buf, sizeof buf);
+    return json_string(buf);
+}
+
+static json_t *decd(double v, int places)
+{
+    return dec(calc_number(v), places);
+}
+
+static json_t *db_real(struct calc_value v, int places)
+{
+    return v.missing ? json_null() : json_real(calc_round(v.v, places));
+}
+
+/* ------------------------------------------------------------------ measures of subjects */
+
+/* The pairs and values of every measure for subject "u" over period "p" at each shift. */
+static void fill_values(struct run *r, struct subject *u, const struct eval_period *p, struct eval_period *sh,
+                        double *pair, struct calc_value *value)
+{
+    for (int m = 0; m < r->nmeasures; m++)
+        for (int k = 0; k < SHIFTS; k++) {
+            double num = 0, den = 0;
+            bool known = false;
+            for (int b = 0; b < u->nbranches; b++) {
+                double bn, bd;
+                if (measure_sum(r->g, m, u->branches[b], sh[k].month_from, sh[k].month_to, &bn, &bd)) {
+                    num += bn;
+                    den += bd;
+                    known = true;
+                }
+            }
+            double v = 0;
+            bool present = known && measure_value(measure_at(m), num, den, &v);
+            size_t at = (size_t)m * SHIFTS + (size_t)k;
+            if (pair) {
+                pair[at * 2] = num;
+                pair[at * 2 + 1] = den;
+            }
+            value[at] = present ? calc_number(v) : calc_missing();
+        }
+    (void)p;
+}
+
+static void shifts_of(const struct eval_period *p, struct eval_period out[SHIFTS])
+{
+    int len = p->last - p->first + 1;
+    out[EXPR_NOW] = *p;
+    eval_period_back(p, 1, &out[EXPR_PREVIOUS]);
+    eval_period_back(p, 12 / len, &out[EXPR_YEAR_AGO]);
+}
+
+/* ------------------------------------------------------------------ reading */
+
+static int load_subjects(struct run *r, struct rerr *err)
+{
+    int64_t own = 0;
+    bool narrowed = authz_read_narrowed(r->x->who, READ_SCOPED, &own);
+    store_stmt *st = store_prepare(r->x->c, "SELECT count(*) FROM branches");
+    int rc = store_step(st, err);
+    int nb = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
+    store_done(st);
+    st = store_prepare(r->x->c, "SELECT count(*) FROM procuratorates");
+    if (rc >= 0)
+        rc = store_step(st, err);
+    int np = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    r->sub = calloc((size_t)(nb + np + 1), sizeof *r->sub);
+    if (!r->sub)
+        die("内存不足");
+    /* branches, then procuratorates, each in id order */
+    st = store_prepare(r->x->c, "SELECT b.id, b.procuratorate_id, p.level, b.name FROM branches b"
+                                " JOIN procuratorates p ON p.id = b.procuratorate_id"
+                                " WHERE ?1 = 0 OR b.procuratorate_id = ?1 ORDER BY b.id");
+    store_bind_int(st, 1, narrowed ? own : 0);
+    while ((rc = store_step(st, err)) == STORE_ROW && r->n < nb) {
+        struct subject *u = &r->sub[r->n++];
+        u->kind = SCHEME_BRANCH;
+        u->id = store_col_int(st, 0);
+        u->proc = store_col_int(st, 1);
+        u->level = (int)store_col_int(st, 2);
+        snprintf(u->name, sizeof u->name, "%s", store_col_text(st, 3));
+        u->branches = malloc(sizeof *u->branches);
+        if (!u->branches)
+            die("内存不足");
+        u->branches[0] = u->id;
+        u->nbranches = 1;
+    }
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    int branch_end = r->n;
+    st = store_prepare(r->x->c, "SELECT id, level, name FROM procuratorates WHERE ?1 = 0 OR id = ?1 ORDER BY id");
+    store_bind_int(st, 1, narrowed ? own : 0);
+    while ((rc = store_step(st, err)) == STORE_ROW && r->n < nb + np) {
+        struct subject *u = &r->sub[r->n++];
+        u->kind = SCHEME_PROCURATORATE;
+        u->id = u->proc = store_col_int(st, 0);
+        u->level = (int)store_col_int(st, 1);
+        snprintf(u->name, sizeof u->name, "%s", store_col_text(st, 2));
+        u->branches = calloc((size_t)(branch_end ? branch_end : 1), sizeof *u->branches);
+        if (!u->branches)
+            die("内存不足");
+        for (int i = 0; i < branch_end; i++)
+            if (r->sub[i].proc == u->id)
+                u->branches[u->nbranches++] = r->sub[i].id;
+    }
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* The approved hand values of this scheme's name and period. */
+static int load_manual(struct run *r, struct rerr *err)
+{
+    int ni = scheme_nindicators(r->s);
+    for (int i = 0; i < r->n; i++) {
+        r->sub[i].manual = calloc((size_t)(ni ? ni : 1), sizeof *r->sub[i].manual);
+        if (!r->sub[i].manual)
+            die("内存不足");
+        for (int k = 0; k < ni; k++)
+            r->sub[i].manual[k] = calc_missing();
+    }
+    store_stmt *st = store_prepare(r->x->c, "SELECT indicator, subject_kind, subject_id, value FROM eval_manual_values"
+                                            " WHERE scheme_name = ? AND period = ? AND status = '已通过'");
+    store_bind_text(st, 1, scheme_name(r->s));
+    store_bind_text(st, 2, r->p.label);
+    int rc;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        const char *ind = store_col_text(st, 0);
+        int kind = !strcmp(store_col_text(st, 1), "branch") ? SCHEME_BRANCH : SCHEME_PROCURATORATE;
+        int64_t id = store_col_int(st, 2);
+        for (int k = 0; k < ni; k++) {
+            if (strcmp(scheme_indicator(r->s, k)->name, ind) != 0)
+                continue;
+            for (int i = 0; i < r->n; i++)
+                if (r->sub[i].kind == kind && r->sub[i].id == id)
+                    r->sub[i].manual[k] = calc_number(store_col_real(st, 3));
+        }
+    }
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* The ranks of the last run of a scheme of this name for the period before. */
+static int load_previous(struct run *r, struct rerr *err)
+{
+    struct eval_period prev;
+    eval_period_back(&r->p, 1, &prev);
+    store_stmt *st = store_prepare(
+        r->x->c, "SELECT subject_kind, subject_id, rank_city FROM eval_results WHERE run_id = (SELECT max(r.id)"
+                 " FROM eval_runs r JOIN eval_schemes s ON s.id = r.scheme_id WHERE s.name = ? AND r.period = ?)");
+    store_bind_text(st, 1, scheme_name(r->s));
+    store_bind_text(st, 2, prev.label);
+    int rc;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        int kind = !strcmp(store_col_text(st, 0), "branch") ? SCHEME_BRANCH : SCHEME_PROCURATORATE;
+        int64_t id = store_col_int(st, 1);
+        for (int i = 0; i < r->n; i++)
+            if (r->sub[i].kind == kind && r->sub[i].id == id)
+                r->sub[i].prev_rank = (int)store_col_int(st, 2);
+    }
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* ------------------------------------------------------------------ computing */
+
+static void compute_subject(struct run *r, struct subject *u)
+{
+    size_t nv = (size_t)r->nmeasures * SHIFTS;
+    u->pair = calloc(nv * 2, sizeof *u->pair);
+    u->value = calloc(nv, sizeof *u->value);
+    u->res = calloc(1, sizeof *u->res);
+    struct calc_value *mv = calloc(nv, sizeof *mv);
+    struct scheme_result *mr = calloc(1, sizeof *mr);
+    if (!u->pair || !u->value || !u->res || !mv || !mr)
+        die("内存不足");
+    fill_values(r, u, &r->p, r->shifted, u->pair, u->value);
+    CHECK(scheme_evaluate(r->s, u->kind, u->value, u->manual, u->res) == 0);
+    /* 同频共振: the party-building and business group scores of each of the twelve months */
+    for (int k = 0; k < SERIES; k++) {
+        struct eval_period sh[SHIFTS];
+        shifts_of(&r->months[k], sh);
+        fill_values(r, u, &r->months[k], sh, NULL, mv);
+        CHECK(scheme_evaluate(r->s, u->kind, mv, NULL, mr) == 0);
+        u->party[k] = mr->group[SCHEME_G_PARTY].score.v;
+        u->party_missing[k] = mr->group[SCHEME_G_PARTY].score.missing;
+        u->business[k] = mr->group[SCHEME_G_BUSINESS].score.v;
+        u->business_missing[k] = mr->group[SCHEME_G_BUSINESS].score.missing;
+    }
+    struct rerr e = {0};
+    int min_n = (int)scheme_signal(r->s, "同频共振最少月数", CALC_SPEARMAN_MIN_N);
+    if (calc_spearman(u->party, u->party_missing, u->business, u->business_missing, SERIES, min_n, 0.95, &u->corr,
+                      &e) < 0)
+        u->corr = (struct calc_corr){.missing = true, .why = "无法计算"};
+    free(mv);
+    free(mr);
+}
+
+/* Rank the subjects "pick" accepts (of kind "kind", and "same" as subject "like" by
+ * procuratorate or level when asked) into the field "at" of each. */
+enum rank_scope { RANK_ALL, RANK_LEVEL, RANK_PROC };
+
+static int rank(struct run *r, int kind, enum rank_scope scope, struct rerr *err)
+{
+    int *idx = calloc((size_t)r->n + 1, sizeof *idx);
+    bool *done = calloc((size_t)r->n + 1, sizeof *done);
+    struct calc_rank_subject *rs = calloc((size_t)r->n + 1, sizeof *rs);
+    struct calc_rank_place *out = calloc((size_t)r->n + 1, sizeof *out);
+    double *keys = calloc((size_t)r->n * 3 + 1, sizeof *keys);
+    bool *keys_missing = calloc((size_t)r->n * 3 + 1, sizeof *keys_missing);
+    if (!idx || !done || !rs || !out || !keys || !keys_missing)
+        die("内存不足");
+    static const enum calc_order key_order[3] = {CALC_DESC, CALC_DESC, CALC_DESC};
+    int rc = 0;
+    for (int first = 0; rc == 0 && first < r->n; first++) {
+        struct subject *lead = &r->sub[first];
+        if (lead->kind != kind || done[first])
+            continue;
+        int m = 0;
+        for (int i = first; i < r->n; i++) {
+            struct subject *u = &r->sub[i];
+            if (u->kind != kind || done[i] || (scope == RANK_LEVEL && u->level != lead->level) ||
+                (scope == RANK_PROC && u->proc != lead->proc))
+                continue;
+            done[i] = true;
+            idx[m] = i;
+            /* ties: the fusion index, then business, then fewer 缺项; then id */
+            double *k = &keys[m * 3];
+            bool *km = &keys_missing[m * 3];
+            k[0] = calc_round(u->res->fusion.v, 2), km[0] = u->res->fusion.missing;
+            k[1] = calc_round(u->res->group[SCHEME_G_BUSINESS].score.v, 2);
+            km[1] = u->res->group[SCHEME_G_BUSINESS].score.missing;
+            int missing = 0;
+            for (int j = 0; j < u->res->nindicators; j++)
+                missing += u->res->ind[j].applicable && u->res->ind[j].missing;
+            k[2] = -missing, km[2] = false;
+            rs[m] = (struct calc_rank_subject){.id = u->id,
+                                               .score = calc_round(u->res->total.v, 2),
+                                               .missing = u->res->total.missing,
+                                               .keys = k,
+                                               .keys_missing = km,
+                                               .prev_rank = scope == RANK_ALL ? u->prev_rank : 0};
+            m++;
+        }
+        if ((rc = calc_rank(rs, m, CALC_DESC, key_order, 3, out, err)) < 0)
+            break;
+        for (int j = 0; j < m; j++) {
+            struct subject *u = &r->sub[idx[out[j].subject]];
+            if (scope == RANK_ALL) {
+                u->rank_city = out[j].rank;
+                u->move = out[j].move;
+                u->delta = out[j].delta;
+            } else if (scope == RANK_LEVEL) {
+                u->rank_level = out[j].rank;
+            } else {
+                u->rank_proc = out[j].rank;
+            }
+        }
+        if (scope == RANK_ALL)
+            break; /* one ranking of them all */
+    }
+    free(idx);
+    free(done);
+    free(rs);
+    free(out);
+    free(keys);
+    free(keys_missing);
+    return rc;
+}
+
+static const char *move_name(enum calc_move m, bool missing)
+{
+    if (missing)
+        return NULL;
+    return m == CALC_MOVE_UP ? "上升" : m == CALC_MOVE_DOWN ? "下降" : m == CALC_MOVE_SAME ? "持平" : "新进";
+}
+
+/* ------------------------------------------------------------------ the explanation */
+
+static json_t *describe(const struct expr *e, const struct calc_value *refs)
+{
+    char small[1024];
+    size_t n = expr_describe(e, refs, small, sizeof small);
+    if (n < sizeof small)
+        return json_string(small);
+    char *big = malloc(n + 1);
+    if (!big)
+        die("内存不足");
+    expr_describe(e, refs, big, n + 1);
+    json_t *j = json_string(big);
+    free(big);
+    return j;
+}
+
+static const char *shift_name(int k)
+{
+    return k == EXPR_NOW ? "本期" : k == EXPR_PREVIOUS ? "上期" : "去年同期";
+}
+
+/* The measures an expression reads, with their pairs and values. */
+static json_t *inputs_of(struct run *r, const struct subject *u, const struct expr *e)
+{
+    json_t *a = json_array();
+    for (int i = 0; e && i < expr_nrefs(e); i++) {
+        const struct expr_ref *ref = expr_ref_at(e, i);
+        if (ref->name >= r->nmeasures)
+            continue; /* 值: the indicator's own value */
+        const struct measure *m = measure_at(ref->name);
+        size_t at = (size_t)ref->name * SHIFTS + (size_t)ref->shift;
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "measure", m->name, "shift", shift_name(ref->shift),
+                         "period", r->shifted[ref->shift].label, "unit", m->unit, "num", decd(u->pair[at * 2], 4),
+                         "den", m->kind == MEASURE_COUNT ? json_null() : decd(u->pair[at * 2 + 1], 4), "value",
+                         dec(u->value[at], 4)));
+    }
+    return a;
+}
+
+static json_t *explanation(struct run *r, const struct subject *u, int64_t scheme_id, int edition)
+{
+    const struct scheme *s = r->s;
+    const struct scheme_result *res = u->res;
+    json_t *inds = json_array(), *dims = json_array();
+    struct calc_value refs[EXPR_MAX_REFS + 1];
+    for (int i = 0; i < scheme_nindicators(s); i++) {
+        const struct scheme_indicator *d = scheme_indicator(s, i);
+        const struct scheme_indicator_result *ir = &res->ind[i];
+        if (!ir->applicable)
+            continue;
+        json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "name", d->name,
+                              "dimension", scheme_dim(s, d->dim)->name, "weight", decd(d->weight, 2), "manual",
+                              d->manual, "pending", ir->pending, "missing", ir->missing, "floored", ir->floored,
+                              "value", dec(ir->value, 4), "score", dec(ir->score, 2), "score_used",
+                              decd(ir->score_used, 2), "weight_used", decd(ir->weight_used, 4), "contribution",
+                              decd(ir->contribution, 4), "description", json_string(d->description));
+        if (d->formula) {
+            scheme_formula_values(s, i, u->value, refs);
+            json_object_set_new(o, "formula", json_string(expr_text(d->formula)));
+            json_object_set_new(o, "formula_values", describe(d->formula, refs));
+            json_object_set_new(o, "inputs", inputs_of(r, u, d->formula));
+        }
+        if (d->rule) {
+            scheme_rule_values(s, i, u->value, ir->value, refs);
+            json_object_set_new(o, "rule", json_string(expr_text(d->rule)));
+            json_object_set_new(o, "rule_values", describe(d->rule, refs));
+        }
+        json_array_append_new(inds, o);
+    }
+    for (int k = 0; k < scheme_ndims(s); k++) {
+        const struct scheme_dim *d = scheme_dim(s, k);
+        const struct scheme_dim_result *dr = &res->dim[k];
+        if (!dr->applicable)
+            continue;
+        json_array_append_new(dims, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "name", d->name, "group",
+                                              scheme_group_name(d->group), "weight", decd(d->weight, 2), "score",
+                                              dec(dr->score, 2), "indicator_weight_sum",
+                                              decd(dr->indicator_weight_sum, 4), "weight_used",
+                                              decd(dr->weight_used, 4), "contribution", decd(dr->contribution, 4)));
+    }
+    json_t *groups = json_object();
+    for (int g = 0; g < SCHEME_GROUPS; g++)
+        json_object_set_new(groups, scheme_group_name(g),
+                            json_pack("{s:o, s:o}", "score", dec(res->group[g].score, 2), "weight_sum",
+                                      decd(res->group[g].weight_sum, 4)));
+    scheme_fusion_values(s, res, refs);
+    json_t *fusion_values = describe(scheme_fusion(s), refs);
+    json_t *months = json_array(), *party = json_array(), *business = json_array();
+    for (int k = 0; k < SERIES; k++) {
+        json_array_append_new(months, json_string(r->months[k].label));
+        json_array_append_new(party, u->party_missing[k] ? json_null() : decd(u->party[k], 2));
+        json_array_append_new(business, u->business_missing[k] ? json_null() : decd(u->business[k], 2));
+    }
+    json_t *resonance = json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "missing", u->corr.missing, "n",
+                                  u->corr.n, "rho", u->corr.missing ? json_null() : decd(u->corr.rho, 4), "lo",
+                                  u->corr.missing ? json_null() : decd(u->corr.lo, 4), "hi",
+                                  u->corr.missing ? json_null() : decd(u->corr.hi, 4), "why",
+                                  u->corr.why ? json_string(u->corr.why) : json_null(), "months", months, "party",
+                                  party, "business", business);
+    json_t *honours = json_array();
+    struct calc_value rho = u->corr.missing ? calc_missing() : calc_number(u->corr.rho);
+    struct calc_value rk = u->rank_city ? calc_number(u->rank_city) : calc_missing();
+    for (int h = 0; h < scheme_nhonours(s); h++) {
+        const struct scheme_honour *d = scheme_honour(s, h);
+        struct calc_value met = scheme_honour_eval(s, h, res, rho, rk);
+        scheme_honour_values(s, h, res, rho, rk, refs);
+        json_array_append_new(honours, json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "name", d->name, "description",
+                                                 d->description, "met", !met.missing && met.v != 0, "undecided",
+                                                 met.missing, "rule", expr_text(d->rule), "rule_values",
+                                                 describe(d->rule, refs)));
+    }
+    return json_pack(
+        "{s:{s:s, s:I, s:s}, s:s, s:s, s:s, s:{s:I, s:s, s:i}, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+        "s:{s:o, s:o, s:o, s:o, s:o}}",
+        "subject", "kind", u->kind == SCHEME_BRANCH ? "branch" : "procuratorate", "id", (json_int_t)u->id, "name",
+        u->name, "period", r->p.label, "from", r->p.from, "to", r->p.to, "scheme", "id", (json_int_t)scheme_id,
+        "name", scheme_name(s), "edition", edition, "total", dec(res->total, 2), "missing_rule",
+        scheme_missing_rule(s) == SCHEME_REWEIGHT ? "重新分配权重" : "按保底分计", "total_weight_sum",
+        decd(res->total_weight_sum, 4), "fusion", dec(res->fusion, 2), "fusion_formula",
+        json_string(expr_text(scheme_fusion(s))), "fusion_values", fusion_values, "groups", groups,
+        "dimensions", dims, "indicators", inds, "resonance", resonance, "honours", honours, "ranks", "city",
+        u->rank_city ? json_integer(u->rank_city) : json_null(), "level",
+        u->rank_level ? json_integer(u->rank_level) : json_null(), "procuratorate",
+        u->rank_proc ? json_integer(u->rank_proc) : json_null(), "previous",
+        u->prev_rank ? json_integer(u->prev_rank) : json_null(), "movement",
+        move_name(u->move, res->total.missing) ? json_string(move_name(u->move, res->total.missing)) : json_null());
+}
+
+/* ------------------------------------------------------------------ writing */
+
+static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t *run_id, struct rerr *err)
+{
+    char now[32];
+    text_now(now);
+    /* a run the system makes (the command line, the demo) belongs to the city */
+    int64_t owner = r->x->who->procuratorate_id;
+    store_stmt *st = store_prepare(r->x->c, "SELECT coalesce(?1, (SELECT min(id) FROM procuratorates WHERE level = 1))");
+    if (owner)
+        store_bind_int(st, 1, owner);
+    else
+        store_bind_null(st, 1);
+    int rc = store_step(st, err);
+    owner = rc == STORE_ROW ? store_col_int(st, 0) : 0;
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    st = store_prepare(r->x->c, "INSERT INTO eval_runs(procuratorate_id, scheme_id, period, period_from,"
+                                            " period_to, subjects, computed_at, computed_by, created_at, updated_at)"
+                                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    store_bind_int(st, 1, owner);
+    store_bind_int(st, 2, scheme_id);
+    store_bind_text(st, 3, r->p.label);
+    store_bind_text(st, 4, r->p.from);
+    store_bind_text(st, 5, r->p.to);
+    store_bind_int(st, 6, r->n);
+    store_bind_text(st, 7, now);
+    if (r->x->who->user_id)
+        store_bind_int(st, 8, r->x->who->user_id);
+    else
+        store_bind_null(st, 8);
+    store_bind_text(st, 9, now);
+    store_bind_text(st, 10, now);
+    rc = store_step(st, err);
+    *run_id = store_last_id(r->x->c);
+    store_done(st);
+    for (int i = 0; rc >= 0 && i < r->n; i++) {
+        struct subject *u = &r->sub[i];
+        json_t *detail = explanation(r, u, scheme_id, edition);
+        char *text = json_dumps(detail, JSON_COMPACT);
+        json_decref(detail);
+        if (!text)
+            die("内存不足");
+        int missing = 0, pending = 0;
+        for (int j = 0; j < u->res->nindicators; j++) {
+            missing += u->res->ind[j].applicable && u->res->ind[j].missing;
+            pending += u->res->ind[j].applicable && u->res->ind[j].pending;
+        }
+        st = store_prepare(r->x->c,
+                           "INSERT INTO eval_results(run_id, procuratorate_id, branch_id, subject_kind, subject_id,"
+                           " period, total, fusion, party, business, linkage, missing, pending, rank_city,"
+                           " rank_level, rank_proc, movement, resonance, resonance_lo, resonance_hi, resonance_n,"
+                           " detail, created_at, updated_at)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+                           " ?18, ?19, ?20, ?21, ?22, ?23, ?23)");
+        store_bind_int(st, 1, *run_id);
+        store_bind_int(st, 2, u->proc);
+        if (u->kind == SCHEME_BRANCH)
+            store_bind_int(st, 3, u->id);
+        else
+            store_bind_null(st, 3);
+        store_bind_text(st, 4, u->kind == SCHEME_BRANCH ? "branch" : "procuratorate");
+        store_bind_int(st, 5, u->id);
+        store_bind_text(st, 6, r->p.label);
+        struct calc_value vals[5] = {u->res->total, u->res->fusion, u->res->group[SCHEME_G_PARTY].score,
+                                     u->res->group[SCHEME_G_BUSINESS].score, u->res->group[SCHEME_G_FUSION].score};
+        for (int k = 0; k < 5; k++) {
+            if (vals[k].missing)
+                store_bind_null(st, 7 + k);
+            else
+                store_bind_real(st, 7 + k, calc_round(vals[k].v, 2));
+        }
+        store_bind_int(st, 12, missing);
+        store_bind_int(st, 13, pending);
+        int ranks[3] = {u->rank_city, u->rank_level, u->rank_proc};
+        for (int k = 0; k < 3; k++) {
+            if (ranks[k])
+                store_bind_int(st, 14 + k, ranks[k]);
+            else
+                store_bind_null(st, 14 + k);
+        }
+        const char *mv = move_name(u->move, u->res->total.missing);
+        if (mv)
+            store_bind_text(st, 17, mv);
+        else
+            store_bind_null(st, 17);
+        if (u->corr.missing) {
+            store_bind_null(st, 18);
+            store_bind_null(st, 19);
+            store_bind_null(st, 20);
+        } else {
+            store_bind_real(st, 18, calc_round(u->corr.rho, 4));
+            store_bind_real(st, 19, calc_round(u->corr.lo, 4));
+            store_bind_real(st, 20, calc_round(u->corr.hi, 4));
+        }
+        store_bind_int(st, 21, u->corr.n);
+        store_bind_text(st, 22, text);
+        store_bind_text(st, 23, now);
+        rc = store_step(st, err);
+        store_done(st);
+        free(text);
+    }
+    if (rc >= 0) {
+        st = store_prepare(r->x->c, "UPDATE eval_schemes SET used = 1 WHERE id = ? AND used = 0");
+        store_bind_int(st, 1, scheme_id);
+        rc = store_step(st, err);
+        store_done(st);
+    }
+    if (rc >= 0) {
+        json_t *after = json_pack("{s:I, s:s, s:i, s:i}", "scheme_id", (json_int_t)scheme_id, "period", r->p.label,
+                                  "edition", edition, "subjects", r->n);
+        rc = audit_append(r->x->c, r->x->who, "run", "eval-runs", *run_id, owner, NULL, after, err);
+        json_decref(after);
+    }
+    return rc < 0 ? rc : 0;
+}
+
+static void run_free(struct run *r)
+{
+    for (int i = 0; r->sub && i < r->n; i++) {
+        free(r->sub[i].branches);
+        free(r->sub[i].pair);
+        free(r->sub[i].value);
+        free(r->sub[i].manual);
+        free(r->sub[i].res);
+    }
+    free(r->sub);
+    measure_grid_free(r->g);
+}
+
+static json_t *summary_of(struct run *r, int64_t run_id, int64_t scheme_id)
+{
+    json_t *ranking = json_array();
+    /* the branches in ranking order: rank, then id */
+    for (int want = 1; want <= r->n; want++)
+        for (int i = 0; i < r->n; i++) {
+            struct subject *u = &r->sub[i];
+            if (u->kind != SCHEME_BRANCH || u->rank_city != want)
+                continue;
+            const char *mv = move_name(u->move, u->res->total.missing);
+            json_array_append_new(ranking, json_pack("{s:i, s:I, s:s, s:o, s:o, s:o, s:o}", "rank", u->rank_city, "id",
+                                                     (json_int_t)u->id, "name", u->name, "total",
+                                                     dec(u->res->total, 2), "fusion", dec(u->res->fusion, 2),
+                                                     "resonance", u->corr.missing ? json_null() : decd(u->corr.rho, 4),
+                                                     "movement", mv ? json_string(mv) : json_null()));
+        }
+    for (int i = 0; i < r->n; i++) /* then those whose total is 缺项 */
+        if (r->sub[i].kind == SCHEME_BRANCH && !r->sub[i].rank_city)
+            json_array_append_new(ranking, json_pack("{s:n, s:I, s:s, s:n, s:n, s:n, s:n}", "rank", "id",
+                                                     (json_int_t)r->sub[i].id, "name", r->sub[i].name, "total",
+                                                     "fusion", "resonance", "movement"));
+    return json_pack("{s:I, s:s, s:I, s:i, s:o}", "run_id", (json_int_t)run_id, "period", r->p.label, "scheme_id",
+                     (json_int_t)scheme_id, "subjects", r->n, "ranking", ranking);
+}
+
+int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const struct progress *progress,
+             json_t **summary, struct rerr *err)
+{
+    struct run r = {.x = x, .nmeasures = measure_count()};
+    int rc = eval_period_parse(period, &r.p, err);
+    if (rc < 0)
+        return rc;
+    struct row_scope scope = {.procuratorate_id = x->who->procuratorate_id};
+    if ((rc = authz_write_row(x->who, WRITE_ADMIN, &scope, err)) < 0)
+        return rc;
+    shifts_of(&r.p, r.shifted);
+    for (int k = 0; k < SERIES; k++) { /* the twelve months ending with the period's last */
+        int at = r.p.year * 12 + (r.p.last - 1) - (SERIES - 1 - k);
+        struct eval_period *m = &r.months[k];
+        *m = (struct eval_period){.year = at / 12, .first = at % 12 + 1, .last = at % 12 + 1};
+        eval_period_back(m, 0, m); /* fills its days and label */
+    }
+    /* the scheme, as stored */
+    char *text = NULL;
+    int edition = 0;
+    if ((rc = store_begin_read(x->c, err)) < 0)
+        return rc;
+    store_stmt *st = store_prepare(x->c, "SELECT text, edition FROM eval_schemes WHERE id = ?");
+    store_bind_int(st, 1, scheme_id);
+    if ((rc = store_step(st, err)) == STORE_ROW) {
+        text = strdup(store_col_text(st, 0));
+        edition = (int)store_col_int(st, 1);
+    } else if (rc == STORE_DONE) {
+        rc = rerr_set(err, R_ENOTFOUND, "not_found", "scheme_id", "考评方案不存在（编号 %" PRId64 "）", scheme_id);
+    }
+    store_done(st);
+    store_rollback(x->c);
+    if (rc < 0)
+        return rc;
+    struct scheme *s = NULL;
+    rc = eval_scheme_compile(text, &s, NULL, err);
+    free(text);
+    if (rc < 0)
+        return rc;
+    r.s = s;
+    /* read everything in one read transaction, compute, then write in one write one */
+    if ((rc = store_begin_read(x->c, err)) == 0) {
+        rc = measure_grid_load(x, r.p.year - 2, r.p.year, &r.g, err);
+        if (rc == 0)
+            rc = load_subjects(&r, err);
+        if (rc == 0)
+            rc = load_manual(&r, err);
+        if (rc == 0)
+            rc = load_previous(&r, err);
+        store_rollback(x->c);
+    }
+    for (int i = 0; rc == 0 && i < r.n; i++) {
+        compute_subject(&r, &r.sub[i]);
+        if (i % 16 == 0) {
+            progress_report(progress, i, r.n, "计算中");
+            if (progress_cancelled(progress))
+                rc = rerr_set(err, R_EINVAL, "cancelled", "", "考评计算已取消，未保存结果");
+        }
+    }
+    if (rc == 0)
+        rc = rank(&r, SCHEME_BRANCH, RANK_ALL, err);
+    if (rc == 0)
+        rc = rank(&r, SCHEME_BRANCH, RANK_LEVEL, err);
+    if (rc == 0)
+        rc = rank(&r, SCHEME_BRANCH, RANK_PROC, err);
+    if (rc == 0)
+        rc = rank(&r, SCHEME_PROCURATORATE, RANK_ALL, err);
+    int64_t run_id = 0;
+    if (rc == 0 && (rc = store_begin(x->c, err)) == 0) {
+        rc = store_results(&r, scheme_id, edition, &run_id, err);
+        rc = rc == 0 ? store_commit(x->c, err) : (store_rollback(x->c), rc);
+    }
+    if (rc == 0) {
+        progress_report(progress, r.n, r.n, "已完成");
+        if (summary)
+            *summary = summary_of(&r, run_id, scheme_id);
+    }
+    run_free(&r);
+    scheme_free(s);
+    return rc;
+}

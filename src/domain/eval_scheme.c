@@ -1,0 +1,128 @@
+/*
+ * eval_scheme.c: the schemes collection (eval-schemes) — text checked by calc/scheme.h
+ * against the measure catalogue on every write, versioned by name and edition, frozen
+ * once a result was computed with it — and the check a web editor calls as one types.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "calc/scheme.h"
+#include "domain/eval_internal.h"
+#include "domain/evaluation.h"
+#include "domain/measures.h"
+#include "domain/resource.h"
+
+/* ------------------------------------------------------------------ the catalogue */
+
+const struct expr_catalogue *eval_catalogue(void)
+{
+    static const char *names[64];
+    static struct expr_catalogue cat;
+    if (!cat.n) { /* filled once, from the static catalogue: the same every time */
+        int n = measure_count();
+        CHECK(n <= (int)(sizeof names / sizeof names[0]));
+        for (int i = 0; i < n; i++)
+            names[i] = measure_at(i)->name;
+        cat = (struct expr_catalogue){.n = n, .names = names};
+    }
+    return &cat;
+}
+
+static json_t *errors_json(const struct scheme_errors *errs)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < errs->n; i++)
+        json_array_append_new(a, json_pack("{s:i, s:i, s:s, s:s}", "line", errs->e[i].line, "col", errs->e[i].col,
+                                           "code", errs->e[i].code, "message", errs->e[i].message));
+    return a;
+}
+
+int eval_scheme_compile(const char *text, struct scheme **out, json_t **errors, struct rerr *err)
+{
+    struct scheme_errors errs = {0};
+    size_t len = text ? strlen(text) : 0;
+    struct scheme *s = scheme_parse(text ? text : "", len, eval_catalogue(), &errs);
+    if (!s || errs.n) {
+        scheme_free(s);
+        if (errors)
+            *errors = errors_json(&errs);
+        return rerr_set(err, R_EINVAL, "bad_scheme", "text", "考评方案有 %d 处错误，第一处：%s", errs.n,
+                        errs.n ? errs.e[0].message : "无法解析");
+    }
+    *out = s;
+    return 0;
+}
+
+json_t *eval_scheme_check(const char *text)
+{
+    struct scheme *s = NULL;
+    json_t *errors = NULL;
+    struct rerr e = {0};
+    if (eval_scheme_compile(text, &s, &errors, &e) < 0)
+        return json_pack("{s:b, s:o}", "ok", 0, "errors", errors ? errors : json_array());
+    json_t *out = json_pack("{s:b, s:o, s:i, s:i}", "ok", 1, "errors", json_array(), "dimensions", scheme_ndims(s),
+                            "indicators", scheme_nindicators(s));
+    scheme_free(s);
+    return out;
+}
+
+/* ------------------------------------------------------------------ the collection */
+
+static int scheme_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
+{
+    if (before && res_int(before, "used"))
+        return rerr_set(err, R_ECONFLICT, "scheme_used", "text",
+                        "方案“%s”第 %" PRId64 " 版已用于考评结果，不能修改：请以同一名称另建一版", res_str(before, "name"),
+                        res_int(before, "edition"));
+    if (before && strcmp(res_str(before, "name"), res_str(row, "name")) != 0)
+        return rerr_set(err, R_EUNPROC, "immutable", "name", "方案名称不能修改：请以新名称另建方案");
+    struct scheme *s = NULL;
+    int rc = eval_scheme_compile(res_str(row, "text"), &s, NULL, err);
+    scheme_free(s);
+    if (rc < 0)
+        return rc;
+    if (!before) { /* the next edition of its name */
+        store_stmt *st = store_prepare(x->c, "SELECT coalesce(max(edition), 0) + 1 FROM eval_schemes WHERE name = ?");
+        store_bind_text(st, 1, res_str(row, "name"));
+        if ((rc = store_step(st, err)) == STORE_ROW)
+            json_object_set_new(row, "edition", json_integer(store_col_int(st, 0)));
+        store_done(st);
+        json_object_set_new(row, "used", json_false());
+    }
+    return rc < 0 ? rc : 0;
+}
+
+static int scheme_removable(struct res_ctx *x, json_t *before, struct rerr *err)
+{
+    if (res_int(before, "used"))
+        return rerr_set(err, R_ECONFLICT, "scheme_used", "", "方案已用于考评结果，不能删除");
+    return 0;
+}
+
+static const struct field scheme_fields[] = {
+    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
+    {"name", "方案名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_FILTER | FF_SORT | FF_SEARCH, 100, NULL, NULL, 0, 0},
+    {"edition", "版本", FT_INT, FF_DERIVED | FF_SORT, 0, NULL, NULL, 0, 0},
+    {"text", "方案内容", FT_TEXT, FF_REQUIRED | FF_WRITE, EVAL_SCHEME_MAX_CHARS, NULL, NULL, 0, 0},
+    {"note", "说明", FT_TEXT, FF_WRITE, 500, NULL, NULL, 0, 0},
+    {"used", "已使用", FT_BOOL, FF_DERIVED | FF_FILTER, 0, NULL, NULL, 0, 0},
+    RES_SAMPLE_FIELD,
+};
+
+const struct resource res_eval_schemes = {
+    .name = "eval-schemes",
+    .table = "eval_schemes",
+    .label = "考评方案",
+    .fields = scheme_fields,
+    .nfields = sizeof scheme_fields / sizeof scheme_fields[0],
+    /* the city hands its scheme to the counties: every signed-in user reads them */
+    .read = READ_SIGNED_IN,
+    .write = WRITE_ADMIN,
+    .export = EXPORT_READERS,
+    .default_sort = "name",
+    .check = scheme_check,
+    .removable = scheme_removable,
+};
