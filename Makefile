@@ -120,7 +120,7 @@ build/gen/schema.c: src/store/schema.sql build/tools/embed
 	@mkdir -p $(dir $@)
 	build/tools/embed --string ronghe_schema_sql $< > $@.tmp && mv $@.tmp $@
 
-build/gen/default_scheme.c: src/domain/eval-default.scheme build/tools/embed
+build/gen/default_scheme.c: docs/schemes/default.scheme build/tools/embed
 	@mkdir -p $(dir $@)
 	build/tools/embed --string ronghe_default_scheme $< > $@.tmp && mv $@.tmp $@
 

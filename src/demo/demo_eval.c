@@ -1,5 +1,5 @@
 /*
- * demo_eval.c: the demo's evaluation — the default scheme (src/domain/eval-default.scheme,
+ * demo_eval.c: the demo's evaluation — the default scheme (docs/schemes/default.scheme,
  * embedded) saved as the city's, and run over 2024 and 2025, so that the ranking, the
  * explanations and the dashboard have results from the first start, with movement
  * between the two years. Through the same paths as a user's (res_create, eval_run).

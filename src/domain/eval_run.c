@@ -72,11 +72,6 @@ static json_t *decd(double v, int places)
     return dec(calc_number(v), places);
 }
 
-static json_t *db_real(struct calc_value v, int places)
-{
-    return v.missing ? json_null() : json_real(calc_round(v.v, places));
-}
-
 /* ------------------------------------------------------------------ measures of subjects */
 
 /* The pairs and values of every measure for subject "u" over period "p" at each shift. */
