@@ -167,6 +167,29 @@ static void index_refuses_bad_arguments(void **state)
     sim_index_free(ix);
 }
 
+static void index_pairs_identical_texts_and_bounds_its_table(void **state)
+{
+    (void)state;
+    sim_index *ix;
+    struct rerr e;
+    assert_int_equal(sim_index_new(0, 0, 0, &ix, &e), 0);
+    for (int i = 0; i < 5; i++) /* the same minutes five times, and a changed copy */
+        assert_int_equal(sim_add(ix, 100 - i, A, strlen(A), NULL, &e), 0);
+    assert_int_equal(sim_add(ix, 7, D, strlen(D), NULL, &e), 0);
+    struct pairs p = {0};
+    assert_int_equal(sim_pairs(ix, 0.9, collect, &p, &e), 0);
+    assert_int_equal(p.n, 10); /* the five choose two, J = 1 each; D stays under 0.9 */
+    assert_true(p.a[0] == 96 && p.b[0] == 97 && p.j[0] == 1);
+    assert_true(p.a[9] == 99 && p.b[9] == 100);
+    sim_index_free(ix);
+
+    assert_int_equal(sim_index_new(5, SIM_MAX_HASHES, SIM_MAX_HASHES, &ix, &e), 0);
+    for (int i = 0; i <= SIM_MAX_BAND_ENTRIES / SIM_MAX_HASHES; i++)
+        assert_int_equal(sim_add(ix, i, "", 0, NULL, &e), 0);
+    assert_int_equal(sim_pairs(ix, 0.5, collect, &p, &e), R_ETOOBIG);
+    sim_index_free(ix);
+}
+
 static void passage_is(const struct sim_passage *p, size_t a_byte, size_t a_bytes, size_t a_char,
                        size_t a_chars, size_t b_byte, size_t b_bytes, size_t b_char, size_t b_chars,
                        size_t len)
@@ -310,6 +333,7 @@ int main(void)
         cmocka_unit_test(index_finds_copies_not_strangers),
         cmocka_unit_test(index_is_the_same_in_any_order),
         cmocka_unit_test(index_refuses_bad_arguments),
+        cmocka_unit_test(index_pairs_identical_texts_and_bounds_its_table),
         cmocka_unit_test(passages_of_copied_minutes),
         cmocka_unit_test(passages_skip_invalid_bytes),
         cmocka_unit_test(long_texts_are_cut_and_stay_linear),
