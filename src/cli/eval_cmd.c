@@ -70,7 +70,8 @@ static int eval_check_cmd(int argc, char **argv)
     free(text);
     int rc = 0;
     if (json_is_true(json_object_get(r, "ok"))) {
-        printf("%s：方案有效（%d 个维度，%d 个指标）\n", argv[1], (int)json_integer_value(json_object_get(r, "dimensions")),
+        printf("%s：方案有效（%d 个维度，%d 个指标）\n", argv[1],
+               (int)json_integer_value(json_object_get(r, "dimensions")),
                (int)json_integer_value(json_object_get(r, "indicators")));
     } else {
         size_t i;
@@ -94,14 +95,11 @@ struct eval_opts {
 
 static int eval_opts(int argc, char **argv, struct eval_opts *o)
 {
-    static const struct option longs[] = {{"db", required_argument, 0, 'd'},
-                                          {"name", required_argument, 0, 'n'},
-                                          {"scheme", required_argument, 0, 's'},
-                                          {"period", required_argument, 0, 'p'},
-                                          {"branch", required_argument, 0, 'b'},
-                                          {"procuratorate", no_argument, 0, 'P'},
-                                          {"help", no_argument, 0, 'h'},
-                                          {0, 0, 0, 0}};
+    static const struct option longs[] = {
+        {"db", required_argument, 0, 'd'},     {"name", required_argument, 0, 'n'},
+        {"scheme", required_argument, 0, 's'}, {"period", required_argument, 0, 'p'},
+        {"branch", required_argument, 0, 'b'}, {"procuratorate", no_argument, 0, 'P'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     *o = (struct eval_opts){0};
     optind = 1;
     opterr = 0;
@@ -169,7 +167,8 @@ static int eval_add_cmd(int argc, char **argv)
     store_stmt *st = store_prepare(ss.c, "SELECT min(id) FROM procuratorates WHERE level = 1");
     int64_t city = store_step(st, &err) == STORE_ROW ? store_col_int(st, 0) : 0;
     store_done(st);
-    json_t *body = json_pack("{s:I, s:s, s:s}", "procuratorate_id", (json_int_t)city, "name", o.name, "text", text);
+    json_t *body =
+        json_pack("{s:I, s:s, s:s}", "procuratorate_id", (json_int_t)city, "name", o.name, "text", text);
     json_t *out = NULL;
     int rc = res_create(&ss.x, &res_eval_schemes, body, &out, &err);
     json_decref(body);
@@ -200,14 +199,16 @@ static int64_t scheme_id_of(struct sys_session *ss, const char *spec, struct rer
             *at = 0;
         }
     }
-    store_stmt *st = store_prepare(ss->c, "SELECT id FROM eval_schemes WHERE (?1 = '' OR name = ?1)"
-                                          " AND (?2 = 0 OR edition = ?2) ORDER BY edition DESC, id DESC LIMIT 1");
+    store_stmt *st =
+        store_prepare(ss->c, "SELECT id FROM eval_schemes WHERE (?1 = '' OR name = ?1)"
+                             " AND (?2 = 0 OR edition = ?2) ORDER BY edition DESC, id DESC LIMIT 1");
     store_bind_text(st, 1, name);
     store_bind_int(st, 2, edition);
     int64_t id = store_step(st, err) == STORE_ROW ? store_col_int(st, 0) : 0;
     store_done(st);
     if (!id && !err->rc)
-        rerr_set(err, R_ENOTFOUND, "not_found", "scheme", spec ? "没有考评方案“%s”" : "数据库中还没有考评方案%s",
+        rerr_set(err, R_ENOTFOUND, "not_found", "scheme",
+                 spec ? "没有考评方案“%s”" : "数据库中还没有考评方案%s",
                  spec ? spec : "（用 ronghe eval add 保存一个）");
     return id;
 }
@@ -235,7 +236,7 @@ static int eval_run_cmd(int argc, char **argv)
     sys_close(&ss);
     if (rc < 0)
         return report(rc ? rc : -1, &err);
-    printf("%-6s %-36s %8s %8s %8s %s\n", "名次", "党组织", "总分", "融合指数", "同频共振", "变化");
+    printf("%s\t%s\t%s\t%s\t%s\t%s\n", "名次", "总分", "融合指数", "同频共振", "变化", "党组织");
     size_t i;
     json_t *row;
     json_array_foreach(json_object_get(summary, "ranking"), i, row)
@@ -248,10 +249,11 @@ static int eval_run_cmd(int argc, char **argv)
         char rank[16] = "—";
         if (json_is_integer(rk))
             snprintf(rank, sizeof rank, "%d", (int)json_integer_value(rk));
-        printf("%-6s %-36s %8s %8s %8s %s\n", rank, json_string_value(json_object_get(row, "name")),
-               total ? total : "缺项", fusion ? fusion : "缺项", res ? res : "缺项", mv ? mv : "");
+        printf("%s\t%s\t%s\t%s\t%s\t%s\n", rank, total ? total : "缺项", fusion ? fusion : "缺项",
+               res ? res : "缺项", mv ? mv : "", json_string_value(json_object_get(row, "name")));
     }
-    printf("运行编号 %" PRId64 "，期间 %s，共 %d 个对象\n", (int64_t)json_integer_value(json_object_get(summary, "run_id")),
+    printf("运行编号 %" PRId64 "，期间 %s，共 %d 个对象\n",
+           (int64_t)json_integer_value(json_object_get(summary, "run_id")),
            json_string_value(json_object_get(summary, "period")),
            (int)json_integer_value(json_object_get(summary, "subjects")));
     json_decref(summary);
@@ -271,9 +273,8 @@ static int eval_explain_cmd(int argc, char **argv)
         return 1;
     char id[32];
     snprintf(id, sizeof id, "%" PRId64, o.branch);
-    struct res_query q = {.n = 2,
-                          .key = {o.procuratorate ? "procuratorate_id" : "branch_id", "period"},
-                          .val = {id, o.period}};
+    struct res_query q = {
+        .n = 2, .key = {o.procuratorate ? "procuratorate_id" : "branch_id", "period"}, .val = {id, o.period}};
     json_t *out = NULL;
     struct rerr err = {0};
     int rc = eval_explain(&ss.x, &q, &out, &err);

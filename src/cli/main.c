@@ -12,20 +12,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "base/arena.h"
 #include "base/log.h"
+#include "cli/cli.h"
 #include "demo/demo.h"
 #include "domain/attachment.h"
 #include "domain/export.h"
 #include "domain/import.h"
 #include "domain/resource.h"
-#include "domain/timeline.h"
 #include "domain/template.h"
+#include "domain/timeline.h"
 #include "http/http.h"
 #include "http/proxy.h"
 #include "jobs/backup.h"

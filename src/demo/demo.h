@@ -51,7 +51,8 @@ const char *demo_password(const struct demo *d);
  * data directory (files_configure); any refusal is a bug in the demo: it aborts. In
  * demo_attachments.c, which also gives every honour a placeholder certificate scan:
  * demo_build_attachments(), skipped when there is no data directory. */
-int64_t demo_attach(struct demo *d, const char *coll, int64_t id, const char *name, const void *bytes, size_t n);
+int64_t demo_attach(struct demo *d, const char *coll, int64_t id, const char *name, const void *bytes,
+                    size_t n);
 void demo_build_attachments(struct demo *d);
 
 /* Written in demo_data.c: build the whole data set through demo_put(). */

@@ -48,31 +48,37 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
         else if (explain && !strcmp(k, "procuratorate_id") && !p->branch && !p->proc)
             rc = positive(k, v, &p->proc, err);
         else
-            return rerr_set(err, R_EINVAL, "bad_query", k, "未知或重复的查询参数“%s”（可用 period、scheme_id、%s）", k,
+            return rerr_set(err, R_EINVAL, "bad_query", k,
+                            "未知或重复的查询参数“%s”（可用 period、scheme_id、%s）", k,
                             explain ? "branch_id 或 procuratorate_id" : "kind");
         if (rc < 0)
             return rc;
     }
     struct eval_period per;
     if (!p->period)
-        return rerr_set(err, R_EINVAL, "bad_query", "period", "请提供考评期间 period（如 2025、2025-Q3、2025-07）");
+        return rerr_set(err, R_EINVAL, "bad_query", "period",
+                        "请提供考评期间 period（如 2025、2025-Q3、2025-07）");
     int rc = eval_period_parse(p->period, &per, err);
     if (rc < 0)
         return rc;
     if (p->kind && strcmp(p->kind, "branch") != 0 && strcmp(p->kind, "procuratorate") != 0)
-        return rerr_set(err, R_EINVAL, "bad_query", "kind", "kind 应为 branch（党组织）或 procuratorate（检察院）");
+        return rerr_set(err, R_EINVAL, "bad_query", "kind",
+                        "kind 应为 branch（党组织）或 procuratorate（检察院）");
     if (explain && !p->branch && !p->proc)
-        return rerr_set(err, R_EINVAL, "bad_query", "branch_id", "请提供党组织 branch_id 或检察院 procuratorate_id");
+        return rerr_set(err, R_EINVAL, "bad_query", "branch_id",
+                        "请提供党组织 branch_id 或检察院 procuratorate_id");
     return 0;
 }
 
 /* The newest run of the period (of scheme "scheme_id" when not 0): 0 with *run (0 when
  * there is none). */
-static int latest_run(struct res_ctx *x, const char *period, int64_t scheme_id, int64_t *run, struct rerr *err)
+static int latest_run(struct res_ctx *x, const char *period, int64_t scheme_id, int64_t *run,
+                      struct rerr *err)
 {
     struct eval_period per;
     eval_period_parse(period, &per, NULL);
-    store_stmt *st = store_prepare(x->c, "SELECT max(id) FROM eval_runs WHERE period = ? AND (? = 0 OR scheme_id = ?)");
+    store_stmt *st =
+        store_prepare(x->c, "SELECT max(id) FROM eval_runs WHERE period = ? AND (? = 0 OR scheme_id = ?)");
     store_bind_text(st, 1, per.label);
     store_bind_int(st, 2, scheme_id);
     store_bind_int(st, 3, scheme_id);
@@ -94,8 +100,9 @@ static json_t *int_or_null(store_stmt *st, int i)
 
 static json_t *run_json(struct res_ctx *x, int64_t run, struct rerr *err)
 {
-    store_stmt *st = store_prepare(x->c, "SELECT r.id, r.period, r.computed_at, s.id, s.name, s.edition"
-                                         " FROM eval_runs r JOIN eval_schemes s ON s.id = r.scheme_id WHERE r.id = ?");
+    store_stmt *st =
+        store_prepare(x->c, "SELECT r.id, r.period, r.computed_at, s.id, s.name, s.edition"
+                            " FROM eval_runs r JOIN eval_schemes s ON s.id = r.scheme_id WHERE r.id = ?");
     store_bind_int(st, 1, run);
     json_t *o = NULL;
     if (store_step(st, err) == STORE_ROW)
@@ -118,31 +125,35 @@ int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, str
     rc = latest_run(x, p.period, p.scheme, &run, err);
     json_t *items = json_array();
     store_stmt *st = store_prepare(
-        x->c, "SELECT t.subject_kind, t.subject_id, coalesce(b.name, pr.name), t.procuratorate_id, t.total, t.fusion,"
-              " t.party, t.business, t.linkage, t.rank_city, t.rank_level, t.rank_proc, t.movement, t.resonance,"
-              " t.resonance_lo, t.resonance_hi, t.resonance_n, t.missing, t.pending, t.stale"
-              " FROM eval_results t LEFT JOIN branches b ON t.subject_kind = 'branch' AND b.id = t.subject_id"
-              " LEFT JOIN procuratorates pr ON t.subject_kind = 'procuratorate' AND pr.id = t.subject_id"
-              " WHERE t.run_id = ?1 AND t.subject_kind = ?2 AND (?3 = 0 OR t.procuratorate_id = ?3)"
-              " ORDER BY t.rank_city IS NULL, t.rank_city, t.subject_id");
+        x->c,
+        "SELECT t.subject_kind, t.subject_id, coalesce(b.name, pr.name), t.procuratorate_id, t.total, "
+        "t.fusion,"
+        " t.party, t.business, t.linkage, t.rank_city, t.rank_level, t.rank_proc, t.movement, t.resonance,"
+        " t.resonance_lo, t.resonance_hi, t.resonance_n, t.missing, t.pending, t.stale"
+        " FROM eval_results t LEFT JOIN branches b ON t.subject_kind = 'branch' AND b.id = t.subject_id"
+        " LEFT JOIN procuratorates pr ON t.subject_kind = 'procuratorate' AND pr.id = t.subject_id"
+        " WHERE t.run_id = ?1 AND t.subject_kind = ?2 AND (?3 = 0 OR t.procuratorate_id = ?3)"
+        " ORDER BY t.rank_city IS NULL, t.rank_city, t.subject_id");
     store_bind_int(st, 1, run);
     store_bind_text(st, 2, p.kind ? p.kind : "branch");
     store_bind_int(st, 3, narrowed ? own : 0);
     while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW)
         json_array_append_new(
-            items, json_pack("{s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I,"
-                             " s:I, s:I, s:b}",
-                             "subject_kind", store_col_text(st, 0), "subject_id", (json_int_t)store_col_int(st, 1),
-                             "name", store_col_text(st, 2) ? store_col_text(st, 2) : "", "procuratorate_id",
-                             (json_int_t)store_col_int(st, 3), "total", real_or_null(st, 4), "fusion",
-                             real_or_null(st, 5), "party", real_or_null(st, 6), "business", real_or_null(st, 7),
-                             "linkage", real_or_null(st, 8), "rank_city", int_or_null(st, 9), "rank_level",
-                             int_or_null(st, 10), "rank_proc", int_or_null(st, 11), "movement",
-                             (store_col_type(st, 12) == STORE_NULL) ? json_null() : json_string(store_col_text(st, 12)),
-                             "resonance", real_or_null(st, 13), "resonance_lo", real_or_null(st, 14), "resonance_hi",
-                             real_or_null(st, 15), "resonance_n", (json_int_t)store_col_int(st, 16), "missing",
-                             (json_int_t)store_col_int(st, 17), "pending", (json_int_t)store_col_int(st, 18), "stale",
-                             store_col_int(st, 19) != 0));
+            items,
+            json_pack("{s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I,"
+                      " s:I, s:I, s:b}",
+                      "subject_kind", store_col_text(st, 0), "subject_id", (json_int_t)store_col_int(st, 1),
+                      "name", store_col_text(st, 2) ? store_col_text(st, 2) : "", "procuratorate_id",
+                      (json_int_t)store_col_int(st, 3), "total", real_or_null(st, 4), "fusion",
+                      real_or_null(st, 5), "party", real_or_null(st, 6), "business", real_or_null(st, 7),
+                      "linkage", real_or_null(st, 8), "rank_city", int_or_null(st, 9), "rank_level",
+                      int_or_null(st, 10), "rank_proc", int_or_null(st, 11), "movement",
+                      (store_col_type(st, 12) == STORE_NULL) ? json_null()
+                                                             : json_string(store_col_text(st, 12)),
+                      "resonance", real_or_null(st, 13), "resonance_lo", real_or_null(st, 14), "resonance_hi",
+                      real_or_null(st, 15), "resonance_n", (json_int_t)store_col_int(st, 16), "missing",
+                      (json_int_t)store_col_int(st, 17), "pending", (json_int_t)store_col_int(st, 18),
+                      "stale", store_col_int(st, 19) != 0));
     store_done(st);
     json_t *r = rc >= 0 && run ? run_json(x, run, err) : NULL;
     store_rollback(x->c);

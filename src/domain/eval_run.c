@@ -35,10 +35,10 @@ struct subject {
     char name[256];
     int64_t *branches; /* the branches whose pairs it sums (itself, or a procuratorate's) */
     int nbranches;
-    double *pair;                 /* [measure][shift][2]: numerator, denominator */
-    struct calc_value *value;     /* [measure][shift] */
-    struct calc_value *manual;    /* [indicator] */
-    struct scheme_result *res;    /* the period's */
+    double *pair;              /* [measure][shift][2]: numerator, denominator */
+    struct calc_value *value;  /* [measure][shift] */
+    struct calc_value *manual; /* [indicator] */
+    struct scheme_result *res; /* the period's */
     double party[SERIES], business[SERIES];
     bool party_missing[SERIES], business_missing[SERIES];
     struct calc_corr corr;
@@ -49,6 +49,7 @@ struct subject {
 struct run {
     struct res_ctx *x;
     const struct scheme *s;
+    char name[256]; /* the scheme's name as stored (its editions share it) */
     struct eval_period p, shifted[SHIFTS], months[SERIES];
     struct measure_grid *g;
     struct subject *sub;
@@ -152,7 +153,8 @@ static int load_subjects(struct run *r, struct rerr *err)
     if (rc < 0)
         return rc;
     int branch_end = r->n;
-    st = store_prepare(r->x->c, "SELECT id, level, name FROM procuratorates WHERE ?1 = 0 OR id = ?1 ORDER BY id");
+    st = store_prepare(r->x->c,
+                       "SELECT id, level, name FROM procuratorates WHERE ?1 = 0 OR id = ?1 ORDER BY id");
     store_bind_int(st, 1, narrowed ? own : 0);
     while ((rc = store_step(st, err)) == STORE_ROW && r->n < nb + np) {
         struct subject *u = &r->sub[r->n++];
@@ -182,9 +184,10 @@ static int load_manual(struct run *r, struct rerr *err)
         for (int k = 0; k < ni; k++)
             r->sub[i].manual[k] = calc_missing();
     }
-    store_stmt *st = store_prepare(r->x->c, "SELECT indicator, subject_kind, subject_id, value FROM eval_manual_values"
-                                            " WHERE scheme_name = ? AND period = ? AND status = '已通过'");
-    store_bind_text(st, 1, scheme_name(r->s));
+    store_stmt *st =
+        store_prepare(r->x->c, "SELECT indicator, subject_kind, subject_id, value FROM eval_manual_values"
+                               " WHERE scheme_name = ? AND period = ? AND status = '已通过'");
+    store_bind_text(st, 1, r->name);
     store_bind_text(st, 2, r->p.label);
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
@@ -209,9 +212,10 @@ static int load_previous(struct run *r, struct rerr *err)
     struct eval_period prev;
     eval_period_back(&r->p, 1, &prev);
     store_stmt *st = store_prepare(
-        r->x->c, "SELECT subject_kind, subject_id, rank_city FROM eval_results WHERE run_id = (SELECT max(r.id)"
-                 " FROM eval_runs r JOIN eval_schemes s ON s.id = r.scheme_id WHERE s.name = ? AND r.period = ?)");
-    store_bind_text(st, 1, scheme_name(r->s));
+        r->x->c,
+        "SELECT subject_kind, subject_id, rank_city FROM eval_results WHERE run_id = (SELECT max(r.id)"
+        " FROM eval_runs r JOIN eval_schemes s ON s.id = r.scheme_id WHERE s.name = ? AND r.period = ?)");
+    store_bind_text(st, 1, r->name);
     store_bind_text(st, 2, prev.label);
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
@@ -252,8 +256,8 @@ static void compute_subject(struct run *r, struct subject *u)
     }
     struct rerr e = {0};
     int min_n = (int)scheme_signal(r->s, "同频共振最少月数", CALC_SPEARMAN_MIN_N);
-    if (calc_spearman(u->party, u->party_missing, u->business, u->business_missing, SERIES, min_n, 0.95, &u->corr,
-                      &e) < 0)
+    if (calc_spearman(u->party, u->party_missing, u->business, u->business_missing, SERIES, min_n, 0.95,
+                      &u->corr, &e) < 0)
         u->corr = (struct calc_corr){.missing = true, .why = "无法计算"};
     free(mv);
     free(mr);
@@ -370,11 +374,12 @@ static json_t *inputs_of(struct run *r, const struct subject *u, const struct ex
             continue; /* 值: the indicator's own value */
         const struct measure *m = measure_at(ref->name);
         size_t at = (size_t)ref->name * SHIFTS + (size_t)ref->shift;
-        json_array_append_new(
-            a, json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "measure", m->name, "shift", shift_name(ref->shift),
-                         "period", r->shifted[ref->shift].label, "unit", m->unit, "num", decd(u->pair[at * 2], 4),
-                         "den", m->kind == MEASURE_COUNT ? json_null() : decd(u->pair[at * 2 + 1], 4), "value",
-                         dec(u->value[at], 4)));
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "measure", m->name, "shift",
+                                        shift_name(ref->shift), "period", r->shifted[ref->shift].label,
+                                        "unit", m->unit, "num", decd(u->pair[at * 2], 4), "den",
+                                        m->kind == MEASURE_COUNT ? json_null() : decd(u->pair[at * 2 + 1], 4),
+                                        "value", dec(u->value[at], 4)));
     }
     return a;
 }
@@ -390,12 +395,12 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
         const struct scheme_indicator_result *ir = &res->ind[i];
         if (!ir->applicable)
             continue;
-        json_t *o = json_pack("{s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "name", d->name,
-                              "dimension", scheme_dim(s, d->dim)->name, "weight", decd(d->weight, 2), "manual",
-                              d->manual, "pending", ir->pending, "missing", ir->missing, "floored", ir->floored,
-                              "value", dec(ir->value, 4), "score", dec(ir->score, 2), "score_used",
-                              decd(ir->score_used, 2), "weight_used", decd(ir->weight_used, 4), "contribution",
-                              decd(ir->contribution, 4), "description", json_string(d->description));
+        json_t *o = json_pack(
+            "{s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "name", d->name, "dimension",
+            scheme_dim(s, d->dim)->name, "weight", decd(d->weight, 2), "manual", d->manual, "pending",
+            ir->pending, "missing", ir->missing, "floored", ir->floored, "value", dec(ir->value, 4), "score",
+            dec(ir->score, 2), "score_used", decd(ir->score_used, 2), "weight_used", decd(ir->weight_used, 4),
+            "contribution", decd(ir->contribution, 4), "description", json_string(d->description));
         if (d->formula) {
             scheme_formula_values(s, i, u->value, refs);
             json_object_set_new(o, "formula", json_string(expr_text(d->formula)));
@@ -414,11 +419,12 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
         const struct scheme_dim_result *dr = &res->dim[k];
         if (!dr->applicable)
             continue;
-        json_array_append_new(dims, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "name", d->name, "group",
-                                              scheme_group_name(d->group), "weight", decd(d->weight, 2), "score",
-                                              dec(dr->score, 2), "indicator_weight_sum",
-                                              decd(dr->indicator_weight_sum, 4), "weight_used",
-                                              decd(dr->weight_used, 4), "contribution", decd(dr->contribution, 4)));
+        json_array_append_new(dims,
+                              json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "name", d->name, "group",
+                                        scheme_group_name(d->group), "weight", decd(d->weight, 2), "score",
+                                        dec(dr->score, 2), "indicator_weight_sum",
+                                        decd(dr->indicator_weight_sum, 4), "weight_used",
+                                        decd(dr->weight_used, 4), "contribution", decd(dr->contribution, 4)));
     }
     json_t *groups = json_object();
     for (int g = 0; g < SCHEME_GROUPS; g++)
@@ -433,12 +439,12 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
         json_array_append_new(party, u->party_missing[k] ? json_null() : decd(u->party[k], 2));
         json_array_append_new(business, u->business_missing[k] ? json_null() : decd(u->business[k], 2));
     }
-    json_t *resonance = json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "missing", u->corr.missing, "n",
-                                  u->corr.n, "rho", u->corr.missing ? json_null() : decd(u->corr.rho, 4), "lo",
-                                  u->corr.missing ? json_null() : decd(u->corr.lo, 4), "hi",
+    json_t *resonance = json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "missing", u->corr.missing,
+                                  "n", u->corr.n, "rho", u->corr.missing ? json_null() : decd(u->corr.rho, 4),
+                                  "lo", u->corr.missing ? json_null() : decd(u->corr.lo, 4), "hi",
                                   u->corr.missing ? json_null() : decd(u->corr.hi, 4), "why",
-                                  u->corr.why ? json_string(u->corr.why) : json_null(), "months", months, "party",
-                                  party, "business", business);
+                                  u->corr.why ? json_string(u->corr.why) : json_null(), "months", months,
+                                  "party", party, "business", business);
     json_t *honours = json_array();
     struct calc_value rho = u->corr.missing ? calc_missing() : calc_number(u->corr.rho);
     struct calc_value rk = u->rank_city ? calc_number(u->rank_city) : calc_missing();
@@ -446,26 +452,44 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
         const struct scheme_honour *d = scheme_honour(s, h);
         struct calc_value met = scheme_honour_eval(s, h, res, rho, rk);
         scheme_honour_values(s, h, res, rho, rk, refs);
-        json_array_append_new(honours, json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "name", d->name, "description",
-                                                 d->description, "met", !met.missing && met.v != 0, "undecided",
-                                                 met.missing, "rule", expr_text(d->rule), "rule_values",
-                                                 describe(d->rule, refs)));
+        json_array_append_new(honours, json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "name", d->name,
+                                                 "description", d->description, "met",
+                                                 !met.missing && met.v != 0, "undecided", met.missing, "rule",
+                                                 expr_text(d->rule), "rule_values", describe(d->rule, refs)));
     }
-    return json_pack(
-        "{s:{s:s, s:I, s:s}, s:s, s:s, s:s, s:{s:I, s:s, s:i}, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-        "s:{s:o, s:o, s:o, s:o, s:o}}",
-        "subject", "kind", u->kind == SCHEME_BRANCH ? "branch" : "procuratorate", "id", (json_int_t)u->id, "name",
-        u->name, "period", r->p.label, "from", r->p.from, "to", r->p.to, "scheme", "id", (json_int_t)scheme_id,
-        "name", scheme_name(s), "edition", edition, "total", dec(res->total, 2), "missing_rule",
-        scheme_missing_rule(s) == SCHEME_REWEIGHT ? "重新分配权重" : "按保底分计", "total_weight_sum",
-        decd(res->total_weight_sum, 4), "fusion", dec(res->fusion, 2), "fusion_formula",
-        json_string(expr_text(scheme_fusion(s))), "fusion_values", fusion_values, "groups", groups,
-        "dimensions", dims, "indicators", inds, "resonance", resonance, "honours", honours, "ranks", "city",
-        u->rank_city ? json_integer(u->rank_city) : json_null(), "level",
-        u->rank_level ? json_integer(u->rank_level) : json_null(), "procuratorate",
-        u->rank_proc ? json_integer(u->rank_proc) : json_null(), "previous",
-        u->prev_rank ? json_integer(u->prev_rank) : json_null(), "movement",
-        move_name(u->move, res->total.missing) ? json_string(move_name(u->move, res->total.missing)) : json_null());
+    json_t *o = json_object();
+    json_object_set_new(o, "subject",
+                        json_pack("{s:s, s:I, s:s}", "kind",
+                                  u->kind == SCHEME_BRANCH ? "branch" : "procuratorate", "id",
+                                  (json_int_t)u->id, "name", u->name));
+    json_object_set_new(o, "period", json_string(r->p.label));
+    json_object_set_new(o, "from", json_string(r->p.from));
+    json_object_set_new(o, "to", json_string(r->p.to));
+    json_object_set_new(o, "scheme",
+                        json_pack("{s:I, s:s, s:s, s:i}", "id", (json_int_t)scheme_id, "name", r->name,
+                                  "title", scheme_name(s), "edition", edition));
+    json_object_set_new(o, "total", dec(res->total, 2));
+    json_object_set_new(
+        o, "missing_rule",
+        json_string(scheme_missing_rule(s) == SCHEME_REWEIGHT ? "重新分配权重" : "按保底分计"));
+    json_object_set_new(o, "total_weight_sum", decd(res->total_weight_sum, 4));
+    json_object_set_new(o, "fusion", dec(res->fusion, 2));
+    json_object_set_new(o, "fusion_formula", json_string(expr_text(scheme_fusion(s))));
+    json_object_set_new(o, "fusion_values", fusion_values);
+    json_object_set_new(o, "groups", groups);
+    json_object_set_new(o, "dimensions", dims);
+    json_object_set_new(o, "indicators", inds);
+    json_object_set_new(o, "resonance", resonance);
+    json_object_set_new(o, "honours", honours);
+    const char *mv = move_name(u->move, res->total.missing);
+    json_t *ranks = json_object();
+    json_object_set_new(ranks, "city", u->rank_city ? json_integer(u->rank_city) : json_null());
+    json_object_set_new(ranks, "level", u->rank_level ? json_integer(u->rank_level) : json_null());
+    json_object_set_new(ranks, "procuratorate", u->rank_proc ? json_integer(u->rank_proc) : json_null());
+    json_object_set_new(ranks, "previous", u->prev_rank ? json_integer(u->prev_rank) : json_null());
+    json_object_set_new(ranks, "movement", mv ? json_string(mv) : json_null());
+    json_object_set_new(o, "ranks", ranks);
+    return o;
 }
 
 /* ------------------------------------------------------------------ writing */
@@ -476,7 +500,8 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
     text_now(now);
     /* a run the system makes (the command line, the demo) belongs to the city */
     int64_t owner = r->x->who->procuratorate_id;
-    store_stmt *st = store_prepare(r->x->c, "SELECT coalesce(?1, (SELECT min(id) FROM procuratorates WHERE level = 1))");
+    store_stmt *st =
+        store_prepare(r->x->c, "SELECT coalesce(?1, (SELECT min(id) FROM procuratorates WHERE level = 1))");
     if (owner)
         store_bind_int(st, 1, owner);
     else
@@ -487,8 +512,8 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
     if (rc < 0)
         return rc;
     st = store_prepare(r->x->c, "INSERT INTO eval_runs(procuratorate_id, scheme_id, period, period_from,"
-                                            " period_to, subjects, computed_at, computed_by, created_at, updated_at)"
-                                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                " period_to, subjects, computed_at, computed_by, created_at, updated_at)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     store_bind_int(st, 1, owner);
     store_bind_int(st, 2, scheme_id);
     store_bind_text(st, 3, r->p.label);
@@ -517,13 +542,13 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
             missing += u->res->ind[j].applicable && u->res->ind[j].missing;
             pending += u->res->ind[j].applicable && u->res->ind[j].pending;
         }
-        st = store_prepare(r->x->c,
-                           "INSERT INTO eval_results(run_id, procuratorate_id, branch_id, subject_kind, subject_id,"
-                           " period, total, fusion, party, business, linkage, missing, pending, rank_city,"
-                           " rank_level, rank_proc, movement, resonance, resonance_lo, resonance_hi, resonance_n,"
-                           " detail, created_at, updated_at)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-                           " ?18, ?19, ?20, ?21, ?22, ?23, ?23)");
+        st = store_prepare(
+            r->x->c, "INSERT INTO eval_results(run_id, procuratorate_id, branch_id, subject_kind, subject_id,"
+                     " period, total, fusion, party, business, linkage, missing, pending, rank_city,"
+                     " rank_level, rank_proc, movement, resonance, resonance_lo, resonance_hi, resonance_n,"
+                     " detail, created_at, updated_at)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+                     " ?18, ?19, ?20, ?21, ?22, ?23, ?23)");
         store_bind_int(st, 1, *run_id);
         store_bind_int(st, 2, u->proc);
         if (u->kind == SCHEME_BRANCH)
@@ -534,7 +559,8 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
         store_bind_int(st, 5, u->id);
         store_bind_text(st, 6, r->p.label);
         struct calc_value vals[5] = {u->res->total, u->res->fusion, u->res->group[SCHEME_G_PARTY].score,
-                                     u->res->group[SCHEME_G_BUSINESS].score, u->res->group[SCHEME_G_FUSION].score};
+                                     u->res->group[SCHEME_G_BUSINESS].score,
+                                     u->res->group[SCHEME_G_FUSION].score};
         for (int k = 0; k < 5; k++) {
             if (vals[k].missing)
                 store_bind_null(st, 7 + k);
@@ -578,8 +604,8 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
         store_done(st);
     }
     if (rc >= 0) {
-        json_t *after = json_pack("{s:I, s:s, s:i, s:i}", "scheme_id", (json_int_t)scheme_id, "period", r->p.label,
-                                  "edition", edition, "subjects", r->n);
+        json_t *after = json_pack("{s:I, s:s, s:i, s:i}", "scheme_id", (json_int_t)scheme_id, "period",
+                                  r->p.label, "edition", edition, "subjects", r->n);
         rc = audit_append(r->x->c, r->x->who, "run", "eval-runs", *run_id, owner, NULL, after, err);
         json_decref(after);
     }
@@ -609,19 +635,20 @@ static json_t *summary_of(struct run *r, int64_t run_id, int64_t scheme_id)
             if (u->kind != SCHEME_BRANCH || u->rank_city != want)
                 continue;
             const char *mv = move_name(u->move, u->res->total.missing);
-            json_array_append_new(ranking, json_pack("{s:i, s:I, s:s, s:o, s:o, s:o, s:o}", "rank", u->rank_city, "id",
-                                                     (json_int_t)u->id, "name", u->name, "total",
-                                                     dec(u->res->total, 2), "fusion", dec(u->res->fusion, 2),
-                                                     "resonance", u->corr.missing ? json_null() : decd(u->corr.rho, 4),
-                                                     "movement", mv ? json_string(mv) : json_null()));
+            json_array_append_new(ranking,
+                                  json_pack("{s:i, s:I, s:s, s:o, s:o, s:o, s:o}", "rank", u->rank_city, "id",
+                                            (json_int_t)u->id, "name", u->name, "total",
+                                            dec(u->res->total, 2), "fusion", dec(u->res->fusion, 2),
+                                            "resonance", u->corr.missing ? json_null() : decd(u->corr.rho, 4),
+                                            "movement", mv ? json_string(mv) : json_null()));
         }
     for (int i = 0; i < r->n; i++) /* then those whose total is 缺项 */
         if (r->sub[i].kind == SCHEME_BRANCH && !r->sub[i].rank_city)
             json_array_append_new(ranking, json_pack("{s:n, s:I, s:s, s:n, s:n, s:n, s:n}", "rank", "id",
-                                                     (json_int_t)r->sub[i].id, "name", r->sub[i].name, "total",
-                                                     "fusion", "resonance", "movement"));
-    return json_pack("{s:I, s:s, s:I, s:i, s:o}", "run_id", (json_int_t)run_id, "period", r->p.label, "scheme_id",
-                     (json_int_t)scheme_id, "subjects", r->n, "ranking", ranking);
+                                                     (json_int_t)r->sub[i].id, "name", r->sub[i].name,
+                                                     "total", "fusion", "resonance", "movement"));
+    return json_pack("{s:I, s:s, s:I, s:i, s:o}", "run_id", (json_int_t)run_id, "period", r->p.label,
+                     "scheme_id", (json_int_t)scheme_id, "subjects", r->n, "ranking", ranking);
 }
 
 int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const struct progress *progress,
@@ -646,13 +673,15 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
     int edition = 0;
     if ((rc = store_begin_read(x->c, err)) < 0)
         return rc;
-    store_stmt *st = store_prepare(x->c, "SELECT text, edition FROM eval_schemes WHERE id = ?");
+    store_stmt *st = store_prepare(x->c, "SELECT text, edition, name FROM eval_schemes WHERE id = ?");
     store_bind_int(st, 1, scheme_id);
     if ((rc = store_step(st, err)) == STORE_ROW) {
         text = strdup(store_col_text(st, 0));
         edition = (int)store_col_int(st, 1);
+        snprintf(r.name, sizeof r.name, "%s", store_col_text(st, 2));
     } else if (rc == STORE_DONE) {
-        rc = rerr_set(err, R_ENOTFOUND, "not_found", "scheme_id", "考评方案不存在（编号 %" PRId64 "）", scheme_id);
+        rc = rerr_set(err, R_ENOTFOUND, "not_found", "scheme_id", "考评方案不存在（编号 %" PRId64 "）",
+                      scheme_id);
     }
     store_done(st);
     store_rollback(x->c);

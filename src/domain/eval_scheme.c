@@ -35,8 +35,9 @@ static json_t *errors_json(const struct scheme_errors *errs)
 {
     json_t *a = json_array();
     for (int i = 0; i < errs->n; i++)
-        json_array_append_new(a, json_pack("{s:i, s:i, s:s, s:s}", "line", errs->e[i].line, "col", errs->e[i].col,
-                                           "code", errs->e[i].code, "message", errs->e[i].message));
+        json_array_append_new(a, json_pack("{s:i, s:i, s:s, s:s}", "line", errs->e[i].line, "col",
+                                           errs->e[i].col, "code", errs->e[i].code, "message",
+                                           errs->e[i].message));
     return a;
 }
 
@@ -63,8 +64,8 @@ json_t *eval_scheme_check(const char *text)
     struct rerr e = {0};
     if (eval_scheme_compile(text, &s, &errors, &e) < 0)
         return json_pack("{s:b, s:o}", "ok", 0, "errors", errors ? errors : json_array());
-    json_t *out = json_pack("{s:b, s:o, s:i, s:i}", "ok", 1, "errors", json_array(), "dimensions", scheme_ndims(s),
-                            "indicators", scheme_nindicators(s));
+    json_t *out = json_pack("{s:b, s:o, s:i, s:i}", "ok", 1, "errors", json_array(), "dimensions",
+                            scheme_ndims(s), "indicators", scheme_nindicators(s));
     scheme_free(s);
     return out;
 }
@@ -75,8 +76,8 @@ static int scheme_check(struct res_ctx *x, json_t *row, json_t *before, struct r
 {
     if (before && res_int(before, "used"))
         return rerr_set(err, R_ECONFLICT, "scheme_used", "text",
-                        "方案“%s”第 %" PRId64 " 版已用于考评结果，不能修改：请以同一名称另建一版", res_str(before, "name"),
-                        res_int(before, "edition"));
+                        "方案“%s”第 %" PRId64 " 版已用于考评结果，不能修改：请以同一名称另建一版",
+                        res_str(before, "name"), res_int(before, "edition"));
     if (before && strcmp(res_str(before, "name"), res_str(row, "name")) != 0)
         return rerr_set(err, R_EUNPROC, "immutable", "name", "方案名称不能修改：请以新名称另建方案");
     struct scheme *s = NULL;
@@ -85,7 +86,8 @@ static int scheme_check(struct res_ctx *x, json_t *row, json_t *before, struct r
     if (rc < 0)
         return rc;
     if (!before) { /* the next edition of its name */
-        store_stmt *st = store_prepare(x->c, "SELECT coalesce(max(edition), 0) + 1 FROM eval_schemes WHERE name = ?");
+        store_stmt *st =
+            store_prepare(x->c, "SELECT coalesce(max(edition), 0) + 1 FROM eval_schemes WHERE name = ?");
         store_bind_text(st, 1, res_str(row, "name"));
         if ((rc = store_step(st, err)) == STORE_ROW)
             json_object_set_new(row, "edition", json_integer(store_col_int(st, 0)));
@@ -103,8 +105,10 @@ static int scheme_removable(struct res_ctx *x, json_t *before, struct rerr *err)
 }
 
 static const struct field scheme_fields[] = {
-    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates", 0, 0},
-    {"name", "方案名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_FILTER | FF_SORT | FF_SEARCH, 100, NULL, NULL, 0, 0},
+    {"procuratorate_id", "所属检察院", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "procuratorates",
+     0, 0},
+    {"name", "方案名称", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_FILTER | FF_SORT | FF_SEARCH, 100, NULL, NULL,
+     0, 0},
     {"edition", "版本", FT_INT, FF_DERIVED | FF_SORT, 0, NULL, NULL, 0, 0},
     {"text", "方案内容", FT_TEXT, FF_REQUIRED | FF_WRITE, EVAL_SCHEME_MAX_CHARS, NULL, NULL, 0, 0},
     {"note", "说明", FT_TEXT, FF_WRITE, 500, NULL, NULL, 0, 0},

@@ -2,10 +2,10 @@
  * above register at startup (jobs: jobs_register()). */
 #include <string.h>
 
-#include "domain/evaluation.h"
 #include "domain/attachment.h"
 #include "domain/brand.h"
 #include "domain/cases.h"
+#include "domain/evaluation.h"
 #include "domain/joint.h"
 #include "domain/member.h"
 #include "domain/org.h"
@@ -33,16 +33,30 @@ const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_activity_items,
     &res_life_rules,
     /* joint.h */
-    &res_sync_pairs, &res_element_checks, &res_element_evidence, &res_projects, &res_project_parties,
-    &res_project_activities, &res_project_outcomes, &res_pairings, &res_pairing_progress, &res_guidance,
+    &res_sync_pairs,
+    &res_element_checks,
+    &res_element_evidence,
+    &res_projects,
+    &res_project_parties,
+    &res_project_activities,
+    &res_project_outcomes,
+    &res_pairings,
+    &res_pairing_progress,
+    &res_guidance,
     /* cases.h */
-    &res_cases, &res_case_members, &res_case_reviews,
+    &res_cases,
+    &res_case_members,
+    &res_case_reviews,
     /* pil.h */
-    &res_pil_matters, &res_patrols, &res_outreach,
+    &res_pil_matters,
+    &res_patrols,
+    &res_outreach,
     /* attachment.h */
     &res_attachments,
     /* service.h */
-    &res_holidays, &res_requests, &res_request_replies,
+    &res_holidays,
+    &res_requests,
+    &res_request_replies,
     /* evaluation.h */
     &res_eval_schemes,
     NULL,

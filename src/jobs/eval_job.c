@@ -21,7 +21,8 @@ static int parse(json_t *params, int64_t *scheme, const char **period, struct re
     }
     json_t *s = json_object_get(params, "scheme_id");
     if (!json_is_integer(s) || json_integer_value(s) <= 0)
-        return rerr_set(err, R_EINVAL, "invalid_value", "scheme_id", "请选择考评方案（scheme_id 应为正整数）");
+        return rerr_set(err, R_EINVAL, "invalid_value", "scheme_id",
+                        "请选择考评方案（scheme_id 应为正整数）");
     *scheme = json_integer_value(s);
     *period = json_string_value(json_object_get(params, "period"));
     struct eval_period p;

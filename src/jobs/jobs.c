@@ -92,7 +92,11 @@ static const struct job_kind kinds[] = {
      .authorize = export_job_authorize,
      .own = true,
      .downloadable = true},
-    {.name = "eval", .label = "考评计算", .policy = WRITE_ADMIN, .run = eval_job_run, .authorize = eval_job_authorize},
+    {.name = "eval",
+     .label = "考评计算",
+     .policy = WRITE_ADMIN,
+     .run = eval_job_run,
+     .authorize = eval_job_authorize},
 };
 
 static const struct job_kind *kind_find(const char *name)
