@@ -187,6 +187,26 @@ describe('evaluation', () => {
     assert.deepEqual(drop(two.json), drop(one.json), 'the same explanation, number for number');
   });
 
+  test('a change of a ledger record marks the results that used it stale until the next run', async () => {
+    const res = (await req(admin, 'GET', '/eval/results?period=2025')).json.items;
+    assert.ok(res.every((i) => !i.stale));
+    const target = res.find((i) => i.name.includes('科尔沁区') && i.name.includes('第二'));
+    const other = res.find((i) => i.procuratorate_id !== target.procuratorate_id);
+    const a = await req(admin, 'POST', '/activities', { branch_id: target.subject_id, kind: '主题党日', held_on: '2025-06-18', topic: uniq('过期测试') });
+    assert.equal(a.status, 201, a.text);
+    const now = (await req(admin, 'GET', '/eval/results?period=2025')).json.items;
+    assert.equal(now.find((i) => i.subject_id === target.subject_id).stale, true);
+    assert.equal(now.find((i) => i.subject_id === other.subject_id).stale, false, 'another procuratorate’s results stay');
+    const procs = (await req(admin, 'GET', '/eval/results?period=2025&kind=procuratorate')).json.items;
+    assert.equal(procs.find((i) => i.subject_id === target.procuratorate_id).stale, true, 'and its procuratorate’s');
+    const e = await req(admin, 'GET', `/eval/explain?branch_id=${target.subject_id}&period=2025`);
+    assert.equal(e.json.stale, true);
+    const scheme = (await req(admin, 'GET', '/eval/results?period=2025')).json.run.scheme.id;
+    assert.equal((await runJob(admin, scheme, '2025')).status, 'done');
+    const fresh = (await req(admin, 'GET', '/eval/results?period=2025')).json.items;
+    assert.ok(fresh.every((i) => !i.stale), 'recomputed: fresh again');
+  });
+
   test('scope: a county reads its own procuratorate’s results, not another’s', async () => {
     const mine = (await req(county, 'GET', '/eval/results?period=2025')).json.items;
     assert.ok(mine.length >= 1);
