@@ -1204,9 +1204,15 @@ size_t expr_describe(const struct expr *e, const struct calc_value *refs, char *
     size_t at = 0;
     for (int i = 0; i <= e->nspans; i++) {
         size_t stop = i < e->nspans ? e->spans[i].start : e->len;
-        for (size_t k = at; k < stop; k++) {
-            char c = e->text[k] == '\n' || e->text[k] == '\r' ? ' ' : e->text[k];
-            put(&o, &c, 1);
+        for (size_t k = at; k < stop;) { /* a character at a time, so a cut falls between them */
+            uint32_t c;
+            int l = expr_utf8_decode(e->text, e->len, k, &c);
+            CHECK(l > 0); /* the text compiled */
+            if (c == '\n' || c == '\r')
+                put(&o, " ", 1);
+            else
+                put(&o, e->text + k, (size_t)l);
+            k += (size_t)l;
         }
         if (i == e->nspans)
             break;
