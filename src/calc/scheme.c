@@ -1033,6 +1033,19 @@ const struct expr_catalogue *scheme_result_names(const struct scheme *s)
 
 /* ---- evaluation ----------------------------------------------------------------------------------- */
 
+void scheme_needs(const struct scheme *s, bool *need)
+{
+    for (int i = 0; i < s->nind; i++)
+        for (int pass = 0; pass < 2; pass++) {
+            const struct expr *e = pass ? s->ind[i].rule : s->ind[i].formula;
+            for (int k = 0; e && k < expr_nrefs(e); k++) {
+                const struct expr_ref *ref = expr_ref_at(e, k);
+                if (ref->name < s->nmeasures)
+                    need[ref->name * 3 + ref->shift] = true;
+            }
+        }
+}
+
 void scheme_formula_values(const struct scheme *s, int i, const struct calc_value *measures,
                            struct calc_value *refs)
 {

@@ -167,6 +167,11 @@ struct scheme_result {
 int scheme_evaluate(const struct scheme *s, int subject, const struct calc_value *measures,
                     const struct calc_value *manual, struct scheme_result *out);
 
+/* Which measures the scheme reads: need[i * 3 + k] is set true when some formula or
+ * scoring rule refers to catalogue name i at shift k ("need" has 3 × the catalogue's
+ * length entries, which the caller clears), so the caller computes only those. */
+void scheme_needs(const struct scheme *s, bool *need);
+
 /* The values of the references of indicator "i"'s formula / scoring rule (for
  * expr_describe), into "refs" (expr_nrefs of the expr entries). */
 void scheme_formula_values(const struct scheme *s, int i, const struct calc_value *measures,

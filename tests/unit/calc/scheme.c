@@ -200,6 +200,10 @@ static void parses_everything(void **state)
     assert_string_equal(rn->names[7], "政治维度");
     assert_string_equal(rn->names[10], "政治");
     assert_string_equal(rn->names[11], "协作");
+    bool need[N_M * 3] = {0};
+    scheme_needs(s, need);
+    for (int i = 0; i < N_M * 3; i++)
+        assert_int_equal(need[i], i % 3 == EXPR_NOW || i == M_PIL * 3 + EXPR_PREVIOUS);
     scheme_free(s);
 }
 
@@ -408,7 +412,7 @@ static void every_error_in_file_order(void **state)
         "第 10 行第 1 列：节 [维度] 中没有 \"颜色\" 这一项，可用的有：权重、分组、说明",
         "第 12 行第 6 列：未知维度 \"政冶\"，是否指 \"政治\"？",
         "第 14 行第 6 列：未知指标 \"三会一课完成律\"，是否指 \"三会一课完成率\"？",
-        "第 15 行第 6 列：函数 \"线性\" 需要3 或 4 个参数，这里有 2 个",
+        "第 15 行第 6 列：函数 \"线性\" 需要 3 或 4 个参数，这里有 2 个",
         "第 20 行第 1 列：手工录入的指标不写 \"公式\"：它的值由人录入并经第二人审核",
         "第 22 行第 1 列：\"权重\" 在本节中重复（第 18 行已有）",
         "第 23 行第 5 列：指标 \"办案\" 重复（第 16 行已有）",
