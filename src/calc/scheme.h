@@ -5,7 +5,8 @@
  *
  * The file is INI-like: sections `[方案]`, `[维度 名称]`, `[指标 名称]`, `[荣誉 名称]`,
  * `[信号]` (【】 work too), lines `键 = 值` (＝ too), a value continued on the following
- * lines that start with white space, whole-line comments starting with #, ; or ；.
+ * lines that start with white space (unless they start with a key of the section: keys may
+ * be indented), whole-line comments starting with #, ; or ；.
  *
  * A parsed scheme is immutable and may be shared between threads. Everything it returns
  * (names, compiled formulas) is owned by it and lives until scheme_free.

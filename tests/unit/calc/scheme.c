@@ -474,6 +474,21 @@ static void weight_sums_and_structure(void **state)
         want5, 1);
 }
 
+/* keys may be indented; an indented line that is not a key continues the value */
+static void indented_keys(void **state)
+{
+    (void)state;
+    struct scheme *s = parse_ok("[方案]\n  名称 = 缩进\n[维度 政治]\n  权重 = 100\n  分组 = 党建\n"
+                                "[指标 a]\n  维度 = 政治\n  权重 = 100\n  公式 = 办结案件数\n"
+                                "     + 1\n  计分 = 值\n  [荣誉 h]\n  条件 = 总分 >= 1 且\n     总分 <= 2\n"
+                                "  [信号]\n  x = 1\n  y = 2\n");
+    assert_string_equal(scheme_name(s), "缩进");
+    assert_string_equal(expr_text(scheme_indicator(s, 0)->formula), "办结案件数\n     + 1");
+    assert_string_equal(expr_text(scheme_honour(s, 0)->rule), "总分 >= 1 且\n     总分 <= 2");
+    assert_int_equal(scheme_nsignals(s), 2);
+    scheme_free(s);
+}
+
 static void limits(void **state)
 {
     (void)state;
@@ -543,9 +558,13 @@ static void default_scheme_is_valid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(parses_everything),         cmocka_unit_test(evaluates_by_hand),
-        cmocka_unit_test(evaluates_with_a_floor),    cmocka_unit_test(every_error_in_file_order),
-        cmocka_unit_test(weight_sums_and_structure), cmocka_unit_test(limits),
+        cmocka_unit_test(parses_everything),
+        cmocka_unit_test(evaluates_by_hand),
+        cmocka_unit_test(evaluates_with_a_floor),
+        cmocka_unit_test(every_error_in_file_order),
+        cmocka_unit_test(weight_sums_and_structure),
+        cmocka_unit_test(indented_keys),
+        cmocka_unit_test(limits),
         cmocka_unit_test(default_scheme_is_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
