@@ -70,18 +70,23 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
     return 0;
 }
 
-/* The newest run of the period (of scheme "scheme_id" when not 0): 0 with *run (0 when
- * there is none). */
+/* The newest run of the period (of scheme "scheme_id" when not 0) that covers the reader:
+ * for one who reads every procuratorate, one that computed them all; for a county
+ * reader, one of them all or of its own (a county's run of its own branches never hides
+ * the city's ranking). 0 with *run (0 when there is none). */
 static int latest_run(struct res_ctx *x, const char *period, int64_t scheme_id, int64_t *run,
                       struct rerr *err)
 {
     struct eval_period per;
     eval_period_parse(period, &per, NULL);
+    int64_t own = 0;
+    bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
     store_stmt *st =
-        store_prepare(x->c, "SELECT max(id) FROM eval_runs WHERE period = ? AND (? = 0 OR scheme_id = ?)");
+        store_prepare(x->c, "SELECT max(id) FROM eval_runs WHERE period = ?1 AND (?2 = 0 OR scheme_id = ?2)"
+                            " AND (scope_procuratorate_id IS NULL OR scope_procuratorate_id = ?3)");
     store_bind_text(st, 1, per.label);
     store_bind_int(st, 2, scheme_id);
-    store_bind_int(st, 3, scheme_id);
+    store_bind_int(st, 3, narrowed ? own : 0);
     int rc = store_step(st, err);
     *run = rc == STORE_ROW ? store_col_int(st, 0) : 0;
     store_done(st);

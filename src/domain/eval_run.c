@@ -512,8 +512,8 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
     if (rc < 0)
         return rc;
     st = store_prepare(r->x->c, "INSERT INTO eval_runs(procuratorate_id, scheme_id, period, period_from,"
-                                " period_to, subjects, computed_at, computed_by, created_at, updated_at)"
-                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                " period_to, subjects, computed_at, computed_by, created_at, updated_at,"
+                                " scope_procuratorate_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     store_bind_int(st, 1, owner);
     store_bind_int(st, 2, scheme_id);
     store_bind_text(st, 3, r->p.label);
@@ -527,6 +527,11 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
         store_bind_null(st, 8);
     store_bind_text(st, 9, now);
     store_bind_text(st, 10, now);
+    int64_t own = 0;
+    if (authz_read_narrowed(r->x->who, READ_SCOPED, &own)) /* a county's run: its own subjects only */
+        store_bind_int(st, 11, own);
+    else
+        store_bind_null(st, 11);
     rc = store_step(st, err);
     *run_id = store_last_id(r->x->c);
     store_done(st);

@@ -262,6 +262,14 @@ describe('evaluation', () => {
     assert.equal((await req(county, 'GET', `/eval/values?branch_id=${other.subject_id}&period=2025`)).status, 404);
     assert.equal((await req(county, 'GET', `/eval/values?branch_id=${mine[0].subject_id}&period=2025`)).status, 200);
     assert.equal((await req(null, 'GET', '/eval/results?period=2025')).status, 401);
+    // a county administrator's run computes its own branches; the city's ranking stays whole
+    const scheme = (await req(admin, 'GET', '/eval/results?period=2025')).json.run.scheme.id;
+    const job = await runJob(county, scheme, '2025');
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.ok(job.result.ranking.length >= 1 && job.result.ranking.length < 15);
+    assert.equal((await req(admin, 'GET', '/eval/results?period=2025')).json.items.length, 15, 'the city still sees its whole ranking');
+    const theirs = await req(county, 'GET', '/eval/results?period=2025');
+    assert.equal(theirs.json.run.id, job.result.run_id, 'the county reads its own newest run');
   });
 
   test('bad queries are 400 with a field; measures are listed with their definitions', async () => {

@@ -26,6 +26,7 @@ CREATE TABLE eval_runs (
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
   scheme_id        INTEGER NOT NULL REFERENCES eval_schemes(id),
   period           TEXT NOT NULL,
+  scope_procuratorate_id INTEGER REFERENCES procuratorates(id), -- whose subjects it computed; NULL: all
   period_from      TEXT NOT NULL,
   period_to        TEXT NOT NULL,
   subjects         INTEGER NOT NULL DEFAULT 0,
