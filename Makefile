@@ -194,13 +194,13 @@ test-asan: build/asan/ronghe tests/node_modules/.package-lock.json
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 8
-FUZZ_TARGETS := http body query text json session audit filetype csv xlsx date similar
+FUZZ_TARGETS := http body query text json session audit filetype csv xlsx date similar expr
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(filter-out -O2 -g,$(CFLAGS))
 FUZZ_OBJ     := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) tests/fuzz/fuzz.c)
 FUZZ_BIN     := $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 # The longest input each target is given (an HTTP exchange is longer than a token).
-FUZZ_ML       = case $$t in http|xlsx) ml=16384;; body|json|audit) ml=8192;; session) ml=256;; *) ml=4096;; esac
+FUZZ_ML       = case $$t in http|xlsx) ml=16384;; body|json|audit|expr) ml=8192;; session) ml=256;; *) ml=4096;; esac
 FUZZ_RUN      = $(FUZZ_ML); ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
                 build/fuzz/$$t -timeout=60 -rss_limit_mb=4096 -max_len=$$ml \
                 -artifact_prefix=build/fuzz/$$t- $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict)

@@ -750,7 +750,7 @@ static void parse_call(struct parser *p, struct tok name)
             if (p->t.kind == T_END && !p->failed)
                 fail(p, open.line, open.col, "unclosed_paren", "括号 \"(\" 没有闭合");
             else
-                expected(p, "\",\" 或 \")\"");
+                expected(p, "逗号 \",\" 或右括号 \")\"");
             return;
         }
     }
@@ -758,13 +758,13 @@ static void parse_call(struct parser *p, struct tok name)
     if (argc < fn_min[fn] || (fn_max[fn] >= 0 && argc > fn_max[fn]) || !odd) {
         char need[128];
         if (fn == F_THRESHOLD)
-            snprintf(need, sizeof need, "1 个值加上成对的门槛和分数（共 3、5、7…… 个）");
+            snprintf(need, sizeof need, " 1 个值和成对的门槛、分数，共 3、5、7……个");
         else if (fn_max[fn] < 0)
             snprintf(need, sizeof need, "至少 %d 个", fn_min[fn]);
         else if (fn_max[fn] == fn_min[fn])
-            snprintf(need, sizeof need, "%d 个", fn_min[fn]);
+            snprintf(need, sizeof need, " %d 个", fn_min[fn]);
         else
-            snprintf(need, sizeof need, "%d 或 %d 个", fn_min[fn], fn_max[fn]);
+            snprintf(need, sizeof need, " %d 或 %d 个", fn_min[fn], fn_max[fn]);
         fail(p, name.line, name.col, "arg_count", "函数 \"%s\" 需要%s参数，这里有 %d 个", fn_names[fn], need,
              argc);
         return;
@@ -1204,9 +1204,15 @@ size_t expr_describe(const struct expr *e, const struct calc_value *refs, char *
     size_t at = 0;
     for (int i = 0; i <= e->nspans; i++) {
         size_t stop = i < e->nspans ? e->spans[i].start : e->len;
-        for (size_t k = at; k < stop; k++) {
-            char c = e->text[k] == '\n' || e->text[k] == '\r' ? ' ' : e->text[k];
-            put(&o, &c, 1);
+        for (size_t k = at; k < stop;) { /* a character at a time, so a cut falls between them */
+            uint32_t c;
+            int l = expr_utf8_decode(e->text, e->len, k, &c);
+            CHECK(l > 0); /* the text compiled */
+            if (c == '\n' || c == '\r')
+                put(&o, " ", 1);
+            else
+                put(&o, e->text + k, (size_t)l);
+            k += (size_t)l;
         }
         if (i == e->nspans)
             break;

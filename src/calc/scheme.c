@@ -117,6 +117,12 @@ static int err_order(const void *a, const void *b)
 
 enum sec_kind { SEC_SCHEME, SEC_DIM, SEC_IND, SEC_HONOUR, SEC_SIGNAL };
 static const char *const sec_words[] = {"方案", "维度", "指标", "荣誉", "信号"};
+/* the keys of each kind of section (NULL for [信号]: any name) */
+static const char *const scheme_keys[] = {"名称", "说明", "缺项", "融合指数", NULL};
+static const char *const dim_keys[] = {"权重", "分组", "说明", NULL};
+static const char *const ind_keys[] = {"维度", "权重", "公式", "计分", "说明", "手工录入", "适用", NULL};
+static const char *const honour_keys[] = {"条件", "说明", NULL};
+static const char *const *const section_key_names[] = {scheme_keys, dim_keys, ind_keys, honour_keys, NULL};
 
 struct entry {
     size_t koff, klen, voff, vlen;
@@ -293,6 +299,27 @@ static void read_entry(struct reader *r, size_t i, size_t end, int line, int col
     r->open = e;
 }
 
+/* An indented line [a, b) continues the open entry's value unless it is a header or
+ * starts with a key of the current section (so keys may be indented too); a [信号] value is
+ * a number and never continues. */
+static bool continues(const struct reader *r, size_t a, size_t b)
+{
+    if (r->t[a] == '[' || starts(r->t, a, b, "【") || r->nsec == 0)
+        return false;
+    const char *const *keys = section_key_names[r->sec[r->nsec - 1].kind];
+    if (!keys)
+        return false;
+    for (int k = 0; keys[k]; k++)
+        if (starts(r->t, a, b, keys[k])) {
+            size_t e = a + strlen(keys[k]);
+            while (e < b && (r->t[e] == ' ' || r->t[e] == '\t'))
+                e++;
+            if (e < b && (r->t[e] == '=' || starts(r->t, e, b, "＝")))
+                return false;
+        }
+    return true;
+}
+
 static void read_lines(struct reader *r)
 {
     size_t i = 0;
@@ -324,7 +351,7 @@ static void read_lines(struct reader *r)
                 r->open = NULL;
             } else if (r->t[a] == '#' || r->t[a] == ';' || starts(r->t, a, b, "；")) {
                 r->open = NULL;
-            } else if (a > i && r->open) { /* a continuation line */
+            } else if (a > i && r->open && continues(r, a, b)) {
                 r->open->vlen = b - r->open->voff;
             } else if (r->t[a] == '[' || starts(r->t, a, b, "【")) {
                 read_header(r, a, b, line, col);
@@ -468,7 +495,7 @@ static void need(struct builder *b, const struct section *sec, const char *key, 
 
 static void read_scheme_section(struct builder *b, const struct section *sec)
 {
-    static const char *const keys[] = {"名称", "说明", "缺项", "融合指数", NULL};
+    const char *const *keys = section_key_names[SEC_SCHEME];
     const struct entry *f[4] = {0};
     struct reader *r = b->r;
     struct scheme *s = b->s;
@@ -519,7 +546,7 @@ static bool name_ok(struct builder *b, const struct section *sec)
 
 static void read_dim(struct builder *b, const struct section *sec)
 {
-    static const char *const keys[] = {"权重", "分组", "说明", NULL};
+    const char *const *keys = section_key_names[SEC_DIM];
     const struct entry *f[3] = {0};
     struct reader *r = b->r;
     struct scheme *s = b->s;
@@ -604,7 +631,7 @@ static void read_subjects(struct builder *b, const struct entry *e, unsigned *ou
 
 static void read_indicator(struct builder *b, const struct section *sec)
 {
-    static const char *const keys[] = {"维度", "权重", "公式", "计分", "说明", "手工录入", "适用", NULL};
+    const char *const *keys = section_key_names[SEC_IND];
     enum { K_DIM, K_WEIGHT, K_FORMULA, K_RULE, K_DESC, K_MANUAL, K_SUBJECTS };
     const struct entry *f[7] = {0};
     struct reader *r = b->r;
@@ -745,7 +772,7 @@ static void build_result_names(struct builder *b)
 
 static void read_honour(struct builder *b, const struct section *sec)
 {
-    static const char *const keys[] = {"条件", "说明", NULL};
+    const char *const *keys = section_key_names[SEC_HONOUR];
     const struct entry *f[2] = {0};
     struct reader *r = b->r;
     struct scheme *s = b->s;
@@ -1032,6 +1059,19 @@ const struct expr_catalogue *scheme_result_names(const struct scheme *s)
 }
 
 /* ---- evaluation ----------------------------------------------------------------------------------- */
+
+void scheme_needs(const struct scheme *s, bool *need)
+{
+    for (int i = 0; i < s->nind; i++)
+        for (int pass = 0; pass < 2; pass++) {
+            const struct expr *e = pass ? s->ind[i].rule : s->ind[i].formula;
+            for (int k = 0; e && k < expr_nrefs(e); k++) {
+                const struct expr_ref *ref = expr_ref_at(e, k);
+                if (ref->name < s->nmeasures)
+                    need[ref->name * 3 + ref->shift] = true;
+            }
+        }
+}
 
 void scheme_formula_values(const struct scheme *s, int i, const struct calc_value *measures,
                            struct calc_value *refs)

@@ -5,7 +5,8 @@
  *
  * The file is INI-like: sections `[方案]`, `[维度 名称]`, `[指标 名称]`, `[荣誉 名称]`,
  * `[信号]` (【】 work too), lines `键 = 值` (＝ too), a value continued on the following
- * lines that start with white space, whole-line comments starting with #, ; or ；.
+ * lines that start with white space (unless they start with a key of the section: keys may
+ * be indented), whole-line comments starting with #, ; or ；.
  *
  * A parsed scheme is immutable and may be shared between threads. Everything it returns
  * (names, compiled formulas) is owned by it and lives until scheme_free.
@@ -166,6 +167,11 @@ struct scheme_result {
  * deterministic. Returns 0, or R_EINVAL for an unknown "subject". */
 int scheme_evaluate(const struct scheme *s, int subject, const struct calc_value *measures,
                     const struct calc_value *manual, struct scheme_result *out);
+
+/* Which measures the scheme reads: need[i * 3 + k] is set true when some formula or
+ * scoring rule refers to catalogue name i at shift k ("need" has 3 × the catalogue's
+ * length entries, which the caller clears), so the caller computes only those. */
+void scheme_needs(const struct scheme *s, bool *need);
 
 /* The values of the references of indicator "i"'s formula / scoring rule (for
  * expr_describe), into "refs" (expr_nrefs of the expr entries). */

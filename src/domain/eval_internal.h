@@ -11,8 +11,9 @@
 #include "calc/expr.h"
 #include "calc/scheme.h"
 
-/* A scheme's text, in characters (the store's limit; calc's is SCHEME_MAX_TEXT bytes). */
-#define EVAL_SCHEME_MAX_CHARS 100000
+/* A scheme's text, in characters: so many four-byte characters still fit calc's
+ * SCHEME_MAX_TEXT bytes (checked at compile time in eval_scheme.c). */
+#define EVAL_SCHEME_MAX_CHARS 60000
 
 /* The measure catalogue's names as formulas see them (domain/measures.h order). */
 const struct expr_catalogue *eval_catalogue(void);

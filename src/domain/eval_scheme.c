@@ -15,6 +15,8 @@
 #include "domain/measures.h"
 #include "domain/resource.h"
 
+_Static_assert(EVAL_SCHEME_MAX_CHARS * 4 <= SCHEME_MAX_TEXT, "a scheme of the longest text must parse");
+
 /* ------------------------------------------------------------------ the catalogue */
 
 const struct expr_catalogue *eval_catalogue(void)
@@ -78,21 +80,21 @@ static int scheme_check(struct res_ctx *x, json_t *row, json_t *before, struct r
         return rerr_set(err, R_ECONFLICT, "scheme_used", "text",
                         "方案“%s”第 %" PRId64 " 版已用于考评结果，不能修改：请以同一名称另建一版",
                         res_str(before, "name"), res_int(before, "edition"));
-    if (before && strcmp(res_str(before, "name"), res_str(row, "name")) != 0)
-        return rerr_set(err, R_EUNPROC, "immutable", "name", "方案名称不能修改：请以新名称另建方案");
+    bool renamed = before && strcmp(res_str(before, "name"), res_str(row, "name")) != 0;
     struct scheme *s = NULL;
     int rc = eval_scheme_compile(res_str(row, "text"), &s, NULL, err);
     scheme_free(s);
     if (rc < 0)
         return rc;
-    if (!before) { /* the next edition of its name */
+    if (!before || renamed) { /* the next edition of its name (an unused one renamed: of the new name) */
         store_stmt *st =
             store_prepare(x->c, "SELECT coalesce(max(edition), 0) + 1 FROM eval_schemes WHERE name = ?");
         store_bind_text(st, 1, res_str(row, "name"));
         if ((rc = store_step(st, err)) == STORE_ROW)
             json_object_set_new(row, "edition", json_integer(store_col_int(st, 0)));
         store_done(st);
-        json_object_set_new(row, "used", json_false());
+        if (!before)
+            json_object_set_new(row, "used", json_false());
     }
     return rc < 0 ? rc : 0;
 }

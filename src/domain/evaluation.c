@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "domain/measures.h"
-#include "domain/org.h"
 #include "domain/resource.h"
 
 /* ------------------------------------------------------------------ periods */
@@ -85,13 +84,16 @@ json_t *eval_measures_json(void)
     return json_pack("{s:o, s:i}", "items", items, "total", measure_count());
 }
 
-/* The branch "id" as the reader may see it: 0, or 404 (another procuratorate's to a
- * county reader, or none). */
+/* The branch "id" as the reader may see its ledgers (READ_SCOPED, as activities and cases
+ * are read): 0, or 404 (another procuratorate's to a county reader, or none). */
 static int branch_visible(struct res_ctx *x, int64_t id, struct rerr *err)
 {
     int64_t proc, own;
-    int rc = res_lookup_int(x, "branches", "procuratorate_id", id, "branch_id", &proc, err);
-    if (rc == R_EUNPROC || (rc == 0 && authz_read_narrowed(x->who, res_branches.read, &own) && own != proc))
+    int rc = authz_read_collection(x->who, READ_SCOPED, err);
+    if (rc < 0)
+        return rc;
+    rc = res_lookup_int(x, "branches", "procuratorate_id", id, "branch_id", &proc, err);
+    if (rc == R_EUNPROC || (rc == 0 && authz_read_narrowed(x->who, READ_SCOPED, &own) && own != proc))
         return rerr_set(err, R_ENOTFOUND, "not_found", "branch_id", "党组织不存在或无权查看");
     return rc;
 }

@@ -15,7 +15,8 @@ const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'me
   'cases', 'case-members', 'case-reviews',
   'pil-matters', 'patrols', 'outreach',
   'attachments',
-  'holidays', 'requests', 'request-replies'];
+  'holidays', 'requests', 'request-replies',
+  'eval-schemes'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -58,6 +59,8 @@ const BODIES = {
   'pil-matters': (s) => ({ procuratorate_id: s.proc, branch_id: s.branch, title: '元数据线索' + uniq(), source: '举报', field: '草原', clue_on: '2024-05-01' }),
   patrols: (s, f) => ({ branch_id: s.branch, patrolled_on: '2024-05-01', kind: '党员突击队巡查', place: '元数据地点', member_ids: [f.members.id] }),
   outreach: (s, f) => ({ branch_id: s.branch, held_on: '2024-05-01', kind: '线上', place: '元数据平台', topic: '元数据主题', audience: '学生', language: '汉语', member_ids: [f.members.id] }),
+  // evaluation.h: a scheme of one indicator (the text is checked like any other field)
+  'eval-schemes': (s) => ({ procuratorate_id: s.proc, name: '元数据方案' + uniq(), text: '[方案]\n名称 = 元\n[维度 政治]\n权重 = 100\n分组 = 党建\n[指标 出勤]\n维度 = 政治\n权重 = 100\n公式 = 党员出勤率\n计分 = 线性(值, 60%, 100%)\n' }),
   // not JSON: the file itself, on the role's honour (see post() below)
   attachments: (s, f) => ({ owner_coll: 'honours', owner_id: f.honours.id, name: '元数据附件.txt' }),
   holidays: () => ({ date: new Date(Date.UTC(2060, 0, 1) + holidayDay++ * 86400000).toISOString().slice(0, 10), kind: '休', name: '元数据假日' }),
@@ -91,10 +94,11 @@ const CHANGES = { cases: { title: '改名案件' }, 'case-members': { note: '改
   'sync-pairs': { note: '改' }, 'element-checks': { note: '改' }, projects: { goals: '改' }, 'project-parties': { role: '改' }, 'project-outcomes': { description: '改' }, pairings: { goals: '改' }, 'pairing-progress': { note: '改' },
   activities: { topic: '改名会议' }, attendance: { note: '改' }, 'life-rules': { note: '改' },
   'pil-matters': { title: '改名线索' }, patrols: { place: '改名地点' }, outreach: { topic: '改名主题' },
-  holidays: { name: '改名假日' }, requests: { summary: '改写摘要' }, 'request-replies': { content: '改写内容' } };
+  holidays: { name: '改名假日' }, requests: { summary: '改写摘要' }, 'request-replies': { content: '改写内容' },
+  'eval-schemes': { note: '改' } };
 const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users',
   'sync-pairs', 'element-checks', 'projects', 'project-parties', 'project-outcomes', 'pairings', 'pairing-progress',
-  'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach', 'holidays', 'requests', 'request-replies'];
+  'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach', 'holidays', 'requests', 'request-replies', 'eval-schemes'];
 
 /** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
 async function makeAll(admin, s, trash) {
@@ -143,6 +147,11 @@ function textOf(n, field) {
   if (field.name === 'period') return ('2024-05' + 'x'.repeat(n)).slice(0, n); // an element check's month
   if (field.name === 'password') return ('Mt-9' + rand(8) + 'aB3-'.repeat(n)).slice(0, n);
   // decimal degrees (pil.c): at the limit, the most digits a coordinate has
+  // a scheme: valid text, then a comment of four-byte characters up to the length
+  if (field.name === 'text' && field.max_len >= 10000) {
+    const base = '[方案]\n名称 = 元\n[维度 政治]\n权重 = 100\n分组 = 党建\n[指标 出勤]\n维度 = 政治\n权重 = 100\n公式 = 党员出勤率\n计分 = 线性(值, 60%, 100%)\n# ';
+    return [...(base + '𠀀'.repeat(n))].slice(0, n).join('');
+  }
   if (field.name === 'lat' || field.name === 'lng') return ((field.name === 'lat' ? '-11.' : '-111.') + '1'.repeat(n)).slice(0, n);
   return [...(rand(3) + '测'.repeat(n))].slice(0, n).join('');
 }

@@ -100,3 +100,172 @@ CREATE TABLE eval_manual_values (
   UNIQUE (scheme_name, indicator, subject_kind, subject_id, period)
 ) STRICT;
 CREATE INDEX eval_manual_branch ON eval_manual_values(branch_id, period);
+
+-- A result is stale once a record of the ledgers it reads changes, until the next run:
+-- every result of the record's branch and of its procuratorate (a case belongs to no
+-- branch: its procuratorate's; a rule for every procuratorate: all), whatever the period
+-- (cautious: a result no change touched is never called fresh wrongly). The partial index
+-- holds the fresh results only, so a write after the first finds nothing to mark at once.
+CREATE INDEX eval_results_fresh ON eval_results(procuratorate_id, branch_id) WHERE stale = 0;
+CREATE TRIGGER eval_stale_activities_insert AFTER INSERT ON activities BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_activities_update AFTER UPDATE ON activities BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_activities_delete AFTER DELETE ON activities BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_attendance_insert AFTER INSERT ON attendance BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_attendance_update AFTER UPDATE ON attendance BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_attendance_delete AFTER DELETE ON attendance BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_activity_items_insert AFTER INSERT ON activity_items BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_activity_items_update AFTER UPDATE ON activity_items BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_activity_items_delete AFTER DELETE ON activity_items BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_member_terms_insert AFTER INSERT ON member_terms BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_member_terms_update AFTER UPDATE ON member_terms BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_member_terms_delete AFTER DELETE ON member_terms BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_case_reviews_insert AFTER INSERT ON case_reviews BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_case_reviews_update AFTER UPDATE ON case_reviews BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_case_reviews_delete AFTER DELETE ON case_reviews BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_requests_insert AFTER INSERT ON requests BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_requests_update AFTER UPDATE ON requests BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_requests_delete AFTER DELETE ON requests BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_pil_matters_insert AFTER INSERT ON pil_matters BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_pil_matters_update AFTER UPDATE ON pil_matters BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_pil_matters_delete AFTER DELETE ON pil_matters BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_outreach_insert AFTER INSERT ON outreach BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_outreach_update AFTER UPDATE ON outreach BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_outreach_delete AFTER DELETE ON outreach BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_sync_pairs_insert AFTER INSERT ON sync_pairs BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_sync_pairs_update AFTER UPDATE ON sync_pairs BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_sync_pairs_delete AFTER DELETE ON sync_pairs BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_element_checks_insert AFTER INSERT ON element_checks BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_element_checks_update AFTER UPDATE ON element_checks BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_element_checks_delete AFTER DELETE ON element_checks BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_element_evidence_insert AFTER INSERT ON element_evidence BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_element_evidence_update AFTER UPDATE ON element_evidence BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_element_evidence_delete AFTER DELETE ON element_evidence BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_project_outcomes_insert AFTER INSERT ON project_outcomes BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_project_outcomes_update AFTER UPDATE ON project_outcomes BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_project_outcomes_delete AFTER DELETE ON project_outcomes BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_project_parties_insert AFTER INSERT ON project_parties BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_project_parties_update AFTER UPDATE ON project_parties BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_project_parties_delete AFTER DELETE ON project_parties BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_honours_insert AFTER INSERT ON honours BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_honours_update AFTER UPDATE ON honours BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_honours_delete AFTER DELETE ON honours BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_eval_manual_values_insert AFTER INSERT ON eval_manual_values BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_eval_manual_values_update AFTER UPDATE ON eval_manual_values BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_eval_manual_values_delete AFTER DELETE ON eval_manual_values BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_life_rules_insert AFTER INSERT ON life_rules BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_life_rules_update AFTER UPDATE ON life_rules BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
+END;
+CREATE TRIGGER eval_stale_life_rules_delete AFTER DELETE ON life_rules BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
+END;
+CREATE TRIGGER eval_stale_cases_insert AFTER INSERT ON cases BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id);
+END;
+CREATE TRIGGER eval_stale_cases_update AFTER UPDATE ON cases BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id);
+END;
+CREATE TRIGGER eval_stale_cases_delete AFTER DELETE ON cases BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id);
+END;
+CREATE TRIGGER eval_stale_case_members_insert AFTER INSERT ON case_members BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id);
+END;
+CREATE TRIGGER eval_stale_case_members_update AFTER UPDATE ON case_members BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id);
+END;
+CREATE TRIGGER eval_stale_case_members_delete AFTER DELETE ON case_members BEGIN
+  UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id);
+END;

@@ -200,6 +200,10 @@ static void parses_everything(void **state)
     assert_string_equal(rn->names[7], "政治维度");
     assert_string_equal(rn->names[10], "政治");
     assert_string_equal(rn->names[11], "协作");
+    bool need[N_M * 3] = {0};
+    scheme_needs(s, need);
+    for (int i = 0; i < N_M * 3; i++)
+        assert_int_equal(need[i], i % 3 == EXPR_NOW || i == M_PIL * 3 + EXPR_PREVIOUS);
     scheme_free(s);
 }
 
@@ -400,15 +404,15 @@ static void every_error_in_file_order(void **state)
                        "[信号]\n"                            /* 32 */
                        "补录天数 = 三十\n";                  /* 33 */
     const char *const want[] = {
-        "第 3 行第 6 列：\"缺项\" 应为 \"重新分配权重\" 或 \"按 N 分计\"（N 为 0 到 100 的数），却是 "
-        "\"不管\"",
+        ("第 3 行第 6 列：\"缺项\" 应为 \"重新分配权重\" 或 \"按 N 分计\"（N 为 0 到 100 的数），却是 "
+         "\"不管\""),
         "第 4 行第 5 列：维度 \"政治\" 没有指标",
         "第 5 行第 6 列：权重应为正数，却是 \"三十\"",
         "第 9 行第 6 列：\"分组\" 应为 党建、业务 或 融合，却是 \"经济\"",
         "第 10 行第 1 列：节 [维度] 中没有 \"颜色\" 这一项，可用的有：权重、分组、说明",
         "第 12 行第 6 列：未知维度 \"政冶\"，是否指 \"政治\"？",
         "第 14 行第 6 列：未知指标 \"三会一课完成律\"，是否指 \"三会一课完成率\"？",
-        "第 15 行第 6 列：函数 \"线性\" 需要3 或 4 个参数，这里有 2 个",
+        "第 15 行第 6 列：函数 \"线性\" 需要 3 或 4 个参数，这里有 2 个",
         "第 20 行第 1 列：手工录入的指标不写 \"公式\"：它的值由人录入并经第二人审核",
         "第 22 行第 1 列：\"权重\" 在本节中重复（第 18 行已有）",
         "第 23 行第 5 列：指标 \"办案\" 重复（第 16 行已有）",
@@ -442,11 +446,10 @@ static void weight_sums_and_structure(void **state)
         "第 1 行第 1 列：维度 \"创新\" 没有指标",
         "第 1 行第 1 列：维度 \"协作\" 没有指标",
         "第 2 行第 1 列：[方案] 缺少 \"名称\"",
-        "第 3 行第 5 列：指标名称 \"总分\" "
-        "与结果名称（总分、融合指数、党建、业务、融合、同频共振、排名）重复：荣誉条件中无法区分，请换一个名"
-        "称",
-        "第 8 行第 5 列：名称 \"1.5\" "
-        "不能用在公式中：名称由汉字、字母、数字和下划线组成，不能是纯数字、\"且\"、\"或\"、\"非\"",
+        ("第 3 行第 5 列：指标名称 \"总分\" 与结果名称（总分、融合指数、党建、业务、融合、同频共振、排名）"
+         "重复：荣誉条件中无法区分，请换一个名称"),
+        ("第 8 行第 5 列：名称 \"1.5\" 不能用在公式中："
+         "名称由汉字、字母、数字和下划线组成，不能是纯数字、\"且\"、\"或\"、\"非\""),
     };
     bad_scheme("\n[方案]\n[指标 总分]\n维度 = 政治\n权重 = 100\n公式 = 办结案件数\n计分 = 值\n[指标 "
                "1.5]\n维度 = 业务\n"
@@ -468,6 +471,21 @@ static void weight_sums_and_structure(void **state)
         "1\n"
         "计分 = 值\n[指标 d]\n维度 = 协作\n权重 = 100\n公式 = 1\n计分 = 值\n",
         want5, 1);
+}
+
+/* keys may be indented; an indented line that is not a key continues the value */
+static void indented_keys(void **state)
+{
+    (void)state;
+    struct scheme *s = parse_ok("[方案]\n  名称 = 缩进\n[维度 政治]\n  权重 = 100\n  分组 = 党建\n"
+                                "[指标 a]\n  维度 = 政治\n  权重 = 100\n  公式 = 办结案件数\n"
+                                "     + 1\n  计分 = 值\n  [荣誉 h]\n  条件 = 总分 >= 1 且\n     总分 <= 2\n"
+                                "  [信号]\n  x = 1\n  y = 2\n");
+    assert_string_equal(scheme_name(s), "缩进");
+    assert_string_equal(expr_text(scheme_indicator(s, 0)->formula), "办结案件数\n     + 1");
+    assert_string_equal(expr_text(scheme_honour(s, 0)->rule), "总分 >= 1 且\n     总分 <= 2");
+    assert_int_equal(scheme_nsignals(s), 2);
+    scheme_free(s);
 }
 
 static void limits(void **state)
@@ -539,9 +557,13 @@ static void default_scheme_is_valid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(parses_everything),         cmocka_unit_test(evaluates_by_hand),
-        cmocka_unit_test(evaluates_with_a_floor),    cmocka_unit_test(every_error_in_file_order),
-        cmocka_unit_test(weight_sums_and_structure), cmocka_unit_test(limits),
+        cmocka_unit_test(parses_everything),
+        cmocka_unit_test(evaluates_by_hand),
+        cmocka_unit_test(evaluates_with_a_floor),
+        cmocka_unit_test(every_error_in_file_order),
+        cmocka_unit_test(weight_sums_and_structure),
+        cmocka_unit_test(indented_keys),
+        cmocka_unit_test(limits),
         cmocka_unit_test(default_scheme_is_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

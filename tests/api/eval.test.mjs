@@ -1,0 +1,270 @@
+// The evaluation (issue 9) through the real server: schemes checked as one types and
+// versioned (a used scheme is frozen: 409), a run as a background job, the ranking and
+// one branch's explanation (every number a decimal string that recomputes), the measures
+// and the records behind them, data scope and roles, the audit entry of a run, and the
+// same numbers from a second run of the same data.
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { login, req, uniq, lastAudit, cli, DB } from './lib.mjs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const SCHEME = (name) => `[方案]
+名称 = ${name}
+融合指数 = 0.5 * 党建 + 0.5 * 业务
+
+[维度 政治]
+权重 = 50
+分组 = 党建
+
+[维度 业务]
+权重 = 50
+分组 = 业务
+
+[指标 出勤]
+维度 = 政治
+权重 = 100
+公式 = 党员出勤率
+计分 = 线性(值, 60%, 100%)
+
+[指标 办结]
+维度 = 业务
+权重 = 100
+公式 = 办结案件数
+计分 = 目标(值, 20)
+`;
+
+async function settle(session, id, ms = 60000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const j = (await req(session, 'GET', `/jobs/${id}`)).json;
+    if (['done', 'failed', 'cancelled'].includes(j.status)) return j;
+    if (Date.now() > end) throw new Error(`job ${id} still ${j.status}`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+}
+
+async function runJob(session, scheme_id, period) {
+  const r = await req(session, 'POST', '/jobs', { kind: 'eval', scheme_id, period });
+  assert.equal(r.status, 202, r.text);
+  return settle(session, r.json.id);
+}
+
+/** a decimal string with "places" digits after the point */
+const decimal = (s, places) => assert.match(s, new RegExp(`^-?\\d+\\.\\d{${places}}$`), String(s));
+const round = (x, p) => Math.round((x + Number.EPSILON) * 10 ** p) / 10 ** p;
+
+describe('evaluation', () => {
+  let admin, viewer, county, secretary, city;
+  before(async () => {
+    admin = await login('admin');
+    viewer = await login('viewer');
+    county = await login('zlt-admin');
+    secretary = await login('hlgl-sec');
+    city = admin.user.procuratorate_id;
+  });
+
+  test('the demo has a scheme, a run of 2025, and 15 ranked branches', async () => {
+    const r = await req(viewer, 'GET', '/eval/results?period=2025');
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.run, 'a run of 2025');
+    assert.equal(r.json.items.length, 15);
+    const ranks = r.json.items.map((i) => i.rank_city);
+    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'in rank order');
+    assert.equal(ranks[0], 1);
+    for (let i = 1; i < r.json.items.length; i++)
+      assert.ok(r.json.items[i - 1].total >= r.json.items[i].total, 'totals descend with rank');
+    const procs = await req(viewer, 'GET', '/eval/results?period=2025&kind=procuratorate');
+    assert.equal(procs.json.items.length, 9);
+    // 2024 was run first: 2025's ranks move
+    assert.ok(r.json.items.some((i) => ['上升', '下降', '持平'].includes(i.movement)), 'movement since 2024');
+  });
+
+  test('an explanation recomputes: indicators → dimensions → total, each a decimal string', async () => {
+    const list = (await req(viewer, 'GET', '/eval/results?period=2025')).json.items;
+    const top = list[0];
+    const e = await req(viewer, 'GET', `/eval/explain?branch_id=${top.subject_id}&period=2025`);
+    assert.equal(e.status, 200, e.text);
+    const x = e.json;
+    assert.equal(x.subject.name, top.name);
+    decimal(x.total, 2);
+    assert.equal(Number(x.total), top.total, 'the ranking shows the explanation’s total');
+    // the total is Σ contribution of the dimensions
+    const sum = x.dimensions.reduce((s, d) => s + Number(d.contribution), 0);
+    assert.ok(Math.abs(sum - Number(x.total)) < 0.01, `Σ dimensions ${sum} = total ${x.total}`);
+    for (const d of x.dimensions) {
+      const ind = x.indicators.filter((i) => i.dimension === d.name && !i.missing && !i.pending);
+      const s = ind.reduce((a, i) => a + Number(i.contribution), 0);
+      if (d.score !== null) assert.ok(Math.abs(s - Number(d.score)) < 0.01, `${d.name}: Σ indicators ${s} = ${d.score}`);
+    }
+    for (const i of x.indicators.filter((i) => i.formula)) {
+      assert.ok(i.formula_values.length > 0 && i.rule_values.length > 0, i.name);
+      for (const m of i.inputs) {
+        if (m.value === null) continue;
+        decimal(m.value, 4);
+        if (m.den !== null && Number(m.den) > 0)
+          assert.equal(Number(m.value).toFixed(4), (Number(m.num) / Number(m.den)).toFixed(4), `${m.measure} = num/den`);
+      }
+    }
+    assert.ok(x.indicators.some((i) => i.manual && i.pending), 'a hand value without approval is 待审核, not counted');
+    assert.equal(x.resonance.months.length, 12);
+    assert.equal(x.resonance.party.length, 12);
+    if (!x.resonance.missing) assert.ok(Number(x.resonance.lo) <= Number(x.resonance.rho) && Number(x.resonance.rho) <= Number(x.resonance.hi));
+    assert.equal(x.ranks.city, 1);
+    assert.ok(Array.isArray(x.honours) && x.honours.length > 0);
+    // the records behind an input
+    const input = x.indicators.find((i) => i.inputs?.length)?.inputs[0];
+    const recs = await req(viewer, 'GET', `/eval/records?branch_id=${top.subject_id}&period=2025&measure=${encodeURIComponent(input.measure)}`);
+    assert.equal(recs.status, 200, recs.text);
+    assert.ok(Array.isArray(recs.json.items));
+  });
+
+  test('schemes: checked as one types, versioned by name, frozen once used', async () => {
+    const bad = await req(admin, 'POST', '/eval/check', { text: SCHEME('检查').replace('公式 = 党员出勤率', '公式 = 党员出勤律') });
+    assert.equal(bad.status, 200);
+    assert.equal(bad.json.ok, false);
+    assert.equal(bad.json.errors[0].line, 16);
+    assert.match(bad.json.errors[0].message, /^第 16 行第 6 列：未知指标 "党员出勤律"，是否指 "党员出勤率"？/);
+    const good = await req(viewer, 'POST', '/eval/check', { text: SCHEME('检查') });
+    assert.equal(good.json.ok, true, good.text);
+    assert.equal((await req(admin, 'POST', '/eval/check', { text: 1 })).status, 400);
+    assert.equal((await req(admin, 'POST', '/eval/check', '{"text":')).status, 400);
+
+    const name = uniq('方案');
+    const r1 = await req(admin, 'POST', '/eval-schemes', { procuratorate_id: city, name, text: SCHEME(name) });
+    assert.equal(r1.status, 201, r1.text);
+    assert.equal(r1.json.edition, 1);
+    assert.equal(r1.json.used, false);
+    const r2 = await req(admin, 'POST', '/eval-schemes', { procuratorate_id: city, name, text: SCHEME(name) });
+    assert.equal(r2.json.edition, 2, 'the same name: the next edition');
+    const broken = await req(admin, 'POST', '/eval-schemes', { procuratorate_id: city, name, text: '[方案]\n名称 = x\n[指标 a]\n' });
+    assert.equal(broken.status, 400);
+    assert.equal(broken.json.error.code, 'bad_scheme');
+    assert.equal((await req(viewer, 'POST', '/eval-schemes', { procuratorate_id: city, name, text: SCHEME(name) })).status, 403);
+    assert.equal((await req(secretary, 'POST', '/eval-schemes', { procuratorate_id: city, name, text: SCHEME(name) })).status, 403);
+
+    // unused: may be edited; once a run used it: 409, and it may not be deleted
+    const edit = await req(admin, 'PATCH', `/eval-schemes/${r1.json.id}`, { version: r1.json.version, note: '改' });
+    assert.equal(edit.status, 200, edit.text);
+    const job = await runJob(admin, r1.json.id, '2025-Q2');
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    const used = (await req(admin, 'GET', `/eval-schemes/${r1.json.id}`)).json;
+    assert.equal(used.used, true);
+    const frozen = await req(admin, 'PATCH', `/eval-schemes/${r1.json.id}`, { version: used.version, text: SCHEME(name) + '\n# 改\n' });
+    assert.equal(frozen.status, 409, frozen.text);
+    assert.equal(frozen.json.error.code, 'scheme_used');
+    const del = await req(admin, 'DELETE', `/eval-schemes/${r1.json.id}?version=${used.version}`);
+    assert.equal(del.status, 409, del.text);
+    // the run is audited
+    const a = await lastAudit(admin);
+    assert.equal(a.entity, 'eval-runs');
+    assert.equal(a.action, 'run');
+  });
+
+  test('a run: by administrators only, refused periods, the same numbers twice', async () => {
+    const schemes = (await req(admin, 'GET', '/eval-schemes?per_page=100')).json.items;
+    const demo = schemes.find((s) => s.edition === 1 && s.used && s.name.startsWith('通辽'));
+    assert.ok(demo, 'the demo scheme');
+    assert.equal((await req(viewer, 'POST', '/jobs', { kind: 'eval', scheme_id: demo.id, period: '2025' })).status, 403);
+    assert.equal((await req(secretary, 'POST', '/jobs', { kind: 'eval', scheme_id: demo.id, period: '2025' })).status, 403);
+    for (const period of ['2025-13', '2025-Q5', '25', '2025-1', '1999', '2025-Q1x', ''])
+      assert.equal((await req(admin, 'POST', '/jobs', { kind: 'eval', scheme_id: demo.id, period })).status, 400, period);
+    assert.equal((await req(admin, 'POST', '/jobs', { kind: 'eval', scheme_id: 0, period: '2025' })).status, 400);
+    assert.equal((await req(admin, 'POST', '/jobs', { kind: 'eval', scheme_id: demo.id, period: '2025', x: 1 })).status, 400);
+
+    const before = (await req(admin, 'GET', '/eval/results?period=2025')).json;
+    const one = await req(admin, 'GET', `/eval/explain?branch_id=${before.items[3].subject_id}&period=2025`);
+    const job = await runJob(admin, demo.id, '2025');
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.equal(job.result.ranking.length, 15);
+    const after = (await req(admin, 'GET', '/eval/results?period=2025')).json;
+    assert.ok(after.run.id > before.run.id);
+    const strip = (items) => items.map(({ stale, ...rest }) => rest);
+    assert.deepEqual(strip(after.items), strip(before.items), 'the same data and scheme: the same results');
+    const two = await req(admin, 'GET', `/eval/explain?branch_id=${before.items[3].subject_id}&period=2025`);
+    const drop = ({ run, ...rest }) => rest;
+    assert.deepEqual(drop(two.json), drop(one.json), 'the same explanation, number for number');
+  });
+
+  test('a change of a ledger record marks the results that used it stale until the next run', async () => {
+    const res = (await req(admin, 'GET', '/eval/results?period=2025')).json.items;
+    assert.ok(res.every((i) => !i.stale));
+    const target = res.find((i) => i.name.includes('科尔沁区') && i.name.includes('第二'));
+    const other = res.find((i) => i.procuratorate_id !== target.procuratorate_id);
+    const a = await req(admin, 'POST', '/activities', { branch_id: target.subject_id, kind: '主题党日', held_on: '2025-06-18', topic: uniq('过期测试') });
+    assert.equal(a.status, 201, a.text);
+    const now = (await req(admin, 'GET', '/eval/results?period=2025')).json.items;
+    assert.equal(now.find((i) => i.subject_id === target.subject_id).stale, true);
+    assert.equal(now.find((i) => i.subject_id === other.subject_id).stale, false, 'another procuratorate’s results stay');
+    const procs = (await req(admin, 'GET', '/eval/results?period=2025&kind=procuratorate')).json.items;
+    assert.equal(procs.find((i) => i.subject_id === target.procuratorate_id).stale, true, 'and its procuratorate’s');
+    const e = await req(admin, 'GET', `/eval/explain?branch_id=${target.subject_id}&period=2025`);
+    assert.equal(e.json.stale, true);
+    const scheme = (await req(admin, 'GET', '/eval/results?period=2025')).json.run.scheme.id;
+    assert.equal((await runJob(admin, scheme, '2025')).status, 'done');
+    const fresh = (await req(admin, 'GET', '/eval/results?period=2025')).json.items;
+    assert.ok(fresh.every((i) => !i.stale), 'recomputed: fresh again');
+  });
+
+  test('scope: a county reads its own procuratorate’s results, not another’s', async () => {
+    const mine = (await req(county, 'GET', '/eval/results?period=2025')).json.items;
+    assert.ok(mine.length >= 1);
+    assert.ok(mine.every((i) => i.procuratorate_id === county.user.procuratorate_id));
+    const all = (await req(admin, 'GET', '/eval/results?period=2025')).json.items;
+    const other = all.find((i) => i.procuratorate_id !== county.user.procuratorate_id);
+    assert.equal((await req(county, 'GET', `/eval/explain?branch_id=${other.subject_id}&period=2025`)).status, 404);
+    assert.equal((await req(county, 'GET', `/eval/values?branch_id=${other.subject_id}&period=2025`)).status, 404);
+    assert.equal((await req(county, 'GET', `/eval/values?branch_id=${mine[0].subject_id}&period=2025`)).status, 200);
+    assert.equal((await req(null, 'GET', '/eval/results?period=2025')).status, 401);
+  });
+
+  test('bad queries are 400 with a field; measures are listed with their definitions', async () => {
+    const m = await req(viewer, 'GET', '/eval/measures');
+    assert.equal(m.status, 200);
+    assert.ok(m.json.items.length >= 16);
+    assert.ok(m.json.items.every((i) => i.definition.length > 10));
+    const bad = [
+      '/eval/values?branch_id=1', '/eval/values?period=2025', '/eval/values?branch_id=x&period=2025',
+      '/eval/values?branch_id=1&branch_id=2&period=2025', '/eval/values?branch_id=1&period=2025&y=1',
+      '/eval/records?branch_id=1&period=2025&measure=没有', '/eval/results', '/eval/results?period=2025&kind=x',
+      '/eval/explain?period=2025', '/eval/explain?branch_id=1&procuratorate_id=1&period=2025', '/eval/measures?x=1',
+    ];
+    for (const p of bad) {
+      const r = await req(admin, 'GET', p);
+      assert.equal(r.status, 400, `${p}: ${r.text}`);
+      assert.ok(r.json.error.message.length > 0);
+    }
+    assert.equal((await req(admin, 'GET', '/eval/explain?branch_id=999999&period=2025')).status, 404);
+    // a period with no run: an empty ranking, not an error
+    const none = await req(admin, 'GET', '/eval/results?period=2019');
+    assert.equal(none.status, 200);
+    assert.equal(none.json.run, null);
+  });
+
+  test('the command line: eval check exits 1 with the messages, run prints the ranking, explain prints JSON', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ronghe-eval-'));
+    const good = path.join(dir, 'good.scheme'), bad = path.join(dir, 'bad.scheme');
+    writeFileSync(good, SCHEME('命令行'));
+    writeFileSync(bad, SCHEME('命令行').replace('目标(值, 20)', '目标(值, 20'));
+    let r = cli(['eval', 'check', good]);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.out, /方案有效（2 个维度，2 个指标）/);
+    r = cli(['eval', 'check', bad]);
+    assert.equal(r.code, 1, r.all);
+    assert.match(r.err, /第 \d+ 行第 \d+ 列：/);
+    r = cli(['eval', 'check', path.join(dir, 'none')]);
+    assert.equal(r.code, 1);
+    r = cli(['eval', 'explain', '--db', DB, '--branch', '5', '--period', '2025']);
+    assert.equal(r.code, 0, r.all);
+    const x = JSON.parse(r.out);
+    assert.equal(x.subject.id, 5);
+    decimal(x.total, 2);
+    r = cli(['eval', 'run', '--db', DB, '--period', '2025-13']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /考评期间/);
+    r = cli(['eval', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /ronghe eval check SCHEME-FILE/);
+  });
+});
