@@ -191,3 +191,35 @@ test('the dashboard renders its charts on a 1920 × 1080 screen', async () => {
   await page.locator('[data-test=dash-radar] h2', { hasText: name }).waitFor()
   noErrors(page)
 })
+
+test('the procuratorates are ranked too; a changed ledger record marks its branch 已过期 until recomputed', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  await go(page, '/eval?period=2025')
+  await rows(page).first().waitFor()
+  await page.locator('[data-test=eval-kind] label', { hasText: '检察院' }).click()
+  await page.waitForURL(/kind=procuratorate/)
+  await page.locator('[data-test=eval-row] [data-test=eval-name]', { hasText: '通辽市人民检察院' }).waitFor()
+  assert.equal(await rows(page).count(), 9, 'the city procuratorate and its 8 county-level ones')
+  assert.deepEqual((await page.locator('[data-test=eval-row] [data-test=eval-rank]').allInnerTexts()).map(Number), Array.from({ length: 9 }, (_, i) => i + 1))
+
+  // one of the first branch's meetings is edited: its results are stale
+  const changed = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/me')).json()
+    const r = await (await fetch('/api/v1/eval/results?period=2025')).json()
+    const b = r.items.find((x) => x.rank_city === 1)
+    const a = (await (await fetch('/api/v1/activities?branch_id=' + b.subject_id + '&per_page=1')).json()).items[0]
+    const res = await fetch('/api/v1/activities/' + a.id, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ topic: a.topic + '（修订）', version: a.version }),
+    })
+    return { status: res.status, branch: b.subject_id }
+  })
+  assert.equal(changed.status, 200)
+  await page.locator('[data-test=eval-kind] label', { hasText: '党组织' }).click()
+  const row = page.locator(`[data-test=eval-row][data-id="${changed.branch}"]`)
+  await row.locator('[data-test=eval-stale]').waitFor()
+  assert.match(await row.locator('[data-test=eval-stale]').innerText(), /已过期/)
+  noErrors(page)
+})
