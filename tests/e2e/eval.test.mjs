@@ -155,6 +155,30 @@ test('the scheme editor shows a misspelt measure as a Chinese error at its line,
   assert.equal(await page.locator('[data-test=scheme-error]').count(), 0)
   // the demo's scheme has been used for a result: saving it makes the next edition
   assert.match(await page.locator('[data-test=scheme-save]').innerText(), /另存为新版本/)
+
+  // download: the editor's text as a .scheme file
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=scheme-download]').click()])
+  assert.match(download.suggestedFilename(), /-第1版\.scheme$/)
+  const file = path.join(SHOT_DIR, 'downloaded.scheme')
+  await download.saveAs(file)
+  assert.equal(fs.readFileSync(file, 'utf8'), good)
+
+  // upload: a file read into the editor and checked
+  lines[at] = lines[at].replace('三会一课完成率', '三会一课完成律')
+  await page.locator('[data-test=scheme-file]').setInputFiles({ name: '县院方案.scheme', mimeType: 'text/plain', buffer: Buffer.from(lines.join('\r\n'), 'utf8') })
+  await page.locator('[data-test=scheme-error]', { hasText: '三会一课完成律' }).waitFor()
+  assert.equal(await text.inputValue(), lines.join('\n'), 'CRLF read as lines')
+  lines[at] = lines[at].replace('三会一课完成律', '三会一课完成率')
+  await text.fill(lines.join('\n'))
+  await page.locator('[data-test=scheme-ok]').waitFor()
+
+  // 另存为新版本: the same name, the next edition, not used yet
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/eval-schemes$/.test(r.url()))
+  await page.locator('[data-test=scheme-save]').click()
+  const created = await (await posted).json()
+  assert.equal(created.edition, 2)
+  await page.locator('[data-test=scheme-list] .el-table__row', { hasText: '第 2 版' }).waitFor()
+  assert.match(await page.locator('[data-test=scheme-save]').innerText(), /保存修改/, 'the new edition is unused: saved in place')
   noErrors(page)
 })
 
@@ -199,7 +223,7 @@ test('the procuratorates are ranked too; a changed ledger record marks its branc
   await rows(page).first().waitFor()
   await page.locator('[data-test=eval-kind] label', { hasText: '检察院' }).click()
   await page.waitForURL(/kind=procuratorate/)
-  await page.locator('[data-test=eval-row] [data-test=eval-name]', { hasText: '通辽市人民检察院' }).waitFor()
+  await page.locator('[data-test=eval-row] [data-test=eval-name]', { hasText: /^通辽市人民检察院$/ }).waitFor()
   assert.equal(await rows(page).count(), 9, 'the city procuratorate and its 8 county-level ones')
   assert.deepEqual((await page.locator('[data-test=eval-row] [data-test=eval-rank]').allInnerTexts()).map(Number), Array.from({ length: 9 }, (_, i) => i + 1))
 
