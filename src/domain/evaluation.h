@@ -19,7 +19,7 @@ struct res_ctx;
 struct res_query;
 struct resource;
 
-extern const struct resource res_eval_schemes;
+extern const struct resource res_eval_schemes, res_eval_manual_values;
 
 struct eval_period {
     char label[40];                    /* normalised: 2025, 2025-Q3, 2025-07 */

@@ -59,6 +59,7 @@ const struct resource *res_all[RES_MAX_COLLECTIONS + 1] = {
     &res_request_replies,
     /* evaluation.h */
     &res_eval_schemes,
+    &res_eval_manual_values,
     NULL,
 };
 

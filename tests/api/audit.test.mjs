@@ -357,6 +357,10 @@ describe('the audit chain survives a rewrite', () => {
     // the tables later migrations add (those a database of schema 4 lacks) go too
     const v4 = new Set(rows(path.join(FIXTURES, 'release-7c98c0a.db'), "SELECT name FROM sqlite_master WHERE type = 'table'").map((t) => t.name));
     const later = rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").map((t) => t.name).filter((t) => !v4.has(t));
+    // and the triggers they put on the tables it had (016's on honours), which name them
+    const v4t = new Set(rows(path.join(FIXTURES, 'release-7c98c0a.db'), "SELECT name FROM sqlite_master WHERE type = 'trigger'").map((t) => t.name));
+    const laterT = rows(db, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name NOT LIKE 'timeline\\_%' ESCAPE '\\'").map((t) => t.name).filter((t) => !v4t.has(t) && !t.startsWith('audit_'));
+    if (laterT.length) sql(db, laterT.map((t) => `DROP TRIGGER IF EXISTS ${t};`).join(' '));
     if (later.length) sql(db, later.map((t) => `DROP TABLE ${t};`).join(' '));
     fs.unlinkSync(db + '.audit-key');
     fs.unlinkSync(db + '.audit-anchors');

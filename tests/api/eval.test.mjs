@@ -173,6 +173,8 @@ describe('evaluation', () => {
     assert.equal((await req(admin, 'POST', '/jobs', { kind: 'eval', scheme_id: 0, period: '2025' })).status, 400);
     assert.equal((await req(admin, 'POST', '/jobs', { kind: 'eval', scheme_id: demo.id, period: '2025', x: 1 })).status, 400);
 
+    // two runs of the same data (other tests may have written since the demo's run)
+    assert.equal((await runJob(admin, demo.id, '2025')).status, 'done');
     const before = (await req(admin, 'GET', '/eval/results?period=2025')).json;
     const one = await req(admin, 'GET', `/eval/explain?branch_id=${before.items[3].subject_id}&period=2025`);
     const job = await runJob(admin, demo.id, '2025');
@@ -183,7 +185,7 @@ describe('evaluation', () => {
     const strip = (items) => items.map(({ stale, ...rest }) => rest);
     assert.deepEqual(strip(after.items), strip(before.items), 'the same data and scheme: the same results');
     const two = await req(admin, 'GET', `/eval/explain?branch_id=${before.items[3].subject_id}&period=2025`);
-    const drop = ({ run, ...rest }) => rest;
+    const drop = ({ run, stale, ...rest }) => rest;
     assert.deepEqual(drop(two.json), drop(one.json), 'the same explanation, number for number');
   });
 
@@ -205,6 +207,49 @@ describe('evaluation', () => {
     assert.equal((await runJob(admin, scheme, '2025')).status, 'done');
     const fresh = (await req(admin, 'GET', '/eval/results?period=2025')).json.items;
     assert.ok(fresh.every((i) => !i.stale), 'recomputed: fresh again');
+  });
+
+  test('a hand value counts only once a second person approved it, with evidence', async () => {
+    const scheme = (await req(admin, 'GET', '/eval/results?period=2025')).json.run.scheme;
+    const branch = secretary.user.branch_id;
+    assert.ok(branch, 'the secretary’s branch');
+    const body = { branch_id: branch, scheme_id: scheme.id, indicator: '述职评议', period: '2025', value: '92.5', evidence_note: '2025 年度述职评议会记录' };
+    for (const [change, code, status] of [[{ value: '101' }, 'invalid_value', 400], [{ value: '9x' }, 'invalid_value', 400],
+      [{ evidence_note: null }, 'required', 400], [{ indicator: '三会一课完成率' }, 'not_manual', 422],
+      [{ indicator: '没有' }, 'invalid_reference', 422], [{ period: '2025-13' }, 'bad_period', 400]]) {
+      const r = await req(secretary, 'POST', '/eval-manual-values', { ...body, ...change });
+      assert.equal(r.status, status, `${JSON.stringify(change)}: ${r.text}`);
+      assert.equal(r.json.error.code, code);
+    }
+    const made = await req(secretary, 'POST', '/eval-manual-values', body);
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.json.status, '待审核');
+    const pending = async () => (await req(admin, 'GET', `/eval/explain?branch_id=${branch}&period=2025`)).json.indicators.find((i) => i.name === '述职评议');
+    await runJob(admin, scheme.id, '2025');
+    assert.equal((await pending()).pending, true, 'not approved: 待审核, not counted');
+    // the one who entered it, or a secretary, may not approve it; another administrator may
+    assert.equal((await req(secretary, 'POST', `/eval-manual-values/${made.json.id}/approve`)).status, 403);
+    const own = await req(admin, 'POST', '/eval-manual-values', { ...body, period: '2025-Q4' });
+    assert.equal(own.status, 201, own.text);
+    const self = await req(admin, 'POST', `/eval-manual-values/${own.json.id}/approve`);
+    assert.equal(self.status, 403, self.text);
+    assert.equal(self.json.error.code, 'same_person');
+    const ok = await req(admin, 'POST', `/eval-manual-values/${made.json.id}/approve`);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.status, '已通过');
+    assert.equal((await req(admin, 'POST', `/eval-manual-values/${made.json.id}/approve`)).status, 409, 'once');
+    const a = await lastAudit(admin);
+    assert.equal(a.action, 'approve');
+    await runJob(admin, scheme.id, '2025');
+    const counted = await pending();
+    assert.equal(counted.pending, false);
+    assert.equal(counted.value, '92.5000');
+    // changed: waits for approval again
+    const rec = (await req(secretary, 'GET', `/eval-manual-values/${made.json.id}`)).json;
+    const ch = await req(secretary, 'PATCH', `/eval-manual-values/${made.json.id}`, { version: rec.version, value: '80' });
+    assert.equal(ch.status, 200, ch.text);
+    assert.equal(ch.json.status, '待审核');
+    assert.equal(ch.json.approved_by, null);
   });
 
   test('scope: a county reads its own procuratorate’s results, not another’s', async () => {

@@ -16,7 +16,7 @@ const SERVED = ['procuratorates', 'departments', 'branches', 'party-groups', 'me
   'pil-matters', 'patrols', 'outreach',
   'attachments',
   'holidays', 'requests', 'request-replies',
-  'eval-schemes'];
+  'eval-schemes', 'eval-manual-values'];
 const KINDS = new Set(['int', 'text', 'date', 'bool', 'enum', 'ref', 'json']);
 const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 
@@ -24,6 +24,11 @@ const ROLES = ['admin', 'viewer', 'zlt-admin', 'hlgl-sec'];
 // the city procuratorate, the procuratorate and branch to create it in), given "f", the
 // records made before it in MAKE order (a method's brand). A new collection adds its body
 // here and its name to SERVED (and to MAKE when records of it can be made).
+// a scheme with one computed and one hand-entered indicator, whose name is as long as a
+// hand value's indicator may be (so that field is checked at its limit)
+const META_MANUAL = '评'.repeat(100);
+const META_SCHEME = '[方案]\n名称 = 元\n[维度 政治]\n权重 = 100\n分组 = 党建\n[指标 出勤]\n维度 = 政治\n权重 = 50\n公式 = 党员出勤率\n' +
+  '计分 = 线性(值, 60%, 100%)\n[指标 ' + META_MANUAL + ']\n维度 = 政治\n权重 = 50\n手工录入 = 是\n计分 = 值\n# ';
 let holidayDay = 0; // each holiday its own date (dates are unique)
 const BODIES = {
   procuratorates: (s) => ({ name: '元数据院' + uniq(), short_name: '元' + rand(2), level: 2, parent_id: s.city }),
@@ -60,7 +65,9 @@ const BODIES = {
   patrols: (s, f) => ({ branch_id: s.branch, patrolled_on: '2024-05-01', kind: '党员突击队巡查', place: '元数据地点', member_ids: [f.members.id] }),
   outreach: (s, f) => ({ branch_id: s.branch, held_on: '2024-05-01', kind: '线上', place: '元数据平台', topic: '元数据主题', audience: '学生', language: '汉语', member_ids: [f.members.id] }),
   // evaluation.h: a scheme of one indicator (the text is checked like any other field)
-  'eval-schemes': (s) => ({ procuratorate_id: s.proc, name: '元数据方案' + uniq(), text: '[方案]\n名称 = 元\n[维度 政治]\n权重 = 100\n分组 = 党建\n[指标 出勤]\n维度 = 政治\n权重 = 100\n公式 = 党员出勤率\n计分 = 线性(值, 60%, 100%)\n' }),
+  // a hand value for the demo scheme's 述职评议, each of a fresh period
+  'eval-manual-values': (s, f) => ({ branch_id: s.branch, scheme_id: f['eval-schemes'].id, indicator: META_MANUAL, period: nextPeriod(), value: '90', evidence_note: '元数据佐证' }),
+  'eval-schemes': (s) => ({ procuratorate_id: s.proc, name: '元数据方案' + uniq(), text: META_SCHEME }),
   // not JSON: the file itself, on the role's honour (see post() below)
   attachments: (s, f) => ({ owner_coll: 'honours', owner_id: f.honours.id, name: '元数据附件.txt' }),
   holidays: () => ({ date: new Date(Date.UTC(2060, 0, 1) + holidayDay++ * 86400000).toISOString().slice(0, 10), kind: '休', name: '元数据假日' }),
@@ -95,10 +102,10 @@ const CHANGES = { cases: { title: '改名案件' }, 'case-members': { note: '改
   activities: { topic: '改名会议' }, attendance: { note: '改' }, 'life-rules': { note: '改' },
   'pil-matters': { title: '改名线索' }, patrols: { place: '改名地点' }, outreach: { topic: '改名主题' },
   holidays: { name: '改名假日' }, requests: { summary: '改写摘要' }, 'request-replies': { content: '改写内容' },
-  'eval-schemes': { note: '改' } };
+  'eval-schemes': { note: '改' }, 'eval-manual-values': { evidence_note: '改' } };
 const MAKE = ['procuratorates', 'departments', 'branches', 'party-groups', 'members', 'brands', 'methods', 'method-elements', 'honours', 'users',
   'sync-pairs', 'element-checks', 'projects', 'project-parties', 'project-outcomes', 'pairings', 'pairing-progress',
-  'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach', 'holidays', 'requests', 'request-replies', 'eval-schemes'];
+  'activities', 'attendance', 'life-rules', 'cases', 'case-members', 'case-reviews', 'pil-matters', 'patrols', 'outreach', 'holidays', 'requests', 'request-replies', 'eval-schemes', 'eval-manual-values'];
 
 /** One record of each collection in MAKE, made by "admin" in scope "s"; each goes to "trash". */
 async function makeAll(admin, s, trash) {
@@ -148,10 +155,10 @@ function textOf(n, field) {
   if (field.name === 'password') return ('Mt-9' + rand(8) + 'aB3-'.repeat(n)).slice(0, n);
   // decimal degrees (pil.c): at the limit, the most digits a coordinate has
   // a scheme: valid text, then a comment of four-byte characters up to the length
-  if (field.name === 'text' && field.max_len >= 10000) {
-    const base = '[方案]\n名称 = 元\n[维度 政治]\n权重 = 100\n分组 = 党建\n[指标 出勤]\n维度 = 政治\n权重 = 100\n公式 = 党员出勤率\n计分 = 线性(值, 60%, 100%)\n# ';
-    return [...(base + '𠀀'.repeat(n))].slice(0, n).join('');
-  }
+  if (field.name === 'text' && field.max_len >= 10000) return [...(META_SCHEME + '𠀀'.repeat(n))].slice(0, n).join('');
+  // a hand value: the indicator the meta scheme enters by hand; a score of twelve characters
+  if (field.name === 'indicator') return n <= 100 ? META_MANUAL : META_MANUAL + '评'.repeat(n - 100);
+  if (field.name === 'value' && n <= 12) return '0000090.0000'.slice(12 - n).replace(/^\./, '9');
   if (field.name === 'lat' || field.name === 'lng') return ((field.name === 'lat' ? '-11.' : '-111.') + '1'.repeat(n)).slice(0, n);
   return [...(rand(3) + '测'.repeat(n))].slice(0, n).join('');
 }

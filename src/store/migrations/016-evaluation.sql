@@ -79,13 +79,14 @@ CREATE INDEX eval_results_branch ON eval_results(branch_id, period);
 CREATE TABLE eval_manual_values (
   id               INTEGER PRIMARY KEY AUTOINCREMENT,
   procuratorate_id INTEGER NOT NULL REFERENCES procuratorates(id),
-  branch_id        INTEGER REFERENCES branches(id),
-  scheme_name      TEXT NOT NULL,
+  branch_id        INTEGER NOT NULL REFERENCES branches(id),
+  scheme_id        INTEGER NOT NULL REFERENCES eval_schemes(id),
+  scheme_name      TEXT NOT NULL,                    -- the scheme's name: the value serves its editions
   indicator        TEXT NOT NULL,
   subject_kind     TEXT NOT NULL DEFAULT 'branch' CHECK (subject_kind IN ('branch', 'procuratorate')),
   subject_id       INTEGER NOT NULL,
   period           TEXT NOT NULL,
-  value            REAL NOT NULL,
+  value            TEXT NOT NULL,                    -- a decimal 0..100, as entered
   evidence_attachment_id INTEGER REFERENCES attachments(id),
   evidence_note    TEXT,
   status           TEXT NOT NULL DEFAULT '待审核' CHECK (status IN ('待审核', '已通过', '已退回')),

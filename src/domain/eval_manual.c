@@ -1,0 +1,236 @@
+/*
+ * eval_manual.c: values entered by hand (eval-manual-values) for the indicators a scheme
+ * marks 手工录入 — a leadership assessment, a 述职评议 result. Each names its scheme (by
+ * name), indicator, branch and period, carries evidence (an attachment or a note), and
+ * counts in a run only once an administrator who did not enter it approved it
+ * (POST /eval-manual-values/:id/approve, or /reject); a changed value waits for approval
+ * again. Every step is audited.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "base/text.h"
+#include "domain/eval_internal.h"
+#include "domain/evaluation.h"
+#include "domain/resource.h"
+
+static const char *const manual_states[] = {"待审核", "已通过", "已退回", NULL};
+
+/* "v" is a decimal number from 0 to 100 with at most four places. */
+static bool score_text(const char *v)
+{
+    const char *p = v;
+    int digits = 0, places = -1;
+    for (; *p; p++) {
+        if (*p == '.' && places < 0)
+            places = 0;
+        else if (isdigit((unsigned char)*p))
+            places >= 0 ? places++ : digits++;
+        else
+            return false;
+    }
+    if (!digits || places == 0 || places > 4)
+        return false;
+    double d = strtod(v, NULL);
+    return d >= 0 && d <= 100;
+}
+
+/* Whether scheme "id" has a 手工录入 indicator "indicator"; its name into row.scheme_name
+ * (the value serves every edition of that name). */
+static int manual_indicator(struct res_ctx *x, json_t *row, int64_t id, const char *indicator,
+                            struct rerr *err)
+{
+    store_stmt *st = store_prepare(x->c, "SELECT text, name FROM eval_schemes WHERE id = ?");
+    store_bind_int(st, 1, id);
+    int rc = store_step(st, err);
+    char *text = rc == STORE_ROW ? strdup(store_col_text(st, 0)) : NULL;
+    if (text)
+        json_object_set_new(row, "scheme_name", json_string(store_col_text(st, 1)));
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    if (!text)
+        return rerr_set(err, R_EUNPROC, "invalid_reference", "scheme_id",
+                        "考评方案不存在（编号 %" PRId64 "）", id);
+    const char *name = res_str(row, "scheme_name");
+    struct scheme *s = NULL;
+    rc = eval_scheme_compile(text, &s, NULL, err);
+    free(text);
+    if (rc < 0)
+        return rc;
+    bool found = false, manual = false;
+    for (int i = 0; i < scheme_nindicators(s); i++)
+        if (!strcmp(scheme_indicator(s, i)->name, indicator)) {
+            found = true;
+            manual = scheme_indicator(s, i)->manual;
+        }
+    scheme_free(s);
+    if (!found)
+        return rerr_set(err, R_EUNPROC, "invalid_reference", "indicator", "方案“%s”中没有指标“%s”", name,
+                        indicator);
+    if (!manual)
+        return rerr_set(err, R_EUNPROC, "not_manual", "indicator", "指标“%s”由台账数据计算，不能手工录入",
+                        indicator);
+    return 0;
+}
+
+static bool changed(json_t *row, json_t *before, const char *f)
+{
+    json_t *a = json_object_get(row, f), *b = json_object_get(before, f);
+    return !json_equal(a ? a : json_null(), b ? b : json_null());
+}
+
+static int manual_check(struct res_ctx *x, json_t *row, json_t *before, struct rerr *err)
+{
+    struct eval_period p;
+    int rc = eval_period_parse(res_str(row, "period"), &p, err);
+    if (rc < 0)
+        return rc;
+    json_object_set_new(row, "period", json_string(p.label));
+    if (!score_text(res_str(row, "value")))
+        return rerr_set(err, R_EINVAL, "invalid_value", "value",
+                        "分值应为 0 至 100 的数，最多四位小数（如 92.5）");
+    if (!res_int(row, "evidence_attachment_id") &&
+        !(res_str(row, "evidence_note") && *res_str(row, "evidence_note")))
+        return rerr_set(err, R_EINVAL, "required", "evidence_note",
+                        "手工录入的分值须有佐证：上传材料或填写佐证说明");
+    if ((rc = manual_indicator(x, row, res_int(row, "scheme_id"), res_str(row, "indicator"), err)) < 0)
+        return rc;
+    json_object_set_new(row, "subject_id", json_integer(res_int(row, "branch_id")));
+    bool again = !before;
+    static const char *const watched[] = {
+        "value", "period", "indicator", "scheme_id", "branch_id", "evidence_attachment_id", "evidence_note"};
+    for (size_t i = 0; before && i < sizeof watched / sizeof watched[0]; i++)
+        again = again || changed(row, before, watched[i]);
+    if (again) { /* entered or changed: waits for a second person */
+        json_object_set_new(row, "status", json_string("待审核"));
+        json_object_set_new(row, "entered_by", x->who->user_id ? json_integer(x->who->user_id) : json_null());
+        json_object_set_new(row, "approved_by", json_null());
+        json_object_set_new(row, "approved_at", json_null());
+    }
+    return 0;
+}
+
+/* approve / reject: an administrator of the value's scope who did not enter it. */
+static int decide(struct res_ctx *x, int64_t id, const char *status, const char *action, json_t **out,
+                  struct rerr *err)
+{
+    int rc = store_begin(x->c, err);
+    if (rc < 0)
+        return rc;
+    store_stmt *st =
+        store_prepare(x->c, "SELECT procuratorate_id, branch_id, status, coalesce(entered_by, 0), value,"
+                            " indicator, period FROM eval_manual_values WHERE id = ?");
+    store_bind_int(st, 1, id);
+    rc = store_step(st, err);
+    struct row_scope s = {0};
+    int64_t entered = 0;
+    char state[32] = "", value[32] = "", indicator[256] = "", period[32] = "";
+    if (rc == STORE_ROW) {
+        s.procuratorate_id = store_col_int(st, 0);
+        s.branch_id = store_col_int(st, 1);
+        snprintf(state, sizeof state, "%s", store_col_text(st, 2));
+        entered = store_col_int(st, 3);
+        snprintf(value, sizeof value, "%s", store_col_text(st, 4));
+        snprintf(indicator, sizeof indicator, "%s", store_col_text(st, 5));
+        snprintf(period, sizeof period, "%s", store_col_text(st, 6));
+    }
+    store_done(st);
+    int64_t own;
+    if (rc == STORE_DONE ||
+        (rc == STORE_ROW && authz_read_narrowed(x->who, READ_SCOPED, &own) && own != s.procuratorate_id))
+        rc = rerr_set(err, R_ENOTFOUND, "not_found", "", "手工录入的分值不存在（编号 %" PRId64 "）", id);
+    if (rc >= 0)
+        rc = authz_write_row(x->who, WRITE_ADMIN, &s, err);
+    if (rc >= 0 && strcmp(state, "待审核") != 0)
+        rc = rerr_set(err, R_ECONFLICT, "not_pending", "status", "该分值已%s，不能再审核", state);
+    if (rc >= 0 && entered == x->who->user_id)
+        rc =
+            rerr_set(err, R_EFORBID, "same_person", "", "录入人不能审核自己录入的分值，须由另一位管理员审核");
+    char now[32];
+    text_now(now);
+    if (rc >= 0) {
+        st = store_prepare(x->c, "UPDATE eval_manual_values SET status = ?, approved_by = ?, approved_at = ?,"
+                                 " updated_at = ?, version = version + 1 WHERE id = ?");
+        store_bind_text(st, 1, status);
+        if (x->who->user_id)
+            store_bind_int(st, 2, x->who->user_id);
+        else
+            store_bind_null(st, 2);
+        store_bind_text(st, 3, now);
+        store_bind_text(st, 4, now);
+        store_bind_int(st, 5, id);
+        rc = store_step(st, err);
+        store_done(st);
+    }
+    if (rc >= 0) {
+        json_t *before = json_pack("{s:s}", "status", state);
+        json_t *after = json_pack("{s:s, s:s, s:s, s:s, s:s}", "status", status, "value", value, "indicator",
+                                  indicator, "period", period, "approved_at", now);
+        rc = audit_append(x->c, x->who, action, "eval-manual-values", id, s.procuratorate_id, before, after,
+                          err);
+        if (rc >= 0)
+            *out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "status", status, "approved_at", now);
+        json_decref(before);
+        json_decref(after);
+    }
+    rc = rc >= 0 ? store_commit(x->c, err) : (store_rollback(x->c), rc);
+    if (rc < 0 && *out) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+static int manual_approve(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
+{
+    return decide(x, id, "已通过", "approve", out, err);
+}
+
+static int manual_reject(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
+{
+    return decide(x, id, "已退回", "reject", out, err);
+}
+
+static const struct res_action manual_actions[] = {
+    {.name = "approve", .method = "POST", .status = 200, .run = manual_approve},
+    {.name = "reject", .method = "POST", .status = 200, .run = manual_reject},
+    {0},
+};
+
+static const struct field manual_fields[] = {
+    {"branch_id", "党组织", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "branches", 0, 0},
+    RES_DERIVED_PROC_FIELD,
+    {"scheme_id", "考评方案", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "eval_schemes", 0, 0},
+    {"scheme_name", "方案名称", FT_TEXT, FF_DERIVED | FF_FILTER, 200, NULL, NULL, 0, 0},
+    {"indicator", "指标", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_FILTER, 100, NULL, NULL, 0, 0},
+    {"period", "期间", FT_TEXT, FF_REQUIRED | FF_WRITE | FF_FILTER | FF_SORT, 7, NULL, NULL, 0, 0},
+    {"value", "分值", FT_TEXT, FF_REQUIRED | FF_WRITE, 12, NULL, NULL, 0, 0},
+    {"evidence_attachment_id", "佐证材料", FT_REF, FF_WRITE | FF_SAME_PROC, 0, NULL, "attachments", 0, 0},
+    {"evidence_note", "佐证说明", FT_TEXT, FF_WRITE, 500, NULL, NULL, 0, 0},
+    {"status", "审核状态", FT_ENUM, FF_DERIVED | FF_FILTER, 0, manual_states, NULL, 0, 0},
+    {"entered_by", "录入人", FT_REF, FF_DERIVED, 0, NULL, "users", 0, 0},
+    {"approved_by", "审核人", FT_REF, FF_DERIVED, 0, NULL, "users", 0, 0},
+    {"approved_at", "审核时间", FT_TEXT, FF_DERIVED, 32, NULL, NULL, 0, 0},
+    {"subject_id", "评价对象", FT_INT, FF_DERIVED | FF_HIDDEN, 0, NULL, NULL, 0, 0},
+    RES_SAMPLE_FIELD,
+};
+
+const struct resource res_eval_manual_values = {
+    .name = "eval-manual-values",
+    .table = "eval_manual_values",
+    .label = "手工录入分值",
+    .fields = manual_fields,
+    .nfields = sizeof manual_fields / sizeof manual_fields[0],
+    .read = READ_SCOPED,
+    .write = WRITE_BRANCH,
+    .export = EXPORT_READERS,
+    .scope_from = "branch_id",
+    .default_sort = "-id",
+    .check = manual_check,
+    .actions = manual_actions,
+};
