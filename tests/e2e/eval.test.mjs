@@ -216,6 +216,29 @@ test('the dashboard renders its charts on a 1920 × 1080 screen', async () => {
   noErrors(page)
 })
 
+test('the dashboard reloads when a new run appears', async () => {
+  const page = await newPage(browser, { viewport: { width: 1920, height: 1080 } })
+  await login(page, 'admin')
+  await go(page, '/eval/dashboard?period=2025&poll=1')
+  const runOf = () => page.locator('[data-test=dash-run]').getAttribute('data-run')
+  await page.locator('[data-test=dash-run][data-run]:not([data-run=""])').waitFor()
+  const was = Number(await runOf())
+  const job = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/me')).json()
+    const r = await (await fetch('/api/v1/eval/results?period=2025')).json()
+    const res = await fetch('/api/v1/jobs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ kind: 'eval', scheme_id: r.run.scheme.id, period: '2025' }),
+    })
+    return res.status
+  })
+  assert.equal(job, 202)
+  await page.waitForFunction((was) => Number(document.querySelector('[data-test=dash-run]').dataset.run) > was, was, { timeout: 60000 })
+  assert.equal(await page.locator('[data-test=dash-rank-row]').count(), 15)
+  noErrors(page)
+})
+
 test('the procuratorates are ranked too; a changed ledger record marks its branch 已过期 until recomputed', async () => {
   const page = await newPage(browser)
   await login(page, 'admin')
