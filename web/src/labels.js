@@ -147,6 +147,7 @@ export const JOB_KINDS = {
   backup: '数据库备份',
   export: '导出',
   import: '导入',
+  eval: '考评计算',
 }
 
 export const JOB_STATUSES = {

@@ -28,6 +28,11 @@ import Requests from './views/Requests.vue'
 import RequestDetail from './views/RequestDetail.vue'
 // the home page's charts (ECharts) load with it, not with every page
 const Home = () => import('./views/Home.vue')
+// the evaluation (考评): its pages load when first visited
+const EvalResults = () => import('./views/eval/EvalResults.vue')
+const EvalExplain = () => import('./views/eval/EvalExplain.vue')
+const EvalSchemes = () => import('./views/eval/EvalSchemes.vue')
+const EvalDashboard = () => import('./views/eval/EvalDashboard.vue')
 
 const routes = [
   { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
@@ -72,9 +77,14 @@ const routes = [
       { path: 'outreach/:id(\\d+)', name: 'outreach', component: OutreachDetail, meta: { title: '法律服务与普法宣传', collection: 'outreach', menu: '/outreach' } },
       { path: 'requests', name: 'requests', component: Requests, meta: { title: '12309 检察服务', collection: 'requests' } },
       { path: 'requests/:id(\\d+)', name: 'request', component: RequestDetail, meta: { title: '12309 诉求', collection: 'requests', menu: '/requests' } },
+      { path: 'eval', name: 'eval', component: EvalResults, meta: { title: '考评结果' } },
+      { path: 'eval/explain', name: 'eval-explain', component: EvalExplain, meta: { title: '得分解释', menu: '/eval' } },
+      { path: 'eval/schemes', name: 'eval-schemes', component: EvalSchemes, meta: { title: '考评方案', collection: 'eval-schemes' } },
       { path: 'forbidden', name: 'forbidden', component: Forbidden, meta: { title: '无权访问' } },
     ],
   },
+  // the leadership's big screen: the whole window, no menu
+  { path: '/eval/dashboard', name: 'eval-dashboard', component: EvalDashboard, meta: { title: '领导驾驶舱' } },
   { path: '/:rest(.*)*', redirect: '/' },
 ]
 

@@ -1,0 +1,272 @@
+// Browser tests of the evaluation's pages (考评结果, 得分解释, 考评方案, 领导驾驶舱, the
+// branch page's 考评 card) against `ronghe serve` on the demo database.
+// Run: tests/run-node.sh e2e eval.test.mjs
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import fs from 'node:fs'
+import { launch, newPage, login, go, noErrors, SHOT_DIR } from './helpers.mjs'
+
+let browser
+before(async () => {
+  browser = await launch()
+})
+after(async () => {
+  if (browser) await browser.close()
+})
+
+async function shot(page, name, fullPage = true) {
+  await page.mouse.move(0, 0)
+  await page.evaluate(() => document.fonts && document.fonts.ready)
+  fs.mkdirSync(SHOT_DIR, { recursive: true })
+  const file = path.join(SHOT_DIR, name)
+  await page.screenshot({ path: file, fullPage })
+  assert.ok(fs.statSync(file).size > 10000, 'screenshot written to ' + file)
+}
+
+const rows = (page) => page.locator('[data-test=eval-ranking] [data-test=eval-row]')
+
+test('an administrator recomputes 2025: the job runs to the end and the ranking shows the 15 branches of the new run; a row opens its explanation with the same total, and an input lists its ledger records', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  await page.locator('[data-test=menu-eval] .el-sub-menu__title').click()
+  await page.locator('[data-test=menu-eval-results]').click()
+  await page.waitForURL(/#\/eval$/)
+  await rows(page).first().waitFor()
+  const before = await page.locator('[data-test=eval-run]').innerText()
+
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/jobs$/.test(r.url()))
+  const reloaded = page.waitForResponse((r) => /\/api\/v1\/eval\/results\?/.test(r.url()) && r.status() === 200, { timeout: 60000 })
+  await page.locator('[data-test=eval-run-button]').click()
+  const res = await posted
+  assert.equal(res.status(), 202)
+  const job = await res.json()
+  assert.equal(job.kind, 'eval')
+  assert.equal(job.params.period, '2025')
+  const after = await (await reloaded).json()
+  assert.equal(after.run.period, '2025')
+  await page.locator('[data-test=eval-job]').waitFor({ state: 'detached', timeout: 60000 })
+  assert.equal(await rows(page).count(), 15, 'the 15 branches of the demo')
+  assert.equal(after.items.length, 15)
+  await page.locator('[data-test=eval-run]', { hasText: '第 ' + after.run.scheme.edition + ' 版' }).waitFor()
+  assert.ok((await page.locator('.as-of').innerText()).includes('运行编号 ' + after.run.id), 'the new run is shown (was: ' + before + ')')
+
+  // ranks 1..15 in order, each row's total as the API gave it (2 places)
+  const ranks = await page.locator('[data-test=eval-row] [data-test=eval-rank]').allInnerTexts()
+  assert.deepEqual(ranks.map(Number), Array.from({ length: 15 }, (_, i) => i + 1))
+  const first = after.items.find((r) => r.rank_city === 1)
+  const firstRow = rows(page).first()
+  assert.equal((await firstRow.locator('[data-test=eval-name]').innerText()).trim(), first.name)
+  assert.equal((await firstRow.locator('[data-test=eval-total]').innerText()).trim(), first.total.toFixed(2))
+  await shot(page, 'eval-results.png')
+
+  // the 同级 and 本院 rankings re-order by their ranks
+  await page.locator('[data-test=eval-rank-scope] label', { hasText: '本院排名' }).click()
+  await page.waitForURL(/rank=rank_proc/)
+  const procRanks = await page.locator('[data-test=eval-row] [data-test=eval-rank]').allInnerTexts()
+  assert.equal(procRanks[0], '1')
+  assert.ok(procRanks.filter((r) => r === '1').length >= 9, 'a first place in each procuratorate')
+  await page.locator('[data-test=eval-rank-scope] label', { hasText: '全市排名' }).click()
+
+  // a click on a branch opens its explanation; its total is the ranking's
+  const third = rows(page).nth(2)
+  const name = (await third.locator('[data-test=eval-name]').innerText()).trim()
+  const total = (await third.locator('[data-test=eval-total]').innerText()).trim()
+  await third.click()
+  await page.waitForURL(/#\/eval\/explain\?/)
+  await page.locator('[data-test=explain-total]').waitFor()
+  assert.equal((await page.locator('[data-test=explain-subject]').innerText()).trim(), name)
+  assert.equal((await page.locator('[data-test=explain-total]').innerText()).trim(), total)
+  assert.equal(await page.locator('[data-test=explain-dimension]').count(), 4, '政治 业务 创新 协作')
+  assert.ok((await page.locator('[data-test=explain-indicator]').count()) >= 10)
+  // the hand-entered 述职评议 has no approved value in the demo: 待审核, shown as 缺项, not 0
+  const manual = page.locator('[data-test=explain-indicator][data-name=述职评议]')
+  await manual.locator('[data-test=tag-pending]').waitFor()
+  assert.ok((await manual.locator('[data-test=missing]').count()) >= 1)
+  // the 同频共振 chart and its coefficient
+  await page.locator('[data-test=resonance-chart] svg, [data-test=resonance-chart] canvas').first().waitFor()
+  assert.match(await page.locator('[data-test=resonance-coef]').innerText(), /同频共振 ρ[\s\S]*(-?\d\.\d{4}[\s\S]*依据 \d+ 个月|缺项)/)
+  assert.ok((await page.locator('[data-test=explain-honour]').count()) >= 1)
+  await shot(page, 'eval-explain.png')
+
+  // an input's records: 三会一课完成率 lists the branch's meetings, each a link to its page
+  const input = page.locator('[data-test=explain-indicator][data-name=三会一课完成率] [data-test=explain-input]').first()
+  const got = page.waitForResponse((r) => /\/api\/v1\/eval\/records\?/.test(r.url()))
+  await input.locator('[data-test=explain-records]').click()
+  const records = await (await got).json()
+  assert.equal(records.measure, '三会一课完成率')
+  assert.ok(records.items.length > 0, 'the demo branch held meetings')
+  const dialog = page.locator('[data-test=records-dialog]')
+  await dialog.locator('.el-table__row').first().waitFor()
+  assert.equal(await dialog.locator('.el-table__row').count(), records.items.length)
+  const link = dialog.locator('[data-test=record-link]').first()
+  assert.match(await link.getAttribute('href'), /#\/activities\/\d+$/)
+  await shot(page, 'eval-records.png', false)
+  await link.click()
+  await page.waitForURL(/#\/activities\/\d+$/)
+  noErrors(page)
+})
+
+test('the branch page shows its 考评 card with the ranking total and a link to the explanation', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  const r = await page.evaluate(async () => (await fetch('/api/v1/eval/results?period=2025')).json())
+  const b = r.items.find((x) => x.rank_city === 1)
+  await go(page, '/branches/' + b.subject_id)
+  const card = page.locator('[data-test=branch-eval]')
+  await card.waitFor()
+  assert.equal((await card.locator('[data-test=branch-eval-total]').innerText()).trim(), b.total.toFixed(2))
+  assert.match(await card.locator('[data-test=branch-eval-rank]').innerText(), /^1\s*\/\s*15/)
+  await card.locator('[data-test=branch-eval-explain]').click()
+  await page.waitForURL(new RegExp('#/eval/explain\\?.*branch_id=' + b.subject_id))
+  assert.equal((await page.locator('[data-test=explain-total]').innerText()).trim(), b.total.toFixed(2))
+  noErrors(page)
+})
+
+test('the scheme editor shows a misspelt measure as a Chinese error at its line, puts the cursor there on a click, and clears it when fixed', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  await go(page, '/eval/schemes')
+  const text = page.locator('[data-test=scheme-text]')
+  await page.locator('[data-test=scheme-ok]').waitFor()
+  const good = await text.inputValue()
+  const lines = good.split('\n')
+  const at = lines.findIndex((l) => /^公式\s*=\s*三会一课完成率\s*$/.test(l))
+  assert.ok(at >= 0, 'the default scheme has the formula 三会一课完成率')
+  lines[at] = lines[at].replace('三会一课完成率', '三会一课完成律')
+  await text.fill(lines.join('\n'))
+  const error = page.locator('[data-test=scheme-error]', { hasText: '三会一课完成律' })
+  await error.waitFor()
+  assert.equal(await error.getAttribute('data-line'), String(at + 1))
+  const said = await error.innerText()
+  assert.match(said, new RegExp('第 ' + (at + 1) + ' 行第 \\d+ 列'))
+  assert.match(said, /未知指标.*三会一课完成律.*是否指.*三会一课完成率/)
+  assert.equal(await page.locator('[data-test=scheme-save]').isDisabled(), true, 'a wrong scheme is not saved')
+  await shot(page, 'eval-scheme-error.png')
+
+  // a click on the error puts the cursor on its line
+  await error.click()
+  const caret = await text.evaluate((el) => el.value.slice(0, el.selectionStart).split('\n').length)
+  assert.equal(caret, at + 1)
+
+  lines[at] = lines[at].replace('三会一课完成律', '三会一课完成率')
+  await text.fill(lines.join('\n'))
+  await page.locator('[data-test=scheme-ok]').waitFor()
+  assert.equal(await page.locator('[data-test=scheme-error]').count(), 0)
+  // the demo's scheme has been used for a result: saving it makes the next edition
+  assert.match(await page.locator('[data-test=scheme-save]').innerText(), /另存为新版本/)
+
+  // download: the editor's text as a .scheme file
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=scheme-download]').click()])
+  assert.match(download.suggestedFilename(), /-第1版\.scheme$/)
+  const file = path.join(SHOT_DIR, 'downloaded.scheme')
+  await download.saveAs(file)
+  assert.equal(fs.readFileSync(file, 'utf8'), good)
+
+  // upload: a file read into the editor and checked
+  lines[at] = lines[at].replace('三会一课完成率', '三会一课完成律')
+  await page.locator('[data-test=scheme-file]').setInputFiles({ name: '县院方案.scheme', mimeType: 'text/plain', buffer: Buffer.from(lines.join('\r\n'), 'utf8') })
+  await page.locator('[data-test=scheme-error]', { hasText: '三会一课完成律' }).waitFor()
+  assert.equal(await text.inputValue(), lines.join('\n'), 'CRLF read as lines')
+  lines[at] = lines[at].replace('三会一课完成律', '三会一课完成率')
+  await text.fill(lines.join('\n'))
+  await page.locator('[data-test=scheme-ok]').waitFor()
+
+  // 另存为新版本: the same name, the next edition, not used yet
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/eval-schemes$/.test(r.url()))
+  await page.locator('[data-test=scheme-save]').click()
+  const created = await (await posted).json()
+  assert.equal(created.edition, 2)
+  await page.locator('[data-test=scheme-list] .el-table__row', { hasText: '第 2 版' }).waitFor()
+  assert.match(await page.locator('[data-test=scheme-save]').innerText(), /保存修改/, 'the new edition is unused: saved in place')
+  noErrors(page)
+})
+
+test('leadership (read-only) sees the ranking but no 重新计算 button', async () => {
+  const page = await newPage(browser)
+  await login(page, 'viewer')
+  await go(page, '/eval?period=2025')
+  await rows(page).first().waitFor()
+  assert.equal(await rows(page).count(), 15)
+  assert.equal(await page.locator('[data-test=eval-run-button]').count(), 0)
+  assert.equal(await page.locator('[data-test=eval-print]').count(), 1)
+  noErrors(page)
+})
+
+test('the dashboard renders its charts on a 1920 × 1080 screen', async () => {
+  const page = await newPage(browser, { viewport: { width: 1920, height: 1080 } })
+  await login(page, 'viewer')
+  await go(page, '/eval/dashboard?period=2025')
+  for (const part of ['dash-map', 'dash-radar', 'dash-resonance', 'dash-service']) {
+    await page.locator(`[data-test=${part}] svg, [data-test=${part}] canvas`).first().waitFor()
+  }
+  assert.equal(await page.locator('[data-test=dash-rank-row]').count(), 15)
+  assert.equal(await page.locator('.topbar').count(), 0, 'the big screen has no menu or top bar')
+  // the stage fills the window
+  const box = await page.locator('.stage').boundingBox()
+  assert.ok(Math.abs(box.width - 1920) < 2 && Math.abs(box.height - 1080) < 2, JSON.stringify(box))
+  await page.waitForTimeout(800)
+  await shot(page, 'eval-dashboard.png', false)
+  // a click on a branch of the ranking shows its radar and 同频共振
+  const row = page.locator('[data-test=dash-rank-row]').nth(4)
+  const name = (await row.locator('.nm').innerText()).trim()
+  await row.click()
+  await page.locator('[data-test=dash-rank-row].chosen .nm', { hasText: name }).waitFor()
+  await page.locator('[data-test=dash-radar] h2', { hasText: name }).waitFor()
+  noErrors(page)
+})
+
+test('the dashboard reloads when a new run appears', async () => {
+  const page = await newPage(browser, { viewport: { width: 1920, height: 1080 } })
+  await login(page, 'admin')
+  await go(page, '/eval/dashboard?period=2025&poll=1')
+  const runOf = () => page.locator('[data-test=dash-run]').getAttribute('data-run')
+  await page.locator('[data-test=dash-run][data-run]:not([data-run=""])').waitFor()
+  const was = Number(await runOf())
+  const job = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/me')).json()
+    const r = await (await fetch('/api/v1/eval/results?period=2025')).json()
+    const res = await fetch('/api/v1/jobs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ kind: 'eval', scheme_id: r.run.scheme.id, period: '2025' }),
+    })
+    return res.status
+  })
+  assert.equal(job, 202)
+  await page.waitForFunction((was) => Number(document.querySelector('[data-test=dash-run]').dataset.run) > was, was, { timeout: 60000 })
+  assert.equal(await page.locator('[data-test=dash-rank-row]').count(), 15)
+  noErrors(page)
+})
+
+test('the procuratorates are ranked too; a changed ledger record marks its branch 已过期 until recomputed', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  await go(page, '/eval?period=2025')
+  await rows(page).first().waitFor()
+  await page.locator('[data-test=eval-kind] label', { hasText: '检察院' }).click()
+  await page.waitForURL(/kind=procuratorate/)
+  await page.locator('[data-test=eval-row] [data-test=eval-name]', { hasText: /^通辽市人民检察院$/ }).waitFor()
+  assert.equal(await rows(page).count(), 9, 'the city procuratorate and its 8 county-level ones')
+  assert.deepEqual((await page.locator('[data-test=eval-row] [data-test=eval-rank]').allInnerTexts()).map(Number), Array.from({ length: 9 }, (_, i) => i + 1))
+
+  // one of the first branch's meetings is edited: its results are stale
+  const changed = await page.evaluate(async () => {
+    const me = await (await fetch('/api/v1/me')).json()
+    const r = await (await fetch('/api/v1/eval/results?period=2025')).json()
+    const b = r.items.find((x) => x.rank_city === 1)
+    const a = (await (await fetch('/api/v1/activities?branch_id=' + b.subject_id + '&per_page=1')).json()).items[0]
+    const res = await fetch('/api/v1/activities/' + a.id, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+      body: JSON.stringify({ topic: a.topic + '（修订）', version: a.version }),
+    })
+    return { status: res.status, branch: b.subject_id }
+  })
+  assert.equal(changed.status, 200)
+  await page.locator('[data-test=eval-kind] label', { hasText: '党组织' }).click()
+  const row = page.locator(`[data-test=eval-row][data-id="${changed.branch}"]`)
+  await row.locator('[data-test=eval-stale]').waitFor()
+  assert.match(await row.locator('[data-test=eval-stale]').innerText(), /已过期/)
+  noErrors(page)
+})

@@ -1,0 +1,64 @@
+// The evaluation's pages (views/eval/*): periods as the API names them, the movement of a
+// rank, and the newest run. Numbers are shown as the server sends them (decimal strings in
+// explanations, numbers rounded to 2 places in rankings): never reformatted.
+import { api } from './api.js'
+
+// A period: "2025", "2025-Q3" or "2025-07" (docs/evaluation.md).
+export function periodOf(p) {
+  if (p.kind === 'quarter') return p.year + '-Q' + p.quarter
+  if (p.kind === 'month') return p.year + '-' + String(p.month).padStart(2, '0')
+  return String(p.year)
+}
+
+export function parsePeriod(s) {
+  const m = /^(\d{4})(?:-Q([1-4])|-(\d{2}))?$/.exec(s || '')
+  if (!m) return null
+  if (m[2]) return { kind: 'quarter', year: Number(m[1]), quarter: Number(m[2]), month: 1 }
+  if (m[3]) return { kind: 'month', year: Number(m[1]), quarter: 1, month: Number(m[3]) }
+  return { kind: 'year', year: Number(m[1]), quarter: 1, month: 1 }
+}
+
+export function periodLabel(s) {
+  const p = parsePeriod(s)
+  if (!p) return s || ''
+  if (p.kind === 'quarter') return p.year + ' 年第' + '一二三四'[p.quarter - 1] + '季度'
+  if (p.kind === 'month') return p.year + ' 年 ' + p.month + ' 月'
+  return p.year + ' 年度'
+}
+
+// The default period: last year (a year's evaluation is made after it ends).
+export const defaultPeriod = () => String(new Date().getFullYear() - 1)
+
+export const MOVEMENT = {
+  上升: { arrow: '↑', cls: 'up' },
+  下降: { arrow: '↓', cls: 'down' },
+  持平: { arrow: '—', cls: 'flat' },
+  新进: { arrow: '新进', cls: 'new' },
+}
+
+// The rank a ranking shows: 全市 (rank_city), 县级 (rank_level: county-level branches
+// among themselves, the city's among its own), 本院 (rank_proc).
+export const RANK_SCOPES = [
+  { value: 'rank_city', label: '全市排名' },
+  { value: 'rank_level', label: '同级排名' },
+  { value: 'rank_proc', label: '本院排名' },
+]
+
+// A value of an explanation: the decimal string as given, null as 缺项.
+export const shown = (v) => (v === null || v === undefined ? null : String(v))
+
+// GET /eval/results for a period (and scheme, and kind).
+export function results(period, schemeId, kind) {
+  return api.get('/eval/results', { period, scheme_id: schemeId || undefined, kind: kind || undefined })
+}
+
+// The names of the ledgers' detail pages (router.js) by the collection's URL name.
+const DETAIL = new Set(['cases', 'activities', 'requests', 'members', 'sync-pairs', 'element-checks', 'projects', 'pairings', 'pil-matters', 'patrols', 'outreach'])
+const PARENT = { attendance: 'activities', 'request-replies': 'requests' }
+export function recordLink(r) {
+  if (DETAIL.has(r.coll)) return '/' + r.coll + '/' + r.id
+  if (r.coll === 'honours') return '/manage/honours'
+  if (r.coll === 'branches') return '/branches/' + r.id
+  if (PARENT[r.coll] && r.parent_id) return '/' + PARENT[r.coll] + '/' + r.parent_id
+  return null
+}
