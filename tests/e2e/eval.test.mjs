@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import fs from 'node:fs'
-import { launch, newPage, login, go, noErrors, SHOT_DIR } from './helpers.mjs'
+import { launch, newPage, login, go, choose, noErrors, SHOT_DIR } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -268,5 +268,59 @@ test('the procuratorates are ranked too; a changed ledger record marks its branc
   const row = page.locator(`[data-test=eval-row][data-id="${changed.branch}"]`)
   await row.locator('[data-test=eval-stale]').waitFor()
   assert.match(await row.locator('[data-test=eval-stale]').innerText(), /已过期/)
+  noErrors(page)
+})
+
+test('手工录入分值: a secretary enters a 述职评议 value for their branch (待审核, no 通过 for them); an administrator approves it (已通过)', async () => {
+  const sec = await newPage(browser)
+  await login(sec, 'hlgl-sec')
+  await sec.locator('[data-test=menu-eval] .el-sub-menu__title').click()
+  await sec.locator('[data-test=menu-eval-manual]').click()
+  await sec.waitForURL(/#\/manage\/eval-manual-values$/)
+  const table = sec.locator('[data-test=eval-manual-values-table]')
+  await table.waitFor()
+  await sec.locator('[data-test=add-button]').click()
+  const dialog = sec.locator('[data-test=record-dialog]')
+  await dialog.waitFor()
+  // the secretary's own branch is filled in; the scheme's 手工录入 indicators fill the select
+  const scheme = sec.waitForResponse((r) => /\/api\/v1\/eval-schemes\/\d+$/.test(r.url()))
+  await choose(sec, dialog.locator('[data-test=input-scheme_id]'), '通辽市检察机关党建与业务融合考评方案')
+  assert.equal((await scheme).status(), 200)
+  await choose(sec, dialog.locator('[data-test=input-indicator]'), '述职评议')
+  await dialog.locator('input[data-test=input-period]').fill('2024-Q4')
+  await dialog.locator('input[data-test=input-value]').fill('88.5')
+  await dialog.locator('textarea[data-test=input-evidence_note]').fill('2024 年第四季度述职评议会议记录')
+  const created = sec.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/eval-manual-values$/.test(r.url()))
+  await dialog.locator('[data-test=save-button]').click()
+  const res = await created
+  assert.equal(res.status(), 201, await res.text())
+  const rec = await res.json()
+  assert.equal(rec.status, '待审核')
+  const me = await sec.evaluate(async () => (await fetch('/api/v1/me')).json())
+  assert.equal(rec.branch_id, me.branch_id, 'the secretary’s own branch, filled in')
+  assert.equal(rec.entered_by, me.id)
+  const secRow = table.locator('.el-table__body-wrapper .el-table__row', { hasText: '2024-Q4' })
+  await secRow.locator('[data-test=tag-status]', { hasText: '待审核' }).waitFor()
+  assert.equal(await secRow.locator('[data-test=row-approve-button]').count(), 0, 'no 通过 for the secretary')
+  noErrors(sec)
+
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  await go(page, '/manage/eval-manual-values')
+  const row = page.locator('[data-test=eval-manual-values-table] .el-table__body-wrapper .el-table__row', { hasText: '2024-Q4' })
+  await row.locator('[data-test=tag-status]', { hasText: '待审核' }).waitFor()
+  assert.match(await row.innerText(), /述职评议[\s\S]*88\.5/)
+  const approved = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/eval-manual-values\/\d+\/approve$/.test(r.url()))
+  await row.locator('[data-test=row-approve-button]').click()
+  await page.locator('.el-message-box .el-button--primary').click()
+  const a = await approved
+  assert.equal(a.status(), 200)
+  const body = await a.json()
+  assert.equal(body.id, rec.id)
+  assert.equal(body.status, '已通过')
+  await row.locator('[data-test=tag-status]', { hasText: '已通过' }).waitFor()
+  assert.equal(await row.locator('[data-test=row-approve-button]').count(), 0, 'decided: no more buttons')
+  assert.equal(await row.locator('[data-test=row-reject-button]').count(), 0)
+  await shot(page, 'eval-manual-values.png')
   noErrors(page)
 })

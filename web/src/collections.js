@@ -7,12 +7,15 @@ import {
 import { byId, procOrder } from './lookups.js'
 import { jointCollections, METHOD_PERIODS } from './collections-joint.js'
 import { markRaw } from 'vue'
+import { session } from './api.js'
 import MemberPickerInput from './components/MemberPicker.vue'
 import OfficialsListInput from './components/OfficialsInput.vue'
+import ManualIndicatorInput from './components/ManualIndicatorSelect.vue'
 
 // inputs of their own for a field ("component"), never made reactive
 const MemberPicker = markRaw(MemberPickerInput)
 const OfficialsInput = markRaw(OfficialsListInput)
+const ManualIndicatorSelect = markRaw(ManualIndicatorInput)
 
 // What a field must satisfy (limits, required, enumerations, date rules) is the server's
 // word, from GET /api/v1/_meta (see rules.js): nothing here repeats it. A form field names
@@ -109,6 +112,12 @@ const nameMnField = { prop: 'name_mn', type: 'mn', placeholder: '传统蒙古文
 const sortField = { prop: 'sort', type: 'number' }
 const procFilter = { prop: 'procuratorate_id', label: '检察院', type: 'ref', ref: REF.procuratorates, resets: ['branch_id', 'department_id', 'party_group_id'], width: '210px' }
 const branchFilter = { prop: 'branch_id', label: '支部', type: 'ref', ref: REF.branches, resets: ['department_id', 'party_group_id'], width: '220px' }
+
+// eval-manual-values: the status's colour, who entered or decided (a user's id: the
+// signed-in user is 本人), and who may decide
+const MANUAL_STATUS_TYPES = { 待审核: 'warning', 已通过: 'success', 已退回: 'danger' }
+const userText = (id) => (id == null ? '' : session.me && session.me.id === id ? '本人' : '#' + id)
+const manualDecidable = (r, me) => r.status === '待审核' && !!me && me.role === 'admin' && r.entered_by !== me.id
 
 // ---- the collections --------------------------------------------------------------------
 
@@ -807,6 +816,45 @@ export const COLLECTIONS = {
       { prop: 'status', label: '状态', type: 'select', options: ['待答复', '办理中', '已办结'].map((v) => ({ value: v, label: v })), width: '110px' },
       { prop: 'kind', label: '类型', type: 'select', options: ['控告', '申诉', '举报', '咨询', '国家赔偿', '司法救助', '其他'].map((v) => ({ value: v, label: v })), width: '120px' },
       { prop: 'satisfaction', label: '满意度', type: 'select', options: ['满意', '基本满意', '不满意'].map((v) => ({ value: v, label: v })), width: '120px' },
+    ],
+  },
+
+  // ---- the evaluation's hand-entered values (src/domain/eval_manual.c): 待审核 until
+  // another administrator approves or rejects them (the row buttons: CrudTable rowButtons)
+  'eval-manual-values': {
+    title: '手工录入分值',
+    noun: '分值',
+    search: false,
+    columns: [
+      { prop: 'branch_id', label: '党组织', type: 'ref', collection: 'branches', branchLink: true, minWidth: 160 },
+      { prop: 'scheme_name', label: '方案', minWidth: 200, showOverflow: true },
+      { prop: 'indicator', label: '指标', minWidth: 100 },
+      { prop: 'period', label: '期间', width: 90, sortable: true },
+      { prop: 'value', label: '分值', width: 76, align: 'center' },
+      { prop: 'evidence_note', label: '佐证', minWidth: 160, showOverflow: true, format: (r) => r.evidence_note || (r.evidence_attachment_id ? '材料 #' + r.evidence_attachment_id : '') },
+      { prop: 'status', label: '状态', type: 'tag', width: 86, tag: (r) => (r.status ? { text: r.status, type: MANUAL_STATUS_TYPES[r.status] || 'info' } : null) },
+      { prop: 'entered_by', label: '录入人', width: 90, format: (r) => userText(r.entered_by) },
+      { prop: 'approved_by', label: '审核人', width: 90, format: (r) => userText(r.approved_by) },
+      { prop: 'approved_at', label: '审核时间', width: 160 },
+    ],
+    fields: [
+      { prop: 'branch_id', type: 'ref', ref: REF.branches },
+      { prop: 'scheme_id', type: 'ref', ref: { collection: 'eval-schemes', label: (r) => r.name + (r.edition ? '（第 ' + r.edition + ' 版）' : '') }, resets: ['indicator'] },
+      { prop: 'indicator', component: ManualIndicatorSelect, hint: '方案中“手工录入 = 是”的指标，如 述职评议' },
+      { prop: 'period', half: true, placeholder: '如 2025、2025-Q3、2025-07' },
+      { prop: 'value', half: true, placeholder: '0–100，如 92.5' },
+      { prop: 'evidence_note', type: 'textarea', hint: '须有佐证：填写佐证说明（或在材料中上传后填其编号）' },
+      { prop: 'evidence_attachment_id', type: 'number', min: 1, hint: '佐证材料的编号（可选）' },
+    ],
+    filters: [
+      { prop: 'status', label: '状态', type: 'select', options: ['待审核', '已通过', '已退回'].map((v) => ({ value: v, label: v })), width: '110px' },
+      branchFilter,
+    ],
+    // 通过 / 退回: an administrator's, on a value someone else entered (the server says so
+    // again: 403 same_person, 409 not_pending)
+    rowButtons: [
+      { label: '通过', action: 'approve', type: 'success', confirm: '确定通过该分值吗？通过后计入考评。', show: manualDecidable },
+      { label: '退回', action: 'reject', type: 'warning', confirm: '确定退回该分值吗？', show: manualDecidable },
     ],
   },
 
