@@ -75,9 +75,10 @@ static json_t *decd(double v, int places)
 
 /* ------------------------------------------------------------------ measures of subjects */
 
-/* The pairs and values of every measure for subject "u" over period "p" at each shift. */
-static void fill_values(struct run *r, struct subject *u, const struct eval_period *p, struct eval_period *sh,
-                        double *pair, struct calc_value *value)
+/* The pairs (when "pair" is not NULL) and values of every measure for subject "u" over
+ * the periods "sh" (the period, 上期, 去年同期). */
+static void fill_values(struct run *r, struct subject *u, const struct eval_period *sh, double *pair,
+                        struct calc_value *value)
 {
     for (int m = 0; m < r->nmeasures; m++)
         for (int k = 0; k < SHIFTS; k++) {
@@ -100,7 +101,6 @@ static void fill_values(struct run *r, struct subject *u, const struct eval_peri
             }
             value[at] = present ? calc_number(v) : calc_missing();
         }
-    (void)p;
 }
 
 static void shifts_of(const struct eval_period *p, struct eval_period out[SHIFTS])
@@ -241,13 +241,13 @@ static void compute_subject(struct run *r, struct subject *u)
     struct scheme_result *mr = calloc(1, sizeof *mr);
     if (!u->pair || !u->value || !u->res || !mv || !mr)
         die("内存不足");
-    fill_values(r, u, &r->p, r->shifted, u->pair, u->value);
+    fill_values(r, u, r->shifted, u->pair, u->value);
     CHECK(scheme_evaluate(r->s, u->kind, u->value, u->manual, u->res) == 0);
     /* 同频共振: the party-building and business group scores of each of the twelve months */
     for (int k = 0; k < SERIES; k++) {
         struct eval_period sh[SHIFTS];
         shifts_of(&r->months[k], sh);
-        fill_values(r, u, &r->months[k], sh, NULL, mv);
+        fill_values(r, u, sh, NULL, mv);
         CHECK(scheme_evaluate(r->s, u->kind, mv, NULL, mr) == 0);
         u->party[k] = mr->group[SCHEME_G_PARTY].score.v;
         u->party_missing[k] = mr->group[SCHEME_G_PARTY].score.missing;
@@ -630,28 +630,41 @@ static void run_free(struct run *r)
     measure_grid_free(r->g);
 }
 
+/* qsort_r's order of subject indices into "subjects": rank (缺项 last), then id. */
+static int by_rank(const void *a, const void *b, void *subjects)
+{
+    const struct subject *sub = subjects;
+    const struct subject *x = &sub[*(const int *)a], *y = &sub[*(const int *)b];
+    unsigned xr = x->rank_city ? (unsigned)x->rank_city : ~0u,
+             yr = y->rank_city ? (unsigned)y->rank_city : ~0u;
+    if (xr != yr)
+        return xr < yr ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
 static json_t *summary_of(struct run *r, int64_t run_id, int64_t scheme_id)
 {
     json_t *ranking = json_array();
-    /* the branches in ranking order: rank, then id */
-    for (int want = 1; want <= r->n; want++)
-        for (int i = 0; i < r->n; i++) {
-            struct subject *u = &r->sub[i];
-            if (u->kind != SCHEME_BRANCH || u->rank_city != want)
-                continue;
-            const char *mv = move_name(u->move, u->res->total.missing);
-            json_array_append_new(ranking,
-                                  json_pack("{s:i, s:I, s:s, s:o, s:o, s:o, s:o}", "rank", u->rank_city, "id",
-                                            (json_int_t)u->id, "name", u->name, "total",
-                                            dec(u->res->total, 2), "fusion", dec(u->res->fusion, 2),
-                                            "resonance", u->corr.missing ? json_null() : decd(u->corr.rho, 4),
-                                            "movement", mv ? json_string(mv) : json_null()));
-        }
-    for (int i = 0; i < r->n; i++) /* then those whose total is 缺项 */
-        if (r->sub[i].kind == SCHEME_BRANCH && !r->sub[i].rank_city)
-            json_array_append_new(ranking, json_pack("{s:n, s:I, s:s, s:n, s:n, s:n, s:n}", "rank", "id",
-                                                     (json_int_t)r->sub[i].id, "name", r->sub[i].name,
-                                                     "total", "fusion", "resonance", "movement"));
+    /* the branches in ranking order: rank (缺项 last), then id */
+    int *order = calloc((size_t)r->n + 1, sizeof *order), m = 0;
+    if (!order)
+        die("内存不足");
+    for (int i = 0; i < r->n; i++)
+        if (r->sub[i].kind == SCHEME_BRANCH)
+            order[m++] = i;
+    qsort_r(order, (size_t)m, sizeof *order, by_rank, r->sub);
+    for (int j = 0; j < m; j++) {
+        struct subject *u = &r->sub[order[j]];
+        const char *mv = move_name(u->move, u->res->total.missing);
+        json_array_append_new(ranking,
+                              json_pack("{s:o, s:I, s:s, s:o, s:o, s:o, s:o}", "rank",
+                                        u->rank_city ? json_integer(u->rank_city) : json_null(), "id",
+                                        (json_int_t)u->id, "name", u->name, "total", dec(u->res->total, 2),
+                                        "fusion", dec(u->res->fusion, 2), "resonance",
+                                        u->corr.missing ? json_null() : decd(u->corr.rho, 4), "movement",
+                                        mv ? json_string(mv) : json_null()));
+    }
+    free(order);
     return json_pack("{s:I, s:s, s:I, s:i, s:o}", "run_id", (json_int_t)run_id, "period", r->p.label,
                      "scheme_id", (json_int_t)scheme_id, "subjects", r->n, "ranking", ranking);
 }
@@ -700,7 +713,7 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
     r.s = s;
     /* read everything in one read transaction, compute, then write in one write one */
     if ((rc = store_begin_read(x->c, err)) == 0) {
-        rc = measure_grid_load(x, r.p.year - 2, r.p.year, &r.g, err);
+        rc = measure_grid_load(x, r.p.year - 2, r.p.year, 0, &r.g, err);
         if (rc == 0)
             rc = load_subjects(&r, err);
         if (rc == 0)

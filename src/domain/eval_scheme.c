@@ -4,6 +4,7 @@
  * once a result was computed with it — and the check a web editor calls as one types.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,18 +20,24 @@ _Static_assert(EVAL_SCHEME_MAX_CHARS * 4 <= SCHEME_MAX_TEXT, "a scheme of the lo
 
 /* ------------------------------------------------------------------ the catalogue */
 
+static const char *catalogue_names[64];
+static struct expr_catalogue catalogue;
+static pthread_once_t catalogue_once = PTHREAD_ONCE_INIT;
+
+static void catalogue_fill(void)
+{
+    int n = measure_count();
+    CHECK(n <= (int)(sizeof catalogue_names / sizeof catalogue_names[0]));
+    for (int i = 0; i < n; i++)
+        catalogue_names[i] = measure_at(i)->name;
+    catalogue = (struct expr_catalogue){.n = n, .names = catalogue_names};
+}
+
+/* Filled once (request threads and a job's may parse schemes at the same time). */
 const struct expr_catalogue *eval_catalogue(void)
 {
-    static const char *names[64];
-    static struct expr_catalogue cat;
-    if (!cat.n) { /* filled once, from the static catalogue: the same every time */
-        int n = measure_count();
-        CHECK(n <= (int)(sizeof names / sizeof names[0]));
-        for (int i = 0; i < n; i++)
-            names[i] = measure_at(i)->name;
-        cat = (struct expr_catalogue){.n = n, .names = names};
-    }
-    return &cat;
+    pthread_once(&catalogue_once, catalogue_fill);
+    return &catalogue;
 }
 
 static json_t *errors_json(const struct scheme_errors *errs)

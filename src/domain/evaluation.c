@@ -111,7 +111,7 @@ int eval_values(struct res_ctx *x, int64_t branch_id, const char *period, json_t
         return rc;
     struct measure_grid *g = NULL;
     if ((rc = branch_visible(x, branch_id, err)) == 0)
-        rc = measure_grid_load(x, p.year, p.year, &g, err);
+        rc = measure_grid_load(x, p.year, p.year, branch_id, &g, err);
     if (rc == 0) {
         json_t *items = json_array();
         for (int i = 0; i < measure_count(); i++) {

@@ -325,8 +325,8 @@ void measure_grid_free(struct measure_grid *g)
     free(g);
 }
 
-int measure_grid_load(struct res_ctx *x, int first_year, int last_year, struct measure_grid **out,
-                      struct rerr *err)
+int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
+                      struct measure_grid **out, struct rerr *err)
 {
     CHECK(first_year <= last_year);
     *out = NULL;
@@ -335,14 +335,16 @@ int measure_grid_load(struct res_ctx *x, int first_year, int last_year, struct m
         die("内存不足");
     g->first_year = first_year;
     g->months = (last_year - first_year + 1) * 12;
-    store_stmt *st = store_prepare(x->c, "SELECT count(*) FROM branches");
+    store_stmt *st = store_prepare(x->c, "SELECT count(*) FROM branches WHERE ?1 = 0 OR id = ?1");
+    store_bind_int(st, 1, branch);
     int rc = store_step(st, err);
     int n = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
     store_done(st);
     g->branches = calloc((size_t)(n ? n : 1), sizeof *g->branches);
     if (!g->branches)
         die("内存不足");
-    st = store_prepare(x->c, "SELECT id FROM branches ORDER BY id");
+    st = store_prepare(x->c, "SELECT id FROM branches WHERE ?1 = 0 OR id = ?1 ORDER BY id");
+    store_bind_int(st, 1, branch);
     while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW && g->nbranches < n)
         g->branches[g->nbranches++] = store_col_int(st, 0);
     store_done(st);

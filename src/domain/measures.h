@@ -42,11 +42,11 @@ const struct measure *measure_at(int i);
 /* The index of the measure named "name", or -1. */
 int measure_find(const char *name);
 
-/* The pairs of every measure for every branch and month of years first..last: opaque,
- * owned by the caller (measure_grid_free). */
+/* The pairs of every measure for every branch ("branch" 0) or one branch, and every month
+ * of years first..last: opaque, owned by the caller (measure_grid_free). */
 struct measure_grid;
-int measure_grid_load(struct res_ctx *x, int first_year, int last_year, struct measure_grid **out,
-                      struct rerr *err);
+int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
+                      struct measure_grid **out, struct rerr *err);
 void measure_grid_free(struct measure_grid *g);
 /* Σ of measure "m"'s pair for branch "branch" over months from..to (each "YYYY-MM",
  * inclusive, within the grid's years): false when the grid has no such branch. */

@@ -112,7 +112,7 @@ static void a_branch_counted_by_hand(void **state)
     struct rerr e = {0};
     struct measure_grid *g = NULL;
     assert_int_equal(store_begin_read(f->c, &e), 0);
-    assert_int_equal(measure_grid_load(&f->x, 2024, 2025, &g, &e), 0);
+    assert_int_equal(measure_grid_load(&f->x, 2024, 2025, 0, &g, &e), 0);
     pair_is(g, f, "三会一课完成率", "2025-01", "2025-12", 4, 20);
     pair_is(g, f, "三会一课完成率", "2025-01", "2025-03", 3, 5); /* Q1: 大会 1/1, 党课 0/1, 支委 2/3 */
     pair_is(g, f, "党员出勤率", "2025-01", "2025-12", 2, 3);
