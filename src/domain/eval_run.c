@@ -49,7 +49,8 @@ struct subject {
 struct run {
     struct res_ctx *x;
     const struct scheme *s;
-    char name[256]; /* the scheme's name as stored (its editions share it) */
+    char name[256];         /* the scheme's name as stored (its editions share it) */
+    int64_t scheme_version; /* its row's version when its text was read */
     struct eval_period p, shifted[SHIFTS], months[SERIES];
     struct measure_grid *g;
     struct subject *sub;
@@ -511,6 +512,18 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
     store_done(st);
     if (rc < 0)
         return rc;
+    /* The scheme may not have changed since its text was read (an unused one may be
+     * edited meanwhile): its results must be of the text it holds, frozen from now on. */
+    st = store_prepare(r->x->c, "SELECT version FROM eval_schemes WHERE id = ?");
+    store_bind_int(st, 1, scheme_id);
+    rc = store_step(st, err);
+    bool same = rc == STORE_ROW && store_col_int(st, 0) == r->scheme_version;
+    store_done(st);
+    if (rc < 0)
+        return rc;
+    if (!same)
+        return rerr_set(err, R_ECONFLICT, "scheme_changed", "scheme_id",
+                        "考评方案在计算期间被修改或删除，请重新计算");
     st = store_prepare(r->x->c, "INSERT INTO eval_runs(procuratorate_id, scheme_id, period, period_from,"
                                 " period_to, subjects, computed_at, computed_by, created_at, updated_at,"
                                 " scope_procuratorate_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -691,11 +704,13 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
     int edition = 0;
     if ((rc = store_begin_read(x->c, err)) < 0)
         return rc;
-    store_stmt *st = store_prepare(x->c, "SELECT text, edition, name FROM eval_schemes WHERE id = ?");
+    store_stmt *st =
+        store_prepare(x->c, "SELECT text, edition, name, version FROM eval_schemes WHERE id = ?");
     store_bind_int(st, 1, scheme_id);
     if ((rc = store_step(st, err)) == STORE_ROW) {
         text = strdup(store_col_text(st, 0));
         edition = (int)store_col_int(st, 1);
+        r.scheme_version = store_col_int(st, 3);
         snprintf(r.name, sizeof r.name, "%s", store_col_text(st, 2));
     } else if (rc == STORE_DONE) {
         rc = rerr_set(err, R_ENOTFOUND, "not_found", "scheme_id", "考评方案不存在（编号 %" PRId64 "）",
