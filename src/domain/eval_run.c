@@ -43,6 +43,7 @@ struct subject {
     bool party_missing[SERIES], business_missing[SERIES];
     struct calc_corr corr;
     int rank_city, rank_level, rank_proc, prev_rank, delta;
+    int decided; /* calc_rank_place.decided_by in the city's ranking */
     enum calc_move move;
 };
 
@@ -316,6 +317,7 @@ static int rank(struct run *r, int kind, enum rank_scope scope, struct rerr *err
             struct subject *u = &r->sub[idx[out[j].subject]];
             if (scope == RANK_ALL) {
                 u->rank_city = out[j].rank;
+                u->decided = out[j].decided_by;
                 u->move = out[j].move;
                 u->delta = out[j].delta;
             } else if (scope == RANK_LEVEL) {
@@ -334,6 +336,14 @@ static int rank(struct run *r, int kind, enum rank_scope scope, struct rerr *err
     free(keys);
     free(keys_missing);
     return rc;
+}
+
+/* What placed a subject after the one before it in the city's ranking (the keys of
+ * rank(): docs/evaluation.md 「排名」), or NULL for the first (and the first 缺项). */
+static const char *decided_name(int decided)
+{
+    static const char *const keys[] = {"融合指数", "业务", "缺项个数", "并列"};
+    return decided == -1 ? "总分" : decided >= 0 && decided <= 3 ? keys[decided] : NULL;
 }
 
 static const char *move_name(enum calc_move m, bool missing)
@@ -470,9 +480,10 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
                         json_pack("{s:I, s:s, s:s, s:i}", "id", (json_int_t)scheme_id, "name", r->name,
                                   "title", scheme_name(s), "edition", edition));
     json_object_set_new(o, "total", dec(res->total, 2));
-    json_object_set_new(
-        o, "missing_rule",
-        json_string(scheme_missing_rule(s) == SCHEME_REWEIGHT ? "重新分配权重" : "按保底分计"));
+    char floor_rule[64]; /* as the scheme says it: 按 60 分计 */
+    snprintf(floor_rule, sizeof floor_rule, "按 %g 分计", scheme_missing_floor(s));
+    json_object_set_new(o, "missing_rule",
+                        json_string(scheme_missing_rule(s) == SCHEME_REWEIGHT ? "重新分配权重" : floor_rule));
     json_object_set_new(o, "total_weight_sum", decd(res->total_weight_sum, 4));
     json_object_set_new(o, "fusion", dec(res->fusion, 2));
     json_object_set_new(o, "fusion_formula", json_string(expr_text(scheme_fusion(s))));
@@ -489,6 +500,8 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
     json_object_set_new(ranks, "procuratorate", u->rank_proc ? json_integer(u->rank_proc) : json_null());
     json_object_set_new(ranks, "previous", u->prev_rank ? json_integer(u->prev_rank) : json_null());
     json_object_set_new(ranks, "movement", mv ? json_string(mv) : json_null());
+    const char *by = decided_name(u->decided);
+    json_object_set_new(ranks, "decided_by", by ? json_string(by) : json_null());
     json_object_set_new(o, "ranks", ranks);
     return o;
 }

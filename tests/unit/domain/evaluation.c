@@ -4,9 +4,12 @@
  * out on paper below, and the determinism of a run.
  *
  * The fixture: two procuratorates, three branches, period 2025-Q2 (上期 2025-Q1, 去年同期
- * 2024-Q2), the scheme FIXTURE below (every function of the formula language in a
- * formula, a scoring rule, the fusion index or an honour; a 手工录入 indicator; an
- * indicator only procuratorates have and one only branches have).
+ * 2024-Q2), the scheme FIXTURE_BODY below: every function of the formula language in a
+ * formula, a scoring rule or an honour (线性 rising and falling, 阈值 over continued
+ * lines, 目标, 封顶, 保底, 加分, 扣分, 最大, 最小, 如果, 缺项时, 上期, 去年同期, comparisons,
+ * 且, 非, percentages), a 手工录入 indicator, an indicator only procuratorates have and one
+ * only branches have, a fusion index of its own, honours over 总分, 排名, a dimension, a
+ * group, an indicator's score and 同频共振 — under 重新分配权重 and under 按 50 分计.
  *
  *   A 旗院党支部   (旗院, 基层院)  members 甲, 乙
  *   B 旗院第二党支部 (旗院, 基层院)  member 丙: the weak branch, with 缺项
@@ -40,36 +43,38 @@
 
 /* ------------------------------------------------------------------ the scheme */
 
-#define FIXTURE_TEXT(NAME, MISSING)                                                                          \
-    "[方案]\n"                                                                                              \
-    "名称 = " NAME "\n"                                                                                     \
-    "缺项 = " MISSING "\n"                                                                                  \
-    "融合指数 = 0.3 * 党建 + 0.3 * 业务 + 0.4 * 融合\n"                                                    \
-    "[维度 政治]\n权重 = 40\n分组 = 党建\n"                                                                 \
-    "[维度 业务]\n权重 = 40\n分组 = 业务\n"                                                                 \
-    "[维度 协作]\n权重 = 20\n分组 = 融合\n"                                                                 \
-    "[指标 出勤]\n适用 = 党支部、检察院\n维度 = 政治\n权重 = 40\n公式 = 党员出勤率\n"                       \
-    "计分 = 线性(值, 60%, 100%)\n"                                                                          \
-    "[指标 主题党日]\n适用 = 党支部、检察院\n维度 = 政治\n权重 = 30\n公式 = 主题党日次数\n"                 \
-    "计分 = 阈值(值, 1, 60,\n  2, 80,\n  3, 100)\n"                                                         \
-    "[指标 述职评议]\n适用 = 党支部、检察院\n维度 = 政治\n权重 = 30\n手工录入 = 是\n计分 = 值\n"           \
-    "[指标 办案]\n维度 = 业务\n权重 = 30\n公式 = 办结案件数\n计分 = 目标(值, 5)\n"                         \
-    "[指标 院办案]\n适用 = 检察院\n维度 = 业务\n权重 = 30\n公式 = 办结案件数\n计分 = 目标(值, 8)\n"        \
-    "[指标 公益诉讼增长]\n适用 = 党支部、检察院\n维度 = 业务\n权重 = 30\n"                                  \
-    "公式 = 公益诉讼立案数 - 上期(公益诉讼立案数)\n计分 = 保底(60 + 加分(值, 15, 40), 50)\n"              \
-    "[指标 普法同比]\n适用 = 党支部、检察院\n维度 = 业务\n权重 = 40\n"                                      \
-    "公式 = 普法宣传次数 - 去年同期(普法宣传次数)\n计分 = 如果(值 >= 0, 100, 最大(40, 100 + 值 * 20))\n" \
-    "[指标 党员主办]\n适用 = 党支部、检察院\n维度 = 协作\n权重 = 50\n"                                      \
-    "公式 = 缺项时(党员主办案件占比, 0)\n计分 = 封顶(线性(值, 0.3, 0.8) + 10, 100)\n"                      \
-    "[指标 未关联业务]\n适用 = 党支部、检察院\n维度 = 协作\n权重 = 30\n"                                    \
-    "公式 = 1 - 关联业务组织生活占比\n计分 = 线性(值, 80%, 20%)\n"                                          \
-    "[指标 学习不足]\n适用 = 党支部、检察院\n维度 = 协作\n权重 = 20\n"                                      \
-    "公式 = 最大(3 - 党员学习次数, 0)\n计分 = 100 + 扣分(值, 25, 60)\n"                                    \
-    "[荣誉 坚强堡垒支部]\n条件 = 总分 >= 70 且 排名 <= 2\n"                                                 \
+/* The scheme, but for its [方案] section's 名称 and 缺项 (fixture_text). */
+static const char FIXTURE_BODY[] =
+    "融合指数 = 0.3 * 党建 + 0.3 * 业务 + 0.4 * 融合\n"
+    "[维度 政治]\n权重 = 40\n分组 = 党建\n"
+    "[维度 业务]\n权重 = 40\n分组 = 业务\n"
+    "[维度 协作]\n权重 = 20\n分组 = 融合\n"
+    "[指标 出勤]\n适用 = 党支部、检察院\n维度 = 政治\n权重 = 40\n公式 = 党员出勤率\n"
+    "计分 = 线性(值, 60%, 100%)\n"
+    "[指标 主题党日]\n适用 = 党支部、检察院\n维度 = 政治\n权重 = 30\n公式 = 主题党日次数\n"
+    "计分 = 阈值(值, 1, 60,\n  2, 80,\n  3, 100)\n"
+    "[指标 述职评议]\n适用 = 党支部、检察院\n维度 = 政治\n权重 = 30\n手工录入 = 是\n计分 = 值\n"
+    "[指标 办案]\n维度 = 业务\n权重 = 30\n公式 = 办结案件数\n计分 = 目标(值, 5)\n"
+    "[指标 院办案]\n适用 = 检察院\n维度 = 业务\n权重 = 30\n公式 = 办结案件数\n计分 = 目标(值, 8)\n"
+    "[指标 公益诉讼增长]\n适用 = 党支部、检察院\n维度 = 业务\n权重 = 30\n"
+    "公式 = 公益诉讼立案数 - 上期(公益诉讼立案数)\n计分 = 保底(60 + 加分(值, 15, 40), 50)\n"
+    "[指标 普法同比]\n适用 = 党支部、检察院\n维度 = 业务\n权重 = 40\n"
+    "公式 = 普法宣传次数 - 去年同期(普法宣传次数)\n计分 = 如果(值 >= 0, 100, 最大(40, 100 + 值 * 20))\n"
+    "[指标 党员主办]\n适用 = 党支部、检察院\n维度 = 协作\n权重 = 50\n"
+    "公式 = 缺项时(党员主办案件占比, 0)\n计分 = 封顶(线性(值, 0.3, 0.8) + 10, 100)\n"
+    "[指标 未关联业务]\n适用 = 党支部、检察院\n维度 = 协作\n权重 = 30\n"
+    "公式 = 1 - 关联业务组织生活占比\n计分 = 线性(值, 80%, 20%)\n"
+    "[指标 学习不足]\n适用 = 党支部、检察院\n维度 = 协作\n权重 = 20\n"
+    "公式 = 最大(3 - 党员学习次数, 0)\n计分 = 100 + 扣分(值, 25, 60)\n"
+    "[荣誉 坚强堡垒支部]\n条件 = 总分 >= 70 且 排名 <= 2\n"
     "[荣誉 模范支部]\n条件 = 最小(政治维度, 业务) >= 60 且 非 (协作 < 50)\n"
+    "[荣誉 同频支部]\n条件 = 同频共振 > -0.1 且 总分 > 40\n";
 
-static const char FIXTURE[] = FIXTURE_TEXT("夹具方案", "重新分配权重");
-static const char FIXTURE_FLOOR[] = FIXTURE_TEXT("夹具方案按分计", "按 50 分计");
+/* The whole text of scheme "name" with "missing" as its 缺项 (in the fixture's arena). */
+static const char *fixture_text(struct fx *f, const char *name, const char *missing)
+{
+    return arena_printf(f->x.a, "[方案]\n名称 = %s\n缺项 = %s\n%s", name, missing, FIXTURE_BODY);
+}
 
 /* ------------------------------------------------------------------ the records */
 
@@ -166,8 +171,8 @@ static void write_rec(struct built *w, const struct rec *r)
     switch (r->kind) {
     case MEMBER:
         id = fx_create(f, "members",
-                       json_pack("{s:s,s:I,s:s}", "name", r->key, "branch_id", (json_int_t)branch, "joined_party",
-                                 "2010-01-01"));
+                       json_pack("{s:s,s:I,s:s}", "name", r->key, "branch_id", (json_int_t)branch,
+                                 "joined_party", "2010-01-01"));
         break;
     case ACT: {
         json_t *b = json_pack("{s:I,s:s,s:s,s:s}", "branch_id", (json_int_t)branch, "kind", r->a, "held_on",
@@ -181,24 +186,23 @@ static void write_rec(struct built *w, const struct rec *r)
         char no[48];
         snprintf(no, sizeof no, "%c-%s", r->branch, r->key);
         id = fx_create(f, "cases",
-                       json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "procuratorate_id", (json_int_t)proc, "case_no",
-                                 no, "title", "某某案", "type", "审查起诉", "received_on", "2025-01-10",
-                                 "decided_on", "2025-01-20", "closed_on", r->day));
+                       json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s}", "procuratorate_id", (json_int_t)proc,
+                                 "case_no", no, "title", "某某案", "type", "审查起诉", "received_on",
+                                 "2025-01-10", "decided_on", "2025-01-20", "closed_on", r->day));
         break;
     }
     case PIL:
         id = fx_create(f, "pil-matters",
-                       json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "procuratorate_id", (json_int_t)proc, "branch_id",
-                                 (json_int_t)branch, "title",
-                                 "某公益诉讼", "source", "巡查", "field", "草原", "clue_on", "2024-12-01",
-                                 "filed_on", r->day));
+                       json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "procuratorate_id", (json_int_t)proc,
+                                 "branch_id", (json_int_t)branch, "title", "某公益诉讼", "source", "巡查",
+                                 "field", "草原", "clue_on", "2024-12-01", "filed_on", r->day));
         break;
     case OUT:
         id = fx_create(f, "outreach",
-                       json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:[I]}", "procuratorate_id", (json_int_t)proc,
-                                 "branch_id", (json_int_t)branch, "held_on", r->day, "kind", "线上", "place",
-                                 "嘎查", "topic", "普法", "audience", "牧民", "language", "双语", "member_ids",
-                                 (json_int_t)id_of(w, r->branch, r->a)));
+                       json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:[I]}", "procuratorate_id",
+                                 (json_int_t)proc, "branch_id", (json_int_t)branch, "held_on", r->day, "kind",
+                                 "线上", "place", "嘎查", "topic", "普法", "audience", "牧民", "language",
+                                 "双语", "member_ids", (json_int_t)id_of(w, r->branch, r->a)));
         break;
     case ATTEND: {
         json_t *b = json_pack("{s:I,s:I,s:s}", "activity_id", (json_int_t)id_of(w, r->branch, r->a),
@@ -219,8 +223,8 @@ static void write_rec(struct built *w, const struct rec *r)
     }
     case LINK:
         fx_create(f, "activity-items",
-                  json_pack("{s:I,s:s,s:I}", "activity_id", (json_int_t)id_of(w, r->branch, r->a), "item_coll",
-                            r->day, "item_id", (json_int_t)id_of(w, r->branch, r->b)));
+                  json_pack("{s:I,s:s,s:I}", "activity_id", (json_int_t)id_of(w, r->branch, r->a),
+                            "item_coll", r->day, "item_id", (json_int_t)id_of(w, r->branch, r->b)));
         break;
     }
     if (r->key) {
@@ -283,11 +287,12 @@ static void built_free(struct built *w)
 
 /* ------------------------------------------------------------------ runs and reading */
 
-static int64_t add_scheme(struct fx *f, const char *text)
+/* The fixture's scheme as "name", 缺项 = "missing". */
+static int64_t add_scheme(struct fx *f, const char *name, const char *missing)
 {
     return fx_create(f, "eval-schemes",
-                     json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city, "name",
-                               strstr(text, "按分计") ? "夹具方案按分计" : "夹具方案", "text", text));
+                     json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city, "name", name, "text",
+                               fixture_text(f, name, missing)));
 }
 
 static int64_t run(struct fx *f, int64_t scheme)
@@ -336,7 +341,8 @@ static json_t *named(json_t *array, const char *name)
 {
     size_t i;
     json_t *o;
-    json_array_foreach(array, i, o) if (!strcmp(json_string_value(json_object_get(o, "name")), name)) return o;
+    json_array_foreach(array, i,
+                       o) if (!strcmp(json_string_value(json_object_get(o, "name")), name)) return o;
     return NULL;
 }
 
@@ -350,8 +356,8 @@ static void is(json_t *x, const char *who, const char *what, const char *want)
     json_t *v = NULL;
     if (!strcmp(first, "dim") || !strcmp(first, "ind") || !strcmp(first, "honour")) {
         json_t *o = named(json_object_get(x, !strcmp(first, "dim")   ? "dimensions"
-                                                 : !strcmp(first, "ind") ? "indicators"
-                                                                         : "honours"),
+                                             : !strcmp(first, "ind") ? "indicators"
+                                                                     : "honours"),
                           second);
         if (!o)
             fail_msg("%s: no %s %s", who, first, second);
@@ -369,20 +375,33 @@ static void is(json_t *x, const char *who, const char *what, const char *want)
 
 /* ------------------------------------------------------------------ the fixture */
 
+/* The twelve monthly values of "series" ("party" or "business") of the 同频共振 are "want". */
+static void series_is(json_t *x, const char *who, const char *series, const char *const want[12])
+{
+    json_t *r = json_object_get(x, "resonance");
+    for (int k = 0; k < 12; k++) {
+        const char *got = text_of(json_array_get(json_object_get(r, series), (size_t)k));
+        if (strcmp(got, want[k]) != 0)
+            fail_msg("%s 同频共振 %s of %s: %s, worked out by hand %s", who, series,
+                     text_of(json_array_get(json_object_get(r, "months"), (size_t)k)), got, want[k]);
+    }
+}
+
 /*
  * A, with its 述职评议 approved (88), under 重新分配权重. Each line: the arithmetic.
  */
 static void a_as_worked_out(json_t *x, const char *who)
 {
     /* 政治 */
-    is(x, who, "ind.出勤.value", "0.7500");   /* 出席 3 of 4 (04-15 甲 乙, 05-15 甲; 乙 缺席) */
-    is(x, who, "ind.出勤.score", "37.50");    /* 100 × (0.75 − 0.6) ÷ (1 − 0.6) = 15 ÷ 0.4 */
+    is(x, who, "ind.出勤.value", "0.7500");     /* 出席 3 of 4 (04-15 甲 乙, 05-15 甲; 乙 缺席) */
+    is(x, who, "ind.出勤.score", "37.50");      /* 100 × (0.75 − 0.6) ÷ (1 − 0.6) = 15 ÷ 0.4 */
     is(x, who, "ind.主题党日.value", "2.0000"); /* 04-15, 05-15 (03-20 is Q1) */
     is(x, who, "ind.主题党日.score", "80.00");  /* 2 reaches the threshold 2 → 80 */
     is(x, who, "ind.述职评议.value", "88.0000");
     is(x, who, "ind.述职评议.score", "88.00");
     is(x, who, "ind.述职评议.pending", "false");
-    is(x, who, "dim.政治.score", "65.40"); /* (40 × 37.5 + 30 × 80 + 30 × 88) ÷ 100 = (1500 + 2400 + 2640) ÷ 100 */
+    is(x, who, "dim.政治.score",
+       "65.40"); /* (40 × 37.5 + 30 × 80 + 30 × 88) ÷ 100 = (1500 + 2400 + 2640) ÷ 100 */
     /* 业务 */
     is(x, who, "ind.办案.value", "4.0000");         /* cases 1–4 closed in Q2 (5 in July) */
     is(x, who, "ind.办案.score", "80.00");          /* 目标(4, 5) = 100 × 4 ÷ 5 */
@@ -390,15 +409,18 @@ static void a_as_worked_out(json_t *x, const char *who)
     is(x, who, "ind.公益诉讼增长.score", "90.00");  /* 60 + min(2 × 15, 40) = 90, above 保底 50 */
     is(x, who, "ind.普法同比.value", "-1.0000");    /* Q2 2 − 2024-Q2 3 */
     is(x, who, "ind.普法同比.score", "80.00");      /* −1 < 0: max(40, 100 + (−1) × 20) = 80 */
-    is(x, who, "dim.业务.score", "83.00"); /* (30 × 80 + 30 × 90 + 40 × 80) ÷ 100 = (2400 + 2700 + 3200) ÷ 100 */
+    is(x, who, "dim.业务.score",
+       "83.00"); /* (30 × 80 + 30 × 90 + 40 × 80) ÷ 100 = (2400 + 2700 + 3200) ÷ 100 */
     /* 协作 */
-    is(x, who, "ind.党员主办.value", "0.7500");   /* members lead cases 1, 3, 4 of 1–4 */
-    is(x, who, "ind.党员主办.score", "100.00");   /* 100 × (0.75 − 0.3) ÷ 0.5 + 10 = 90 + 10 = 100, 封顶 100 */
+    is(x, who, "ind.党员主办.value", "0.7500"); /* members lead cases 1, 3, 4 of 1–4 */
+    is(x, who, "ind.党员主办.score", "100.00"); /* 100 × (0.75 − 0.3) ÷ 0.5 + 10 = 90 + 10 = 100, 封顶 100 */
     is(x, who, "ind.未关联业务.value", "0.5000"); /* 1 − 2 linked of 4 activities in Q2 */
-    is(x, who, "ind.未关联业务.score", "50.00");  /* lower is better: 100 × (0.8 − 0.5) ÷ (0.8 − 0.2) = 30 ÷ 0.6 */
-    is(x, who, "ind.学习不足.value", "2.0000");   /* max(3 − 1 学习 in Q2, 0) (07-01 is Q3) */
-    is(x, who, "ind.学习不足.score", "50.00");    /* 100 − min(2 × 25, 60) */
-    is(x, who, "dim.协作.score", "75.00"); /* (50 × 100 + 30 × 50 + 20 × 50) ÷ 100 = (5000 + 1500 + 1000) ÷ 100 */
+    is(x, who, "ind.未关联业务.score",
+       "50.00"); /* lower is better: 100 × (0.8 − 0.5) ÷ (0.8 − 0.2) = 30 ÷ 0.6 */
+    is(x, who, "ind.学习不足.value", "2.0000"); /* max(3 − 1 学习 in Q2, 0) (07-01 is Q3) */
+    is(x, who, "ind.学习不足.score", "50.00");  /* 100 − min(2 × 25, 60) */
+    is(x, who, "dim.协作.score",
+       "75.00"); /* (50 × 100 + 30 × 50 + 20 × 50) ÷ 100 = (5000 + 1500 + 1000) ÷ 100 */
     /* the total, the groups, the fusion index */
     is(x, who, "total", "74.36"); /* (40 × 65.4 + 40 × 83 + 20 × 75) ÷ 100 = (2616 + 3320 + 1500) ÷ 100 */
     is(x, who, "groups.党建", "65.40");
@@ -409,6 +431,37 @@ static void a_as_worked_out(json_t *x, const char *who)
     /* honours: 74.36 ≥ 70 and rank 1 ≤ 2; min(65.4, 83) = 65.4 ≥ 60 and 协作 75 ≥ 50 */
     is(x, who, "honour.坚强堡垒支部.met", "true");
     is(x, who, "honour.模范支部.met", "true");
+    /* 同频共振: the twelve months 2024-07 … 2025-06, each computed alone (上期 the month
+     * before, 去年同期 the month a year before; no hand value is entered for a month, so
+     * 述职评议 is 待审核 in each and 政治 is reweighted).
+     *   党建 = 政治: 主题党日 阈值(n, …), 出勤 线性 over the month's attendance (缺项 without):
+     *     months without records: 阈值(0) = 0; 2025-03: 1 主题党日 → 60;
+     *     2025-04: 主题党日 60, 出勤 2/2 → 100: (40 × 100 + 30 × 60) ÷ 70 = 82.857;
+     *     2025-05: 主题党日 60, 出勤 1/2 → 线性(0.5, 0.6, 1) = 0: 1800 ÷ 70 = 25.714; 2025-06: 0.
+     *   业务 = (30 × 目标(cases, 5) + 30 × 公益 + 40 × 普法) ÷ 100: an empty month 0 + 60 + 100 → 58;
+     *     2025-02: 公益 1 − 0 → 75: 62.5; 2025-03: 0 − 1 → 保底 50: 55;
+     *     2025-04: 1 case → 20, 公益 1 − 0 → 75, 普法 1 − 1 → 100: 6.0 + 22.5 + 40 = 68.5;
+     *     2025-05: 1 case → 20, 公益 1 − 1 → 60, 普法 0 − 1 → 80: 6 + 18 + 32 = 56;
+     *     2025-06: 2 cases → 40, 60, 普法 1 − 1 → 100: 12 + 18 + 40 = 70. */
+    static const char *const party[12] = {"0.00", "0.00", "0.00",  "0.00",  "0.00",  "0.00",
+                                          "0.00", "0.00", "60.00", "82.86", "25.71", "0.00"};
+    static const char *const business[12] = {"58.00", "58.00", "58.00", "58.00", "58.00", "58.00",
+                                             "58.00", "62.50", "55.00", "68.50", "56.00", "70.00"};
+    series_is(x, who, "party", party);
+    series_is(x, who, "business", business);
+    /* ranks of 党建: the nine 0s share 1–9 → 5, 25.71 → 10, 60 → 11, 82.86 → 12; of 业务: 55 → 1,
+     * 56 → 2, the seven 58s share 3–9 → 6, 62.5 → 10, 68.5 → 11, 70 → 12; r̄ = 6.5;
+     * Σ(Rx − r̄)(Ry − r̄) = 7 × (−1.5)(−0.5) + (−1.5)(3.5) + (4.5)(−5.5) + (5.5)(4.5)
+     *   + (3.5)(−4.5) + (−1.5)(5.5) = 5.25 − 5.25 − 24.75 + 24.75 − 15.75 − 8.25 = −24;
+     * Σ(Rx − r̄)² = 9 × 2.25 + 20.25 + 30.25 + 12.25 = 83; Σ(Ry − r̄)² = 7 × 0.25 + 12.25 + 30.25
+     *   + 20.25 + 20.25 + 30.25 = 115; ρ = −24 ÷ √(83 × 115) = −24 ÷ 97.6985 = −0.24565;
+     * z = atanh(ρ) = −0.25077, se = √(1.06 ÷ 9) = 0.34319, 1.959964 × se = 0.67264:
+     * tanh(−0.92341) = −0.7275, tanh(0.42187) = 0.3985 */
+    is(x, who, "resonance.n", "12");
+    is(x, who, "resonance.rho", "-0.2457");
+    is(x, who, "resonance.lo", "-0.7275");
+    is(x, who, "resonance.hi", "0.3985");
+    is(x, who, "honour.同频支部.met", "false"); /* −0.2457 ≤ −0.1 */
 }
 
 /*
@@ -420,34 +473,49 @@ static void b_as_worked_out(json_t *x, const char *who)
     is(x, who, "ind.出勤.missing", "true");
     is(x, who, "ind.出勤.weight_used", "0.0000");
     is(x, who, "ind.主题党日.value", "1.0000");
-    is(x, who, "ind.主题党日.score", "60.00"); /* 1 reaches the first threshold */
+    is(x, who, "ind.主题党日.score", "60.00");          /* 1 reaches the first threshold */
     is(x, who, "ind.主题党日.weight_used", "100.0000"); /* 100 × 30 ÷ 30: the only one counted */
     is(x, who, "ind.述职评议.pending", "true");
     is(x, who, "ind.述职评议.score", "缺项");
     is(x, who, "dim.政治.score", "60.00"); /* (30 × 60) ÷ 30 */
     is(x, who, "dim.政治.indicator_weight_sum", "30.0000");
     is(x, who, "ind.办案.value", "0.0000");
-    is(x, who, "ind.办案.score", "0.00");           /* 目标(0, 5) */
+    is(x, who, "ind.办案.score", "0.00");            /* 目标(0, 5) */
     is(x, who, "ind.公益诉讼增长.value", "-1.0000"); /* Q2 0 − Q1 1 */
-    is(x, who, "ind.公益诉讼增长.score", "50.00");  /* 60 + min(−15, 40) = 45, 保底 50 */
-    is(x, who, "ind.普法同比.value", "1.0000");     /* 1 − 0 */
-    is(x, who, "ind.普法同比.score", "100.00");     /* 1 ≥ 0 */
-    is(x, who, "dim.业务.score", "55.00");          /* (30 × 0 + 30 × 50 + 40 × 100) ÷ 100 */
-    is(x, who, "ind.党员主办.value", "0.0000");     /* no case: 缺项时(缺项, 0) */
-    is(x, who, "ind.党员主办.score", "10.00");      /* 线性(0, 0.3, 0.8) = 0, + 10 */
-    is(x, who, "ind.未关联业务.value", "1.0000");   /* 1 − 0 of 1 */
-    is(x, who, "ind.未关联业务.score", "0.00");     /* 1 ≥ 80%: 0 */
+    is(x, who, "ind.公益诉讼增长.score", "50.00");   /* 60 + min(−15, 40) = 45, 保底 50 */
+    is(x, who, "ind.普法同比.value", "1.0000");      /* 1 − 0 */
+    is(x, who, "ind.普法同比.score", "100.00");      /* 1 ≥ 0 */
+    is(x, who, "dim.业务.score", "55.00");           /* (30 × 0 + 30 × 50 + 40 × 100) ÷ 100 */
+    is(x, who, "ind.党员主办.value", "0.0000");      /* no case: 缺项时(缺项, 0) */
+    is(x, who, "ind.党员主办.score", "10.00");       /* 线性(0, 0.3, 0.8) = 0, + 10 */
+    is(x, who, "ind.未关联业务.value", "1.0000");    /* 1 − 0 of 1 */
+    is(x, who, "ind.未关联业务.score", "0.00");      /* 1 ≥ 80%: 0 */
     is(x, who, "ind.学习不足.value", "3.0000");
-    is(x, who, "ind.学习不足.score", "40.00");      /* 100 − min(3 × 25, 60) */
-    is(x, who, "dim.协作.score", "13.00");          /* (50 × 10 + 30 × 0 + 20 × 40) ÷ 100 */
-    is(x, who, "total", "48.60");                   /* (40 × 60 + 40 × 55 + 20 × 13) ÷ 100 = (2400 + 2200 + 260) ÷ 100 */
-    is(x, who, "fusion", "39.70");                  /* 0.3 × 60 + 0.3 × 55 + 0.4 × 13 = 18 + 16.5 + 5.2 */
+    is(x, who, "ind.学习不足.score", "40.00"); /* 100 − min(3 × 25, 60) */
+    is(x, who, "dim.协作.score", "13.00");     /* (50 × 10 + 30 × 0 + 20 × 40) ÷ 100 */
+    is(x, who, "total", "48.60");  /* (40 × 60 + 40 × 55 + 20 × 13) ÷ 100 = (2400 + 2200 + 260) ÷ 100 */
+    is(x, who, "fusion", "39.70"); /* 0.3 × 60 + 0.3 × 55 + 0.4 × 13 = 18 + 16.5 + 5.2 */
     is(x, who, "groups.党建", "60.00");
     is(x, who, "groups.业务", "55.00");
     is(x, who, "groups.融合", "13.00");
     is(x, who, "honour.坚强堡垒支部.met", "false"); /* 48.6 < 70 */
     is(x, who, "honour.模范支部.met", "false");     /* min(60, 55) = 55 < 60 */
     is(x, who, "honour.模范支部.undecided", "false");
+    /* 同频共振: 党建 0 but 60 in 2025-06 (its 主题党日); 业务 58 but 2025-03 62.5 (公益 1 − 0 →
+     * 75) and 2025-04 55 (0 − 1 → 保底 50). Ranks: 党建 the eleven 0s → 6, 60 → 12; 业务 55 → 1,
+     * the ten 58s → 6.5, 62.5 → 12. 2025-06 pairs 党建 12 with 业务 6.5 = r̄, every other month
+     * has 党建 6 (−0.5): Σ = −0.5 × Σ(Ry − r̄ of those months) = −0.5 × 0 = 0: ρ = 0;
+     * z = 0: ±tanh(0.67264) = ±0.5867 */
+    static const char *const party[12] = {"0.00", "0.00", "0.00", "0.00", "0.00", "0.00",
+                                          "0.00", "0.00", "0.00", "0.00", "0.00", "60.00"};
+    static const char *const business[12] = {"58.00", "58.00", "58.00", "58.00", "58.00", "58.00",
+                                             "58.00", "58.00", "62.50", "55.00", "58.00", "58.00"};
+    series_is(x, who, "party", party);
+    series_is(x, who, "business", business);
+    is(x, who, "resonance.rho", "0.0000");
+    is(x, who, "resonance.lo", "-0.5867");
+    is(x, who, "resonance.hi", "0.5867");
+    is(x, who, "honour.同频支部.met", "true"); /* 0 > −0.1 and 48.6 > 40 */
 }
 
 static void ranks_are(json_t *x, const char *who, const char *city, const char *level, const char *proc)
@@ -466,14 +534,15 @@ static struct actor admin_user(struct fx *f, const char *username)
     return fx_actor(uid, ROLE_ADMIN, f->city, 0, true);
 }
 
-static int64_t enter_value(struct fx *f, const struct actor *who, int64_t scheme, int64_t branch)
+static int64_t enter_value(struct fx *f, const struct actor *who, int64_t scheme, int64_t branch,
+                           const char *value)
 {
     struct res_ctx x = fx_as(f, who);
     struct rerr e = {0};
     int64_t id = fx_try(&x, "eval-manual-values",
                         json_pack("{s:I,s:I,s:s,s:s,s:s,s:s}", "branch_id", (json_int_t)branch, "scheme_id",
-                                  (json_int_t)scheme, "indicator", "述职评议", "period", "2025-Q2", "value", "88",
-                                  "evidence_note", "述职评议会记录"),
+                                  (json_int_t)scheme, "indicator", "述职评议", "period", "2025-Q2", "value",
+                                  value, "evidence_note", "述职评议会记录"),
                         &e);
     if (id < 0)
         fail_msg("manual value: %s", e.message);
@@ -497,9 +566,9 @@ static void the_fixture_computes_as_by_hand(void **state)
     (void)state;
     struct built *w = build("eval-fixture", AS_LISTED);
     struct fx *f = w->f;
-    int64_t scheme = add_scheme(f, FIXTURE);
+    int64_t scheme = add_scheme(f, "夹具方案", "重新分配权重");
     struct actor one = admin_user(f, "lu-yi"), two = admin_user(f, "lu-er");
-    int64_t va = enter_value(f, &one, scheme, w->a), vc = enter_value(f, &one, scheme, w->c);
+    int64_t va = enter_value(f, &one, scheme, w->a, "88"), vc = enter_value(f, &one, scheme, w->c, "88");
     struct rerr e = {0};
     assert_int_equal(approve(f, &one, vc, &e), R_EFORBID); /* not by the one who entered it */
     assert_string_equal(e.code, "same_person");
@@ -514,12 +583,12 @@ static void the_fixture_computes_as_by_hand(void **state)
     /* A without its 述职评议: 政治 reweighted over 出勤 and 主题党日 */
     is(a, "A", "ind.述职评议.pending", "true");
     is(a, "A", "ind.述职评议.value", "缺项");
-    is(a, "A", "ind.出勤.weight_used", "57.1429"); /* 100 × 40 ÷ 70 */
+    is(a, "A", "ind.出勤.weight_used", "57.1429");  /* 100 × 40 ÷ 70 */
     is(a, "A", "ind.出勤.contribution", "21.4286"); /* 40 × 37.5 ÷ 70 = 1500 ÷ 70 */
-    is(a, "A", "dim.政治.score", "55.71");         /* (1500 + 2400) ÷ 70 = 55.714286 */
-    is(a, "A", "total", "70.49");       /* (40 × 55.714286 + 3320 + 1500) ÷ 100 = 70.485714 */
-    is(a, "A", "fusion", "71.61");      /* 0.3 × 55.714286 + 24.9 + 30 = 71.614286 */
-    is(a, "A", "honour.坚强堡垒支部.met", "true"); /* 70.49 ≥ 70, rank 2 ≤ 2 */
+    is(a, "A", "dim.政治.score", "55.71");          /* (1500 + 2400) ÷ 70 = 55.714286 */
+    is(a, "A", "total", "70.49");                   /* (40 × 55.714286 + 3320 + 1500) ÷ 100 = 70.485714 */
+    is(a, "A", "fusion", "71.61");                  /* 0.3 × 55.714286 + 24.9 + 30 = 71.614286 */
+    is(a, "A", "honour.坚强堡垒支部.met", "true");  /* 70.49 ≥ 70, rank 2 ≤ 2 */
     /* ranks: C 74.36, A 70.49, B 48.6; 市院 has C alone, 旗院 A and B */
     ranks_are(c, "C", "1", "1", "1");
     ranks_are(a, "A", "2", "1", "1");
@@ -545,9 +614,9 @@ static void the_fixture_computes_as_by_hand(void **state)
     /* the procuratorates: 旗院 sums A's and B's pairs, 市院 is C's; nobody entered
      * their 述职评议 and 办案 gives way to 院办案 (适用 = 检察院) */
     json_t *qi = explain(f, "procuratorate_id", f->county), *shi = explain(f, "procuratorate_id", f->city);
-    is(qi, "旗院", "ind.出勤.value", "0.7500"); /* (3 + 0) ÷ (4 + 0) */
+    is(qi, "旗院", "ind.出勤.value", "0.7500");     /* (3 + 0) ÷ (4 + 0) */
     is(qi, "旗院", "ind.主题党日.score", "100.00"); /* 2 + 1 = 3 */
-    is(qi, "旗院", "dim.政治.score", "64.29");      /* (40 × 37.5 + 30 × 100) ÷ 70 = 4500 ÷ 70 = 64.285714 */
+    is(qi, "旗院", "dim.政治.score", "64.29"); /* (40 × 37.5 + 30 × 100) ÷ 70 = 4500 ÷ 70 = 64.285714 */
     assert_null(named(json_object_get(qi, "indicators"), "办案"));
     is(qi, "旗院", "ind.院办案.score", "50.00");        /* 目标(4 + 0, 8) */
     is(qi, "旗院", "ind.公益诉讼增长.value", "1.0000"); /* (3 + 0) − (1 + 1) */
@@ -562,13 +631,13 @@ static void the_fixture_computes_as_by_hand(void **state)
     is(qi, "旗院", "dim.协作.score", "70.00");        /* (5000 + 30 × 33.3333 + 1000) ÷ 100 = 7000 ÷ 100 */
     is(qi, "旗院", "total", "70.71");  /* (40 × 64.285714 + 40 × 77.5 + 20 × 70) ÷ 100 = 70.714286 */
     is(qi, "旗院", "fusion", "70.54"); /* 0.3 × 64.285714 + 0.3 × 77.5 + 0.4 × 70 = 70.535714 */
-    is(shi, "市院", "dim.政治.score", "55.71"); /* C's without 述职评议: (1500 + 2400) ÷ 70 */
+    is(shi, "市院", "dim.政治.score", "55.71");   /* C's without 述职评议: (1500 + 2400) ÷ 70 */
     is(shi, "市院", "ind.院办案.score", "50.00"); /* 目标(4, 8) */
     is(shi, "市院", "dim.业务.score", "74.00");   /* (1500 + 2700 + 3200) ÷ 100 */
     is(shi, "市院", "total", "66.89");  /* (40 × 55.714286 + 40 × 74 + 20 × 75) ÷ 100 = 66.885714 */
     is(shi, "市院", "fusion", "68.91"); /* 0.3 × 55.714286 + 0.3 × 74 + 0.4 × 75 = 68.914286 */
-    is(qi, "旗院", "ranks.city", "1");
-    is(shi, "市院", "ranks.city", "2");
+    ranks_are(qi, "旗院", "1", "缺项", "缺项"); /* procuratorates are ranked among themselves only */
+    ranks_are(shi, "市院", "2", "缺项", "缺项");
     json_decref(qi);
     json_decref(shi);
     json_decref(b);
@@ -586,6 +655,9 @@ static void the_fixture_computes_as_by_hand(void **state)
     ranks_are(a, "A", "1", "1", "1");
     ranks_are(c, "C", "1", "1", "1");
     ranks_are(b, "B", "3", "2", "2");
+    is(a, "A", "ranks.decided_by", "缺项"); /* the first (null) */
+    is(c, "C", "ranks.decided_by", "并列"); /* equal on every key: only the id orders them */
+    is(b, "B", "ranks.decided_by", "总分");
     json_decref(a);
     json_decref(b);
     json_decref(c);
@@ -603,39 +675,59 @@ static void the_fixture_computes_as_by_hand(void **state)
 }
 
 /* The same records under 缺项 = 按 50 分计: a 缺项 or 待审核 indicator counts 50 at its
- * full weight (the hand values belong to 夹具方案, not to this scheme: all 待审核). */
+ * full weight. Hand values belong to a scheme's name: A has none for this scheme (its
+ * 述职评议 is 待审核, counted 50); C's is entered as 50 and approved, so A and C have the
+ * same numbers and C has one 缺项 fewer — the last tie-break. */
 static void missing_counts_at_the_floor(void **state)
 {
     (void)state;
     struct built *w = build("eval-floor", AS_LISTED);
     struct fx *f = w->f;
-    run(f, add_scheme(f, FIXTURE_FLOOR));
+    int64_t scheme = add_scheme(f, "夹具方案按分计", "按 50 分计");
+    struct actor one = admin_user(f, "lu-yi"), two = admin_user(f, "lu-er");
+    struct rerr e = {0};
+    assert_int_equal(approve(f, &two, enter_value(f, &one, scheme, w->c, "50"), &e), 0);
+    run(f, scheme);
     json_t *a = explain(f, "branch_id", w->a), *b = explain(f, "branch_id", w->b),
            *c = explain(f, "branch_id", w->c), *qi = explain(f, "procuratorate_id", f->county),
            *shi = explain(f, "procuratorate_id", f->city);
-    is(a, "A", "missing_rule", "按保底分计");
+    is(a, "A", "missing_rule", "按 50 分计");
+    is(a, "A", "ind.述职评议.pending", "true");
     is(a, "A", "ind.述职评议.floored", "true");
+    is(a, "A", "ind.述职评议.score", "缺项");
     is(a, "A", "ind.述职评议.score_used", "50.00");
     is(a, "A", "ind.述职评议.weight_used", "30.0000");
-    is(a, "A", "dim.政治.score", "54.00"); /* (40 × 37.5 + 30 × 80 + 30 × 50) ÷ 100 = (1500 + 2400 + 1500) ÷ 100 */
-    is(a, "A", "total", "69.80");          /* (40 × 54 + 40 × 83 + 20 × 75) ÷ 100 = (2160 + 3320 + 1500) ÷ 100 */
-    is(a, "A", "fusion", "71.10");         /* 0.3 × 54 + 0.3 × 83 + 0.4 × 75 = 16.2 + 24.9 + 30 */
-    is(c, "C", "total", "69.80");
+    is(a, "A", "ind.述职评议.contribution", "15.0000"); /* 30 × 50 ÷ 100 */
+    is(a, "A", "dim.政治.score",
+       "54.00"); /* (40 × 37.5 + 30 × 80 + 30 × 50) ÷ 100 = (1500 + 2400 + 1500) ÷ 100 */
+    is(a, "A", "dim.政治.indicator_weight_sum", "100.0000");
+    is(a, "A", "dim.业务.score", "83.00");
+    is(a, "A", "total", "69.80");  /* (40 × 54 + 40 × 83 + 20 × 75) ÷ 100 = (2160 + 3320 + 1500) ÷ 100 */
+    is(a, "A", "fusion", "71.10"); /* 0.3 × 54 + 0.3 × 83 + 0.4 × 75 = 16.2 + 24.9 + 30 */
+    is(c, "C", "ind.述职评议.floored", "false");
+    is(c, "C", "ind.述职评议.score", "50.00");
+    is(c, "C", "total", "69.80"); /* the same sums: 50 entered = 50 counted */
+    is(c, "C", "fusion", "71.10");
+    is(c, "C", "dim.业务.score", "83.00");
     is(b, "B", "ind.出勤.floored", "true");
-    is(b, "B", "dim.政治.score", "53.00"); /* (40 × 50 + 30 × 60 + 30 × 50) ÷ 100 = (2000 + 1800 + 1500) ÷ 100 */
+    is(b, "B", "ind.出勤.weight_used", "40.0000");
+    is(b, "B", "dim.政治.score",
+       "53.00"); /* (40 × 50 + 30 × 60 + 30 × 50) ÷ 100 = (2000 + 1800 + 1500) ÷ 100 */
     is(b, "B", "dim.业务.score", "55.00");
     is(b, "B", "total", "45.80");  /* (40 × 53 + 40 × 55 + 20 × 13) ÷ 100 = (2120 + 2200 + 260) ÷ 100 */
     is(b, "B", "fusion", "37.60"); /* 0.3 × 53 + 0.3 × 55 + 0.4 × 13 = 15.9 + 16.5 + 5.2 */
     is(qi, "旗院", "dim.政治.score", "60.00"); /* (1500 + 30 × 100 + 30 × 50) ÷ 100 */
-    is(qi, "旗院", "total", "69.00");          /* (40 × 60 + 40 × 77.5 + 20 × 70) ÷ 100 = (2400 + 3100 + 1400) ÷ 100 */
-    is(qi, "旗院", "fusion", "69.25");         /* 18 + 23.25 + 28 */
-    is(shi, "市院", "total", "66.20");         /* (40 × 54 + 40 × 74 + 20 × 75) ÷ 100 = (2160 + 2960 + 1500) ÷ 100 */
-    is(shi, "市院", "fusion", "68.40");        /* 16.2 + 22.2 + 30 */
-    /* A and C tie (every key equal): 1, 1, 3 */
-    ranks_are(a, "A", "1", "1", "1");
+    is(qi, "旗院", "total", "69.00"); /* (40 × 60 + 40 × 77.5 + 20 × 70) ÷ 100 = (2400 + 3100 + 1400) ÷ 100 */
+    is(qi, "旗院", "fusion", "69.25"); /* 18 + 23.25 + 28 */
+    is(shi, "市院", "total", "66.20"); /* (40 × 54 + 40 × 74 + 20 × 75) ÷ 100 = (2160 + 2960 + 1500) ÷ 100 */
+    is(shi, "市院", "fusion", "68.40"); /* 16.2 + 22.2 + 30 */
+    /* C and A: 总分 69.80 = 69.80, 融合指数 71.10 = 71.10, 业务 83.00 = 83.00, 缺项 0 < 1 */
     ranks_are(c, "C", "1", "1", "1");
+    ranks_are(a, "A", "2", "1", "1");
     ranks_are(b, "B", "3", "2", "2");
-    /* 坚强堡垒支部: 69.8 < 70 — missed now; 模范支部: min(54, 83) ≥ 60 fails */
+    is(a, "A", "ranks.decided_by", "缺项个数");
+    is(b, "B", "ranks.decided_by", "总分");
+    /* 坚强堡垒支部: 69.8 < 70 — missed now; 模范支部: min(54, 83) = 54 < 60 */
     is(a, "A", "honour.坚强堡垒支部.met", "false");
     is(a, "A", "honour.模范支部.met", "false");
     json_decref(a);
@@ -663,7 +755,7 @@ static void a_changed_record_makes_results_stale(void **state)
     (void)state;
     struct built *w = build("eval-stale", AS_LISTED);
     struct fx *f = w->f;
-    int64_t scheme = add_scheme(f, FIXTURE);
+    int64_t scheme = add_scheme(f, "夹具方案", "重新分配权重");
     run(f, scheme);
     assert_false(stale(f, "branch_id", w->b));
     int64_t out = id_of(w, 'B', "o1");
@@ -683,7 +775,8 @@ static void a_changed_record_makes_results_stale(void **state)
     assert_false(stale(f, "procuratorate_id", f->county));
     /* a record deleted: C's and 市院's */
     int64_t pil = id_of(w, 'C', "p0");
-    assert_int_equal(res_delete(&f->x, res_find("pil-matters"), pil, fx_version(f, "pil-matters", pil), &e), 0);
+    assert_int_equal(res_delete(&f->x, res_find("pil-matters"), pil, fx_version(f, "pil-matters", pil), &e),
+                     0);
     assert_true(stale(f, "branch_id", w->c));
     assert_true(stale(f, "procuratorate_id", f->city));
     assert_false(stale(f, "branch_id", w->a));
@@ -723,8 +816,8 @@ static json_t *every_result(struct fx *f)
                             store_col_int(st, 1));
         json_t *row = json_array();
         for (int i = 2; i <= 16; i++)
-            json_array_append_new(row, store_col_type(st, i) == STORE_NULL ? json_null()
-                                                                           : json_string(store_col_text(st, i)));
+            json_array_append_new(
+                row, store_col_type(st, i) == STORE_NULL ? json_null() : json_string(store_col_text(st, i)));
         json_object_set_new(x, "row", row);
         drop_ids(x);
         char *text = json_dumps(x, JSON_SORT_KEYS | JSON_COMPACT);
@@ -741,10 +834,10 @@ static json_t *results_built(const char *name, enum order order)
 {
     struct built *w = build(name, order);
     struct fx *f = w->f;
-    int64_t scheme = add_scheme(f, FIXTURE);
+    int64_t scheme = add_scheme(f, "夹具方案", "重新分配权重");
     struct actor one = admin_user(f, "lu-yi"), two = admin_user(f, "lu-er");
     struct rerr e = {0};
-    assert_int_equal(approve(f, &two, enter_value(f, &one, scheme, w->a), &e), 0);
+    assert_int_equal(approve(f, &two, enter_value(f, &one, scheme, w->a, "88"), &e), 0);
     run(f, scheme);
     json_t *all = every_result(f);
     built_free(w);
@@ -764,8 +857,8 @@ static void the_same_data_in_any_order_gives_the_same_numbers(void **state)
         const char *r = json_string_value(json_object_get(reversed, name)),
                    *s = json_string_value(json_object_get(shuffled, name));
         if (!r || strcmp(r, json_string_value(text)) != 0)
-            fail_msg("%s differs when the records were written in reverse:\n%s\n%s", name, json_string_value(text),
-                     r ? r : "(none)");
+            fail_msg("%s differs when the records were written in reverse:\n%s\n%s", name,
+                     json_string_value(text), r ? r : "(none)");
         if (!s || strcmp(s, json_string_value(text)) != 0)
             fail_msg("%s differs when the records were shuffled:\n%s\n%s", name, json_string_value(text),
                      s ? s : "(none)");
