@@ -295,29 +295,39 @@ static int64_t add_scheme(struct fx *f, const char *name, const char *missing)
                                fixture_text(f, name, missing)));
 }
 
-static int64_t run(struct fx *f, int64_t scheme)
+static int64_t run_period(struct fx *f, int64_t scheme, const char *period)
 {
     json_t *summary = NULL;
     struct rerr e = {0};
-    if (eval_run(&f->x, scheme, "2025-Q2", NULL, &summary, &e) < 0)
+    if (eval_run(&f->x, scheme, period, NULL, &summary, &e) < 0)
         fail_msg("eval_run: %s", e.message);
     int64_t id = res_int(summary, "run_id");
     json_decref(summary);
     return id;
 }
 
+static int64_t run(struct fx *f, int64_t scheme)
+{
+    return run_period(f, scheme, "2025-Q2");
+}
+
 /* The explanation of a subject ("branch" or "procuratorate") in the newest run of the
  * period, as GET /eval/explain answers it; the caller's. */
-static json_t *explain(struct fx *f, const char *kind, int64_t id)
+static json_t *explain_period(struct fx *f, const char *kind, int64_t id, const char *period)
 {
     char ids[24];
     snprintf(ids, sizeof ids, "%lld", (long long)id);
-    struct res_query q = {.n = 2, .key = {"period", kind}, .val = {"2025-Q2", ids}};
+    struct res_query q = {.n = 2, .key = {"period", kind}, .val = {period, ids}};
     json_t *out = NULL;
     struct rerr e = {0};
     if (eval_explain(&f->x, &q, &out, &e) < 0)
         fail_msg("explain %s %s: %s", kind, ids, e.message);
     return out;
+}
+
+static json_t *explain(struct fx *f, const char *kind, int64_t id)
+{
+    return explain_period(f, kind, id, "2025-Q2");
 }
 
 /* A field as its decimal string, "缺项" for null, "true"/"false" for booleans. */
@@ -574,6 +584,30 @@ static void the_fixture_computes_as_by_hand(void **state)
     assert_string_equal(e.code, "same_person");
     assert_int_equal(approve(f, &two, vc, &e), 0);
 
+    /* 2025-Q1 first, for the movement of Q2's ranks (the hand values are Q2's: none here).
+     * A and C: 政治 = 主题党日 03-20 → 60 (出勤 缺项, 述职评议 待审核); 业务 = (30 × 0 + 30 × 75
+     * (公益 1 − 0) + 40 × 100 (普法 0 − 0)) ÷ 100 = 62.5; 协作 = (50 × 10 (no case: 0 → 10) + 30 × 0
+     * (1 − 0 of 1 linked) + 20 × 40 (no 学习)) ÷ 100 = 13; 总分 = (2400 + 2500 + 260) ÷ 100 = 51.6.
+     * B: 政治 = 主题党日 0 → 0; 业务 62.5 as A's; 协作: 未关联业务 缺项 (no activity: 1 − 缺项),
+     * (500 + 800) ÷ 70 = 18.5714; 总分 = (0 + 2500 + 20 × 18.5714) ÷ 100 = 28.7143. */
+    run_period(f, scheme, "2025-Q1");
+    json_t *q1 = explain_period(f, "branch_id", w->a, "2025-Q1");
+    is(q1, "A 2025-Q1", "total", "51.60");
+    is(q1, "A 2025-Q1", "fusion", "41.95"); /* 0.3 × 60 + 0.3 × 62.5 + 0.4 × 13 = 18 + 18.75 + 5.2 */
+    ranks_are(q1, "A 2025-Q1", "1", "1", "1");
+    json_decref(q1);
+    q1 = explain_period(f, "branch_id", w->b, "2025-Q1");
+    is(q1, "B 2025-Q1", "ind.未关联业务.missing", "true");
+    is(q1, "B 2025-Q1", "dim.协作.score", "18.57");
+    is(q1, "B 2025-Q1", "total", "28.71");
+    is(q1, "B 2025-Q1", "fusion", "26.18"); /* 0 + 18.75 + 0.4 × 18.5714 = 18.75 + 7.4286 */
+    ranks_are(q1, "B 2025-Q1", "3", "2", "2");
+    json_decref(q1);
+    q1 = explain_period(f, "branch_id", w->c, "2025-Q1");
+    is(q1, "C 2025-Q1", "total", "51.60");
+    ranks_are(q1, "C 2025-Q1", "1", "1", "1"); /* A's equal: a tie */
+    json_decref(q1);
+
     /* run 1: C's value approved, A's 待审核 */
     run(f, scheme);
     json_t *a = explain(f, "branch_id", w->a), *b = explain(f, "branch_id", w->b),
@@ -593,7 +627,11 @@ static void the_fixture_computes_as_by_hand(void **state)
     ranks_are(c, "C", "1", "1", "1");
     ranks_are(a, "A", "2", "1", "1");
     ranks_are(b, "B", "3", "2", "2");
-    is(a, "A", "ranks.movement", "新进"); /* no run of 2025-Q1 */
+    /* against 2025-Q1's city ranks: A 1 → 2, C 1 → 1, B 3 → 3 */
+    is(a, "A", "ranks.previous", "1");
+    is(a, "A", "ranks.movement", "下降");
+    is(c, "C", "ranks.movement", "持平");
+    is(b, "B", "ranks.movement", "持平");
     /* the explanation says how: the rule with the values put in, the measures' pairs */
     json_t *att = named(json_object_get(a, "indicators"), "出勤");
     assert_string_equal(json_string_value(json_object_get(att, "rule_values")), "线性(0.7500, 60%, 100%)");
