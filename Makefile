@@ -48,7 +48,7 @@ DOMAIN  := $(RESOURCE) \
            src/domain/evaluation.c \
            src/domain/eval_scheme.c \
            src/domain/eval_run.c \
-           src/domain/eval_read.c \
+           src/domain/eval_read.c src/domain/eval_export.c \
            src/domain/eval_manual.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c src/jobs/import_job.c src/jobs/export_job.c src/jobs/eval_job.c
 DEMO    := src/demo/demo.c \

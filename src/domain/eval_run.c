@@ -28,6 +28,24 @@
 #define SHIFTS EXPR_SHIFTS
 #define SERIES 12 /* months of the 同频共振 series: the twelve ending with the period */
 
+/* The 同频共振 series are the volumes of work of each side, month by month: the number
+ * of the records a measure counts (its numerator for a count, its denominator for a rate:
+ * docs/evaluation.md 「同频共振」). */
+enum side { SIDE_PARTY, SIDE_BUSINESS };
+static const struct volume {
+    const char *measure;
+    enum side side;
+    bool den;          /* its denominator (the records a rate counts) rather than its numerator */
+    const char *label; /* what the part counts */
+} volumes[] = {
+    {"关联业务组织生活占比", SIDE_PARTY, true, "组织生活次数"},
+    {"办结案件数", SIDE_BUSINESS, false, "办结案件数"},
+    {"12309办结率", SIDE_BUSINESS, true, "12309 受理件数"},
+    {"公益诉讼立案数", SIDE_BUSINESS, false, "公益诉讼立案数"},
+    {"普法宣传次数", SIDE_BUSINESS, false, "普法宣传次数"},
+};
+#define NVOLUMES ((int)(sizeof volumes / sizeof volumes[0]))
+
 struct subject {
     int kind; /* SCHEME_BRANCH or SCHEME_PROCURATORATE */
     int64_t id, proc;
@@ -35,10 +53,11 @@ struct subject {
     char name[256];
     int64_t *branches; /* the branches whose pairs it sums (itself, or a procuratorate's) */
     int nbranches;
-    double *pair;              /* [measure][shift][2]: numerator, denominator */
-    struct calc_value *value;  /* [measure][shift] */
-    struct calc_value *manual; /* [indicator] */
-    struct scheme_result *res; /* the period's */
+    double *pair;                    /* [measure][shift][2]: numerator, denominator */
+    struct calc_value *value;        /* [measure][shift] */
+    struct calc_value *manual;       /* [indicator] */
+    struct scheme_result *res;       /* the period's */
+    double volume[NVOLUMES][SERIES]; /* each part of the series, month by month */
     double party[SERIES], business[SERIES];
     bool party_missing[SERIES], business_missing[SERIES];
     struct calc_corr corr;
@@ -238,30 +257,36 @@ static void compute_subject(struct run *r, struct subject *u)
     u->pair = calloc(nv * 2, sizeof *u->pair);
     u->value = calloc(nv, sizeof *u->value);
     u->res = calloc(1, sizeof *u->res);
-    struct calc_value *mv = calloc(nv, sizeof *mv);
-    struct scheme_result *mr = calloc(1, sizeof *mr);
-    if (!u->pair || !u->value || !u->res || !mv || !mr)
+    if (!u->pair || !u->value || !u->res)
         die("内存不足");
     fill_values(r, u, r->shifted, u->pair, u->value);
     CHECK(scheme_evaluate(r->s, u->kind, u->value, u->manual, u->res) == 0);
-    /* 同频共振: the party-building and business group scores of each of the twelve months */
+    /* 同频共振: the volumes of work of each side in each of the twelve months */
     for (int k = 0; k < SERIES; k++) {
-        struct eval_period sh[SHIFTS];
-        shifts_of(&r->months[k], sh);
-        fill_values(r, u, sh, NULL, mv);
-        CHECK(scheme_evaluate(r->s, u->kind, mv, NULL, mr) == 0);
-        u->party[k] = mr->group[SCHEME_G_PARTY].score.v;
-        u->party_missing[k] = mr->group[SCHEME_G_PARTY].score.missing;
-        u->business[k] = mr->group[SCHEME_G_BUSINESS].score.v;
-        u->business_missing[k] = mr->group[SCHEME_G_BUSINESS].score.missing;
+        u->party[k] = u->business[k] = 0;
+        bool known = false;
+        for (int v = 0; v < NVOLUMES; v++) {
+            int m = measure_find(volumes[v].measure);
+            CHECK(m >= 0);
+            double sum = 0;
+            for (int b = 0; b < u->nbranches; b++) {
+                double bn, bd;
+                if (measure_sum(r->g, m, u->branches[b], r->months[k].month_from, r->months[k].month_to, &bn,
+                                &bd)) {
+                    sum += volumes[v].den ? bd : bn;
+                    known = true;
+                }
+            }
+            u->volume[v][k] = sum;
+            *(volumes[v].side == SIDE_PARTY ? &u->party[k] : &u->business[k]) += sum;
+        }
+        u->party_missing[k] = u->business_missing[k] = !known;
     }
     struct rerr e = {0};
     int min_n = (int)scheme_signal(r->s, "同频共振最少月数", CALC_SPEARMAN_MIN_N);
     if (calc_spearman(u->party, u->party_missing, u->business, u->business_missing, SERIES, min_n, 0.95,
                       &u->corr, &e) < 0)
         u->corr = (struct calc_corr){.missing = true, .why = "无法计算"};
-    free(mv);
-    free(mr);
 }
 
 /* Rank the subjects "pick" accepts (of kind "kind", and "same" as subject "like" by
@@ -437,15 +462,26 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
     json_t *months = json_array(), *party = json_array(), *business = json_array();
     for (int k = 0; k < SERIES; k++) {
         json_array_append_new(months, json_string(r->months[k].label));
-        json_array_append_new(party, u->party_missing[k] ? json_null() : decd(u->party[k], 2));
-        json_array_append_new(business, u->business_missing[k] ? json_null() : decd(u->business[k], 2));
+        json_array_append_new(party, u->party_missing[k] ? json_null() : decd(u->party[k], 0));
+        json_array_append_new(business, u->business_missing[k] ? json_null() : decd(u->business[k], 0));
     }
-    json_t *resonance = json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "missing", u->corr.missing,
-                                  "n", u->corr.n, "rho", u->corr.missing ? json_null() : decd(u->corr.rho, 4),
-                                  "lo", u->corr.missing ? json_null() : decd(u->corr.lo, 4), "hi",
-                                  u->corr.missing ? json_null() : decd(u->corr.hi, 4), "why",
-                                  u->corr.why ? json_string(u->corr.why) : json_null(), "months", months,
-                                  "party", party, "business", business);
+    json_t *parts = json_array();
+    for (int v = 0; v < NVOLUMES; v++) {
+        json_t *vals = json_array();
+        for (int k = 0; k < SERIES; k++)
+            json_array_append_new(vals, u->party_missing[k] ? json_null() : decd(u->volume[v][k], 0));
+        json_array_append_new(parts, json_pack("{s:s, s:s, s:s, s:s, s:o}", "side",
+                                               volumes[v].side == SIDE_PARTY ? "党建" : "业务", "measure",
+                                               volumes[v].measure, "part", volumes[v].den ? "分母" : "分子",
+                                               "label", volumes[v].label, "values", vals));
+    }
+    json_t *resonance = json_pack(
+        "{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o}", "missing", u->corr.missing, "n",
+        u->corr.n, "rho", u->corr.missing ? json_null() : decd(u->corr.rho, 4), "lo",
+        u->corr.missing ? json_null() : decd(u->corr.lo, 4), "hi",
+        u->corr.missing ? json_null() : decd(u->corr.hi, 4), "why",
+        u->corr.why ? json_string(u->corr.why) : json_null(), "months", months, "party", party, "business",
+        business, "party_label", "组织生活次数", "business_label", "业务办理件次", "parts", parts);
     json_t *honours = json_array();
     struct calc_value rho = u->corr.missing ? calc_missing() : calc_number(u->corr.rho);
     struct calc_value rk = u->rank_city ? calc_number(u->rank_city) : calc_missing();

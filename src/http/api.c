@@ -560,6 +560,16 @@ static enum MHD_Result send_file(struct request *rq, struct res_file *f, int sta
     return reply_response(rq, status, r);
 }
 
+/* GET /eval/results/export?period=[&scheme_id=][&kind=]: the ranking as an XLSX. */
+static enum MHD_Result eval_results_export(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    struct res_file f = {0};
+    if (eval_results_file(k->x, &rq->query, &f, &err) < 0)
+        return reply_error(rq, &err);
+    return send_file(rq, &f, 200);
+}
+
 /* GET /templates/:coll: the collection's import template (domain/template.h), for those
  * who may create its records. */
 static enum MHD_Result template_download(struct request *rq, const struct route_call *k)
@@ -807,6 +817,7 @@ const struct route api_routes[] = {
     {RM_GET, "/eval/records", eval_records_get, ROUTE_CACHE_TODAY, 0},
     {RM_POST, "/eval/check", eval_check, ROUTE_NO_CACHE, ROUTE_BODY},
     {RM_GET, "/eval/results", eval_results_get, ROUTE_CACHE, 0},
+    {RM_GET, "/eval/results/export", eval_results_export, 0, 0},
     {RM_GET, "/eval/explain", eval_explain_get, ROUTE_CACHE, 0},
     /* a job's progress lives in memory, not in the database: never cached */
     {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},

@@ -5,7 +5,8 @@
 // same numbers from a second run of the same data.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, req, uniq, lastAudit, cli, DB } from './lib.mjs';
+import { login, req, uniq, lastAudit, cli, DB, BASE } from './lib.mjs';
+import ExcelJS from 'exceljs';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,10 +108,16 @@ describe('evaluation', () => {
           assert.equal(Number(m.value).toFixed(4), (Number(m.num) / Number(m.den)).toFixed(4), `${m.measure} = num/den`);
       }
     }
-    assert.ok(x.indicators.some((i) => i.manual && i.pending), 'a hand value without approval is 待审核, not counted');
+    for (const i of x.indicators.filter((i) => i.manual)) assert.ok(i.pending || i.value !== null, `${i.name}: approved (a value) or 待审核`);
     assert.equal(x.resonance.months.length, 12);
     assert.equal(x.resonance.party.length, 12);
     if (!x.resonance.missing) assert.ok(Number(x.resonance.lo) <= Number(x.resonance.rho) && Number(x.resonance.rho) <= Number(x.resonance.hi));
+    // each series is the sum of its parts, month by month (what a calculator would add)
+    for (const [side, series] of [['党建', x.resonance.party], ['业务', x.resonance.business]]) {
+      const parts = x.resonance.parts.filter((p) => p.side === side);
+      assert.ok(parts.length >= 1, side);
+      series.forEach((v, k) => assert.equal(Number(v), parts.reduce((a, p) => a + Number(p.values[k]), 0), `${side} ${x.resonance.months[k]}`));
+    }
     assert.equal(x.ranks.city, 1);
     assert.ok(Array.isArray(x.honours) && x.honours.length > 0);
     // the records behind an input
@@ -213,7 +220,7 @@ describe('evaluation', () => {
     const scheme = (await req(admin, 'GET', '/eval/results?period=2025')).json.run.scheme;
     const branch = secretary.user.branch_id;
     assert.ok(branch, 'the secretary’s branch');
-    const body = { branch_id: branch, scheme_id: scheme.id, indicator: '述职评议', period: '2025', value: '92.5', evidence_note: '2025 年度述职评议会记录' };
+    const body = { branch_id: branch, scheme_id: scheme.id, indicator: '述职评议', period: '2025-Q2', value: '92.5', evidence_note: '2025 年第二季度述职评议会记录' };
     for (const [change, code, status] of [[{ value: '101' }, 'invalid_value', 400], [{ value: '9x' }, 'invalid_value', 400],
       [{ evidence_note: null }, 'required', 400], [{ indicator: '三会一课完成率' }, 'not_manual', 422],
       [{ indicator: '没有' }, 'invalid_reference', 422], [{ period: '2025-13' }, 'bad_period', 400]]) {
@@ -224,8 +231,8 @@ describe('evaluation', () => {
     const made = await req(secretary, 'POST', '/eval-manual-values', body);
     assert.equal(made.status, 201, made.text);
     assert.equal(made.json.status, '待审核');
-    const pending = async () => (await req(admin, 'GET', `/eval/explain?branch_id=${branch}&period=2025`)).json.indicators.find((i) => i.name === '述职评议');
-    await runJob(admin, scheme.id, '2025');
+    const pending = async () => (await req(admin, 'GET', `/eval/explain?branch_id=${branch}&period=2025-Q2`)).json.indicators.find((i) => i.name === '述职评议');
+    await runJob(admin, scheme.id, '2025-Q2');
     assert.equal((await pending()).pending, true, 'not approved: 待审核, not counted');
     // the one who entered it, or a secretary, may not approve it; another administrator may
     assert.equal((await req(secretary, 'POST', `/eval-manual-values/${made.json.id}/approve`)).status, 403);
@@ -240,7 +247,7 @@ describe('evaluation', () => {
     assert.equal((await req(admin, 'POST', `/eval-manual-values/${made.json.id}/approve`)).status, 409, 'once');
     const a = await lastAudit(admin);
     assert.equal(a.action, 'approve');
-    await runJob(admin, scheme.id, '2025');
+    await runJob(admin, scheme.id, '2025-Q2');
     const counted = await pending();
     assert.equal(counted.pending, false);
     assert.equal(counted.value, '92.5000');
@@ -270,6 +277,58 @@ describe('evaluation', () => {
     assert.equal((await req(admin, 'GET', '/eval/results?period=2025')).json.items.length, 15, 'the city still sees its whole ranking');
     const theirs = await req(county, 'GET', '/eval/results?period=2025');
     assert.equal(theirs.json.run.id, job.result.run_id, 'the county reads its own newest run');
+  });
+
+  test('results export to XLSX: the ranking and every indicator, scoped, audited', async () => {
+    const get = async (s, q) => {
+      const r = await fetch(`${BASE}/api/v1/eval/results/export?${q}`, { headers: s ? { Cookie: s.cookie } : {} });
+      return { status: r.status, headers: r.headers, body: Buffer.from(await r.arrayBuffer()) };
+    };
+    const sheets = async (buf) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(buf);
+      return wb.worksheets.map((ws) => {
+        const rows = [];
+        ws.eachRow({ includeEmpty: false }, (row) => rows.push(row.values.slice(1)));
+        return { name: ws.name, rows };
+      });
+    };
+    const list = (await req(viewer, 'GET', '/eval/results?period=2025&kind=branch')).json.items;
+    const r = await get(viewer, 'period=2025&kind=branch');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /spreadsheetml/);
+    assert.match(r.headers.get('content-disposition'), /filename\*=UTF-8''/);
+    const [ranking, indicators] = await sheets(r.body);
+    assert.equal(ranking.name, '考评结果');
+    assert.deepEqual(ranking.rows[0].slice(0, 6), ['全市名次', '同级名次', '本院名次', '类别', '名称', '总分']);
+    assert.equal(ranking.rows.length, list.length + 1);
+    for (let i = 0; i < list.length; i++) {
+      assert.equal(ranking.rows[i + 1][4], list[i].name);
+      assert.equal(ranking.rows[i + 1][0], list[i].rank_city);
+      assert.equal(Number(ranking.rows[i + 1][5]).toFixed(2), Number(list[i].total).toFixed(2));
+    }
+    assert.equal(indicators.name, '指标得分');
+    const top = (await req(viewer, 'GET', `/eval/explain?branch_id=${list[0].subject_id}&period=2025`)).json;
+    const mine = indicators.rows.filter((row) => row[1] === list[0].name);
+    assert.equal(mine.length, top.indicators.length);
+    for (const ind of top.indicators) {
+      const row = mine.find((x) => x[3] === ind.name);
+      assert.ok(row, ind.name);
+      if (ind.score !== null) assert.equal(Number(row[6]).toFixed(2), ind.score);
+      if (ind.pending) assert.equal(row[7], '待审核');
+      else if (ind.missing) assert.equal(row[7], '缺项');
+    }
+    const a = await lastAudit(admin);
+    assert.equal(a.action, 'export');
+    assert.equal(a.entity, 'eval-results');
+    // a county administrator's file holds its own procuratorate alone
+    const theirs = await sheets((await get(county, 'period=2025&kind=branch')).body);
+    const names = new Set(list.filter((i) => i.procuratorate_id === county.user.procuratorate_id).map((i) => i.name));
+    assert.ok(theirs[0].rows.length >= 2);
+    assert.ok(theirs[0].rows.slice(1).every((row) => names.has(row[4])), 'only its own branches');
+    assert.equal((await get(null, 'period=2025')).status, 401);
+    assert.equal((await get(viewer, 'period=2019')).status, 404);
+    assert.equal((await get(viewer, 'period=20x5')).status, 400);
   });
 
   test('bad queries are 400 with a field; measures are listed with their definitions', async () => {
