@@ -2,10 +2,11 @@
  * demo_eval.c: the demo's evaluation — the default scheme (docs/schemes/default.scheme,
  * embedded) saved as the city's, its hand-entered 述职评议 results for each branch and
  * year (each with its evidence, approved by the city's administrator; for three
- * branches the 2025 result still awaits approval, so the page has work to show), and
- * runs over 2024 and 2025, so that the ranking, the explanations and the dashboard have
- * results from the first start, with movement between the two years. Through the same
- * paths as a user's (res_create, the approve action, eval_run).
+ * branches the 2025 result still awaits approval, so the page has work to show), the
+ * members' and party groups' scheme (docs/schemes/member.scheme), and runs of both over
+ * 2024 and 2025 (the default scheme's last, so that it is the newest of the branches), so that the ranking,
+ * the explanations and the dashboard have results from the first start, with movement between the two years.
+ * Through the same paths as a user's (res_create, the approve action, eval_run).
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 #include "domain/evaluation.h"
 #include "domain/resource.h"
 
-extern const char ronghe_default_scheme[];
+extern const char ronghe_default_scheme[], ronghe_member_scheme[];
 
 /* The 2025 述职评议 results still 待审核 in the demo (示例). */
 static const char *const PENDING[] = {"开鲁县人民检察院第二党支部", "奈曼旗人民检察院第二党支部",
@@ -116,10 +117,19 @@ int demo_evaluation(struct store *st, struct rerr *err)
         rc = actor_load(c, admin_id, &admin, err);
     if (rc == 0)
         rc = manual_values(&x, &ax, scheme, err);
+    /* the members' and party groups' scheme (docs/schemes/member.scheme) */
+    body = json_pack("{s:I, s:s, s:s, s:s, s:b}", "procuratorate_id", (json_int_t)city, "name",
+                     "党员和党小组考评方案", "text", ronghe_member_scheme, "note",
+                     "评价党员个人和党小组（示例）", "sample", 1);
+    out = NULL;
+    rc = rc < 0 ? rc : res_create(&x, &res_eval_schemes, body, &out, err);
+    json_decref(body);
+    int64_t members = rc == 0 ? res_int(out, "id") : 0;
+    json_decref(out);
     const char *periods[] = {"2024", "2025"};
-    for (int i = 0; rc == 0 && i < 2; i++) {
+    for (int i = 0; rc == 0 && i < 4; i++) {
         json_t *summary = NULL;
-        rc = eval_run(&x, scheme, periods[i], NULL, &summary, err);
+        rc = eval_run(&x, i < 2 ? members : scheme, periods[i % 2], NULL, &summary, err);
         json_decref(summary);
     }
     arena_free(x.a);

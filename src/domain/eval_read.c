@@ -15,8 +15,10 @@
 
 struct params {
     const char *period, *kind;
-    int64_t scheme, branch, proc;
+    int64_t scheme, branch, proc, member, group;
 };
+
+static const char *const KINDS[] = {"branch", "procuratorate", "member", "party_group"};
 
 static int positive(const char *key, const char *v, int64_t *out, struct rerr *err)
 {
@@ -29,13 +31,15 @@ static int positive(const char *key, const char *v, int64_t *out, struct rerr *e
     return 0;
 }
 
-/* period (required), scheme_id, and: kind (results) or branch_id | procuratorate_id
+/* period (required), scheme_id, and: kind and branch_id (results: a branch's members or
+ * party groups), or one of branch_id, procuratorate_id, member_id, party_group_id
  * (explain); each at most once. */
 static int params_of(const struct res_query *q, bool explain, struct params *p, struct rerr *err)
 {
     *p = (struct params){0};
     for (int i = 0; i < q->n; i++) {
         const char *k = q->key[i], *v = q->val[i];
+        bool one = !(p->proc || p->member || p->group || (explain && p->branch));
         int rc = 0;
         if (!strcmp(k, "period") && !p->period)
             p->period = v;
@@ -43,14 +47,19 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
             rc = positive(k, v, &p->scheme, err);
         else if (!explain && !strcmp(k, "kind") && !p->kind)
             p->kind = v;
-        else if (explain && !strcmp(k, "branch_id") && !p->branch && !p->proc)
+        else if (!strcmp(k, "branch_id") && !p->branch && one)
             rc = positive(k, v, &p->branch, err);
-        else if (explain && !strcmp(k, "procuratorate_id") && !p->branch && !p->proc)
+        else if (explain && !strcmp(k, "procuratorate_id") && one)
             rc = positive(k, v, &p->proc, err);
+        else if (explain && !strcmp(k, "member_id") && one)
+            rc = positive(k, v, &p->member, err);
+        else if (explain && !strcmp(k, "party_group_id") && one)
+            rc = positive(k, v, &p->group, err);
         else
             return rerr_set(err, R_EINVAL, "bad_query", k,
                             "未知或重复的查询参数“%s”（可用 period、scheme_id、%s）", k,
-                            explain ? "branch_id 或 procuratorate_id" : "kind");
+                            explain ? "branch_id、procuratorate_id、member_id 或 party_group_id 之一"
+                                    : "kind、branch_id");
         if (rc < 0)
             return rc;
     }
@@ -61,12 +70,19 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
     int rc = eval_period_parse(p->period, &per, err);
     if (rc < 0)
         return rc;
-    if (p->kind && strcmp(p->kind, "branch") != 0 && strcmp(p->kind, "procuratorate") != 0)
-        return rerr_set(err, R_EINVAL, "bad_query", "kind",
-                        "kind 应为 branch（党组织）或 procuratorate（检察院）");
-    if (explain && !p->branch && !p->proc)
-        return rerr_set(err, R_EINVAL, "bad_query", "branch_id",
-                        "请提供党组织 branch_id 或检察院 procuratorate_id");
+    bool known = !p->kind;
+    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0] && !known; i++)
+        known = !strcmp(p->kind, KINDS[i]);
+    if (!known)
+        return rerr_set(
+            err, R_EINVAL, "bad_query", "kind",
+            "kind 应为 branch（党组织）、procuratorate（检察院）、member（党员）或 party_group（党小组）");
+    if (explain && !p->branch && !p->proc && !p->member && !p->group)
+        return rerr_set(
+            err, R_EINVAL, "bad_query", "branch_id",
+            "请提供党组织 branch_id、检察院 procuratorate_id、党员 member_id 或党小组 party_group_id");
+    if (explain)
+        p->kind = p->branch ? "branch" : p->proc ? "procuratorate" : p->member ? "member" : "party_group";
     return 0;
 }
 
@@ -74,19 +90,22 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
  * for one who reads every procuratorate, one that computed them all; for a county
  * reader, one of them all or of its own (a county's run of its own branches never hides
  * the city's ranking). 0 with *run (0 when there is none). */
-static int latest_run(struct res_ctx *x, const char *period, int64_t scheme_id, int64_t *run,
-                      struct rerr *err)
+static int latest_run(struct res_ctx *x, const char *period, int64_t scheme_id, const char *kind,
+                      int64_t *run, struct rerr *err)
 {
     struct eval_period per;
     eval_period_parse(period, &per, NULL);
     int64_t own = 0;
     bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
     store_stmt *st =
-        store_prepare(x->c, "SELECT max(id) FROM eval_runs WHERE period = ?1 AND (?2 = 0 OR scheme_id = ?2)"
-                            " AND (scope_procuratorate_id IS NULL OR scope_procuratorate_id = ?3)");
+        store_prepare(x->c, "SELECT max(id) FROM eval_runs r WHERE period = ?1 AND (?2 = 0 OR scheme_id = ?2)"
+                            " AND (scope_procuratorate_id IS NULL OR scope_procuratorate_id = ?3)"
+                            " AND EXISTS (SELECT 1 FROM eval_results t WHERE t.run_id = r.id"
+                            " AND t.subject_kind = ?4 AND t.total IS NOT NULL)");
     store_bind_text(st, 1, per.label);
     store_bind_int(st, 2, scheme_id);
     store_bind_int(st, 3, narrowed ? own : 0);
+    store_bind_text(st, 4, kind);
     int rc = store_step(st, err);
     *run = rc == STORE_ROW ? store_col_int(st, 0) : 0;
     store_done(st);
@@ -127,21 +146,25 @@ int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, str
         return rc;
     int64_t run = 0, own = 0;
     bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
-    rc = latest_run(x, p.period, p.scheme, &run, err);
+    rc = latest_run(x, p.period, p.scheme, p.kind ? p.kind : "branch", &run, err);
     json_t *items = json_array();
     store_stmt *st = store_prepare(
         x->c,
-        "SELECT t.subject_kind, t.subject_id, coalesce(b.name, pr.name), t.procuratorate_id, t.total, "
-        "t.fusion,"
+        "SELECT t.subject_kind, t.subject_id, coalesce(b.name, pr.name, m.name, g.name), t.procuratorate_id,"
+        " t.total, t.fusion,"
         " t.party, t.business, t.linkage, t.rank_city, t.rank_level, t.rank_proc, t.movement, t.resonance,"
-        " t.resonance_lo, t.resonance_hi, t.resonance_n, t.missing, t.pending, t.stale"
+        " t.resonance_lo, t.resonance_hi, t.resonance_n, t.missing, t.pending, t.stale, t.branch_id"
         " FROM eval_results t LEFT JOIN branches b ON t.subject_kind = 'branch' AND b.id = t.subject_id"
         " LEFT JOIN procuratorates pr ON t.subject_kind = 'procuratorate' AND pr.id = t.subject_id"
+        " LEFT JOIN members m ON t.subject_kind = 'member' AND m.id = t.subject_id"
+        " LEFT JOIN party_groups g ON t.subject_kind = 'party_group' AND g.id = t.subject_id"
         " WHERE t.run_id = ?1 AND t.subject_kind = ?2 AND (?3 = 0 OR t.procuratorate_id = ?3)"
+        " AND (?4 = 0 OR t.branch_id = ?4)"
         " ORDER BY t.rank_city IS NULL, t.rank_city, t.subject_id");
     store_bind_int(st, 1, run);
     store_bind_text(st, 2, p.kind ? p.kind : "branch");
     store_bind_int(st, 3, narrowed ? own : 0);
+    store_bind_int(st, 4, p.branch);
     while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW)
         json_array_append_new(
             items,
@@ -180,12 +203,12 @@ int eval_explain(struct res_ctx *x, const struct res_query *q, json_t **out, str
         return rc;
     int64_t run = 0, own = 0;
     bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
-    rc = latest_run(x, p.period, p.scheme, &run, err);
+    rc = latest_run(x, p.period, p.scheme, p.kind, &run, err);
     store_stmt *st = store_prepare(x->c, "SELECT detail, stale, procuratorate_id FROM eval_results"
                                          " WHERE run_id = ? AND subject_kind = ? AND subject_id = ?");
     store_bind_int(st, 1, run);
-    store_bind_text(st, 2, p.branch ? "branch" : "procuratorate");
-    store_bind_int(st, 3, p.branch ? p.branch : p.proc);
+    store_bind_text(st, 2, p.kind);
+    store_bind_int(st, 3, p.branch ? p.branch : p.proc ? p.proc : p.member ? p.member : p.group);
     json_t *detail = NULL;
     bool stale = false;
     if (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW && (!narrowed || store_col_int(st, 2) == own)) {
@@ -201,8 +224,16 @@ int eval_explain(struct res_ctx *x, const struct res_query *q, json_t **out, str
         return rc;
     }
     if (!detail)
-        return rerr_set(err, R_ENOTFOUND, "not_found", p.branch ? "branch_id" : "procuratorate_id",
-                        "该期间还没有这个%s的考评结果（或无权查看）", p.branch ? "党组织" : "检察院");
+        return rerr_set(err, R_ENOTFOUND, "not_found",
+                        p.branch   ? "branch_id"
+                        : p.proc   ? "procuratorate_id"
+                        : p.member ? "member_id"
+                                   : "party_group_id",
+                        "该期间还没有这个%s的考评结果（或无权查看）",
+                        p.branch   ? "党组织"
+                        : p.proc   ? "检察院"
+                        : p.member ? "党员"
+                                   : "党小组");
     json_object_set_new(detail, "run", r ? r : json_null());
     json_object_set_new(detail, "stale", json_boolean(stale));
     *out = detail;

@@ -47,9 +47,11 @@ static const struct volume {
 #define NVOLUMES ((int)(sizeof volumes / sizeof volumes[0]))
 
 struct subject {
-    int kind; /* SCHEME_BRANCH or SCHEME_PROCURATORATE */
+    int kind; /* enum scheme_subject */
     int64_t id, proc;
-    int level; /* of its procuratorate: 1 市院, 2 基层院 */
+    int64_t branch;               /* a branch's, member's or party group's branch; 0 for a procuratorate */
+    const struct measure_grid *g; /* the grid its pairs are read from */
+    int level;                    /* of its procuratorate: 1 市院, 2 基层院 */
     char name[256];
     int64_t *branches; /* the branches whose pairs it sums (itself, or a procuratorate's) */
     int nbranches;
@@ -71,9 +73,10 @@ struct run {
     char name[256];         /* the scheme's name as stored (its editions share it) */
     int64_t scheme_version; /* its row's version when its text was read */
     struct eval_period p, shifted[SHIFTS], months[SERIES];
-    struct measure_grid *g;
+    struct measure_grid *g, *gm, *gg; /* branches', members', party groups' (NULL: not computed) */
     struct subject *sub;
     int n;
+    int first[SCHEME_SUBJECTS], count[SCHEME_SUBJECTS]; /* each kind's subjects, by id */
     int nmeasures;
 };
 
@@ -106,7 +109,7 @@ static void fill_values(struct run *r, struct subject *u, const struct eval_peri
             bool known = false;
             for (int b = 0; b < u->nbranches; b++) {
                 double bn, bd;
-                if (measure_sum(r->g, m, u->branches[b], sh[k].month_from, sh[k].month_to, &bn, &bd)) {
+                if (measure_sum(u->g, m, u->branches[b], sh[k].month_from, sh[k].month_to, &bn, &bd)) {
                     num += bn;
                     den += bd;
                     known = true;
@@ -133,36 +136,74 @@ static void shifts_of(const struct eval_period *p, struct eval_period out[SHIFTS
 
 /* ------------------------------------------------------------------ reading */
 
-static int load_subjects(struct run *r, struct rerr *err)
+static const char *const KIND_NAME[SCHEME_SUBJECTS] = {"branch", "procuratorate", "member", "party_group"};
+
+/* The kind named "name" as eval_results stores it, or -1. */
+static int kind_of(const char *name)
 {
-    int64_t own = 0;
-    bool narrowed = authz_read_narrowed(r->x->who, READ_SCOPED, &own);
-    store_stmt *st = store_prepare(r->x->c, "SELECT count(*) FROM branches");
+    for (int k = 0; k < SCHEME_SUBJECTS; k++)
+        if (name && !strcmp(name, KIND_NAME[k]))
+            return k;
+    return -1;
+}
+
+/* The subject of "kind" and "id", or NULL: each kind's subjects are in id order. */
+static struct subject *find_subject(struct run *r, int kind, int64_t id)
+{
+    if (kind < 0)
+        return NULL;
+    int lo = r->first[kind], hi = r->first[kind] + r->count[kind] - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (r->sub[mid].id == id)
+            return &r->sub[mid];
+        if (r->sub[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
+}
+
+/* Whether any indicator of the scheme applies to subjects of "kind". */
+static bool applies(const struct scheme *s, int kind)
+{
+    for (int i = 0; i < scheme_nindicators(s); i++)
+        if (scheme_indicator(s, i)->subjects & (1u << kind))
+            return true;
+    return false;
+}
+
+static int count_of(struct run *r, const char *sql, int64_t own, int *n, struct rerr *err)
+{
+    store_stmt *st = store_prepare(r->x->c, sql);
+    store_bind_int(st, 1, own);
     int rc = store_step(st, err);
-    int nb = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
+    *n = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
     store_done(st);
-    st = store_prepare(r->x->c, "SELECT count(*) FROM procuratorates");
-    if (rc >= 0)
-        rc = store_step(st, err);
-    int np = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc < 0)
-        return rc;
-    r->sub = calloc((size_t)(nb + np + 1), sizeof *r->sub);
-    if (!r->sub)
-        die("内存不足");
-    /* branches, then procuratorates, each in id order */
-    st = store_prepare(r->x->c, "SELECT b.id, b.procuratorate_id, p.level, b.name FROM branches b"
-                                " JOIN procuratorates p ON p.id = b.procuratorate_id"
-                                " WHERE ?1 = 0 OR b.procuratorate_id = ?1 ORDER BY b.id");
-    store_bind_int(st, 1, narrowed ? own : 0);
-    while ((rc = store_step(st, err)) == STORE_ROW && r->n < nb) {
+    return rc < 0 ? rc : 0;
+}
+
+/* The subjects of one kind, in id order, from "sql" answering (id, procuratorate, its
+ * level, name, branch) for the procuratorate ?1 (0: all), at most "cap" in all. */
+static int load_kind(struct run *r, int kind, const struct measure_grid *g, const char *sql, int64_t own,
+                     int cap, struct rerr *err)
+{
+    r->first[kind] = r->n;
+    store_stmt *st = store_prepare(r->x->c, sql);
+    store_bind_int(st, 1, own);
+    int rc;
+    while ((rc = store_step(st, err)) == STORE_ROW && r->n < cap) {
         struct subject *u = &r->sub[r->n++];
-        u->kind = SCHEME_BRANCH;
+        u->kind = kind;
+        u->g = g;
         u->id = store_col_int(st, 0);
         u->proc = store_col_int(st, 1);
         u->level = (int)store_col_int(st, 2);
-        snprintf(u->name, sizeof u->name, "%s", store_col_text(st, 3));
+        snprintf(u->name, sizeof u->name, "%s", store_col_text(st, 3) ? store_col_text(st, 3) : "");
+        u->branch = store_col_int(st, 4);
+        if (kind == SCHEME_PROCURATORATE)
+            continue; /* its branches: below */
         u->branches = malloc(sizeof *u->branches);
         if (!u->branches)
             die("内存不足");
@@ -170,27 +211,64 @@ static int load_subjects(struct run *r, struct rerr *err)
         u->nbranches = 1;
     }
     store_done(st);
+    r->count[kind] = r->n - r->first[kind];
+    return rc < 0 ? rc : 0;
+}
+
+/* Branches and procuratorates always; members and party groups when an indicator of the
+ * scheme applies to them. Each kind in id order, inside the reader's scope. */
+static int load_subjects(struct run *r, struct rerr *err)
+{
+    int64_t own = 0;
+    if (!authz_read_narrowed(r->x->who, READ_SCOPED, &own))
+        own = 0;
+    bool members = applies(r->s, SCHEME_MEMBER), groups = applies(r->s, SCHEME_PARTY_GROUP);
+    int nb = 0, np = 0, nm = 0, ng = 0;
+    int rc = count_of(r, "SELECT count(*) FROM branches", 0, &nb, err);
+    if (rc == 0)
+        rc = count_of(r, "SELECT count(*) FROM procuratorates", 0, &np, err);
+    if (rc == 0 && members)
+        rc = count_of(r, "SELECT count(*) FROM members", 0, &nm, err);
+    if (rc == 0 && groups)
+        rc = count_of(r, "SELECT count(*) FROM party_groups", 0, &ng, err);
     if (rc < 0)
         return rc;
-    int branch_end = r->n;
-    st = store_prepare(r->x->c,
-                       "SELECT id, level, name FROM procuratorates WHERE ?1 = 0 OR id = ?1 ORDER BY id");
-    store_bind_int(st, 1, narrowed ? own : 0);
-    while ((rc = store_step(st, err)) == STORE_ROW && r->n < nb + np) {
-        struct subject *u = &r->sub[r->n++];
-        u->kind = SCHEME_PROCURATORATE;
-        u->id = u->proc = store_col_int(st, 0);
-        u->level = (int)store_col_int(st, 1);
-        snprintf(u->name, sizeof u->name, "%s", store_col_text(st, 2));
-        u->branches = calloc((size_t)(branch_end ? branch_end : 1), sizeof *u->branches);
+    int cap = nb + np + nm + ng;
+    r->sub = calloc((size_t)cap + 1, sizeof *r->sub);
+    if (!r->sub)
+        die("内存不足");
+    rc = load_kind(r, SCHEME_BRANCH, r->g,
+                   "SELECT b.id, b.procuratorate_id, p.level, b.name, b.id FROM branches b"
+                   " JOIN procuratorates p ON p.id = b.procuratorate_id"
+                   " WHERE ?1 = 0 OR b.procuratorate_id = ?1 ORDER BY b.id",
+                   own, cap, err);
+    if (rc == 0)
+        rc =
+            load_kind(r, SCHEME_PROCURATORATE, r->g,
+                      "SELECT id, id, level, name, 0 FROM procuratorates WHERE ?1 = 0 OR id = ?1 ORDER BY id",
+                      own, cap, err);
+    for (int i = r->first[SCHEME_PROCURATORATE]; rc == 0 && i < r->n; i++) {
+        struct subject *u = &r->sub[i];
+        u->branches = calloc((size_t)r->count[SCHEME_BRANCH] + 1, sizeof *u->branches);
         if (!u->branches)
             die("内存不足");
-        for (int i = 0; i < branch_end; i++)
-            if (r->sub[i].proc == u->id)
-                u->branches[u->nbranches++] = r->sub[i].id;
+        for (int j = r->first[SCHEME_BRANCH]; j < r->first[SCHEME_BRANCH] + r->count[SCHEME_BRANCH]; j++)
+            if (r->sub[j].proc == u->id)
+                u->branches[u->nbranches++] = r->sub[j].id;
     }
-    store_done(st);
-    return rc < 0 ? rc : 0;
+    if (rc == 0 && members)
+        rc = load_kind(r, SCHEME_MEMBER, r->gm,
+                       "SELECT m.id, m.procuratorate_id, p.level, m.name, m.branch_id FROM members m"
+                       " JOIN procuratorates p ON p.id = m.procuratorate_id"
+                       " WHERE ?1 = 0 OR m.procuratorate_id = ?1 ORDER BY m.id",
+                       own, cap, err);
+    if (rc == 0 && groups)
+        rc = load_kind(r, SCHEME_PARTY_GROUP, r->gg,
+                       "SELECT g.id, g.procuratorate_id, p.level, g.name, g.branch_id FROM party_groups g"
+                       " JOIN procuratorates p ON p.id = g.procuratorate_id"
+                       " WHERE ?1 = 0 OR g.procuratorate_id = ?1 ORDER BY g.id",
+                       own, cap, err);
+    return rc;
 }
 
 /* The approved hand values of this scheme's name and period. */
@@ -212,15 +290,10 @@ static int load_manual(struct run *r, struct rerr *err)
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
         const char *ind = store_col_text(st, 0);
-        int kind = !strcmp(store_col_text(st, 1), "branch") ? SCHEME_BRANCH : SCHEME_PROCURATORATE;
-        int64_t id = store_col_int(st, 2);
-        for (int k = 0; k < ni; k++) {
-            if (strcmp(scheme_indicator(r->s, k)->name, ind) != 0)
-                continue;
-            for (int i = 0; i < r->n; i++)
-                if (r->sub[i].kind == kind && r->sub[i].id == id)
-                    r->sub[i].manual[k] = calc_number(store_col_real(st, 3));
-        }
+        struct subject *u = find_subject(r, kind_of(store_col_text(st, 1)), store_col_int(st, 2));
+        for (int k = 0; u && k < ni; k++)
+            if (!strcmp(scheme_indicator(r->s, k)->name, ind))
+                u->manual[k] = calc_number(store_col_real(st, 3));
     }
     store_done(st);
     return rc < 0 ? rc : 0;
@@ -239,11 +312,9 @@ static int load_previous(struct run *r, struct rerr *err)
     store_bind_text(st, 2, prev.label);
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
-        int kind = !strcmp(store_col_text(st, 0), "branch") ? SCHEME_BRANCH : SCHEME_PROCURATORATE;
-        int64_t id = store_col_int(st, 1);
-        for (int i = 0; i < r->n; i++)
-            if (r->sub[i].kind == kind && r->sub[i].id == id)
-                r->sub[i].prev_rank = (int)store_col_int(st, 2);
+        struct subject *u = find_subject(r, kind_of(store_col_text(st, 0)), store_col_int(st, 1));
+        if (u)
+            u->prev_rank = (int)store_col_int(st, 2);
     }
     store_done(st);
     return rc < 0 ? rc : 0;
@@ -271,7 +342,7 @@ static void compute_subject(struct run *r, struct subject *u)
             double sum = 0;
             for (int b = 0; b < u->nbranches; b++) {
                 double bn, bd;
-                if (measure_sum(r->g, m, u->branches[b], r->months[k].month_from, r->months[k].month_to, &bn,
+                if (measure_sum(u->g, m, u->branches[b], r->months[k].month_from, r->months[k].month_to, &bn,
                                 &bd)) {
                     sum += volumes[v].den ? bd : bn;
                     known = true;
@@ -495,10 +566,9 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
                                                  expr_text(d->rule), "rule_values", describe(d->rule, refs)));
     }
     json_t *o = json_object();
-    json_object_set_new(o, "subject",
-                        json_pack("{s:s, s:I, s:s}", "kind",
-                                  u->kind == SCHEME_BRANCH ? "branch" : "procuratorate", "id",
-                                  (json_int_t)u->id, "name", u->name));
+    json_object_set_new(
+        o, "subject",
+        json_pack("{s:s, s:I, s:s}", "kind", KIND_NAME[u->kind], "id", (json_int_t)u->id, "name", u->name));
     json_object_set_new(o, "period", json_string(r->p.label));
     json_object_set_new(o, "from", json_string(r->p.from));
     json_object_set_new(o, "to", json_string(r->p.to));
@@ -568,7 +638,10 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
     store_bind_text(st, 3, r->p.label);
     store_bind_text(st, 4, r->p.from);
     store_bind_text(st, 5, r->p.to);
-    store_bind_int(st, 6, r->n);
+    int stored = 0;
+    for (int i = 0; i < r->n; i++)
+        stored += applies(r->s, r->sub[i].kind);
+    store_bind_int(st, 6, stored);
     store_bind_text(st, 7, now);
     if (r->x->who->user_id)
         store_bind_int(st, 8, r->x->who->user_id);
@@ -586,6 +659,8 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
     store_done(st);
     for (int i = 0; rc >= 0 && i < r->n; i++) {
         struct subject *u = &r->sub[i];
+        if (!applies(r->s, u->kind))
+            continue; /* no indicator of the scheme applies to its kind: no result */
         json_t *detail = explanation(r, u, scheme_id, edition);
         char *text = json_dumps(detail, JSON_COMPACT);
         json_decref(detail);
@@ -605,11 +680,11 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
                      " ?18, ?19, ?20, ?21, ?22, ?23, ?23)");
         store_bind_int(st, 1, *run_id);
         store_bind_int(st, 2, u->proc);
-        if (u->kind == SCHEME_BRANCH)
-            store_bind_int(st, 3, u->id);
+        if (u->branch)
+            store_bind_int(st, 3, u->branch);
         else
             store_bind_null(st, 3);
-        store_bind_text(st, 4, u->kind == SCHEME_BRANCH ? "branch" : "procuratorate");
+        store_bind_text(st, 4, KIND_NAME[u->kind]);
         store_bind_int(st, 5, u->id);
         store_bind_text(st, 6, r->p.label);
         struct calc_value vals[5] = {u->res->total, u->res->fusion, u->res->group[SCHEME_G_PARTY].score,
@@ -677,6 +752,8 @@ static void run_free(struct run *r)
     }
     free(r->sub);
     measure_grid_free(r->g);
+    measure_grid_free(r->gm);
+    measure_grid_free(r->gg);
 }
 
 /* qsort_r's order of subject indices into "subjects": rank (缺项 last), then id. */
@@ -698,8 +775,12 @@ static json_t *summary_of(struct run *r, int64_t run_id, int64_t scheme_id)
     int *order = calloc((size_t)r->n + 1, sizeof *order), m = 0;
     if (!order)
         die("内存不足");
+    /* the branches, or the first kind of subject the scheme applies to */
+    int kind = SCHEME_BRANCH;
+    while (kind < SCHEME_SUBJECTS - 1 && !applies(r->s, kind))
+        kind++;
     for (int i = 0; i < r->n; i++)
-        if (r->sub[i].kind == SCHEME_BRANCH)
+        if (r->sub[i].kind == kind)
             order[m++] = i;
     qsort_r(order, (size_t)m, sizeof *order, by_rank, r->sub);
     for (int j = 0; j < m; j++) {
@@ -765,6 +846,10 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
     /* read everything in one read transaction, compute, then write in one write one */
     if ((rc = store_begin_read(x->c, err)) == 0) {
         rc = measure_grid_load(x, r.p.year - 2, r.p.year, 0, &r.g, err);
+        if (rc == 0 && applies(s, SCHEME_MEMBER))
+            rc = measure_grid_load_of(x, MEASURE_OF_MEMBER, r.p.year - 2, r.p.year, 0, &r.gm, err);
+        if (rc == 0 && applies(s, SCHEME_PARTY_GROUP))
+            rc = measure_grid_load_of(x, MEASURE_OF_GROUP, r.p.year - 2, r.p.year, 0, &r.gg, err);
         if (rc == 0)
             rc = load_subjects(&r, err);
         if (rc == 0)
@@ -789,6 +874,9 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
         rc = rank(&r, SCHEME_BRANCH, RANK_PROC, err);
     if (rc == 0)
         rc = rank(&r, SCHEME_PROCURATORATE, RANK_ALL, err);
+    for (int kind = SCHEME_MEMBER; rc == 0 && kind <= SCHEME_PARTY_GROUP; kind++)
+        for (enum rank_scope sc = RANK_ALL; rc == 0 && sc <= RANK_PROC; sc++)
+            rc = rank(&r, kind, sc, err);
     int64_t run_id = 0;
     if (rc == 0 && (rc = store_begin(x->c, err)) == 0) {
         rc = store_results(&r, scheme_id, edition, &run_id, err);

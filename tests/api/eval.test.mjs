@@ -331,6 +331,53 @@ describe('evaluation', () => {
     assert.equal((await get(viewer, 'period=20x5')).status, 400);
   });
 
+  test('members and party groups: ranked within the city and their procuratorate, each explained, scoped', async () => {
+    const branch = secretary.user.branch_id;
+    const r = await req(viewer, 'GET', `/eval/results?period=2025&kind=member&branch_id=${branch}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.run.scheme.name, '党员和党小组考评方案', 'the newest run that has members');
+    const items = r.json.items;
+    assert.ok(items.length >= 3, 'the branch’s members');
+    const names = new Set((await req(admin, 'GET', `/members?branch_id=${branch}&per_page=200`)).json.items.map((m) => m.name));
+    assert.ok(items.every((i) => i.subject_kind === 'member' && names.has(i.name)), 'its own members only');
+    assert.ok(items.every((i) => i.rank_city >= 1 && i.rank_proc >= 1));
+    const one = items[0];
+    const e = await req(viewer, 'GET', `/eval/explain?member_id=${one.subject_id}&period=2025`);
+    assert.equal(e.status, 200, e.text);
+    assert.equal(e.json.subject.kind, 'member');
+    assert.equal(e.json.subject.name, one.name);
+    assert.equal(Number(e.json.total).toFixed(2), one.total.toFixed(2));
+    const att = e.json.indicators.find((i) => i.name === '党员出勤率');
+    assert.ok(att && att.inputs[0].measure === '党员出勤率');
+    // the member's own attendance: the denominator is their rows of the year, the numerator those 出席
+    const mine = (await req(admin, 'GET', `/attendance?member_id=${one.subject_id}&per_page=500`)).json.items;
+    const acts = new Map((await req(admin, 'GET', `/activities?branch_id=${branch}&per_page=500`)).json.items.map((a) => [a.id, a]));
+    const ofYear = mine.filter((a) => acts.get(a.activity_id)?.held_on?.startsWith('2025'));
+    assert.equal(Number(att.inputs[0].den ?? 0), ofYear.length);
+    assert.equal(Number(att.inputs[0].num), ofYear.filter((a) => a.status === '出席').length);
+    // a measure with no meaning for a member is 缺项, never 0
+    const groups = await req(viewer, 'GET', '/eval/results?period=2025&kind=party_group');
+    assert.equal(groups.status, 200);
+    assert.ok(groups.json.items.length >= 10);
+    const g = groups.json.items[0];
+    const ge = await req(viewer, 'GET', `/eval/explain?party_group_id=${g.subject_id}&period=2025`);
+    assert.equal(ge.status, 200, ge.text);
+    assert.equal(ge.json.subject.kind, 'party_group');
+    // the branches' page still reads the default scheme's run
+    assert.equal((await req(viewer, 'GET', '/eval/results?period=2025')).json.run.scheme.name, '通辽市检察机关党建与业务融合考评方案');
+    // scope: a county reads its own members, not another procuratorate's
+    const all = (await req(admin, 'GET', '/eval/results?period=2025&kind=member')).json.items;
+    const theirs = (await req(county, 'GET', '/eval/results?period=2025&kind=member')).json.items;
+    assert.ok(theirs.length >= 1 && theirs.length < all.length);
+    assert.ok(theirs.every((i) => i.procuratorate_id === county.user.procuratorate_id));
+    const foreign = all.find((i) => i.procuratorate_id !== county.user.procuratorate_id);
+    assert.equal((await req(county, 'GET', `/eval/explain?member_id=${foreign.subject_id}&period=2025`)).status, 404);
+    for (const q of ['kind=person', 'member_id=x', 'member_id=1&branch_id=1', 'party_group_id=0']) {
+      const bad = await req(viewer, 'GET', `/eval/${q.startsWith('kind') ? 'results' : 'explain'}?period=2025&${q}`);
+      assert.equal(bad.status, 400, `${q}: ${bad.text}`);
+    }
+  });
+
   test('bad queries are 400 with a field; measures are listed with their definitions', async () => {
     const m = await req(viewer, 'GET', '/eval/measures');
     assert.equal(m.status, 200);
