@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "domain/eval_internal.h"
 #include "domain/evaluation.h"
 #include "domain/resource.h"
@@ -237,5 +238,115 @@ int eval_explain(struct res_ctx *x, const struct res_query *q, json_t **out, str
     json_object_set_new(detail, "run", r ? r : json_null());
     json_object_set_new(detail, "stale", json_boolean(stale));
     *out = detail;
+    return 0;
+}
+
+/* A candidate for honour "h" (one element of a result's detail "honours") as a proposal
+ * lists it: who, where they stand, whether the rule is met and each condition with its
+ * values, and the dimensions' scores behind them. */
+static json_t *candidate(store_stmt *st, json_t *detail, json_t *h)
+{
+    json_t *dims = json_array();
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(detail, "dimensions"), i, d)
+        json_array_append_new(dims, json_pack("{s:O, s:O}", "name", json_object_get(d, "name"), "score",
+                                              json_object_get(d, "score")));
+    json_t *res = json_object_get(detail, "resonance");
+    return json_pack("{s:I, s:s, s:I, s:o, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "subject_id",
+                     (json_int_t)store_col_int(st, 0), "name",
+                     store_col_text(st, 1) ? store_col_text(st, 1) : "", "procuratorate_id",
+                     (json_int_t)store_col_int(st, 2), "rank_city", int_or_null(st, 3), "total",
+                     json_object_get(detail, "total"), "fusion", json_object_get(detail, "fusion"),
+                     "resonance", json_object_get(res, "rho"), "met", json_object_get(h, "met"), "undecided",
+                     json_object_get(h, "undecided"), "rule_values", json_object_get(h, "rule_values"),
+                     "conditions", json_object_get(h, "conditions"), "dimensions", dims);
+}
+
+static int by_standing(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int mx = json_is_true(json_object_get(x, "met")), my = json_is_true(json_object_get(y, "met"));
+    if (mx != my)
+        return my - mx;
+    json_t *rx = json_object_get(x, "rank_city"), *ry = json_object_get(y, "rank_city");
+    json_int_t kx = json_is_integer(rx) ? json_integer_value(rx) : INT64_MAX;
+    json_int_t ky = json_is_integer(ry) ? json_integer_value(ry) : INT64_MAX;
+    if (kx != ky)
+        return kx < ky ? -1 : 1;
+    json_int_t ix = json_integer_value(json_object_get(x, "subject_id"));
+    json_int_t iy = json_integer_value(json_object_get(y, "subject_id"));
+    return (ix > iy) - (ix < iy);
+}
+
+int eval_honours(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err)
+{
+    struct params p;
+    int rc = authz_read_collection(x->who, READ_SCOPED, err);
+    if (rc < 0 || (rc = params_of(q, false, &p, err)) < 0)
+        return rc;
+    if (p.kind && strcmp(p.kind, "branch") != 0)
+        return rerr_set(err, R_EINVAL, "bad_query", "kind", "荣誉评定只针对党组织（kind=branch）");
+    if ((rc = store_begin_read(x->c, err)) < 0)
+        return rc;
+    int64_t run = 0, own = 0;
+    bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
+    rc = latest_run(x, p.period, p.scheme, "branch", &run, err);
+    json_t *honours = json_array();
+    store_stmt *st = store_prepare(
+        x->c,
+        "SELECT t.subject_id, b.name, t.procuratorate_id, t.rank_city, t.detail FROM eval_results t"
+        " JOIN branches b ON b.id = t.subject_id WHERE t.run_id = ?1 AND t.subject_kind = 'branch'"
+        " AND (?2 = 0 OR t.procuratorate_id = ?2) AND (?3 = 0 OR t.branch_id = ?3) ORDER BY t.subject_id");
+    store_bind_int(st, 1, run);
+    store_bind_int(st, 2, narrowed ? own : 0);
+    store_bind_int(st, 3, p.branch);
+    while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW) {
+        json_t *detail = json_loads(store_col_text(st, 4), 0, NULL);
+        size_t i;
+        json_t *h;
+        json_array_foreach(json_object_get(detail, "honours"), i, h)
+        {
+            json_t *entry = json_array_get(honours, i);
+            if (!entry) {
+                entry = json_pack("{s:O, s:O, s:O, s:i, s:[]}", "name", json_object_get(h, "name"),
+                                  "description", json_object_get(h, "description"), "rule",
+                                  json_object_get(h, "rule"), "eligible", 0, "candidates");
+                json_array_append_new(honours, entry);
+            }
+            json_array_append_new(json_object_get(entry, "candidates"), candidate(st, detail, h));
+            if (json_is_true(json_object_get(h, "met")))
+                json_object_set_new(entry, "eligible",
+                                    json_integer(json_integer_value(json_object_get(entry, "eligible")) + 1));
+        }
+        json_decref(detail);
+    }
+    store_done(st);
+    json_t *r = rc >= 0 && run ? run_json(x, run, err) : NULL;
+    store_rollback(x->c);
+    if (rc < 0) {
+        json_decref(honours);
+        json_decref(r);
+        return rc;
+    }
+    /* each honour's candidates: those who meet it first, then by their place in the city */
+    size_t i;
+    json_t *h;
+    json_array_foreach(honours, i, h)
+    {
+        json_t *c = json_object_get(h, "candidates");
+        size_t n = json_array_size(c);
+        json_t **v = calloc(n + 1, sizeof *v);
+        if (!v)
+            die("内存不足");
+        for (size_t k = 0; k < n; k++)
+            v[k] = json_incref(json_array_get(c, k));
+        qsort(v, n, sizeof *v, by_standing);
+        json_array_clear(c);
+        for (size_t k = 0; k < n; k++)
+            json_array_append_new(c, v[k]);
+        free(v);
+    }
+    *out = json_pack("{s:o, s:o}", "run", r ? r : json_null(), "items", honours);
     return 0;
 }

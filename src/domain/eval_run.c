@@ -560,10 +560,21 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
         const struct scheme_honour *d = scheme_honour(s, h);
         struct calc_value met = scheme_honour_eval(s, h, res, rho, rk);
         scheme_honour_values(s, h, res, rho, rk, refs);
-        json_array_append_new(honours, json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "name", d->name,
-                                                 "description", d->description, "met",
-                                                 !met.missing && met.v != 0, "undecided", met.missing, "rule",
-                                                 expr_text(d->rule), "rule_values", describe(d->rule, refs)));
+        /* each condition of "A 且 B 且 …" on its own: what the proposal meets and misses */
+        json_t *conds = json_array();
+        for (int k = 0; k < d->nconditions; k++) {
+            struct calc_value c = scheme_condition_eval(s, d->condition[k], res, rho, rk);
+            struct calc_value crefs[EXPR_MAX_REFS];
+            scheme_condition_values(s, d->condition[k], res, rho, rk, crefs);
+            json_array_append_new(conds, json_pack("{s:s, s:o, s:b, s:b}", "rule", expr_text(d->condition[k]),
+                                                   "rule_values", describe(d->condition[k], crefs), "met",
+                                                   !c.missing && c.v != 0, "undecided", c.missing));
+        }
+        json_array_append_new(honours,
+                              json_pack("{s:s, s:s, s:b, s:b, s:s, s:o, s:o}", "name", d->name, "description",
+                                        d->description, "met", !met.missing && met.v != 0, "undecided",
+                                        met.missing, "rule", expr_text(d->rule), "rule_values",
+                                        describe(d->rule, refs), "conditions", conds));
     }
     json_t *o = json_object();
     json_object_set_new(

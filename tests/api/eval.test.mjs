@@ -378,6 +378,33 @@ describe('evaluation', () => {
     }
   });
 
+  test('honours as proposals: each branch with the rule met or missed, condition by condition, scoped', async () => {
+    const r = await req(viewer, 'GET', '/eval/honours?period=2025');
+    assert.equal(r.status, 200, r.text);
+    const byName = Object.fromEntries(r.json.items.map((h) => [h.name, h]));
+    const model = byName['模范支部'];
+    assert.ok(model, 'the default scheme’s 模范支部');
+    assert.equal(model.candidates.length, 15);
+    assert.equal(model.eligible, model.candidates.filter((c) => c.met).length);
+    // those who meet it first; each condition's verdict agrees with the whole
+    let seenMiss = false;
+    for (const c of model.candidates) {
+      if (!c.met) seenMiss = true;
+      else assert.ok(!seenMiss, 'met before missed');
+      assert.equal(c.conditions.length, 4);
+      assert.equal(c.met, c.conditions.every((k) => k.met), c.name);
+      const e = (await req(viewer, 'GET', `/eval/explain?branch_id=${c.subject_id}&period=2025`)).json;
+      assert.deepEqual(e.honours.find((h) => h.name === '模范支部').conditions, c.conditions);
+    }
+    assert.equal(model.candidates[0].name, '科尔沁区人民检察院第三党支部');
+    // a county sees its own branches only
+    const theirs = (await req(county, 'GET', '/eval/honours?period=2025')).json.items[0].candidates;
+    assert.ok(theirs.length >= 1 && theirs.every((c) => c.procuratorate_id === county.user.procuratorate_id));
+    assert.equal((await req(viewer, 'GET', '/eval/honours?period=2025&kind=member')).status, 400);
+    assert.equal((await req(null, 'GET', '/eval/honours?period=2025')).status, 401);
+    assert.deepEqual((await req(viewer, 'GET', '/eval/honours?period=2019')).json.items, []);
+  });
+
   test('bad queries are 400 with a field; measures are listed with their definitions', async () => {
     const m = await req(viewer, 'GET', '/eval/measures');
     assert.equal(m.status, 200);
