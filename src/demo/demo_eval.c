@@ -87,6 +87,20 @@ static int manual_values(struct res_ctx *x, struct res_ctx *approver, int64_t sc
     return rc < 0 ? rc : 0;
 }
 
+/* Save scheme "text" as the city's, named "name", into *id. */
+static int save_scheme(struct res_ctx *x, int64_t city, const char *name, const char *text, const char *note,
+                       int64_t *id, struct rerr *err)
+{
+    json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:b}", "procuratorate_id", (json_int_t)city, "name", name,
+                             "text", text, "note", note, "sample", 1);
+    json_t *out = NULL;
+    int rc = res_create(x, &res_eval_schemes, body, &out, err);
+    json_decref(body);
+    *id = rc == 0 ? res_int(out, "id") : 0;
+    json_decref(out);
+    return rc;
+}
+
 int demo_evaluation(struct store *st, struct rerr *err)
 {
     struct actor who;
@@ -98,14 +112,15 @@ int demo_evaluation(struct store *st, struct rerr *err)
     int rc = store_step(q, err);
     int64_t city = rc == STORE_ROW ? store_col_int(q, 0) : 0;
     store_done(q);
-    json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:b}", "procuratorate_id", (json_int_t)city, "name",
-                             "通辽市检察机关党建与业务融合考评方案", "text", ronghe_default_scheme, "note",
-                             "默认方案：政治、业务、创新、协作四个维度（示例）", "sample", 1);
-    json_t *out = NULL;
-    rc = rc < 0 ? rc : res_create(&x, &res_eval_schemes, body, &out, err);
-    json_decref(body);
-    int64_t scheme = rc == 0 ? res_int(out, "id") : 0;
-    json_decref(out);
+    /* the members' and party groups' scheme first, so that the default is the newest saved
+     * (the one `ronghe eval run` takes when no --scheme is given) */
+    int64_t members = 0, scheme = 0;
+    if (rc >= 0)
+        rc = save_scheme(&x, city, "党员和党小组考评方案", ronghe_member_scheme,
+                         "评价党员个人和党小组（示例）", &members, err);
+    if (rc == 0)
+        rc = save_scheme(&x, city, "通辽市检察机关党建与业务融合考评方案", ronghe_default_scheme,
+                         "默认方案：政治、业务、创新、协作四个维度（示例）", &scheme, err);
     /* the city's administrator (the demo's first account) approves what the demo entered */
     struct actor admin;
     struct res_ctx ax = {.c = c, .who = &admin, .a = x.a};
@@ -117,15 +132,6 @@ int demo_evaluation(struct store *st, struct rerr *err)
         rc = actor_load(c, admin_id, &admin, err);
     if (rc == 0)
         rc = manual_values(&x, &ax, scheme, err);
-    /* the members' and party groups' scheme (docs/schemes/member.scheme) */
-    body = json_pack("{s:I, s:s, s:s, s:s, s:b}", "procuratorate_id", (json_int_t)city, "name",
-                     "党员和党小组考评方案", "text", ronghe_member_scheme, "note",
-                     "评价党员个人和党小组（示例）", "sample", 1);
-    out = NULL;
-    rc = rc < 0 ? rc : res_create(&x, &res_eval_schemes, body, &out, err);
-    json_decref(body);
-    int64_t members = rc == 0 ? res_int(out, "id") : 0;
-    json_decref(out);
     const char *periods[] = {"2024", "2025"};
     for (int i = 0; rc == 0 && i < 4; i++) {
         json_t *summary = NULL;

@@ -446,6 +446,13 @@ describe('evaluation', () => {
     const x = JSON.parse(r.out);
     assert.equal(x.subject.id, 5);
     decimal(x.total, 2);
+    const member = (await req(admin, 'GET', '/eval/results?period=2025&kind=member')).json.items[0];
+    r = cli(['eval', 'explain', '--db', DB, '--branch', String(member.subject_id), '--member', '--period', '2025']);
+    assert.equal(r.code, 0, r.all);
+    assert.deepEqual(JSON.parse(r.out).subject, { kind: 'member', id: member.subject_id, name: member.name });
+    r = cli(['eval', 'explain', '--db', DB, '--branch', '1', '--member', '--procuratorate', '--period', '2025']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /只能用一个/);
     r = cli(['eval', 'run', '--db', DB, '--period', '2025-13']);
     assert.equal(r.code, 1);
     assert.match(r.err, /考评期间/);
