@@ -79,14 +79,19 @@ test('an administrator recomputes 2025: the job runs to the end and the ranking 
   assert.equal((await page.locator('[data-test=explain-total]').innerText()).trim(), total)
   assert.equal(await page.locator('[data-test=explain-dimension]').count(), 4, '政治 业务 创新 协作')
   assert.ok((await page.locator('[data-test=explain-indicator]').count()) >= 10)
-  // the hand-entered 述职评议 has no approved value in the demo: 待审核, shown as 缺项, not 0
+  // the third branch (霍林郭勒) has its 2025 述职评议 entered but not yet approved in the demo: 待审核, shown as 缺项, not 0
   const manual = page.locator('[data-test=explain-indicator][data-name=述职评议]')
   await manual.locator('[data-test=tag-pending]').waitFor()
   assert.ok((await manual.locator('[data-test=missing]').count()) >= 1)
   // the 同频共振 chart and its coefficient
   await page.locator('[data-test=resonance-chart] svg, [data-test=resonance-chart] canvas').first().waitFor()
   assert.match(await page.locator('[data-test=resonance-coef]').innerText(), /同频共振 ρ[\s\S]*(-?\d\.\d{4}[\s\S]*依据 \d+ 个月|缺项)/)
+  // the two series' parts, month by month: the party series is the sum of its parts
+  const parts = page.locator('[data-test=resonance-parts]')
+  await parts.waitFor()
+  assert.ok((await parts.locator('tr.part').count()) >= 2)
   assert.ok((await page.locator('[data-test=explain-honour]').count()) >= 1)
+  assert.ok((await page.locator('[data-test=explain-honour-condition]').count()) >= 4, 'each condition of a rule judged')
   await shot(page, 'eval-explain.png')
 
   // an input's records: 三会一课完成率 lists the branch's meetings, each a link to its page
