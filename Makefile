@@ -44,11 +44,11 @@ DOMAIN  := $(RESOURCE) \
            src/domain/import_refs.c \
            src/domain/template.c \
            src/domain/export.c \
-           src/domain/measures.c \
+           src/domain/measures.c src/domain/measures_people.c \
            src/domain/evaluation.c \
            src/domain/eval_scheme.c \
            src/domain/eval_run.c \
-           src/domain/eval_read.c \
+           src/domain/eval_read.c src/domain/eval_export.c \
            src/domain/eval_manual.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c src/jobs/import_job.c src/jobs/export_job.c src/jobs/eval_job.c
 DEMO    := src/demo/demo.c \
@@ -61,7 +61,7 @@ DEMO    := src/demo/demo.c \
            src/demo/demo_attachments.c \
            src/demo/demo_service.c \
            src/demo/demo_eval.c \
-           build/gen/default_scheme.c
+           build/gen/default_scheme.c build/gen/member_scheme.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(SHEET) $(CALC) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)
 HEADERS := $(wildcard src/*/*.h src/*/*/*.h)
@@ -124,6 +124,10 @@ build/gen/schema.c: src/store/schema.sql build/tools/embed
 build/gen/default_scheme.c: docs/schemes/default.scheme build/tools/embed
 	@mkdir -p $(dir $@)
 	build/tools/embed --string ronghe_default_scheme $< > $@.tmp && mv $@.tmp $@
+
+build/gen/member_scheme.c: docs/schemes/member.scheme build/tools/embed
+	@mkdir -p $(dir $@)
+	build/tools/embed --string ronghe_member_scheme $< > $@.tmp && mv $@.tmp $@
 
 build/gen/common_passwords.c: src/auth/common-passwords.txt build/tools/embed
 	@mkdir -p $(dir $@)

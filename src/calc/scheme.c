@@ -770,6 +770,57 @@ static void build_result_names(struct builder *b)
     s->rcat = (struct expr_catalogue){n, (const char *const *)s->rnames};
 }
 
+/* Whether "t" at "i" is the word "w" (UTF-8, 3 bytes) with white space on both sides. */
+static bool word_at(const char *t, size_t n, size_t i, const char *w)
+{
+    return i > 0 && i + 3 < n && !memcmp(t + i, w, 3) && t[i - 1] && strchr(" \t\r\n", t[i - 1]) &&
+           t[i + 3] && strchr(" \t\r\n", t[i + 3]);
+}
+
+/* Honour "h"'s conditions: its rule's text cut at each 且 outside parentheses, each part
+ * compiled alone, when there is no 或 outside them (a 或 would bind the parts otherwise)
+ * and there are 2..SCHEME_MAX_CONDITIONS parts; else none. The rule compiled, so each part
+ * does (a comparison or a function call between 且s); one that does not drops them all. */
+static void split_conditions(struct builder *b, const struct entry *e, struct scheme_honour *h)
+{
+    const char *t = b->r->t + e->voff;
+    size_t n = e->vlen, cut[SCHEME_MAX_CONDITIONS + 1];
+    int ncut = 0, depth = 0;
+    cut[ncut++] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == '(')
+            depth++;
+        else if (t[i] == ')')
+            depth--;
+        else if (depth == 0 && word_at(t, n, i, "或"))
+            return;
+        else if (depth == 0 && word_at(t, n, i, "且")) {
+            if (ncut == SCHEME_MAX_CONDITIONS)
+                return;
+            cut[ncut++] = i;
+        }
+    }
+    if (ncut < 2)
+        return;
+    cut[ncut] = n;
+    for (int k = 0; k < ncut; k++) {
+        size_t from = k ? cut[k] + 3 : 0, to = cut[k + 1];
+        while (from < to && strchr(" \t\r\n", t[from]) && t[from])
+            from++;
+        while (to > from && strchr(" \t\r\n", t[to - 1]) && t[to - 1])
+            to--;
+        struct expr_error err;
+        struct expr *x = expr_compile(t + from, to - from, &b->s->rcat, e->vline, e->vcol, &err);
+        if (!x) {
+            for (int j = 0; j < h->nconditions; j++)
+                expr_free((struct expr *)h->condition[j]);
+            h->nconditions = 0;
+            return;
+        }
+        h->condition[h->nconditions++] = x;
+    }
+}
+
 static void read_honour(struct builder *b, const struct section *sec)
 {
     const char *const *keys = section_key_names[SEC_HONOUR];
@@ -795,6 +846,8 @@ static void read_honour(struct builder *b, const struct section *sec)
         h->rule = compile_entry(b, f[0], &s->rcat);
     else
         need(b, sec, "条件", "（如 总分 >= 90 且 排名 <= 3）");
+    if (h->rule)
+        split_conditions(b, f[0], h);
 }
 
 static void read_signals(struct builder *b, const struct section *sec)
@@ -890,6 +943,8 @@ void scheme_free(struct scheme *s)
         free((char *)s->hon[h].name);
         free((char *)s->hon[h].description);
         expr_free((struct expr *)s->hon[h].rule);
+        for (int k = 0; k < s->hon[h].nconditions; k++)
+            expr_free((struct expr *)s->hon[h].condition[k]);
     }
     for (int i = 0; i < s->nsig; i++)
         free((char *)s->sig[i].name);
@@ -1194,7 +1249,12 @@ int scheme_evaluate(const struct scheme *s, int subject, const struct calc_value
 void scheme_honour_values(const struct scheme *s, int h, const struct scheme_result *r,
                           struct calc_value resonance, struct calc_value rank, struct calc_value *refs)
 {
-    const struct expr *e = scheme_honour(s, h)->rule;
+    scheme_condition_values(s, scheme_honour(s, h)->rule, r, resonance, rank, refs);
+}
+
+void scheme_condition_values(const struct scheme *s, const struct expr *e, const struct scheme_result *r,
+                             struct calc_value resonance, struct calc_value rank, struct calc_value *refs)
+{
     for (int k = 0; k < expr_nrefs(e); k++) {
         const struct rname *m = &s->rmap[expr_ref_at(e, k)->name];
         struct calc_value v = calc_missing();
@@ -1238,9 +1298,16 @@ void scheme_honour_values(const struct scheme *s, int h, const struct scheme_res
 struct calc_value scheme_honour_eval(const struct scheme *s, int h, const struct scheme_result *r,
                                      struct calc_value resonance, struct calc_value rank)
 {
+    return scheme_condition_eval(s, scheme_honour(s, h)->rule, r, resonance, rank);
+}
+
+struct calc_value scheme_condition_eval(const struct scheme *s, const struct expr *e,
+                                        const struct scheme_result *r, struct calc_value resonance,
+                                        struct calc_value rank)
+{
     struct calc_value refs[EXPR_MAX_REFS];
-    scheme_honour_values(s, h, r, resonance, rank, refs);
-    struct calc_value v = expr_eval(scheme_honour(s, h)->rule, refs);
+    scheme_condition_values(s, e, r, resonance, rank, refs);
+    struct calc_value v = expr_eval(e, refs);
     if (!v.missing)
         v.v = v.v != 0;
     return v;

@@ -24,6 +24,7 @@
 #define SCHEME_MAX_INDICATORS 200
 #define SCHEME_MAX_DIMS 16
 #define SCHEME_MAX_HONOURS 32
+#define SCHEME_MAX_CONDITIONS 16 /* the conditions an honour's rule lists, joined by 且 */
 #define SCHEME_MAX_SIGNALS 64
 #define SCHEME_MAX_ERRORS 100
 
@@ -77,6 +78,11 @@ struct scheme_honour {
     const char *name;
     const char *description;
     const struct expr *rule; /* over scheme_result_names() */
+    /* The rule's conditions when it is "A 且 B 且 …" at its top level (no 或 there): each
+     * compiled alone, so that a proposal can say which it meets and which it misses; 0
+     * conditions for any other rule (then the rule is one condition). */
+    const struct expr *condition[SCHEME_MAX_CONDITIONS];
+    int nconditions;
     int line;
 };
 
@@ -190,5 +196,11 @@ struct calc_value scheme_honour_eval(const struct scheme *s, int h, const struct
                                      struct calc_value resonance, struct calc_value rank);
 void scheme_honour_values(const struct scheme *s, int h, const struct scheme_result *r,
                           struct calc_value resonance, struct calc_value rank, struct calc_value *refs);
+/* The same for "e", a condition of an honour (scheme_honour()->condition[i]) or its rule. */
+struct calc_value scheme_condition_eval(const struct scheme *s, const struct expr *e,
+                                        const struct scheme_result *r, struct calc_value resonance,
+                                        struct calc_value rank);
+void scheme_condition_values(const struct scheme *s, const struct expr *e, const struct scheme_result *r,
+                             struct calc_value resonance, struct calc_value rank, struct calc_value *refs);
 
 #endif

@@ -22,8 +22,8 @@ static const char usage_eval[] =
     "      把方案文件存入数据库，作为该名称的新一版\n"
     "  ronghe eval run --db FILE [--scheme 名称[@版本]] --period 2025[-Q3|-07]\n"
     "      按方案（默认最新保存的方案）计算该期间各党组织和检察院的结果并保存，打印党组织排名\n"
-    "  ronghe eval explain --db FILE --branch ID --period 2025 [--procuratorate]\n"
-    "      以 JSON 打印一个党组织（或检察院）最近一次计算结果的完整解释\n";
+    "  ronghe eval explain --db FILE --branch ID --period 2025 [--procuratorate|--member|--party-group]\n"
+    "      以 JSON 打印一个党组织（或检察院、党员、党小组：ID 为其编号）最近一次计算结果的完整解释\n";
 
 static int eval_bad(const char *fmt, const char *arg)
 {
@@ -89,7 +89,7 @@ static int eval_check_cmd(int argc, char **argv)
 struct eval_opts {
     const char *db, *name, *scheme, *period;
     int64_t branch;
-    bool procuratorate;
+    const char *of; /* the explain query's key: branch_id, procuratorate_id, member_id, party_group_id */
     const char *file;
 };
 
@@ -99,6 +99,7 @@ static int eval_opts(int argc, char **argv, struct eval_opts *o)
         {"db", required_argument, 0, 'd'},     {"name", required_argument, 0, 'n'},
         {"scheme", required_argument, 0, 's'}, {"period", required_argument, 0, 'p'},
         {"branch", required_argument, 0, 'b'}, {"procuratorate", no_argument, 0, 'P'},
+        {"member", no_argument, 0, 'M'},       {"party-group", no_argument, 0, 'G'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     *o = (struct eval_opts){0};
     optind = 1;
@@ -123,7 +124,11 @@ static int eval_opts(int argc, char **argv, struct eval_opts *o)
             o->period = optarg;
             break;
         case 'P':
-            o->procuratorate = true;
+        case 'M':
+        case 'G':
+            if (o->of)
+                return eval_bad("%s", "--procuratorate、--member、--party-group 只能用一个");
+            o->of = ch == 'P' ? "procuratorate_id" : ch == 'M' ? "member_id" : "party_group_id";
             break;
         case 'b':
             o->branch = strtoll(optarg, &end, 10);
@@ -273,8 +278,7 @@ static int eval_explain_cmd(int argc, char **argv)
         return 1;
     char id[32];
     snprintf(id, sizeof id, "%" PRId64, o.branch);
-    struct res_query q = {
-        .n = 2, .key = {o.procuratorate ? "procuratorate_id" : "branch_id", "period"}, .val = {id, o.period}};
+    struct res_query q = {.n = 2, .key = {o.of ? o.of : "branch_id", "period"}, .val = {id, o.period}};
     json_t *out = NULL;
     struct rerr err = {0};
     int rc = eval_explain(&ss.x, &q, &out, &err);

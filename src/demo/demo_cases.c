@@ -525,8 +525,8 @@ void demo_build_cases(struct demo *demo)
             const struct demo_profile *prof = demo_profile(demo, d->branch);
             double busy = prof ? prof->business[m] : 0.5;
             double want = rate_of(d->kind) * busy * (strstr(d->proc_short, "扎鲁特") ? 1.2 : 1.0);
-            int n =
-                (int)want + (demo_noise((uint32_t)d->id * 31u + 7u, (uint32_t)m) < want - (int)want ? 1 : 0);
+            int n = (int)want +
+                    (demo_draw(prof, (uint32_t)d->id * 31u + 7u, (uint32_t)m) < want - (int)want ? 1 : 0);
             for (int k = 0; k < n; k++) {
                 /* the number is taken before the type is known: peek the type's stream */
                 uint32_t saved = rng_state;

@@ -212,8 +212,8 @@ static void branch_life(struct demo *d, const struct life_branch *b)
     for (int m = 0; m < DEMO_MONTHS; m++) {
         int y = DEMO_FIRST_YEAR + m / 12, mo = m % 12 + 1;
         double party = p->party[m];
-        double n1 = demo_noise(seed + 1, (uint32_t)m), n2 = demo_noise(seed + 2, (uint32_t)m);
-        double n3 = demo_noise(seed + 3, (uint32_t)m), n4 = demo_noise(seed + 4, (uint32_t)m);
+        double n1 = demo_draw(p, seed + 1, (uint32_t)m), n2 = demo_draw(p, seed + 2, (uint32_t)m);
+        double n3 = demo_draw(p, seed + 3, (uint32_t)m), n4 = demo_draw(p, seed + 4, (uint32_t)m);
         /* 支委会: monthly, skipped now and then where 三会一课 has gaps */
         if (!(p->life_gaps && n1 < 0.3) && !(n1 < 0.06 * (1 - party)))
             put_activity(d, b->id, 0, "支委会", NULL, y, mo, 3 + (int)(n2 * 8), PICK(committee_topics, n3),
@@ -240,7 +240,7 @@ static void branch_life(struct demo *d, const struct life_branch *b)
                          speaker, NULL);
         /* 党小组会: each group, the more often the busier the month */
         for (int g = 0; g < b->ngroups; g++) {
-            double ng = demo_noise(seed + 10 + (uint32_t)g, (uint32_t)m);
+            double ng = demo_draw(p, seed + 10 + (uint32_t)g, (uint32_t)m);
             if (ng < 0.45 + 0.55 * party)
                 put_activity(d, b->id, b->group[g], "党小组会", NULL, y, mo, 15 + (int)(ng * 12),
                              PICK(group_topics, demo_noise(seed + 20 + (uint32_t)g, (uint32_t)m)), NULL,

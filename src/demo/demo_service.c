@@ -214,7 +214,7 @@ void demo_build_service(struct demo *d)
         for (int m = 0; m < DEMO_MONTHS; m++) {
             int year = DEMO_FIRST_YEAR + m / 12, month = m % 12 + 1;
             double want =
-                p->business[m] * PER_MONTH + demo_noise((uint32_t)branches[i] * 31u + 12309u, (uint32_t)m);
+                p->business[m] * PER_MONTH + demo_draw(p, (uint32_t)branches[i] * 31u + 12309u, (uint32_t)m);
             int count = (int)want;
             static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
             int last = mdays[month - 1] + (month == 2 && year % 4 == 0);

@@ -32,6 +32,7 @@ struct demo_profile {
     double party[DEMO_MONTHS];    /* 0..1: how much party life the month holds */
     double business[DEMO_MONTHS]; /* 0..1: how much business work */
     bool life_gaps;               /* 三会一课 has gaps (a 支委会 or 党课 skipped now and then) */
+    double steady;                /* 0..1: how far the month's own draws are damped (demo_draw) */
 };
 
 /* The profile of demo branch "branch_id" (looked up by its name), or NULL for a branch
@@ -40,9 +41,16 @@ const struct demo_profile *demo_profile(struct demo *d, int64_t branch_id);
 
 /* The profile by key ("KEQ3"), or NULL. */
 const struct demo_profile *demo_profile_by_key(const char *key);
+/* The profile of the demo branch named "name", or NULL. */
+const struct demo_profile *demo_profile_by_name(const char *name);
 
 /* A deterministic number in [0, 1) from "seed" and "n": noise that does not depend on
  * the order in which the generators run. */
 double demo_noise(uint32_t seed, uint32_t n);
+
+/* demo_noise drawn for a month of branch profile "p" (NULL: undamped): pulled towards 0.5
+ * by p->steady, so that a steady branch's records follow its intensities closely and its
+ * two ledgers visibly move together. */
+double demo_draw(const struct demo_profile *p, uint32_t seed, uint32_t n);
 
 #endif

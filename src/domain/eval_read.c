@@ -9,14 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "domain/eval_internal.h"
 #include "domain/evaluation.h"
 #include "domain/resource.h"
 
 struct params {
     const char *period, *kind;
-    int64_t scheme, branch, proc;
+    int64_t scheme, branch, proc, member, group;
 };
+
+static const char *const KINDS[] = {"branch", "procuratorate", "member", "party_group"};
 
 static int positive(const char *key, const char *v, int64_t *out, struct rerr *err)
 {
@@ -29,13 +32,15 @@ static int positive(const char *key, const char *v, int64_t *out, struct rerr *e
     return 0;
 }
 
-/* period (required), scheme_id, and: kind (results) or branch_id | procuratorate_id
+/* period (required), scheme_id, and: kind and branch_id (results: a branch's members or
+ * party groups), or one of branch_id, procuratorate_id, member_id, party_group_id
  * (explain); each at most once. */
 static int params_of(const struct res_query *q, bool explain, struct params *p, struct rerr *err)
 {
     *p = (struct params){0};
     for (int i = 0; i < q->n; i++) {
         const char *k = q->key[i], *v = q->val[i];
+        bool one = !(p->proc || p->member || p->group || (explain && p->branch));
         int rc = 0;
         if (!strcmp(k, "period") && !p->period)
             p->period = v;
@@ -43,14 +48,19 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
             rc = positive(k, v, &p->scheme, err);
         else if (!explain && !strcmp(k, "kind") && !p->kind)
             p->kind = v;
-        else if (explain && !strcmp(k, "branch_id") && !p->branch && !p->proc)
+        else if (!strcmp(k, "branch_id") && !p->branch && one)
             rc = positive(k, v, &p->branch, err);
-        else if (explain && !strcmp(k, "procuratorate_id") && !p->branch && !p->proc)
+        else if (explain && !strcmp(k, "procuratorate_id") && one)
             rc = positive(k, v, &p->proc, err);
+        else if (explain && !strcmp(k, "member_id") && one)
+            rc = positive(k, v, &p->member, err);
+        else if (explain && !strcmp(k, "party_group_id") && one)
+            rc = positive(k, v, &p->group, err);
         else
             return rerr_set(err, R_EINVAL, "bad_query", k,
                             "未知或重复的查询参数“%s”（可用 period、scheme_id、%s）", k,
-                            explain ? "branch_id 或 procuratorate_id" : "kind");
+                            explain ? "branch_id、procuratorate_id、member_id 或 party_group_id 之一"
+                                    : "kind、branch_id");
         if (rc < 0)
             return rc;
     }
@@ -61,12 +71,19 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
     int rc = eval_period_parse(p->period, &per, err);
     if (rc < 0)
         return rc;
-    if (p->kind && strcmp(p->kind, "branch") != 0 && strcmp(p->kind, "procuratorate") != 0)
-        return rerr_set(err, R_EINVAL, "bad_query", "kind",
-                        "kind 应为 branch（党组织）或 procuratorate（检察院）");
-    if (explain && !p->branch && !p->proc)
-        return rerr_set(err, R_EINVAL, "bad_query", "branch_id",
-                        "请提供党组织 branch_id 或检察院 procuratorate_id");
+    bool known = !p->kind;
+    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0] && !known; i++)
+        known = !strcmp(p->kind, KINDS[i]);
+    if (!known)
+        return rerr_set(
+            err, R_EINVAL, "bad_query", "kind",
+            "kind 应为 branch（党组织）、procuratorate（检察院）、member（党员）或 party_group（党小组）");
+    if (explain && !p->branch && !p->proc && !p->member && !p->group)
+        return rerr_set(
+            err, R_EINVAL, "bad_query", "branch_id",
+            "请提供党组织 branch_id、检察院 procuratorate_id、党员 member_id 或党小组 party_group_id");
+    if (explain)
+        p->kind = p->branch ? "branch" : p->proc ? "procuratorate" : p->member ? "member" : "party_group";
     return 0;
 }
 
@@ -74,19 +91,22 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
  * for one who reads every procuratorate, one that computed them all; for a county
  * reader, one of them all or of its own (a county's run of its own branches never hides
  * the city's ranking). 0 with *run (0 when there is none). */
-static int latest_run(struct res_ctx *x, const char *period, int64_t scheme_id, int64_t *run,
-                      struct rerr *err)
+static int latest_run(struct res_ctx *x, const char *period, int64_t scheme_id, const char *kind,
+                      int64_t *run, struct rerr *err)
 {
     struct eval_period per;
     eval_period_parse(period, &per, NULL);
     int64_t own = 0;
     bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
     store_stmt *st =
-        store_prepare(x->c, "SELECT max(id) FROM eval_runs WHERE period = ?1 AND (?2 = 0 OR scheme_id = ?2)"
-                            " AND (scope_procuratorate_id IS NULL OR scope_procuratorate_id = ?3)");
+        store_prepare(x->c, "SELECT max(id) FROM eval_runs r WHERE period = ?1 AND (?2 = 0 OR scheme_id = ?2)"
+                            " AND (scope_procuratorate_id IS NULL OR scope_procuratorate_id = ?3)"
+                            " AND EXISTS (SELECT 1 FROM eval_results t WHERE t.run_id = r.id"
+                            " AND t.subject_kind = ?4 AND t.total IS NOT NULL)");
     store_bind_text(st, 1, per.label);
     store_bind_int(st, 2, scheme_id);
     store_bind_int(st, 3, narrowed ? own : 0);
+    store_bind_text(st, 4, kind);
     int rc = store_step(st, err);
     *run = rc == STORE_ROW ? store_col_int(st, 0) : 0;
     store_done(st);
@@ -127,21 +147,25 @@ int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, str
         return rc;
     int64_t run = 0, own = 0;
     bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
-    rc = latest_run(x, p.period, p.scheme, &run, err);
+    rc = latest_run(x, p.period, p.scheme, p.kind ? p.kind : "branch", &run, err);
     json_t *items = json_array();
     store_stmt *st = store_prepare(
         x->c,
-        "SELECT t.subject_kind, t.subject_id, coalesce(b.name, pr.name), t.procuratorate_id, t.total, "
-        "t.fusion,"
+        "SELECT t.subject_kind, t.subject_id, coalesce(b.name, pr.name, m.name, g.name), t.procuratorate_id,"
+        " t.total, t.fusion,"
         " t.party, t.business, t.linkage, t.rank_city, t.rank_level, t.rank_proc, t.movement, t.resonance,"
-        " t.resonance_lo, t.resonance_hi, t.resonance_n, t.missing, t.pending, t.stale"
+        " t.resonance_lo, t.resonance_hi, t.resonance_n, t.missing, t.pending, t.stale, t.branch_id"
         " FROM eval_results t LEFT JOIN branches b ON t.subject_kind = 'branch' AND b.id = t.subject_id"
         " LEFT JOIN procuratorates pr ON t.subject_kind = 'procuratorate' AND pr.id = t.subject_id"
+        " LEFT JOIN members m ON t.subject_kind = 'member' AND m.id = t.subject_id"
+        " LEFT JOIN party_groups g ON t.subject_kind = 'party_group' AND g.id = t.subject_id"
         " WHERE t.run_id = ?1 AND t.subject_kind = ?2 AND (?3 = 0 OR t.procuratorate_id = ?3)"
+        " AND (?4 = 0 OR t.branch_id = ?4)"
         " ORDER BY t.rank_city IS NULL, t.rank_city, t.subject_id");
     store_bind_int(st, 1, run);
     store_bind_text(st, 2, p.kind ? p.kind : "branch");
     store_bind_int(st, 3, narrowed ? own : 0);
+    store_bind_int(st, 4, p.branch);
     while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW)
         json_array_append_new(
             items,
@@ -180,12 +204,12 @@ int eval_explain(struct res_ctx *x, const struct res_query *q, json_t **out, str
         return rc;
     int64_t run = 0, own = 0;
     bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
-    rc = latest_run(x, p.period, p.scheme, &run, err);
+    rc = latest_run(x, p.period, p.scheme, p.kind, &run, err);
     store_stmt *st = store_prepare(x->c, "SELECT detail, stale, procuratorate_id FROM eval_results"
                                          " WHERE run_id = ? AND subject_kind = ? AND subject_id = ?");
     store_bind_int(st, 1, run);
-    store_bind_text(st, 2, p.branch ? "branch" : "procuratorate");
-    store_bind_int(st, 3, p.branch ? p.branch : p.proc);
+    store_bind_text(st, 2, p.kind);
+    store_bind_int(st, 3, p.branch ? p.branch : p.proc ? p.proc : p.member ? p.member : p.group);
     json_t *detail = NULL;
     bool stale = false;
     if (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW && (!narrowed || store_col_int(st, 2) == own)) {
@@ -201,10 +225,128 @@ int eval_explain(struct res_ctx *x, const struct res_query *q, json_t **out, str
         return rc;
     }
     if (!detail)
-        return rerr_set(err, R_ENOTFOUND, "not_found", p.branch ? "branch_id" : "procuratorate_id",
-                        "该期间还没有这个%s的考评结果（或无权查看）", p.branch ? "党组织" : "检察院");
+        return rerr_set(err, R_ENOTFOUND, "not_found",
+                        p.branch   ? "branch_id"
+                        : p.proc   ? "procuratorate_id"
+                        : p.member ? "member_id"
+                                   : "party_group_id",
+                        "该期间还没有这个%s的考评结果（或无权查看）",
+                        p.branch   ? "党组织"
+                        : p.proc   ? "检察院"
+                        : p.member ? "党员"
+                                   : "党小组");
     json_object_set_new(detail, "run", r ? r : json_null());
     json_object_set_new(detail, "stale", json_boolean(stale));
     *out = detail;
+    return 0;
+}
+
+/* A candidate for honour "h" (one element of a result's detail "honours") as a proposal
+ * lists it: who, where they stand, whether the rule is met and each condition with its
+ * values, and the dimensions' scores behind them. */
+static json_t *candidate(store_stmt *st, json_t *detail, json_t *h)
+{
+    json_t *dims = json_array();
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(detail, "dimensions"), i, d)
+        json_array_append_new(dims, json_pack("{s:O, s:O}", "name", json_object_get(d, "name"), "score",
+                                              json_object_get(d, "score")));
+    json_t *res = json_object_get(detail, "resonance");
+    return json_pack("{s:I, s:s, s:I, s:o, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "subject_id",
+                     (json_int_t)store_col_int(st, 0), "name",
+                     store_col_text(st, 1) ? store_col_text(st, 1) : "", "procuratorate_id",
+                     (json_int_t)store_col_int(st, 2), "rank_city", int_or_null(st, 3), "total",
+                     json_object_get(detail, "total"), "fusion", json_object_get(detail, "fusion"),
+                     "resonance", json_object_get(res, "rho"), "met", json_object_get(h, "met"), "undecided",
+                     json_object_get(h, "undecided"), "rule_values", json_object_get(h, "rule_values"),
+                     "conditions", json_object_get(h, "conditions"), "dimensions", dims);
+}
+
+static int by_standing(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int mx = json_is_true(json_object_get(x, "met")), my = json_is_true(json_object_get(y, "met"));
+    if (mx != my)
+        return my - mx;
+    json_t *rx = json_object_get(x, "rank_city"), *ry = json_object_get(y, "rank_city");
+    json_int_t kx = json_is_integer(rx) ? json_integer_value(rx) : INT64_MAX;
+    json_int_t ky = json_is_integer(ry) ? json_integer_value(ry) : INT64_MAX;
+    if (kx != ky)
+        return kx < ky ? -1 : 1;
+    json_int_t ix = json_integer_value(json_object_get(x, "subject_id"));
+    json_int_t iy = json_integer_value(json_object_get(y, "subject_id"));
+    return (ix > iy) - (ix < iy);
+}
+
+int eval_honours(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err)
+{
+    struct params p;
+    int rc = authz_read_collection(x->who, READ_SCOPED, err);
+    if (rc < 0 || (rc = params_of(q, false, &p, err)) < 0)
+        return rc;
+    if (p.kind && strcmp(p.kind, "branch") != 0)
+        return rerr_set(err, R_EINVAL, "bad_query", "kind", "荣誉评定只针对党组织（kind=branch）");
+    if ((rc = store_begin_read(x->c, err)) < 0)
+        return rc;
+    int64_t run = 0, own = 0;
+    bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
+    rc = latest_run(x, p.period, p.scheme, "branch", &run, err);
+    json_t *honours = json_array();
+    store_stmt *st = store_prepare(
+        x->c,
+        "SELECT t.subject_id, b.name, t.procuratorate_id, t.rank_city, t.detail FROM eval_results t"
+        " JOIN branches b ON b.id = t.subject_id WHERE t.run_id = ?1 AND t.subject_kind = 'branch'"
+        " AND (?2 = 0 OR t.procuratorate_id = ?2) AND (?3 = 0 OR t.branch_id = ?3) ORDER BY t.subject_id");
+    store_bind_int(st, 1, run);
+    store_bind_int(st, 2, narrowed ? own : 0);
+    store_bind_int(st, 3, p.branch);
+    while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW) {
+        json_t *detail = json_loads(store_col_text(st, 4), 0, NULL);
+        size_t i;
+        json_t *h;
+        json_array_foreach(json_object_get(detail, "honours"), i, h)
+        {
+            json_t *entry = json_array_get(honours, i);
+            if (!entry) {
+                entry = json_pack("{s:O, s:O, s:O, s:i, s:[]}", "name", json_object_get(h, "name"),
+                                  "description", json_object_get(h, "description"), "rule",
+                                  json_object_get(h, "rule"), "eligible", 0, "candidates");
+                json_array_append_new(honours, entry);
+            }
+            json_array_append_new(json_object_get(entry, "candidates"), candidate(st, detail, h));
+            if (json_is_true(json_object_get(h, "met")))
+                json_object_set_new(entry, "eligible",
+                                    json_integer(json_integer_value(json_object_get(entry, "eligible")) + 1));
+        }
+        json_decref(detail);
+    }
+    store_done(st);
+    json_t *r = rc >= 0 && run ? run_json(x, run, err) : NULL;
+    store_rollback(x->c);
+    if (rc < 0) {
+        json_decref(honours);
+        json_decref(r);
+        return rc;
+    }
+    /* each honour's candidates: those who meet it first, then by their place in the city */
+    size_t i;
+    json_t *h;
+    json_array_foreach(honours, i, h)
+    {
+        json_t *c = json_object_get(h, "candidates");
+        size_t n = json_array_size(c);
+        json_t **v = calloc(n + 1, sizeof *v);
+        if (!v)
+            die("内存不足");
+        for (size_t k = 0; k < n; k++)
+            v[k] = json_incref(json_array_get(c, k));
+        qsort(v, n, sizeof *v, by_standing);
+        json_array_clear(c);
+        for (size_t k = 0; k < n; k++)
+            json_array_append_new(c, v[k]);
+        free(v);
+    }
+    *out = json_pack("{s:o, s:o}", "run", r ? r : json_null(), "items", honours);
     return 0;
 }

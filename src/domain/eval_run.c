@@ -28,17 +28,38 @@
 #define SHIFTS EXPR_SHIFTS
 #define SERIES 12 /* months of the 同频共振 series: the twelve ending with the period */
 
+/* The 同频共振 series are the volumes of work of each side, month by month: the number
+ * of the records a measure counts (its numerator for a count, its denominator for a rate:
+ * docs/evaluation.md 「同频共振」). */
+enum side { SIDE_PARTY, SIDE_BUSINESS };
+static const struct volume {
+    const char *measure;
+    enum side side;
+    bool den;          /* its denominator (the records a rate counts) rather than its numerator */
+    const char *label; /* what the part counts */
+} volumes[] = {
+    {"关联业务组织生活占比", SIDE_PARTY, true, "组织生活次数"},
+    {"办结案件数", SIDE_BUSINESS, false, "办结案件数"},
+    {"12309办结率", SIDE_BUSINESS, true, "12309 受理件数"},
+    {"公益诉讼立案数", SIDE_BUSINESS, false, "公益诉讼立案数"},
+    {"普法宣传次数", SIDE_BUSINESS, false, "普法宣传次数"},
+};
+#define NVOLUMES ((int)(sizeof volumes / sizeof volumes[0]))
+
 struct subject {
-    int kind; /* SCHEME_BRANCH or SCHEME_PROCURATORATE */
+    int kind; /* enum scheme_subject */
     int64_t id, proc;
-    int level; /* of its procuratorate: 1 市院, 2 基层院 */
+    int64_t branch;               /* a branch's, member's or party group's branch; 0 for a procuratorate */
+    const struct measure_grid *g; /* the grid its pairs are read from */
+    int level;                    /* of its procuratorate: 1 市院, 2 基层院 */
     char name[256];
     int64_t *branches; /* the branches whose pairs it sums (itself, or a procuratorate's) */
     int nbranches;
-    double *pair;              /* [measure][shift][2]: numerator, denominator */
-    struct calc_value *value;  /* [measure][shift] */
-    struct calc_value *manual; /* [indicator] */
-    struct scheme_result *res; /* the period's */
+    double *pair;                    /* [measure][shift][2]: numerator, denominator */
+    struct calc_value *value;        /* [measure][shift] */
+    struct calc_value *manual;       /* [indicator] */
+    struct scheme_result *res;       /* the period's */
+    double volume[NVOLUMES][SERIES]; /* each part of the series, month by month */
     double party[SERIES], business[SERIES];
     bool party_missing[SERIES], business_missing[SERIES];
     struct calc_corr corr;
@@ -53,9 +74,10 @@ struct run {
     char name[256];         /* the scheme's name as stored (its editions share it) */
     int64_t scheme_version; /* its row's version when its text was read */
     struct eval_period p, shifted[SHIFTS], months[SERIES];
-    struct measure_grid *g;
+    struct measure_grid *g, *gm, *gg; /* branches', members', party groups' (NULL: not computed) */
     struct subject *sub;
     int n;
+    int first[SCHEME_SUBJECTS], count[SCHEME_SUBJECTS]; /* each kind's subjects, by id */
     int nmeasures;
 };
 
@@ -88,7 +110,7 @@ static void fill_values(struct run *r, struct subject *u, const struct eval_peri
             bool known = false;
             for (int b = 0; b < u->nbranches; b++) {
                 double bn, bd;
-                if (measure_sum(r->g, m, u->branches[b], sh[k].month_from, sh[k].month_to, &bn, &bd)) {
+                if (measure_sum(u->g, m, u->branches[b], sh[k].month_from, sh[k].month_to, &bn, &bd)) {
                     num += bn;
                     den += bd;
                     known = true;
@@ -115,36 +137,74 @@ static void shifts_of(const struct eval_period *p, struct eval_period out[SHIFTS
 
 /* ------------------------------------------------------------------ reading */
 
-static int load_subjects(struct run *r, struct rerr *err)
+static const char *const KIND_NAME[SCHEME_SUBJECTS] = {"branch", "procuratorate", "member", "party_group"};
+
+/* The kind named "name" as eval_results stores it, or -1. */
+static int kind_of(const char *name)
 {
-    int64_t own = 0;
-    bool narrowed = authz_read_narrowed(r->x->who, READ_SCOPED, &own);
-    store_stmt *st = store_prepare(r->x->c, "SELECT count(*) FROM branches");
+    for (int k = 0; k < SCHEME_SUBJECTS; k++)
+        if (name && !strcmp(name, KIND_NAME[k]))
+            return k;
+    return -1;
+}
+
+/* The subject of "kind" and "id", or NULL: each kind's subjects are in id order. */
+static struct subject *find_subject(struct run *r, int kind, int64_t id)
+{
+    if (kind < 0)
+        return NULL;
+    int lo = r->first[kind], hi = r->first[kind] + r->count[kind] - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (r->sub[mid].id == id)
+            return &r->sub[mid];
+        if (r->sub[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return NULL;
+}
+
+/* Whether any indicator of the scheme applies to subjects of "kind". */
+static bool applies(const struct scheme *s, int kind)
+{
+    for (int i = 0; i < scheme_nindicators(s); i++)
+        if (scheme_indicator(s, i)->subjects & (1u << kind))
+            return true;
+    return false;
+}
+
+static int count_of(struct run *r, const char *sql, int64_t own, int *n, struct rerr *err)
+{
+    store_stmt *st = store_prepare(r->x->c, sql);
+    store_bind_int(st, 1, own);
     int rc = store_step(st, err);
-    int nb = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
+    *n = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
     store_done(st);
-    st = store_prepare(r->x->c, "SELECT count(*) FROM procuratorates");
-    if (rc >= 0)
-        rc = store_step(st, err);
-    int np = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
-    store_done(st);
-    if (rc < 0)
-        return rc;
-    r->sub = calloc((size_t)(nb + np + 1), sizeof *r->sub);
-    if (!r->sub)
-        die("内存不足");
-    /* branches, then procuratorates, each in id order */
-    st = store_prepare(r->x->c, "SELECT b.id, b.procuratorate_id, p.level, b.name FROM branches b"
-                                " JOIN procuratorates p ON p.id = b.procuratorate_id"
-                                " WHERE ?1 = 0 OR b.procuratorate_id = ?1 ORDER BY b.id");
-    store_bind_int(st, 1, narrowed ? own : 0);
-    while ((rc = store_step(st, err)) == STORE_ROW && r->n < nb) {
+    return rc < 0 ? rc : 0;
+}
+
+/* The subjects of one kind, in id order, from "sql" answering (id, procuratorate, its
+ * level, name, branch) for the procuratorate ?1 (0: all), at most "cap" in all. */
+static int load_kind(struct run *r, int kind, const struct measure_grid *g, const char *sql, int64_t own,
+                     int cap, struct rerr *err)
+{
+    r->first[kind] = r->n;
+    store_stmt *st = store_prepare(r->x->c, sql);
+    store_bind_int(st, 1, own);
+    int rc;
+    while ((rc = store_step(st, err)) == STORE_ROW && r->n < cap) {
         struct subject *u = &r->sub[r->n++];
-        u->kind = SCHEME_BRANCH;
+        u->kind = kind;
+        u->g = g;
         u->id = store_col_int(st, 0);
         u->proc = store_col_int(st, 1);
         u->level = (int)store_col_int(st, 2);
-        snprintf(u->name, sizeof u->name, "%s", store_col_text(st, 3));
+        snprintf(u->name, sizeof u->name, "%s", store_col_text(st, 3) ? store_col_text(st, 3) : "");
+        u->branch = store_col_int(st, 4);
+        if (kind == SCHEME_PROCURATORATE)
+            continue; /* its branches: below */
         u->branches = malloc(sizeof *u->branches);
         if (!u->branches)
             die("内存不足");
@@ -152,27 +212,64 @@ static int load_subjects(struct run *r, struct rerr *err)
         u->nbranches = 1;
     }
     store_done(st);
+    r->count[kind] = r->n - r->first[kind];
+    return rc < 0 ? rc : 0;
+}
+
+/* Branches and procuratorates always; members and party groups when an indicator of the
+ * scheme applies to them. Each kind in id order, inside the reader's scope. */
+static int load_subjects(struct run *r, struct rerr *err)
+{
+    int64_t own = 0;
+    if (!authz_read_narrowed(r->x->who, READ_SCOPED, &own))
+        own = 0;
+    bool members = applies(r->s, SCHEME_MEMBER), groups = applies(r->s, SCHEME_PARTY_GROUP);
+    int nb = 0, np = 0, nm = 0, ng = 0;
+    int rc = count_of(r, "SELECT count(*) FROM branches", 0, &nb, err);
+    if (rc == 0)
+        rc = count_of(r, "SELECT count(*) FROM procuratorates", 0, &np, err);
+    if (rc == 0 && members)
+        rc = count_of(r, "SELECT count(*) FROM members", 0, &nm, err);
+    if (rc == 0 && groups)
+        rc = count_of(r, "SELECT count(*) FROM party_groups", 0, &ng, err);
     if (rc < 0)
         return rc;
-    int branch_end = r->n;
-    st = store_prepare(r->x->c,
-                       "SELECT id, level, name FROM procuratorates WHERE ?1 = 0 OR id = ?1 ORDER BY id");
-    store_bind_int(st, 1, narrowed ? own : 0);
-    while ((rc = store_step(st, err)) == STORE_ROW && r->n < nb + np) {
-        struct subject *u = &r->sub[r->n++];
-        u->kind = SCHEME_PROCURATORATE;
-        u->id = u->proc = store_col_int(st, 0);
-        u->level = (int)store_col_int(st, 1);
-        snprintf(u->name, sizeof u->name, "%s", store_col_text(st, 2));
-        u->branches = calloc((size_t)(branch_end ? branch_end : 1), sizeof *u->branches);
+    int cap = nb + np + nm + ng;
+    r->sub = calloc((size_t)cap + 1, sizeof *r->sub);
+    if (!r->sub)
+        die("内存不足");
+    rc = load_kind(r, SCHEME_BRANCH, r->g,
+                   "SELECT b.id, b.procuratorate_id, p.level, b.name, b.id FROM branches b"
+                   " JOIN procuratorates p ON p.id = b.procuratorate_id"
+                   " WHERE ?1 = 0 OR b.procuratorate_id = ?1 ORDER BY b.id",
+                   own, cap, err);
+    if (rc == 0)
+        rc =
+            load_kind(r, SCHEME_PROCURATORATE, r->g,
+                      "SELECT id, id, level, name, 0 FROM procuratorates WHERE ?1 = 0 OR id = ?1 ORDER BY id",
+                      own, cap, err);
+    for (int i = r->first[SCHEME_PROCURATORATE]; rc == 0 && i < r->n; i++) {
+        struct subject *u = &r->sub[i];
+        u->branches = calloc((size_t)r->count[SCHEME_BRANCH] + 1, sizeof *u->branches);
         if (!u->branches)
             die("内存不足");
-        for (int i = 0; i < branch_end; i++)
-            if (r->sub[i].proc == u->id)
-                u->branches[u->nbranches++] = r->sub[i].id;
+        for (int j = r->first[SCHEME_BRANCH]; j < r->first[SCHEME_BRANCH] + r->count[SCHEME_BRANCH]; j++)
+            if (r->sub[j].proc == u->id)
+                u->branches[u->nbranches++] = r->sub[j].id;
     }
-    store_done(st);
-    return rc < 0 ? rc : 0;
+    if (rc == 0 && members)
+        rc = load_kind(r, SCHEME_MEMBER, r->gm,
+                       "SELECT m.id, m.procuratorate_id, p.level, m.name, m.branch_id FROM members m"
+                       " JOIN procuratorates p ON p.id = m.procuratorate_id"
+                       " WHERE ?1 = 0 OR m.procuratorate_id = ?1 ORDER BY m.id",
+                       own, cap, err);
+    if (rc == 0 && groups)
+        rc = load_kind(r, SCHEME_PARTY_GROUP, r->gg,
+                       "SELECT g.id, g.procuratorate_id, p.level, g.name, g.branch_id FROM party_groups g"
+                       " JOIN procuratorates p ON p.id = g.procuratorate_id"
+                       " WHERE ?1 = 0 OR g.procuratorate_id = ?1 ORDER BY g.id",
+                       own, cap, err);
+    return rc;
 }
 
 /* The approved hand values of this scheme's name and period. */
@@ -194,15 +291,10 @@ static int load_manual(struct run *r, struct rerr *err)
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
         const char *ind = store_col_text(st, 0);
-        int kind = !strcmp(store_col_text(st, 1), "branch") ? SCHEME_BRANCH : SCHEME_PROCURATORATE;
-        int64_t id = store_col_int(st, 2);
-        for (int k = 0; k < ni; k++) {
-            if (strcmp(scheme_indicator(r->s, k)->name, ind) != 0)
-                continue;
-            for (int i = 0; i < r->n; i++)
-                if (r->sub[i].kind == kind && r->sub[i].id == id)
-                    r->sub[i].manual[k] = calc_number(store_col_real(st, 3));
-        }
+        struct subject *u = find_subject(r, kind_of(store_col_text(st, 1)), store_col_int(st, 2));
+        for (int k = 0; u && k < ni; k++)
+            if (!strcmp(scheme_indicator(r->s, k)->name, ind))
+                u->manual[k] = calc_number(store_col_real(st, 3));
     }
     store_done(st);
     return rc < 0 ? rc : 0;
@@ -221,11 +313,9 @@ static int load_previous(struct run *r, struct rerr *err)
     store_bind_text(st, 2, prev.label);
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
-        int kind = !strcmp(store_col_text(st, 0), "branch") ? SCHEME_BRANCH : SCHEME_PROCURATORATE;
-        int64_t id = store_col_int(st, 1);
-        for (int i = 0; i < r->n; i++)
-            if (r->sub[i].kind == kind && r->sub[i].id == id)
-                r->sub[i].prev_rank = (int)store_col_int(st, 2);
+        struct subject *u = find_subject(r, kind_of(store_col_text(st, 0)), store_col_int(st, 1));
+        if (u)
+            u->prev_rank = (int)store_col_int(st, 2);
     }
     store_done(st);
     return rc < 0 ? rc : 0;
@@ -239,30 +329,36 @@ static void compute_subject(struct run *r, struct subject *u)
     u->pair = calloc(nv * 2, sizeof *u->pair);
     u->value = calloc(nv, sizeof *u->value);
     u->res = calloc(1, sizeof *u->res);
-    struct calc_value *mv = calloc(nv, sizeof *mv);
-    struct scheme_result *mr = calloc(1, sizeof *mr);
-    if (!u->pair || !u->value || !u->res || !mv || !mr)
+    if (!u->pair || !u->value || !u->res)
         die("内存不足");
     fill_values(r, u, r->shifted, u->pair, u->value);
     CHECK(scheme_evaluate(r->s, u->kind, u->value, u->manual, u->res) == 0);
-    /* 同频共振: the party-building and business group scores of each of the twelve months */
+    /* 同频共振: the volumes of work of each side in each of the twelve months */
     for (int k = 0; k < SERIES; k++) {
-        struct eval_period sh[SHIFTS];
-        shifts_of(&r->months[k], sh);
-        fill_values(r, u, sh, NULL, mv);
-        CHECK(scheme_evaluate(r->s, u->kind, mv, NULL, mr) == 0);
-        u->party[k] = mr->group[SCHEME_G_PARTY].score.v;
-        u->party_missing[k] = mr->group[SCHEME_G_PARTY].score.missing;
-        u->business[k] = mr->group[SCHEME_G_BUSINESS].score.v;
-        u->business_missing[k] = mr->group[SCHEME_G_BUSINESS].score.missing;
+        u->party[k] = u->business[k] = 0;
+        bool known = false;
+        for (int v = 0; v < NVOLUMES; v++) {
+            int m = measure_find(volumes[v].measure);
+            CHECK(m >= 0);
+            double sum = 0;
+            for (int b = 0; b < u->nbranches; b++) {
+                double bn, bd;
+                if (measure_sum(u->g, m, u->branches[b], r->months[k].month_from, r->months[k].month_to, &bn,
+                                &bd)) {
+                    sum += volumes[v].den ? bd : bn;
+                    known = true;
+                }
+            }
+            u->volume[v][k] = sum;
+            *(volumes[v].side == SIDE_PARTY ? &u->party[k] : &u->business[k]) += sum;
+        }
+        u->party_missing[k] = u->business_missing[k] = !known;
     }
     struct rerr e = {0};
     int min_n = (int)scheme_signal(r->s, "同频共振最少月数", CALC_SPEARMAN_MIN_N);
     if (calc_spearman(u->party, u->party_missing, u->business, u->business_missing, SERIES, min_n, 0.95,
                       &u->corr, &e) < 0)
         u->corr = (struct calc_corr){.missing = true, .why = "无法计算"};
-    free(mv);
-    free(mr);
 }
 
 /* Rank the subjects "pick" accepts (of kind "kind", and "same" as subject "like" by
@@ -447,15 +543,26 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
     json_t *months = json_array(), *party = json_array(), *business = json_array();
     for (int k = 0; k < SERIES; k++) {
         json_array_append_new(months, json_string(r->months[k].label));
-        json_array_append_new(party, u->party_missing[k] ? json_null() : decd(u->party[k], 2));
-        json_array_append_new(business, u->business_missing[k] ? json_null() : decd(u->business[k], 2));
+        json_array_append_new(party, u->party_missing[k] ? json_null() : decd(u->party[k], 0));
+        json_array_append_new(business, u->business_missing[k] ? json_null() : decd(u->business[k], 0));
     }
-    json_t *resonance = json_pack("{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "missing", u->corr.missing,
-                                  "n", u->corr.n, "rho", u->corr.missing ? json_null() : decd(u->corr.rho, 4),
-                                  "lo", u->corr.missing ? json_null() : decd(u->corr.lo, 4), "hi",
-                                  u->corr.missing ? json_null() : decd(u->corr.hi, 4), "why",
-                                  u->corr.why ? json_string(u->corr.why) : json_null(), "months", months,
-                                  "party", party, "business", business);
+    json_t *parts = json_array();
+    for (int v = 0; v < NVOLUMES; v++) {
+        json_t *vals = json_array();
+        for (int k = 0; k < SERIES; k++)
+            json_array_append_new(vals, u->party_missing[k] ? json_null() : decd(u->volume[v][k], 0));
+        json_array_append_new(parts, json_pack("{s:s, s:s, s:s, s:s, s:o}", "side",
+                                               volumes[v].side == SIDE_PARTY ? "党建" : "业务", "measure",
+                                               volumes[v].measure, "part", volumes[v].den ? "分母" : "分子",
+                                               "label", volumes[v].label, "values", vals));
+    }
+    json_t *resonance = json_pack(
+        "{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o}", "missing", u->corr.missing, "n",
+        u->corr.n, "rho", u->corr.missing ? json_null() : decd(u->corr.rho, 4), "lo",
+        u->corr.missing ? json_null() : decd(u->corr.lo, 4), "hi",
+        u->corr.missing ? json_null() : decd(u->corr.hi, 4), "why",
+        u->corr.why ? json_string(u->corr.why) : json_null(), "months", months, "party", party, "business",
+        business, "party_label", "组织生活次数", "business_label", "业务办理件次", "parts", parts);
     json_t *honours = json_array();
     struct calc_value rho = u->corr.missing ? calc_missing() : calc_number(u->corr.rho);
     struct calc_value rk = u->rank_city ? calc_number(u->rank_city) : calc_missing();
@@ -463,16 +570,26 @@ static json_t *explanation(struct run *r, const struct subject *u, int64_t schem
         const struct scheme_honour *d = scheme_honour(s, h);
         struct calc_value met = scheme_honour_eval(s, h, res, rho, rk);
         scheme_honour_values(s, h, res, rho, rk, refs);
-        json_array_append_new(honours, json_pack("{s:s, s:s, s:b, s:b, s:s, s:o}", "name", d->name,
-                                                 "description", d->description, "met",
-                                                 !met.missing && met.v != 0, "undecided", met.missing, "rule",
-                                                 expr_text(d->rule), "rule_values", describe(d->rule, refs)));
+        /* each condition of "A 且 B 且 …" on its own: what the proposal meets and misses */
+        json_t *conds = json_array();
+        for (int k = 0; k < d->nconditions; k++) {
+            struct calc_value c = scheme_condition_eval(s, d->condition[k], res, rho, rk);
+            struct calc_value crefs[EXPR_MAX_REFS];
+            scheme_condition_values(s, d->condition[k], res, rho, rk, crefs);
+            json_array_append_new(conds, json_pack("{s:s, s:o, s:b, s:b}", "rule", expr_text(d->condition[k]),
+                                                   "rule_values", describe(d->condition[k], crefs), "met",
+                                                   !c.missing && c.v != 0, "undecided", c.missing));
+        }
+        json_array_append_new(honours,
+                              json_pack("{s:s, s:s, s:b, s:b, s:s, s:o, s:o}", "name", d->name, "description",
+                                        d->description, "met", !met.missing && met.v != 0, "undecided",
+                                        met.missing, "rule", expr_text(d->rule), "rule_values",
+                                        describe(d->rule, refs), "conditions", conds));
     }
     json_t *o = json_object();
-    json_object_set_new(o, "subject",
-                        json_pack("{s:s, s:I, s:s}", "kind",
-                                  u->kind == SCHEME_BRANCH ? "branch" : "procuratorate", "id",
-                                  (json_int_t)u->id, "name", u->name));
+    json_object_set_new(
+        o, "subject",
+        json_pack("{s:s, s:I, s:s}", "kind", KIND_NAME[u->kind], "id", (json_int_t)u->id, "name", u->name));
     json_object_set_new(o, "period", json_string(r->p.label));
     json_object_set_new(o, "from", json_string(r->p.from));
     json_object_set_new(o, "to", json_string(r->p.to));
@@ -545,7 +662,10 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
     store_bind_text(st, 3, r->p.label);
     store_bind_text(st, 4, r->p.from);
     store_bind_text(st, 5, r->p.to);
-    store_bind_int(st, 6, r->n);
+    int stored = 0;
+    for (int i = 0; i < r->n; i++)
+        stored += applies(r->s, r->sub[i].kind);
+    store_bind_int(st, 6, stored);
     store_bind_text(st, 7, now);
     if (r->x->who->user_id)
         store_bind_int(st, 8, r->x->who->user_id);
@@ -563,6 +683,8 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
     store_done(st);
     for (int i = 0; rc >= 0 && i < r->n; i++) {
         struct subject *u = &r->sub[i];
+        if (!applies(r->s, u->kind))
+            continue; /* no indicator of the scheme applies to its kind: no result */
         json_t *detail = explanation(r, u, scheme_id, edition);
         char *text = json_dumps(detail, JSON_COMPACT);
         json_decref(detail);
@@ -582,11 +704,11 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
                      " ?18, ?19, ?20, ?21, ?22, ?23, ?23)");
         store_bind_int(st, 1, *run_id);
         store_bind_int(st, 2, u->proc);
-        if (u->kind == SCHEME_BRANCH)
-            store_bind_int(st, 3, u->id);
+        if (u->branch)
+            store_bind_int(st, 3, u->branch);
         else
             store_bind_null(st, 3);
-        store_bind_text(st, 4, u->kind == SCHEME_BRANCH ? "branch" : "procuratorate");
+        store_bind_text(st, 4, KIND_NAME[u->kind]);
         store_bind_int(st, 5, u->id);
         store_bind_text(st, 6, r->p.label);
         struct calc_value vals[5] = {u->res->total, u->res->fusion, u->res->group[SCHEME_G_PARTY].score,
@@ -654,6 +776,8 @@ static void run_free(struct run *r)
     }
     free(r->sub);
     measure_grid_free(r->g);
+    measure_grid_free(r->gm);
+    measure_grid_free(r->gg);
 }
 
 /* qsort_r's order of subject indices into "subjects": rank (缺项 last), then id. */
@@ -675,8 +799,12 @@ static json_t *summary_of(struct run *r, int64_t run_id, int64_t scheme_id)
     int *order = calloc((size_t)r->n + 1, sizeof *order), m = 0;
     if (!order)
         die("内存不足");
+    /* the branches, or the first kind of subject the scheme applies to */
+    int kind = SCHEME_BRANCH;
+    while (kind < SCHEME_SUBJECTS - 1 && !applies(r->s, kind))
+        kind++;
     for (int i = 0; i < r->n; i++)
-        if (r->sub[i].kind == SCHEME_BRANCH)
+        if (r->sub[i].kind == kind)
             order[m++] = i;
     qsort_r(order, (size_t)m, sizeof *order, by_rank, r->sub);
     for (int j = 0; j < m; j++) {
@@ -742,6 +870,10 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
     /* read everything in one read transaction, compute, then write in one write one */
     if ((rc = store_begin_read(x->c, err)) == 0) {
         rc = measure_grid_load(x, r.p.year - 2, r.p.year, 0, &r.g, err);
+        if (rc == 0 && applies(s, SCHEME_MEMBER))
+            rc = measure_grid_load_of(x, MEASURE_OF_MEMBER, r.p.year - 2, r.p.year, 0, &r.gm, err);
+        if (rc == 0 && applies(s, SCHEME_PARTY_GROUP))
+            rc = measure_grid_load_of(x, MEASURE_OF_GROUP, r.p.year - 2, r.p.year, 0, &r.gg, err);
         if (rc == 0)
             rc = load_subjects(&r, err);
         if (rc == 0)
@@ -766,6 +898,9 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
         rc = rank(&r, SCHEME_BRANCH, RANK_PROC, err);
     if (rc == 0)
         rc = rank(&r, SCHEME_PROCURATORATE, RANK_ALL, err);
+    for (int kind = SCHEME_MEMBER; rc == 0 && kind <= SCHEME_PARTY_GROUP; kind++)
+        for (enum rank_scope sc = RANK_ALL; rc == 0 && sc <= RANK_PROC; sc++)
+            rc = rank(&r, kind, sc, err);
     int64_t run_id = 0;
     if (rc == 0 && (rc = store_begin(x->c, err)) == 0) {
         rc = store_results(&r, scheme_id, edition, &run_id, err);

@@ -66,6 +66,18 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
  * the results' branches are. */
 int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err);
 
+/* GET /eval/results/export?period=[&scheme_id=][&kind=]: the same results (the same run,
+ * the same scope) as an XLSX: the ranking on 考评结果, every subject's indicators on
+ * 指标得分; *out's descriptor is the caller's to send. Audited ("export" on eval-results). */
+struct res_file;
+int eval_results_file(struct res_ctx *x, const struct res_query *q, struct res_file *out, struct rerr *err);
+
+/* GET /eval/honours?period=[&scheme_id=][&branch_id=]: honour eligibility of the latest
+ * branch run, as proposals: for each honour of its scheme, the rule and every branch in
+ * the reader's scope with whether it meets it and each condition ("A 且 B …") met or
+ * missed with its values, those who meet it first. */
+int eval_honours(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err);
+
 /* GET /eval/explain?branch_id=|procuratorate_id=&period=[&scheme_id=]: one subject's
  * whole explanation from the latest run (docs/evaluation.md: every number, its formula
  * with the values put in, the measures and their numerators and denominators). */

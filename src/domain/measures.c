@@ -7,6 +7,7 @@
  * party-life ledger already answers (domain/partylife.h), so the two never disagree.
  */
 #include "domain/measures.h"
+#include "domain/measures_internal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -225,8 +226,9 @@ bool measure_value(const struct measure *m, double num, double den, double *valu
 /* ------------------------------------------------------------------ the grid */
 
 struct measure_grid {
+    enum measure_of of;
     int first_year, months, nbranches;
-    int64_t *branches; /* ascending */
+    int64_t *branches; /* the subjects (branches, members or party groups), ascending */
     double *pair;      /* [branch][month][measure][2] */
 };
 
@@ -328,14 +330,31 @@ void measure_grid_free(struct measure_grid *g)
 int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
                       struct measure_grid **out, struct rerr *err)
 {
+    return measure_grid_load_of(x, MEASURE_OF_BRANCH, first_year, last_year, branch, out, err);
+}
+
+int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t branch,
+                         struct measure_grid **out, struct rerr *err)
+{
     CHECK(first_year <= last_year);
     *out = NULL;
     struct measure_grid *g = calloc(1, sizeof *g);
     if (!g)
         die("内存不足");
+    g->of = of;
     g->first_year = first_year;
     g->months = (last_year - first_year + 1) * 12;
-    store_stmt *st = store_prepare(x->c, "SELECT count(*) FROM branches WHERE ?1 = 0 OR id = ?1");
+    static const char *const count_sql[] = {
+        "SELECT count(*) FROM branches WHERE ?1 = 0 OR id = ?1",
+        "SELECT count(*) FROM members WHERE ?1 = 0 OR id = ?1",
+        "SELECT count(*) FROM party_groups WHERE ?1 = 0 OR id = ?1",
+    };
+    static const char *const ids_sql[] = {
+        "SELECT id FROM branches WHERE ?1 = 0 OR id = ?1 ORDER BY id",
+        "SELECT id FROM members WHERE ?1 = 0 OR id = ?1 ORDER BY id",
+        "SELECT id FROM party_groups WHERE ?1 = 0 OR id = ?1 ORDER BY id",
+    };
+    store_stmt *st = store_prepare(x->c, count_sql[of]);
     store_bind_int(st, 1, branch);
     int rc = store_step(st, err);
     int n = rc == STORE_ROW ? (int)store_col_int(st, 0) : 0;
@@ -343,7 +362,7 @@ int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t 
     g->branches = calloc((size_t)(n ? n : 1), sizeof *g->branches);
     if (!g->branches)
         die("内存不足");
-    st = store_prepare(x->c, "SELECT id FROM branches WHERE ?1 = 0 OR id = ?1 ORDER BY id");
+    st = store_prepare(x->c, ids_sql[of]);
     store_bind_int(st, 1, branch);
     while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW && g->nbranches < n)
         g->branches[g->nbranches++] = store_col_int(st, 0);
@@ -356,6 +375,11 @@ int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t 
     snprintf(from, sizeof from, "%04d-01-01", first_year);
     snprintf(to, sizeof to, "%04d-01-01", last_year + 1);
     for (int m = 0; rc >= 0 && m < N_MEASURES; m++) {
+        if (of != MEASURE_OF_BRANCH) {
+            const char *sql = measure_people_sql(m, of);
+            rc = sql ? load_sql(x, g, m, sql, from, to, err) : 0;
+            continue;
+        }
         const char *sql = catalogue[m].months_sql;
         rc = sql ? load_sql(x, g, m, sql, from, to, err) : load_life(x, g, m, err);
     }
@@ -372,7 +396,7 @@ bool measure_sum(const struct measure_grid *g, int m, int64_t branch, const char
 {
     *num = *den = 0;
     int b = branch_index(g, branch), a = month_index(g, from), z = month_index(g, to);
-    if (b < 0 || a < 0 || z < a)
+    if (b < 0 || a < 0 || z < a || (g->of != MEASURE_OF_BRANCH && !measure_people_sql(m, g->of)))
         return false;
     for (int k = a; k <= z; k++) { /* in month order: the same sum every time */
         const double *p = cell(g, b, k, m);

@@ -42,14 +42,27 @@ const struct measure *measure_at(int i);
 /* The index of the measure named "name", or -1. */
 int measure_find(const char *name);
 
+/* Whom a grid's pairs are of: branches (the catalogue's definitions), members or party
+ * groups (the measures that have a meaning for them, with that meaning: the rest have
+ * no value for them, 缺项). */
+enum measure_of { MEASURE_OF_BRANCH, MEASURE_OF_MEMBER, MEASURE_OF_GROUP };
+
+/* The definition of measure "m" for subjects "of", in Chinese; NULL when it has no value
+ * for them. */
+const char *measure_definition(int m, enum measure_of of);
+
 /* The pairs of every measure for every branch ("branch" 0) or one branch, and every month
  * of years first..last: opaque, owned by the caller (measure_grid_free). */
 struct measure_grid;
 int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
                       struct measure_grid **out, struct rerr *err);
+/* The same for every member or party group ("of"; "id" 0) or one of them. */
+int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t id,
+                         struct measure_grid **out, struct rerr *err);
 void measure_grid_free(struct measure_grid *g);
-/* Σ of measure "m"'s pair for branch "branch" over months from..to (each "YYYY-MM",
- * inclusive, within the grid's years): false when the grid has no such branch. */
+/* Σ of measure "m"'s pair for branch "branch" (the grid's subject) over months from..to
+ * (each "YYYY-MM", inclusive, within the grid's years): false when the grid has no such
+ * subject, or the measure no value for its kind of subject. */
 bool measure_sum(const struct measure_grid *g, int m, int64_t branch, const char *from, const char *to,
                  double *num, double *den);
 /* The value of a pair by the measure's kind; false for 缺项 (a rate or average with no

@@ -400,6 +400,14 @@ static enum MHD_Result eval_results_get(struct request *rq, const struct route_c
     return eval_results(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
 }
 
+/* GET /eval/honours?period=[&scheme_id=][&branch_id=]: honour eligibility as proposals. */
+static enum MHD_Result eval_honours_get(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    return eval_honours(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
 /* GET /eval/explain?branch_id=|procuratorate_id=&period=[&scheme_id=]: one explanation. */
 static enum MHD_Result eval_explain_get(struct request *rq, const struct route_call *k)
 {
@@ -558,6 +566,16 @@ static enum MHD_Result send_file(struct request *rq, struct res_file *f, int sta
     MHD_add_response_header(r, "Cache-Control", "no-store");
     add_security_headers(r);
     return reply_response(rq, status, r);
+}
+
+/* GET /eval/results/export?period=[&scheme_id=][&kind=]: the ranking as an XLSX. */
+static enum MHD_Result eval_results_export(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    struct res_file f = {0};
+    if (eval_results_file(k->x, &rq->query, &f, &err) < 0)
+        return reply_error(rq, &err);
+    return send_file(rq, &f, 200);
 }
 
 /* GET /templates/:coll: the collection's import template (domain/template.h), for those
@@ -807,7 +825,9 @@ const struct route api_routes[] = {
     {RM_GET, "/eval/records", eval_records_get, ROUTE_CACHE_TODAY, 0},
     {RM_POST, "/eval/check", eval_check, ROUTE_NO_CACHE, ROUTE_BODY},
     {RM_GET, "/eval/results", eval_results_get, ROUTE_CACHE, 0},
+    {RM_GET, "/eval/results/export", eval_results_export, 0, 0},
     {RM_GET, "/eval/explain", eval_explain_get, ROUTE_CACHE, 0},
+    {RM_GET, "/eval/honours", eval_honours_get, ROUTE_CACHE, 0},
     /* a job's progress lives in memory, not in the database: never cached */
     {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},
     {RM_GET, "/jobs/:id", coll_get, ROUTE_NO_CACHE, 0},

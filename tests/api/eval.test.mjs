@@ -5,7 +5,8 @@
 // same numbers from a second run of the same data.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, req, uniq, lastAudit, cli, DB } from './lib.mjs';
+import { login, req, uniq, lastAudit, cli, DB, BASE } from './lib.mjs';
+import ExcelJS from 'exceljs';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,10 +108,16 @@ describe('evaluation', () => {
           assert.equal(Number(m.value).toFixed(4), (Number(m.num) / Number(m.den)).toFixed(4), `${m.measure} = num/den`);
       }
     }
-    assert.ok(x.indicators.some((i) => i.manual && i.pending), 'a hand value without approval is 待审核, not counted');
+    for (const i of x.indicators.filter((i) => i.manual)) assert.ok(i.pending || i.value !== null, `${i.name}: approved (a value) or 待审核`);
     assert.equal(x.resonance.months.length, 12);
     assert.equal(x.resonance.party.length, 12);
     if (!x.resonance.missing) assert.ok(Number(x.resonance.lo) <= Number(x.resonance.rho) && Number(x.resonance.rho) <= Number(x.resonance.hi));
+    // each series is the sum of its parts, month by month (what a calculator would add)
+    for (const [side, series] of [['党建', x.resonance.party], ['业务', x.resonance.business]]) {
+      const parts = x.resonance.parts.filter((p) => p.side === side);
+      assert.ok(parts.length >= 1, side);
+      series.forEach((v, k) => assert.equal(Number(v), parts.reduce((a, p) => a + Number(p.values[k]), 0), `${side} ${x.resonance.months[k]}`));
+    }
     assert.equal(x.ranks.city, 1);
     assert.ok(Array.isArray(x.honours) && x.honours.length > 0);
     // the records behind an input
@@ -213,7 +220,7 @@ describe('evaluation', () => {
     const scheme = (await req(admin, 'GET', '/eval/results?period=2025')).json.run.scheme;
     const branch = secretary.user.branch_id;
     assert.ok(branch, 'the secretary’s branch');
-    const body = { branch_id: branch, scheme_id: scheme.id, indicator: '述职评议', period: '2025', value: '92.5', evidence_note: '2025 年度述职评议会记录' };
+    const body = { branch_id: branch, scheme_id: scheme.id, indicator: '述职评议', period: '2025-Q2', value: '92.5', evidence_note: '2025 年第二季度述职评议会记录' };
     for (const [change, code, status] of [[{ value: '101' }, 'invalid_value', 400], [{ value: '9x' }, 'invalid_value', 400],
       [{ evidence_note: null }, 'required', 400], [{ indicator: '三会一课完成率' }, 'not_manual', 422],
       [{ indicator: '没有' }, 'invalid_reference', 422], [{ period: '2025-13' }, 'bad_period', 400]]) {
@@ -224,8 +231,8 @@ describe('evaluation', () => {
     const made = await req(secretary, 'POST', '/eval-manual-values', body);
     assert.equal(made.status, 201, made.text);
     assert.equal(made.json.status, '待审核');
-    const pending = async () => (await req(admin, 'GET', `/eval/explain?branch_id=${branch}&period=2025`)).json.indicators.find((i) => i.name === '述职评议');
-    await runJob(admin, scheme.id, '2025');
+    const pending = async () => (await req(admin, 'GET', `/eval/explain?branch_id=${branch}&period=2025-Q2`)).json.indicators.find((i) => i.name === '述职评议');
+    await runJob(admin, scheme.id, '2025-Q2');
     assert.equal((await pending()).pending, true, 'not approved: 待审核, not counted');
     // the one who entered it, or a secretary, may not approve it; another administrator may
     assert.equal((await req(secretary, 'POST', `/eval-manual-values/${made.json.id}/approve`)).status, 403);
@@ -240,7 +247,7 @@ describe('evaluation', () => {
     assert.equal((await req(admin, 'POST', `/eval-manual-values/${made.json.id}/approve`)).status, 409, 'once');
     const a = await lastAudit(admin);
     assert.equal(a.action, 'approve');
-    await runJob(admin, scheme.id, '2025');
+    await runJob(admin, scheme.id, '2025-Q2');
     const counted = await pending();
     assert.equal(counted.pending, false);
     assert.equal(counted.value, '92.5000');
@@ -270,6 +277,132 @@ describe('evaluation', () => {
     assert.equal((await req(admin, 'GET', '/eval/results?period=2025')).json.items.length, 15, 'the city still sees its whole ranking');
     const theirs = await req(county, 'GET', '/eval/results?period=2025');
     assert.equal(theirs.json.run.id, job.result.run_id, 'the county reads its own newest run');
+  });
+
+  test('results export to XLSX: the ranking and every indicator, scoped, audited', async () => {
+    const get = async (s, q) => {
+      const r = await fetch(`${BASE}/api/v1/eval/results/export?${q}`, { headers: s ? { Cookie: s.cookie } : {} });
+      return { status: r.status, headers: r.headers, body: Buffer.from(await r.arrayBuffer()) };
+    };
+    const sheets = async (buf) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(buf);
+      return wb.worksheets.map((ws) => {
+        const rows = [];
+        ws.eachRow({ includeEmpty: false }, (row) => rows.push(row.values.slice(1)));
+        return { name: ws.name, rows };
+      });
+    };
+    const list = (await req(viewer, 'GET', '/eval/results?period=2025&kind=branch')).json.items;
+    const r = await get(viewer, 'period=2025&kind=branch');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /spreadsheetml/);
+    assert.match(r.headers.get('content-disposition'), /filename\*=UTF-8''/);
+    const [ranking, indicators] = await sheets(r.body);
+    assert.equal(ranking.name, '考评结果');
+    assert.deepEqual(ranking.rows[0].slice(0, 6), ['全市名次', '同级名次', '本院名次', '类别', '名称', '总分']);
+    assert.equal(ranking.rows.length, list.length + 1);
+    for (let i = 0; i < list.length; i++) {
+      assert.equal(ranking.rows[i + 1][4], list[i].name);
+      assert.equal(ranking.rows[i + 1][0], list[i].rank_city);
+      assert.equal(Number(ranking.rows[i + 1][5]).toFixed(2), Number(list[i].total).toFixed(2));
+    }
+    assert.equal(indicators.name, '指标得分');
+    const top = (await req(viewer, 'GET', `/eval/explain?branch_id=${list[0].subject_id}&period=2025`)).json;
+    const mine = indicators.rows.filter((row) => row[1] === list[0].name);
+    assert.equal(mine.length, top.indicators.length);
+    for (const ind of top.indicators) {
+      const row = mine.find((x) => x[3] === ind.name);
+      assert.ok(row, ind.name);
+      if (ind.score !== null) assert.equal(Number(row[6]).toFixed(2), ind.score);
+      if (ind.pending) assert.equal(row[7], '待审核');
+      else if (ind.missing) assert.equal(row[7], '缺项');
+    }
+    const a = await lastAudit(admin);
+    assert.equal(a.action, 'export');
+    assert.equal(a.entity, 'eval-results');
+    // a county administrator's file holds its own procuratorate alone
+    const theirs = await sheets((await get(county, 'period=2025&kind=branch')).body);
+    const names = new Set(list.filter((i) => i.procuratorate_id === county.user.procuratorate_id).map((i) => i.name));
+    assert.ok(theirs[0].rows.length >= 2);
+    assert.ok(theirs[0].rows.slice(1).every((row) => names.has(row[4])), 'only its own branches');
+    assert.equal((await get(null, 'period=2025')).status, 401);
+    assert.equal((await get(viewer, 'period=2019')).status, 404);
+    assert.equal((await get(viewer, 'period=20x5')).status, 400);
+  });
+
+  test('members and party groups: ranked within the city and their procuratorate, each explained, scoped', async () => {
+    const branch = secretary.user.branch_id;
+    const r = await req(viewer, 'GET', `/eval/results?period=2025&kind=member&branch_id=${branch}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.run.scheme.name, '党员和党小组考评方案', 'the newest run that has members');
+    const items = r.json.items;
+    assert.ok(items.length >= 3, 'the branch’s members');
+    const names = new Set((await req(admin, 'GET', `/members?branch_id=${branch}&per_page=200`)).json.items.map((m) => m.name));
+    assert.ok(items.every((i) => i.subject_kind === 'member' && names.has(i.name)), 'its own members only');
+    assert.ok(items.every((i) => i.rank_city >= 1 && i.rank_proc >= 1));
+    const one = items[0];
+    const e = await req(viewer, 'GET', `/eval/explain?member_id=${one.subject_id}&period=2025`);
+    assert.equal(e.status, 200, e.text);
+    assert.equal(e.json.subject.kind, 'member');
+    assert.equal(e.json.subject.name, one.name);
+    assert.equal(Number(e.json.total).toFixed(2), one.total.toFixed(2));
+    const att = e.json.indicators.find((i) => i.name === '党员出勤率');
+    assert.ok(att && att.inputs[0].measure === '党员出勤率');
+    // the member's own attendance: the denominator is their rows of the year, the numerator those 出席
+    const mine = (await req(admin, 'GET', `/attendance?member_id=${one.subject_id}&per_page=500`)).json.items;
+    const acts = new Map((await req(admin, 'GET', `/activities?branch_id=${branch}&per_page=500`)).json.items.map((a) => [a.id, a]));
+    const ofYear = mine.filter((a) => acts.get(a.activity_id)?.held_on?.startsWith('2025'));
+    assert.equal(Number(att.inputs[0].den ?? 0), ofYear.length);
+    assert.equal(Number(att.inputs[0].num), ofYear.filter((a) => a.status === '出席').length);
+    // a measure with no meaning for a member is 缺项, never 0
+    const groups = await req(viewer, 'GET', '/eval/results?period=2025&kind=party_group');
+    assert.equal(groups.status, 200);
+    assert.ok(groups.json.items.length >= 10);
+    const g = groups.json.items[0];
+    const ge = await req(viewer, 'GET', `/eval/explain?party_group_id=${g.subject_id}&period=2025`);
+    assert.equal(ge.status, 200, ge.text);
+    assert.equal(ge.json.subject.kind, 'party_group');
+    // the branches' page still reads the default scheme's run
+    assert.equal((await req(viewer, 'GET', '/eval/results?period=2025')).json.run.scheme.name, '通辽市检察机关党建与业务融合考评方案');
+    // scope: a county reads its own members, not another procuratorate's
+    const all = (await req(admin, 'GET', '/eval/results?period=2025&kind=member')).json.items;
+    const theirs = (await req(county, 'GET', '/eval/results?period=2025&kind=member')).json.items;
+    assert.ok(theirs.length >= 1 && theirs.length < all.length);
+    assert.ok(theirs.every((i) => i.procuratorate_id === county.user.procuratorate_id));
+    const foreign = all.find((i) => i.procuratorate_id !== county.user.procuratorate_id);
+    assert.equal((await req(county, 'GET', `/eval/explain?member_id=${foreign.subject_id}&period=2025`)).status, 404);
+    for (const q of ['kind=person', 'member_id=x', 'member_id=1&branch_id=1', 'party_group_id=0']) {
+      const bad = await req(viewer, 'GET', `/eval/${q.startsWith('kind') ? 'results' : 'explain'}?period=2025&${q}`);
+      assert.equal(bad.status, 400, `${q}: ${bad.text}`);
+    }
+  });
+
+  test('honours as proposals: each branch with the rule met or missed, condition by condition, scoped', async () => {
+    const r = await req(viewer, 'GET', '/eval/honours?period=2025');
+    assert.equal(r.status, 200, r.text);
+    const byName = Object.fromEntries(r.json.items.map((h) => [h.name, h]));
+    const model = byName['模范支部'];
+    assert.ok(model, 'the default scheme’s 模范支部');
+    assert.equal(model.candidates.length, 15);
+    assert.equal(model.eligible, model.candidates.filter((c) => c.met).length);
+    // those who meet it first; each condition's verdict agrees with the whole
+    let seenMiss = false;
+    for (const c of model.candidates) {
+      if (!c.met) seenMiss = true;
+      else assert.ok(!seenMiss, 'met before missed');
+      assert.equal(c.conditions.length, 4);
+      assert.equal(c.met, c.conditions.every((k) => k.met), c.name);
+      const e = (await req(viewer, 'GET', `/eval/explain?branch_id=${c.subject_id}&period=2025`)).json;
+      assert.deepEqual(e.honours.find((h) => h.name === '模范支部').conditions, c.conditions);
+    }
+    assert.equal(model.candidates[0].name, '科尔沁区人民检察院第三党支部');
+    // a county sees its own branches only
+    const theirs = (await req(county, 'GET', '/eval/honours?period=2025')).json.items[0].candidates;
+    assert.ok(theirs.length >= 1 && theirs.every((c) => c.procuratorate_id === county.user.procuratorate_id));
+    assert.equal((await req(viewer, 'GET', '/eval/honours?period=2025&kind=member')).status, 400);
+    assert.equal((await req(null, 'GET', '/eval/honours?period=2025')).status, 401);
+    assert.deepEqual((await req(viewer, 'GET', '/eval/honours?period=2019')).json.items, []);
   });
 
   test('bad queries are 400 with a field; measures are listed with their definitions', async () => {
@@ -313,6 +446,13 @@ describe('evaluation', () => {
     const x = JSON.parse(r.out);
     assert.equal(x.subject.id, 5);
     decimal(x.total, 2);
+    const member = (await req(admin, 'GET', '/eval/results?period=2025&kind=member')).json.items[0];
+    r = cli(['eval', 'explain', '--db', DB, '--branch', String(member.subject_id), '--member', '--period', '2025']);
+    assert.equal(r.code, 0, r.all);
+    assert.deepEqual(JSON.parse(r.out).subject, { kind: 'member', id: member.subject_id, name: member.name });
+    r = cli(['eval', 'explain', '--db', DB, '--branch', '1', '--member', '--procuratorate', '--period', '2025']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /只能用一个/);
     r = cli(['eval', 'run', '--db', DB, '--period', '2025-13']);
     assert.equal(r.code, 1);
     assert.match(r.err, /考评期间/);

@@ -284,6 +284,20 @@ static void evaluates_by_hand(void **state)
     scheme_honour_values(s, 0, r, calc_number(0.7), calc_number(1), refs);
     expr_describe(scheme_honour(s, 0)->rule, refs, out, sizeof out);
     assert_string_equal(out, "63.8550 >= 80 且 56.9625 >= 70 且 1.0000 <= 3");
+    /* its conditions one by one: 总分 (63.855 < 80) and 融合指数 (56.9625 < 70) miss, 排名 1 ≤ 3 meets */
+    const struct scheme_honour *hon = scheme_honour(s, 0);
+    assert_int_equal(hon->nconditions, 3);
+    assert_string_equal(expr_text(hon->condition[0]), "总分 >= 80");
+    assert_string_equal(expr_text(hon->condition[2]), "排名 <= 3");
+    is(scheme_condition_eval(s, hon->condition[0], r, calc_number(0.7), calc_number(1)), "0.0000");
+    is(scheme_condition_eval(s, hon->condition[1], r, calc_number(0.7), calc_number(1)), "0.0000");
+    is(scheme_condition_eval(s, hon->condition[2], r, calc_number(0.7), calc_number(1)), "1.0000");
+    is(scheme_condition_eval(s, hon->condition[2], r, calc_number(0.7), calc_number(4)), "0.0000");
+    scheme_condition_values(s, hon->condition[1], r, calc_number(0.7), calc_number(1), refs);
+    expr_describe(hon->condition[1], refs, out, sizeof out);
+    assert_string_equal(out, "56.9625 >= 70");
+    /* a rule with 或 at its top is one condition */
+    assert_int_equal(scheme_honour(s, 1)->nconditions, 0);
 
     /* the hand value not approved: 待审核, not counted; 政治 re-weighted over 50 + 30:
      * (3125 + 2400)/80 = 69.0625; 总分 = (30·69.0625 + 3000 + 1200)/100 = 62.71875 */

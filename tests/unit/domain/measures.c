@@ -180,6 +180,17 @@ static void the_catalogue_is_whole(void **state)
     for (int i = 0; i < measure_count(); i++)
         if (!strstr(text, measure_at(i)->name) || !strstr(text, measure_at(i)->definition))
             fail_msg("docs/evaluation-measures.md lacks %s as the catalogue defines it", measure_at(i)->name);
+    /* and, for members and party groups, the meaning each measure has for them */
+    int people = 0;
+    for (int i = 0; i < measure_count(); i++)
+        for (enum measure_of of = MEASURE_OF_MEMBER; of <= MEASURE_OF_GROUP; of++) {
+            const char *d = measure_definition(i, of);
+            people += d != NULL;
+            if (d && !strstr(text, d))
+                fail_msg("docs/evaluation-measures.md lacks %s for %s as measures_people.c defines it",
+                         measure_at(i)->name, of == MEASURE_OF_MEMBER ? "党员" : "党小组");
+        }
+    assert_true(people >= 10);
 }
 
 int main(void)
