@@ -441,37 +441,29 @@ static void a_as_worked_out(json_t *x, const char *who)
     /* honours: 74.36 ≥ 70 and rank 1 ≤ 2; min(65.4, 83) = 65.4 ≥ 60 and 协作 75 ≥ 50 */
     is(x, who, "honour.坚强堡垒支部.met", "true");
     is(x, who, "honour.模范支部.met", "true");
-    /* 同频共振: the twelve months 2024-07 … 2025-06, each computed alone (上期 the month
-     * before, 去年同期 the month a year before; no hand value is entered for a month, so
-     * 述职评议 is 待审核 in each and 政治 is reweighted).
-     *   党建 = 政治: 主题党日 阈值(n, …), 出勤 线性 over the month's attendance (缺项 without):
-     *     months without records: 阈值(0) = 0; 2025-03: 1 主题党日 → 60;
-     *     2025-04: 主题党日 60, 出勤 2/2 → 100: (40 × 100 + 30 × 60) ÷ 70 = 82.857;
-     *     2025-05: 主题党日 60, 出勤 1/2 → 线性(0.5, 0.6, 1) = 0: 1800 ÷ 70 = 25.714; 2025-06: 0.
-     *   业务 = (30 × 目标(cases, 5) + 30 × 公益 + 40 × 普法) ÷ 100: an empty month 0 + 60 + 100 → 58;
-     *     2025-02: 公益 1 − 0 → 75: 62.5; 2025-03: 0 − 1 → 保底 50: 55;
-     *     2025-04: 1 case → 20, 公益 1 − 0 → 75, 普法 1 − 1 → 100: 6.0 + 22.5 + 40 = 68.5;
-     *     2025-05: 1 case → 20, 公益 1 − 1 → 60, 普法 0 − 1 → 80: 6 + 18 + 32 = 56;
-     *     2025-06: 2 cases → 40, 60, 普法 1 − 1 → 100: 12 + 18 + 40 = 70. */
-    static const char *const party[12] = {"0.00", "0.00", "0.00",  "0.00",  "0.00",  "0.00",
-                                          "0.00", "0.00", "60.00", "82.86", "25.71", "0.00"};
-    static const char *const business[12] = {"58.00", "58.00", "58.00", "58.00", "58.00", "58.00",
-                                             "58.00", "62.50", "55.00", "68.50", "56.00", "70.00"};
+    /* 同频共振: the volumes of work of the twelve months 2024-07 … 2025-06 (docs/evaluation.md
+     * 「同频共振」): 党建 = the activities held that month; 业务 = cases closed + 12309 received +
+     * 公益诉讼 filed + 普法宣传 held.
+     *   党建: 2025-03 1 (主题党日), 04 1, 05 2 (主题党日, 学习), 06 1 (支委会); before: 0.
+     *   业务: 2025-02 1 (公益 02-15), 03 0, 04 3 (case 1, 公益, 普法), 05 2 (case 2, 公益),
+     *         06 4 (cases 3 and 4, 公益, 普法); before: 0 (2024's 普法 are before 2024-07). */
+    static const char *const party[12] = {"0", "0", "0", "0", "0", "0", "0", "0", "1", "1", "2", "1"};
+    static const char *const business[12] = {"0", "0", "0", "0", "0", "0", "0", "1", "0", "3", "2", "4"};
     series_is(x, who, "party", party);
     series_is(x, who, "business", business);
-    /* ranks of 党建: the nine 0s share 1–9 → 5, 25.71 → 10, 60 → 11, 82.86 → 12; of 业务: 55 → 1,
-     * 56 → 2, the seven 58s share 3–9 → 6, 62.5 → 10, 68.5 → 11, 70 → 12; r̄ = 6.5;
-     * Σ(Rx − r̄)(Ry − r̄) = 7 × (−1.5)(−0.5) + (−1.5)(3.5) + (4.5)(−5.5) + (5.5)(4.5)
-     *   + (3.5)(−4.5) + (−1.5)(5.5) = 5.25 − 5.25 − 24.75 + 24.75 − 15.75 − 8.25 = −24;
-     * Σ(Rx − r̄)² = 9 × 2.25 + 20.25 + 30.25 + 12.25 = 83; Σ(Ry − r̄)² = 7 × 0.25 + 12.25 + 30.25
-     *   + 20.25 + 20.25 + 30.25 = 115; ρ = −24 ÷ √(83 × 115) = −24 ÷ 97.6985 = −0.24565;
-     * z = atanh(ρ) = −0.25077, se = √(1.06 ÷ 9) = 0.34319, 1.959964 × se = 0.67264:
-     * tanh(−0.92341) = −0.7275, tanh(0.42187) = 0.3985 */
+    /* ranks of 党建: the eight 0s share 1–8 → 4.5, the three 1s 9–11 → 10, 2 → 12; of 业务: the
+     * eight 0s (2024-07 … 2025-01, 2025-03) → 4.5, 1 → 9, 2 → 10, 3 → 11, 4 → 12; r̄ = 6.5;
+     * Σ(Rx − r̄)(Ry − r̄) = 7 × (−2)(−2) + (−2)(2.5) + (3.5)(−2) + (3.5)(4.5) + (5.5)(3.5) + (3.5)(5.5)
+     *   = 28 − 5 − 7 + 15.75 + 19.25 + 19.25 = 70.25;
+     * Σ(Rx − r̄)² = 8 × 4 + 3 × 12.25 + 30.25 = 99; Σ(Ry − r̄)² = 8 × 4 + 6.25 + 20.25 + 12.25 + 30.25
+     *   = 101; ρ = 70.25 ÷ √(99 × 101) = 70.25 ÷ 99.995 = 0.70254;
+     * z = atanh(ρ) = 0.87229, se = √(1.06 ÷ 9) = 0.34319, 1.959964 × se = 0.67264:
+     * tanh(0.19965) = 0.1970, tanh(1.54492) = 0.9129 */
     is(x, who, "resonance.n", "12");
-    is(x, who, "resonance.rho", "-0.2457");
-    is(x, who, "resonance.lo", "-0.7275");
-    is(x, who, "resonance.hi", "0.3985");
-    is(x, who, "honour.同频支部.met", "false"); /* −0.2457 ≤ −0.1 */
+    is(x, who, "resonance.rho", "0.7025");
+    is(x, who, "resonance.lo", "0.1970");
+    is(x, who, "resonance.hi", "0.9129");
+    is(x, who, "honour.同频支部.met", "true"); /* 0.7025 > −0.1 and 74.36 > 40 */
 }
 
 /*
@@ -511,21 +503,19 @@ static void b_as_worked_out(json_t *x, const char *who)
     is(x, who, "honour.坚强堡垒支部.met", "false"); /* 48.6 < 70 */
     is(x, who, "honour.模范支部.met", "false");     /* min(60, 55) = 55 < 60 */
     is(x, who, "honour.模范支部.undecided", "false");
-    /* 同频共振: 党建 0 but 60 in 2025-06 (its 主题党日); 业务 58 but 2025-03 62.5 (公益 1 − 0 →
-     * 75) and 2025-04 55 (0 − 1 → 保底 50). Ranks: 党建 the eleven 0s → 6, 60 → 12; 业务 55 → 1,
-     * the ten 58s → 6.5, 62.5 → 12. 2025-06 pairs 党建 12 with 业务 6.5 = r̄, every other month
-     * has 党建 6 (−0.5): Σ = −0.5 × Σ(Ry − r̄ of those months) = −0.5 × 0 = 0: ρ = 0;
-     * z = 0: ±tanh(0.67264) = ±0.5867 */
-    static const char *const party[12] = {"0.00", "0.00", "0.00", "0.00", "0.00", "0.00",
-                                          "0.00", "0.00", "0.00", "0.00", "0.00", "60.00"};
-    static const char *const business[12] = {"58.00", "58.00", "58.00", "58.00", "58.00", "58.00",
-                                             "58.00", "58.00", "62.50", "55.00", "58.00", "58.00"};
+    /* 同频共振: 党建 0 but 1 in 2025-06 (its 主题党日); 业务 0 but 1 in 2025-03 (公益) and 1 in
+     * 2025-05 (普法). Ranks: 党建 the eleven 0s → 6, 1 → 12; 业务 the ten 0s → 5.5, the two 1s →
+     * 11.5; r̄ = 6.5: Σ(Rx − r̄)(Ry − r̄) = (−0.5) × Σ(Ry − r̄ of 2024-07 … 2025-05) + 5.5 × (−1)
+     *   = −0.5 × 1 − 5.5 = −6; Σ(Rx − r̄)² = 11 × 0.25 + 30.25 = 33; Σ(Ry − r̄)² = 10 × 1 + 2 × 25 = 60;
+     * ρ = −6 ÷ √1980 = −0.13484; z = −0.13567: tanh(−0.80830) = −0.6687, tanh(0.53697) = 0.4907 */
+    static const char *const party[12] = {"0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "1"};
+    static const char *const business[12] = {"0", "0", "0", "0", "0", "0", "0", "0", "1", "0", "1", "0"};
     series_is(x, who, "party", party);
     series_is(x, who, "business", business);
-    is(x, who, "resonance.rho", "0.0000");
-    is(x, who, "resonance.lo", "-0.5867");
-    is(x, who, "resonance.hi", "0.5867");
-    is(x, who, "honour.同频支部.met", "true"); /* 0 > −0.1 and 48.6 > 40 */
+    is(x, who, "resonance.rho", "-0.1348");
+    is(x, who, "resonance.lo", "-0.6687");
+    is(x, who, "resonance.hi", "0.4907");
+    is(x, who, "honour.同频支部.met", "false"); /* −0.1348 ≤ −0.1 */
 }
 
 static void ranks_are(json_t *x, const char *who, const char *city, const char *level, const char *proc)
