@@ -156,7 +156,7 @@ describe('formalism signals', () => {
   });
 
   test('a county’s run raises its own branch’s copied minutes, which its admin reviews', async () => {
-    const branch = (await req(county, 'GET', '/branches?per_page=5')).json.items.find((b) => b.procuratorate_id === county.user.procuratorate_id);
+    const branch = (await req(county, 'GET', `/branches?procuratorate_id=${county.user.procuratorate_id}`)).json.items[0];
     const text = `2025年6月${uniq().length % 20 + 1}日，支部召开党员大会。集中学习了党章第三章，围绕扎鲁特旗检察工作如何服务牧区群众展开讨论，` +
       '通报本季度办结审查起诉案件二十一件，其中党员主办十五件，并对下半年公益诉讼草原生态保护线索排查作出部署，' +
       '会议要求各党小组逐件过筛未结案件，确保按期办结。' + uniq();
