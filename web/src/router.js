@@ -33,6 +33,7 @@ const EvalResults = () => import('./views/eval/EvalResults.vue')
 const EvalExplain = () => import('./views/eval/EvalExplain.vue')
 const EvalSchemes = () => import('./views/eval/EvalSchemes.vue')
 const EvalDashboard = () => import('./views/eval/EvalDashboard.vue')
+const EvalSignals = () => import('./views/eval/EvalSignals.vue')
 
 const routes = [
   { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
@@ -79,6 +80,7 @@ const routes = [
       { path: 'requests/:id(\\d+)', name: 'request', component: RequestDetail, meta: { title: '12309 诉求', collection: 'requests', menu: '/requests' } },
       { path: 'eval', name: 'eval', component: EvalResults, meta: { title: '考评结果' } },
       { path: 'eval/explain', name: 'eval-explain', component: EvalExplain, meta: { title: '得分解释', menu: '/eval' } },
+      { path: 'eval/signals', name: 'eval-signals', component: EvalSignals, meta: { title: '形式化信号' } },
       { path: 'eval/schemes', name: 'eval-schemes', component: EvalSchemes, meta: { title: '考评方案', collection: 'eval-schemes' } },
       { path: 'forbidden', name: 'forbidden', component: Forbidden, meta: { title: '无权访问' } },
     ],
