@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "domain/eval_internal.h"
 #include "domain/evaluation.h"
 #include "fixture.h"
 
@@ -57,7 +58,7 @@ static void entered(struct fx *f)
     sql(f, "UPDATE element_checks SET created_at = date(checked_on, '+1 day') || 'T02:00:00.000Z'");
 }
 
-static int64_t scheme(struct fx *f, const char *signals)
+static int64_t new_scheme(struct fx *f, const char *signals)
 {
     char text[2048];
     snprintf(
@@ -174,7 +175,7 @@ static void each_kind_from_the_ledgers(void **state)
     struct fx *f = *state;
     struct world w;
     build(f, &w);
-    run(f, scheme(f, "全勤概率上限 = 0.3\n"));
+    run(f, new_scheme(f, "全勤概率上限 = 0.3\n"));
     if (getenv("SIGNALS_DUMP")) {
         store_stmt *st = store_prepare(f->c, "SELECT kind, branch_id, summary, detail FROM eval_signals");
         while (store_step(st, NULL) == STORE_ROW)
@@ -211,16 +212,46 @@ static void thresholds_are_the_schemes(void **state)
     struct world w;
     build(f, &w);
     /* the default 全勤概率上限 0.05 keeps p = 0.2288 from being flagged; the others raised */
-    run(f, scheme(f, "纪要相似度阈值 = 0.99\n补录天数 = 45\n突击最少条数 = 7\n要素无佐证占比 = 0.8\n"));
+    run(f, new_scheme(f, "纪要相似度阈值 = 0.99\n补录天数 = 45\n突击最少条数 = 7\n要素无佐证占比 = 0.8\n"));
     assert_int_equal(count(f, "1"), 0);
-    /* a threshold out of its range: the run's results stay, the signals are refused */
+    /* a threshold out of its range: the scheme is refused where it says so, so that no
+     * run meets it */
     struct rerr e = {0};
-    json_t *summary = NULL;
-    int64_t s = scheme(f, "纪要相似度阈值 = 2\n");
-    assert_int_equal(eval_run(&f->x, s, "2025", NULL, &summary, &e), R_EINVAL);
-    assert_string_equal(e.code, "bad_threshold");
-    assert_non_null(strstr(e.message, "纪要相似度阈值"));
-    assert_non_null(strstr(e.message, "考评结果已保存"));
+    const char *bad =
+        "[方案]\n名称 = 坏阈值\n[维度 政治]\n权重 = 100\n分组 = 党建\n[指标 出勤]\n维度 = 政治\n"
+        "权重 = 100\n公式 = 党员出勤率\n计分 = 值\n[信号]\n补录天数 = 30\n纪要相似度阈值 = 2\n";
+    int64_t id = fx_try(
+        &f->x, "eval-schemes",
+        json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city, "name", "坏阈值", "text", bad),
+        &e);
+    assert_int_equal(id, R_EINVAL);
+    assert_string_equal(e.code, "bad_scheme");
+    assert_non_null(strstr(e.message, "第 13 行第 1 列：方案 [信号] 中“纪要相似度阈值”应为"));
+    json_t *check = eval_scheme_check(bad);
+    assert_false(json_is_true(json_object_get(check, "ok")));
+    json_t *first = json_array_get(json_object_get(check, "errors"), 0);
+    assert_int_equal(json_integer_value(json_object_get(first, "line")), 13);
+    assert_string_equal(json_string_value(json_object_get(first, "code")), "bad_threshold");
+    json_decref(check);
+    /* the defaults, where a scheme sets nothing, are in range; each range is checked */
+    struct scheme *none = NULL;
+    char good[512];
+    snprintf(good, sizeof good, "%.*s", (int)(strstr(bad, "补录天数") - bad), bad); /* [信号] empty */
+    assert_int_equal(eval_scheme_compile(good, &none, NULL, &e), 0);
+    struct eval_signal_thresholds t;
+    eval_signal_thresholds(none, &t);
+    scheme_free(none);
+    assert_true(t.similarity == 0.8 && t.streak_months == 6 && t.late_days == 30 && t.burst_days == 7 &&
+                t.burst_baseline == 60 && t.burst_lag == 7 && t.burst_offset == 0 && t.bare_min == 3);
+    assert_int_equal(eval_signal_thresholds_check(&t, &e), 0);
+    struct eval_signal_thresholds u = t;
+    u.burst_days = 0;
+    assert_int_equal(eval_signal_thresholds_check(&u, &e), R_EINVAL);
+    assert_non_null(strstr(e.message, "突击天数"));
+    u = t;
+    u.streak_months = 13;
+    assert_int_equal(eval_signal_thresholds_check(&u, &e), R_EINVAL);
+    assert_non_null(strstr(e.message, "连续全勤月数"));
 }
 
 static void a_rerun_keeps_the_review(void **state)
@@ -228,7 +259,7 @@ static void a_rerun_keeps_the_review(void **state)
     struct fx *f = *state;
     struct world w;
     build(f, &w);
-    int64_t s = scheme(f, "全勤概率上限 = 0.3\n");
+    int64_t s = new_scheme(f, "全勤概率上限 = 0.3\n");
     run(f, s);
     store_stmt *st = store_prepare(f->c, "SELECT id, version FROM eval_signals WHERE kind = '补录'");
     assert_int_equal(store_step(st, NULL), STORE_ROW);
