@@ -364,7 +364,7 @@ static bool later(const struct minutes *a, const struct minutes *b)
     return c > 0 || (c == 0 && a->id > b->id);
 }
 
-/* "n" code points of "s" from code point "at", as a new JSON string. */
+/* The "bytes" bytes of "s" from "byte" (a passage, whole characters), as JSON. */
 static json_t *excerpt(const char *s, size_t byte, size_t bytes)
 {
     return json_stringn(s + byte, bytes);
@@ -459,9 +459,9 @@ static int copied_minutes(struct det *d, struct rerr *err)
         json_object_set_new(g->detail, "common_chars", json_integer((json_int_t)common));
         json_object_set_new(g->detail, "incomplete", json_boolean(incomplete));
         bool same = a->branch == b->branch;
-        sig_summary(g, "%s %s 的会议纪要与%s%s %s 的纪要相似度 %.2f（阈值 %.2f），相同段落 %d 段",
-                    branch_name(d, b->branch), b->day, same ? "本支部" : branch_name(d, a->branch),
-                    same ? "" : "", a->day, ps.v[k].j, d->t.similarity, np);
+        sig_summary(g, "%s %s 的会议纪要与%s %s 的纪要相似度 %.2f（阈值 %.2f），相同段落 %d 段",
+                    branch_name(d, b->branch), b->day, same ? "本支部" : branch_name(d, a->branch), a->day,
+                    ps.v[k].j, d->t.similarity, np);
     }
     free(ps.v);
     for (int i = 0; i < n; i++) {
@@ -519,11 +519,9 @@ static int perfect_attendance(struct det *d, struct rerr *err)
     for (int i = 0; rc >= 0 && i < n;) {
         int j = i;
         int expected[STREAK_MONTHS] = {0}, present[STREAK_MONTHS] = {0};
-        bool sample = true;
         for (; j < n && rows[j].branch == rows[i].branch; j++) {
             expected[rows[j].month] = rows[j].expected;
             present[rows[j].month] = rows[j].present;
-            sample = sample && rows[j].sample;
         }
         struct calc_streak s;
         rc = calc_perfect_attendance(expected, present, STREAK_MONTHS, &rule, &s, err);
@@ -570,7 +568,6 @@ static int perfect_attendance(struct det *d, struct rerr *err)
                 g, "%s 自 %s 至 %s 连续 %d 个月全勤（应到 %ld 人次），按%s出勤率 %.2f 计偶然出现的概率 %.4f",
                 branch_name(d, branch), months[s.start].month_from, months[s.end - 1].month_from, s.len,
                 s.attendances, s.rate_is_ref ? "参考" : "其余月份的", s.rate, s.p);
-            (void)sample;
         }
         i = j;
     }
