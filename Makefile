@@ -49,7 +49,9 @@ DOMAIN  := $(RESOURCE) \
            src/domain/eval_scheme.c \
            src/domain/eval_run.c \
            src/domain/eval_read.c src/domain/eval_export.c \
-           src/domain/eval_manual.c
+           src/domain/eval_manual.c \
+           src/domain/eval_signals.c \
+           src/domain/eval_signals_api.c
 JOBS    := src/jobs/jobs.c src/jobs/backup.c src/jobs/import_job.c src/jobs/export_job.c src/jobs/eval_job.c
 DEMO    := src/demo/demo.c \
            src/demo/demo_data.c \
@@ -61,6 +63,7 @@ DEMO    := src/demo/demo.c \
            src/demo/demo_attachments.c \
            src/demo/demo_service.c \
            src/demo/demo_eval.c \
+           src/demo/demo_signals.c \
            build/gen/default_scheme.c build/gen/member_scheme.c
 HTTP    := src/http/server.c src/http/api.c src/http/respond.c src/http/cache.c src/http/proxy.c src/http/routes.c src/http/assets.c build/gen/web_assets.c
 LIB_SRC := $(BASE) $(SHEET) $(CALC) $(STORE) $(AUTH) $(DOMAIN) $(JOBS) $(DEMO) $(HTTP)

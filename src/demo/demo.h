@@ -66,6 +66,9 @@ const char *demo_method_period(const char *name);
 /* demo_partylife.c: two years of organisation life (activities, attendance, transfers);
  * demo_link_partylife, once the business ledgers exist: meetings linked to their items. */
 void demo_build_partylife(struct demo *d);
+/* demo_signals.c: entry dates as people would have entered the records, and the few
+ * records the evaluation's formalism signals then find; last, once every ledger is there. */
+void demo_build_signals(struct demo *d);
 void demo_link_partylife(struct demo *d);
 /* Written in demo_cases.c: two years of cases, their teams and 三必评 (called at the end
  * of demo_build(), once the organisation and members are there). */

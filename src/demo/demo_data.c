@@ -1524,4 +1524,5 @@ void demo_build(struct demo *d)
     demo_build_joint(d);
     demo_link_partylife(d);
     demo_build_attachments(d);
+    demo_build_signals(d);
 }

@@ -81,6 +81,77 @@ static const char *const reasons[] = {"公差", "公差", "公差", "病假", "�
 #define PICK(list, n)                                                                                        \
     (list)[(size_t)((n) * (double)(sizeof(list) / sizeof(list)[0])) % (sizeof(list) / sizeof(list)[0])]
 
+/* ---- the minutes of a 支部党员大会 (示例): each meeting its own, from pools of what such
+ * minutes say, with the meeting's own date, numbers and names, so that two of them are
+ * never near-duplicates by chance (the demo's copied minutes are made on purpose, in
+ * demo_signals.c) */
+
+static const char *const minutes_openings[] = {
+    "支部书记%s主持会议，通报了上次会议议定事项的落实情况",
+    "会议由支部书记%s主持，首先集体学习了上级党组织的有关文件",
+    "%s同志主持会议并传达了院党组近期会议精神",
+    "会前，支部书记%s就本次会议议题征求了党员意见",
+    "%s同志主持会议，组织委员通报了党员组织关系和党费收缴情况",
+    "支部书记%s主持会议，宣传委员领学了习近平法治思想有关论述",
+};
+static const char *const minutes_business[] = {
+    "本季度共办结案件%d件，其中党员主办%d件，一案一专班运行顺畅",
+    "12309检察服务中心本季度接待来访%d人次，程序性答复均在七日内完成，群众满意%d件",
+    "本季度开展公益诉讼线索排查%d次，发出诉前检察建议%d份，均已整改",
+    "围绕优化营商环境开展涉企案件专项监督，审查涉企案件%d件，纠正违法%d件",
+    "开展常态化巡查%d次，走访企业和社区%d家，收集意见建议若干条",
+    "联合共建单位开展普法宣传%d场，覆盖群众约%d人",
+    "结合案件质效分析，梳理出退回补充侦查率偏高等%d个问题，提出%d条整改措施",
+    "认罪认罚从宽制度适用率保持在%d%%以上，量刑建议采纳%d件",
+};
+static const char *const minutes_speeches[] = {
+    "党员结合各自岗位逐一发言，查摆了理论学习不够系统、服务群众主动性不强等问题",
+    "青年干警代表交流了参与一案一专班的体会，认为党员带头攻坚作用明显",
+    "与会党员围绕如何把党建优势转化为办案质效展开讨论，提出建议%d条",
+    "两名预备党员汇报了思想和工作情况，支部委员逐一作了点评",
+    "党小组长分别汇报了小组学习和业务开展情况，指出了存在的短板",
+    "大家一致认为要在四同步上下功夫，做到党建与业务同谋划、同部署、同落实、同检查",
+};
+static const char *const minutes_study[] = {
+    "集中学习了《中国共产党支部工作条例（试行）》第%d章",
+    "观看了警示教育片，%d名党员作了交流发言",
+    "学习了最高人民检察院关于加强新时代检察机关党的建设的意见，围绕第%d部分展开研讨",
+    "领学了《习近平法治思想学习纲要》第%d专题",
+    "通报了近期检察系统违纪违法典型案例%d起，开展以案促改",
+    "学习了自治区检察院党组关于党建与业务深度融合的部署，逐条对照检查%d项",
+    "重温了入党誓词，%d名党员代表谈了入党初心",
+    "学习了《检察官职业道德基本准则》，结合办案实际剖析了%d个问题",
+};
+static const char *const minutes_plans[] = {
+    "会议决定下月开展一次主题党日活动，由组织委员负责筹备",
+    "会议明确由各党小组牵头，分片包联辖区企业，每月至少走访一次",
+    "会议要求对本季度未结案件逐件过筛，确保按期办结",
+    "会议议定将%d项整改任务分解到人，下次会议通报进展",
+    "会议部署开展岗位练兵，组织%d名青年干警参加业务竞赛",
+    "会议研究决定推荐%d名同志参加上级组织的业务培训",
+};
+
+static void write_minutes(char *out, size_t cap, const char *secretary, const char *topic, int y, int mo,
+                          int day, uint32_t seed)
+{
+#define NTH(list, k) (list)[(size_t)(demo_noise(seed + (k), 7) * (sizeof(list) / sizeof(list)[0]))]
+    int a = 5 + (int)(demo_noise(seed + 11, 1) * 60), b = 1 + (int)(demo_noise(seed + 12, 1) * 20);
+    int c = 2 + (int)(demo_noise(seed + 13, 1) * 9), present = 12 + (int)(demo_noise(seed + 14, 1) * 20);
+    char open[256], biz[256], speech[256], plan[256], study[256];
+    snprintf(study, sizeof study, NTH(minutes_study, 5), 2 + (int)(demo_noise(seed + 16, 1) * 7));
+    snprintf(open, sizeof open, NTH(minutes_openings, 1), secretary);
+    snprintf(biz, sizeof biz, NTH(minutes_business, 2), a, b);
+    snprintf(speech, sizeof speech, NTH(minutes_speeches, 3), c);
+    snprintf(plan, sizeof plan, NTH(minutes_plans, 4), c);
+    snprintf(out, cap,
+             "%d年%d月%d日，支部召开党员大会，应到党员%d名，实到%d名。%s。\n一、%s。\n二、%s。\n三、%"
+             "s。\n四、%s。\n五、%s。\n"
+             "（示例会议记录）",
+             y, mo, day, present + 1 + (int)(demo_noise(seed + 15, 1) * 3), present, open, topic, study, biz,
+             speech, plan);
+#undef NTH
+}
+
 static int load_branches(struct res_ctx *x, struct life_branch *out)
 {
     int n = 0;
@@ -224,12 +295,8 @@ static void branch_life(struct demo *d, const struct life_branch *b)
             int day = 12 + (int)(n3 * 10);
             snprintf(date, sizeof date, "%04d-%02d-%02d", y, mo, day);
             const char *topic = PICK(general_topics, n4);
-            char minutes[1024];
-            snprintf(minutes, sizeof minutes,
-                     "会议由支部书记%s主持。\n一、%"
-                     "s。\n二、通报本季度支部工作和业务工作完成情况，党员结合岗位逐一发言。\n"
-                     "三、对下一阶段党建与业务融合重点任务作出安排。\n（示例会议记录）",
-                     b->secretary, topic);
+            char minutes[2048];
+            write_minutes(minutes, sizeof minutes, b->secretary, topic, y, mo, day, seed + (uint32_t)m * 31u);
             int64_t id = put_activity(d, b->id, 0, "支部党员大会", NULL, y, mo, day, topic, speaker, minutes);
             if (y == DEMO_FIRST_YEAR + 1)
                 put_attendance(d, id, b->id, date, 0.72 + 0.26 * party, seed + (uint32_t)m * 13u);

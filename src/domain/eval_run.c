@@ -906,6 +906,8 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
         rc = store_results(&r, scheme_id, edition, &run_id, err);
         rc = rc == 0 ? store_commit(x->c, err) : (store_rollback(x->c), rc);
     }
+    if (rc == 0) /* after the commit, in transactions of its own (eval_signals.c says why) */
+        rc = eval_signals_detect(x, s, &r.p, run_id, err);
     if (rc == 0) {
         progress_report(progress, r.n, r.n, "已完成");
         if (summary)

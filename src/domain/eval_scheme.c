@@ -50,6 +50,31 @@ static json_t *errors_json(const struct scheme_errors *errs)
     return a;
 }
 
+/* The line of "text" whose key is the threshold named in "message" (between “ and ”), or
+ * the first line of [信号]; 1 when neither is found. */
+static int signal_line(const char *text, const char *message)
+{
+    const char *q = strstr(message, "“"), *e = q ? strstr(q, "”") : NULL;
+    size_t n = q && e ? (size_t)(e - q) - strlen("“") : 0;
+    const char *name = q ? q + strlen("“") : "";
+    int line = 1, section = 0;
+    for (const char *p = text; *p; line++) {
+        const char *t = p;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        if (n && !strncmp(t, name, n) && (t[n] == ' ' || t[n] == '=' || !strncmp(t + n, "＝", 3)))
+            return line;
+        if (!section &&
+            (!strncmp(t, "[信号]", strlen("[信号]")) || !strncmp(t, "【信号】", strlen("【信号】"))))
+            section = line;
+        const char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return section ? section : 1;
+}
+
 int eval_scheme_compile(const char *text, struct scheme **out, json_t **errors, struct rerr *err)
 {
     struct scheme_errors errs = {0};
@@ -61,6 +86,21 @@ int eval_scheme_compile(const char *text, struct scheme **out, json_t **errors, 
             *errors = errors_json(&errs);
         return rerr_set(err, R_EINVAL, "bad_scheme", "text", "考评方案有 %d 处错误，第一处：%s", errs.n,
                         errs.n ? errs.e[0].message : "无法解析");
+    }
+    /* the formalism signals' thresholds in their ranges (eval_signals.c), so that a run
+     * never finds one out of range */
+    struct eval_signal_thresholds t;
+    eval_signal_thresholds(s, &t);
+    struct rerr bad = {0};
+    if (eval_signal_thresholds_check(&t, &bad) < 0) {
+        scheme_free(s);
+        int line = signal_line(text ? text : "", bad.message);
+        char message[sizeof bad.message + 64];
+        snprintf(message, sizeof message, "第 %d 行第 1 列：%s", line, bad.message);
+        if (errors)
+            *errors = json_pack("[{s:i, s:i, s:s, s:s}]", "line", line, "col", 1, "code", "bad_threshold",
+                                "message", message);
+        return rerr_set(err, R_EINVAL, "bad_scheme", "text", "考评方案有 1 处错误，第一处：%s", message);
     }
     *out = s;
     return 0;

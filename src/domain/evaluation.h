@@ -83,4 +83,21 @@ int eval_honours(struct res_ctx *x, const struct res_query *q, json_t **out, str
  * with the values put in, the measures and their numerators and denominators). */
 int eval_explain(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err);
 
+/* ---- formalism signals (形式化信号: raised by a run, eval_signals.c; read and reviewed
+ * here, eval_signals_api.c). Scoped as the ledgers are, and a secretary reads only the
+ * own branch's. */
+
+/* GET /eval/signals?period=&status=&kind=&branch_id=&page=&per_page=: {items, total,
+ * counts: {待审核, 已核实, 属实}} (counts over the filters but status), pending first. */
+int eval_signals_list(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err);
+
+/* GET /eval/signals/:id: one signal with its detail; a 纪要雷同 also with "texts", the two
+ * minutes as they stand (a meeting outside the reader's procuratorate: text null). */
+int eval_signal_get(struct res_ctx *x, int64_t id, json_t **out, struct rerr *err);
+
+/* POST /eval/signals/:id/review {decision: 已核实|属实, note, version}: an administrator in
+ * the signal's scope; 已核实 needs a note; 409 on a stale version; audited. *out: the
+ * signal as it now stands. */
+int eval_signal_review(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err);
+
 #endif

@@ -416,6 +416,39 @@ static enum MHD_Result eval_explain_get(struct request *rq, const struct route_c
     return eval_explain(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
 }
 
+/* GET /eval/signals?period=&status=&kind=&branch_id=: the formalism signals in scope. */
+static enum MHD_Result eval_signals_get(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    return eval_signals_list(k->x, &rq->query, &out, &err) < 0 ? reply_error(rq, &err)
+                                                                : reply_json(rq, 200, out);
+}
+
+/* GET /eval/signals/:id: one signal, its records and (copied minutes) both texts. */
+static enum MHD_Result eval_signal_one(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    json_t *out;
+    if (rq->query.n)
+        return fail(rq, R_EINVAL, "bad_query", "此接口不接受查询参数");
+    return eval_signal_get(k->x, k->id, &out, &err) < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
+/* POST /eval/signals/:id/review {decision, note, version}: a reviewer's decision. */
+static enum MHD_Result eval_signal_review_post(struct request *rq, const struct route_call *k)
+{
+    struct rerr err = {0};
+    if (!content_is_json(rq))
+        return fail(rq, R_EMEDIA, "unsupported_media_type", "请求的内容类型必须是 application/json");
+    json_t *body, *out = NULL;
+    if (body_json(rq, &body, &err) < 0)
+        return reply_error(rq, &err);
+    int rc = eval_signal_review(k->x, k->id, body, &out, &err);
+    json_decref(body);
+    return rc < 0 ? reply_error(rq, &err) : reply_json(rq, 200, out);
+}
+
 /* GET /timeline?branch_id=|member_id=|case_id=: both ledgers in order (domain/timeline.h). */
 static enum MHD_Result timeline(struct request *rq, const struct route_call *k)
 {
@@ -828,6 +861,9 @@ const struct route api_routes[] = {
     {RM_GET, "/eval/results/export", eval_results_export, 0, 0},
     {RM_GET, "/eval/explain", eval_explain_get, ROUTE_CACHE, 0},
     {RM_GET, "/eval/honours", eval_honours_get, ROUTE_CACHE, 0},
+    {RM_GET, "/eval/signals", eval_signals_get, ROUTE_CACHE, 0},
+    {RM_GET, "/eval/signals/:id", eval_signal_one, ROUTE_CACHE, 0},
+    {RM_POST, "/eval/signals/:id/review", eval_signal_review_post, ROUTE_NO_CACHE, ROUTE_SMALL_BODY},
     /* a job's progress lives in memory, not in the database: never cached */
     {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},
     {RM_GET, "/jobs/:id", coll_get, ROUTE_NO_CACHE, 0},

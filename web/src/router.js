@@ -34,6 +34,7 @@ const EvalExplain = () => import('./views/eval/EvalExplain.vue')
 const EvalSchemes = () => import('./views/eval/EvalSchemes.vue')
 const EvalDashboard = () => import('./views/eval/EvalDashboard.vue')
 const EvalHonours = () => import('./views/eval/EvalHonours.vue')
+const EvalSignals = () => import('./views/eval/EvalSignals.vue')
 
 const routes = [
   { path: '/login', name: 'login', component: Login, meta: { public: true, title: '登录' } },
@@ -81,6 +82,7 @@ const routes = [
       { path: 'eval', name: 'eval', component: EvalResults, meta: { title: '考评结果' } },
       { path: 'eval/explain', name: 'eval-explain', component: EvalExplain, meta: { title: '得分解释', menu: '/eval' } },
       { path: 'eval/honours', name: 'eval-honours', component: EvalHonours, meta: { title: '荣誉评定' } },
+      { path: 'eval/signals', name: 'eval-signals', component: EvalSignals, meta: { title: '形式化信号' } },
       { path: 'eval/schemes', name: 'eval-schemes', component: EvalSchemes, meta: { title: '考评方案', collection: 'eval-schemes' } },
       { path: 'forbidden', name: 'forbidden', component: Forbidden, meta: { title: '无权访问' } },
     ],

@@ -542,6 +542,7 @@ static void make_version_2_but_one_trigger(const char *p)
     store_close(s);
     assert_true(store_schema_version() >= 4);
     drop_named(p, "trigger", "eval\\_stale\\_%"); /* 016 undone: its triggers on the ledgers, its tables */
+    exec_on(p, "DROP TABLE eval_signals;"); /* 018 undone */
     exec_on(p, "DROP TABLE eval_results; DROP TABLE eval_runs; DROP TABLE eval_manual_values;"
                " DROP TABLE eval_schemes;");
     exec_on(p, "DROP TABLE timeline_counts; DROP TABLE timeline_events;");               /* 015 undone */
