@@ -129,6 +129,10 @@ test('the scheme editor shows a misspelt measure as a Chinese error at its line,
   await go(page, '/eval/schemes')
   const text = page.locator('[data-test=scheme-text]')
   await page.locator('[data-test=scheme-ok]').waitFor()
+  // the list opens its first scheme (党员和党小组考评方案 sorts first): open the branches' one
+  await page.locator('[data-test=scheme-list] .el-table__row', { hasText: '通辽市检察机关党建与业务融合考评方案' }).click()
+  await page.waitForFunction(() => /^公式\s*=\s*三会一课完成率\s*$/m.test(document.querySelector('[data-test=scheme-text]').value))
+  await page.locator('[data-test=scheme-ok]').waitFor()
   const good = await text.inputValue()
   const lines = good.split('\n')
   const at = lines.findIndex((l) => /^公式\s*=\s*三会一课完成率\s*$/.test(l))
@@ -476,6 +480,25 @@ test('党员详情: the 考评 card shows the member’s 2025 total, ranks, four
   await card.locator('[data-test=member-eval-explain]').click()
   await page.waitForURL(new RegExp('#/eval/explain\\?.*member_id=' + m.subject_id))
   assert.equal((await page.locator('[data-test=explain-total]').innerText()).trim(), m.total.toFixed(2))
+
+  // a member who joined after the runs: the card says so in Chinese (no numbers, no error)
+  const call = (method, url, body) =>
+    page.evaluate(
+      async ([method, url, body]) => {
+        const me = await (await fetch('/api/v1/me')).json()
+        const res = await fetch('/api/v1' + url, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: body ? JSON.stringify(body) : undefined })
+        return { status: res.status, json: res.status === 204 ? null : await res.json() }
+      },
+      [method, url, body],
+    )
+  const made = await call('POST', '/members', { branch_id: m.branch_id, name: '考评新党员' })
+  assert.equal(made.status, 201, JSON.stringify(made.json))
+  await go(page, '/members/' + made.json.id)
+  const empty = page.locator('[data-test=member-eval] [data-test=member-eval-empty]')
+  await empty.waitFor()
+  assert.match(await empty.innerText(), /尚无该党员的考评结果/)
+  assert.equal(await page.locator('[data-test=member-eval-total]').count(), 0)
+  assert.equal((await call('DELETE', '/members/' + made.json.id + '?version=' + made.json.version)).status, 204)
   noErrors(page)
 })
 
