@@ -28,7 +28,11 @@ static const char *const INDICATORS[] = {"类别", "名称", "维度", "指标",
 
 static const char *kind_label(const char *kind)
 {
-    return kind && !strcmp(kind, "procuratorate") ? "检察院" : "党组织";
+    return !kind                            ? "党组织"
+           : !strcmp(kind, "procuratorate") ? "检察院"
+           : !strcmp(kind, "member")        ? "党员"
+           : !strcmp(kind, "party_group")   ? "党小组"
+                                            : "党组织";
 }
 
 /* A JSON number or a decimal string as a number cell; null as an empty one. */

@@ -170,7 +170,7 @@ int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, str
         json_array_append_new(
             items,
             json_pack("{s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I,"
-                      " s:I, s:I, s:b}",
+                      " s:I, s:I, s:b, s:o}",
                       "subject_kind", store_col_text(st, 0), "subject_id", (json_int_t)store_col_int(st, 1),
                       "name", store_col_text(st, 2) ? store_col_text(st, 2) : "", "procuratorate_id",
                       (json_int_t)store_col_int(st, 3), "total", real_or_null(st, 4), "fusion",
@@ -182,7 +182,7 @@ int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, str
                       "resonance", real_or_null(st, 13), "resonance_lo", real_or_null(st, 14), "resonance_hi",
                       real_or_null(st, 15), "resonance_n", (json_int_t)store_col_int(st, 16), "missing",
                       (json_int_t)store_col_int(st, 17), "pending", (json_int_t)store_col_int(st, 18),
-                      "stale", store_col_int(st, 19) != 0));
+                      "stale", store_col_int(st, 19) != 0, "branch_id", int_or_null(st, 20)));
     store_done(st);
     json_t *r = rc >= 0 && run ? run_json(x, run, err) : NULL;
     store_rollback(x->c);

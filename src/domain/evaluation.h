@@ -61,13 +61,14 @@ struct progress;
 int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const struct progress *progress,
              json_t **summary, struct rerr *err);
 
-/* GET /eval/results?period=[&scheme_id=][&kind=branch|procuratorate]: the latest run's
- * results for the period (of that scheme, else of the newest run), ranked; scoped as
- * the results' branches are. */
+/* GET /eval/results?period=[&scheme_id=][&kind=branch|procuratorate|member|party_group]
+ * [&branch_id=]: the latest run's results of that kind for the period (of that scheme,
+ * else of the newest run that has them), ranked, each with its branch_id (null for a
+ * procuratorate); scoped as the results' branches are. */
 int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err);
 
-/* GET /eval/results/export?period=[&scheme_id=][&kind=]: the same results (the same run,
- * the same scope) as an XLSX: the ranking on 考评结果, every subject's indicators on
+/* GET /eval/results/export?period=[&scheme_id=][&kind=][&branch_id=]: the same results
+ * (the same run, the same scope) as an XLSX: the ranking on 考评结果, every subject's indicators on
  * 指标得分; *out's descriptor is the caller's to send. Audited ("export" on eval-results). */
 struct res_file;
 int eval_results_file(struct res_ctx *x, const struct res_query *q, struct res_file *out, struct rerr *err);

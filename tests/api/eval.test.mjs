@@ -341,6 +341,7 @@ describe('evaluation', () => {
     const names = new Set((await req(admin, 'GET', `/members?branch_id=${branch}&per_page=200`)).json.items.map((m) => m.name));
     assert.ok(items.every((i) => i.subject_kind === 'member' && names.has(i.name)), 'its own members only');
     assert.ok(items.every((i) => i.rank_city >= 1 && i.rank_proc >= 1));
+    assert.ok(items.every((i) => i.branch_id === branch), 'each item names its branch');
     const one = items[0];
     const e = await req(viewer, 'GET', `/eval/explain?member_id=${one.subject_id}&period=2025`);
     assert.equal(e.status, 200, e.text);

@@ -134,10 +134,9 @@ test('the scheme editor shows a misspelt measure as a Chinese error at its line,
   await go(page, '/eval/schemes')
   const text = page.locator('[data-test=scheme-text]')
   await page.locator('[data-test=scheme-ok]').waitFor()
-  // the default scheme (the list also holds the members' and party groups' one)
-  await page.locator('[data-test=scheme-list] [data-test=scheme-name]', { hasText: '通辽市检察机关党建与业务融合考评方案' }).first().click()
-  await page.locator('[data-test=scheme-name-input]').and(page.locator('input')).first().waitFor()
-  await page.waitForFunction(() => /三会一课完成率/.test(document.querySelector('[data-test=scheme-text]').value))
+  // the list opens its first scheme (党员和党小组考评方案 sorts first): open the branches' one
+  await page.locator('[data-test=scheme-list] .el-table__row', { hasText: '通辽市检察机关党建与业务融合考评方案' }).click()
+  await page.waitForFunction(() => /^公式\s*=\s*三会一课完成率\s*$/m.test(document.querySelector('[data-test=scheme-text]').value))
   await page.locator('[data-test=scheme-ok]').waitFor()
   const good = await text.inputValue()
   const lines = good.split('\n')
@@ -388,4 +387,181 @@ test('荣誉评定: 模范支部 is met by 科尔沁区第三党支部 alone, ea
   await proposal.locator('[data-test=proposal-explain]').click()
   await page.waitForURL(/#\/eval\/explain\?/)
   noErrors(page)
+})
+
+// ---- members and party groups (docs/schemes/member.scheme, run for 2024 and 2025 in the demo)
+
+const HLGL = '霍林郭勒市人民检察院党支部'
+
+test('党员: the results page lists a branch’s members with their ranks; a row opens the member’s explanation with the same total; the URL keeps the kind and the branch; 党小组 open theirs', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  await go(page, '/eval?period=2025')
+  await rows(page).first().waitFor()
+  await page.locator('[data-test=eval-kind] label', { hasText: '党员' }).click()
+  // the city reads 382 members: 全部 is offered and chosen
+  await page.waitForURL(/kind=member.*branch=all/)
+  await page.locator('[data-test=eval-run]', { hasText: '党员和党小组考评方案' }).waitFor()
+  assert.deepEqual(
+    (await page.locator('[data-test=eval-rank-scope] label').allInnerTexts()).map((s) => s.trim()),
+    ['全市排名', '本院排名'],
+    'members are ranked in the city and their procuratorate (no 同级, no order by 同频共振)',
+  )
+  const branch = await page.evaluate(async (name) => (await (await fetch('/api/v1/branches?per_page=100')).json()).items.find((b) => b.name === name).id, HLGL)
+  const want = await page.evaluate(async (b) => (await fetch('/api/v1/eval/results?period=2025&kind=member&branch_id=' + b)).json(), branch)
+  assert.ok(want.items.length >= 10, 'the branch has members with results')
+  const loaded = page.waitForResponse((r) => new RegExp('/api/v1/eval/results\\?.*kind=member.*branch_id=' + branch).test(r.url()))
+  await choose(page, page.locator('[data-test=eval-branch]'), HLGL)
+  await loaded
+  await page.waitForURL(new RegExp('branch=' + branch))
+  await page.locator('[data-test=eval-ranking] th.c-name', { hasText: '党员' }).first().waitFor()
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=eval-ranking] [data-test=eval-row]').length === n, want.items.length)
+  // ranked by the city's ranks, each row the API's name, total and branch
+  const ranks = (await page.locator('[data-test=eval-row] [data-test=eval-rank]').allInnerTexts()).map(Number)
+  assert.deepEqual(ranks, want.items.map((i) => i.rank_city).sort((a, b) => a - b))
+  const names = (await page.locator('[data-test=eval-row] [data-test=eval-name]').allInnerTexts()).map((s) => s.trim())
+  const byRank = [...want.items].sort((a, b) => a.rank_city - b.rank_city)
+  assert.deepEqual(names, byRank.map((i) => i.name))
+  assert.deepEqual(new Set(await page.locator('[data-test=eval-row] [data-test=eval-branch-name]').allInnerTexts()), new Set([HLGL]))
+  await shot(page, 'eval-members.png')
+
+  // 本院排名: the procuratorate's ranks, in order
+  await page.locator('[data-test=eval-rank-scope] label', { hasText: '本院排名' }).click()
+  await page.waitForURL(/rank=rank_proc/)
+  const proc = (await page.locator('[data-test=eval-row] [data-test=eval-rank]').allInnerTexts()).map(Number)
+  assert.deepEqual(proc, want.items.map((i) => i.rank_proc).sort((a, b) => a - b))
+
+  // a reload shows the same: kind, branch and rank are the URL's
+  await page.reload()
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=eval-ranking] [data-test=eval-row]').length === n, want.items.length)
+  assert.equal((await page.locator('[data-test=eval-kind] label.is-active').innerText()).trim(), '党员')
+  assert.equal((await page.locator('[data-test=eval-rank-scope] label.is-active').innerText()).trim(), '本院排名')
+  assert.match(await page.locator('[data-test=eval-branch]').innerText(), new RegExp(HLGL))
+  assert.match(await page.locator('.print-head').textContent(), new RegExp('2025 年度' + HLGL + '党员考评排名（本院排名）'))
+
+  // 导出 Excel: the same kind and branch
+  const download = page.waitForEvent('download')
+  await page.locator('[data-test=eval-export]').click()
+  const d = await download
+  const url = new URL(d.url())
+  assert.match(url.pathname, /\/api\/v1\/eval\/results\/export$/)
+  assert.equal(url.searchParams.get('kind'), 'member')
+  assert.equal(url.searchParams.get('branch_id'), String(branch))
+  assert.equal(d.suggestedFilename(), '考评结果-2025.xlsx')
+
+  // a row opens the member's explanation: the same total, the city's and procuratorate's ranks
+  const row = rows(page).nth(1)
+  const id = await row.getAttribute('data-id')
+  const name = (await row.locator('[data-test=eval-name]').innerText()).trim()
+  const total = (await row.locator('[data-test=eval-total]').innerText()).trim()
+  await row.click()
+  await page.waitForURL(new RegExp('#/eval/explain\\?.*member_id=' + id))
+  await page.locator('[data-test=explain-total]').waitFor()
+  const subject = page.locator('[data-test=explain-subject]')
+  assert.equal((await subject.innerText()).trim(), name)
+  assert.equal((await page.locator('[data-test=explain-total]').innerText()).trim(), total)
+  assert.match(await subject.getAttribute('href'), new RegExp('#/members/' + id + '$'))
+  const item = want.items.find((i) => String(i.subject_id) === id)
+  assert.match(await page.locator('[data-test=explain-ranks]').innerText(), new RegExp('全市 ' + item.rank_city + '[\\s\\S]*本院 ' + item.rank_proc))
+  assert.equal(await page.locator('[data-test=explain-dimension]').count(), 4)
+  assert.ok((await page.locator('[data-test=explain-input]').count()) >= 4, 'the inputs are listed')
+  assert.equal(await page.locator('[data-test=explain-records]').count(), 0, '台账记录 are the branches’ only')
+  await page.locator('[data-test=explain-no-records]').waitFor()
+  await page.locator('[data-test=explain-branch]', { hasText: HLGL }).waitFor()
+  await shot(page, 'eval-member-explain.png')
+  // 考评结果 leads back to the members of the branch
+  await page.locator('[data-test=explain-ranking-link]').click()
+  await page.waitForURL(new RegExp('#/eval\\?.*kind=member.*branch=' + branch))
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=eval-ranking] [data-test=eval-row]').length === n, want.items.length)
+
+  // 党小组: the branch's groups; one opens its explanation, whose subject leads to the branch
+  const groups = await page.evaluate(async (b) => (await fetch('/api/v1/eval/results?period=2025&kind=party_group&branch_id=' + b)).json(), branch)
+  assert.ok(groups.items.length >= 2)
+  await page.locator('[data-test=eval-kind] label', { hasText: '党小组' }).click()
+  await page.waitForURL(/kind=party_group/)
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=eval-ranking] [data-test=eval-row]').length === n, groups.items.length)
+  const g = rows(page).first()
+  const gid = await g.getAttribute('data-id')
+  const gtotal = (await g.locator('[data-test=eval-total]').innerText()).trim()
+  await g.click()
+  await page.waitForURL(new RegExp('#/eval/explain\\?.*party_group_id=' + gid))
+  await page.locator('[data-test=explain-total]').waitFor()
+  assert.equal((await page.locator('[data-test=explain-total]').innerText()).trim(), gtotal)
+  await page.locator(`[data-test=explain-subject][href$="#/branches/${branch}"]`).waitFor()
+  noErrors(page)
+})
+
+test('党员详情: the 考评 card shows the member’s 2025 total, ranks, four dimensions and the two years, and opens the explanation', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  const r = await page.evaluate(async () => (await fetch('/api/v1/eval/results?period=2025&kind=member')).json())
+  const m = r.items.find((i) => i.rank_city === 3)
+  const e = await page.evaluate(async (id) => (await fetch('/api/v1/eval/explain?period=2024&member_id=' + id)).json(), m.subject_id)
+  await go(page, '/members/' + m.subject_id)
+  const card = page.locator('[data-test=member-eval]')
+  await card.locator('[data-test=member-eval-total]').waitFor()
+  assert.equal((await card.locator('[data-test=member-eval-total]').innerText()).trim(), m.total.toFixed(2))
+  assert.equal((await card.locator('[data-test=member-eval-rank-city]').innerText()).trim().split(/\s/)[0], String(m.rank_city))
+  assert.equal((await card.locator('[data-test=member-eval-rank-proc]').innerText()).trim(), String(m.rank_proc))
+  assert.equal(await card.locator('[data-test=member-eval-dimension]').count(), 4)
+  await card.locator('[data-test=member-eval-radar] svg').waitFor()
+  const years = await card.locator('[data-test=member-eval-year]').allInnerTexts()
+  assert.equal(years.length, 2, '2024 and 2025')
+  assert.match(years[0], new RegExp('^2024 年度：' + e.total.replace('.', '\\.')))
+  assert.match(years[1], new RegExp('^2025 年度：' + m.total.toFixed(2).replace('.', '\\.')))
+  await page.waitForTimeout(500)
+  await card.screenshot({ path: path.join(SHOT_DIR, 'member-eval.png') })
+  await card.locator('[data-test=member-eval-explain]').click()
+  await page.waitForURL(new RegExp('#/eval/explain\\?.*member_id=' + m.subject_id))
+  assert.equal((await page.locator('[data-test=explain-total]').innerText()).trim(), m.total.toFixed(2))
+
+  // a member who joined after the runs: the card says so in Chinese (no numbers, no error)
+  const call = (method, url, body) =>
+    page.evaluate(
+      async ([method, url, body]) => {
+        const me = await (await fetch('/api/v1/me')).json()
+        const res = await fetch('/api/v1' + url, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: body ? JSON.stringify(body) : undefined })
+        return { status: res.status, json: res.status === 204 ? null : await res.json() }
+      },
+      [method, url, body],
+    )
+  const made = await call('POST', '/members', { branch_id: m.branch_id, name: '考评新党员' })
+  assert.equal(made.status, 201, JSON.stringify(made.json))
+  await go(page, '/members/' + made.json.id)
+  const empty = page.locator('[data-test=member-eval] [data-test=member-eval-empty]')
+  await empty.waitFor()
+  assert.match(await empty.innerText(), /尚无该党员的考评结果/)
+  assert.equal(await page.locator('[data-test=member-eval-total]').count(), 0)
+  assert.equal((await call('DELETE', '/members/' + made.json.id + '?version=' + made.json.version)).status, 204)
+  noErrors(page)
+})
+
+test('a county administrator (扎鲁特旗) sees only its own procuratorate’s members; a secretary starts at their own branch', async () => {
+  const page = await newPage(browser)
+  await login(page, 'zlt-admin')
+  const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json())
+  // a link to another procuratorate's branch falls back to what the reader may read
+  await go(page, '/eval?period=2025&kind=member&branch=7')
+  await page.waitForURL(/branch=all/)
+  const want = await page.evaluate(async () => (await fetch('/api/v1/eval/results?period=2025&kind=member')).json())
+  assert.ok(want.items.length >= 5 && want.items.every((i) => i.procuratorate_id === me.procuratorate_id))
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=eval-ranking] [data-test=eval-row]').length === n, want.items.length)
+  assert.deepEqual(new Set(await page.locator('[data-test=eval-row] [data-test=eval-branch-name]').allInnerTexts()), new Set(['扎鲁特旗人民检察院党支部']))
+  await page.locator('[data-test=eval-branch]').click()
+  await page.locator('.el-select-dropdown__item:visible').first().waitFor()
+  const offered = (await page.locator('.el-select-dropdown__item:visible').allInnerTexts()).map((s) => s.trim())
+  assert.deepEqual(offered, ['全部支部', '扎鲁特旗人民检察院党支部'])
+  await page.keyboard.press('Escape')
+  await shot(page, 'eval-members-county.png')
+  noErrors(page)
+
+  const sec = await newPage(browser)
+  await login(sec, 'hlgl-sec')
+  const mine = await sec.evaluate(async () => (await fetch('/api/v1/me')).json())
+  await go(sec, '/eval?period=2025&kind=member')
+  await sec.waitForURL(new RegExp('branch=' + mine.branch_id))
+  await rows(sec).first().waitFor()
+  assert.match(await sec.locator('[data-test=eval-branch]').innerText(), /（本支部）/)
+  assert.deepEqual(new Set(await sec.locator('[data-test=eval-row] [data-test=eval-branch-name]').allInnerTexts()), new Set([mine.branch_name]))
+  noErrors(sec)
 })

@@ -47,9 +47,20 @@ export const RANK_SCOPES = [
 // A value of an explanation: the decimal string as given, null as 缺项.
 export const shown = (v) => (v === null || v === undefined ? null : String(v))
 
-// GET /eval/results for a period (and scheme, and kind).
-export function results(period, schemeId, kind) {
-  return api.get('/eval/results', { period, scheme_id: schemeId || undefined, kind: kind || undefined })
+// The subjects a run ranks (GET /eval/results?kind=): what one is called, and the query key
+// that names one in GET /eval/explain.
+export const KINDS = [
+  { value: 'branch', label: '党组织', key: 'branch_id' },
+  { value: 'procuratorate', label: '检察院', key: 'procuratorate_id' },
+  { value: 'member', label: '党员', key: 'member_id' },
+  { value: 'party_group', label: '党小组', key: 'party_group_id' },
+]
+export const kindOf = (v) => KINDS.find((k) => k.value === v) || KINDS[0]
+
+// GET /eval/results for a period (and scheme, and kind; and branch: a branch's members or
+// party groups).
+export function results(period, schemeId, kind, branchId) {
+  return api.get('/eval/results', { period, scheme_id: schemeId || undefined, kind: kind || undefined, branch_id: branchId || undefined })
 }
 
 // The names of the ledgers' detail pages (router.js) by the collection's URL name.
