@@ -4,7 +4,8 @@
  *
  * Each measure but one is a query answering (branch, month, numerator, denominator) for
  * the days ?1 <= day < ?2; 三会一课完成率 is read through the 三会一课 completeness the
- * party-life ledger already answers (domain/partylife.h), so the two never disagree.
+ * party-life ledger already answers (domain/partylife.h), so the two never disagree. Past
+ * months are kept once computed (migration 018) and read back.
  */
 #include "domain/measures.h"
 
@@ -73,7 +74,7 @@
 
 struct entry {
     struct measure m;
-    const char *months_sql; /* NULL: read by its own loader */
+    const char *months_sql; /* (branch, "YYYY-MM", num, den) for days ?1 <= day < ?2; NULL: load_life */
 };
 
 static const struct entry catalogue[] = {
@@ -249,8 +250,15 @@ static int branch_index(const struct measure_grid *g, int64_t id)
 /* The month index of "YYYY-MM…" in the grid, or -1 outside it. */
 static int month_index(const struct measure_grid *g, const char *ym)
 {
-    int y, m;
-    if (!ym || sscanf(ym, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+    /* by hand, not sscanf: a run asks this millions of times */
+    if (!ym)
+        return -1;
+    for (int i = 0; i < 7; i++)
+        if (i == 4 ? ym[i] != '-' : (ym[i] < '0' || ym[i] > '9'))
+            return -1;
+    int y = (ym[0] - '0') * 1000 + (ym[1] - '0') * 100 + (ym[2] - '0') * 10 + (ym[3] - '0');
+    int m = (ym[5] - '0') * 10 + (ym[6] - '0');
+    if (m < 1 || m > 12)
         return -1;
     int i = (y - g->first_year) * 12 + (m - 1);
     return i >= 0 && i < g->months ? i : -1;
@@ -292,15 +300,18 @@ static int load_sql(struct res_ctx *x, struct measure_grid *g, int m, const char
     return rc < 0 ? rc : 0;
 }
 
-/* 三会一课完成率 from each branch's completeness of each year with a month not "have": a
- * rule's period that is over counts in the month it ends (only such months are added). */
+/* have[month * N_MEASURES + measure]: that month of that measure is in the grid already. */
+#define HAVE(have, k, m) ((have)[(size_t)(k)*N_MEASURES + (size_t)(m)])
+
+/* 三会一课完成率 ("m") from each branch's completeness of each year with a month not had: a
+ * rule's period that is over counts in the month it ends (only months not had are added). */
 static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const bool *have, struct rerr *err)
 {
     int years = g->months / 12;
     for (int y = 0; y < years; y++) {
         bool need = false;
         for (int k = 0; k < 12; k++)
-            need = need || !have[y * 12 + k];
+            need = need || !HAVE(have, y * 12 + k, m);
         for (int b = 0; need && b < g->nbranches; b++) {
             json_t *c;
             int rc = life_completeness_in(x, g->branches[b], g->first_year + y, &c, err);
@@ -319,7 +330,7 @@ static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const boo
                 int required = (int)json_integer_value(json_object_get(p, "required"));
                 int missing = (int)json_integer_value(json_object_get(p, "missing"));
                 int last = (int)json_integer_value(json_object_get(p, "to"));
-                if (have[y * 12 + last - 1])
+                if (HAVE(have, y * 12 + last - 1, m))
                     continue;
                 double *pair = cell(g, b, y * 12 + last - 1, m);
                 pair[0] += required - missing;
@@ -331,43 +342,44 @@ static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const boo
     return 0;
 }
 
-/* Every measure's pairs for the months not "have", from the ledgers: each query once per
- * run of consecutive such months. */
+/* The pairs of every measure and month not had, from the ledgers: each measure's query once
+ * per run of consecutive months it lacks. */
 static int compute_months(struct res_ctx *x, struct measure_grid *g, const bool *have, struct rerr *err)
 {
     int rc = 0;
-    for (int k = 0; rc >= 0 && k < g->months;) {
-        if (have[k]) {
-            k++;
+    for (int m = 0; rc >= 0 && m < N_MEASURES; m++) {
+        if (!catalogue[m].months_sql) {
+            rc = load_life(x, g, m, have, err);
             continue;
         }
-        int a = k;
-        while (k < g->months && !have[k])
-            k++;
-        char from[24], to[24];
-        month_label(g, a, from);
-        month_label(g, k, to);
-        strcat(from, "-01");
-        strcat(to, "-01");
-        for (int m = 0; rc >= 0 && m < N_MEASURES; m++)
-            if (catalogue[m].months_sql)
-                rc = load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
+        for (int k = 0; rc >= 0 && k < g->months;) {
+            if (HAVE(have, k, m)) {
+                k++;
+                continue;
+            }
+            int a = k;
+            while (k < g->months && !HAVE(have, k, m))
+                k++;
+            char from[24], to[24];
+            month_label(g, a, from);
+            month_label(g, k, to);
+            strcat(from, "-01");
+            strcat(to, "-01");
+            rc = load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
+        }
     }
-    for (int m = 0; rc >= 0 && m < N_MEASURES; m++)
-        if (!catalogue[m].months_sql)
-            rc = load_life(x, g, m, have, err);
     return rc < 0 ? rc : 0;
 }
 
 /* ---- the kept months (migration 018: eval_pairs)
  *
- * A row holds one month of every branch whose pairs are not all 0: per branch its id,
- * then each measure's numerator and denominator, all as 8-byte little-endian numbers
- * (int64, IEEE doubles), in catalogue order. "catalogue" fingerprints what computed it
- * (the measures' names and queries, and this layout), so a binary whose measures differ
- * reads none of it. */
-#define RECORD_BYTES (8 + N_MEASURES * 2 * 8)
-#define KEPT_FORMAT "pairs-1"
+ * A row holds one month of one measure for every branch whose pair is not (0, 0): per
+ * branch its id, the numerator and the denominator, as 8-byte little-endian numbers
+ * (int64, IEEE doubles). "catalogue" fingerprints what computed it (the measures' names
+ * and queries, and this layout), so a binary whose measures differ reads none of it; the
+ * triggers of migration 018 name the measures each ledger feeds. */
+#define RECORD_BYTES 24
+#define KEPT_FORMAT "pairs-2"
 
 static void fingerprint(char out[24])
 {
@@ -428,9 +440,9 @@ static int read_kept(struct res_ctx *x, struct measure_grid *g, bool *have, cons
     month_label(g, 0, from);
     month_label(g, g->months, to);
     store_stmt *st =
-        store_prepare(x->c, fill ? "SELECT month, data FROM eval_pairs"
+        store_prepare(x->c, fill ? "SELECT month, measure, data FROM eval_pairs"
                                    " WHERE month >= ?1 AND month < ?2 AND month < ?3 AND catalogue = ?4"
-                                 : "SELECT month, NULL FROM eval_pairs"
+                                 : "SELECT month, measure, NULL FROM eval_pairs"
                                    " WHERE month >= ?1 AND month < ?2 AND month < ?3 AND catalogue = ?4");
     store_bind_text(st, 1, from);
     store_bind_text(st, 2, to);
@@ -438,24 +450,24 @@ static int read_kept(struct res_ctx *x, struct measure_grid *g, bool *have, cons
     store_bind_text(st, 4, fp);
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
-        int k = month_index(g, store_col_text(st, 0));
-        if (k < 0)
+        int k = month_index(g, store_col_text(st, 0)), m = measure_find(store_col_text(st, 1));
+        if (k < 0 || m < 0)
             continue;
         if (fill) {
-            const unsigned char *d = store_col_blob(st, 1);
-            size_t n = (size_t)store_col_bytes(st, 1);
+            const unsigned char *d = store_col_blob(st, 2);
+            size_t n = (size_t)store_col_bytes(st, 2);
             if (n % RECORD_BYTES)
                 continue; /* not of this layout: computed afresh */
             for (size_t at = 0; at < n; at += RECORD_BYTES) {
                 int b = branch_index(g, (int64_t)get64(d + at));
                 if (b < 0)
                     continue;
-                double *p = cell(g, b, k, 0);
-                for (int i = 0; i < N_MEASURES * 2; i++)
-                    p[i] = get_double(d + at + 8 + (size_t)i * 8);
+                double *p = cell(g, b, k, m);
+                p[0] = get_double(d + at + 8);
+                p[1] = get_double(d + at + 16);
             }
         }
-        have[k] = true;
+        HAVE(have, k, m) = true;
     }
     store_done(st);
     return rc < 0 ? rc : 0;
@@ -506,6 +518,14 @@ static void this_month(char out[16])
     snprintf(out, 16, "%.7s", today);
 }
 
+static bool *have_new(const struct measure_grid *g)
+{
+    bool *have = calloc((size_t)g->months * N_MEASURES, sizeof *have);
+    if (!have)
+        die("内存不足");
+    return have;
+}
+
 static int grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch, bool kept,
                      struct measure_grid **out, struct rerr *err)
 {
@@ -515,9 +535,7 @@ static int grid_load(struct res_ctx *x, int first_year, int last_year, int64_t b
     this_month(now);
     int rc;
     struct measure_grid *g = grid_new(x, first_year, last_year, branch, err, &rc);
-    bool *have = calloc((size_t)g->months, sizeof *have);
-    if (!have)
-        die("内存不足");
+    bool *have = have_new(g);
     if (rc == 0 && kept)
         rc = read_kept(x, g, have, now, true, err);
     if (rc == 0)
@@ -552,22 +570,29 @@ int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, st
     this_month(now);
     fingerprint(fp);
     text_now(ts);
+    /* kept months are every branch's, whoever runs: computed as the system (a county's
+     * reader would see only its own branches' 三会一课) */
+    struct actor system;
+    actor_system(&system);
+    struct res_ctx sx = *x;
+    sx.who = &system;
+    x = &sx;
     int rc = store_begin_read(x->c, err);
     if (rc < 0)
         return rc;
     struct measure_grid *g = grid_new(x, first_year, last_year, 0, err, &rc);
-    bool *have = calloc((size_t)g->months, sizeof *have);
-    if (!have)
-        die("内存不足");
+    bool *have = have_new(g);
     if (rc == 0)
         rc = read_kept(x, g, have, now, false, err);
     int missing = 0;
     for (int k = 0; k < g->months; k++) {
         char ym[16];
         month_label(g, k, ym);
-        if (strcmp(ym, now) >= 0)
-            have[k] = true; /* not wholly past: never kept */
-        missing += !have[k];
+        for (int m = 0; m < N_MEASURES; m++) {
+            if (strcmp(ym, now) >= 0)
+                HAVE(have, k, m) = true; /* not wholly past: never kept */
+            missing += !HAVE(have, k, m);
+        }
     }
     if (rc == 0 && missing)
         rc = compute_months(x, g, have, err);
@@ -579,39 +604,39 @@ int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, st
         die("内存不足");
     int wrote = 0;
     bool refused = false;
-    for (int k = 0; rc == 0 && !refused && k < g->months; k++) {
-        if (have[k])
-            continue;
-        size_t n = 0;
-        for (int b = 0; b < g->nbranches; b++) {
-            const double *p = cell(g, b, k, 0);
-            bool any = false;
-            for (int i = 0; i < N_MEASURES * 2; i++)
-                any = any || p[i] != 0;
-            if (!any)
+    for (int k = 0; rc == 0 && missing && !refused && k < g->months; k++)
+        for (int m = 0; !refused && m < N_MEASURES; m++) {
+            if (HAVE(have, k, m))
                 continue;
-            put64(buf + n, (uint64_t)g->branches[b]);
-            for (int i = 0; i < N_MEASURES * 2; i++)
-                put_double(buf + n + 8 + (size_t)i * 8, p[i]);
-            n += RECORD_BYTES;
+            size_t n = 0;
+            for (int b = 0; b < g->nbranches; b++) {
+                const double *p = cell(g, b, k, m);
+                if (p[0] == 0 && p[1] == 0)
+                    continue;
+                put64(buf + n, (uint64_t)g->branches[b]);
+                put_double(buf + n + 8, p[0]);
+                put_double(buf + n + 16, p[1]);
+                n += RECORD_BYTES;
+            }
+            char ym[16];
+            month_label(g, k, ym);
+            store_stmt *st =
+                store_prepare(x->c, "INSERT OR REPLACE INTO eval_pairs(month, measure, catalogue, data,"
+                                    " computed_at) VALUES (?, ?, ?, ?, ?)");
+            store_bind_text(st, 1, ym);
+            store_bind_text(st, 2, catalogue[m].m.name);
+            store_bind_text(st, 3, fp);
+            store_bind_blob(st, 4, buf, n);
+            store_bind_text(st, 5, ts);
+            struct rerr werr = {0};
+            if (store_step(st, &werr) < 0) {
+                refused = true;
+                log_info("measures: months not kept this time (%s)", werr.message);
+            } else {
+                wrote++;
+            }
+            store_done(st);
         }
-        char ym[16];
-        month_label(g, k, ym);
-        store_stmt *st = store_prepare(x->c, "INSERT OR REPLACE INTO eval_pairs(month, catalogue, data,"
-                                             " computed_at) VALUES (?, ?, ?, ?)");
-        store_bind_text(st, 1, ym);
-        store_bind_text(st, 2, fp);
-        store_bind_blob(st, 3, buf, n);
-        store_bind_text(st, 4, ts);
-        struct rerr werr = {0};
-        if (store_step(st, &werr) < 0) {
-            refused = true;
-            log_info("measures: months not kept this time (%s)", werr.message);
-        } else {
-            wrote++;
-        }
-        store_done(st);
-    }
     free(buf);
     free(have);
     measure_grid_free(g);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "domain/measures.h"
+#include "domain/partylife.h"
 #include "fixture.h"
 
 static int64_t member(struct fx *f, const char *name)
@@ -218,9 +219,11 @@ static void as_fresh(struct fx *f, const int64_t *branches, int nb, bool keep, c
     measure_grid_free(b);
 }
 
-static int64_t kept_months(struct fx *f)
+/* The rows of eval_pairs (a month of a measure each), of measure "m" when not NULL. */
+static int64_t kept_months(struct fx *f, const char *m)
 {
-    store_stmt *st = store_prepare(f->c, "SELECT count(*) FROM eval_pairs");
+    store_stmt *st = store_prepare(f->c, "SELECT count(*) FROM eval_pairs WHERE ?1 IS NULL OR measure = ?1");
+    store_bind_text(st, 1, m);
     store_step(st, NULL);
     int64_t n = store_col_int(st, 0);
     store_done(st);
@@ -257,12 +260,13 @@ static void kept_months_are_what_a_fresh_grid_gives(void **state)
                            json_pack("{s:I,s:s,s:i,s:s}", "case_id", (json_int_t)c2, "aspect", "政治考量",
                                      "score", 90, "reviewed_on", "2025-08-10"));
     as_fresh(f, br, 2, true, "first kept");
-    assert_int_equal(kept_months(f), 24); /* both years are wholly past */
+    assert_int_equal(kept_months(f, NULL), 24 * measure_count()); /* both years are wholly past */
 
     /* added: a meeting in 2025-06 (and the quarter's and year's end for 三会一课) */
     int64_t s2 = meeting(f, "支委会", "2025-06-03");
     attend(f, s2, yi, "出席");
-    assert_true(kept_months(f) < 24);
+    assert_true(kept_months(f, NULL) < 24 * measure_count());
+    assert_int_equal(kept_months(f, "办结案件数"), 24); /* a measure the meeting does not feed */
     as_fresh(f, br, 2, false, "after an insert, not kept again");
     as_fresh(f, br, 2, true, "after an insert");
     /* moved: the meeting of 2025-01-05 to 2025-11-20, its attendance with it */
@@ -312,8 +316,86 @@ static void kept_months_are_what_a_fresh_grid_gives(void **state)
     /* a party group added: every month's 三会一课 may change (党小组会 per group) */
     fx_create(f, "party-groups",
               json_pack("{s:I,s:s}", "branch_id", (json_int_t)f->branch, "name", "第一党小组"));
-    assert_int_equal(kept_months(f), 0);
+    assert_int_equal(kept_months(f, "三会一课完成率"), 0);
+    assert_int_equal(kept_months(f, "党员出勤率"), 24);
     as_fresh(f, br, 2, true, "after a party group");
+}
+
+/* 三会一课完成率 as the grid computes it for every branch at once equals what the party-life
+ * ledger's completeness answers branch by branch (life_completeness_in): rules of every
+ * reach (everyone's, a level's, a procuratorate's, a branch's own; 月, 季度, 年; per party
+ * group), meetings of groups and of none, this year's periods not over yet. */
+static void life_as_the_ledger_answers_it(void **state)
+{
+    struct fx *f = *state;
+    int64_t other = fx_create(f, "branches",
+                              json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name",
+                                        "第二支部", "kind", "党支部"));
+    int64_t city_branch = fx_create(f, "branches",
+                                    json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city,
+                                              "name", "市院支部", "kind", "党支部"));
+    int64_t g1 =
+        fx_create(f, "party-groups", json_pack("{s:I,s:s}", "branch_id", (json_int_t)other, "name", "一组"));
+    int64_t g2 =
+        fx_create(f, "party-groups", json_pack("{s:I,s:s}", "branch_id", (json_int_t)other, "name", "二组"));
+    fx_create(
+        f, "life-rules",
+        json_pack("{s:i,s:s,s:s,s:i}", "level", 2, "kind", "党课", "period", "月", "required_count", 1));
+    fx_create(f, "life-rules",
+              json_pack("{s:I,s:s,s:s,s:i}", "procuratorate_id", (json_int_t)f->county, "kind", "主题党日",
+                        "period", "年", "required_count", 6));
+    fx_create(f, "life-rules",
+              json_pack("{s:I,s:s,s:s,s:i}", "branch_id", (json_int_t)other, "kind", "支委会", "period",
+                        "季度", "required_count", 2));
+    const char *days[] = {"2025-01-05", "2025-02-11", "2025-03-30", "2025-04-01", "2025-06-30",
+                          "2025-07-15", "2025-11-02", "2025-12-31", "2026-01-10", "2026-03-03"};
+    const char *kinds[] = {"支委会", "党小组会", "党课", "支部党员大会", "主题党日"};
+    int64_t branches[3] = {f->branch, other, city_branch};
+    for (int i = 0; i < 10; i++)
+        for (int b = 0; b < 3; b++)
+            for (int k = 0; k < 5; k++) {
+                if ((i + b + k) % 3 == 0 || (!strcmp(kinds[k], "党小组会") && branches[b] != other))
+                    continue; /* (a 党小组会 needs a party group) */
+                json_t *body = json_pack("{s:I,s:s,s:s,s:s}", "branch_id", (json_int_t)branches[b], "kind",
+                                         kinds[k], "held_on", days[i], "topic", kinds[k]);
+                if (!strcmp(kinds[k], "党小组会") && branches[b] == other)
+                    json_object_set_new(body, "party_group_id", json_integer((i + k) % 3 == 0 ? g1 : g2));
+                fx_create(f, "activities", body);
+            }
+    struct rerr e = {0};
+    struct measure_grid *g = NULL;
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_compute(&f->x, 2025, 2026, 0, &g, &e), 0);
+    int m = measure_find("三会一课完成率");
+    for (int b = 0; b < 3; b++)
+        for (int y = 2025; y <= 2026; y++) {
+            double want[12][2] = {{0}};
+            json_t *c = NULL;
+            assert_int_equal(life_completeness_in(&f->x, branches[b], y, &c, &e), 0);
+            size_t i;
+            json_t *p;
+            json_array_foreach(json_object_get(c, "periods"), i, p)
+            {
+                if (strcmp(json_string_value(json_object_get(p, "state")), "over") != 0)
+                    continue;
+                int last = (int)json_integer_value(json_object_get(p, "to"));
+                want[last - 1][0] += (double)(json_integer_value(json_object_get(p, "required")) -
+                                              json_integer_value(json_object_get(p, "missing")));
+                want[last - 1][1] += (double)json_integer_value(json_object_get(p, "required"));
+            }
+            json_decref(c);
+            for (int k = 0; k < 12; k++) {
+                char ym[16];
+                snprintf(ym, sizeof ym, "%04d-%02d", y, k + 1);
+                double n, d;
+                assert_true(measure_sum(g, m, branches[b], ym, ym, &n, &d));
+                if (n != want[k][0] || d != want[k][1])
+                    fail_msg("branch %lld %s: grid (%g, %g), completeness (%g, %g)", (long long)branches[b],
+                             ym, n, d, want[k][0], want[k][1]);
+            }
+        }
+    store_rollback(f->c);
+    measure_grid_free(g);
 }
 
 int main(void)
@@ -322,6 +404,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_branch_counted_by_hand, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(the_catalogue_is_whole, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(kept_months_are_what_a_fresh_grid_gives, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(life_as_the_ledger_answers_it, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
