@@ -124,7 +124,8 @@ v AS (
     max(CASE m WHEN 15 THEN v END) AS v15, max(CASE m WHEN 16 THEN v END) AS v16
   FROM val GROUP BY kind, id),
 -- the scheme's rules: 线性(x, lo, hi) 0 at lo, 100 at hi; 阈值; 目标(x, t) 100·x/t up to 100 (100 when x ≥ t);
--- 缺项时(x, 80); 60 + 加分(x, 10, 40); every score within 0..100; NULL is 缺项
+-- 缺项时(x, 80); 60 + 加分(x, 10, 40); every score within 0..100; NULL is 缺项 (the divisions below
+-- are of reals: 0.0 + … keeps SQLite from dividing integers)
 sc AS (
   SELECT kind, id, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16,
     CASE WHEN v0 IS NULL THEN NULL WHEN v0 <= 0.6 THEN 0 WHEN v0 >= 1.0 THEN 100 ELSE 100 * (v0 - 0.6) / (1.0 - 0.6) END AS s_life,
@@ -152,7 +153,7 @@ dim AS (
       / (30 * (s_life IS NOT NULL) + 25 * (s_att IS NOT NULL) + 20 + 15) AS d_pol,
     (20 * s_cases + coalesce(25 * s_3, 0) + coalesce(20 * s_due, 0) + coalesce(15 * s_closed, 0) + 10 * s_pil + 10 * s_out)
       / (20 + 25 * (s_3 IS NOT NULL) + 20 * (s_due IS NOT NULL) + 15 * (s_closed IS NOT NULL) + 10 + 10) AS d_bus,
-    (coalesce(50 * s_elem, 0) + 30 * s_hon + 20 * s_joint) / (50 * (s_elem IS NOT NULL) + 30 + 20) AS d_inn,
+    (coalesce(50 * s_elem, 0) + 30 * s_hon + 20 * s_joint) / (0.0 + 50 * (s_elem IS NOT NULL) + 30 + 20) AS d_inn,
     CASE WHEN s_lead IS NULL AND s_linked IS NULL AND s_sync IS NULL THEN NULL ELSE
       (coalesce(40 * s_lead, 0) + coalesce(30 * s_linked, 0) + coalesce(30 * s_sync, 0))
       / (40 * (s_lead IS NOT NULL) + 30 * (s_linked IS NOT NULL) + 30 * (s_sync IS NOT NULL)) END AS d_col
@@ -160,8 +161,8 @@ dim AS (
 -- the total: Σ W·D / Σ W over the dimensions that are not 缺项; the groups 党建 (政治), 业务 (业务),
 -- 融合 (创新, 协作); the fusion index 0.25·党建 + 0.25·业务 + 0.5·融合
 tot AS (
-  SELECT *, (30 * d_pol + 30 * d_bus + 20 * d_inn + coalesce(20 * d_col, 0)) / (80 + 20 * (d_col IS NOT NULL)) AS total,
-    (20 * d_inn + coalesce(20 * d_col, 0)) / (20 + 20 * (d_col IS NOT NULL)) AS g_fus
+  SELECT *, (30 * d_pol + 30 * d_bus + 20 * d_inn + coalesce(20 * d_col, 0)) / (0.0 + 80 + 20 * (d_col IS NOT NULL)) AS total,
+    (20 * d_inn + coalesce(20 * d_col, 0)) / (0.0 + 20 + 20 * (d_col IS NOT NULL)) AS g_fus
   FROM dim)
 SELECT kind, id, what, CASE WHEN x IS NULL THEN '' ELSE printf('%.10f', x) END FROM (
   SELECT kind, id, 'm:三会一课完成率' AS what, v0 AS x FROM tot UNION ALL
