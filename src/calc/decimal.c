@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 
 /* The digits of "v" (finite, ≥ 0) to 15 significant digits: "digits" (no point, no
  * leading zeros unless v is 0) and the position of the point, as v = 0.d1d2… × 10^exp. */
-static int digits_of(double v, char digits[24], int *exp)
+static int digits_slow(double v, char digits[24], int *exp)
 {
     char buf[40];
     snprintf(buf, sizeof buf, "%.14e", v); /* d.dddddddddddddde±X: 15 significant digits */
@@ -24,6 +25,66 @@ static int digits_of(double v, char digits[24], int *exp)
     digits[n] = 0;
     *exp = atoi(strchr(buf, 'e') + 1) + 1;
     return n;
+}
+
+/* The same digits as digits_slow (what printf's %.14e gives: the exact binary value
+ * rounded to 15 significant digits, ties to even), by integer arithmetic, for
+ * 1e-7 <= v < 1e15 — the numbers an explanation shows, thousands of them a run, where
+ * printf's arbitrary precision costs most of the time; false outside that range. With
+ * v = m·2^e (m < 2^53, e < 0), v·10^k = m·10^k / 2^-e exactly, and m·10^k < 2^128 for the
+ * k needed (<= 21). */
+static bool digits_fast(double v, char digits[24], int *exp)
+{
+    if (!(v >= 1e-7 && v < 1e15))
+        return false;
+    int e2;
+    double f = frexp(v, &e2); /* v = f·2^e2, 0.5 <= f < 1 */
+    uint64_t m = (uint64_t)ldexp(f, 53);
+    int s = 53 - e2; /* v = m / 2^s */
+    if (s <= 0 || s > 120)
+        return false;
+    static const unsigned __int128 one = 1;
+    int k = 14 - (int)floor(log10(v));
+    for (int tries = 0; tries < 3; tries++) {
+        if (k < 0 || k > 21)
+            return false;
+        unsigned __int128 p10 = 1;
+        for (int i = 0; i < k; i++)
+            p10 *= 10;
+        unsigned __int128 x = (unsigned __int128)m * p10;
+        unsigned __int128 q = x >> s, r = x & ((one << s) - 1), half = one << (s - 1);
+        if (q < 100000000000000ull) { /* below 15 digits: one more */
+            k++;
+            continue;
+        }
+        if (q >= 1000000000000000ull) {
+            k--;
+            continue;
+        }
+        if (r > half || (r == half && (q & 1)))
+            q++;
+        int ex = 15 - k;
+        if (q == 1000000000000000ull) { /* rounded up to the next power of ten */
+            q = 100000000000000ull;
+            ex++;
+        }
+        uint64_t u = (uint64_t)q;
+        for (int i = 14; i >= 0; i--) {
+            digits[i] = (char)('0' + u % 10);
+            u /= 10;
+        }
+        digits[15] = 0;
+        *exp = ex;
+        return true;
+    }
+    return false;
+}
+
+static int digits_of(double v, char digits[24], int *exp)
+{
+    if (digits_fast(v, digits, exp))
+        return 15;
+    return digits_slow(v, digits, exp);
 }
 
 size_t calc_decimal(double v, int places, char *out, size_t cap)

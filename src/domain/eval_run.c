@@ -867,8 +867,10 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
     if (rc < 0)
         return rc;
     r.s = s;
-    /* read everything in one read transaction, compute, then write in one write one */
-    if ((rc = store_begin_read(x->c, err)) == 0) {
+    /* keep the measures' past months (the grid then reads them), then read everything in
+     * one read transaction, compute, then write in one write one */
+    rc = measure_keep(x, r.p.year - 2, r.p.year, NULL, err);
+    if (rc == 0 && (rc = store_begin_read(x->c, err)) == 0) {
         rc = measure_grid_load(x, r.p.year - 2, r.p.year, 0, &r.g, err);
         if (rc == 0 && applies(s, SCHEME_MEMBER))
             rc = measure_grid_load_of(x, MEASURE_OF_MEMBER, r.p.year - 2, r.p.year, 0, &r.gm, err);

@@ -4,7 +4,8 @@
  *
  * Each measure but one is a query answering (branch, month, numerator, denominator) for
  * the days ?1 <= day < ?2; 三会一课完成率 is read through the 三会一课 completeness the
- * party-life ledger already answers (domain/partylife.h), so the two never disagree.
+ * party-life ledger already answers (domain/partylife.h), so the two never disagree. Past
+ * months are kept once computed (migration 019) and read back.
  */
 #include "domain/measures.h"
 #include "domain/measures_internal.h"
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/text.h"
 #include "domain/partylife.h"
 #include "domain/resource.h"
 
@@ -73,7 +75,7 @@
 
 struct entry {
     struct measure m;
-    const char *months_sql; /* NULL: read by its own loader */
+    const char *months_sql; /* (branch, "YYYY-MM", num, den) for days ?1 <= day < ?2; NULL: load_life */
 };
 
 static const struct entry catalogue[] = {
@@ -250,11 +252,24 @@ static int branch_index(const struct measure_grid *g, int64_t id)
 /* The month index of "YYYY-MM…" in the grid, or -1 outside it. */
 static int month_index(const struct measure_grid *g, const char *ym)
 {
-    int y, m;
-    if (!ym || sscanf(ym, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+    /* by hand, not sscanf: a run asks this millions of times */
+    if (!ym)
+        return -1;
+    for (int i = 0; i < 7; i++)
+        if (i == 4 ? ym[i] != '-' : (ym[i] < '0' || ym[i] > '9'))
+            return -1;
+    int y = (ym[0] - '0') * 1000 + (ym[1] - '0') * 100 + (ym[2] - '0') * 10 + (ym[3] - '0');
+    int m = (ym[5] - '0') * 10 + (ym[6] - '0');
+    if (m < 1 || m > 12)
         return -1;
     int i = (y - g->first_year) * 12 + (m - 1);
     return i >= 0 && i < g->months ? i : -1;
+}
+
+/* "YYYY-MM" of month index k of the grid (k may be g->months: the month after). */
+static void month_label(const struct measure_grid *g, int k, char out[16])
+{
+    snprintf(out, 16, "%04d-%02d", g->first_year + k / 12, k % 12 + 1);
 }
 
 static double *cell(const struct measure_grid *g, int b, int month, int m)
@@ -287,17 +302,25 @@ static int load_sql(struct res_ctx *x, struct measure_grid *g, int m, const char
     return rc < 0 ? rc : 0;
 }
 
-/* 三会一课完成率 from each branch's completeness of each year: a rule's period that is over
- * counts in the month it ends. */
-static int load_life(struct res_ctx *x, struct measure_grid *g, int m, struct rerr *err)
+/* have[month * N_MEASURES + measure]: that month of that measure is in the grid already. */
+#define HAVE(have, k, m) ((have)[(size_t)(k)*N_MEASURES + (size_t)(m)])
+
+/* 三会一课完成率 ("m") from each branch's completeness of each year with a month not had: a
+ * rule's period that is over counts in the month it ends (only months not had are added). */
+static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const bool *have, struct rerr *err)
 {
     int years = g->months / 12;
-    for (int b = 0; b < g->nbranches; b++)
-        for (int y = 0; y < years; y++) {
+    for (int y = 0; y < years; y++) {
+        bool need = false;
+        for (int k = 0; k < 12; k++)
+            need = need || !HAVE(have, y * 12 + k, m);
+        for (int b = 0; need && b < g->nbranches; b++) {
             json_t *c;
             int rc = life_completeness_in(x, g->branches[b], g->first_year + y, &c, err);
-            if (rc == R_ENOTFOUND) /* out of the reader's scope */
+            if (rc == R_ENOTFOUND) { /* out of the reader's scope */
+                *err = (struct rerr){0};
                 continue;
+            }
             if (rc < 0)
                 return rc;
             size_t i;
@@ -309,35 +332,162 @@ static int load_life(struct res_ctx *x, struct measure_grid *g, int m, struct re
                 int required = (int)json_integer_value(json_object_get(p, "required"));
                 int missing = (int)json_integer_value(json_object_get(p, "missing"));
                 int last = (int)json_integer_value(json_object_get(p, "to"));
+                if (HAVE(have, y * 12 + last - 1, m))
+                    continue;
                 double *pair = cell(g, b, y * 12 + last - 1, m);
                 pair[0] += required - missing;
                 pair[1] += required;
             }
             json_decref(c);
         }
+    }
     return 0;
 }
 
-void measure_grid_free(struct measure_grid *g)
+/* The pairs of every measure and month not had, from the ledgers: each measure's query once
+ * per run of consecutive months it lacks. */
+static int compute_months(struct res_ctx *x, struct measure_grid *g, const bool *have, struct rerr *err)
 {
-    if (!g)
-        return;
-    free(g->branches);
-    free(g->pair);
-    free(g);
+    int rc = 0;
+    if (g->of != MEASURE_OF_BRANCH) { /* members' and groups' months are never kept: all of them */
+        char from[24], to[24];
+        snprintf(from, sizeof from, "%04d-01-01", g->first_year);
+        snprintf(to, sizeof to, "%04d-01-01", g->first_year + g->months / 12);
+        for (int m = 0; rc >= 0 && m < N_MEASURES; m++) {
+            const char *sql = measure_people_sql(m, g->of);
+            rc = sql ? load_sql(x, g, m, sql, from, to, err) : 0;
+        }
+        return rc < 0 ? rc : 0;
+    }
+    for (int m = 0; rc >= 0 && m < N_MEASURES; m++) {
+        if (!catalogue[m].months_sql) {
+            rc = load_life(x, g, m, have, err);
+            continue;
+        }
+        for (int k = 0; rc >= 0 && k < g->months;) {
+            if (HAVE(have, k, m)) {
+                k++;
+                continue;
+            }
+            int a = k;
+            while (k < g->months && !HAVE(have, k, m))
+                k++;
+            char from[24], to[24];
+            month_label(g, a, from);
+            month_label(g, k, to);
+            strcat(from, "-01");
+            strcat(to, "-01");
+            rc = load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
+        }
+    }
+    return rc < 0 ? rc : 0;
 }
 
-int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
-                      struct measure_grid **out, struct rerr *err)
+/* ---- the kept months (migration 019: eval_pairs)
+ *
+ * A row holds one month of one measure for every branch whose pair is not (0, 0): per
+ * branch its id, the numerator and the denominator, as 8-byte little-endian numbers
+ * (int64, IEEE doubles). "catalogue" fingerprints what computed it (the measures' names
+ * and queries, and this layout), so a binary whose measures differ reads none of it; the
+ * triggers of migration 019 name the measures each ledger feeds. */
+#define RECORD_BYTES 24
+#define KEPT_FORMAT "pairs-2"
+
+static void fingerprint(char out[24])
 {
-    return measure_grid_load_of(x, MEASURE_OF_BRANCH, first_year, last_year, branch, out, err);
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    const char *parts[2 * N_MEASURES + 1];
+    int n = 0;
+    parts[n++] = KEPT_FORMAT;
+    for (int m = 0; m < N_MEASURES; m++) {
+        parts[n++] = catalogue[m].m.name;
+        parts[n++] = catalogue[m].months_sql ? catalogue[m].months_sql : "life_completeness_in";
+    }
+    for (int i = 0; i < n; i++)
+        for (const char *p = parts[i];; p++) {
+            h ^= (unsigned char)*p;
+            h *= 1099511628211ull;
+            if (!*p)
+                break;
+        }
+    snprintf(out, 24, "%016" PRIx64, h);
 }
 
-int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t branch,
-                         struct measure_grid **out, struct rerr *err)
+static void put64(unsigned char *p, uint64_t v)
 {
-    CHECK(first_year <= last_year);
-    *out = NULL;
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static void put_double(unsigned char *p, double d)
+{
+    uint64_t v;
+    memcpy(&v, &d, 8);
+    put64(p, v);
+}
+
+static double get_double(const unsigned char *p)
+{
+    uint64_t v = get64(p);
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+
+/* The kept months of the grid's years before "now" ("YYYY-MM": months not wholly past are
+ * never read) into "have", and their pairs into the grid when "fill". */
+static int read_kept(struct res_ctx *x, struct measure_grid *g, bool *have, const char *now, bool fill,
+                     struct rerr *err)
+{
+    char fp[24], from[16], to[16];
+    fingerprint(fp);
+    month_label(g, 0, from);
+    month_label(g, g->months, to);
+    store_stmt *st =
+        store_prepare(x->c, fill ? "SELECT month, measure, data FROM eval_pairs"
+                                   " WHERE month >= ?1 AND month < ?2 AND month < ?3 AND catalogue = ?4"
+                                 : "SELECT month, measure, NULL FROM eval_pairs"
+                                   " WHERE month >= ?1 AND month < ?2 AND month < ?3 AND catalogue = ?4");
+    store_bind_text(st, 1, from);
+    store_bind_text(st, 2, to);
+    store_bind_text(st, 3, now);
+    store_bind_text(st, 4, fp);
+    int rc;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        int k = month_index(g, store_col_text(st, 0)), m = measure_find(store_col_text(st, 1));
+        if (k < 0 || m < 0)
+            continue;
+        if (fill) {
+            const unsigned char *d = store_col_blob(st, 2);
+            size_t n = (size_t)store_col_bytes(st, 2);
+            if (n % RECORD_BYTES)
+                continue; /* not of this layout: computed afresh */
+            for (size_t at = 0; at < n; at += RECORD_BYTES) {
+                int b = branch_index(g, (int64_t)get64(d + at));
+                if (b < 0)
+                    continue;
+                double *p = cell(g, b, k, m);
+                p[0] = get_double(d + at + 8);
+                p[1] = get_double(d + at + 16);
+            }
+        }
+        HAVE(have, k, m) = true;
+    }
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+static struct measure_grid *grid_new(struct res_ctx *x, enum measure_of of, int first_year, int last_year,
+                                     int64_t branch, struct rerr *err, int *rcp)
+{
     struct measure_grid *g = calloc(1, sizeof *g);
     if (!g)
         die("内存不足");
@@ -371,23 +521,165 @@ int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, 
                      sizeof *g->pair);
     if (!g->pair)
         die("内存不足");
-    char from[24], to[24];
-    snprintf(from, sizeof from, "%04d-01-01", first_year);
-    snprintf(to, sizeof to, "%04d-01-01", last_year + 1);
-    for (int m = 0; rc >= 0 && m < N_MEASURES; m++) {
-        if (of != MEASURE_OF_BRANCH) {
-            const char *sql = measure_people_sql(m, of);
-            rc = sql ? load_sql(x, g, m, sql, from, to, err) : 0;
-            continue;
-        }
-        const char *sql = catalogue[m].months_sql;
-        rc = sql ? load_sql(x, g, m, sql, from, to, err) : load_life(x, g, m, err);
-    }
+    *rcp = rc < 0 ? rc : 0;
+    return g;
+}
+
+void measure_grid_free(struct measure_grid *g)
+{
+    if (!g)
+        return;
+    free(g->branches);
+    free(g->pair);
+    free(g);
+}
+
+static void this_month(char out[16])
+{
+    char today[11];
+    text_today(today);
+    snprintf(out, 16, "%.7s", today);
+}
+
+static bool *have_new(const struct measure_grid *g)
+{
+    bool *have = calloc((size_t)g->months * N_MEASURES, sizeof *have);
+    if (!have)
+        die("内存不足");
+    return have;
+}
+
+static int grid_load(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t branch,
+                     bool kept, struct measure_grid **out, struct rerr *err)
+{
+    CHECK(first_year <= last_year);
+    *out = NULL;
+    char now[16];
+    this_month(now);
+    int rc;
+    struct measure_grid *g = grid_new(x, of, first_year, last_year, branch, err, &rc);
+    bool *have = have_new(g);
+    if (rc == 0 && kept && of == MEASURE_OF_BRANCH)
+        rc = read_kept(x, g, have, now, true, err);
+    if (rc == 0)
+        rc = compute_months(x, g, have, err);
+    free(have);
     if (rc < 0) {
         measure_grid_free(g);
         return rc;
     }
     *out = g;
+    return 0;
+}
+
+int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
+                      struct measure_grid **out, struct rerr *err)
+{
+    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, true, out, err);
+}
+
+int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t id,
+                         struct measure_grid **out, struct rerr *err)
+{
+    return grid_load(x, of, first_year, last_year, id, of == MEASURE_OF_BRANCH, out, err);
+}
+
+int measure_grid_compute(struct res_ctx *x, int first_year, int last_year, int64_t branch,
+                         struct measure_grid **out, struct rerr *err)
+{
+    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, false, out, err);
+}
+
+int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, struct rerr *err)
+{
+    CHECK(first_year <= last_year);
+    if (kept)
+        *kept = 0;
+    char now[16], fp[24], ts[32];
+    this_month(now);
+    fingerprint(fp);
+    text_now(ts);
+    /* kept months are every branch's, whoever runs: computed as the system (a county's
+     * reader would see only its own branches' 三会一课) */
+    struct actor system;
+    actor_system(&system);
+    struct res_ctx sx = *x;
+    sx.who = &system;
+    x = &sx;
+    int rc = store_begin_read(x->c, err);
+    if (rc < 0)
+        return rc;
+    struct measure_grid *g = grid_new(x, MEASURE_OF_BRANCH, first_year, last_year, 0, err, &rc);
+    bool *have = have_new(g);
+    if (rc == 0)
+        rc = read_kept(x, g, have, now, false, err);
+    int missing = 0;
+    for (int k = 0; k < g->months; k++) {
+        char ym[16];
+        month_label(g, k, ym);
+        for (int m = 0; m < N_MEASURES; m++) {
+            if (strcmp(ym, now) >= 0)
+                HAVE(have, k, m) = true; /* not wholly past: never kept */
+            missing += !HAVE(have, k, m);
+        }
+    }
+    if (rc == 0 && missing)
+        rc = compute_months(x, g, have, err);
+    /* The writes upgrade this read transaction: when another connection has committed since
+     * it began (or holds the write lock), SQLite refuses, and nothing is kept this time —
+     * what was computed may already be out of date. */
+    unsigned char *buf = malloc((size_t)(g->nbranches ? g->nbranches : 1) * RECORD_BYTES);
+    if (!buf)
+        die("内存不足");
+    int wrote = 0;
+    bool refused = false;
+    for (int k = 0; rc == 0 && missing && !refused && k < g->months; k++)
+        for (int m = 0; !refused && m < N_MEASURES; m++) {
+            if (HAVE(have, k, m))
+                continue;
+            size_t n = 0;
+            for (int b = 0; b < g->nbranches; b++) {
+                const double *p = cell(g, b, k, m);
+                if (p[0] == 0 && p[1] == 0)
+                    continue;
+                put64(buf + n, (uint64_t)g->branches[b]);
+                put_double(buf + n + 8, p[0]);
+                put_double(buf + n + 16, p[1]);
+                n += RECORD_BYTES;
+            }
+            char ym[16];
+            month_label(g, k, ym);
+            store_stmt *st =
+                store_prepare(x->c, "INSERT OR REPLACE INTO eval_pairs(month, measure, catalogue, data,"
+                                    " computed_at) VALUES (?, ?, ?, ?, ?)");
+            store_bind_text(st, 1, ym);
+            store_bind_text(st, 2, catalogue[m].m.name);
+            store_bind_text(st, 3, fp);
+            store_bind_blob(st, 4, buf, n);
+            store_bind_text(st, 5, ts);
+            struct rerr werr = {0};
+            if (store_step(st, &werr) < 0) {
+                refused = true;
+                log_info("measures: months not kept this time (%s)", werr.message);
+            } else {
+                wrote++;
+            }
+            store_done(st);
+        }
+    free(buf);
+    free(have);
+    measure_grid_free(g);
+    if (rc < 0 || refused || !wrote) {
+        store_rollback(x->c);
+        return rc < 0 ? rc : 0;
+    }
+    struct rerr cerr = {0};
+    if (store_commit(x->c, &cerr) < 0) {
+        log_info("measures: months not kept this time (%s)", cerr.message);
+        return 0;
+    }
+    if (kept)
+        *kept = wrote;
     return 0;
 }
 

@@ -52,13 +52,24 @@ enum measure_of { MEASURE_OF_BRANCH, MEASURE_OF_MEMBER, MEASURE_OF_GROUP };
 const char *measure_definition(int m, enum measure_of of);
 
 /* The pairs of every measure for every branch ("branch" 0) or one branch, and every month
- * of years first..last: opaque, owned by the caller (measure_grid_free). */
+ * of years first..last: opaque, owned by the caller (measure_grid_free). Read in one read
+ * transaction of the caller's: the months kept (measure_keep) that are wholly past are
+ * read as kept, the others computed from the ledgers — the same numbers either way, since
+ * a change of a record deletes the kept months it can change (migration 018). */
 struct measure_grid;
 int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
                       struct measure_grid **out, struct rerr *err);
 /* The same for every member or party group ("of"; "id" 0) or one of them. */
 int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t id,
                          struct measure_grid **out, struct rerr *err);
+/* The same, every month computed from the ledgers (what the kept months must equal). */
+int measure_grid_compute(struct res_ctx *x, int first_year, int last_year, int64_t branch,
+                         struct measure_grid **out, struct rerr *err);
+/* Keep the months of years first..last wholly in the past that are not kept yet: compute
+ * them for every branch in a transaction of its own (call it outside any) and store them.
+ * When another connection writes meanwhile nothing is kept (the next call tries again):
+ * not an error. *kept (when not NULL): the months stored. */
+int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, struct rerr *err);
 void measure_grid_free(struct measure_grid *g);
 /* Σ of measure "m"'s pair for branch "branch" (the grid's subject) over months from..to
  * (each "YYYY-MM", inclusive, within the grid's years): false when the grid has no such

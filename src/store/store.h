@@ -92,6 +92,8 @@ void store_bind_int(store_stmt *st, int idx, int64_t v);
 void store_bind_text(store_stmt *st, int idx, const char *v); /* NULL binds NULL */
 void store_bind_null(store_stmt *st, int idx);
 void store_bind_real(store_stmt *st, int idx, double v);
+/* "n" bytes at "p" as a BLOB (copied at once). */
+void store_bind_blob(store_stmt *st, int idx, const void *p, size_t n);
 
 /* STORE_ROW, STORE_DONE, or a negative error with "err" filled. */
 int store_step(store_stmt *st, struct rerr *err);
@@ -105,6 +107,9 @@ const char *store_col_text(store_stmt *st, int i); /* valid until the next step 
 /* The length in bytes of column "i" as text, called after store_col_text(): what the
  * database holds, so a value with a NUL byte inside is longer than strlen() says. */
 int64_t store_col_bytes(store_stmt *st, int i);
+/* Column "i" as a BLOB, valid until the next step (NULL when empty or NULL); its length:
+ * store_col_bytes() called after it. */
+const void *store_col_blob(store_stmt *st, int i);
 
 int64_t store_last_id(store_conn *c);
 int store_changes(store_conn *c);

@@ -484,8 +484,9 @@ static int conn_setup(sqlite3 *db, bool readonly, struct rerr *err)
          * instead of each connection keeping its own copy of the hot pages. */
         "PRAGMA mmap_size=268435456;";
     /* A file only read keeps the journal mode it has (a backup: rollback, one file). */
-    static const char *const pragmas_readonly = "PRAGMA query_only=ON; PRAGMA busy_timeout=10000;"
-                                                " PRAGMA cache_size=" STORE_CACHE "; PRAGMA temp_store=MEMORY;";
+    static const char *const pragmas_readonly =
+        "PRAGMA query_only=ON; PRAGMA busy_timeout=10000;"
+        " PRAGMA cache_size=" STORE_CACHE "; PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
     if (sqlite3_exec(db, readonly ? pragmas_readonly : pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         rerr_set(err, R_EINTERNAL, "store", "", "无法设置数据库: %s", msg ? msg : "");
@@ -1146,6 +1147,11 @@ void store_bind_real(store_stmt *st, int idx, double v)
     sqlite3_bind_double(st->st, idx, v);
 }
 
+void store_bind_blob(store_stmt *st, int idx, const void *p, size_t n)
+{
+    sqlite3_bind_blob64(st->st, idx, p, (sqlite3_uint64)n, SQLITE_TRANSIENT);
+}
+
 int store_step(store_stmt *st, struct rerr *err)
 {
     step_noted(st);
@@ -1209,6 +1215,11 @@ const char *store_col_text(store_stmt *st, int i)
 int64_t store_col_bytes(store_stmt *st, int i)
 {
     return sqlite3_column_bytes(st->st, i);
+}
+
+const void *store_col_blob(store_stmt *st, int i)
+{
+    return sqlite3_column_blob(st->st, i);
 }
 
 int64_t store_last_id(store_conn *c)

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "domain/measures.h"
+#include "domain/partylife.h"
 #include "fixture.h"
 
 static int64_t member(struct fx *f, const char *name)
@@ -193,11 +194,228 @@ static void the_catalogue_is_whole(void **state)
     assert_true(people >= 10);
 }
 
+/* Every pair of the grid "a" equals that of "b" for the branches and months given. */
+static void grids_agree(struct measure_grid *a, struct measure_grid *b, const int64_t *branches, int nb,
+                        const char *when)
+{
+    for (int m = 0; m < measure_count(); m++)
+        for (int i = 0; i < nb; i++)
+            for (int k = 0; k < 24; k++) {
+                char ym[16];
+                snprintf(ym, sizeof ym, "%04d-%02d", 2024 + k / 12, k % 12 + 1);
+                double an, ad, bn, bd;
+                assert_true(measure_sum(a, m, branches[i], ym, ym, &an, &ad));
+                assert_true(measure_sum(b, m, branches[i], ym, ym, &bn, &bd));
+                if (an != bn || ad != bd)
+                    fail_msg("%s: %s of branch %lld in %s: kept (%g, %g), computed (%g, %g)", when,
+                             measure_at(m)->name, (long long)branches[i], ym, an, ad, bn, bd);
+            }
+}
+
+/* The grid as a run reads it (kept months, measure_keep first when "keep") against one
+ * computed afresh from the ledgers. */
+static void as_fresh(struct fx *f, const int64_t *branches, int nb, bool keep, const char *when)
+{
+    struct rerr e = {0};
+    int kept = -1;
+    if (keep)
+        assert_int_equal(measure_keep(&f->x, 2024, 2025, &kept, &e), 0);
+    struct measure_grid *a = NULL, *b = NULL;
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_load(&f->x, 2024, 2025, 0, &a, &e), 0);
+    assert_int_equal(measure_grid_compute(&f->x, 2024, 2025, 0, &b, &e), 0);
+    store_rollback(f->c);
+    grids_agree(a, b, branches, nb, when);
+    measure_grid_free(a);
+    measure_grid_free(b);
+}
+
+/* The rows of eval_pairs (a month of a measure each), of measure "m" when not NULL. */
+static int64_t kept_months(struct fx *f, const char *m)
+{
+    store_stmt *st = store_prepare(f->c, "SELECT count(*) FROM eval_pairs WHERE ?1 IS NULL OR measure = ?1");
+    store_bind_text(st, 1, m);
+    store_step(st, NULL);
+    int64_t n = store_col_int(st, 0);
+    store_done(st);
+    return n;
+}
+
+/* The kept months (migration 019) never give a number a fresh computation would not: after
+ * records are added, a date moves a record to another month, records are deleted, and a
+ * member moves to another branch (their cases and reviews follow them), each read both
+ * before the months are kept again (the changed ones computed live) and after. */
+static void kept_months_are_what_a_fresh_grid_gives(void **state)
+{
+    struct fx *f = *state;
+    struct rerr e = {0};
+    int64_t other = fx_create(f, "branches",
+                              json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name",
+                                        "第二支部", "kind", "党支部"));
+    int64_t br[2] = {f->branch, other};
+    int64_t jia = member(f, "甲"), yi = member(f, "乙");
+    int64_t s1 = meeting(f, "支委会", "2025-01-05");
+    int64_t big = meeting(f, "支部党员大会", "2025-03-10");
+    meeting(f, "党课", "2025-05-20");
+    attend(f, s1, jia, "出席");
+    attend(f, big, jia, "出席");
+    attend(f, big, yi, "缺席");
+    int64_t c1 = closed_case(f, "C1", "2025-04-30"), c2 = closed_case(f, "C2", "2025-08-01");
+    fx_create(f, "case-members",
+              json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c1, "role", "主办检察官", "member_id",
+                        (json_int_t)jia));
+    fx_create(f, "case-members",
+              json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c2, "role", "主办检察官", "member_id",
+                        (json_int_t)yi));
+    int64_t rv = fx_create(f, "case-reviews",
+                           json_pack("{s:I,s:s,s:i,s:s}", "case_id", (json_int_t)c2, "aspect", "政治考量",
+                                     "score", 90, "reviewed_on", "2025-08-10"));
+    as_fresh(f, br, 2, true, "first kept");
+    assert_int_equal(kept_months(f, NULL), 24 * measure_count()); /* both years are wholly past */
+
+    /* added: a meeting in 2025-06 (and the quarter's and year's end for 三会一课) */
+    int64_t s2 = meeting(f, "支委会", "2025-06-03");
+    attend(f, s2, yi, "出席");
+    assert_true(kept_months(f, NULL) < 24 * measure_count());
+    assert_int_equal(kept_months(f, "办结案件数"), 24); /* a measure the meeting does not feed */
+    as_fresh(f, br, 2, false, "after an insert, not kept again");
+    as_fresh(f, br, 2, true, "after an insert");
+    /* moved: the meeting of 2025-01-05 to 2025-11-20, its attendance with it */
+    assert_int_equal(
+        fx_update(&f->x, "activities", s1,
+                  json_pack("{s:I,s:s}", "version", fx_version(f, "activities", s1), "held_on", "2025-11-20"),
+                  &e),
+        0);
+    as_fresh(f, br, 2, false, "after a date moved, not kept again");
+    as_fresh(f, br, 2, true, "after a date moved");
+    /* a case closed on another day, a review on another day */
+    assert_int_equal(
+        fx_update(&f->x, "cases", c1,
+                  json_pack("{s:I,s:s}", "version", fx_version(f, "cases", c1), "closed_on", "2025-10-15"),
+                  &e),
+        0);
+    assert_int_equal(fx_update(&f->x, "case-reviews", rv,
+                               json_pack("{s:I,s:s}", "version", fx_version(f, "case-reviews", rv),
+                                         "reviewed_on", "2025-09-01"),
+                               &e),
+                     0);
+    as_fresh(f, br, 2, false, "after a case moved, not kept again");
+    as_fresh(f, br, 2, true, "after a case moved");
+    /* deleted: the review, the meeting of 2025-06 with its attendance */
+    assert_int_equal(res_delete(&f->x, res_find("case-reviews"), rv, fx_version(f, "case-reviews", rv), &e),
+                     0);
+    assert_int_equal(res_delete(&f->x, res_find("activities"), s2, fx_version(f, "activities", s2), &e), 0);
+    as_fresh(f, br, 2, false, "after deletes, not kept again");
+    as_fresh(f, br, 2, true, "after deletes");
+    /* a transfer: 乙 to the second branch from 2025-05-01 — the case they led, closed in
+     * August, now counts there */
+    assert_int_equal(fx_update(&f->x, "members", yi,
+                               json_pack("{s:I,s:I,s:s}", "version", fx_version(f, "members", yi),
+                                         "branch_id", (json_int_t)other, "moved_on", "2025-05-01"),
+                               &e),
+                     0);
+    as_fresh(f, br, 2, false, "after a transfer, not kept again");
+    as_fresh(f, br, 2, true, "after a transfer");
+    struct measure_grid *g = NULL;
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_load(&f->x, 2024, 2025, 0, &g, &e), 0);
+    store_rollback(f->c);
+    pair_is(g, f, "办结案件数", "2025-08", "2025-08", 0, 0);
+    double n, d;
+    assert_true(measure_sum(g, measure_find("办结案件数"), other, "2025-08", "2025-08", &n, &d) && n == 1);
+    measure_grid_free(g);
+    /* a party group added: every month's 三会一课 may change (党小组会 per group) */
+    fx_create(f, "party-groups",
+              json_pack("{s:I,s:s}", "branch_id", (json_int_t)f->branch, "name", "第一党小组"));
+    assert_int_equal(kept_months(f, "三会一课完成率"), 0);
+    assert_int_equal(kept_months(f, "党员出勤率"), 24);
+    as_fresh(f, br, 2, true, "after a party group");
+}
+
+/* 三会一课完成率 as the grid computes it for every branch at once equals what the party-life
+ * ledger's completeness answers branch by branch (life_completeness_in): rules of every
+ * reach (everyone's, a level's, a procuratorate's, a branch's own; 月, 季度, 年; per party
+ * group), meetings of groups and of none, this year's periods not over yet. */
+static void life_as_the_ledger_answers_it(void **state)
+{
+    struct fx *f = *state;
+    int64_t other = fx_create(f, "branches",
+                              json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name",
+                                        "第二支部", "kind", "党支部"));
+    int64_t city_branch = fx_create(f, "branches",
+                                    json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->city,
+                                              "name", "市院支部", "kind", "党支部"));
+    int64_t g1 =
+        fx_create(f, "party-groups", json_pack("{s:I,s:s}", "branch_id", (json_int_t)other, "name", "一组"));
+    int64_t g2 =
+        fx_create(f, "party-groups", json_pack("{s:I,s:s}", "branch_id", (json_int_t)other, "name", "二组"));
+    fx_create(
+        f, "life-rules",
+        json_pack("{s:i,s:s,s:s,s:i}", "level", 2, "kind", "党课", "period", "月", "required_count", 1));
+    fx_create(f, "life-rules",
+              json_pack("{s:I,s:s,s:s,s:i}", "procuratorate_id", (json_int_t)f->county, "kind", "主题党日",
+                        "period", "年", "required_count", 6));
+    fx_create(f, "life-rules",
+              json_pack("{s:I,s:s,s:s,s:i}", "branch_id", (json_int_t)other, "kind", "支委会", "period",
+                        "季度", "required_count", 2));
+    const char *days[] = {"2025-01-05", "2025-02-11", "2025-03-30", "2025-04-01", "2025-06-30",
+                          "2025-07-15", "2025-11-02", "2025-12-31", "2026-01-10", "2026-03-03"};
+    const char *kinds[] = {"支委会", "党小组会", "党课", "支部党员大会", "主题党日"};
+    int64_t branches[3] = {f->branch, other, city_branch};
+    for (int i = 0; i < 10; i++)
+        for (int b = 0; b < 3; b++)
+            for (int k = 0; k < 5; k++) {
+                if ((i + b + k) % 3 == 0 || (!strcmp(kinds[k], "党小组会") && branches[b] != other))
+                    continue; /* (a 党小组会 needs a party group) */
+                json_t *body = json_pack("{s:I,s:s,s:s,s:s}", "branch_id", (json_int_t)branches[b], "kind",
+                                         kinds[k], "held_on", days[i], "topic", kinds[k]);
+                if (!strcmp(kinds[k], "党小组会") && branches[b] == other)
+                    json_object_set_new(body, "party_group_id", json_integer((i + k) % 3 == 0 ? g1 : g2));
+                fx_create(f, "activities", body);
+            }
+    struct rerr e = {0};
+    struct measure_grid *g = NULL;
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_compute(&f->x, 2025, 2026, 0, &g, &e), 0);
+    int m = measure_find("三会一课完成率");
+    for (int b = 0; b < 3; b++)
+        for (int y = 2025; y <= 2026; y++) {
+            double want[12][2] = {{0}};
+            json_t *c = NULL;
+            assert_int_equal(life_completeness_in(&f->x, branches[b], y, &c, &e), 0);
+            size_t i;
+            json_t *p;
+            json_array_foreach(json_object_get(c, "periods"), i, p)
+            {
+                if (strcmp(json_string_value(json_object_get(p, "state")), "over") != 0)
+                    continue;
+                int last = (int)json_integer_value(json_object_get(p, "to"));
+                want[last - 1][0] += (double)(json_integer_value(json_object_get(p, "required")) -
+                                              json_integer_value(json_object_get(p, "missing")));
+                want[last - 1][1] += (double)json_integer_value(json_object_get(p, "required"));
+            }
+            json_decref(c);
+            for (int k = 0; k < 12; k++) {
+                char ym[16];
+                snprintf(ym, sizeof ym, "%04d-%02d", y, k + 1);
+                double n, d;
+                assert_true(measure_sum(g, m, branches[b], ym, ym, &n, &d));
+                if (n != want[k][0] || d != want[k][1])
+                    fail_msg("branch %lld %s: grid (%g, %g), completeness (%g, %g)", (long long)branches[b],
+                             ym, n, d, want[k][0], want[k][1]);
+            }
+        }
+    store_rollback(f->c);
+    measure_grid_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_branch_counted_by_hand, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(the_catalogue_is_whole, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(kept_months_are_what_a_fresh_grid_gives, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(life_as_the_ledger_answers_it, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
