@@ -250,10 +250,11 @@ static json_t *candidate(store_stmt *st, json_t *detail, json_t *h)
     size_t i;
     json_t *d;
     json_array_foreach(json_object_get(detail, "dimensions"), i, d)
-        json_array_append_new(dims, json_pack("{s:O, s:O}", "name", json_object_get(d, "name"), "score",
+        json_array_append_new(dims, json_pack("{s:O?, s:O?}", "name", json_object_get(d, "name"), "score",
                                               json_object_get(d, "score")));
     json_t *res = json_object_get(detail, "resonance");
-    return json_pack("{s:I, s:s, s:I, s:o, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "subject_id",
+    /* O?: a result stored before a key existed (conditions) answers null for it */
+    return json_pack("{s:I, s:s, s:I, s:o, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "subject_id",
                      (json_int_t)store_col_int(st, 0), "name",
                      store_col_text(st, 1) ? store_col_text(st, 1) : "", "procuratorate_id",
                      (json_int_t)store_col_int(st, 2), "rank_city", int_or_null(st, 3), "total",
@@ -309,7 +310,7 @@ int eval_honours(struct res_ctx *x, const struct res_query *q, json_t **out, str
         {
             json_t *entry = json_array_get(honours, i);
             if (!entry) {
-                entry = json_pack("{s:O, s:O, s:O, s:i, s:[]}", "name", json_object_get(h, "name"),
+                entry = json_pack("{s:O?, s:O?, s:O?, s:i, s:[]}", "name", json_object_get(h, "name"),
                                   "description", json_object_get(h, "description"), "rule",
                                   json_object_get(h, "rule"), "eligible", 0, "candidates");
                 json_array_append_new(honours, entry);

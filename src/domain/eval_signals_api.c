@@ -96,6 +96,17 @@ static json_t *signal_of(store_stmt *st, bool with_detail)
     return o;
 }
 
+/* The list's filters as ?1..?5 of its WHERE (NULL texts bind NULL). */
+static void bind_filters(store_stmt *st, int64_t proc, int64_t own_branch, const char *period,
+                         const char *kind, int64_t branch)
+{
+    store_bind_int(st, 1, proc);
+    store_bind_int(st, 2, own_branch);
+    store_bind_text(st, 3, period);
+    store_bind_text(st, 4, kind);
+    store_bind_int(st, 5, branch);
+}
+
 int eval_signals_list(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err)
 {
     int64_t proc, own_branch, branch = 0, page = 1, per_page = 50;
@@ -151,17 +162,7 @@ int eval_signals_list(struct res_ctx *x, const struct res_query *q, json_t **out
     json_t *counts = json_pack("{s:i, s:i, s:i}", "待审核", 0, "已核实", 0, "属实", 0);
     json_int_t total = 0;
     if ((rc = store_prepare_built(x->c, sql, &st, err)) == 0) {
-        store_bind_int(st, 1, proc);
-        store_bind_int(st, 2, own_branch);
-        if (period)
-            store_bind_text(st, 3, period);
-        else
-            store_bind_null(st, 3);
-        if (kind)
-            store_bind_text(st, 4, kind);
-        else
-            store_bind_null(st, 4);
-        store_bind_int(st, 5, branch);
+        bind_filters(st, proc, own_branch, period, kind, branch);
         while ((rc = store_step(st, err)) == STORE_ROW) {
             json_object_set_new(counts, store_col_text(st, 0), json_integer(store_col_int(st, 1)));
             if (!status || !strcmp(status, store_col_text(st, 0)))
@@ -176,21 +177,8 @@ int eval_signals_list(struct res_ctx *x, const struct res_query *q, json_t **out
                            " ORDER BY s.status <> '待审核', s.period DESC, s.id DESC LIMIT ?7 OFFSET ?8",
                            where);
         if ((rc = store_prepare_built(x->c, sql, &st, err)) == 0) {
-            store_bind_int(st, 1, proc);
-            store_bind_int(st, 2, own_branch);
-            if (period)
-                store_bind_text(st, 3, period);
-            else
-                store_bind_null(st, 3);
-            if (kind)
-                store_bind_text(st, 4, kind);
-            else
-                store_bind_null(st, 4);
-            store_bind_int(st, 5, branch);
-            if (status)
-                store_bind_text(st, 6, status);
-            else
-                store_bind_null(st, 6);
+            bind_filters(st, proc, own_branch, period, kind, branch);
+            store_bind_text(st, 6, status); /* NULL binds NULL */
             store_bind_int(st, 7, per_page);
             store_bind_int(st, 8, (page - 1) * per_page);
             while ((rc = store_step(st, err)) == STORE_ROW)

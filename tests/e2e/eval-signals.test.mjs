@@ -6,9 +6,7 @@
 // Run: tests/run-node.sh e2e eval-signals.test.mjs
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import path from 'node:path'
-import fs from 'node:fs'
-import { launch, newPage, login, go, choose, noErrors, SHOT_DIR } from './helpers.mjs'
+import { launch, newPage, login, go, choose, noErrors, shot } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -17,15 +15,6 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close()
 })
-
-async function shot(page, name, fullPage = true) {
-  await page.mouse.move(0, 0)
-  await page.evaluate(() => document.fonts && document.fonts.ready)
-  fs.mkdirSync(SHOT_DIR, { recursive: true })
-  const file = path.join(SHOT_DIR, name)
-  await page.screenshot({ path: file, fullPage })
-  assert.ok(fs.statSync(file).size > 10000, 'screenshot written to ' + file)
-}
 
 test('an administrator opens copied minutes side by side and reviews the signal', async () => {
   const page = await newPage(browser)

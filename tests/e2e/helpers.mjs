@@ -4,6 +4,8 @@
 //   RONGHE_PASSWORD        password of the demo accounts (default demo-pass-123)
 //   RONGHE_SCREENSHOT_DIR  where screenshots go (default /tmp)
 import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
 import { chromium } from 'playwright-core'
 
 export const BASE = (process.env.RONGHE_URL || '').replace(/\/+$/, '')
@@ -72,4 +74,15 @@ export async function rowNames(table) {
 
 export function noErrors(page) {
   assert.deepEqual(page.errors, [], 'the page reported errors')
+}
+
+// A screenshot of "page" into SHOT_DIR/name, the pointer out of the way and the fonts loaded;
+// fails unless a real image was written.
+export async function shot(page, name, fullPage = true) {
+  await page.mouse.move(0, 0)
+  await page.evaluate(() => document.fonts && document.fonts.ready)
+  fs.mkdirSync(SHOT_DIR, { recursive: true })
+  const file = path.join(SHOT_DIR, name)
+  await page.screenshot({ path: file, fullPage })
+  assert.ok(fs.statSync(file).size > 10000, 'screenshot written to ' + file)
 }
