@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1201,8 +1202,22 @@ static int cmd_export(int argc, char **argv)
     return report(rc, &err);
 }
 
+/* glibc gives the top of the heap back to the kernel whenever more than 128 KiB of it is
+ * free; SQLite makes and frees a temporary b-tree for every row a trigger's IN (SELECT …)
+ * touches, and each free then paid a brk() that the next row's malloc paid back: 250,000
+ * rows inserted through such a trigger spent 9 s of their 12 s in the kernel (bench/transfer
+ * notes in docs/benchmarks.md). Kept up to 64 MiB of free heap instead: the trims that still
+ * happen are of real surpluses. Large blocks (the page cache's, a sheet's rows) still come
+ * from mmap above 4 MiB, so a finished import's memory goes back. */
+static void malloc_tune(void)
+{
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+}
+
 int main(int argc, char **argv)
 {
+    malloc_tune();
     password_init();
     if (argc < 2) {
         fputs(usage_main, stderr);
