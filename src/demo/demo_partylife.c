@@ -272,6 +272,14 @@ static void put_attendance(struct demo *d, int64_t id, int64_t branch, const cha
     }
 }
 
+/* Every member expected at activity "id" of y-mo-day present (demo_profile.perfect_attendance). */
+static void put_attendance_on(struct demo *d, int64_t id, int64_t branch, int y, int mo, int day)
+{
+    char date[40];
+    snprintf(date, sizeof date, "%04d-%02d-%02d", y, mo, day);
+    put_attendance(d, id, branch, date, 1.0, 0);
+}
+
 static void branch_life(struct demo *d, const struct life_branch *b)
 {
     const struct demo_profile *p = demo_profile(d, b->id);
@@ -283,12 +291,17 @@ static void branch_life(struct demo *d, const struct life_branch *b)
     for (int m = 0; m < DEMO_MONTHS; m++) {
         int y = DEMO_FIRST_YEAR + m / 12, mo = m % 12 + 1;
         double party = p->party[m];
+        bool perfect = p->perfect_attendance && y == DEMO_FIRST_YEAR + 1;
         double n1 = demo_draw(p, seed + 1, (uint32_t)m), n2 = demo_draw(p, seed + 2, (uint32_t)m);
         double n3 = demo_draw(p, seed + 3, (uint32_t)m), n4 = demo_draw(p, seed + 4, (uint32_t)m);
         /* 支委会: monthly, skipped now and then where 三会一课 has gaps */
-        if (!(p->life_gaps && n1 < 0.3) && !(n1 < 0.06 * (1 - party)))
-            put_activity(d, b->id, 0, "支委会", NULL, y, mo, 3 + (int)(n2 * 8), PICK(committee_topics, n3),
-                         speaker, NULL);
+        if (!(p->life_gaps && n1 < 0.3) && !(n1 < 0.06 * (1 - party))) {
+            int day = 3 + (int)(n2 * 8);
+            int64_t id = put_activity(d, b->id, 0, "支委会", NULL, y, mo, day, PICK(committee_topics, n3),
+                                      speaker, NULL);
+            if (perfect)
+                put_attendance_on(d, id, b->id, y, mo, day);
+        }
         /* 支部党员大会: once a quarter, in its middle month; attendance recorded */
         if (mo % 3 == 2 && !(p->life_gaps && n2 < 0.15)) {
             char date[40];
@@ -299,7 +312,7 @@ static void branch_life(struct demo *d, const struct life_branch *b)
             write_minutes(minutes, sizeof minutes, b->secretary, topic, y, mo, day, seed + (uint32_t)m * 31u);
             int64_t id = put_activity(d, b->id, 0, "支部党员大会", NULL, y, mo, day, topic, speaker, minutes);
             if (y == DEMO_FIRST_YEAR + 1)
-                put_attendance(d, id, b->id, date, 0.72 + 0.26 * party, seed + (uint32_t)m * 13u);
+                put_attendance(d, id, b->id, date, perfect ? 1.0 : 0.72 + 0.26 * party, seed + (uint32_t)m * 13u);
         }
         /* 党课: once a quarter, in its last month; skipped now and then where gaps */
         if (mo % 3 == 0 && !(p->life_gaps && n3 < 0.4))
@@ -314,9 +327,13 @@ static void branch_life(struct demo *d, const struct life_branch *b)
                              NULL);
         }
         /* 主题党日 and study, where the month's party life is strong */
-        if (n4 < 0.7 * party - 0.1)
-            put_activity(d, b->id, 0, "主题党日", NULL, y, mo, 1 + (int)(n1 * 5), PICK(theme_topics, n2),
-                         speaker, NULL);
+        if (n4 < 0.7 * party - 0.1) {
+            int day = 1 + (int)(n1 * 5);
+            int64_t id = put_activity(d, b->id, 0, "主题党日", NULL, y, mo, day, PICK(theme_topics, n2),
+                                      speaker, NULL);
+            if (perfect)
+                put_attendance_on(d, id, b->id, y, mo, day);
+        }
         if (n2 < 0.55 * party - 0.05) {
             int dim = (int)(n3 * 3) % 3;
             put_activity(d, b->id, 0, "学习", dimensions[dim], y, mo, 20 + (int)(n4 * 7),

@@ -9,6 +9,8 @@
  *   HLGL   the two rise and fall together month by month, rising over the two years
  *   NM1    the two do not move together (one up when the other is down)
  *   KL2    gaps in 三会一课 (life_gaps)
+ *   KUL    every member present at every branch meeting of 2025, attendance recorded at
+ *          each (perfect_attendance): the 全勤异常 signal a reviewer should look at
  *   KZZ    public-interest litigation (文物, 草原) strong
  *   ZLT    bilingual cases and mobile outreach
  * The others are middling with noise. Deterministic: the same numbers on every run,
@@ -33,6 +35,7 @@ struct demo_profile {
     double business[DEMO_MONTHS]; /* 0..1: how much business work */
     bool life_gaps;               /* 三会一课 has gaps (a 支委会 or 党课 skipped now and then) */
     double steady;                /* 0..1: how far the month's own draws are damped (demo_draw) */
+    bool perfect_attendance;      /* 2025: attendance taken at every branch meeting, all present */
 };
 
 /* The profile of demo branch "branch_id" (looked up by its name), or NULL for a branch

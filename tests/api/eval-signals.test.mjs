@@ -30,11 +30,11 @@ describe('formalism signals', () => {
     secretary = await login('hlgl-sec');
   });
 
-  test('the demo raised copied minutes, a late batch and a burst, each with its records', async () => {
+  test('the demo raised copied minutes, perfect attendance, a late batch and a burst, each with its records', async () => {
     const r = await req(admin, 'GET', '/eval/signals?period=2025');
     assert.equal(r.status, 200, r.text);
     const kinds = new Set(r.json.items.map((s) => s.kind));
-    for (const k of ['纪要雷同', '补录', '突击']) assert.ok(kinds.has(k), k);
+    for (const k of ['纪要雷同', '全勤异常', '补录', '突击']) assert.ok(kinds.has(k), k);
     assert.ok(r.json.counts['待审核'] >= 4, JSON.stringify(r.json.counts));
     for (const s of r.json.items) {
       assert.ok(s.records.length > 0, s.summary);
@@ -46,6 +46,13 @@ describe('formalism signals', () => {
       assert.equal(s.sample, true, 'demo data');
       assert.ok(!('detail' in s), 'the list leaves the detail to GET one');
     }
+    // 库伦旗: every member at every branch meeting of 2025 (demo/profile.h KUL)
+    const perfect = r.json.items.filter((s) => s.kind === '全勤异常');
+    assert.deepEqual(perfect.map((s) => s.branch), ['库伦旗人民检察院党支部']);
+    const pd = (await req(admin, 'GET', `/eval/signals/${perfect[0].id}`)).json.detail;
+    assert.ok(pd.streak >= 6 && pd.p < 0.05, JSON.stringify(pd));
+    const months = pd.months.filter((m) => m.expected > 0);
+    assert.ok(months.length >= 6 && months.every((m) => m.present === m.expected), JSON.stringify(pd.months));
     const late = r.json.items.find((s) => s.kind === '补录');
     assert.ok(late.records.every((x) => x.lag > 30), 'every record listed is late');
     // filters: kind, status, branch
