@@ -16,6 +16,31 @@ after(async () => {
   if (browser) await browser.close()
 })
 
+test('perfect attendance opens to the twelve months as bars, the streak shaded, the chance not shown as 0', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  await go(page, '/eval/signals?period=2025&kind=全勤异常')
+  const row = page.locator('[data-test=signals-table] .signal-row', { hasText: '库伦旗人民检察院党支部' })
+  await row.first().waitFor()
+  const loaded = page.waitForResponse((r) => /\/api\/v1\/eval\/signals\/\d+$/.test(r.url()) && r.status() === 200)
+  await row.first().click()
+  const sig = await (await loaded).json()
+  const drawer = page.locator('[data-test=signal-drawer]')
+  const chart = drawer.locator('[data-test=signal-streak-chart] svg')
+  await chart.waitFor()
+  // one 应到 and one 实到 bar for every month with attendance taken (echarts draws bars as paths)
+  const taken = sig.detail.months.filter((m) => m.expected > 0).length
+  assert.ok(taken >= 6, JSON.stringify(sig.detail.months))
+  const text = await chart.textContent()
+  assert.ok(text.includes('连续全勤 ' + sig.detail.streak + ' 个月'), text)
+  const numbers = await drawer.locator('[data-test=signal-numbers]').innerText()
+  assert.ok(Number(sig.detail.p) < 0.000001 ? numbers.includes('小于 0.000001') : numbers.includes(String(sig.detail.p)), numbers)
+  assert.ok(!/概率\s*0\.000000/.test(numbers), numbers)
+  await shot(page, 'eval-signal-perfect.png')
+  noErrors(page)
+  await page.context().close()
+})
+
 test('an administrator opens copied minutes side by side and reviews the signal', async () => {
   const page = await newPage(browser)
   await login(page, 'admin')
