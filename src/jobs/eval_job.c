@@ -2,6 +2,7 @@
  * eval_job: the "eval" kind of job — a run of a scheme over a period (domain/evaluation.h
  * eval_run) with the job's progress, as the submitter stands when it runs.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,7 +38,14 @@ int eval_job_authorize(struct res_ctx *x, json_t *params, struct rerr *err)
     if (rc < 0)
         return rc;
     struct row_scope s = {.procuratorate_id = x->who->procuratorate_id};
-    return authz_write_row(x->who, WRITE_ADMIN, &s, err);
+    if ((rc = authz_write_row(x->who, WRITE_ADMIN, &s, err)) < 0)
+        return rc;
+    /* a scheme that is not there is refused now (422), not queued to fail later */
+    int64_t found;
+    if ((rc = res_lookup_int(x, "eval_schemes", "id", scheme, "scheme_id", &found, err)) == R_EUNPROC)
+        rc = rerr_set(err, R_EUNPROC, "invalid_reference", "scheme_id", "考评方案不存在（编号 %" PRId64 "）",
+                      scheme);
+    return rc;
 }
 
 int eval_job_run(struct job *j, store *s, json_t *params, json_t **result, struct rerr *err)

@@ -178,6 +178,15 @@ describe('evaluation', () => {
     for (const period of ['2025-13', '2025-Q5', '25', '2025-1', '1999', '2025-Q1x', ''])
       assert.equal((await req(admin, 'POST', '/jobs', { kind: 'eval', scheme_id: demo.id, period })).status, 400, period);
     assert.equal((await req(admin, 'POST', '/jobs', { kind: 'eval', scheme_id: 0, period: '2025' })).status, 400);
+    // a scheme that is not there: refused when asked, not queued to fail later
+    const jobsBefore = (await req(admin, 'GET', '/jobs?kind=eval&per_page=1')).json.total;
+    assert.equal(typeof jobsBefore, 'number');
+    const gone = await req(admin, 'POST', '/jobs', { kind: 'eval', scheme_id: 987654, period: '2025' });
+    assert.equal(gone.status, 422, gone.text);
+    assert.equal(gone.json.error.code, 'invalid_reference');
+    assert.equal(gone.json.error.field, 'scheme_id');
+    assert.match(gone.json.error.message, /考评方案不存在/);
+    assert.equal((await req(admin, 'GET', '/jobs?kind=eval&per_page=1')).json.total, jobsBefore, 'no job queued');
     assert.equal((await req(admin, 'POST', '/jobs', { kind: 'eval', scheme_id: demo.id, period: '2025', x: 1 })).status, 400);
 
     // two runs of the same data (other tests may have written since the demo's run)
