@@ -293,6 +293,13 @@ const struct resource res_eval_manual_values = {
     .label = "手工录入分值",
     .fields = manual_fields,
     .nfields = sizeof manual_fields / sizeof manual_fields[0],
+    /* the subject's name as it stands (one in the value's own scope: readers of the value
+     * read it) */
+    .extras = "(CASE t.subject_kind WHEN 'branch' THEN (SELECT name FROM branches WHERE id = t.subject_id)"
+              " WHEN 'procuratorate' THEN (SELECT name FROM procuratorates WHERE id = t.subject_id)"
+              " WHEN 'member' THEN (SELECT name FROM members WHERE id = t.subject_id)"
+              " ELSE (SELECT name FROM party_groups WHERE id = t.subject_id) END) AS subject_name",
+    .ignored = "subject_name",
     .read = READ_SCOPED,
     .write = WRITE_BRANCH,
     .export = EXPORT_READERS,
