@@ -270,7 +270,8 @@ static const struct res_action manual_actions[] = {
 static const struct field manual_fields[] = {
     {"subject_kind", "评价对象类型", FT_ENUM, FF_WRITE | FF_FILTER | FF_NOTNULL, 0, subject_kinds, NULL, 0,
      0},
-    {"subject_id", "评价对象", FT_INT, FF_WRITE | FF_FILTER, 0, NULL, NULL, 1, INT64_MAX},
+    {"subject_id", "评价对象", FT_INT, FF_WRITE | FF_FILTER, 0, NULL, NULL, 0,
+     0}, /* the subject's row is looked up */
     {"branch_id", "党组织", FT_REF, FF_WRITE | FF_FILTER, 0, NULL, "branches", 0, 0},
     RES_DERIVED_PROC_FIELD,
     {"scheme_id", "考评方案", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "eval_schemes", 0, 0},

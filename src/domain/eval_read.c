@@ -24,6 +24,7 @@ struct params {
     const char *period, *kind, *sort;
     int64_t scheme, branch, proc, member, group;
     int64_t page, per_page;
+    bool paging; /* page, per_page or sort given */
 };
 
 /* The orders a ranking is read in (?sort=), each the same total order the ranks were
@@ -129,6 +130,7 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
         return rerr_set(
             err, R_EINVAL, "bad_query", "branch_id",
             "请提供党组织 branch_id、检察院 procuratorate_id、党员 member_id 或党小组 party_group_id");
+    p->paging = paged || per_paged || sorted;
     if (explain)
         p->kind = p->branch ? "branch" : p->proc ? "procuratorate" : p->member ? "member" : "party_group";
     return 0;
@@ -367,6 +369,9 @@ int eval_honours(struct res_ctx *x, const struct res_query *q, json_t **out, str
         return rc;
     if (p.kind && strcmp(p.kind, "branch") != 0)
         return rerr_set(err, R_EINVAL, "bad_query", "kind", "荣誉评定只针对党组织（kind=branch）");
+    if (p.paging)
+        return rerr_set(err, R_EINVAL, "bad_query", "page",
+                        "荣誉评定列出范围内的全部党组织，不分页也不另行排序");
     if ((rc = store_begin_read(x->c, err)) < 0)
         return rc;
     int64_t run = 0, own = 0;

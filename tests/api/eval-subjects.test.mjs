@@ -152,13 +152,21 @@ describe('evaluation: every kind of subject', () => {
       assert.equal(bad.json.error.field, field, q);
       assert.match(bad.json.error.message, /[\u4e00-\u9fff]/, 'a Chinese message');
     }
-    // explanations take no paging
+    // explanations and honours take no paging
     assert.equal((await req(admin, 'GET', `/eval/explain?period=2025&branch_id=${branch}&page=1`)).status, 400);
+    const honours = await req(admin, 'GET', '/eval/honours?period=2025&per_page=10');
+    assert.equal(honours.status, 400, honours.text);
+    assert.equal(honours.json.error.code, 'bad_query');
   });
 
   test('a change of a party group marks the results that used it stale: its branch’s, its members’, its own, its procuratorate’s', async () => {
+    // fresh to begin with (other tests may have written since the demo's runs)
+    for (const kind of ['party_group', 'branch']) {
+      const r = (await req(admin, 'GET', `/eval/results?period=2025&kind=${kind}&per_page=1`)).json;
+      await runJob(admin, r.run.scheme.id, '2025');
+    }
     const groups = (await req(admin, 'GET', '/eval/results?period=2025&kind=party_group&per_page=500')).json.items;
-    assert.ok(groups.length >= 2 && groups.every((g) => !g.stale), 'fresh after the demo’s run');
+    assert.ok(groups.length >= 2 && groups.every((g) => !g.stale), 'fresh after a run');
     const g = groups[0];
     const other = groups.find((x) => x.procuratorate_id !== g.procuratorate_id);
     assert.ok(other, 'a group of another procuratorate');
@@ -212,6 +220,9 @@ describe('evaluation: every kind of subject', () => {
       [{ ...base, subject_kind: 'member', subject_id: member.id, evidence_note: null }, 400, 'required', 'evidence_note'],
       [{ ...base, subject_kind: 'person', subject_id: member.id }, 400, 'invalid_value', 'subject_kind'],
       [{ ...base, subject_kind: 'member', subject_id: 987654321 }, 422, 'invalid_reference', 'subject_id'],
+      [{ ...base, subject_kind: 'member', subject_id: -1 }, 422, 'invalid_reference', 'subject_id'],
+      [{ ...base, subject_kind: 'party_group', subject_id: 0 }, 400, 'required', 'subject_id'],
+      [{ ...base, subject_kind: 'member', subject_id: '3' }, 400, 'invalid_type', 'subject_id'],
       [{ ...base, subject_kind: 'branch', branch_id: member.branch_id, subject_id: member.branch_id + 1, indicator: '支部评议' }, 400, 'inconsistent', 'subject_id'],
     ]) {
       const r = await req(county, 'POST', '/eval-manual-values', body);
