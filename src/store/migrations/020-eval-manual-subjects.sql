@@ -8,9 +8,12 @@
 -- entered and approved in (domain/eval_manual.c). SQLite cannot change a CHECK or a NOT
 -- NULL in place, so the table is rebuilt as the README says, every row kept as it was
 -- (each names a branch: subject_kind 'branch', subject_id its branch_id). Dropping the
--- old table drops its triggers (016's eval_stale_eval_manual_values_*): they are made
--- again on the new one, unchanged, after the rename; legacy_alter_table keeps the rename
--- from re-checking the other tables' triggers, as in 017.
+-- old table drops its triggers (eval_stale_eval_manual_values_*): they are made again on
+-- the new one after the rename, marking the same results, in the form that first asks
+-- whether any fresh result would change (a probe of the partial index eval_results_fresh;
+-- the form the migration "eval-triggers-by-key" gives every eval_stale_* trigger);
+-- legacy_alter_table keeps the rename from re-checking the other tables' triggers, as in
+-- 017.
 PRAGMA legacy_alter_table = ON;
 CREATE TABLE eval_manual_values_new (
   id               INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -49,13 +52,16 @@ ALTER TABLE eval_manual_values_new RENAME TO eval_manual_values;
 PRAGMA legacy_alter_table = OFF;
 CREATE INDEX eval_manual_branch ON eval_manual_values(branch_id, period);
 CREATE INDEX eval_manual_proc ON eval_manual_values(procuratorate_id, period);
-CREATE TRIGGER eval_stale_eval_manual_values_insert AFTER INSERT ON eval_manual_values BEGIN
+CREATE TRIGGER eval_stale_eval_manual_values_insert AFTER INSERT ON eval_manual_values
+WHEN EXISTS (SELECT 1 FROM eval_results WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id)) BEGIN
   UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
 END;
-CREATE TRIGGER eval_stale_eval_manual_values_update AFTER UPDATE ON eval_manual_values BEGIN
+CREATE TRIGGER eval_stale_eval_manual_values_update AFTER UPDATE ON eval_manual_values
+WHEN EXISTS (SELECT 1 FROM eval_results WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id)) BEGIN
   UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (NEW.procuratorate_id IS NULL OR procuratorate_id = NEW.procuratorate_id) AND (NEW.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
 END;
-CREATE TRIGGER eval_stale_eval_manual_values_delete AFTER DELETE ON eval_manual_values BEGIN
+CREATE TRIGGER eval_stale_eval_manual_values_delete AFTER DELETE ON eval_manual_values
+WHEN EXISTS (SELECT 1 FROM eval_results WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id)) BEGIN
   UPDATE eval_results SET stale = 1 WHERE stale = 0 AND (OLD.procuratorate_id IS NULL OR procuratorate_id = OLD.procuratorate_id) AND (OLD.branch_id IS NULL OR subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
 END;
 
@@ -64,12 +70,15 @@ END;
 -- (its branch, its procuratorate, its name the explanations show) or deleted marks the
 -- results of its branch before and after, and of its procuratorate before and after, as
 -- every other ledger's eval_stale_* trigger does.
-CREATE TRIGGER eval_stale_party_groups_insert AFTER INSERT ON party_groups BEGIN
+CREATE TRIGGER eval_stale_party_groups_insert AFTER INSERT ON party_groups
+WHEN EXISTS (SELECT 1 FROM eval_results WHERE stale = 0 AND procuratorate_id = NEW.procuratorate_id AND (subject_kind = 'procuratorate' OR branch_id = NEW.branch_id)) BEGIN
   UPDATE eval_results SET stale = 1 WHERE stale = 0 AND procuratorate_id = NEW.procuratorate_id AND (subject_kind = 'procuratorate' OR branch_id = NEW.branch_id);
 END;
-CREATE TRIGGER eval_stale_party_groups_update AFTER UPDATE ON party_groups BEGIN
+CREATE TRIGGER eval_stale_party_groups_update AFTER UPDATE ON party_groups
+WHEN EXISTS (SELECT 1 FROM eval_results WHERE stale = 0 AND procuratorate_id IN (NEW.procuratorate_id, OLD.procuratorate_id) AND (subject_kind = 'procuratorate' OR branch_id IN (NEW.branch_id, OLD.branch_id))) BEGIN
   UPDATE eval_results SET stale = 1 WHERE stale = 0 AND procuratorate_id IN (NEW.procuratorate_id, OLD.procuratorate_id) AND (subject_kind = 'procuratorate' OR branch_id IN (NEW.branch_id, OLD.branch_id));
 END;
-CREATE TRIGGER eval_stale_party_groups_delete AFTER DELETE ON party_groups BEGIN
+CREATE TRIGGER eval_stale_party_groups_delete AFTER DELETE ON party_groups
+WHEN EXISTS (SELECT 1 FROM eval_results WHERE stale = 0 AND procuratorate_id = OLD.procuratorate_id AND (subject_kind = 'procuratorate' OR branch_id = OLD.branch_id)) BEGIN
   UPDATE eval_results SET stale = 1 WHERE stale = 0 AND procuratorate_id = OLD.procuratorate_id AND (subject_kind = 'procuratorate' OR branch_id = OLD.branch_id);
 END;
