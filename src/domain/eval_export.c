@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "auth/audit.h"
+#include "domain/eval_internal.h"
 #include "domain/evaluation.h"
 #include "domain/resource.h"
 #include "sheet/sheet_write.h"
@@ -163,7 +164,7 @@ static int audit_export(struct res_ctx *x, json_t *run, const char *period, int6
 int eval_results_file(struct res_ctx *x, const struct res_query *q, struct res_file *out, struct rerr *err)
 {
     json_t *res;
-    int rc = eval_results(x, q, &res, err);
+    int rc = eval_results_read(x, q, true, &res, err);
     if (rc < 0)
         return rc;
     json_t *run = json_object_get(res, "run"), *items = json_object_get(res, "items");

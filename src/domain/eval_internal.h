@@ -6,6 +6,7 @@
 #define RONGHE_EVAL_INTERNAL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -22,6 +23,13 @@ const struct expr_catalogue *eval_catalogue(void);
 /* Parse "text": 0 with *out (the caller's: scheme_free), or R_EINVAL "bad_scheme" with
  * every error as JSON in *errors (when not NULL; the caller's). */
 int eval_scheme_compile(const char *text, struct scheme **out, json_t **errors, struct rerr *err);
+
+/* GET /eval/results (domain/evaluation.h eval_results): one page of the results "q" asks
+ * for, or with "all" every one of them in the same order (page and per_page are checked,
+ * then ignored: an export of any length). */
+struct res_ctx;
+struct res_query;
+int eval_results_read(struct res_ctx *x, const struct res_query *q, bool all, json_t **out, struct rerr *err);
 
 /* ---- formalism signals (eval_signals.c; docs/evaluation.md 「形式化信号」) ---- */
 
@@ -53,7 +61,6 @@ int eval_signal_thresholds_check(const struct eval_signal_thresholds *t, struct 
  * subjects x->who's run covers: read in a read transaction, written and audited in a
  * write one (see eval_signals.c for the keys). On failure the run stays and the message
  * says so. */
-struct res_ctx;
 struct eval_period;
 int eval_signals_detect(struct res_ctx *x, const struct scheme *s, const struct eval_period *p,
                         int64_t run_id, struct rerr *err);

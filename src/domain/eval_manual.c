@@ -1,10 +1,16 @@
 /*
  * eval_manual.c: values entered by hand (eval-manual-values) for the indicators a scheme
  * marks 手工录入 — a leadership assessment, a 述职评议 result. Each names its scheme (by
- * name), indicator, branch and period, carries evidence (an attachment or a note), and
+ * name), indicator, subject and period, carries evidence (an attachment or a note), and
  * counts in a run only once an administrator who did not enter it approved it
  * (POST /eval-manual-values/:id/approve, or /reject); a changed value waits for approval
  * again. Every step is audited.
+ *
+ * The subject is any kind the indicator applies to (适用): a branch (subject_kind
+ * "branch", named by branch_id), a procuratorate, a member or a party group (named by
+ * subject_id). Its scope is the subject's: procuratorate_id and branch_id are derived from
+ * it (a procuratorate's value is in no branch), so the roles and scope that may enter and
+ * approve a branch's value may do so for the subjects of that branch and procuratorate.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -19,6 +25,9 @@
 #include "domain/resource.h"
 
 static const char *const manual_states[] = {"待审核", "已通过", "已退回", NULL};
+/* enum scheme_subject's order */
+static const char *const subject_kinds[] = {"branch", "procuratorate", "member", "party_group", NULL};
+static const char *const subject_names[] = {"党支部", "检察院", "党员", "党小组"};
 
 /* "v" is a decimal number from 0 to 100 with at most four places. */
 static bool score_text(const char *v)
@@ -39,9 +48,10 @@ static bool score_text(const char *v)
     return d >= 0 && d <= 100;
 }
 
-/* Whether scheme "id" has a 手工录入 indicator "indicator"; its name into row.scheme_name
- * (the value serves every edition of that name). */
-static int manual_indicator(struct res_ctx *x, json_t *row, int64_t id, const char *indicator,
+/* Whether scheme "id" has a 手工录入 indicator "indicator" that applies to subjects of
+ * "kind" (enum scheme_subject); its name into row.scheme_name (the value serves every
+ * edition of that name). */
+static int manual_indicator(struct res_ctx *x, json_t *row, int64_t id, const char *indicator, int kind,
                             struct rerr *err)
 {
     store_stmt *st = store_prepare(x->c, "SELECT text, name FROM eval_schemes WHERE id = ?");
@@ -63,10 +73,12 @@ static int manual_indicator(struct res_ctx *x, json_t *row, int64_t id, const ch
     if (rc < 0)
         return rc;
     bool found = false, manual = false;
+    unsigned subjects = 0;
     for (int i = 0; i < scheme_nindicators(s); i++)
         if (!strcmp(scheme_indicator(s, i)->name, indicator)) {
             found = true;
             manual = scheme_indicator(s, i)->manual;
+            subjects = scheme_indicator(s, i)->subjects;
         }
     scheme_free(s);
     if (!found)
@@ -75,6 +87,56 @@ static int manual_indicator(struct res_ctx *x, json_t *row, int64_t id, const ch
     if (!manual)
         return rerr_set(err, R_EUNPROC, "not_manual", "indicator", "指标“%s”由台账数据计算，不能手工录入",
                         indicator);
+    if (!(subjects & (1u << kind))) {
+        char which[64] = "";
+        for (int k = 0; k < SCHEME_SUBJECTS; k++)
+            if (subjects & (1u << k))
+                snprintf(which + strlen(which), sizeof which - strlen(which), "%s%s", *which ? "、" : "",
+                         subject_names[k]);
+        return rerr_set(err, R_EUNPROC, "not_applicable", "subject_kind", "指标“%s”不适用于%s（适用：%s）",
+                        indicator, subject_names[kind], which);
+    }
+    return 0;
+}
+
+/* The kind "name" names (enum scheme_subject; the field's values are checked before). */
+static int kind_of(const char *name)
+{
+    for (int k = 0; subject_kinds[k]; k++)
+        if (name && !strcmp(name, subject_kinds[k]))
+            return k;
+    return SCHEME_BRANCH;
+}
+
+/* The value's subject, and its scope from it: a branch named by branch_id (or subject_id
+ * when only that is given; on an update, whichever of the two changed), any other kind by
+ * subject_id; procuratorate_id and branch_id (null for a procuratorate) set from the
+ * subject's row, which must be one the actor may read. */
+static int subject_scope(struct res_ctx *x, json_t *row, json_t *before, int kind, struct rerr *err)
+{
+    int64_t sid = res_int(row, "subject_id"), branch = res_int(row, "branch_id"), proc = 0;
+    if (kind == SCHEME_BRANCH) {
+        bool new_branch = branch && (!before || branch != res_int(before, "branch_id"));
+        bool new_subject = sid && (!before || sid != res_int(before, "subject_id"));
+        if (new_branch && new_subject && branch != sid)
+            return rerr_set(err, R_EINVAL, "inconsistent", "subject_id",
+                            "党支部的分值以 branch_id 指明评价对象，subject_id 应与之相同或不填");
+        sid = new_subject && !new_branch ? sid : branch ? branch : sid;
+        if (!sid)
+            return rerr_set(err, R_EINVAL, "required", "branch_id", "请选择党组织");
+    }
+    if (!sid)
+        return rerr_set(err, R_EINVAL, "required", "subject_id", "请选择评价对象（%s）", subject_names[kind]);
+    static const char *const tables[] = {"branches", "procuratorates", "members", "party_groups"};
+    int rc = res_lookup_int(x, tables[kind], kind == SCHEME_PROCURATORATE ? "id" : "procuratorate_id", sid,
+                            kind == SCHEME_BRANCH ? "branch_id" : "subject_id", &proc, err);
+    if (rc == 0 && kind != SCHEME_BRANCH && kind != SCHEME_PROCURATORATE)
+        rc = res_lookup_int(x, tables[kind], "branch_id", sid, "subject_id", &branch, err);
+    if (rc < 0)
+        return rc;
+    json_object_set_new(row, "subject_id", json_integer(sid));
+    json_object_set_new(row, "procuratorate_id", json_integer(proc));
+    json_object_set_new(row, "branch_id", kind == SCHEME_PROCURATORATE ? json_null() : json_integer(branch));
     return 0;
 }
 
@@ -98,12 +160,15 @@ static int manual_check(struct res_ctx *x, json_t *row, json_t *before, struct r
         !(res_str(row, "evidence_note") && *res_str(row, "evidence_note")))
         return rerr_set(err, R_EINVAL, "required", "evidence_note",
                         "手工录入的分值须有佐证：上传材料或填写佐证说明");
-    if ((rc = manual_indicator(x, row, res_int(row, "scheme_id"), res_str(row, "indicator"), err)) < 0)
+    int kind = kind_of(res_str(row, "subject_kind"));
+    if ((rc = subject_scope(x, row, before, kind, err)) < 0 ||
+        (rc = manual_indicator(x, row, res_int(row, "scheme_id"), res_str(row, "indicator"), kind, err)) < 0)
         return rc;
-    json_object_set_new(row, "subject_id", json_integer(res_int(row, "branch_id")));
     bool again = !before;
     static const char *const watched[] = {
-        "value", "period", "indicator", "scheme_id", "branch_id", "evidence_attachment_id", "evidence_note"};
+        "value",        "period",       "indicator",  "scheme_id",
+        "branch_id",    "subject_kind", "subject_id", "evidence_attachment_id",
+        "evidence_note"};
     for (size_t i = 0; before && i < sizeof watched / sizeof watched[0]; i++)
         again = again || changed(row, before, watched[i]);
     if (again) { /* entered or changed: waits for a second person */
@@ -203,7 +268,11 @@ static const struct res_action manual_actions[] = {
 };
 
 static const struct field manual_fields[] = {
-    {"branch_id", "党组织", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "branches", 0, 0},
+    {"subject_kind", "评价对象类型", FT_ENUM, FF_WRITE | FF_FILTER | FF_NOTNULL, 0, subject_kinds, NULL, 0,
+     0},
+    {"subject_id", "评价对象", FT_INT, FF_WRITE | FF_FILTER, 0, NULL, NULL, 0,
+     0}, /* the subject's row is looked up */
+    {"branch_id", "党组织", FT_REF, FF_WRITE | FF_FILTER, 0, NULL, "branches", 0, 0},
     RES_DERIVED_PROC_FIELD,
     {"scheme_id", "考评方案", FT_REF, FF_REQUIRED | FF_WRITE | FF_FILTER, 0, NULL, "eval_schemes", 0, 0},
     {"scheme_name", "方案名称", FT_TEXT, FF_DERIVED | FF_FILTER, 200, NULL, NULL, 0, 0},
@@ -216,7 +285,6 @@ static const struct field manual_fields[] = {
     {"entered_by", "录入人", FT_REF, FF_DERIVED, 0, NULL, "users", 0, 0},
     {"approved_by", "审核人", FT_REF, FF_DERIVED, 0, NULL, "users", 0, 0},
     {"approved_at", "审核时间", FT_TEXT, FF_DERIVED, 32, NULL, NULL, 0, 0},
-    {"subject_id", "评价对象", FT_INT, FF_DERIVED | FF_HIDDEN, 0, NULL, NULL, 0, 0},
     RES_SAMPLE_FIELD,
 };
 
@@ -226,10 +294,16 @@ const struct resource res_eval_manual_values = {
     .label = "手工录入分值",
     .fields = manual_fields,
     .nfields = sizeof manual_fields / sizeof manual_fields[0],
+    /* the subject's name as it stands (one in the value's own scope: readers of the value
+     * read it) */
+    .extras = "(CASE t.subject_kind WHEN 'branch' THEN (SELECT name FROM branches WHERE id = t.subject_id)"
+              " WHEN 'procuratorate' THEN (SELECT name FROM procuratorates WHERE id = t.subject_id)"
+              " WHEN 'member' THEN (SELECT name FROM members WHERE id = t.subject_id)"
+              " ELSE (SELECT name FROM party_groups WHERE id = t.subject_id) END) AS subject_name",
+    .ignored = "subject_name",
     .read = READ_SCOPED,
     .write = WRITE_BRANCH,
     .export = EXPORT_READERS,
-    .scope_from = "branch_id",
     .default_sort = "-id",
     .check = manual_check,
     .actions = manual_actions,

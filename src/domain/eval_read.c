@@ -14,9 +14,29 @@
 #include "domain/evaluation.h"
 #include "domain/resource.h"
 
+/* A page of results: at most RESULTS_MAX_PER_PAGE (as the collections' lists), 50 unless
+ * asked. */
+#define RESULTS_PER_PAGE 50
+#define RESULTS_MAX_PER_PAGE 500
+#define RESULTS_MAX_PAGE 1000000
+
 struct params {
-    const char *period, *kind;
+    const char *period, *kind, *sort;
     int64_t scheme, branch, proc, member, group;
+    int64_t page, per_page;
+    bool paging; /* page, per_page or sort given */
+};
+
+/* The orders a ranking is read in (?sort=), each the same total order the ranks were
+ * given in: within the city, within each level (市院, 基层院), within each procuratorate;
+ * a subject without a rank (缺项) after those with one, then by id. */
+static const struct {
+    const char *name, *order;
+} SORTS[] = {
+    {"rank_city", "t.rank_city IS NULL, t.rank_city, t.subject_id"},
+    {"rank_level", "(SELECT p.level FROM procuratorates p WHERE p.id = t.procuratorate_id),"
+                   " t.rank_level IS NULL, t.rank_level, t.subject_id"},
+    {"rank_proc", "t.procuratorate_id, t.rank_proc IS NULL, t.rank_proc, t.subject_id"},
 };
 
 static const char *const KINDS[] = {"branch", "procuratorate", "member", "party_group"};
@@ -32,12 +52,24 @@ static int positive(const char *key, const char *v, int64_t *out, struct rerr *e
     return 0;
 }
 
-/* period (required), scheme_id, and: kind and branch_id (results: a branch's members or
- * party groups), or one of branch_id, procuratorate_id, member_id, party_group_id
- * (explain); each at most once. */
+/* page and per_page as the collections' lists take them (resource/list.c): the same
+ * bounds, the same message. */
+static int page_param(const char *key, const char *v, int64_t max, int64_t *out, struct rerr *err)
+{
+    int rc = positive(key, v, out, err);
+    if (rc == 0 && *out <= max)
+        return 0;
+    return rerr_set(err, R_EINVAL, "bad_query", key, "查询参数 %s 无效：应为 1 到 %" PRId64 " 之间的整数",
+                    key, max);
+}
+
+/* period (required), scheme_id, and: kind, branch_id (results: a branch's members or
+ * party groups), page, per_page and sort (results), or one of branch_id,
+ * procuratorate_id, member_id, party_group_id (explain); each at most once. */
 static int params_of(const struct res_query *q, bool explain, struct params *p, struct rerr *err)
 {
-    *p = (struct params){0};
+    *p = (struct params){.page = 1, .per_page = RESULTS_PER_PAGE, .sort = SORTS[0].order};
+    bool paged = false, per_paged = false, sorted = false;
     for (int i = 0; i < q->n; i++) {
         const char *k = q->key[i], *v = q->val[i];
         bool one = !(p->proc || p->member || p->group || (explain && p->branch));
@@ -56,11 +88,27 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
             rc = positive(k, v, &p->member, err);
         else if (explain && !strcmp(k, "party_group_id") && one)
             rc = positive(k, v, &p->group, err);
-        else
+        else if (!explain && !strcmp(k, "page") && !paged) {
+            paged = true;
+            rc = page_param(k, v, RESULTS_MAX_PAGE, &p->page, err);
+        } else if (!explain && !strcmp(k, "per_page") && !per_paged) {
+            per_paged = true;
+            rc = page_param(k, v, RESULTS_MAX_PER_PAGE, &p->per_page, err);
+        } else if (!explain && !strcmp(k, "sort") && !sorted) {
+            sorted = true;
+            size_t j = 0;
+            while (j < sizeof SORTS / sizeof SORTS[0] && strcmp(SORTS[j].name, v) != 0)
+                j++;
+            if (j == sizeof SORTS / sizeof SORTS[0])
+                return rerr_set(
+                    err, R_EINVAL, "bad_query", k,
+                    "sort 应为 rank_city（全市排名）、rank_level（同级排名）或 rank_proc（本院排名）");
+            p->sort = SORTS[j].order;
+        } else
             return rerr_set(err, R_EINVAL, "bad_query", k,
                             "未知或重复的查询参数“%s”（可用 period、scheme_id、%s）", k,
                             explain ? "branch_id、procuratorate_id、member_id 或 party_group_id 之一"
-                                    : "kind、branch_id");
+                                    : "kind、branch_id、page、per_page、sort");
         if (rc < 0)
             return rc;
     }
@@ -82,6 +130,7 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
         return rerr_set(
             err, R_EINVAL, "bad_query", "branch_id",
             "请提供党组织 branch_id、检察院 procuratorate_id、党员 member_id 或党小组 party_group_id");
+    p->paging = paged || per_paged || sorted;
     if (explain)
         p->kind = p->branch ? "branch" : p->proc ? "procuratorate" : p->member ? "member" : "party_group";
     return 0;
@@ -139,51 +188,77 @@ static json_t *run_json(struct res_ctx *x, int64_t run, struct rerr *err)
     return o;
 }
 
-int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err)
+/* The results "q" asks for: one page of them, or with "all" every one (page and
+ * per_page checked, then ignored), in the order asked; the total counts them all. */
+int eval_results_read(struct res_ctx *x, const struct res_query *q, bool all, json_t **out, struct rerr *err)
 {
     struct params p;
     int rc = authz_read_collection(x->who, READ_SCOPED, err);
     if (rc < 0 || (rc = params_of(q, false, &p, err)) < 0 || (rc = store_begin_read(x->c, err)) < 0)
         return rc;
-    int64_t run = 0, own = 0;
+    int64_t run = 0, own = 0, total = 0;
     bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
-    rc = latest_run(x, p.period, p.scheme, p.kind ? p.kind : "branch", &run, err);
-    json_t *items = json_array();
-    store_stmt *st = store_prepare(
-        x->c,
+    const char *kind = p.kind ? p.kind : "branch";
+    rc = latest_run(x, p.period, p.scheme, kind, &run, err);
+    const char *where = " WHERE t.run_id = ?1 AND t.subject_kind = ?2 AND (?3 = 0 OR t.procuratorate_id = ?3)"
+                        " AND (?4 = 0 OR t.branch_id = ?4)";
+    store_stmt *st;
+    if (rc >= 0 &&
+        (rc = store_prepare_built(x->c, arena_printf(x->a, "SELECT count(*) FROM eval_results t%s", where),
+                                  &st, err)) == 0) {
+        store_bind_int(st, 1, run);
+        store_bind_text(st, 2, kind);
+        store_bind_int(st, 3, narrowed ? own : 0);
+        store_bind_int(st, 4, p.branch);
+        if ((rc = store_step(st, err)) == STORE_ROW)
+            total = store_col_int(st, 0);
+        store_done(st);
+    }
+    /* the page first, from the results alone; then the names of its rows */
+    const char *sql = arena_printf(
+        x->a,
         "SELECT t.subject_kind, t.subject_id, coalesce(b.name, pr.name, m.name, g.name), t.procuratorate_id,"
         " t.total, t.fusion,"
         " t.party, t.business, t.linkage, t.rank_city, t.rank_level, t.rank_proc, t.movement, t.resonance,"
         " t.resonance_lo, t.resonance_hi, t.resonance_n, t.missing, t.pending, t.stale, t.branch_id"
-        " FROM eval_results t LEFT JOIN branches b ON t.subject_kind = 'branch' AND b.id = t.subject_id"
+        " FROM (SELECT t.subject_kind, t.subject_id, t.procuratorate_id, t.total, t.fusion, t.party,"
+        " t.business, t.linkage, t.rank_city, t.rank_level, t.rank_proc, t.movement, t.resonance,"
+        " t.resonance_lo, t.resonance_hi, t.resonance_n, t.missing, t.pending, t.stale, t.branch_id"
+        " FROM eval_results t%s ORDER BY %s LIMIT ?5 OFFSET ?6) t"
+        " LEFT JOIN branches b ON t.subject_kind = 'branch' AND b.id = t.subject_id"
         " LEFT JOIN procuratorates pr ON t.subject_kind = 'procuratorate' AND pr.id = t.subject_id"
         " LEFT JOIN members m ON t.subject_kind = 'member' AND m.id = t.subject_id"
         " LEFT JOIN party_groups g ON t.subject_kind = 'party_group' AND g.id = t.subject_id"
-        " WHERE t.run_id = ?1 AND t.subject_kind = ?2 AND (?3 = 0 OR t.procuratorate_id = ?3)"
-        " AND (?4 = 0 OR t.branch_id = ?4)"
-        " ORDER BY t.rank_city IS NULL, t.rank_city, t.subject_id");
-    store_bind_int(st, 1, run);
-    store_bind_text(st, 2, p.kind ? p.kind : "branch");
-    store_bind_int(st, 3, narrowed ? own : 0);
-    store_bind_int(st, 4, p.branch);
-    while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW)
-        json_array_append_new(
-            items,
-            json_pack("{s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I,"
-                      " s:I, s:I, s:b, s:o}",
-                      "subject_kind", store_col_text(st, 0), "subject_id", (json_int_t)store_col_int(st, 1),
-                      "name", store_col_text(st, 2) ? store_col_text(st, 2) : "", "procuratorate_id",
-                      (json_int_t)store_col_int(st, 3), "total", real_or_null(st, 4), "fusion",
-                      real_or_null(st, 5), "party", real_or_null(st, 6), "business", real_or_null(st, 7),
-                      "linkage", real_or_null(st, 8), "rank_city", int_or_null(st, 9), "rank_level",
-                      int_or_null(st, 10), "rank_proc", int_or_null(st, 11), "movement",
-                      (store_col_type(st, 12) == STORE_NULL) ? json_null()
-                                                             : json_string(store_col_text(st, 12)),
-                      "resonance", real_or_null(st, 13), "resonance_lo", real_or_null(st, 14), "resonance_hi",
-                      real_or_null(st, 15), "resonance_n", (json_int_t)store_col_int(st, 16), "missing",
-                      (json_int_t)store_col_int(st, 17), "pending", (json_int_t)store_col_int(st, 18),
-                      "stale", store_col_int(st, 19) != 0, "branch_id", int_or_null(st, 20)));
-    store_done(st);
+        " ORDER BY %s",
+        where, p.sort, p.sort);
+    json_t *items = json_array();
+    if (rc >= 0 && (rc = store_prepare_built(x->c, sql, &st, err)) == 0) {
+        store_bind_int(st, 1, run);
+        store_bind_text(st, 2, kind);
+        store_bind_int(st, 3, narrowed ? own : 0);
+        store_bind_int(st, 4, p.branch);
+        store_bind_int(st, 5, all ? -1 : p.per_page);
+        store_bind_int(st, 6, all ? 0 : (p.page - 1) * p.per_page);
+        while ((rc = store_step(st, err)) == STORE_ROW)
+            json_array_append_new(
+                items,
+                json_pack(
+                    "{s:s, s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I,"
+                    " s:I, s:I, s:b, s:o}",
+                    "subject_kind", store_col_text(st, 0), "subject_id", (json_int_t)store_col_int(st, 1),
+                    "name", store_col_text(st, 2) ? store_col_text(st, 2) : "", "procuratorate_id",
+                    (json_int_t)store_col_int(st, 3), "total", real_or_null(st, 4), "fusion",
+                    real_or_null(st, 5), "party", real_or_null(st, 6), "business", real_or_null(st, 7),
+                    "linkage", real_or_null(st, 8), "rank_city", int_or_null(st, 9), "rank_level",
+                    int_or_null(st, 10), "rank_proc", int_or_null(st, 11), "movement",
+                    (store_col_type(st, 12) == STORE_NULL) ? json_null()
+                                                           : json_string(store_col_text(st, 12)),
+                    "resonance", real_or_null(st, 13), "resonance_lo", real_or_null(st, 14), "resonance_hi",
+                    real_or_null(st, 15), "resonance_n", (json_int_t)store_col_int(st, 16), "missing",
+                    (json_int_t)store_col_int(st, 17), "pending", (json_int_t)store_col_int(st, 18), "stale",
+                    store_col_int(st, 19) != 0, "branch_id", int_or_null(st, 20)));
+        store_done(st);
+    }
     json_t *r = rc >= 0 && run ? run_json(x, run, err) : NULL;
     store_rollback(x->c);
     if (rc < 0) {
@@ -191,9 +266,15 @@ int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, str
         json_decref(r);
         return rc;
     }
-    size_t n = json_array_size(items);
-    *out = json_pack("{s:o, s:o, s:I}", "run", r ? r : json_null(), "items", items, "total", (json_int_t)n);
+    *out = json_pack("{s:o, s:o, s:I, s:I, s:I}", "run", r ? r : json_null(), "items", items, "total",
+                     (json_int_t)total, "page", (json_int_t)(all ? 1 : p.page), "per_page",
+                     (json_int_t)(all ? total : p.per_page));
     return 0;
+}
+
+int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err)
+{
+    return eval_results_read(x, q, false, out, err);
 }
 
 int eval_explain(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err)
@@ -288,6 +369,9 @@ int eval_honours(struct res_ctx *x, const struct res_query *q, json_t **out, str
         return rc;
     if (p.kind && strcmp(p.kind, "branch") != 0)
         return rerr_set(err, R_EINVAL, "bad_query", "kind", "荣誉评定只针对党组织（kind=branch）");
+    if (p.paging)
+        return rerr_set(err, R_EINVAL, "bad_query", "page",
+                        "荣誉评定列出范围内的全部党组织，不分页也不另行排序");
     if ((rc = store_begin_read(x->c, err)) < 0)
         return rc;
     int64_t run = 0, own = 0;

@@ -62,9 +62,12 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
              json_t **summary, struct rerr *err);
 
 /* GET /eval/results?period=[&scheme_id=][&kind=branch|procuratorate|member|party_group]
- * [&branch_id=]: the latest run's results of that kind for the period (of that scheme,
- * else of the newest run that has them), ranked, each with its branch_id (null for a
- * procuratorate); scoped as the results' branches are. */
+ * [&branch_id=][&sort=rank_city|rank_level|rank_proc][&page=][&per_page=]: the latest
+ * run's results of that kind for the period (of that scheme, else of the newest run that
+ * has them), ranked, each with its branch_id (null for a procuratorate); scoped as the
+ * results' branches are. Paged as the collections' lists: {run, items, total, page,
+ * per_page}, per_page 50 unless asked, at most 500 (else 400 bad_query); the order is the
+ * ranking's (sort, default rank_city: 缺项 last, then by id), the same on every page. */
 int eval_results(struct res_ctx *x, const struct res_query *q, json_t **out, struct rerr *err);
 
 /* GET /eval/results/export?period=[&scheme_id=][&kind=][&branch_id=]: the same results

@@ -17,6 +17,17 @@ after(async () => {
 
 const rows = (page) => page.locator('[data-test=eval-ranking] [data-test=eval-row]')
 
+// A request in the page's session (with its CSRF token): {status, json}.
+const request = (page, method, url, body) =>
+  page.evaluate(
+    async ([method, url, body]) => {
+      const me = await (await fetch('/api/v1/me')).json()
+      const res = await fetch('/api/v1' + url, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: body ? JSON.stringify(body) : undefined })
+      return { status: res.status, json: res.status === 204 ? null : await res.json() }
+    },
+    [method, url, body],
+  )
+
 test('an administrator recomputes 2025: the job runs to the end and the ranking shows the 15 branches of the new run; a row opens its explanation with the same total, and an input lists its ledger records', async () => {
   const page = await newPage(browser)
   await login(page, 'admin')
@@ -507,15 +518,7 @@ test('党员详情: the 考评 card shows the member’s 2025 total, ranks, four
   assert.equal((await page.locator('[data-test=explain-total]').innerText()).trim(), m.total.toFixed(2))
 
   // a member who joined after the runs: the card says so in Chinese (no numbers, no error)
-  const call = (method, url, body) =>
-    page.evaluate(
-      async ([method, url, body]) => {
-        const me = await (await fetch('/api/v1/me')).json()
-        const res = await fetch('/api/v1' + url, { method, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: body ? JSON.stringify(body) : undefined })
-        return { status: res.status, json: res.status === 204 ? null : await res.json() }
-      },
-      [method, url, body],
-    )
+  const call = (method, url, body) => request(page, method, url, body)
   const made = await call('POST', '/members', { branch_id: m.branch_id, name: '考评新党员' })
   assert.equal(made.status, 201, JSON.stringify(made.json))
   await go(page, '/members/' + made.json.id)
@@ -555,4 +558,97 @@ test('a county administrator (扎鲁特旗) sees only its own procuratorate’s 
   assert.match(await sec.locator('[data-test=eval-branch]').innerText(), /（本支部）/)
   assert.deepEqual(new Set(await sec.locator('[data-test=eval-row] [data-test=eval-branch-name]').allInnerTexts()), new Set([mine.branch_name]))
   noErrors(sec)
+})
+
+test('党员 全部: the ranking comes a page of 50 at a time from the server, in the ranking’s order; page 2 continues it; 本院排名 pages by the procuratorate’s ranks', async () => {
+  const page = await newPage(browser)
+  await login(page, 'admin')
+  const api = (q) => page.evaluate(async (s) => (await fetch('/api/v1/eval/results?' + s)).json(), q)
+  const one = await api('period=2025&kind=member&per_page=50')
+  const two = await api('period=2025&kind=member&per_page=50&page=2')
+  assert.ok(one.total > 50, 'more members than a page')
+  const first = page.waitForResponse((r) => /\/api\/v1\/eval\/results\?.*kind=member.*per_page=50/.test(r.url()))
+  await go(page, '/eval?period=2025&kind=member&branch=all')
+  const res = await first
+  assert.match(res.url(), /page=1/)
+  assert.doesNotMatch(res.url(), /branch_id=/, '全部: no branch')
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=eval-ranking] [data-test=eval-row]').length === 50)
+  const pager = page.locator('[data-test=eval-pager]')
+  await pager.waitFor()
+  assert.match(await pager.innerText(), new RegExp('共 ' + one.total + ' 条'))
+  const shown = async () => (await page.locator('[data-test=eval-row]').evaluateAll((rs) => rs.map((r) => Number(r.dataset.id))))
+  assert.deepEqual(await shown(), one.items.map((i) => i.subject_id), 'page 1: the server’s first 50, in its order')
+  const next = page.waitForResponse((r) => /\/api\/v1\/eval\/results\?.*kind=member.*page=2/.test(r.url()))
+  await pager.locator('.btn-next').click()
+  await next
+  await page.waitForFunction((id) => document.querySelector('[data-test=eval-row]')?.dataset.id === String(id), two.items[0].subject_id)
+  assert.deepEqual(await shown(), two.items.map((i) => i.subject_id), 'page 2: the next 50')
+  const ranks = (await page.locator('[data-test=eval-row] [data-test=eval-rank]').allInnerTexts()).map(Number)
+  assert.deepEqual(ranks, two.items.map((i) => i.rank_city), 'the ranks the run gave, not renumbered per page')
+  await shot(page, 'eval-members-paged.png')
+  // 本院排名: back to page 1, ordered by procuratorate and its ranks by the server
+  const byProc = await api('period=2025&kind=member&per_page=50&sort=rank_proc')
+  const sorted = page.waitForResponse((r) => /\/api\/v1\/eval\/results\?.*kind=member.*sort=rank_proc/.test(r.url()))
+  await page.locator('[data-test=eval-rank-scope] label', { hasText: '本院排名' }).click()
+  await sorted
+  await page.waitForFunction((id) => document.querySelector('[data-test=eval-row]')?.dataset.id === String(id), byProc.items[0].subject_id)
+  assert.deepEqual(await shown(), byProc.items.map((i) => i.subject_id))
+  assert.equal((await pager.locator('.number.is-active').innerText()).trim(), '1')
+  noErrors(page)
+})
+
+test('手工录入分值 for other subjects: the form offers the subject’s kind; a member for an indicator of branches and procuratorates is refused in Chinese; the county’s procuratorate is entered (检察院 · name, 待审核) and another administrator approves it', async () => {
+  const page = await newPage(browser)
+  await login(page, 'zlt-admin')
+  const call = (method, url, body) => request(page, method, url, body)
+  const member = (await call('GET', '/members?per_page=1')).json.items[0]
+  await go(page, '/manage/eval-manual-values')
+  const table = page.locator('[data-test=eval-manual-values-table]')
+  await table.waitFor()
+  await page.locator('[data-test=add-button]').click()
+  const dialog = page.locator('[data-test=record-dialog]')
+  await dialog.waitFor()
+  await choose(page, dialog.locator('[data-test=input-subject_kind]'), '党员')
+  assert.equal(await dialog.locator('[data-test=field-branch_id]').count(), 0, 'a member’s value names no branch')
+  // members are searched by name (the option appears once the search answers)
+  await choose(page, dialog.locator('[data-test=input-subject_id]'), member.name, member.name)
+  await choose(page, dialog.locator('[data-test=input-scheme_id]'), '通辽市检察机关党建与业务融合考评方案')
+  await choose(page, dialog.locator('[data-test=input-indicator]'), '述职评议')
+  await dialog.locator('input[data-test=input-period]').fill('2023')
+  await dialog.locator('input[data-test=input-value]').fill('86')
+  await dialog.locator('textarea[data-test=input-evidence_note]').fill('2023 年度党员评议表')
+  // the default scheme's 述职评议 is the branches' and procuratorates': refused in Chinese
+  const refused = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/eval-manual-values$/.test(r.url()))
+  await dialog.locator('[data-test=save-button]').click()
+  const no = await refused
+  assert.equal(no.status(), 422)
+  assert.equal((await no.json()).error.code, 'not_applicable')
+  await page.locator('.el-message, .el-form-item__error', { hasText: '不适用于党员' }).first().waitFor()
+  // 检察院 instead: the county's own
+  await choose(page, dialog.locator('[data-test=input-subject_kind]'), '检察院')
+  await choose(page, dialog.locator('[data-test=input-subject_id]'), '扎鲁特旗')
+  const created = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/eval-manual-values$/.test(r.url()))
+  await dialog.locator('[data-test=save-button]').click()
+  const res = await created
+  assert.equal(res.status(), 201, await res.text())
+  const rec = await res.json()
+  assert.equal(rec.subject_kind, 'procuratorate')
+  assert.equal(rec.branch_id, null)
+  const row = table.locator('.el-table__body-wrapper .el-table__row', { hasText: '2023 年度党员评议表' })
+  await row.locator('[data-test=tag-status]', { hasText: '待审核' }).waitFor()
+  assert.match(await row.innerText(), /检察院 · 扎鲁特旗/)
+  assert.equal(await row.locator('[data-test=row-approve-button]').count(), 0, 'not for the one who entered it')
+  noErrors(page)
+
+  const city = await newPage(browser)
+  await login(city, 'admin')
+  await go(city, '/manage/eval-manual-values')
+  const crow = city.locator('[data-test=eval-manual-values-table] .el-table__body-wrapper .el-table__row', { hasText: '2023 年度党员评议表' })
+  const approved = city.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/eval-manual-values\/\d+\/approve$/.test(r.url()))
+  await crow.locator('[data-test=row-approve-button]').click()
+  await city.locator('.el-message-box .el-button--primary').click()
+  assert.equal((await approved).status(), 200)
+  await crow.locator('[data-test=tag-status]', { hasText: '已通过' }).waitFor()
+  await shot(city, 'eval-manual-values-subjects.png')
+  noErrors(city)
 })

@@ -9,11 +9,13 @@ import { jointCollections, METHOD_PERIODS } from './collections-joint.js'
 import { markRaw } from 'vue'
 import { session } from './api.js'
 import MemberPickerInput from './components/MemberPicker.vue'
+import SubjectSelectInput from './components/SubjectSelect.vue'
 import OfficialsListInput from './components/OfficialsInput.vue'
 import ManualIndicatorInput from './components/ManualIndicatorSelect.vue'
 
 // inputs of their own for a field ("component"), never made reactive
 const MemberPicker = markRaw(MemberPickerInput)
+const SubjectSelect = markRaw(SubjectSelectInput)
 const OfficialsInput = markRaw(OfficialsListInput)
 const ManualIndicatorSelect = markRaw(ManualIndicatorInput)
 
@@ -118,6 +120,15 @@ const branchFilter = { prop: 'branch_id', label: '支部', type: 'ref', ref: REF
 const MANUAL_STATUS_TYPES = { 待审核: 'warning', 已通过: 'success', 已退回: 'danger' }
 const userText = (id) => (id == null ? '' : session.me && session.me.id === id ? '本人' : '#' + id)
 const manualDecidable = (r, me) => r.status === '待审核' && !!me && me.role === 'admin' && r.entered_by !== me.id
+// whom a value is for: the kinds an indicator applies to (适用), as the API names them
+const SUBJECT_KINDS = [
+  { value: 'branch', label: '党支部' },
+  { value: 'procuratorate', label: '检察院' },
+  { value: 'member', label: '党员' },
+  { value: 'party_group', label: '党小组' },
+]
+const subjectKindLabel = (v) => (SUBJECT_KINDS.find((k) => k.value === v) || SUBJECT_KINDS[0]).label
+const isBranchValue = (f) => !f.subject_kind || f.subject_kind === 'branch'
 
 // ---- the collections --------------------------------------------------------------------
 
@@ -826,7 +837,8 @@ export const COLLECTIONS = {
     noun: '分值',
     search: false,
     columns: [
-      { prop: 'branch_id', label: '党组织', type: 'ref', collection: 'branches', branchLink: true, minWidth: 160 },
+      { prop: 'subject_name', label: '评价对象', minWidth: 160, showOverflow: true, format: (r) => subjectKindLabel(r.subject_kind) + ' · ' + (r.subject_name || '#' + r.subject_id) },
+      { prop: 'branch_id', label: '所属党组织', type: 'ref', collection: 'branches', branchLink: true, minWidth: 160 },
       { prop: 'scheme_name', label: '方案', minWidth: 200, showOverflow: true },
       { prop: 'indicator', label: '指标', minWidth: 100 },
       { prop: 'period', label: '期间', width: 90, sortable: true },
@@ -838,7 +850,9 @@ export const COLLECTIONS = {
       { prop: 'approved_at', label: '审核时间', width: 160 },
     ],
     fields: [
-      { prop: 'branch_id', type: 'ref', ref: REF.branches },
+      { prop: 'subject_kind', type: 'select', options: SUBJECT_KINDS, default: 'branch', resets: ['subject_id'], hint: '指标“适用”的对象：党支部、检察院、党员或党小组' },
+      { prop: 'branch_id', type: 'ref', ref: REF.branches, required: isBranchValue, show: isBranchValue },
+      { prop: 'subject_id', component: SubjectSelect, required: true, show: (f) => !isBranchValue(f) },
       { prop: 'scheme_id', type: 'ref', ref: { collection: 'eval-schemes', label: (r) => r.name + (r.edition ? '（第 ' + r.edition + ' 版）' : '') }, resets: ['indicator'] },
       { prop: 'indicator', component: ManualIndicatorSelect, hint: '方案中“手工录入 = 是”的指标，如 述职评议' },
       { prop: 'period', half: true, placeholder: '如 2025、2025-Q3、2025-07' },
@@ -848,6 +862,7 @@ export const COLLECTIONS = {
     ],
     filters: [
       { prop: 'status', label: '状态', type: 'select', options: ['待审核', '已通过', '已退回'].map((v) => ({ value: v, label: v })), width: '110px' },
+      { prop: 'subject_kind', label: '评价对象', type: 'select', options: SUBJECT_KINDS, width: '110px' },
       branchFilter,
     ],
     // 通过 / 退回: an administrator's, on a value someone else entered (the server says so

@@ -58,9 +58,24 @@ export const KINDS = [
 export const kindOf = (v) => KINDS.find((k) => k.value === v) || KINDS[0]
 
 // GET /eval/results for a period (and scheme, and kind; and branch: a branch's members or
-// party groups).
-export function results(period, schemeId, kind, branchId) {
-  return api.get('/eval/results', { period, scheme_id: schemeId || undefined, kind: kind || undefined, branch_id: branchId || undefined })
+// party groups): one page ({page, per_page, sort}: rank_city, rank_level or rank_proc; 50
+// rows unless asked, at most RESULTS_MAX_PER_PAGE) — {run, items, total, page, per_page}.
+export const RESULTS_MAX_PER_PAGE = 500
+export function results(period, schemeId, kind, branchId, paging = {}) {
+  return api.get('/eval/results', { period, scheme_id: schemeId || undefined, kind: kind || undefined, branch_id: branchId || undefined, ...paging })
+}
+
+// Every result of the query, page by page (branches and procuratorates: a ranking a page
+// sorts and ranks by 同频共振 itself): {run, items, total}, the run the first page's.
+export async function resultsAll(period, schemeId, kind, branchId) {
+  const first = await results(period, schemeId, kind, branchId, { per_page: RESULTS_MAX_PER_PAGE })
+  const items = [...(first.items || [])]
+  for (let page = 2; items.length < first.total && page <= 1000; page++) {
+    const r = await results(period, schemeId, kind, branchId, { page, per_page: RESULTS_MAX_PER_PAGE })
+    if (!r.items || !r.items.length || (r.run && first.run && r.run.id !== first.run.id)) break
+    items.push(...r.items)
+  }
+  return { run: first.run, items, total: first.total }
 }
 
 // The names of the ledgers' detail pages (router.js) by the collection's URL name.

@@ -811,6 +811,95 @@ static void a_changed_record_makes_results_stale(void **state)
     built_free(w);
 }
 
+/* A party group made, moved to another branch or deleted marks its branches' results
+ * (before and after) and its procuratorate's stale; the other procuratorate's stay. */
+static void a_changed_party_group_makes_results_stale(void **state)
+{
+    (void)state;
+    struct built *w = build("eval-stale-groups", AS_LISTED);
+    struct fx *f = w->f;
+    int64_t scheme = add_scheme(f, "夹具方案", "重新分配权重");
+    run(f, scheme);
+    int64_t g = fx_create(f, "party-groups",
+                          json_pack("{s:I,s:s}", "branch_id", (json_int_t)w->b, "name", "第一党小组"));
+    assert_true(stale(f, "branch_id", w->b));
+    assert_true(stale(f, "procuratorate_id", f->county));
+    assert_false(stale(f, "branch_id", w->a)); /* the same procuratorate, another branch */
+    assert_false(stale(f, "branch_id", w->c));
+    assert_false(stale(f, "procuratorate_id", f->city));
+    run(f, scheme);
+    struct rerr e = {0};
+    assert_int_equal(fx_update(&f->x, "party-groups", g,
+                               json_pack("{s:I,s:I}", "version", (json_int_t)fx_version(f, "party-groups", g),
+                                         "branch_id", (json_int_t)w->a),
+                               &e),
+                     0);
+    assert_true(stale(f, "branch_id", w->a)); /* where it went */
+    assert_true(stale(f, "branch_id", w->b)); /* where it was */
+    assert_false(stale(f, "branch_id", w->c));
+    run(f, scheme);
+    assert_int_equal(res_delete(&f->x, res_find("party-groups"), g, fx_version(f, "party-groups", g), &e), 0);
+    assert_true(stale(f, "branch_id", w->a));
+    assert_false(stale(f, "branch_id", w->b));
+    assert_false(stale(f, "procuratorate_id", f->city));
+    built_free(w);
+}
+
+/* A procuratorate's 述职评议 (适用 = 党支部、检察院): entered for the 旗院 with evidence by its
+ * own administrator, 待审核 (not counted) until another administrator approved it, then
+ * counted; the 旗院's administrator may not enter one for the 市院, nor for a member (the
+ * indicator does not apply to members). */
+static void a_procuratorate_hand_value_counts_once_approved(void **state)
+{
+    (void)state;
+    struct built *w = build("eval-manual-subjects", AS_LISTED);
+    struct fx *f = w->f;
+    int64_t scheme = add_scheme(f, "夹具方案", "重新分配权重");
+    int64_t uid = fx_create(f, "users",
+                            json_pack("{s:s,s:s,s:s,s:s,s:I}", "username", "qiyuan", "display_name",
+                                      "旗院管理员", "password", "Tongliao-pw-2026!", "role", "admin",
+                                      "procuratorate_id", (json_int_t)f->county));
+    struct actor county = fx_actor(uid, ROLE_ADMIN, f->county, 0, false), two = admin_user(f, "second");
+    struct res_ctx x = fx_as(f, &county);
+    struct rerr e = {0};
+#define VALUE(kind, id)                                                                                      \
+    json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:s}", "subject_kind", kind, "subject_id", (json_int_t)(id),         \
+              "scheme_id", (json_int_t)scheme, "indicator", "述职评议", "period", "2025-Q2", "value", "80",  \
+              "evidence_note", "旗院党组述职评议会记录")
+    assert_int_equal(fx_try(&x, "eval-manual-values", VALUE("procuratorate", f->city), &e), R_EFORBID);
+    assert_int_equal(fx_try(&x, "eval-manual-values", VALUE("member", id_of(w, 'A', "甲")), &e), R_EUNPROC);
+    assert_string_equal(e.code, "not_applicable");
+    int64_t v = fx_try(&x, "eval-manual-values", VALUE("procuratorate", f->county), &e);
+    if (v < 0)
+        fail_msg("manual value: %s", e.message);
+#undef VALUE
+    json_t *row = NULL;
+    assert_int_equal(res_get(&f->x, res_find("eval-manual-values"), v, &row, &e), 0);
+    assert_int_equal(res_int(row, "procuratorate_id"), f->county);
+    assert_true(json_is_null(json_object_get(row, "branch_id"))); /* in no branch */
+    assert_string_equal(res_str(row, "status"), "待审核");
+    json_decref(row);
+    run(f, scheme);
+    json_t *qi = explain(f, "procuratorate_id", f->county);
+    is(qi, "旗院", "ind.述职评议.pending", "true");
+    is(qi, "旗院", "ind.述职评议.value", "缺项");
+    is(qi, "旗院", "dim.政治.score", "64.29"); /* (40 × 37.5 + 30 × 100) ÷ 70, as without it */
+    json_decref(qi);
+    assert_int_equal(approve(f, &county, v, &e), R_EFORBID); /* the one who entered it */
+    assert_string_equal(e.code, "same_person");
+    assert_int_equal(approve(f, &two, v, &e), 0);
+    run(f, scheme);
+    qi = explain(f, "procuratorate_id", f->county);
+    is(qi, "旗院", "ind.述职评议.pending", "false");
+    is(qi, "旗院", "ind.述职评议.value", "80.0000");
+    is(qi, "旗院", "dim.政治.score", "69.00"); /* (40 × 37.5 + 30 × 100 + 30 × 80) ÷ 100 = 6900 ÷ 100 */
+    json_decref(qi);
+    json_t *shi = explain(f, "procuratorate_id", f->city);
+    is(shi, "市院", "ind.述职评议.pending", "true"); /* the 市院's own: none entered */
+    json_decref(shi);
+    built_free(w);
+}
+
 /* ------------------------------------------------------------------ determinism */
 
 /* Every explanation of the newest run, keyed by subject name, ids left out: a JSON text
@@ -903,6 +992,8 @@ int main(void)
         cmocka_unit_test(the_fixture_computes_as_by_hand),
         cmocka_unit_test(missing_counts_at_the_floor),
         cmocka_unit_test(a_changed_record_makes_results_stale),
+        cmocka_unit_test(a_changed_party_group_makes_results_stale),
+        cmocka_unit_test(a_procuratorate_hand_value_counts_once_approved),
         cmocka_unit_test(the_same_data_in_any_order_gives_the_same_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
