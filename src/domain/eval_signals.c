@@ -41,6 +41,7 @@
 #include "calc/stats.h"
 #include "domain/eval_internal.h"
 #include "domain/evaluation.h"
+#include "domain/measures.h"
 #include "domain/resource.h"
 
 #define MAX_RECORDS_KEPT 200 /* a signal lists at most so many records (detail counts all) */
@@ -474,6 +475,9 @@ static int copied_minutes(struct det *d, struct rerr *err)
 
 /* ------------------------------------------------------------------ 全勤异常 */
 
+/* Each branch's twelve monthly pairs of 党员出勤率 (出席, 应到: the attendance rows of its
+ * meetings of the month) are the grid's (domain/measures.h): its kept months read, the
+ * others computed, so that a kept run reads no attendance. */
 static int perfect_attendance(struct det *d, struct rerr *err)
 {
     struct eval_period months[STREAK_MONTHS];
@@ -482,39 +486,36 @@ static int perfect_attendance(struct det *d, struct rerr *err)
         months[k] = (struct eval_period){.year = at / 12, .first = at % 12 + 1, .last = at % 12 + 1};
         eval_period_back(&months[k], 0, &months[k]);
     }
-    store_stmt *st = store_prepare(
-        d->x->c,
-        "SELECT v.branch_id, v.procuratorate_id, substr(v.held_on, 1, 7), count(*), sum(a.status = '出席'),"
-        " min(v.sample) FROM attendance a JOIN activities v ON v.id = a.activity_id"
-        " WHERE v.held_on >= ?2 AND v.held_on < ?3 AND (?1 = 0 OR v.procuratorate_id = ?1)"
-        " GROUP BY 1, 2, 3 ORDER BY 1, 3");
-    store_bind_int(st, 1, d->own);
-    store_bind_text(st, 2, months[0].from);
-    store_bind_text(st, 3, d->p->to);
+    int m = measure_find("党员出勤率");
+    CHECK(m >= 0);
+    struct measure_grid *grid = NULL;
+    int rc = measure_grid_load_one(d->x, m, months[0].year, d->p->year, &grid, err);
+    if (rc < 0)
+        return rc;
     struct row {
         int64_t branch, proc;
         int month, expected, present;
-        bool sample;
     } *rows = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = store_step(st, err)) == STORE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            rows = realloc(rows, (size_t)cap * sizeof *rows);
-            if (!rows)
-                die("内存不足");
-        }
-        const char *mo = store_col_text(st, 2);
-        int k = 0;
-        while (k < STREAK_MONTHS && strcmp(months[k].month_from, mo) != 0)
-            k++;
-        if (k == STREAK_MONTHS)
+    int n = 0, cap = 0;
+    for (int i = 0; i < d->nbr; i++) {
+        if (!in_scope(d, d->br[i].proc))
             continue;
-        rows[n++] =
-            (struct row){store_col_int(st, 0),      store_col_int(st, 1),      k,
-                         (int)store_col_int(st, 3), (int)store_col_int(st, 4), store_col_int(st, 5) != 0};
+        for (int k = 0; k < STREAK_MONTHS; k++) {
+            double num, den;
+            if (!measure_sum(grid, m, d->br[i].id, months[k].month_from, months[k].month_from, &num, &den) ||
+                den == 0)
+                continue; /* no attendance taken that month */
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                rows = realloc(rows, (size_t)cap * sizeof *rows);
+                if (!rows)
+                    die("内存不足");
+            }
+            rows[n++] = (struct row){d->br[i].id, d->br[i].proc, k, (int)den, (int)num};
+        }
     }
-    store_done(st);
+    measure_grid_free(grid);
+    store_stmt *st;
     struct calc_streak_rule rule = {d->t.streak_months, d->t.streak_p, d->t.streak_ref};
     for (int i = 0; rc >= 0 && i < n;) {
         int j = i;
