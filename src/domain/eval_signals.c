@@ -125,11 +125,18 @@ int eval_signal_thresholds_check(const struct eval_signal_thresholds *t, struct 
 
 /* ------------------------------------------------------------------ days */
 
-/* Day number of "YYYY-MM-DD…", or INT_MIN when it is not a date. */
+/* Day number of "YYYY-MM-DD…", or INT_MIN when it is not a date (sscanf's "%4d-%2d-%2d"
+ * reading of it; the stored form is read by hand, the detection reads 100,000s). */
 static int day_of(const char *s)
 {
-    int y, m, d;
-    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+    int y = 0, m = 0, d = 0;
+    if (!s)
+        return INT_MIN;
+    bool plain = (y = text_digits(s, 4)) >= 0 && s[4] == '-' && (m = text_digits(s + 5, 2)) >= 0 &&
+                 s[7] == '-' && (d = text_digits(s + 8, 2)) >= 0;
+    if (!plain && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return INT_MIN;
+    if (m < 1 || m > 12 || d < 1 || d > 31)
         return INT_MIN;
     return (int)civil_days(y, m, d);
 }
@@ -138,9 +145,11 @@ static int day_of(const char *s)
 static int entered_day(const char *ts)
 {
     int day = day_of(ts), h = 0;
-    if (day != INT_MIN && strlen(ts) >= 13 && sscanf(ts + 11, "%2d", &h) == 1 && h >= 16)
-        day++;
-    return day;
+    if (day == INT_MIN || strlen(ts) < 13)
+        return day;
+    if ((h = text_digits(ts + 11, 2)) < 0 && sscanf(ts + 11, "%2d", &h) != 1)
+        return day;
+    return h >= 16 ? day + 1 : day;
 }
 
 static void date_text(int day, char out[11])
@@ -584,7 +593,7 @@ struct entry {
     int described; /* day number, INT_MIN when none */
     int entered;
     char *title;
-    char day[11], entered_on[11];
+    char day[11];
     bool sample;
 };
 
@@ -626,8 +635,10 @@ static void late_signal(struct det *d, struct entry *e, int n, struct rerr *err,
             struct entry *u = &e[idx[late[k]]];
             colls[k] = entry_colls[u->coll];
             ids[k] = u->id;
+            char on[11];
+            date_text(u->entered, on);
             sig_record(g, entry_colls[u->coll], u->id, u->title, u->day, u->sample,
-                       json_pack("{s:s, s:i}", "entered", u->entered_on, "lag", u->entered - u->described));
+                       json_pack("{s:s, s:i}", "entered", on, "lag", u->entered - u->described));
         }
         sig_key(g, colls, NULL, ids, lag.late);
         free(colls);
@@ -676,9 +687,11 @@ static void burst_signal(struct det *d, struct entry *e, int n, int deadline, st
             struct entry *u = &e[idx[win[k]]];
             colls[k] = entry_colls[u->coll];
             ids[k] = u->id;
+            char on[11];
+            date_text(u->entered, on);
             sig_record(
                 g, entry_colls[u->coll], u->id, u->title, u->day, u->sample,
-                json_pack("{s:s, s:o}", "entered", u->entered_on, "lag",
+                json_pack("{s:s, s:o}", "entered", on, "lag",
                           u->described == INT_MIN ? json_null() : json_integer(u->entered - u->described)));
         }
         sig_key(g, colls, NULL, ids, b.in_window);
@@ -757,7 +770,6 @@ static int entries(struct det *d, struct rerr *err)
             if (u->entered == INT_MIN)
                 continue;
             snprintf(u->day, sizeof u->day, "%s", day ? day : "");
-            date_text(u->entered, u->entered_on);
             u->title = strdup(store_col_type(st, 5) == STORE_NULL ? "" : store_col_text(st, 5));
             if (!u->title)
                 die("内存不足");
@@ -784,87 +796,125 @@ static int entries(struct det *d, struct rerr *err)
 
 /* ------------------------------------------------------------------ 要素无佐证 */
 
-static bool within(const struct eval_period *p, const char *period)
+/* Whether a check's period text lies in "p". A year's checks carry a few texts (its
+ * months, quarters, itself), so the answers are kept for the texts met first. */
+#define WITHIN_KEPT 32
+struct within_memo {
+    char text[WITHIN_KEPT][40];
+    bool in[WITHIN_KEPT];
+    int n;
+};
+
+static bool within(const struct eval_period *p, const char *period, struct within_memo *w)
 {
+    for (int i = 0; i < w->n; i++)
+        if (!strcmp(w->text[i], period))
+            return w->in[i];
     struct eval_period q;
     struct rerr ignored = {0};
-    return eval_period_parse(period, &q, &ignored) == 0 && q.year == p->year && q.first >= p->first &&
-           q.last <= p->last;
+    bool in = eval_period_parse(period, &q, &ignored) == 0 && q.year == p->year && q.first >= p->first &&
+              q.last <= p->last;
+    if (w->n < WITHIN_KEPT && strlen(period) < sizeof w->text[0]) {
+        strcpy(w->text[w->n], period);
+        w->in[w->n++] = in;
+    }
+    return in;
+}
+
+/* A check without evidence of the branch being read. */
+struct bare {
+    int64_t id;
+    char *title, *period;
+    char day[11];
+    bool sample;
+};
+
+static void bare_signal(struct det *d, int64_t branch, int64_t proc, int total, const struct bare *v, int n)
+{
+    double share = total ? (double)n / total : 0;
+    if (!branch || n < d->t.bare_min || share < d->t.bare_share)
+        return;
+    struct sig *g = sig_add(&d->out, "要素无佐证", branch, proc);
+    int64_t *ids = calloc((size_t)n + 1, sizeof *ids);
+    if (!ids)
+        die("内存不足");
+    for (int k = 0; k < n; k++) {
+        ids[k] = v[k].id;
+        sig_record(g, "element-checks", v[k].id, v[k].title, v[k].day, v[k].sample,
+                   json_pack("{s:s}", "period", v[k].period));
+    }
+    sig_key(g, NULL, "element-checks", ids, n);
+    free(ids);
+    json_object_set_new(g->detail, "checks", json_integer(total));
+    json_object_set_new(g->detail, "without_evidence", json_integer(n));
+    json_object_set_new(g->detail, "share", num(share, 4));
+    sig_summary(g, "%s 本期勾选的 %d 个工作法要素中有 %d 个没有任何佐证（占 %.1f%%）", branch_name(d, branch),
+                total, n, 100 * share);
 }
 
 static int bare_checks(struct det *d, struct rerr *err)
 {
     const struct resource *r = res_find("element-checks");
+    /* the checks of the period's year: periods are "YYYY…", so the year's are the texts
+     * from "YYYY" up to the next year's (an index range, not every check's) */
     char *sql =
         arena_printf(d->x->a,
                      "SELECT t.id, t.branch_id, t.procuratorate_id, t.period, coalesce(t.checked_on, ''), %s,"
                      " t.sample, EXISTS (SELECT 1 FROM element_evidence v WHERE v.check_id = t.id)"
-                     " FROM element_checks t WHERE substr(t.period, 1, 4) = ?2"
+                     " FROM element_checks t WHERE t.period >= ?2 AND t.period < ?3"
                      " AND (?1 = 0 OR t.procuratorate_id = ?1) ORDER BY t.branch_id, t.id",
                      r && r->title ? r->title : "t.period");
     store_stmt *st;
     int rc = store_prepare_built(d->x->c, sql, &st, err);
     if (rc < 0)
         return rc;
-    char year[8];
+    char year[16], next[16];
     snprintf(year, sizeof year, "%04d", d->p->year);
+    snprintf(next, sizeof next, "%04d", d->p->year + 1);
     store_bind_int(st, 1, d->own);
     store_bind_text(st, 2, year);
-    struct sig *g = NULL;
+    store_bind_text(st, 3, next);
+    struct within_memo memo = {.n = 0};
     int64_t branch = 0, proc = 0;
-    int total = 0, bare = 0;
-    int64_t *ids = NULL;
-    json_t *pending = json_array(); /* the bare checks of the branch being read */
+    int total = 0, n = 0, cap = 0;
+    struct bare *v = NULL; /* the bare checks of the branch being read */
     for (;;) {
         rc = store_step(st, err);
         bool row = rc == STORE_ROW;
-        if (row && !within(d->p, store_col_text(st, 3)))
+        if (row && !within(d->p, store_col_text(st, 3), &memo))
             continue;
         if (!row || store_col_int(st, 1) != branch) {
-            /* the branch before is complete */
-            double share = total ? (double)bare / total : 0;
-            if (branch && bare >= d->t.bare_min && share >= d->t.bare_share) {
-                g = sig_add(&d->out, "要素无佐证", branch, proc);
-                size_t k;
-                json_t *rec;
-                json_array_foreach(pending, k, rec)
-                {
-                    sig_record(g, "element-checks", json_integer_value(json_object_get(rec, "id")),
-                               json_string_value(json_object_get(rec, "title")),
-                               json_string_value(json_object_get(rec, "day")),
-                               json_is_true(json_object_get(rec, "sample")),
-                               json_pack("{s:O}", "period", json_object_get(rec, "period")));
-                }
-                sig_key(g, NULL, "element-checks", ids, bare);
-                json_object_set_new(g->detail, "checks", json_integer(total));
-                json_object_set_new(g->detail, "without_evidence", json_integer(bare));
-                json_object_set_new(g->detail, "share", num(share, 4));
-                sig_summary(g, "%s 本期勾选的 %d 个工作法要素中有 %d 个没有任何佐证（占 %.1f%%）",
-                            branch_name(d, branch), total, bare, 100 * share);
+            bare_signal(d, branch, proc, total, v, n); /* the branch before is complete */
+            for (int k = 0; k < n; k++) {
+                free(v[k].title);
+                free(v[k].period);
             }
+            n = total = 0;
             if (!row)
                 break;
             branch = store_col_int(st, 1);
             proc = store_col_int(st, 2);
-            total = bare = 0;
-            json_array_clear(pending);
         }
         total++;
-        if (!store_col_int(st, 7)) {
-            ids = realloc(ids, (size_t)(bare + 1) * sizeof *ids);
-            if (!ids)
+        if (store_col_int(st, 7))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = realloc(v, (size_t)cap * sizeof *v);
+            if (!v)
                 die("内存不足");
-            ids[bare++] = store_col_int(st, 0);
-            const char *day = store_col_text(st, 4);
-            json_array_append_new(
-                pending, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)store_col_int(st, 0),
-                                   "title", store_col_text(st, 5), "day", *day ? day : "", "period",
-                                   store_col_text(st, 3), "sample", store_col_int(st, 6) != 0));
         }
+        struct bare *u = &v[n++];
+        u->id = store_col_int(st, 0);
+        u->title = strdup(store_col_type(st, 5) == STORE_NULL ? "" : store_col_text(st, 5));
+        u->period = strdup(store_col_text(st, 3));
+        if (!u->title || !u->period)
+            die("内存不足");
+        snprintf(u->day, sizeof u->day, "%s", store_col_text(st, 4));
+        u->sample = store_col_int(st, 6) != 0;
     }
     store_done(st);
-    free(ids);
-    json_decref(pending);
+    free(v);
     return rc < 0 ? rc : 0;
 }
 
