@@ -29,12 +29,18 @@ static int digits_slow(double v, char digits[24], int *exp)
 
 /* The same digits as digits_slow (what printf's %.14e gives: the exact binary value
  * rounded to 15 significant digits, ties to even), by integer arithmetic, for
- * 1e-7 <= v < 1e15 — the numbers an explanation shows, thousands of them a run, where
+ * 0 and 1e-7 <= v < 1e15 — the numbers an explanation shows, thousands of them a run, where
  * printf's arbitrary precision costs most of the time; false outside that range. With
  * v = m·2^e (m < 2^53, e < 0), v·10^k = m·10^k / 2^-e exactly, and m·10^k < 2^128 for the
  * k needed (<= 21). */
 static bool digits_fast(double v, char digits[24], int *exp)
 {
+    if (v == 0) { /* %.14e: 0.00000000000000e+00 */
+        memset(digits, '0', 15);
+        digits[15] = 0;
+        *exp = 1;
+        return true;
+    }
     if (!(v >= 1e-7 && v < 1e15))
         return false;
     int e2;
@@ -141,7 +147,7 @@ size_t calc_decimal(double v, int places, char *out, size_t cap)
         w += places;
     }
     whole[w] = 0;
-    snprintf(out, cap, "%s", whole);
+    memcpy(out, whole, (size_t)w + 1); /* w < CALC_DECIMAL_CAP <= cap */
     return (size_t)w;
 }
 
