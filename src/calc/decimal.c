@@ -43,6 +43,17 @@ static bool digits_fast(double v, char digits[24], int *exp)
     }
     if (!(v >= 1e-7 && v < 1e15))
         return false;
+    if (v >= 1 && v == floor(v)) { /* a whole number of at most 15 digits: its own */
+        char w[16];
+        int n = 0;
+        for (uint64_t u = (uint64_t)v; u; u /= 10)
+            w[n++] = (char)('0' + u % 10);
+        for (int i = 0; i < 15; i++)
+            digits[i] = i < n ? w[n - 1 - i] : '0';
+        digits[15] = 0;
+        *exp = n;
+        return true;
+    }
     int e2;
     double f = frexp(v, &e2); /* v = f·2^e2, 0.5 <= f < 1 */
     uint64_t m = (uint64_t)ldexp(f, 53);
