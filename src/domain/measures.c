@@ -478,8 +478,14 @@ static int read_kept(struct res_ctx *x, struct measure_grid *g, bool *have, cons
             size_t n = (size_t)store_col_bytes(st, 2);
             if (n % RECORD_BYTES)
                 continue; /* not of this layout: computed afresh */
+            /* the records are in ascending branch order, as the grid's branches are: one
+             * walk along both (a search for a record out of that order) */
+            int pos = 0;
             for (size_t at = 0; at < n; at += RECORD_BYTES) {
-                int b = branch_index(g, (int64_t)get64(d + at));
+                int64_t id = (int64_t)get64(d + at);
+                while (pos < g->nbranches && g->branches[pos] < id)
+                    pos++;
+                int b = pos < g->nbranches && g->branches[pos] == id ? pos : branch_index(g, id);
                 if (b < 0)
                     continue;
                 double *p = cell(g, b, k, m);
