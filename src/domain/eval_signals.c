@@ -281,6 +281,7 @@ struct det {
     int64_t own; /* the run's procuratorate when narrowed, else 0 */
     struct branch_name *br;
     int nbr;
+    const char *title_sql[NCOLLS]; /* each entry collection's title by id (entry_record) */
     struct sigs out;
 };
 
@@ -592,10 +593,41 @@ struct entry {
     int coll;      /* index into entry_colls */
     int described; /* day number, INT_MIN when none */
     int entered;
-    char *title;
     char day[11];
     bool sample;
 };
+
+/* Entry "u" as a record of signal "g", "extra" merged in (taken over). Its title is read
+ * here, in the detection's read transaction, for the records a signal lists only (of the
+ * 100,000s read, a few are ever shown). */
+static int entry_record(struct det *d, struct sig *g, const struct entry *u, json_t *extra, struct rerr *err)
+{
+    const char *coll = entry_colls[u->coll];
+    if (json_array_size(g->records) >= MAX_RECORDS_KEPT) {
+        sig_record(g, coll, u->id, NULL, u->day, u->sample, extra); /* counted, not listed */
+        return 0;
+    }
+    if (!d->title_sql[u->coll]) {
+        const struct resource *r = res_find(coll);
+        d->title_sql[u->coll] =
+            arena_printf(d->x->a, "SELECT %s FROM %s t WHERE t.id = ?", r->title, r->table);
+    }
+    store_stmt *st;
+    int rc = store_prepare_built(d->x->c, d->title_sql[u->coll], &st, err);
+    if (rc < 0) {
+        json_decref(extra);
+        return rc;
+    }
+    store_bind_int(st, 1, u->id);
+    rc = store_step(st, err);
+    char *title = strdup(rc == STORE_ROW && store_col_type(st, 0) != STORE_NULL ? store_col_text(st, 0) : "");
+    store_done(st);
+    if (!title)
+        die("内存不足");
+    sig_record(g, coll, u->id, title, u->day, u->sample, extra);
+    free(title);
+    return rc < 0 ? rc : 0;
+}
 
 static int by_branch(const void *a, const void *b)
 {
@@ -637,8 +669,9 @@ static void late_signal(struct det *d, struct entry *e, int n, struct rerr *err,
             ids[k] = u->id;
             char on[11];
             date_text(u->entered, on);
-            sig_record(g, entry_colls[u->coll], u->id, u->title, u->day, u->sample,
-                       json_pack("{s:s, s:i}", "entered", on, "lag", u->entered - u->described));
+            if (*rc >= 0)
+                *rc = entry_record(
+                    d, g, u, json_pack("{s:s, s:i}", "entered", on, "lag", u->entered - u->described), err);
         }
         sig_key(g, colls, NULL, ids, lag.late);
         free(colls);
@@ -689,10 +722,13 @@ static void burst_signal(struct det *d, struct entry *e, int n, int deadline, st
             ids[k] = u->id;
             char on[11];
             date_text(u->entered, on);
-            sig_record(
-                g, entry_colls[u->coll], u->id, u->title, u->day, u->sample,
-                json_pack("{s:s, s:o}", "entered", on, "lag",
-                          u->described == INT_MIN ? json_null() : json_integer(u->entered - u->described)));
+            if (*rc >= 0)
+                *rc =
+                    entry_record(d, g, u,
+                                 json_pack("{s:s, s:o}", "entered", on, "lag",
+                                           u->described == INT_MIN ? json_null()
+                                                                   : json_integer(u->entered - u->described)),
+                                 err);
         }
         sig_key(g, colls, NULL, ids, b.in_window);
         free(colls);
@@ -738,10 +774,10 @@ static int entries(struct det *d, struct rerr *err)
             continue;
         char *sql =
             arena_printf(d->x->a,
-                         "SELECT t.id, t.branch_id, t.procuratorate_id, %s, t.created_at, %s, t.sample"
+                         "SELECT t.id, t.branch_id, t.procuratorate_id, %s, t.created_at, t.sample"
                          " FROM %s t WHERE t.branch_id IS NOT NULL AND (?1 = 0 OR t.procuratorate_id = ?1)"
                          " AND ((%s >= ?2 AND %s < ?3) OR (t.created_at >= ?4 AND t.created_at < ?5))",
-                         r->date, r->title, r->table, r->date, r->date);
+                         r->date, r->table, r->date, r->date);
         store_stmt *st;
         if ((rc = store_prepare_built(d->x->c, sql, &st, err)) < 0)
             break;
@@ -766,13 +802,10 @@ static int entries(struct det *d, struct rerr *err)
                                 .coll = (int)c,
                                 .described = day_of(day),
                                 .entered = entered_day(ts),
-                                .sample = store_col_int(st, 6) != 0};
+                                .sample = store_col_int(st, 5) != 0};
             if (u->entered == INT_MIN)
                 continue;
             snprintf(u->day, sizeof u->day, "%s", day ? day : "");
-            u->title = strdup(store_col_type(st, 5) == STORE_NULL ? "" : store_col_text(st, 5));
-            if (!u->title)
-                die("内存不足");
             n++;
         }
         store_done(st);
@@ -788,8 +821,6 @@ static int entries(struct det *d, struct rerr *err)
             burst_signal(d, e + i, j - i, deadline, err, &rc);
         i = j;
     }
-    for (int i = 0; i < n; i++)
-        free(e[i].title);
     free(e);
     return rc < 0 ? rc : 0;
 }
