@@ -597,36 +597,41 @@ struct entry {
     bool sample;
 };
 
-/* Entry "u" as a record of signal "g", "extra" merged in (taken over). Its title is read
- * here, in the detection's read transaction, for the records a signal lists only (of the
- * 100,000s read, a few are ever shown). */
-static int entry_record(struct det *d, struct sig *g, const struct entry *u, json_t *extra, struct rerr *err)
+/* Record "id" of entry collection "c" (entry_colls) as a record of signal "g", with its
+ * "day" and "sample", "extra" merged in (taken over). Its title is read here, in the
+ * detection's read transaction, for the records a signal lists only: of the 100,000s of
+ * records read, a few are ever shown. */
+static int listed_record(struct det *d, struct sig *g, int c, int64_t id, const char *day, bool sample,
+                         json_t *extra, struct rerr *err)
 {
-    const char *coll = entry_colls[u->coll];
     if (json_array_size(g->records) >= MAX_RECORDS_KEPT) {
-        sig_record(g, coll, u->id, NULL, u->day, u->sample, extra); /* counted, not listed */
+        sig_record(g, entry_colls[c], id, NULL, day, sample, extra); /* counted, not listed */
         return 0;
     }
-    if (!d->title_sql[u->coll]) {
-        const struct resource *r = res_find(coll);
-        d->title_sql[u->coll] =
-            arena_printf(d->x->a, "SELECT %s FROM %s t WHERE t.id = ?", r->title, r->table);
+    if (!d->title_sql[c]) {
+        const struct resource *r = res_find(entry_colls[c]);
+        d->title_sql[c] = arena_printf(d->x->a, "SELECT %s FROM %s t WHERE t.id = ?", r->title, r->table);
     }
     store_stmt *st;
-    int rc = store_prepare_built(d->x->c, d->title_sql[u->coll], &st, err);
+    int rc = store_prepare_built(d->x->c, d->title_sql[c], &st, err);
     if (rc < 0) {
         json_decref(extra);
         return rc;
     }
-    store_bind_int(st, 1, u->id);
+    store_bind_int(st, 1, id);
     rc = store_step(st, err);
     char *title = strdup(rc == STORE_ROW && store_col_type(st, 0) != STORE_NULL ? store_col_text(st, 0) : "");
     store_done(st);
     if (!title)
         die("内存不足");
-    sig_record(g, coll, u->id, title, u->day, u->sample, extra);
+    sig_record(g, entry_colls[c], id, title, day, sample, extra);
     free(title);
     return rc < 0 ? rc : 0;
+}
+
+static int entry_record(struct det *d, struct sig *g, const struct entry *u, json_t *extra, struct rerr *err)
+{
+    return listed_record(d, g, u->coll, u->id, u->day, u->sample, extra, err);
 }
 
 static int by_branch(const void *a, const void *b)
@@ -855,24 +860,30 @@ static bool within(const struct eval_period *p, const char *period, struct withi
 /* A check without evidence of the branch being read. */
 struct bare {
     int64_t id;
-    char *title, *period;
+    char *period;
     char day[11];
     bool sample;
 };
 
-static void bare_signal(struct det *d, int64_t branch, int64_t proc, int total, const struct bare *v, int n)
+static int bare_signal(struct det *d, int64_t branch, int64_t proc, int total, const struct bare *v, int n,
+                       struct rerr *err)
 {
     double share = total ? (double)n / total : 0;
     if (!branch || n < d->t.bare_min || share < d->t.bare_share)
-        return;
+        return 0;
     struct sig *g = sig_add(&d->out, "要素无佐证", branch, proc);
+    int c = 0;
+    while (strcmp(entry_colls[c], "element-checks") != 0)
+        c++;
     int64_t *ids = calloc((size_t)n + 1, sizeof *ids);
     if (!ids)
         die("内存不足");
+    int rc = 0;
     for (int k = 0; k < n; k++) {
         ids[k] = v[k].id;
-        sig_record(g, "element-checks", v[k].id, v[k].title, v[k].day, v[k].sample,
-                   json_pack("{s:s}", "period", v[k].period));
+        if (rc >= 0)
+            rc = listed_record(d, g, c, v[k].id, v[k].day, v[k].sample,
+                               json_pack("{s:s}", "period", v[k].period), err);
     }
     sig_key(g, NULL, "element-checks", ids, n);
     free(ids);
@@ -881,24 +892,20 @@ static void bare_signal(struct det *d, int64_t branch, int64_t proc, int total, 
     json_object_set_new(g->detail, "share", num(share, 4));
     sig_summary(g, "%s 本期勾选的 %d 个工作法要素中有 %d 个没有任何佐证（占 %.1f%%）", branch_name(d, branch),
                 total, n, 100 * share);
+    return rc;
 }
 
 static int bare_checks(struct det *d, struct rerr *err)
 {
-    const struct resource *r = res_find("element-checks");
     /* the checks of the period's year: periods are "YYYY…", so the year's are the texts
-     * from "YYYY" up to the next year's (an index range, not every check's) */
-    char *sql =
-        arena_printf(d->x->a,
-                     "SELECT t.id, t.branch_id, t.procuratorate_id, t.period, coalesce(t.checked_on, ''), %s,"
-                     " t.sample, EXISTS (SELECT 1 FROM element_evidence v WHERE v.check_id = t.id)"
-                     " FROM element_checks t WHERE t.period >= ?2 AND t.period < ?3"
-                     " AND (?1 = 0 OR t.procuratorate_id = ?1) ORDER BY t.branch_id, t.id",
-                     r && r->title ? r->title : "t.period");
-    store_stmt *st;
-    int rc = store_prepare_built(d->x->c, sql, &st, err);
-    if (rc < 0)
-        return rc;
+     * from "YYYY" up to the next year's */
+    store_stmt *st = store_prepare(
+        d->x->c,
+        "SELECT t.id, t.branch_id, t.procuratorate_id, t.period, coalesce(t.checked_on, ''), t.sample,"
+        " EXISTS (SELECT 1 FROM element_evidence v WHERE v.check_id = t.id) FROM element_checks t"
+        " WHERE t.period >= ?2 AND t.period < ?3 AND (?1 = 0 OR t.procuratorate_id = ?1)"
+        " ORDER BY t.branch_id, t.id");
+    int rc;
     char year[16], next[16];
     snprintf(year, sizeof year, "%04d", d->p->year);
     snprintf(next, sizeof next, "%04d", d->p->year + 1);
@@ -915,19 +922,21 @@ static int bare_checks(struct det *d, struct rerr *err)
         if (row && !within(d->p, store_col_text(st, 3), &memo))
             continue;
         if (!row || store_col_int(st, 1) != branch) {
-            bare_signal(d, branch, proc, total, v, n); /* the branch before is complete */
-            for (int k = 0; k < n; k++) {
-                free(v[k].title);
+            int brc = bare_signal(d, branch, proc, total, v, n, err); /* the branch before is complete */
+            for (int k = 0; k < n; k++)
                 free(v[k].period);
-            }
             n = total = 0;
+            if (brc < 0) {
+                rc = brc;
+                break;
+            }
             if (!row)
                 break;
             branch = store_col_int(st, 1);
             proc = store_col_int(st, 2);
         }
         total++;
-        if (store_col_int(st, 7))
+        if (store_col_int(st, 6))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
@@ -937,12 +946,11 @@ static int bare_checks(struct det *d, struct rerr *err)
         }
         struct bare *u = &v[n++];
         u->id = store_col_int(st, 0);
-        u->title = strdup(store_col_type(st, 5) == STORE_NULL ? "" : store_col_text(st, 5));
         u->period = strdup(store_col_text(st, 3));
-        if (!u->title || !u->period)
+        if (!u->period)
             die("内存不足");
         snprintf(u->day, sizeof u->day, "%s", store_col_text(st, 4));
-        u->sample = store_col_int(st, 6) != 0;
+        u->sample = store_col_int(st, 5) != 0;
     }
     store_done(st);
     free(v);
