@@ -1025,14 +1025,17 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
         return rc;
     r.s = s;
     /* keep the measures' past months (the grid then reads them), then read everything in
-     * one read transaction, compute, then write in one write one */
-    rc = measure_keep(x, r.p.year - 2, r.p.year, NULL, err);
+     * one read transaction, compute, then write in one write one. The years read are the
+     * period's and the one before: all that 上期, 去年同期 and the twelve months of
+     * 同频共振 reach, whatever the period (a year, a quarter, a month). */
+    int first_year = r.p.year - 1;
+    rc = measure_keep(x, first_year, r.p.year, NULL, err);
     if (rc == 0 && (rc = store_begin_read(x->c, err)) == 0) {
-        rc = measure_grid_load(x, r.p.year - 2, r.p.year, 0, &r.g, err);
+        rc = measure_grid_load(x, first_year, r.p.year, 0, &r.g, err);
         if (rc == 0 && applies(s, SCHEME_MEMBER))
-            rc = measure_grid_load_of(x, MEASURE_OF_MEMBER, r.p.year - 2, r.p.year, 0, &r.gm, err);
+            rc = measure_grid_load_of(x, MEASURE_OF_MEMBER, first_year, r.p.year, 0, &r.gm, err);
         if (rc == 0 && applies(s, SCHEME_PARTY_GROUP))
-            rc = measure_grid_load_of(x, MEASURE_OF_GROUP, r.p.year - 2, r.p.year, 0, &r.gg, err);
+            rc = measure_grid_load_of(x, MEASURE_OF_GROUP, first_year, r.p.year, 0, &r.gg, err);
         if (rc == 0)
             rc = load_subjects(&r, err);
         if (rc == 0)
