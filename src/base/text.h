@@ -21,6 +21,10 @@ void text_utf8_repair(char *s);
 /* Number of code points in well-formed UTF-8 "s". */
 size_t text_utf8_len(const char *s);
 
+/* The number the "n" digits at "s" make, or -1 when one of them is not a digit (a NUL
+ * among them included: "s" is read no further than its end). */
+int text_digits(const char *s, int n);
+
 /* True when "s" is a real calendar date written YYYY-MM-DD between 1900-01-01 and
  * 2100-12-31. */
 bool text_date_ok(const char *s);

@@ -29,14 +29,31 @@ static int digits_slow(double v, char digits[24], int *exp)
 
 /* The same digits as digits_slow (what printf's %.14e gives: the exact binary value
  * rounded to 15 significant digits, ties to even), by integer arithmetic, for
- * 1e-7 <= v < 1e15 — the numbers an explanation shows, thousands of them a run, where
+ * 0 and 1e-7 <= v < 1e15 — the numbers an explanation shows, thousands of them a run, where
  * printf's arbitrary precision costs most of the time; false outside that range. With
  * v = m·2^e (m < 2^53, e < 0), v·10^k = m·10^k / 2^-e exactly, and m·10^k < 2^128 for the
  * k needed (<= 21). */
 static bool digits_fast(double v, char digits[24], int *exp)
 {
+    if (v == 0) { /* %.14e: 0.00000000000000e+00 */
+        memset(digits, '0', 15);
+        digits[15] = 0;
+        *exp = 1;
+        return true;
+    }
     if (!(v >= 1e-7 && v < 1e15))
         return false;
+    if (v >= 1 && v == floor(v)) { /* a whole number of at most 15 digits: its own */
+        char w[16];
+        int n = 0;
+        for (uint64_t u = (uint64_t)v; u; u /= 10)
+            w[n++] = (char)('0' + u % 10);
+        for (int i = 0; i < 15; i++)
+            digits[i] = i < n ? w[n - 1 - i] : '0';
+        digits[15] = 0;
+        *exp = n;
+        return true;
+    }
     int e2;
     double f = frexp(v, &e2); /* v = f·2^e2, 0.5 <= f < 1 */
     uint64_t m = (uint64_t)ldexp(f, 53);
@@ -141,7 +158,7 @@ size_t calc_decimal(double v, int places, char *out, size_t cap)
         w += places;
     }
     whole[w] = 0;
-    snprintf(out, cap, "%s", whole);
+    memcpy(out, whole, (size_t)w + 1); /* w < CALC_DECIMAL_CAP <= cap */
     return (size_t)w;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "auth/audit.h"
+#include "base/jbuf.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "calc/decimal.h"
@@ -451,19 +452,106 @@ static const char *move_name(enum calc_move m, bool missing)
 
 /* ------------------------------------------------------------------ the explanation */
 
-static json_t *describe(const struct expr *e, const struct calc_value *refs)
+/* The explanation is written as JSON text straight from the results (a run stores one
+ * for each of thousands of subjects): the text jansson's compact dump of the same tree
+ * would give, its keys in this order. "jw" keeps, for each open object or array, whether
+ * a member has been written (the comma before the next). */
+#define JW_DEPTH 8
+struct jw {
+    struct jbuf b;
+    bool more[JW_DEPTH];
+    int depth;
+};
+
+/* The separator, then "key": when "key" is not NULL (a member of an object). */
+static void jw_key(struct jw *w, const char *key)
+{
+    if (w->more[w->depth])
+        jbuf_raw(&w->b, ",", 1);
+    w->more[w->depth] = true;
+    if (key) {
+        jbuf_str(&w->b, key);
+        jbuf_raw(&w->b, ":", 1);
+    }
+}
+
+/* Open an object ('{') or array ('[') as member "key" (NULL: an element). */
+static void jw_open(struct jw *w, const char *key, char c)
+{
+    jw_key(w, key);
+    jbuf_raw(&w->b, &c, 1);
+    CHECK(w->depth + 1 < JW_DEPTH);
+    w->more[++w->depth] = false;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+    jbuf_raw(&w->b, &c, 1);
+    w->depth--;
+}
+
+static void jw_str(struct jw *w, const char *key, const char *v) /* NULL: null */
+{
+    jw_key(w, key);
+    if (v)
+        jbuf_str(&w->b, v);
+    else
+        jbuf_lit(&w->b, "null");
+}
+
+static void jw_int(struct jw *w, const char *key, int64_t v)
+{
+    jw_key(w, key);
+    jbuf_int(&w->b, v);
+}
+
+static void jw_bool(struct jw *w, const char *key, bool v)
+{
+    jw_key(w, key);
+    jbuf_lit(&w->b, v ? "true" : "false");
+}
+
+/* A rank or count, null when 0 (none). */
+static void jw_int_or_null(struct jw *w, const char *key, int v)
+{
+    if (v)
+        jw_int(w, key, v);
+    else
+        jw_str(w, key, NULL);
+}
+
+/* "v" as a decimal string of "places" places (dec()), null when missing. */
+static void jw_dec(struct jw *w, const char *key, struct calc_value v, int places)
+{
+    if (v.missing) {
+        jw_str(w, key, NULL);
+        return;
+    }
+    char buf[CALC_DECIMAL_CAP];
+    calc_decimal(v.v, places, buf, sizeof buf);
+    jw_str(w, key, buf);
+}
+
+static void jw_decd(struct jw *w, const char *key, double v, int places)
+{
+    jw_dec(w, key, calc_number(v), places);
+}
+
+/* Expression "e" with the values "refs" put in (expr_describe). */
+static void jw_describe(struct jw *w, const char *key, const struct expr *e, const struct calc_value *refs)
 {
     char small[1024];
     size_t n = expr_describe(e, refs, small, sizeof small);
-    if (n < sizeof small)
-        return json_string(small);
+    if (n < sizeof small) {
+        jw_str(w, key, small);
+        return;
+    }
     char *big = malloc(n + 1);
     if (!big)
         die("内存不足");
     expr_describe(e, refs, big, n + 1);
-    json_t *j = json_string(big);
+    jw_str(w, key, big);
     free(big);
-    return j;
 }
 
 static const char *shift_name(int k)
@@ -471,156 +559,229 @@ static const char *shift_name(int k)
     return k == EXPR_NOW ? "本期" : k == EXPR_PREVIOUS ? "上期" : "去年同期";
 }
 
-/* The measures an expression reads, with their pairs and values. */
-static json_t *inputs_of(struct run *r, const struct subject *u, const struct expr *e)
+/* The measures an expression reads, with their pairs and values: member "inputs". */
+static void inputs_of(struct jw *w, struct run *r, const struct subject *u, const struct expr *e)
 {
-    json_t *a = json_array();
+    jw_open(w, "inputs", '[');
     for (int i = 0; e && i < expr_nrefs(e); i++) {
         const struct expr_ref *ref = expr_ref_at(e, i);
         if (ref->name >= r->nmeasures)
             continue; /* 值: the indicator's own value */
         const struct measure *m = measure_at(ref->name);
         size_t at = (size_t)ref->name * SHIFTS + (size_t)ref->shift;
-        json_array_append_new(a,
-                              json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "measure", m->name, "shift",
-                                        shift_name(ref->shift), "period", r->shifted[ref->shift].label,
-                                        "unit", m->unit, "num", decd(u->pair[at * 2], 4), "den",
-                                        m->kind == MEASURE_COUNT ? json_null() : decd(u->pair[at * 2 + 1], 4),
-                                        "value", dec(u->value[at], 4)));
+        jw_open(w, NULL, '{');
+        jw_str(w, "measure", m->name);
+        jw_str(w, "shift", shift_name(ref->shift));
+        jw_str(w, "period", r->shifted[ref->shift].label);
+        jw_str(w, "unit", m->unit);
+        jw_decd(w, "num", u->pair[at * 2], 4);
+        if (m->kind == MEASURE_COUNT)
+            jw_str(w, "den", NULL);
+        else
+            jw_decd(w, "den", u->pair[at * 2 + 1], 4);
+        jw_dec(w, "value", u->value[at], 4);
+        jw_close(w, '}');
     }
-    return a;
+    jw_close(w, ']');
 }
 
-static json_t *explanation(struct run *r, const struct subject *u, int64_t scheme_id, int edition)
+static void indicators_of(struct jw *w, struct run *r, const struct subject *u)
 {
     const struct scheme *s = r->s;
-    const struct scheme_result *res = u->res;
-    json_t *inds = json_array(), *dims = json_array();
     struct calc_value refs[EXPR_MAX_REFS + 1];
+    jw_open(w, "indicators", '[');
     for (int i = 0; i < scheme_nindicators(s); i++) {
         const struct scheme_indicator *d = scheme_indicator(s, i);
-        const struct scheme_indicator_result *ir = &res->ind[i];
+        const struct scheme_indicator_result *ir = &u->res->ind[i];
         if (!ir->applicable)
             continue;
-        json_t *o = json_pack(
-            "{s:s, s:s, s:o, s:b, s:b, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "name", d->name, "dimension",
-            scheme_dim(s, d->dim)->name, "weight", decd(d->weight, 2), "manual", d->manual, "pending",
-            ir->pending, "missing", ir->missing, "floored", ir->floored, "value", dec(ir->value, 4), "score",
-            dec(ir->score, 2), "score_used", decd(ir->score_used, 2), "weight_used", decd(ir->weight_used, 4),
-            "contribution", decd(ir->contribution, 4), "description", json_string(d->description));
+        jw_open(w, NULL, '{');
+        jw_str(w, "name", d->name);
+        jw_str(w, "dimension", scheme_dim(s, d->dim)->name);
+        jw_decd(w, "weight", d->weight, 2);
+        jw_bool(w, "manual", d->manual);
+        jw_bool(w, "pending", ir->pending);
+        jw_bool(w, "missing", ir->missing);
+        jw_bool(w, "floored", ir->floored);
+        jw_dec(w, "value", ir->value, 4);
+        jw_dec(w, "score", ir->score, 2);
+        jw_decd(w, "score_used", ir->score_used, 2);
+        jw_decd(w, "weight_used", ir->weight_used, 4);
+        jw_decd(w, "contribution", ir->contribution, 4);
+        jw_str(w, "description", d->description);
         if (d->formula) {
             scheme_formula_values(s, i, u->value, refs);
-            json_object_set_new(o, "formula", json_string(expr_text(d->formula)));
-            json_object_set_new(o, "formula_values", describe(d->formula, refs));
-            json_object_set_new(o, "inputs", inputs_of(r, u, d->formula));
+            jw_str(w, "formula", expr_text(d->formula));
+            jw_describe(w, "formula_values", d->formula, refs);
+            inputs_of(w, r, u, d->formula);
         }
         if (d->rule) {
             scheme_rule_values(s, i, u->value, ir->value, refs);
-            json_object_set_new(o, "rule", json_string(expr_text(d->rule)));
-            json_object_set_new(o, "rule_values", describe(d->rule, refs));
+            jw_str(w, "rule", expr_text(d->rule));
+            jw_describe(w, "rule_values", d->rule, refs);
         }
-        json_array_append_new(inds, o);
+        jw_close(w, '}');
     }
+    jw_close(w, ']');
+}
+
+static void resonance_of(struct jw *w, struct run *r, const struct subject *u)
+{
+    bool none = u->corr.missing;
+    jw_open(w, "resonance", '{');
+    jw_bool(w, "missing", none);
+    jw_int(w, "n", u->corr.n);
+    if (none) {
+        jw_str(w, "rho", NULL);
+        jw_str(w, "lo", NULL);
+        jw_str(w, "hi", NULL);
+    } else {
+        jw_decd(w, "rho", u->corr.rho, 4);
+        jw_decd(w, "lo", u->corr.lo, 4);
+        jw_decd(w, "hi", u->corr.hi, 4);
+    }
+    jw_str(w, "why", u->corr.why);
+    jw_open(w, "months", '[');
+    for (int k = 0; k < SERIES; k++)
+        jw_str(w, NULL, r->months[k].label);
+    jw_close(w, ']');
+    jw_open(w, "party", '[');
+    for (int k = 0; k < SERIES; k++)
+        jw_dec(w, NULL, u->party_missing[k] ? calc_missing() : calc_number(u->party[k]), 0);
+    jw_close(w, ']');
+    jw_open(w, "business", '[');
+    for (int k = 0; k < SERIES; k++)
+        jw_dec(w, NULL, u->business_missing[k] ? calc_missing() : calc_number(u->business[k]), 0);
+    jw_close(w, ']');
+    jw_str(w, "party_label", "组织生活次数");
+    jw_str(w, "business_label", "业务办理件次");
+    jw_open(w, "parts", '[');
+    for (int v = 0; v < NVOLUMES; v++) {
+        jw_open(w, NULL, '{');
+        jw_str(w, "side", volumes[v].side == SIDE_PARTY ? "党建" : "业务");
+        jw_str(w, "measure", volumes[v].measure);
+        jw_str(w, "part", volumes[v].den ? "分母" : "分子");
+        jw_str(w, "label", volumes[v].label);
+        jw_open(w, "values", '[');
+        for (int k = 0; k < SERIES; k++)
+            jw_dec(w, NULL, u->party_missing[k] ? calc_missing() : calc_number(u->volume[v][k]), 0);
+        jw_close(w, ']');
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_close(w, '}');
+}
+
+static void honours_of(struct jw *w, struct run *r, const struct subject *u)
+{
+    const struct scheme *s = r->s;
+    const struct scheme_result *res = u->res;
+    struct calc_value refs[EXPR_MAX_REFS + 1];
+    struct calc_value rho = u->corr.missing ? calc_missing() : calc_number(u->corr.rho);
+    struct calc_value rk = u->rank_city ? calc_number(u->rank_city) : calc_missing();
+    jw_open(w, "honours", '[');
+    for (int h = 0; h < scheme_nhonours(s); h++) {
+        const struct scheme_honour *d = scheme_honour(s, h);
+        struct calc_value met = scheme_honour_eval(s, h, res, rho, rk);
+        scheme_honour_values(s, h, res, rho, rk, refs);
+        jw_open(w, NULL, '{');
+        jw_str(w, "name", d->name);
+        jw_str(w, "description", d->description);
+        jw_bool(w, "met", !met.missing && met.v != 0);
+        jw_bool(w, "undecided", met.missing);
+        jw_str(w, "rule", expr_text(d->rule));
+        jw_describe(w, "rule_values", d->rule, refs);
+        /* each condition of "A 且 B 且 …" on its own: what the proposal meets and misses */
+        jw_open(w, "conditions", '[');
+        for (int k = 0; k < d->nconditions; k++) {
+            struct calc_value c = scheme_condition_eval(s, d->condition[k], res, rho, rk);
+            struct calc_value crefs[EXPR_MAX_REFS];
+            scheme_condition_values(s, d->condition[k], res, rho, rk, crefs);
+            jw_open(w, NULL, '{');
+            jw_str(w, "rule", expr_text(d->condition[k]));
+            jw_describe(w, "rule_values", d->condition[k], crefs);
+            jw_bool(w, "met", !c.missing && c.v != 0);
+            jw_bool(w, "undecided", c.missing);
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+}
+
+/* Subject "u"'s explanation (docs/evaluation.md 「得分解释」), as the text stored with its
+ * result: the caller's (free). */
+static char *explanation(struct run *r, const struct subject *u, int64_t scheme_id, int edition)
+{
+    const struct scheme *s = r->s;
+    const struct scheme_result *res = u->res;
+    struct jw w = {.depth = 0};
+    jw_open(&w, NULL, '{');
+    jw_open(&w, "subject", '{');
+    jw_str(&w, "kind", KIND_NAME[u->kind]);
+    jw_int(&w, "id", u->id);
+    jw_str(&w, "name", u->name);
+    jw_close(&w, '}');
+    jw_str(&w, "period", r->p.label);
+    jw_str(&w, "from", r->p.from);
+    jw_str(&w, "to", r->p.to);
+    jw_open(&w, "scheme", '{');
+    jw_int(&w, "id", scheme_id);
+    jw_str(&w, "name", r->name);
+    jw_str(&w, "title", scheme_name(s));
+    jw_int(&w, "edition", edition);
+    jw_close(&w, '}');
+    jw_dec(&w, "total", res->total, 2);
+    char floor_rule[64]; /* as the scheme says it: 按 60 分计 */
+    snprintf(floor_rule, sizeof floor_rule, "按 %g 分计", scheme_missing_floor(s));
+    jw_str(&w, "missing_rule", scheme_missing_rule(s) == SCHEME_REWEIGHT ? "重新分配权重" : floor_rule);
+    jw_decd(&w, "total_weight_sum", res->total_weight_sum, 4);
+    jw_dec(&w, "fusion", res->fusion, 2);
+    jw_str(&w, "fusion_formula", expr_text(scheme_fusion(s)));
+    struct calc_value refs[EXPR_MAX_REFS + 1];
+    scheme_fusion_values(s, res, refs);
+    jw_describe(&w, "fusion_values", scheme_fusion(s), refs);
+    jw_open(&w, "groups", '{');
+    for (int g = 0; g < SCHEME_GROUPS; g++) {
+        jw_open(&w, scheme_group_name(g), '{');
+        jw_dec(&w, "score", res->group[g].score, 2);
+        jw_decd(&w, "weight_sum", res->group[g].weight_sum, 4);
+        jw_close(&w, '}');
+    }
+    jw_close(&w, '}');
+    jw_open(&w, "dimensions", '[');
     for (int k = 0; k < scheme_ndims(s); k++) {
         const struct scheme_dim *d = scheme_dim(s, k);
         const struct scheme_dim_result *dr = &res->dim[k];
         if (!dr->applicable)
             continue;
-        json_array_append_new(dims,
-                              json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "name", d->name, "group",
-                                        scheme_group_name(d->group), "weight", decd(d->weight, 2), "score",
-                                        dec(dr->score, 2), "indicator_weight_sum",
-                                        decd(dr->indicator_weight_sum, 4), "weight_used",
-                                        decd(dr->weight_used, 4), "contribution", decd(dr->contribution, 4)));
+        jw_open(&w, NULL, '{');
+        jw_str(&w, "name", d->name);
+        jw_str(&w, "group", scheme_group_name(d->group));
+        jw_decd(&w, "weight", d->weight, 2);
+        jw_dec(&w, "score", dr->score, 2);
+        jw_decd(&w, "indicator_weight_sum", dr->indicator_weight_sum, 4);
+        jw_decd(&w, "weight_used", dr->weight_used, 4);
+        jw_decd(&w, "contribution", dr->contribution, 4);
+        jw_close(&w, '}');
     }
-    json_t *groups = json_object();
-    for (int g = 0; g < SCHEME_GROUPS; g++)
-        json_object_set_new(groups, scheme_group_name(g),
-                            json_pack("{s:o, s:o}", "score", dec(res->group[g].score, 2), "weight_sum",
-                                      decd(res->group[g].weight_sum, 4)));
-    scheme_fusion_values(s, res, refs);
-    json_t *fusion_values = describe(scheme_fusion(s), refs);
-    json_t *months = json_array(), *party = json_array(), *business = json_array();
-    for (int k = 0; k < SERIES; k++) {
-        json_array_append_new(months, json_string(r->months[k].label));
-        json_array_append_new(party, u->party_missing[k] ? json_null() : decd(u->party[k], 0));
-        json_array_append_new(business, u->business_missing[k] ? json_null() : decd(u->business[k], 0));
-    }
-    json_t *parts = json_array();
-    for (int v = 0; v < NVOLUMES; v++) {
-        json_t *vals = json_array();
-        for (int k = 0; k < SERIES; k++)
-            json_array_append_new(vals, u->party_missing[k] ? json_null() : decd(u->volume[v][k], 0));
-        json_array_append_new(parts, json_pack("{s:s, s:s, s:s, s:s, s:o}", "side",
-                                               volumes[v].side == SIDE_PARTY ? "党建" : "业务", "measure",
-                                               volumes[v].measure, "part", volumes[v].den ? "分母" : "分子",
-                                               "label", volumes[v].label, "values", vals));
-    }
-    json_t *resonance = json_pack(
-        "{s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o}", "missing", u->corr.missing, "n",
-        u->corr.n, "rho", u->corr.missing ? json_null() : decd(u->corr.rho, 4), "lo",
-        u->corr.missing ? json_null() : decd(u->corr.lo, 4), "hi",
-        u->corr.missing ? json_null() : decd(u->corr.hi, 4), "why",
-        u->corr.why ? json_string(u->corr.why) : json_null(), "months", months, "party", party, "business",
-        business, "party_label", "组织生活次数", "business_label", "业务办理件次", "parts", parts);
-    json_t *honours = json_array();
-    struct calc_value rho = u->corr.missing ? calc_missing() : calc_number(u->corr.rho);
-    struct calc_value rk = u->rank_city ? calc_number(u->rank_city) : calc_missing();
-    for (int h = 0; h < scheme_nhonours(s); h++) {
-        const struct scheme_honour *d = scheme_honour(s, h);
-        struct calc_value met = scheme_honour_eval(s, h, res, rho, rk);
-        scheme_honour_values(s, h, res, rho, rk, refs);
-        /* each condition of "A 且 B 且 …" on its own: what the proposal meets and misses */
-        json_t *conds = json_array();
-        for (int k = 0; k < d->nconditions; k++) {
-            struct calc_value c = scheme_condition_eval(s, d->condition[k], res, rho, rk);
-            struct calc_value crefs[EXPR_MAX_REFS];
-            scheme_condition_values(s, d->condition[k], res, rho, rk, crefs);
-            json_array_append_new(conds, json_pack("{s:s, s:o, s:b, s:b}", "rule", expr_text(d->condition[k]),
-                                                   "rule_values", describe(d->condition[k], crefs), "met",
-                                                   !c.missing && c.v != 0, "undecided", c.missing));
-        }
-        json_array_append_new(honours,
-                              json_pack("{s:s, s:s, s:b, s:b, s:s, s:o, s:o}", "name", d->name, "description",
-                                        d->description, "met", !met.missing && met.v != 0, "undecided",
-                                        met.missing, "rule", expr_text(d->rule), "rule_values",
-                                        describe(d->rule, refs), "conditions", conds));
-    }
-    json_t *o = json_object();
-    json_object_set_new(
-        o, "subject",
-        json_pack("{s:s, s:I, s:s}", "kind", KIND_NAME[u->kind], "id", (json_int_t)u->id, "name", u->name));
-    json_object_set_new(o, "period", json_string(r->p.label));
-    json_object_set_new(o, "from", json_string(r->p.from));
-    json_object_set_new(o, "to", json_string(r->p.to));
-    json_object_set_new(o, "scheme",
-                        json_pack("{s:I, s:s, s:s, s:i}", "id", (json_int_t)scheme_id, "name", r->name,
-                                  "title", scheme_name(s), "edition", edition));
-    json_object_set_new(o, "total", dec(res->total, 2));
-    char floor_rule[64]; /* as the scheme says it: 按 60 分计 */
-    snprintf(floor_rule, sizeof floor_rule, "按 %g 分计", scheme_missing_floor(s));
-    json_object_set_new(o, "missing_rule",
-                        json_string(scheme_missing_rule(s) == SCHEME_REWEIGHT ? "重新分配权重" : floor_rule));
-    json_object_set_new(o, "total_weight_sum", decd(res->total_weight_sum, 4));
-    json_object_set_new(o, "fusion", dec(res->fusion, 2));
-    json_object_set_new(o, "fusion_formula", json_string(expr_text(scheme_fusion(s))));
-    json_object_set_new(o, "fusion_values", fusion_values);
-    json_object_set_new(o, "groups", groups);
-    json_object_set_new(o, "dimensions", dims);
-    json_object_set_new(o, "indicators", inds);
-    json_object_set_new(o, "resonance", resonance);
-    json_object_set_new(o, "honours", honours);
-    const char *mv = move_name(u->move, res->total.missing);
-    json_t *ranks = json_object();
-    json_object_set_new(ranks, "city", u->rank_city ? json_integer(u->rank_city) : json_null());
-    json_object_set_new(ranks, "level", u->rank_level ? json_integer(u->rank_level) : json_null());
-    json_object_set_new(ranks, "procuratorate", u->rank_proc ? json_integer(u->rank_proc) : json_null());
-    json_object_set_new(ranks, "previous", u->prev_rank ? json_integer(u->prev_rank) : json_null());
-    json_object_set_new(ranks, "movement", mv ? json_string(mv) : json_null());
-    const char *by = decided_name(u->decided);
-    json_object_set_new(ranks, "decided_by", by ? json_string(by) : json_null());
-    json_object_set_new(o, "ranks", ranks);
-    return o;
+    jw_close(&w, ']');
+    indicators_of(&w, r, u);
+    resonance_of(&w, r, u);
+    honours_of(&w, r, u);
+    jw_open(&w, "ranks", '{');
+    jw_int_or_null(&w, "city", u->rank_city);
+    jw_int_or_null(&w, "level", u->rank_level);
+    jw_int_or_null(&w, "procuratorate", u->rank_proc);
+    jw_int_or_null(&w, "previous", u->prev_rank);
+    jw_str(&w, "movement", move_name(u->move, res->total.missing));
+    jw_str(&w, "decided_by", decided_name(u->decided));
+    jw_close(&w, '}');
+    jw_close(&w, '}');
+    CHECK(w.depth == 0);
+    size_t len;
+    return jbuf_take(&w.b, &len);
 }
 
 /* ------------------------------------------------------------------ writing */
@@ -685,11 +846,7 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
         struct subject *u = &r->sub[i];
         if (!applies(r->s, u->kind))
             continue; /* no indicator of the scheme applies to its kind: no result */
-        json_t *detail = explanation(r, u, scheme_id, edition);
-        char *text = json_dumps(detail, JSON_COMPACT);
-        json_decref(detail);
-        if (!text)
-            die("内存不足");
+        char *text = explanation(r, u, scheme_id, edition);
         int missing = 0, pending = 0;
         for (int j = 0; j < u->res->nindicators; j++) {
             missing += u->res->ind[j].applicable && u->res->ind[j].missing;
@@ -868,14 +1025,17 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
         return rc;
     r.s = s;
     /* keep the measures' past months (the grid then reads them), then read everything in
-     * one read transaction, compute, then write in one write one */
-    rc = measure_keep(x, r.p.year - 2, r.p.year, NULL, err);
+     * one read transaction, compute, then write in one write one. The years read are the
+     * period's and the one before: all that 上期, 去年同期 and the twelve months of
+     * 同频共振 reach, whatever the period (a year, a quarter, a month). */
+    int first_year = r.p.year - 1;
+    rc = measure_keep(x, first_year, r.p.year, NULL, err);
     if (rc == 0 && (rc = store_begin_read(x->c, err)) == 0) {
-        rc = measure_grid_load(x, r.p.year - 2, r.p.year, 0, &r.g, err);
+        rc = measure_grid_load(x, first_year, r.p.year, 0, &r.g, err);
         if (rc == 0 && applies(s, SCHEME_MEMBER))
-            rc = measure_grid_load_of(x, MEASURE_OF_MEMBER, r.p.year - 2, r.p.year, 0, &r.gm, err);
+            rc = measure_grid_load_of(x, MEASURE_OF_MEMBER, first_year, r.p.year, 0, &r.gm, err);
         if (rc == 0 && applies(s, SCHEME_PARTY_GROUP))
-            rc = measure_grid_load_of(x, MEASURE_OF_GROUP, r.p.year - 2, r.p.year, 0, &r.gg, err);
+            rc = measure_grid_load_of(x, MEASURE_OF_GROUP, first_year, r.p.year, 0, &r.gg, err);
         if (rc == 0)
             rc = load_subjects(&r, err);
         if (rc == 0)

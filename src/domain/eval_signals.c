@@ -41,6 +41,7 @@
 #include "calc/stats.h"
 #include "domain/eval_internal.h"
 #include "domain/evaluation.h"
+#include "domain/measures.h"
 #include "domain/resource.h"
 
 #define MAX_RECORDS_KEPT 200 /* a signal lists at most so many records (detail counts all) */
@@ -124,11 +125,18 @@ int eval_signal_thresholds_check(const struct eval_signal_thresholds *t, struct 
 
 /* ------------------------------------------------------------------ days */
 
-/* Day number of "YYYY-MM-DD…", or INT_MIN when it is not a date. */
+/* Day number of "YYYY-MM-DD…", or INT_MIN when it is not a date (sscanf's "%4d-%2d-%2d"
+ * reading of it; the stored form is read by hand, the detection reads 100,000s). */
 static int day_of(const char *s)
 {
-    int y, m, d;
-    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+    int y = 0, m = 0, d = 0;
+    if (!s)
+        return INT_MIN;
+    bool plain = (y = text_digits(s, 4)) >= 0 && s[4] == '-' && (m = text_digits(s + 5, 2)) >= 0 &&
+                 s[7] == '-' && (d = text_digits(s + 8, 2)) >= 0;
+    if (!plain && sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return INT_MIN;
+    if (m < 1 || m > 12 || d < 1 || d > 31)
         return INT_MIN;
     return (int)civil_days(y, m, d);
 }
@@ -137,9 +145,11 @@ static int day_of(const char *s)
 static int entered_day(const char *ts)
 {
     int day = day_of(ts), h = 0;
-    if (day != INT_MIN && strlen(ts) >= 13 && sscanf(ts + 11, "%2d", &h) == 1 && h >= 16)
-        day++;
-    return day;
+    if (day == INT_MIN || strlen(ts) < 13)
+        return day;
+    if ((h = text_digits(ts + 11, 2)) < 0 && sscanf(ts + 11, "%2d", &h) != 1)
+        return day;
+    return h >= 16 ? day + 1 : day;
 }
 
 static void date_text(int day, char out[11])
@@ -271,6 +281,7 @@ struct det {
     int64_t own; /* the run's procuratorate when narrowed, else 0 */
     struct branch_name *br;
     int nbr;
+    const char *title_sql[NCOLLS]; /* each entry collection's title by id (entry_record) */
     struct sigs out;
 };
 
@@ -474,6 +485,9 @@ static int copied_minutes(struct det *d, struct rerr *err)
 
 /* ------------------------------------------------------------------ 全勤异常 */
 
+/* Each branch's twelve monthly pairs of 党员出勤率 (出席, 应到: the attendance rows of its
+ * meetings of the month) are the grid's (domain/measures.h): its kept months read, the
+ * others computed, so that a kept run reads no attendance. */
 static int perfect_attendance(struct det *d, struct rerr *err)
 {
     struct eval_period months[STREAK_MONTHS];
@@ -482,39 +496,36 @@ static int perfect_attendance(struct det *d, struct rerr *err)
         months[k] = (struct eval_period){.year = at / 12, .first = at % 12 + 1, .last = at % 12 + 1};
         eval_period_back(&months[k], 0, &months[k]);
     }
-    store_stmt *st = store_prepare(
-        d->x->c,
-        "SELECT v.branch_id, v.procuratorate_id, substr(v.held_on, 1, 7), count(*), sum(a.status = '出席'),"
-        " min(v.sample) FROM attendance a JOIN activities v ON v.id = a.activity_id"
-        " WHERE v.held_on >= ?2 AND v.held_on < ?3 AND (?1 = 0 OR v.procuratorate_id = ?1)"
-        " GROUP BY 1, 2, 3 ORDER BY 1, 3");
-    store_bind_int(st, 1, d->own);
-    store_bind_text(st, 2, months[0].from);
-    store_bind_text(st, 3, d->p->to);
+    int m = measure_find("党员出勤率");
+    CHECK(m >= 0);
+    struct measure_grid *grid = NULL;
+    int rc = measure_grid_load_one(d->x, m, months[0].year, d->p->year, &grid, err);
+    if (rc < 0)
+        return rc;
     struct row {
         int64_t branch, proc;
         int month, expected, present;
-        bool sample;
     } *rows = NULL;
-    int n = 0, cap = 0, rc;
-    while ((rc = store_step(st, err)) == STORE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            rows = realloc(rows, (size_t)cap * sizeof *rows);
-            if (!rows)
-                die("内存不足");
-        }
-        const char *mo = store_col_text(st, 2);
-        int k = 0;
-        while (k < STREAK_MONTHS && strcmp(months[k].month_from, mo) != 0)
-            k++;
-        if (k == STREAK_MONTHS)
+    int n = 0, cap = 0;
+    for (int i = 0; i < d->nbr; i++) {
+        if (!in_scope(d, d->br[i].proc))
             continue;
-        rows[n++] =
-            (struct row){store_col_int(st, 0),      store_col_int(st, 1),      k,
-                         (int)store_col_int(st, 3), (int)store_col_int(st, 4), store_col_int(st, 5) != 0};
+        for (int k = 0; k < STREAK_MONTHS; k++) {
+            double num, den;
+            if (!measure_sum(grid, m, d->br[i].id, months[k].month_from, months[k].month_from, &num, &den) ||
+                den == 0)
+                continue; /* no attendance taken that month */
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                rows = realloc(rows, (size_t)cap * sizeof *rows);
+                if (!rows)
+                    die("内存不足");
+            }
+            rows[n++] = (struct row){d->br[i].id, d->br[i].proc, k, (int)den, (int)num};
+        }
     }
-    store_done(st);
+    measure_grid_free(grid);
+    store_stmt *st;
     struct calc_streak_rule rule = {d->t.streak_months, d->t.streak_p, d->t.streak_ref};
     for (int i = 0; rc >= 0 && i < n;) {
         int j = i;
@@ -582,10 +593,46 @@ struct entry {
     int coll;      /* index into entry_colls */
     int described; /* day number, INT_MIN when none */
     int entered;
-    char *title;
-    char day[11], entered_on[11];
+    char day[11];
     bool sample;
 };
+
+/* Record "id" of entry collection "c" (entry_colls) as a record of signal "g", with its
+ * "day" and "sample", "extra" merged in (taken over). Its title is read here, in the
+ * detection's read transaction, for the records a signal lists only: of the 100,000s of
+ * records read, a few are ever shown. */
+static int listed_record(struct det *d, struct sig *g, int c, int64_t id, const char *day, bool sample,
+                         json_t *extra, struct rerr *err)
+{
+    if (json_array_size(g->records) >= MAX_RECORDS_KEPT) {
+        sig_record(g, entry_colls[c], id, NULL, day, sample, extra); /* counted, not listed */
+        return 0;
+    }
+    if (!d->title_sql[c]) {
+        const struct resource *r = res_find(entry_colls[c]);
+        d->title_sql[c] = arena_printf(d->x->a, "SELECT %s FROM %s t WHERE t.id = ?", r->title, r->table);
+    }
+    store_stmt *st;
+    int rc = store_prepare_built(d->x->c, d->title_sql[c], &st, err);
+    if (rc < 0) {
+        json_decref(extra);
+        return rc;
+    }
+    store_bind_int(st, 1, id);
+    rc = store_step(st, err);
+    char *title = strdup(rc == STORE_ROW && store_col_type(st, 0) != STORE_NULL ? store_col_text(st, 0) : "");
+    store_done(st);
+    if (!title)
+        die("内存不足");
+    sig_record(g, entry_colls[c], id, title, day, sample, extra);
+    free(title);
+    return rc < 0 ? rc : 0;
+}
+
+static int entry_record(struct det *d, struct sig *g, const struct entry *u, json_t *extra, struct rerr *err)
+{
+    return listed_record(d, g, u->coll, u->id, u->day, u->sample, extra, err);
+}
 
 static int by_branch(const void *a, const void *b)
 {
@@ -625,8 +672,11 @@ static void late_signal(struct det *d, struct entry *e, int n, struct rerr *err,
             struct entry *u = &e[idx[late[k]]];
             colls[k] = entry_colls[u->coll];
             ids[k] = u->id;
-            sig_record(g, entry_colls[u->coll], u->id, u->title, u->day, u->sample,
-                       json_pack("{s:s, s:i}", "entered", u->entered_on, "lag", u->entered - u->described));
+            char on[11];
+            date_text(u->entered, on);
+            if (*rc >= 0)
+                *rc = entry_record(
+                    d, g, u, json_pack("{s:s, s:i}", "entered", on, "lag", u->entered - u->described), err);
         }
         sig_key(g, colls, NULL, ids, lag.late);
         free(colls);
@@ -675,10 +725,15 @@ static void burst_signal(struct det *d, struct entry *e, int n, int deadline, st
             struct entry *u = &e[idx[win[k]]];
             colls[k] = entry_colls[u->coll];
             ids[k] = u->id;
-            sig_record(
-                g, entry_colls[u->coll], u->id, u->title, u->day, u->sample,
-                json_pack("{s:s, s:o}", "entered", u->entered_on, "lag",
-                          u->described == INT_MIN ? json_null() : json_integer(u->entered - u->described)));
+            char on[11];
+            date_text(u->entered, on);
+            if (*rc >= 0)
+                *rc =
+                    entry_record(d, g, u,
+                                 json_pack("{s:s, s:o}", "entered", on, "lag",
+                                           u->described == INT_MIN ? json_null()
+                                                                   : json_integer(u->entered - u->described)),
+                                 err);
         }
         sig_key(g, colls, NULL, ids, b.in_window);
         free(colls);
@@ -724,10 +779,10 @@ static int entries(struct det *d, struct rerr *err)
             continue;
         char *sql =
             arena_printf(d->x->a,
-                         "SELECT t.id, t.branch_id, t.procuratorate_id, %s, t.created_at, %s, t.sample"
+                         "SELECT t.id, t.branch_id, t.procuratorate_id, %s, t.created_at, t.sample"
                          " FROM %s t WHERE t.branch_id IS NOT NULL AND (?1 = 0 OR t.procuratorate_id = ?1)"
                          " AND ((%s >= ?2 AND %s < ?3) OR (t.created_at >= ?4 AND t.created_at < ?5))",
-                         r->date, r->title, r->table, r->date, r->date);
+                         r->date, r->table, r->date, r->date);
         store_stmt *st;
         if ((rc = store_prepare_built(d->x->c, sql, &st, err)) < 0)
             break;
@@ -752,14 +807,10 @@ static int entries(struct det *d, struct rerr *err)
                                 .coll = (int)c,
                                 .described = day_of(day),
                                 .entered = entered_day(ts),
-                                .sample = store_col_int(st, 6) != 0};
+                                .sample = store_col_int(st, 5) != 0};
             if (u->entered == INT_MIN)
                 continue;
             snprintf(u->day, sizeof u->day, "%s", day ? day : "");
-            date_text(u->entered, u->entered_on);
-            u->title = strdup(store_col_type(st, 5) == STORE_NULL ? "" : store_col_text(st, 5));
-            if (!u->title)
-                die("内存不足");
             n++;
         }
         store_done(st);
@@ -775,95 +826,134 @@ static int entries(struct det *d, struct rerr *err)
             burst_signal(d, e + i, j - i, deadline, err, &rc);
         i = j;
     }
-    for (int i = 0; i < n; i++)
-        free(e[i].title);
     free(e);
     return rc < 0 ? rc : 0;
 }
 
 /* ------------------------------------------------------------------ 要素无佐证 */
 
-static bool within(const struct eval_period *p, const char *period)
+/* Whether a check's period text lies in "p". A year's checks carry a few texts (its
+ * months, quarters, itself), so the answers are kept for the texts met first. */
+#define WITHIN_KEPT 32
+struct within_memo {
+    char text[WITHIN_KEPT][40];
+    bool in[WITHIN_KEPT];
+    int n;
+};
+
+static bool within(const struct eval_period *p, const char *period, struct within_memo *w)
 {
+    for (int i = 0; i < w->n; i++)
+        if (!strcmp(w->text[i], period))
+            return w->in[i];
     struct eval_period q;
     struct rerr ignored = {0};
-    return eval_period_parse(period, &q, &ignored) == 0 && q.year == p->year && q.first >= p->first &&
-           q.last <= p->last;
+    bool in = eval_period_parse(period, &q, &ignored) == 0 && q.year == p->year && q.first >= p->first &&
+              q.last <= p->last;
+    if (w->n < WITHIN_KEPT && strlen(period) < sizeof w->text[0]) {
+        strcpy(w->text[w->n], period);
+        w->in[w->n++] = in;
+    }
+    return in;
+}
+
+/* A check without evidence of the branch being read. */
+struct bare {
+    int64_t id;
+    char *period;
+    char day[11];
+    bool sample;
+};
+
+static int bare_signal(struct det *d, int64_t branch, int64_t proc, int total, const struct bare *v, int n,
+                       struct rerr *err)
+{
+    double share = total ? (double)n / total : 0;
+    if (!branch || n < d->t.bare_min || share < d->t.bare_share)
+        return 0;
+    struct sig *g = sig_add(&d->out, "要素无佐证", branch, proc);
+    int c = 0;
+    while (strcmp(entry_colls[c], "element-checks") != 0)
+        c++;
+    int64_t *ids = calloc((size_t)n + 1, sizeof *ids);
+    if (!ids)
+        die("内存不足");
+    int rc = 0;
+    for (int k = 0; k < n; k++) {
+        ids[k] = v[k].id;
+        if (rc >= 0)
+            rc = listed_record(d, g, c, v[k].id, v[k].day, v[k].sample,
+                               json_pack("{s:s}", "period", v[k].period), err);
+    }
+    sig_key(g, NULL, "element-checks", ids, n);
+    free(ids);
+    json_object_set_new(g->detail, "checks", json_integer(total));
+    json_object_set_new(g->detail, "without_evidence", json_integer(n));
+    json_object_set_new(g->detail, "share", num(share, 4));
+    sig_summary(g, "%s 本期勾选的 %d 个工作法要素中有 %d 个没有任何佐证（占 %.1f%%）", branch_name(d, branch),
+                total, n, 100 * share);
+    return rc;
 }
 
 static int bare_checks(struct det *d, struct rerr *err)
 {
-    const struct resource *r = res_find("element-checks");
-    char *sql =
-        arena_printf(d->x->a,
-                     "SELECT t.id, t.branch_id, t.procuratorate_id, t.period, coalesce(t.checked_on, ''), %s,"
-                     " t.sample, EXISTS (SELECT 1 FROM element_evidence v WHERE v.check_id = t.id)"
-                     " FROM element_checks t WHERE substr(t.period, 1, 4) = ?2"
-                     " AND (?1 = 0 OR t.procuratorate_id = ?1) ORDER BY t.branch_id, t.id",
-                     r && r->title ? r->title : "t.period");
-    store_stmt *st;
-    int rc = store_prepare_built(d->x->c, sql, &st, err);
-    if (rc < 0)
-        return rc;
-    char year[8];
+    /* the checks of the period's year: periods are "YYYY…", so the year's are the texts
+     * from "YYYY" up to the next year's */
+    store_stmt *st = store_prepare(
+        d->x->c,
+        "SELECT t.id, t.branch_id, t.procuratorate_id, t.period, coalesce(t.checked_on, ''), t.sample,"
+        " EXISTS (SELECT 1 FROM element_evidence v WHERE v.check_id = t.id) FROM element_checks t"
+        " WHERE t.period >= ?2 AND t.period < ?3 AND (?1 = 0 OR t.procuratorate_id = ?1)"
+        " ORDER BY t.branch_id, t.id");
+    int rc;
+    char year[16], next[16];
     snprintf(year, sizeof year, "%04d", d->p->year);
+    snprintf(next, sizeof next, "%04d", d->p->year + 1);
     store_bind_int(st, 1, d->own);
     store_bind_text(st, 2, year);
-    struct sig *g = NULL;
+    store_bind_text(st, 3, next);
+    struct within_memo memo = {.n = 0};
     int64_t branch = 0, proc = 0;
-    int total = 0, bare = 0;
-    int64_t *ids = NULL;
-    json_t *pending = json_array(); /* the bare checks of the branch being read */
+    int total = 0, n = 0, cap = 0;
+    struct bare *v = NULL; /* the bare checks of the branch being read */
     for (;;) {
         rc = store_step(st, err);
         bool row = rc == STORE_ROW;
-        if (row && !within(d->p, store_col_text(st, 3)))
+        if (row && !within(d->p, store_col_text(st, 3), &memo))
             continue;
         if (!row || store_col_int(st, 1) != branch) {
-            /* the branch before is complete */
-            double share = total ? (double)bare / total : 0;
-            if (branch && bare >= d->t.bare_min && share >= d->t.bare_share) {
-                g = sig_add(&d->out, "要素无佐证", branch, proc);
-                size_t k;
-                json_t *rec;
-                json_array_foreach(pending, k, rec)
-                {
-                    sig_record(g, "element-checks", json_integer_value(json_object_get(rec, "id")),
-                               json_string_value(json_object_get(rec, "title")),
-                               json_string_value(json_object_get(rec, "day")),
-                               json_is_true(json_object_get(rec, "sample")),
-                               json_pack("{s:O}", "period", json_object_get(rec, "period")));
-                }
-                sig_key(g, NULL, "element-checks", ids, bare);
-                json_object_set_new(g->detail, "checks", json_integer(total));
-                json_object_set_new(g->detail, "without_evidence", json_integer(bare));
-                json_object_set_new(g->detail, "share", num(share, 4));
-                sig_summary(g, "%s 本期勾选的 %d 个工作法要素中有 %d 个没有任何佐证（占 %.1f%%）",
-                            branch_name(d, branch), total, bare, 100 * share);
+            int brc = bare_signal(d, branch, proc, total, v, n, err); /* the branch before is complete */
+            for (int k = 0; k < n; k++)
+                free(v[k].period);
+            n = total = 0;
+            if (brc < 0) {
+                rc = brc;
+                break;
             }
             if (!row)
                 break;
             branch = store_col_int(st, 1);
             proc = store_col_int(st, 2);
-            total = bare = 0;
-            json_array_clear(pending);
         }
         total++;
-        if (!store_col_int(st, 7)) {
-            ids = realloc(ids, (size_t)(bare + 1) * sizeof *ids);
-            if (!ids)
+        if (store_col_int(st, 6))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = realloc(v, (size_t)cap * sizeof *v);
+            if (!v)
                 die("内存不足");
-            ids[bare++] = store_col_int(st, 0);
-            const char *day = store_col_text(st, 4);
-            json_array_append_new(
-                pending, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)store_col_int(st, 0),
-                                   "title", store_col_text(st, 5), "day", *day ? day : "", "period",
-                                   store_col_text(st, 3), "sample", store_col_int(st, 6) != 0));
         }
+        struct bare *u = &v[n++];
+        u->id = store_col_int(st, 0);
+        u->period = strdup(store_col_text(st, 3));
+        if (!u->period)
+            die("内存不足");
+        snprintf(u->day, sizeof u->day, "%s", store_col_text(st, 4));
+        u->sample = store_col_int(st, 5) != 0;
     }
     store_done(st);
-    free(ids);
-    json_decref(pending);
+    free(v);
     return rc < 0 ? rc : 0;
 }
 

@@ -231,7 +231,8 @@ struct measure_grid {
     enum measure_of of;
     int first_year, months, nbranches;
     int64_t *branches; /* the subjects (branches, members or party groups), ascending */
-    double *pair;      /* [branch][month][measure][2] */
+    int only;          /* the one measure it holds (measure_grid_load_one), or -1: all */
+    double *pair;      /* [branch][month][measure][2]; with "only", [branch][month][2] */
 };
 
 static int branch_index(const struct measure_grid *g, int64_t id)
@@ -274,6 +275,10 @@ static void month_label(const struct measure_grid *g, int k, char out[16])
 
 static double *cell(const struct measure_grid *g, int b, int month, int m)
 {
+    if (g->only >= 0) {
+        CHECK(m == g->only);
+        return &g->pair[((size_t)b * (size_t)g->months + (size_t)month) * 2];
+    }
     return &g->pair[(((size_t)b * (size_t)g->months + (size_t)month) * N_MEASURES + (size_t)m) * 2];
 }
 
@@ -360,6 +365,8 @@ static int compute_months(struct res_ctx *x, struct measure_grid *g, const bool 
         return rc < 0 ? rc : 0;
     }
     for (int m = 0; rc >= 0 && m < N_MEASURES; m++) {
+        if (g->only >= 0 && m != g->only)
+            continue;
         if (!catalogue[m].months_sql) {
             rc = load_life(x, g, m, have, err);
             continue;
@@ -451,27 +458,34 @@ static int read_kept(struct res_ctx *x, struct measure_grid *g, bool *have, cons
     fingerprint(fp);
     month_label(g, 0, from);
     month_label(g, g->months, to);
-    store_stmt *st =
-        store_prepare(x->c, fill ? "SELECT month, measure, data FROM eval_pairs"
-                                   " WHERE month >= ?1 AND month < ?2 AND month < ?3 AND catalogue = ?4"
-                                 : "SELECT month, measure, NULL FROM eval_pairs"
-                                   " WHERE month >= ?1 AND month < ?2 AND month < ?3 AND catalogue = ?4");
+    store_stmt *st = store_prepare(
+        x->c, fill ? "SELECT month, measure, data FROM eval_pairs WHERE month >= ?1 AND month < ?2"
+                     " AND month < ?3 AND catalogue = ?4 AND (?5 IS NULL OR measure = ?5)"
+                   : "SELECT month, measure, NULL FROM eval_pairs WHERE month >= ?1 AND month < ?2"
+                     " AND month < ?3 AND catalogue = ?4 AND (?5 IS NULL OR measure = ?5)");
     store_bind_text(st, 1, from);
     store_bind_text(st, 2, to);
     store_bind_text(st, 3, now);
     store_bind_text(st, 4, fp);
+    store_bind_text(st, 5, g->only >= 0 ? catalogue[g->only].m.name : NULL);
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
         int k = month_index(g, store_col_text(st, 0)), m = measure_find(store_col_text(st, 1));
-        if (k < 0 || m < 0)
+        if (k < 0 || m < 0 || (g->only >= 0 && m != g->only))
             continue;
         if (fill) {
             const unsigned char *d = store_col_blob(st, 2);
             size_t n = (size_t)store_col_bytes(st, 2);
             if (n % RECORD_BYTES)
                 continue; /* not of this layout: computed afresh */
+            /* the records are in ascending branch order, as the grid's branches are: one
+             * walk along both (a search for a record out of that order) */
+            int pos = 0;
             for (size_t at = 0; at < n; at += RECORD_BYTES) {
-                int b = branch_index(g, (int64_t)get64(d + at));
+                int64_t id = (int64_t)get64(d + at);
+                while (pos < g->nbranches && g->branches[pos] < id)
+                    pos++;
+                int b = pos < g->nbranches && g->branches[pos] == id ? pos : branch_index(g, id);
                 if (b < 0)
                     continue;
                 double *p = cell(g, b, k, m);
@@ -486,12 +500,13 @@ static int read_kept(struct res_ctx *x, struct measure_grid *g, bool *have, cons
 }
 
 static struct measure_grid *grid_new(struct res_ctx *x, enum measure_of of, int first_year, int last_year,
-                                     int64_t branch, struct rerr *err, int *rcp)
+                                     int64_t branch, int only, struct rerr *err, int *rcp)
 {
     struct measure_grid *g = calloc(1, sizeof *g);
     if (!g)
         die("内存不足");
     g->of = of;
+    g->only = only;
     g->first_year = first_year;
     g->months = (last_year - first_year + 1) * 12;
     static const char *const count_sql[] = {
@@ -517,7 +532,8 @@ static struct measure_grid *grid_new(struct res_ctx *x, enum measure_of of, int 
     while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW && g->nbranches < n)
         g->branches[g->nbranches++] = store_col_int(st, 0);
     store_done(st);
-    g->pair = calloc((size_t)(g->nbranches ? g->nbranches : 1) * (size_t)g->months * N_MEASURES * 2,
+    g->pair = calloc((size_t)(g->nbranches ? g->nbranches : 1) * (size_t)g->months *
+                         (size_t)(only >= 0 ? 1 : N_MEASURES) * 2,
                      sizeof *g->pair);
     if (!g->pair)
         die("内存不足");
@@ -550,14 +566,14 @@ static bool *have_new(const struct measure_grid *g)
 }
 
 static int grid_load(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t branch,
-                     bool kept, struct measure_grid **out, struct rerr *err)
+                     int only, bool kept, struct measure_grid **out, struct rerr *err)
 {
     CHECK(first_year <= last_year);
     *out = NULL;
     char now[16];
     this_month(now);
     int rc;
-    struct measure_grid *g = grid_new(x, of, first_year, last_year, branch, err, &rc);
+    struct measure_grid *g = grid_new(x, of, first_year, last_year, branch, only, err, &rc);
     bool *have = have_new(g);
     if (rc == 0 && kept && of == MEASURE_OF_BRANCH)
         rc = read_kept(x, g, have, now, true, err);
@@ -575,19 +591,26 @@ static int grid_load(struct res_ctx *x, enum measure_of of, int first_year, int 
 int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
                       struct measure_grid **out, struct rerr *err)
 {
-    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, true, out, err);
+    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, -1, true, out, err);
+}
+
+int measure_grid_load_one(struct res_ctx *x, int m, int first_year, int last_year, struct measure_grid **out,
+                          struct rerr *err)
+{
+    CHECK(m >= 0 && m < N_MEASURES);
+    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, 0, m, true, out, err);
 }
 
 int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t id,
                          struct measure_grid **out, struct rerr *err)
 {
-    return grid_load(x, of, first_year, last_year, id, of == MEASURE_OF_BRANCH, out, err);
+    return grid_load(x, of, first_year, last_year, id, -1, of == MEASURE_OF_BRANCH, out, err);
 }
 
 int measure_grid_compute(struct res_ctx *x, int first_year, int last_year, int64_t branch,
                          struct measure_grid **out, struct rerr *err)
 {
-    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, false, out, err);
+    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, -1, false, out, err);
 }
 
 int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, struct rerr *err)
@@ -609,7 +632,7 @@ int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, st
     int rc = store_begin_read(x->c, err);
     if (rc < 0)
         return rc;
-    struct measure_grid *g = grid_new(x, MEASURE_OF_BRANCH, first_year, last_year, 0, err, &rc);
+    struct measure_grid *g = grid_new(x, MEASURE_OF_BRANCH, first_year, last_year, 0, -1, err, &rc);
     bool *have = have_new(g);
     if (rc == 0)
         rc = read_kept(x, g, have, now, false, err);
@@ -688,7 +711,8 @@ bool measure_sum(const struct measure_grid *g, int m, int64_t branch, const char
 {
     *num = *den = 0;
     int b = branch_index(g, branch), a = month_index(g, from), z = month_index(g, to);
-    if (b < 0 || a < 0 || z < a || (g->of != MEASURE_OF_BRANCH && !measure_people_sql(m, g->of)))
+    if (b < 0 || a < 0 || z < a || (g->of != MEASURE_OF_BRANCH && !measure_people_sql(m, g->of)) ||
+        (g->only >= 0 && m != g->only))
         return false;
     for (int k = a; k <= z; k++) { /* in month order: the same sum every time */
         const double *p = cell(g, b, k, m);

@@ -55,10 +55,15 @@ const char *measure_definition(int m, enum measure_of of);
  * of years first..last: opaque, owned by the caller (measure_grid_free). Read in one read
  * transaction of the caller's: the months kept (measure_keep) that are wholly past are
  * read as kept, the others computed from the ledgers — the same numbers either way, since
- * a change of a record deletes the kept months it can change (migration 018). */
+ * a change of a record deletes the kept months it can change (migration 019). */
 struct measure_grid;
 int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
                       struct measure_grid **out, struct rerr *err);
+/* The same for measure "m" alone, every branch: its kept months read, the others computed
+ * (the pairs measure_grid_load gives of "m", without reading or computing the rest);
+ * measure_sum() of another measure is false. */
+int measure_grid_load_one(struct res_ctx *x, int m, int first_year, int last_year, struct measure_grid **out,
+                          struct rerr *err);
 /* The same for every member or party group ("of"; "id" 0) or one of them. */
 int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t id,
                          struct measure_grid **out, struct rerr *err);

@@ -21,6 +21,8 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 
+#include "base/text.h"
+
 /* Format flags: one lazily made libxlsxwriter format per combination. */
 enum { F_BOLD = 1, F_QUOTE = 2, F_MARK = 4, F_DATE = 8, F_DATETIME = 16, F_COUNT = 32 };
 
@@ -380,17 +382,6 @@ int sheet_number(sheet_writer *w, int64_t row, int col, double v)
     return e ? fail_lxw(w, e) : 0;
 }
 
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 /* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS" (a T for the space; fractions of a second and a
  * trailing Z are allowed and dropped) into "dt"; "*with_time" says which. <0 when not a
  * real date or before 1900. */
@@ -400,7 +391,7 @@ static int date_parse(const char *s, lxw_datetime *dt, bool *with_time)
     size_t n = strlen(s);
     if (n < 10 || s[4] != '-' || s[7] != '-')
         return -1;
-    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    int y = text_digits(s, 4), m = text_digits(s + 5, 2), d = text_digits(s + 8, 2);
     if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
         return -1;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -412,7 +403,7 @@ static int date_parse(const char *s, lxw_datetime *dt, bool *with_time)
         return 0;
     if (n < 19 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':')
         return -1;
-    int hh = digits(s + 11, 2), mm = digits(s + 14, 2), ss = digits(s + 17, 2);
+    int hh = text_digits(s + 11, 2), mm = text_digits(s + 14, 2), ss = text_digits(s + 17, 2);
     if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
         return -1;
     const char *rest = s + 19;

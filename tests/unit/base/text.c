@@ -27,6 +27,16 @@ static void date_validation(void **state)
     assert_false(text_date_ok(""));
 }
 
+static void digits_read(void **state)
+{
+    (void)state;
+    assert_int_equal(text_digits("2025-07", 4), 2025);
+    assert_int_equal(text_digits("07", 2), 7);
+    assert_int_equal(text_digits("7-", 2), -1);
+    assert_int_equal(text_digits("1", 2), -1); /* the NUL ends it */
+    assert_int_equal(text_digits("", 0), 0);
+}
+
 static void utf8_validation(void **state)
 {
     (void)state;
@@ -56,8 +66,10 @@ static void fold_and_name_key(void **state)
     assert_non_null(grown);
     assert_int_equal(text_utf8_len(grown), 3 * 15); /* 18 less the 3 spaces, each */
     assert_non_null(strstr(text_name_key(a, "ﷺﷺ", NULL), text_fold(a, "ﷺ")));
-    assert_false(text_utf8_ok("a\xc2\x9b" "b")); /* C1 control (CSI) */
-    assert_true(text_utf8_ok("a\xc2\xa0" "b"));  /* U+00A0 is not a control */
+    assert_false(text_utf8_ok("a\xc2\x9b"
+                              "b")); /* C1 control (CSI) */
+    assert_true(text_utf8_ok("a\xc2\xa0"
+                             "b")); /* U+00A0 is not a control */
     arena_free(a);
 }
 
@@ -111,11 +123,9 @@ static void utf8_repair_and_bounded_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(date_validation),
-        cmocka_unit_test(utf8_validation),
-        cmocka_unit_test(utf8_repair_and_bounded_errors),
-        cmocka_unit_test(fold_and_name_key),
-        cmocka_unit_test(arena_many_and_big),
+        cmocka_unit_test(date_validation),   cmocka_unit_test(digits_read),
+        cmocka_unit_test(utf8_validation),   cmocka_unit_test(utf8_repair_and_bounded_errors),
+        cmocka_unit_test(fold_and_name_key), cmocka_unit_test(arena_many_and_big),
     };
     return cmocka_run_group_tests_name("base/text", tests, NULL, NULL);
 }

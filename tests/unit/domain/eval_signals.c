@@ -71,15 +71,21 @@ static int64_t new_scheme(struct fx *f, const char *signals)
                                "text", text));
 }
 
-static int count(struct fx *f, const char *where)
+/* The rows of "table" (eval_signals when NULL) that "where" holds of. */
+static int count_in(struct fx *f, const char *table, const char *where)
 {
     char q[512];
-    snprintf(q, sizeof q, "SELECT count(*) FROM eval_signals WHERE %s", where);
+    snprintf(q, sizeof q, "SELECT count(*) FROM %s WHERE %s", table ? table : "eval_signals", where);
     store_stmt *st = store_prepare(f->c, q);
     store_step(st, NULL);
     int n = (int)store_col_int(st, 0);
     store_done(st);
     return n;
+}
+
+static int count(struct fx *f, const char *where)
+{
+    return count_in(f, NULL, where);
 }
 
 struct world {
@@ -296,12 +302,73 @@ static void a_rerun_keeps_the_review(void **state)
     assert_int_equal(count(f, "kind = '补录'"), 1);
 }
 
+/* Detection alone, as a run ends, with scheme "s" for 2025 and the last run's id (its
+ * signals stay): nothing is kept again first, as a run would. */
+static void detect(struct fx *f, int64_t s)
+{
+    store_stmt *st = store_prepare(
+        f->c, "SELECT e.text, (SELECT max(id) FROM eval_runs) FROM eval_schemes e WHERE e.id = ?");
+    store_bind_int(st, 1, s);
+    assert_int_equal(store_step(st, NULL), STORE_ROW);
+    char *text = strdup(store_col_text(st, 0));
+    int64_t run_id = store_col_int(st, 1);
+    store_done(st);
+    struct scheme *compiled = NULL;
+    struct eval_period p;
+    struct rerr e = {0};
+    assert_int_equal(eval_scheme_compile(text, &compiled, NULL, &e), 0);
+    free(text);
+    assert_int_equal(eval_period_parse("2025", &p, &e), 0);
+    if (eval_signals_detect(&f->x, compiled, &p, run_id, &e) < 0)
+        fail_msg("detect: %s", e.message);
+    scheme_free(compiled);
+}
+
+/* The kept months of 党员出勤率 that "where" holds of. */
+static int kept_months(struct fx *f, const char *where)
+{
+    char q[256];
+    snprintf(q, sizeof q, "measure = '党员出勤率' AND %s", where);
+    return count_in(f, "eval_pairs", q);
+}
+
+/* 全勤异常 reads the monthly pairs of 党员出勤率 a run keeps (migration 019); a month whose
+ * pair is gone (a record of it changed since) is computed from the ledgers. Here one
+ * absence in March deletes March's pair; detection then finds 01..02 and 04..07 perfect
+ * and March at 1 of 2: the longest run 04..07 (four months), the rate outside it
+ * (2 + 2 + 1) / 6 = 0.8333, p = min(1, (7 - 4 + 1) · 0.8333^8) = 0.9302. */
+static void a_stale_month_is_computed(void **state)
+{
+    struct fx *f = *state;
+    struct world w;
+    build(f, &w);
+    run(f, new_scheme(f, "全勤概率上限 = 0.3\n"));
+    assert_int_equal(count(f, "kind = '全勤异常' AND detail LIKE '%\"streak\":7%'"), 1);
+    assert_int_equal(kept_months(f, "month BETWEEN '2025-01' AND '2025-07'"), 7);
+    char q[256];
+    snprintf(q, sizeof q,
+             "UPDATE attendance SET status = '缺席', reason = '病假' WHERE member_id = %lld AND activity_id ="
+             " (SELECT id FROM activities WHERE held_on = '2025-03-20')",
+             (long long)w.yi);
+    sql(f, q);
+    assert_int_equal(kept_months(f, "month = '2025-03'"), 0);
+    assert_int_equal(kept_months(f, "month BETWEEN '2025-01' AND '2025-07'"), 6);
+    detect(f, new_scheme(f, "全勤概率上限 = 1\n连续全勤月数 = 4\n"));
+    assert_int_equal(count(f, "kind = '全勤异常' AND detail LIKE '%\"from\":\"2025-04\",\"to\":\"2025-07\","
+                              "\"streak\":4,\"attendances\":8,\"rate\":\"0.8333\"%'"),
+                     1);
+    assert_int_equal(count(f, "kind = '全勤异常' AND detail LIKE '%\"month\":\"2025-03\",\"expected\":2,"
+                              "\"present\":1%'"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(each_kind_from_the_ledgers, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(thresholds_are_the_schemes, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(a_rerun_keeps_the_review, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(a_stale_month_is_computed, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -194,12 +194,13 @@ static void the_catalogue_is_whole(void **state)
     assert_true(people >= 10);
 }
 
-/* Every pair of the grid "a" equals that of "b" for the branches and months given. */
-static void grids_agree(struct measure_grid *a, struct measure_grid *b, const int64_t *branches, int nb,
-                        const char *when)
+/* Every pair of the grid "a" equals that of "b" for the branches and months given, of
+ * measure "only" (a's one: measure_grid_load_one) or, when it is -1, of every measure. */
+static void grids_agree(struct measure_grid *a, struct measure_grid *b, int only, const int64_t *branches,
+                        int nb, const char *when)
 {
     for (int m = 0; m < measure_count(); m++)
-        for (int i = 0; i < nb; i++)
+        for (int i = 0; (only < 0 || m == only) && i < nb; i++)
             for (int k = 0; k < 24; k++) {
                 char ym[16];
                 snprintf(ym, sizeof ym, "%04d-%02d", 2024 + k / 12, k % 12 + 1);
@@ -224,8 +225,18 @@ static void as_fresh(struct fx *f, const int64_t *branches, int nb, bool keep, c
     assert_int_equal(store_begin_read(f->c, &e), 0);
     assert_int_equal(measure_grid_load(&f->x, 2024, 2025, 0, &a, &e), 0);
     assert_int_equal(measure_grid_compute(&f->x, 2024, 2025, 0, &b, &e), 0);
+    grids_agree(a, b, -1, branches, nb, when);
+    /* each measure alone, as 全勤异常 reads 党员出勤率: the same pairs, and no other measure */
+    for (int m = 0; m < measure_count(); m++) {
+        struct measure_grid *one = NULL;
+        assert_int_equal(measure_grid_load_one(&f->x, m, 2024, 2025, &one, &e), 0);
+        grids_agree(one, b, m, branches, nb, when);
+        double num, den;
+        assert_false(
+            measure_sum(one, (m + 1) % measure_count(), branches[0], "2025-01", "2025-12", &num, &den));
+        measure_grid_free(one);
+    }
     store_rollback(f->c);
-    grids_agree(a, b, branches, nb, when);
     measure_grid_free(a);
     measure_grid_free(b);
 }
