@@ -260,6 +260,16 @@ static void sig_summary(struct sig *g, const char *fmt, ...)
     va_end(ap);
 }
 
+/* A chance as a summary reads it: four places, or 小于 0.0001 where they would show 0. */
+static const char *chance(double p, char out[32])
+{
+    if (p < 0.00005)
+        snprintf(out, 32, "小于 0.0001");
+    else
+        snprintf(out, 32, "%.4f", p);
+    return out;
+}
+
 static json_t *num(double v, int places)
 {
     char buf[64];
@@ -575,10 +585,11 @@ static int perfect_attendance(struct det *d, struct rerr *err)
             json_object_set_new(g->detail, "rate_is_reference", json_boolean(s.rate_is_ref));
             json_object_set_new(g->detail, "p", num(s.p, 6));
             json_object_set_new(g->detail, "min_months", json_integer(d->t.streak_months));
+            char pt[32];
             sig_summary(
-                g, "%s 自 %s 至 %s 连续 %d 个月全勤（应到 %ld 人次），按%s出勤率 %.2f 计偶然出现的概率 %.4f",
+                g, "%s 自 %s 至 %s 连续 %d 个月全勤（应到 %ld 人次），按%s出勤率 %.2f 计偶然出现的概率 %s",
                 branch_name(d, branch), months[s.start].month_from, months[s.end - 1].month_from, s.len,
-                s.attendances, s.rate_is_ref ? "参考" : "其余月份的", s.rate, s.p);
+                s.attendances, s.rate_is_ref ? "参考" : "其余月份的", s.rate, chance(s.p, pt));
         }
         i = j;
     }
@@ -752,12 +763,13 @@ static void burst_signal(struct det *d, struct entry *e, int n, int deadline, st
         json_object_set_new(g->detail, "p", num(b.p, 6));
         json_object_set_new(g->detail, "share", num(share, 4));
         json_object_set_new(g->detail, "catch_up_days", json_integer(d->t.burst_lag));
+        char pt[32];
         sig_summary(
             g,
             "%s 在截止日 %s 前 %d 天内补记 %d 条记录（录入晚于所记日期 %d 天以上），此前 %d 天只有 %d 条"
-            "（按平日节奏应约 %.1f 条，偶然出现的概率 %.6f）",
+            "（按平日节奏应约 %.1f 条，偶然出现的概率 %s）",
             branch_name(d, e[0].branch), dl, d->t.burst_days, b.in_window, d->t.burst_lag,
-            d->t.burst_baseline, b.baseline, b.expected, b.p);
+            d->t.burst_baseline, b.baseline, b.expected, chance(b.p, pt));
     }
     free(entered);
     free(win);

@@ -51,6 +51,9 @@ describe('formalism signals', () => {
     assert.deepEqual(perfect.map((s) => s.branch), ['库伦旗人民检察院党支部']);
     const pd = (await req(admin, 'GET', `/eval/signals/${perfect[0].id}`)).json.detail;
     assert.ok(pd.streak >= 6 && pd.p < 0.05, JSON.stringify(pd));
+    // a chance too small for four places reads as such, never as 0.0000
+    assert.match(perfect[0].summary, Number(pd.p) < 0.00005 ? /概率 小于 0\.0001$/ : /概率 0\.\d{4}$/, perfect[0].summary);
+    for (const s of r.json.items) assert.ok(!/概率 0\.0+(）|$)/.test(s.summary), s.summary);
     const months = pd.months.filter((m) => m.expected > 0);
     assert.ok(months.length >= 6 && months.every((m) => m.present === m.expected), JSON.stringify(pd.months));
     const late = r.json.items.find((s) => s.kind === '补录');
