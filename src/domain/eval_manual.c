@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "auth/audit.h"
+#include "base/log.h"
 #include "base/text.h"
 #include "domain/eval_internal.h"
 #include "domain/evaluation.h"
@@ -156,8 +157,7 @@ static int manual_check(struct res_ctx *x, json_t *row, json_t *before, struct r
     if (!score_text(res_str(row, "value")))
         return rerr_set(err, R_EINVAL, "invalid_value", "value",
                         "分值应为 0 至 100 的数，最多四位小数（如 92.5）");
-    if (!res_int(row, "evidence_attachment_id") &&
-        !(res_str(row, "evidence_note") && *res_str(row, "evidence_note")))
+    if (!res_int(row, "evidence_attachment_id") && text_blank(res_str(row, "evidence_note")))
         return rerr_set(err, R_EINVAL, "required", "evidence_note",
                         "手工录入的分值须有佐证：上传材料或填写佐证说明");
     int kind = kind_of(res_str(row, "subject_kind"));
@@ -194,15 +194,18 @@ static int decide(struct res_ctx *x, int64_t id, const char *status, const char 
     rc = store_step(st, err);
     struct row_scope s = {0};
     int64_t entered = 0;
-    char state[32] = "", value[32] = "", indicator[256] = "", period[32] = "";
+    /* copied whole: an indicator's name is up to 100 characters, 400 bytes (a cut one
+     * would not be UTF-8 and the audit entry would lose its "after") */
+    char *state = NULL, *value = NULL, *indicator = NULL, *period = NULL;
     if (rc == STORE_ROW) {
         s.procuratorate_id = store_col_int(st, 0);
         s.branch_id = store_col_int(st, 1);
-        snprintf(state, sizeof state, "%s", store_col_text(st, 2));
+        state = strdup(store_col_text(st, 2));
         entered = store_col_int(st, 3);
-        snprintf(value, sizeof value, "%s", store_col_text(st, 4));
-        snprintf(indicator, sizeof indicator, "%s", store_col_text(st, 5));
-        snprintf(period, sizeof period, "%s", store_col_text(st, 6));
+        value = strdup(store_col_text(st, 4));
+        indicator = strdup(store_col_text(st, 5));
+        period = strdup(store_col_text(st, 6));
+        CHECK(state && value && indicator && period);
     }
     store_done(st);
     int64_t own;
@@ -212,7 +215,7 @@ static int decide(struct res_ctx *x, int64_t id, const char *status, const char 
     if (rc >= 0)
         rc = authz_write_row(x->who, WRITE_ADMIN, &s, err);
     if (rc >= 0 && strcmp(state, "待审核") != 0)
-        rc = rerr_set(err, R_ECONFLICT, "not_pending", "status", "该分值已%s，不能再审核", state);
+        rc = rerr_set(err, R_ECONFLICT, "not_pending", "status", "该分值已审核（%s），不能再审核", state);
     if (rc >= 0 && entered == x->who->user_id)
         rc =
             rerr_set(err, R_EFORBID, "same_person", "", "录入人不能审核自己录入的分值，须由另一位管理员审核");
@@ -243,6 +246,10 @@ static int decide(struct res_ctx *x, int64_t id, const char *status, const char 
         json_decref(before);
         json_decref(after);
     }
+    free(state);
+    free(value);
+    free(indicator);
+    free(period);
     rc = rc >= 0 ? store_commit(x->c, err) : (store_rollback(x->c), rc);
     if (rc < 0 && *out) {
         json_decref(*out);

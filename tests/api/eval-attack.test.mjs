@@ -1,0 +1,87 @@
+// Hostile input to the evaluation's endpoints: each test is a case that once broke
+// (a lost audit entry, evidence of blank space, a doubled word in a message).
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { login, req, uniq } from './lib.mjs';
+
+// an indicator name of 100 four-byte characters (CJK Extension B): the longest an
+// eval-manual-values row takes, 400 bytes
+const LONG = '\u{20000}'.repeat(100);
+
+// one dimension: the hand-entered indicator beside one computed from the ledgers
+const SCHEME = (name) => `[方案]
+名称 = ${name}
+[维度 政治]
+权重 = 100
+分组 = 党建
+[指标 出勤]
+适用 = 党支部、党员
+维度 = 政治
+权重 = 40
+公式 = 党员出勤率
+计分 = 线性(值, 60%, 100%)
+[指标 ${LONG}]
+适用 = 党支部、党员
+维度 = 政治
+权重 = 60
+手工录入 = 是
+计分 = 值
+`;
+
+describe('evaluation under attack', () => {
+  let admin, county, scheme, members;
+  before(async () => {
+    admin = await login('admin');
+    county = await login('zlt-admin');
+    const name = uniq('攻击方案');
+    const s = await req(admin, 'POST', '/eval-schemes', { procuratorate_id: admin.user.procuratorate_id, name, text: SCHEME(name) });
+    assert.equal(s.status, 201, s.text);
+    scheme = s.json.id;
+    members = (await req(county, 'GET', '/members?per_page=10')).json.items;
+    assert.ok(members.length >= 3);
+  });
+
+  const value = (member, extra = {}) => ({
+    scheme_id: scheme, indicator: LONG, period: '2025', value: '88.5', evidence_note: '述职评议记录',
+    subject_kind: 'member', subject_id: member.id, ...extra,
+  });
+
+  test('approving a value whose indicator has a 400-byte name audits what was approved', async () => {
+    const made = await req(admin, 'POST', '/eval-manual-values', value(members[0]));
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.json.indicator, LONG);
+    const ok = await req(county, 'POST', `/eval-manual-values/${made.json.id}/approve`);
+    assert.equal(ok.status, 200, ok.text);
+    const audit = (await req(admin, 'GET', `/audit?entity=eval-manual-values&entity_id=${made.json.id}&sort=-id&per_page=1`)).json.items[0];
+    assert.equal(audit.action, 'approve');
+    assert.ok(audit.after, 'the entry says what was approved');
+    assert.equal(audit.after.status, '已通过');
+    assert.equal(audit.after.indicator, LONG);
+    assert.equal(audit.after.value, '88.5');
+    // decided already: a plain message (no doubled word), 409, nothing changed
+    const again = await req(county, 'POST', `/eval-manual-values/${made.json.id}/reject`);
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.json.error.code, 'not_pending');
+    assert.equal(again.json.error.message, '该分值已审核（已通过），不能再审核');
+    assert.equal((await req(admin, 'GET', `/eval-manual-values/${made.json.id}`)).json.status, '已通过');
+  });
+
+  test('evidence of white space only is no evidence: 400 required, nothing written', async () => {
+    const before = (await req(admin, 'GET', `/eval-manual-values?scheme_id=${scheme}&per_page=1`)).json.total;
+    for (const note of ['   ', '\u3000\u3000', ' \t\n', '\u00a0']) {
+      const r = await req(admin, 'POST', '/eval-manual-values', value(members[1], { evidence_note: note }));
+      assert.equal(r.status, 400, `${JSON.stringify(note)}: ${r.text}`);
+      assert.equal(r.json.error.code, 'required');
+      assert.equal(r.json.error.field, 'evidence_note');
+      assert.match(r.json.error.message, /佐证/);
+    }
+    assert.equal((await req(admin, 'GET', `/eval-manual-values?scheme_id=${scheme}&per_page=1`)).json.total, before);
+    // and a change to blank evidence is refused the same
+    const made = await req(admin, 'POST', '/eval-manual-values', value(members[2]));
+    assert.equal(made.status, 201, made.text);
+    const blank = await req(admin, 'PATCH', `/eval-manual-values/${made.json.id}`, { version: made.json.version, evidence_note: '\u3000' });
+    assert.equal(blank.status, 400, blank.text);
+    assert.equal(blank.json.error.code, 'required');
+    assert.equal((await req(admin, 'GET', `/eval-manual-values/${made.json.id}`)).json.evidence_note, '述职评议记录');
+  });
+});
