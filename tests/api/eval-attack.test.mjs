@@ -4,6 +4,18 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { login, req, uniq } from './lib.mjs';
 
+const octet = { 'Content-Type': 'application/octet-stream' };
+
+/** Poll job "id" until it is over. */
+async function over(session, id) {
+  for (const end = Date.now() + 120000; Date.now() < end; ) {
+    const j = (await req(session, 'GET', `/jobs/${id}`)).json;
+    if (['done', 'failed', 'cancelled'].includes(j.status)) return j;
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
+  throw new Error(`job ${id} never ended`);
+}
+
 // an indicator name of 100 four-byte characters (CJK Extension B): the longest an
 // eval-manual-values row takes, 400 bytes
 const LONG = '\u{20000}'.repeat(100);
@@ -83,5 +95,46 @@ describe('evaluation under attack', () => {
     assert.equal(blank.status, 400, blank.text);
     assert.equal(blank.json.error.code, 'required');
     assert.equal((await req(admin, 'GET', `/eval-manual-values/${made.json.id}`)).json.evidence_note, '述职评议记录');
+  });
+
+  test('a running import cancelled writes nothing, a second cancel is 409 job_finished (not audited), and the file imports again whole', async () => {
+    // hand values of the first 20 members for every year, quarter and month of 2030–2099 (none entered by the tests above)
+    const periods = [];
+    for (let y = 2030; y < 2100; y++) {
+      periods.push(String(y));
+      for (let q = 1; q <= 4; q++) periods.push(`${y}-Q${q}`);
+      for (let m = 1; m <= 12; m++) periods.push(`${y}-${String(m).padStart(2, '0')}`);
+    }
+    const who = (await req(admin, 'GET', `/members?procuratorate_id=${county.user.procuratorate_id}&per_page=20`)).json.items;
+    const lines = ['评价对象类型,评价对象,考评方案,指标,期间,分值,佐证说明'];
+    for (const m of who.slice(0, 13)) for (const p of periods) lines.push(`member,${m.id},${scheme},${LONG},${p},60,说明`);
+    const file = lines.join('\r\n') + '\r\n';
+    const count = async () => (await req(admin, 'GET', `/eval-manual-values?scheme_id=${scheme}&per_page=1`)).json.total;
+    const before = await count();
+    const up = await req(county, 'POST', '/jobs/upload?kind=import&collection=eval-manual-values', file, octet);
+    assert.equal(up.status, 202, up.text);
+    const id = up.json.id;
+    for (;;) {
+      const j = (await req(county, 'GET', `/jobs/${id}`)).json;
+      assert.equal(j.status === 'done', false, 'cancelled while it ran');
+      if (j.status === 'running' && j.done > 0) break;
+      await new Promise((ok) => setTimeout(ok, 10));
+    }
+    const stop = await req(county, 'POST', `/jobs/${id}/cancel`);
+    assert.equal(stop.status, 200, stop.text);
+    assert.equal((await over(county, id)).status, 'cancelled');
+    assert.equal(await count(), before, 'nothing written');
+    const cancels = async () => (await req(admin, 'GET', `/audit?entity=jobs&entity_id=${id}&action=cancel&per_page=1`)).json.total;
+    const audited = await cancels();
+    const again = await req(county, 'POST', `/jobs/${id}/cancel`);
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.json.error.code, 'job_finished');
+    assert.equal(await cancels(), audited, 'a refused cancel is not audited');
+    const second = await req(county, 'POST', '/jobs/upload?kind=import&collection=eval-manual-values', file, octet);
+    assert.equal(second.status, 202, second.text);
+    const done = await over(county, second.json.id);
+    assert.equal(done.status, 'done', JSON.stringify(done));
+    assert.equal(done.result.written, lines.length - 1, JSON.stringify(done.result).slice(0, 600));
+    assert.equal(await count(), before + lines.length - 1);
   });
 });
