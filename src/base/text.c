@@ -127,6 +127,25 @@ bool text_blank(const char *s)
     return n == 0;
 }
 
+void text_clip(const char *s, size_t max_chars, char *out, size_t size)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t n = 0, chars = 0;
+    while (p[n] && chars < max_chars) {
+        size_t k = p[n] < 0x80 ? 1 : p[n] < 0xE0 ? 2 : p[n] < 0xF0 ? 3 : 4;
+        for (size_t i = 1; i < k; i++)
+            if (!p[n + i]) /* cut short: stop before it */
+                k = 0;
+        if (!k)
+            break;
+        n += k;
+        chars++;
+    }
+    bool cut = p[n] != 0;
+    snprintf(out, size, "%.*s%s", (int)n, (const char *)p, cut ? "…" : "");
+    text_utf8_repair(out);
+}
+
 size_t text_utf8_len(const char *s)
 {
     size_t n = 0;

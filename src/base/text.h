@@ -25,6 +25,10 @@ void text_trim(const char *s, size_t len, const char **start, size_t *n);
 /* True when "s" is NULL, empty or only such white space. */
 bool text_blank(const char *s);
 
+/* "s" for quoting in a message: its first "max_chars" code points, and "…" when there
+ * were more, into "out" ("size" bytes, always well-formed UTF-8). */
+void text_clip(const char *s, size_t max_chars, char *out, size_t size);
+
 /* Number of code points in well-formed UTF-8 "s". */
 size_t text_utf8_len(const char *s);
 

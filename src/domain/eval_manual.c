@@ -30,6 +30,9 @@ static const char *const manual_states[] = {"待审核", "已通过", "已退回
 static const char *const subject_kinds[] = {"branch", "procuratorate", "member", "party_group", NULL};
 static const char *const subject_names[] = {"党支部", "检察院", "党员", "党小组"};
 
+/* A name quoted in a message: at most 20 characters (4 bytes each) and "…". */
+enum { QUOTED_CHARS = 20, QUOTED_BYTES = QUOTED_CHARS * 4 + 4 };
+
 /* "v" is a decimal number from 0 to 100 with at most four places. */
 static bool score_text(const char *v)
 {
@@ -82,12 +85,16 @@ static int manual_indicator(struct res_ctx *x, json_t *row, int64_t id, const ch
             subjects = scheme_indicator(s, i)->subjects;
         }
     scheme_free(s);
+    /* names quoted clipped, so that what the message says after them fits */
+    char said[QUOTED_BYTES], scheme_said[QUOTED_BYTES];
+    text_clip(indicator, QUOTED_CHARS, said, sizeof said);
+    text_clip(name, QUOTED_CHARS, scheme_said, sizeof scheme_said);
     if (!found)
-        return rerr_set(err, R_EUNPROC, "invalid_reference", "indicator", "方案“%s”中没有指标“%s”", name,
-                        indicator);
+        return rerr_set(err, R_EUNPROC, "invalid_reference", "indicator", "方案“%s”中没有指标“%s”",
+                        scheme_said, said);
     if (!manual)
         return rerr_set(err, R_EUNPROC, "not_manual", "indicator", "指标“%s”由台账数据计算，不能手工录入",
-                        indicator);
+                        said);
     if (!(subjects & (1u << kind))) {
         char which[64] = "";
         for (int k = 0; k < SCHEME_SUBJECTS; k++)
@@ -95,7 +102,7 @@ static int manual_indicator(struct res_ctx *x, json_t *row, int64_t id, const ch
                 snprintf(which + strlen(which), sizeof which - strlen(which), "%s%s", *which ? "、" : "",
                          subject_names[k]);
         return rerr_set(err, R_EUNPROC, "not_applicable", "subject_kind", "指标“%s”不适用于%s（适用：%s）",
-                        indicator, subject_names[kind], which);
+                        said, subject_names[kind], which);
     }
     return 0;
 }

@@ -78,6 +78,19 @@ describe('evaluation under attack', () => {
     assert.equal((await req(admin, 'GET', `/eval-manual-values/${made.json.id}`)).json.status, '已通过');
   });
 
+  test('a refusal quoting a 400-byte indicator name still says why: the name clipped, the reason whole', async () => {
+    const before = (await req(admin, 'GET', `/eval-manual-values?scheme_id=${scheme}&per_page=1`)).json.total;
+    const procs = (await req(admin, 'GET', '/procuratorates?per_page=1')).json.items;
+    const r = await req(admin, 'POST', '/eval-manual-values', value(members[1], { subject_kind: 'procuratorate', subject_id: procs[0].id }));
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.code, 'not_applicable');
+    assert.equal(r.json.error.message, `指标“${'\u{20000}'.repeat(20)}…”不适用于检察院（适用：党支部、党员）`);
+    const missing = await req(admin, 'POST', '/eval-manual-values', value(members[1], { indicator: '\u{20001}'.repeat(100) }));
+    assert.equal(missing.status, 422, missing.text);
+    assert.match(missing.json.error.message, /中没有指标“\u{20001}{20}…”$/u);
+    assert.equal((await req(admin, 'GET', `/eval-manual-values?scheme_id=${scheme}&per_page=1`)).json.total, before);
+  });
+
   test('evidence of white space only is no evidence: 400 required, nothing written', async () => {
     const before = (await req(admin, 'GET', `/eval-manual-values?scheme_id=${scheme}&per_page=1`)).json.total;
     for (const note of ['   ', '\u3000\u3000', ' \t\n', '\u00a0']) {
