@@ -150,4 +150,20 @@ describe('evaluation under attack', () => {
     assert.equal(done.result.written, lines.length - 1, JSON.stringify(done.result).slice(0, 600));
     assert.equal(await count(), before + lines.length - 1);
   });
+
+  test('a review note of 500 four-byte characters, sent as JSON \\u escapes (12 bytes each), is taken; 501 are 400 too_long', async () => {
+    const signal = (await req(admin, 'GET', '/eval/signals?period=2025&status=待审核&per_page=1')).json.items[0];
+    assert.ok(signal, 'the demo raises signals');
+    const escaped = (o) => JSON.stringify(o).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const json = { 'Content-Type': 'application/json' };
+    const long = await req(admin, 'POST', `/eval/signals/${signal.id}/review`, escaped({ decision: '已核实', note: '😀'.repeat(501), version: signal.version }), json);
+    assert.equal(long.status, 400, long.text);
+    assert.equal(long.json.error.code, 'too_long');
+    const body = escaped({ decision: '已核实', note: '😀'.repeat(500), version: signal.version });
+    assert.ok(body.length > 6000, 'past the 4 KiB of a login');
+    const ok = await req(admin, 'POST', `/eval/signals/${signal.id}/review`, body, json);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.note, '😀'.repeat(500));
+    assert.equal(ok.json.status, '已核实');
+  });
 });
