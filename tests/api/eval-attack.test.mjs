@@ -166,4 +166,14 @@ describe('evaluation under attack', () => {
     assert.equal(ok.json.note, '😀'.repeat(500));
     assert.equal(ok.json.status, '已核实');
   });
+
+  test('honours take no paging: the refusal names the parameter given', async () => {
+    for (const [q, field] of [['sort=rank_city', 'sort'], ['per_page=10', 'per_page'], ['page=2', 'page'], ['sort=rank_proc&page=1', 'sort']]) {
+      const r = await req(admin, 'GET', `/eval/honours?period=2025&${q}`);
+      assert.equal(r.status, 400, `${q}: ${r.text}`);
+      assert.equal(r.json.error.code, 'bad_query');
+      assert.equal(r.json.error.field, field, q);
+      assert.equal(r.json.error.message, `荣誉评定列出范围内的全部党组织，不分页也不另行排序（查询参数 ${field} 不适用）`);
+    }
+  });
 });
