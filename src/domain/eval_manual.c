@@ -187,20 +187,43 @@ static int manual_check(struct res_ctx *x, json_t *row, json_t *before, struct r
     return 0;
 }
 
-/* approve / reject: an administrator of the value's scope who did not enter it. */
-static int decide(struct res_ctx *x, int64_t id, const char *status, const char *action, json_t **out,
-                  struct rerr *err)
+/* The version a decision is about: "body" NULL or {} (none: 0), or {"version": N}. */
+static int decision_version(json_t *body, int64_t *version, struct rerr *err)
 {
-    int rc = store_begin(x->c, err);
+    *version = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(body, k, v)
+    {
+        if (strcmp(k, "version") != 0)
+            return rerr_set(err, R_EINVAL, "unknown_field", k, "未知字段“%s”（可用 version）", k);
+        if (!json_is_integer(v) || json_integer_value(v) < 1)
+            return rerr_set(err, R_EINVAL, "invalid_type", "version", "版本号 version 应为正整数");
+        *version = json_integer_value(v);
+    }
+    return 0;
+}
+
+/* approve / reject: an administrator of the value's scope who did not enter it; of the
+ * version "body" names when it names one (the one the approver saw: a value changed
+ * since is 409 version_conflict). */
+static int decide(struct res_ctx *x, int64_t id, json_t *body, const char *status, const char *action,
+                  json_t **out, struct rerr *err)
+{
+    int64_t seen;
+    int rc = decision_version(body, &seen, err);
+    if (rc < 0)
+        return rc;
+    rc = store_begin(x->c, err);
     if (rc < 0)
         return rc;
     store_stmt *st =
         store_prepare(x->c, "SELECT procuratorate_id, branch_id, status, coalesce(entered_by, 0), value,"
-                            " indicator, period FROM eval_manual_values WHERE id = ?");
+                            " indicator, period, version FROM eval_manual_values WHERE id = ?");
     store_bind_int(st, 1, id);
     rc = store_step(st, err);
     struct row_scope s = {0};
-    int64_t entered = 0;
+    int64_t entered = 0, version = 0;
     /* copied whole: an indicator's name is up to 100 characters, 400 bytes (a cut one
      * would not be UTF-8 and the audit entry would lose its "after") */
     char *state = NULL, *value = NULL, *indicator = NULL, *period = NULL;
@@ -212,6 +235,7 @@ static int decide(struct res_ctx *x, int64_t id, const char *status, const char 
         value = strdup(store_col_text(st, 4));
         indicator = strdup(store_col_text(st, 5));
         period = strdup(store_col_text(st, 6));
+        version = store_col_int(st, 7);
         CHECK(state && value && indicator && period);
     }
     store_done(st);
@@ -221,6 +245,10 @@ static int decide(struct res_ctx *x, int64_t id, const char *status, const char 
         rc = rerr_set(err, R_ENOTFOUND, "not_found", "", "手工录入的分值不存在（编号 %" PRId64 "）", id);
     if (rc >= 0)
         rc = authz_write_row(x->who, WRITE_ADMIN, &s, err);
+    if (rc >= 0 && seen && seen != version)
+        rc = rerr_set(err, R_ECONFLICT, "version_conflict", "version",
+                      "该分值已被修改（现为第 %" PRId64 " 版，您看到的是第 %" PRId64 " 版），请刷新后再审核",
+                      version, seen);
     if (rc >= 0 && strcmp(state, "待审核") != 0)
         rc = rerr_set(err, R_ECONFLICT, "not_pending", "status", "该分值已审核（%s），不能再审核", state);
     if (rc >= 0 && entered == x->who->user_id)
@@ -267,17 +295,27 @@ static int decide(struct res_ctx *x, int64_t id, const char *status, const char 
 
 static int manual_approve(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
 {
-    return decide(x, id, "已通过", "approve", out, err);
+    return decide(x, id, body, "已通过", "approve", out, err);
 }
 
 static int manual_reject(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
 {
-    return decide(x, id, "已退回", "reject", out, err);
+    return decide(x, id, body, "已退回", "reject", out, err);
 }
 
 static const struct res_action manual_actions[] = {
-    {.name = "approve", .method = "POST", .status = 200, .run = manual_approve},
-    {.name = "reject", .method = "POST", .status = 200, .run = manual_reject},
+    {.name = "approve",
+     .method = "POST",
+     .status = 200,
+     .body = true,
+     .body_optional = true,
+     .run = manual_approve},
+    {.name = "reject",
+     .method = "POST",
+     .status = 200,
+     .body = true,
+     .body_optional = true,
+     .run = manual_reject},
     {0},
 };
 

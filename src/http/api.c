@@ -574,7 +574,7 @@ static enum MHD_Result action(struct request *rq, struct res_ctx *x, const struc
     struct rerr err = {0};
     if (a->run) {
         json_t *body = NULL, *out = NULL;
-        int rc = a->body ? body_json(rq, &body, &err) : 0;
+        int rc = a->body && (rq->body_len || !a->body_optional) ? body_json(rq, &body, &err) : 0;
         if (rc == 0)
             rc = a->run(x, id, body, &out, &err);
         json_decref(body);

@@ -176,4 +176,33 @@ describe('evaluation under attack', () => {
       assert.equal(r.json.error.message, `荣誉评定列出范围内的全部党组织，不分页也不另行排序（查询参数 ${field} 不适用）`);
     }
   });
+
+  test('an approval names the version the approver saw: a value changed since is 409 version_conflict and stays 待审核', async () => {
+    const made = await req(admin, 'POST', '/eval-manual-values', value(members[3], { value: '50' }));
+    assert.equal(made.status, 201, made.text);
+    const seen = made.json.version;
+    // changed after the approver opened it
+    const changed = await req(admin, 'PATCH', `/eval-manual-values/${made.json.id}`, { version: seen, value: '100' });
+    assert.equal(changed.status, 200, changed.text);
+    for (const action of ['approve', 'reject']) {
+      const stale = await req(county, 'POST', `/eval-manual-values/${made.json.id}/${action}`, { version: seen });
+      assert.equal(stale.status, 409, stale.text);
+      assert.equal(stale.json.error.code, 'version_conflict');
+      assert.match(stale.json.error.message, /请刷新后再审核/);
+    }
+    const now = (await req(admin, 'GET', `/eval-manual-values/${made.json.id}`)).json;
+    assert.equal(now.status, '待审核');
+    assert.equal(now.value, '100');
+    for (const [body, code] of [[{ version: '1' }, 'invalid_type'], [{ version: 0 }, 'invalid_type'], [{ status: '已通过' }, 'unknown_field']]) {
+      const bad = await req(county, 'POST', `/eval-manual-values/${made.json.id}/approve`, body);
+      assert.equal(bad.status, 400, bad.text);
+      assert.equal(bad.json.error.code, code);
+    }
+    const ok = await req(county, 'POST', `/eval-manual-values/${made.json.id}/approve`, { version: now.version });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.status, '已通过');
+    // without a body, as before: the value as it stands
+    const other = await req(admin, 'POST', '/eval-manual-values', value(members[4]));
+    assert.equal((await req(county, 'POST', `/eval-manual-values/${other.json.id}/reject`)).status, 200);
+  });
 });
