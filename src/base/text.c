@@ -88,6 +88,64 @@ void text_utf8_repair(char *s)
     }
 }
 
+/* The "len" bytes of "s" without white space at either end (ASCII space, tab, CR, LF;
+ * NBSP U+00A0; ideographic space U+3000): from "*start", "*n" bytes. */
+void text_trim(const char *s, size_t len, const char **start, size_t *n)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + len;
+    for (;;) {
+        if (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+            p++;
+        else if (e - p >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
+            p += 2;
+        else if (e - p >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+            p += 3;
+        else
+            break;
+    }
+    for (;;) {
+        if (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+            e--;
+        else if (e - p >= 2 && e[-2] == 0xC2 && e[-1] == 0xA0)
+            e -= 2;
+        else if (e - p >= 3 && e[-3] == 0xE3 && e[-2] == 0x80 && e[-1] == 0x80)
+            e -= 3;
+        else
+            break;
+    }
+    *start = (const char *)p;
+    *n = (size_t)(e - p);
+}
+
+bool text_blank(const char *s)
+{
+    const char *start;
+    size_t n;
+    if (!s)
+        return true;
+    text_trim(s, strlen(s), &start, &n);
+    return n == 0;
+}
+
+void text_clip(const char *s, size_t max_chars, char *out, size_t size)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t n = 0, chars = 0;
+    while (p[n] && chars < max_chars) {
+        size_t k = p[n] < 0x80 ? 1 : p[n] < 0xE0 ? 2 : p[n] < 0xF0 ? 3 : 4;
+        for (size_t i = 1; i < k; i++)
+            if (!p[n + i]) /* cut short: stop before it */
+                k = 0;
+        if (!k)
+            break;
+        n += k;
+        chars++;
+    }
+    bool cut = p[n] != 0;
+    snprintf(out, size, "%.*s%s", (int)n, (const char *)p, cut ? "…" : "");
+    text_utf8_repair(out);
+}
+
 size_t text_utf8_len(const char *s)
 {
     size_t n = 0;

@@ -18,6 +18,17 @@ bool text_utf8_ok(const char *s);
  * becomes '?'. Control characters are kept. Never lengthens "s". */
 void text_utf8_repair(char *s);
 
+/* The "len" bytes of "s" without white space at either end (ASCII space, tab, CR, LF;
+ * NBSP U+00A0; ideographic space U+3000): from "*start", "*n" bytes. */
+void text_trim(const char *s, size_t len, const char **start, size_t *n);
+
+/* True when "s" is NULL, empty or only such white space. */
+bool text_blank(const char *s);
+
+/* "s" for quoting in a message: its first "max_chars" code points, and "…" when there
+ * were more, into "out" ("size" bytes, always well-formed UTF-8). */
+void text_clip(const char *s, size_t max_chars, char *out, size_t size);
+
 /* Number of code points in well-formed UTF-8 "s". */
 size_t text_utf8_len(const char *s);
 

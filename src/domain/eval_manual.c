@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "auth/audit.h"
+#include "base/log.h"
 #include "base/text.h"
 #include "domain/eval_internal.h"
 #include "domain/evaluation.h"
@@ -28,6 +29,9 @@ static const char *const manual_states[] = {"待审核", "已通过", "已退回
 /* enum scheme_subject's order */
 static const char *const subject_kinds[] = {"branch", "procuratorate", "member", "party_group", NULL};
 static const char *const subject_names[] = {"党支部", "检察院", "党员", "党小组"};
+
+/* A name quoted in a message: at most 20 characters (4 bytes each) and "…". */
+enum { QUOTED_CHARS = 20, QUOTED_BYTES = QUOTED_CHARS * 4 + 4 };
 
 /* "v" is a decimal number from 0 to 100 with at most four places. */
 static bool score_text(const char *v)
@@ -81,12 +85,16 @@ static int manual_indicator(struct res_ctx *x, json_t *row, int64_t id, const ch
             subjects = scheme_indicator(s, i)->subjects;
         }
     scheme_free(s);
+    /* names quoted clipped, so that what the message says after them fits */
+    char said[QUOTED_BYTES], scheme_said[QUOTED_BYTES];
+    text_clip(indicator, QUOTED_CHARS, said, sizeof said);
+    text_clip(name, QUOTED_CHARS, scheme_said, sizeof scheme_said);
     if (!found)
-        return rerr_set(err, R_EUNPROC, "invalid_reference", "indicator", "方案“%s”中没有指标“%s”", name,
-                        indicator);
+        return rerr_set(err, R_EUNPROC, "invalid_reference", "indicator", "方案“%s”中没有指标“%s”",
+                        scheme_said, said);
     if (!manual)
         return rerr_set(err, R_EUNPROC, "not_manual", "indicator", "指标“%s”由台账数据计算，不能手工录入",
-                        indicator);
+                        said);
     if (!(subjects & (1u << kind))) {
         char which[64] = "";
         for (int k = 0; k < SCHEME_SUBJECTS; k++)
@@ -94,7 +102,7 @@ static int manual_indicator(struct res_ctx *x, json_t *row, int64_t id, const ch
                 snprintf(which + strlen(which), sizeof which - strlen(which), "%s%s", *which ? "、" : "",
                          subject_names[k]);
         return rerr_set(err, R_EUNPROC, "not_applicable", "subject_kind", "指标“%s”不适用于%s（适用：%s）",
-                        indicator, subject_names[kind], which);
+                        said, subject_names[kind], which);
     }
     return 0;
 }
@@ -156,8 +164,7 @@ static int manual_check(struct res_ctx *x, json_t *row, json_t *before, struct r
     if (!score_text(res_str(row, "value")))
         return rerr_set(err, R_EINVAL, "invalid_value", "value",
                         "分值应为 0 至 100 的数，最多四位小数（如 92.5）");
-    if (!res_int(row, "evidence_attachment_id") &&
-        !(res_str(row, "evidence_note") && *res_str(row, "evidence_note")))
+    if (!res_int(row, "evidence_attachment_id") && text_blank(res_str(row, "evidence_note")))
         return rerr_set(err, R_EINVAL, "required", "evidence_note",
                         "手工录入的分值须有佐证：上传材料或填写佐证说明");
     int kind = kind_of(res_str(row, "subject_kind"));
@@ -180,29 +187,56 @@ static int manual_check(struct res_ctx *x, json_t *row, json_t *before, struct r
     return 0;
 }
 
-/* approve / reject: an administrator of the value's scope who did not enter it. */
-static int decide(struct res_ctx *x, int64_t id, const char *status, const char *action, json_t **out,
-                  struct rerr *err)
+/* The version a decision is about: "body" NULL or {} (none: 0), or {"version": N}. */
+static int decision_version(json_t *body, int64_t *version, struct rerr *err)
 {
-    int rc = store_begin(x->c, err);
+    *version = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(body, k, v)
+    {
+        if (strcmp(k, "version") != 0)
+            return rerr_set(err, R_EINVAL, "unknown_field", k, "未知字段“%s”（可用 version）", k);
+        if (!json_is_integer(v) || json_integer_value(v) < 1)
+            return rerr_set(err, R_EINVAL, "invalid_type", "version", "版本号 version 应为正整数");
+        *version = json_integer_value(v);
+    }
+    return 0;
+}
+
+/* approve / reject: an administrator of the value's scope who did not enter it; of the
+ * version "body" names when it names one (the one the approver saw: a value changed
+ * since is 409 version_conflict). */
+static int decide(struct res_ctx *x, int64_t id, json_t *body, const char *status, const char *action,
+                  json_t **out, struct rerr *err)
+{
+    int64_t seen;
+    int rc = decision_version(body, &seen, err);
+    if (rc < 0)
+        return rc;
+    rc = store_begin(x->c, err);
     if (rc < 0)
         return rc;
     store_stmt *st =
         store_prepare(x->c, "SELECT procuratorate_id, branch_id, status, coalesce(entered_by, 0), value,"
-                            " indicator, period FROM eval_manual_values WHERE id = ?");
+                            " indicator, period, version FROM eval_manual_values WHERE id = ?");
     store_bind_int(st, 1, id);
     rc = store_step(st, err);
     struct row_scope s = {0};
-    int64_t entered = 0;
-    char state[32] = "", value[32] = "", indicator[256] = "", period[32] = "";
+    int64_t entered = 0, version = 0;
+    /* copied whole: an indicator's name is up to 100 characters, 400 bytes (a cut one
+     * would not be UTF-8 and the audit entry would lose its "after") */
+    char *state = NULL, *value = NULL, *indicator = NULL, *period = NULL;
     if (rc == STORE_ROW) {
         s.procuratorate_id = store_col_int(st, 0);
         s.branch_id = store_col_int(st, 1);
-        snprintf(state, sizeof state, "%s", store_col_text(st, 2));
+        state = strdup(store_col_text(st, 2));
         entered = store_col_int(st, 3);
-        snprintf(value, sizeof value, "%s", store_col_text(st, 4));
-        snprintf(indicator, sizeof indicator, "%s", store_col_text(st, 5));
-        snprintf(period, sizeof period, "%s", store_col_text(st, 6));
+        value = strdup(store_col_text(st, 4));
+        indicator = strdup(store_col_text(st, 5));
+        period = strdup(store_col_text(st, 6));
+        version = store_col_int(st, 7);
+        CHECK(state && value && indicator && period);
     }
     store_done(st);
     int64_t own;
@@ -211,8 +245,12 @@ static int decide(struct res_ctx *x, int64_t id, const char *status, const char 
         rc = rerr_set(err, R_ENOTFOUND, "not_found", "", "手工录入的分值不存在（编号 %" PRId64 "）", id);
     if (rc >= 0)
         rc = authz_write_row(x->who, WRITE_ADMIN, &s, err);
+    if (rc >= 0 && seen && seen != version)
+        rc = rerr_set(err, R_ECONFLICT, "version_conflict", "version",
+                      "该分值已被修改（现为第 %" PRId64 " 版，您看到的是第 %" PRId64 " 版），请刷新后再审核",
+                      version, seen);
     if (rc >= 0 && strcmp(state, "待审核") != 0)
-        rc = rerr_set(err, R_ECONFLICT, "not_pending", "status", "该分值已%s，不能再审核", state);
+        rc = rerr_set(err, R_ECONFLICT, "not_pending", "status", "该分值已审核（%s），不能再审核", state);
     if (rc >= 0 && entered == x->who->user_id)
         rc =
             rerr_set(err, R_EFORBID, "same_person", "", "录入人不能审核自己录入的分值，须由另一位管理员审核");
@@ -243,6 +281,10 @@ static int decide(struct res_ctx *x, int64_t id, const char *status, const char 
         json_decref(before);
         json_decref(after);
     }
+    free(state);
+    free(value);
+    free(indicator);
+    free(period);
     rc = rc >= 0 ? store_commit(x->c, err) : (store_rollback(x->c), rc);
     if (rc < 0 && *out) {
         json_decref(*out);
@@ -253,17 +295,27 @@ static int decide(struct res_ctx *x, int64_t id, const char *status, const char 
 
 static int manual_approve(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
 {
-    return decide(x, id, "已通过", "approve", out, err);
+    return decide(x, id, body, "已通过", "approve", out, err);
 }
 
 static int manual_reject(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err)
 {
-    return decide(x, id, "已退回", "reject", out, err);
+    return decide(x, id, body, "已退回", "reject", out, err);
 }
 
 static const struct res_action manual_actions[] = {
-    {.name = "approve", .method = "POST", .status = 200, .run = manual_approve},
-    {.name = "reject", .method = "POST", .status = 200, .run = manual_reject},
+    {.name = "approve",
+     .method = "POST",
+     .status = 200,
+     .body = true,
+     .body_optional = true,
+     .run = manual_approve},
+    {.name = "reject",
+     .method = "POST",
+     .status = 200,
+     .body = true,
+     .body_optional = true,
+     .run = manual_reject},
     {0},
 };
 

@@ -24,7 +24,7 @@ struct params {
     const char *period, *kind, *sort;
     int64_t scheme, branch, proc, member, group;
     int64_t page, per_page;
-    bool paging; /* page, per_page or sort given */
+    const char *paging; /* the first of page, per_page and sort given, or NULL */
 };
 
 /* The orders a ranking is read in (?sort=), each the same total order the ranks were
@@ -90,12 +90,15 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
             rc = positive(k, v, &p->group, err);
         else if (!explain && !strcmp(k, "page") && !paged) {
             paged = true;
+            p->paging = p->paging ? p->paging : k;
             rc = page_param(k, v, RESULTS_MAX_PAGE, &p->page, err);
         } else if (!explain && !strcmp(k, "per_page") && !per_paged) {
             per_paged = true;
+            p->paging = p->paging ? p->paging : k;
             rc = page_param(k, v, RESULTS_MAX_PER_PAGE, &p->per_page, err);
         } else if (!explain && !strcmp(k, "sort") && !sorted) {
             sorted = true;
+            p->paging = p->paging ? p->paging : k;
             size_t j = 0;
             while (j < sizeof SORTS / sizeof SORTS[0] && strcmp(SORTS[j].name, v) != 0)
                 j++;
@@ -130,7 +133,6 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
         return rerr_set(
             err, R_EINVAL, "bad_query", "branch_id",
             "请提供党组织 branch_id、检察院 procuratorate_id、党员 member_id 或党小组 party_group_id");
-    p->paging = paged || per_paged || sorted;
     if (explain)
         p->kind = p->branch ? "branch" : p->proc ? "procuratorate" : p->member ? "member" : "party_group";
     return 0;
@@ -370,8 +372,8 @@ int eval_honours(struct res_ctx *x, const struct res_query *q, json_t **out, str
     if (p.kind && strcmp(p.kind, "branch") != 0)
         return rerr_set(err, R_EINVAL, "bad_query", "kind", "荣誉评定只针对党组织（kind=branch）");
     if (p.paging)
-        return rerr_set(err, R_EINVAL, "bad_query", "page",
-                        "荣誉评定列出范围内的全部党组织，不分页也不另行排序");
+        return rerr_set(err, R_EINVAL, "bad_query", p.paging,
+                        "荣誉评定列出范围内的全部党组织，不分页也不另行排序（查询参数 %s 不适用）", p.paging);
     if ((rc = store_begin_read(x->c, err)) < 0)
         return rc;
     int64_t run = 0, own = 0;

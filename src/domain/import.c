@@ -132,7 +132,7 @@ static bool cell_blank(const struct sheet_cell *c)
     size_t n;
     if (c->type == SC_EMPTY || !c->text)
         return true;
-    import_trim(c->text, c->len, &s, &n);
+    text_trim(c->text, c->len, &s, &n);
     return n == 0;
 }
 
@@ -163,7 +163,7 @@ static int take_header(struct run *u, const struct sheet_row *row, struct rerr *
         const struct sheet_cell *c = &row->cells[i];
         const char *h;
         size_t n;
-        import_trim(c->text ? c->text : "", c->text ? c->len : 0, &h, &n);
+        text_trim(c->text ? c->text : "", c->text ? c->len : 0, &h, &n);
         res->headers[i] = dup_n(h, n);
         if (!n)
             continue;
@@ -229,7 +229,7 @@ static const char *helper_text(const struct sheet_cell *c, bool date, char *buf,
     size_t n;
     if (cell_blank(c))
         return NULL;
-    import_trim(c->text, c->len, &s, &n);
+    text_trim(c->text, c->len, &s, &n);
     if (date) {
         char d[11];
         if (c->type == SC_DATE && c->len >= 10)
@@ -397,7 +397,7 @@ static char *key_words(struct run *u, json_t *body, const struct sheet_row *row)
         const struct sheet_cell *c = cell_at(u, row, k);
         const char *t;
         size_t n;
-        import_trim(c->text ? c->text : "", c->text ? c->len : 0, &t, &n);
+        text_trim(c->text ? c->text : "", c->text ? c->len : 0, &t, &n);
         s = arena_printf(u->x->a, "%s%s%s“%.*s”", s, *s ? "、" : "", u->cols[k].f->label,
                          (int)(n > 60 ? 60 : n), t);
     }

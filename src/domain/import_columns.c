@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "domain/import.h"
 #include "domain/import_internal.h"
 
@@ -123,35 +124,6 @@ const char *import_name_column(const struct resource *t)
 
 /* ------------------------------------------------------------------ headers */
 
-/* "s" without white space at either end (ASCII, NBSP U+00A0, ideographic space U+3000)
- * and a trailing required mark (* ＊ or （必填）), into "out". */
-void import_trim(const char *s, size_t len, const char **start, size_t *n)
-{
-    const unsigned char *p = (const unsigned char *)s, *e = p + len;
-    for (;;) {
-        if (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-            p++;
-        else if (e - p >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
-            p += 2;
-        else if (e - p >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
-            p += 3;
-        else
-            break;
-    }
-    for (;;) {
-        if (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-            e--;
-        else if (e - p >= 2 && e[-2] == 0xC2 && e[-1] == 0xA0)
-            e -= 2;
-        else if (e - p >= 3 && e[-3] == 0xE3 && e[-2] == 0x80 && e[-1] == 0x80)
-            e -= 3;
-        else
-            break;
-    }
-    *start = (const char *)p;
-    *n = (size_t)(e - p);
-}
-
 static bool header_is(const char *h, size_t n, const char *name)
 {
     return name && strlen(name) == n && !memcmp(h, name, n);
@@ -161,7 +133,7 @@ int import_match_header(const struct import_column *cols, int ncols, const char 
 {
     const char *h;
     size_t n;
-    import_trim(text, len, &h, &n);
+    text_trim(text, len, &h, &n);
     /* a required mark the template or a user added */
     if (n >= 1 && h[n - 1] == '*')
         n--;
@@ -171,7 +143,7 @@ int import_match_header(const struct import_column *cols, int ncols, const char 
         n -= 12;
     const char *h2;
     size_t n2;
-    import_trim(h, n, &h2, &n2);
+    text_trim(h, n, &h2, &n2);
     for (int i = 0; i < ncols; i++) {
         if (header_is(h2, n2, cols[i].header))
             return i;
@@ -219,7 +191,7 @@ int import_cell_value(const struct field *f, const struct sheet_cell *c, json_t 
     *out = NULL;
     const char *s;
     size_t n;
-    import_trim(c->text ? c->text : "", c->text ? c->len : 0, &s, &n);
+    text_trim(c->text ? c->text : "", c->text ? c->len : 0, &s, &n);
     if (c->type == SC_EMPTY || (n == 0 && c->type != SC_NUMBER))
         return 0; /* not given */
     if (c->type == SC_ERROR)

@@ -17,8 +17,6 @@ const char *import_helper_header(const struct field *f, enum import_col_role rol
 /* The column of table "t" that names its rows in a cell (name, case_no, number), or NULL
  * when rows are named by id only. */
 const char *import_name_column(const struct resource *t);
-/* "s" ("len" bytes) without surrounding white space (ASCII, U+00A0, U+3000). */
-void import_trim(const char *s, size_t len, const char **start, size_t *n);
 /* The index in "cols" of the column header "text" names, or -1. */
 int import_match_header(const struct import_column *cols, int ncols, const char *text, size_t len);
 /* Cell "c" as the value of field "f": 0 with *out (NULL when the cell is empty), 1 with a

@@ -187,6 +187,7 @@ struct res_action {
     const char *method; /* "POST", "GET" */
     int status;         /* of success: 200, 201, 202 */
     bool body;          /* takes a JSON object body (else "body" is NULL) */
+    bool body_optional; /* with "body": an empty one is no body ("body" NULL), not 400 */
     /* A JSON answer in *out (taken over by the caller); "id" is 0 on the collection. */
     int (*run)(struct res_ctx *x, int64_t id, json_t *body, json_t **out, struct rerr *err);
     /* A file to send; the caller owns out->fd. */

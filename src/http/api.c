@@ -574,7 +574,7 @@ static enum MHD_Result action(struct request *rq, struct res_ctx *x, const struc
     struct rerr err = {0};
     if (a->run) {
         json_t *body = NULL, *out = NULL;
-        int rc = a->body ? body_json(rq, &body, &err) : 0;
+        int rc = a->body && (rq->body_len || !a->body_optional) ? body_json(rq, &body, &err) : 0;
         if (rc == 0)
             rc = a->run(x, id, body, &out, &err);
         json_decref(body);
@@ -863,7 +863,7 @@ const struct route api_routes[] = {
     {RM_GET, "/eval/honours", eval_honours_get, ROUTE_CACHE, 0},
     {RM_GET, "/eval/signals", eval_signals_get, ROUTE_CACHE, 0},
     {RM_GET, "/eval/signals/:id", eval_signal_one, ROUTE_CACHE, 0},
-    {RM_POST, "/eval/signals/:id/review", eval_signal_review_post, ROUTE_NO_CACHE, ROUTE_SMALL_BODY},
+    {RM_POST, "/eval/signals/:id/review", eval_signal_review_post, ROUTE_NO_CACHE, ROUTE_BODY},
     /* a job's progress lives in memory, not in the database: never cached */
     {RM_GET, "/jobs", coll_list, ROUTE_NO_CACHE, 0},
     {RM_GET, "/jobs/:id", coll_get, ROUTE_NO_CACHE, 0},

@@ -116,7 +116,8 @@ static struct {
     int64_t id;
     int64_t done, total;
     char message[160];
-    bool cancel; /* asked to stop (POST /jobs/<id>/cancel) */
+    bool cancel;  /* asked to stop (POST /jobs/<id>/cancel) */
+    bool running; /* "id" runs now (false from the moment it finishes) */
 } live = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void live_start(int64_t id)
@@ -125,6 +126,7 @@ static void live_start(int64_t id)
     live.id = id;
     live.done = live.total = 0;
     live.cancel = false;
+    live.running = true;
     snprintf(live.message, sizeof live.message, "%s", "正在运行");
     pthread_mutex_unlock(&live.lock);
 }
@@ -310,6 +312,8 @@ static void finish(store_conn *c, int64_t id, const char *status, const char *me
     char *res = result ? json_dumps(result, JSON_COMPACT) : NULL;
     pthread_mutex_lock(&live.lock);
     int64_t done = live.done, total = live.total;
+    if (live.id == id)
+        live.running = false; /* a cancel from now on finds it over */
     pthread_mutex_unlock(&live.lock);
     store_stmt *st =
         store_prepare(c, "UPDATE jobs SET status = ?, message = ?, result = ?, done = ?, total = ?,"
@@ -728,7 +732,7 @@ static int cancel_action(struct res_ctx *x, int64_t id, json_t *body, json_t **o
      * lock for as long as it runs, and would otherwise be done before it heard. */
     bool flagged = false;
     pthread_mutex_lock(&live.lock);
-    if (live.id == id)
+    if (live.id == id && live.running) /* "live" keeps the last job's figures after it ended */
         live.cancel = flagged = true;
     pthread_mutex_unlock(&live.lock);
     if ((rc = store_begin(x->c, err)) < 0) {
@@ -755,7 +759,7 @@ static int cancel_action(struct res_ctx *x, int64_t id, json_t *body, json_t **o
         pthread_mutex_lock(&live.lock);
         /* The worker claims under the write lock this transaction holds: a job not
          * queued now is running (the one "live" is for) or over. */
-        running = live.id == id;
+        running = live.id == id && live.running;
         if (running)
             live.cancel = true;
         pthread_mutex_unlock(&live.lock);

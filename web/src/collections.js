@@ -866,10 +866,11 @@ export const COLLECTIONS = {
       branchFilter,
     ],
     // 通过 / 退回: an administrator's, on a value someone else entered (the server says so
-    // again: 403 same_person, 409 not_pending)
+    // again: 403 same_person, 409 not_pending), of the version on screen (changed since:
+    // 409 version_conflict)
     rowButtons: [
-      { label: '通过', action: 'approve', type: 'success', confirm: '确定通过该分值吗？通过后计入考评。', show: manualDecidable },
-      { label: '退回', action: 'reject', type: 'warning', confirm: '确定退回该分值吗？', show: manualDecidable },
+      { label: '通过', action: 'approve', type: 'success', confirm: '确定通过该分值吗？通过后计入考评。', show: manualDecidable, versioned: true },
+      { label: '退回', action: 'reject', type: 'warning', confirm: '确定退回该分值吗？', show: manualDecidable, versioned: true },
     ],
   },
 

@@ -112,6 +112,8 @@ int res_check_descriptor(const struct resource *r, struct rerr *err)
             return fault(err, r, "操作须有且只有一个处理函数，成功状态为 2xx");
         if (a->file && a->body)
             return fault(err, r, "文件操作不接收请求内容");
+        if (a->body_optional && !a->body)
+            return fault(err, r, "可以省略的请求内容须是操作接收的请求内容");
     }
     return 0;
 }

@@ -73,6 +73,31 @@ static void fold_and_name_key(void **state)
     arena_free(a);
 }
 
+/* text_trim and text_blank: ASCII, NBSP and ideographic white space; text_clip: whole
+ * characters, "…" only when cut, always within the buffer */
+static void trim_blank_and_clip(void **state)
+{
+    (void)state;
+    const char *s;
+    size_t n;
+    text_trim("\xc2\xa0 \xe3\x80\x80通辽\t\r\n", strlen("\xc2\xa0 \xe3\x80\x80通辽\t\r\n"), &s, &n);
+    assert_int_equal(n, strlen("通辽"));
+    assert_memory_equal(s, "通辽", n);
+    assert_true(text_blank(NULL));
+    assert_true(text_blank(""));
+    assert_true(text_blank(" \t\xe3\x80\x80\xc2\xa0"));
+    assert_false(text_blank(" 佐证 "));
+    char out[16];
+    text_clip("通辽市院", 20, out, sizeof out);
+    assert_string_equal(out, "通辽市院");
+    text_clip("\xf0\xa0\x80\x80\xf0\xa0\x80\x80\xf0\xa0\x80\x80", 2, out, sizeof out);
+    assert_string_equal(out, "\xf0\xa0\x80\x80\xf0\xa0\x80\x80…");
+    char small[6]; /* room for one four-byte character, not for the mark after it */
+    text_clip("\xf0\xa0\x80\x80\xf0\xa0\x80\x80", 1, small, sizeof small);
+    assert_true(text_utf8_ok(small));
+    assert_true(strlen(small) < sizeof small);
+}
+
 static void arena_many_and_big(void **state)
 {
     (void)state;
@@ -123,9 +148,13 @@ static void utf8_repair_and_bounded_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(date_validation),   cmocka_unit_test(digits_read),
-        cmocka_unit_test(utf8_validation),   cmocka_unit_test(utf8_repair_and_bounded_errors),
-        cmocka_unit_test(fold_and_name_key), cmocka_unit_test(arena_many_and_big),
+        cmocka_unit_test(date_validation),
+        cmocka_unit_test(digits_read),
+        cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(utf8_repair_and_bounded_errors),
+        cmocka_unit_test(fold_and_name_key),
+        cmocka_unit_test(arena_many_and_big),
+        cmocka_unit_test(trim_blank_and_clip),
     };
     return cmocka_run_group_tests_name("base/text", tests, NULL, NULL);
 }
