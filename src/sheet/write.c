@@ -258,18 +258,41 @@ static int header_flags(const sheet_writer *w, int64_t row)
     return w->bold_header && row == 0 ? F_BOLD : 0;
 }
 
-/* Text for XLSX: at most 32,767 characters (a copy in "*cut" when it must be shortened). */
+/* What ends a text cut to fit a cell, so that a reader knows the cell is not the whole
+ * text (the CSV export keeps it whole). */
+#define XLSX_CUT_MARK "…（超出 Excel 单元格 32767 字符的上限，以下已截去；CSV 导出保留全文）"
+
+/* Text for XLSX: at most 32,767 characters as Excel counts them (UTF-16 code units: a
+ * character beyond the BMP, four bytes in UTF-8, counts two). A longer one is cut on a
+ * character boundary and ends with XLSX_CUT_MARK; the copy is in "*cut". */
 static const char *xlsx_fit(const char *s, char **cut)
 {
     *cut = NULL;
-    size_t chars = 0, i = 0;
-    for (; s[i]; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > XLSX_MAX_CHARS)
+    size_t units = 0, i = 0, keep = 0, mark_units = 0;
+    for (const unsigned char *m = (const unsigned char *)XLSX_CUT_MARK; *m; m++)
+        if ((*m & 0xC0) != 0x80)
+            mark_units += *m >= 0xF0 ? 2 : 1;
+    for (; s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        units += c >= 0xF0 ? 2 : 1;
+        if (units > XLSX_MAX_CHARS)
             break;
+        if (units + mark_units <= XLSX_MAX_CHARS)
+            keep = i + 1; /* the text up to and with this character's first byte … */
+    }
     if (!s[i])
         return s;
-    *cut = strndup(s, i);
-    return *cut ? *cut : "";
+    /* … and the rest of that character's bytes */
+    while (s[keep] && ((unsigned char)s[keep] & 0xC0) == 0x80)
+        keep++;
+    size_t mark = strlen(XLSX_CUT_MARK);
+    if (!(*cut = malloc(keep + mark + 1)))
+        return "";
+    memcpy(*cut, s, keep);
+    memcpy(*cut + keep, XLSX_CUT_MARK, mark + 1);
+    return *cut;
 }
 
 static int xlsx_text_on(sheet_writer *w, lxw_worksheet *ws, int64_t row, int col, const char *s, int flags)

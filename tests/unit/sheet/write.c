@@ -159,6 +159,87 @@ static void xlsx_streaming_types_and_neutralising(void **state)
     free(book);
 }
 
+/* The inline text of cell "ref" in streamed sheet XML "xml" (free it). */
+static char *inline_text(const char *xml, const char *ref)
+{
+    char key[32];
+    snprintf(key, sizeof key, "<c r=\"%s\"", ref);
+    const char *c = strstr(xml, key);
+    assert_non_null(c);
+    const char *t = strstr(c, "<t");
+    assert_non_null(t);
+    t = strchr(t, '>') + 1;
+    const char *end = strstr(t, "</t>");
+    assert_non_null(end);
+    return strndup(t, (size_t)(end - t));
+}
+
+/* UTF-16 code units of UTF-8 "s", as Excel counts a cell's characters. */
+static size_t units_of(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n += (unsigned char)*s >= 0xF0 ? 2 : 1;
+    return n;
+}
+
+static char *repeat(const char *piece, int n, const char *tail)
+{
+    size_t k = strlen(piece), t = strlen(tail);
+    char *s = malloc(k * (size_t)n + t + 1);
+    for (int i = 0; i < n; i++)
+        memcpy(s + k * (size_t)i, piece, k);
+    memcpy(s + k * (size_t)n, tail, t + 1);
+    return s;
+}
+
+/* A text over Excel's 32,767 characters is cut on a character, counted as Excel counts
+ * (a four-byte character is two), and says so at its end; one that fits is untouched. */
+static void xlsx_long_text_cut_and_marked(void **state)
+{
+    (void)state;
+    const char *p = path_of("long.xlsx");
+    struct rerr err = {0};
+    sheet_writer *w;
+    char *han = repeat("汉", 40000, ""), *ext = repeat("𠀀", 20000, ""), *fit = repeat("a", 32767, ""),
+         *fit4 = repeat("𠀀", 16383, "a");
+    assert_int_equal(sheet_writer_open(p, SHEET_OUT_XLSX, true, &w, &err), 0);
+    assert_int_equal(sheet_add_sheet(w, "长文本"), 0);
+    assert_int_equal(sheet_text(w, 0, 0, han), 0);
+    assert_int_equal(sheet_text(w, 0, 1, ext), 0);
+    assert_int_equal(sheet_text(w, 0, 2, fit), 0);
+    assert_int_equal(sheet_text(w, 0, 3, fit4), 0);
+    assert_int_equal(sheet_writer_close(w, &err), 0);
+    char *xml = zip_entry(p, "xl/worksheets/sheet1.xml");
+    assert_non_null(xml);
+    const char *mark = "（超出 Excel 单元格 32767 字符的上限，以下已截去；CSV 导出保留全文）";
+    for (int c = 0; c < 2; c++) {
+        char *t = inline_text(xml, c ? "B1" : "A1");
+        size_t len = strlen(t), ml = strlen(mark);
+        assert_true(units_of(t) <= 32767);
+        assert_true(units_of(t) > 32767 - 60);
+        assert_true(len > ml && !strcmp(t + len - ml, mark));
+        /* what stands before the mark is a run of whole characters of the original */
+        const char *piece = c ? "𠀀" : "汉";
+        size_t body = len - ml - strlen("…");
+        assert_int_equal(body % strlen(piece), 0);
+        assert_memory_equal(t, c ? ext : han, body);
+        free(t);
+    }
+    char *t = inline_text(xml, "C1");
+    assert_string_equal(t, fit);
+    free(t);
+    t = inline_text(xml, "D1");
+    assert_string_equal(t, fit4);
+    free(t);
+    free(xml);
+    free(han);
+    free(ext);
+    free(fit);
+    free(fit4);
+}
+
 static void xlsx_streaming_refuses_rows_out_of_order(void **state)
 {
     (void)state;
@@ -375,6 +456,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(xlsx_streaming_types_and_neutralising),
+        cmocka_unit_test(xlsx_long_text_cut_and_marked),
         cmocka_unit_test(xlsx_streaming_refuses_rows_out_of_order),
         cmocka_unit_test(xlsx_row_limit_and_new_sheet),
         cmocka_unit_test(xlsx_lists_and_marks),
