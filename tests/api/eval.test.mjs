@@ -338,6 +338,14 @@ describe('evaluation', () => {
     assert.equal((await get(null, 'period=2025')).status, 401);
     assert.equal((await get(viewer, 'period=2019')).status, 404);
     assert.equal((await get(viewer, 'period=20x5')).status, 400);
+    // members' results are records of people: exported as members are, by administrators only
+    const auditedBefore = (await req(admin, 'GET', '/audit?entity=eval-results&per_page=1')).json.total;
+    const mv = await get(viewer, 'period=2025&kind=member');
+    assert.equal(mv.status, 403, 'the leadership reads members’ results but does not take them away');
+    assert.match(JSON.parse(mv.body.toString()).error.message, /导出/);
+    assert.equal((await req(admin, 'GET', '/audit?entity=eval-results&per_page=1')).json.total, auditedBefore, 'a refused export is not audited');
+    assert.equal((await get(viewer, 'period=2025&kind=party_group')).status, 200);
+    assert.equal((await get(admin, 'period=2025&kind=member')).status, 200);
   });
 
   test('members and party groups: ranked within the city and their procuratorate, each explained, scoped', async () => {

@@ -359,6 +359,10 @@ test('按同频共振: the branch whose two ledgers move together (科尔沁区�
   await d.saveAs(file)
   assert.equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK', 'an XLSX (a zip)')
   await shot(page, 'eval-resonance-order.png')
+  // members' results: the leadership reads them, and is offered no export (members' export is administrators')
+  await go(page, '/eval?period=2025&kind=member')
+  await rows(page).first().waitFor()
+  assert.equal(await page.locator('[data-test=eval-export]').count(), 0)
   noErrors(page)
 })
 
