@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "domain/import.h"
 #include "domain/resource.h"
 #include "domain/template.h"
@@ -19,10 +20,13 @@ static const struct resource *collection_of(json_t *params, struct rerr *err)
     if (!json_is_string(c))
         return rerr_set(err, R_EINVAL, "required", "collection", "请指定要导入的集合（collection）"), NULL;
     const struct resource *r = res_find(json_string_value(c));
-    if (!r || !import_supported(r))
-        return rerr_set(err, R_EINVAL, "invalid_value", "collection", "%s不能从表格导入",
-                        r ? r->label : json_string_value(c)),
-               NULL;
+    if (!r) {
+        char name[128];
+        text_clip(json_string_value(c), 20, name, sizeof name);
+        return rerr_set(err, R_EINVAL, "invalid_value", "collection", "没有名为“%s”的集合", name), NULL;
+    }
+    if (!import_supported(r))
+        return rerr_set(err, R_EINVAL, "invalid_value", "collection", "%s不能从表格导入", r->label), NULL;
     return r;
 }
 

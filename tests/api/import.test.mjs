@@ -171,6 +171,21 @@ describe('import jobs', () => {
     assert.equal(await membersNamed(admin, p), 0);
   });
 
+  test('a collection that does not exist is named as such, its name clipped on a character', async () => {
+    const body = csv([['姓名'], ['甲']]);
+    const r = await upload(admin, 'bogus', body);
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error.code, 'invalid_value');
+    assert.equal(r.json.error.field, 'collection');
+    assert.equal(r.json.error.message, '没有名为“bogus”的集合');
+    const long = await upload(admin, encodeURIComponent('𠀀'.repeat(30)), body);
+    assert.equal(long.status, 400, long.text);
+    assert.equal(long.json.error.message, `没有名为“${'𠀀'.repeat(20)}…”的集合`);
+    const notImportable = await upload(admin, 'audit', body);
+    assert.equal(notImportable.status, 400, notImportable.text);
+    assert.match(notImportable.json.error.message, /不能从表格导入/);
+  });
+
   test('files refused as a whole: missing required columns, duplicate headers, not a spreadsheet, mixed encodings', async () => {
     const cases = [
       [csv([['姓名', '出生日期'], ['甲', '1980-01-01']]), /所属党组织/],
