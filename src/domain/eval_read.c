@@ -24,7 +24,6 @@ struct params {
     const char *period, *kind, *sort;
     int64_t scheme, branch, proc, member, group;
     int64_t page, per_page;
-    const char *paging; /* the first of page, per_page and sort given, or NULL */
 };
 
 /* The orders a ranking is read in (?sort=), each the same total order the ranks were
@@ -63,11 +62,16 @@ static int page_param(const char *key, const char *v, int64_t max, int64_t *out,
                     key, max);
 }
 
-/* period (required), scheme_id, and: kind, branch_id (results: a branch's members or
- * party groups), page, per_page and sort (results), or one of branch_id,
- * procuratorate_id, member_id, party_group_id (explain); each at most once. */
-static int params_of(const struct res_query *q, bool explain, struct params *p, struct rerr *err)
+/* What the parameters are read for: the endpoint decides which it takes. */
+enum params_for { FOR_RESULTS, FOR_EXPLAIN, FOR_HONOURS };
+
+/* period (required), scheme_id, and: kind, branch_id (results and honours: a branch's
+ * members or party groups), page, per_page and sort (results alone: honours list every
+ * branch in scope), or one of branch_id, procuratorate_id, member_id, party_group_id
+ * (explain); each at most once. */
+static int params_of(const struct res_query *q, enum params_for use, struct params *p, struct rerr *err)
 {
+    bool explain = use == FOR_EXPLAIN;
     *p = (struct params){.page = 1, .per_page = RESULTS_PER_PAGE, .sort = SORTS[0].order};
     bool paged = false, per_paged = false, sorted = false;
     for (int i = 0; i < q->n; i++) {
@@ -88,17 +92,17 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
             rc = positive(k, v, &p->member, err);
         else if (explain && !strcmp(k, "party_group_id") && one)
             rc = positive(k, v, &p->group, err);
+        else if (use == FOR_HONOURS && (!strcmp(k, "page") || !strcmp(k, "per_page") || !strcmp(k, "sort")))
+            return rerr_set(err, R_EINVAL, "bad_query", k,
+                            "荣誉评定列出范围内的全部党组织，不分页也不另行排序（查询参数 %s 不适用）", k);
         else if (!explain && !strcmp(k, "page") && !paged) {
             paged = true;
-            p->paging = p->paging ? p->paging : k;
             rc = page_param(k, v, RESULTS_MAX_PAGE, &p->page, err);
         } else if (!explain && !strcmp(k, "per_page") && !per_paged) {
             per_paged = true;
-            p->paging = p->paging ? p->paging : k;
             rc = page_param(k, v, RESULTS_MAX_PER_PAGE, &p->per_page, err);
         } else if (!explain && !strcmp(k, "sort") && !sorted) {
             sorted = true;
-            p->paging = p->paging ? p->paging : k;
             size_t j = 0;
             while (j < sizeof SORTS / sizeof SORTS[0] && strcmp(SORTS[j].name, v) != 0)
                 j++;
@@ -111,7 +115,8 @@ static int params_of(const struct res_query *q, bool explain, struct params *p, 
             return rerr_set(err, R_EINVAL, "bad_query", k,
                             "未知或重复的查询参数“%s”（可用 period、scheme_id、%s）", k,
                             explain ? "branch_id、procuratorate_id、member_id 或 party_group_id 之一"
-                                    : "kind、branch_id、page、per_page、sort");
+                            : use == FOR_HONOURS ? "kind、branch_id"
+                                                 : "kind、branch_id、page、per_page、sort");
         if (rc < 0)
             return rc;
     }
@@ -196,7 +201,7 @@ int eval_results_read(struct res_ctx *x, const struct res_query *q, bool all, js
 {
     struct params p;
     int rc = authz_read_collection(x->who, READ_SCOPED, err);
-    if (rc < 0 || (rc = params_of(q, false, &p, err)) < 0 || (rc = store_begin_read(x->c, err)) < 0)
+    if (rc < 0 || (rc = params_of(q, FOR_RESULTS, &p, err)) < 0 || (rc = store_begin_read(x->c, err)) < 0)
         return rc;
     int64_t run = 0, own = 0, total = 0;
     bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
@@ -283,7 +288,7 @@ int eval_explain(struct res_ctx *x, const struct res_query *q, json_t **out, str
 {
     struct params p;
     int rc = authz_read_collection(x->who, READ_SCOPED, err);
-    if (rc < 0 || (rc = params_of(q, true, &p, err)) < 0 || (rc = store_begin_read(x->c, err)) < 0)
+    if (rc < 0 || (rc = params_of(q, FOR_EXPLAIN, &p, err)) < 0 || (rc = store_begin_read(x->c, err)) < 0)
         return rc;
     int64_t run = 0, own = 0;
     bool narrowed = authz_read_narrowed(x->who, READ_SCOPED, &own);
@@ -367,13 +372,10 @@ int eval_honours(struct res_ctx *x, const struct res_query *q, json_t **out, str
 {
     struct params p;
     int rc = authz_read_collection(x->who, READ_SCOPED, err);
-    if (rc < 0 || (rc = params_of(q, false, &p, err)) < 0)
+    if (rc < 0 || (rc = params_of(q, FOR_HONOURS, &p, err)) < 0)
         return rc;
     if (p.kind && strcmp(p.kind, "branch") != 0)
         return rerr_set(err, R_EINVAL, "bad_query", "kind", "荣誉评定只针对党组织（kind=branch）");
-    if (p.paging)
-        return rerr_set(err, R_EINVAL, "bad_query", p.paging,
-                        "荣誉评定列出范围内的全部党组织，不分页也不另行排序（查询参数 %s 不适用）", p.paging);
     if ((rc = store_begin_read(x->c, err)) < 0)
         return rc;
     int64_t run = 0, own = 0;

@@ -262,34 +262,38 @@ static int header_flags(const sheet_writer *w, int64_t row)
  * text (the CSV export keeps it whole). */
 #define XLSX_CUT_MARK "…（超出 Excel 单元格 32767 字符的上限，以下已截去；CSV 导出保留全文）"
 
+/* The UTF-16 code units of the UTF-8 character led by byte "c" (0 for a continuation
+ * byte): as Excel counts a cell's characters. */
+static size_t utf16_units(unsigned char c)
+{
+    return (c & 0xC0) == 0x80 ? 0 : c >= 0xF0 ? 2 : 1;
+}
+
 /* Text for XLSX: at most 32,767 characters as Excel counts them (UTF-16 code units: a
  * character beyond the BMP, four bytes in UTF-8, counts two). A longer one is cut on a
- * character boundary and ends with XLSX_CUT_MARK; the copy is in "*cut". */
+ * character boundary and ends with XLSX_CUT_MARK; the copy is in "*cut" (NULL returned
+ * when there is no memory for it). Every cell of an export comes here: a text that fits is
+ * counted once and returned as it is. */
 static const char *xlsx_fit(const char *s, char **cut)
 {
     *cut = NULL;
-    size_t units = 0, i = 0, keep = 0, mark_units = 0;
-    for (const unsigned char *m = (const unsigned char *)XLSX_CUT_MARK; *m; m++)
-        if ((*m & 0xC0) != 0x80)
-            mark_units += *m >= 0xF0 ? 2 : 1;
-    for (; s[i]; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xC0) == 0x80)
-            continue;
-        units += c >= 0xF0 ? 2 : 1;
-        if (units > XLSX_MAX_CHARS)
+    size_t units = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((units += utf16_units(*p)) > XLSX_MAX_CHARS)
             break;
-        if (units + mark_units <= XLSX_MAX_CHARS)
-            keep = i + 1; /* the text up to and with this character's first byte … */
-    }
-    if (!s[i])
+    if (units <= XLSX_MAX_CHARS)
         return s;
-    /* … and the rest of that character's bytes */
-    while (s[keep] && ((unsigned char)s[keep] & 0xC0) == 0x80)
-        keep++;
+    size_t room = XLSX_MAX_CHARS, keep = 0;
+    for (const unsigned char *m = (const unsigned char *)XLSX_CUT_MARK; *m; m++)
+        room -= utf16_units(*m);
+    /* the whole characters that fit beside the mark */
+    for (units = 0; (units += utf16_units((unsigned char)s[keep])) <= room;)
+        do
+            keep++;
+        while (utf16_units((unsigned char)s[keep]) == 0);
     size_t mark = strlen(XLSX_CUT_MARK);
     if (!(*cut = malloc(keep + mark + 1)))
-        return "";
+        return NULL;
     memcpy(*cut, s, keep);
     memcpy(*cut + keep, XLSX_CUT_MARK, mark + 1);
     return *cut;
@@ -303,6 +307,8 @@ static int xlsx_text_on(sheet_writer *w, lxw_worksheet *ws, int64_t row, int col
     }
     char *cut;
     const char *fit = xlsx_fit(s, &cut);
+    if (!fit)
+        return fail(w, R_EINTERNAL, "sheet_write", "内存不足%s", "");
     lxw_error e = fit[0] || flags
                       ? worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, fit, format_of(w, flags))
                       : LXW_NO_ERROR;

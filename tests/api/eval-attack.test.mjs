@@ -2,20 +2,11 @@
 // (a lost audit entry, evidence of blank space, a doubled word in a message).
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, req, uniq } from './lib.mjs';
+import { login, req, uniq, jobEnd } from './lib.mjs';
 
 const octet = { 'Content-Type': 'application/octet-stream' };
 
 /** Poll job "id" until it is over. */
-async function over(session, id) {
-  for (const end = Date.now() + 120000; Date.now() < end; ) {
-    const j = (await req(session, 'GET', `/jobs/${id}`)).json;
-    if (['done', 'failed', 'cancelled'].includes(j.status)) return j;
-    await new Promise((ok) => setTimeout(ok, 20));
-  }
-  throw new Error(`job ${id} never ended`);
-}
-
 // an indicator name of 100 four-byte characters (CJK Extension B): the longest an
 // eval-manual-values row takes, 400 bytes
 const LONG = '\u{20000}'.repeat(100);
@@ -135,7 +126,7 @@ describe('evaluation under attack', () => {
     }
     const stop = await req(county, 'POST', `/jobs/${id}/cancel`);
     assert.equal(stop.status, 200, stop.text);
-    assert.equal((await over(county, id)).status, 'cancelled');
+    assert.equal((await jobEnd(county, id, 120000)).status, 'cancelled');
     assert.equal(await count(), before, 'nothing written');
     const cancels = async () => (await req(admin, 'GET', `/audit?entity=jobs&entity_id=${id}&action=cancel&per_page=1`)).json.total;
     const audited = await cancels();
@@ -145,7 +136,7 @@ describe('evaluation under attack', () => {
     assert.equal(await cancels(), audited, 'a refused cancel is not audited');
     const second = await req(county, 'POST', '/jobs/upload?kind=import&collection=eval-manual-values', file, octet);
     assert.equal(second.status, 202, second.text);
-    const done = await over(county, second.json.id);
+    const done = await jobEnd(county, second.json.id, 120000);
     assert.equal(done.status, 'done', JSON.stringify(done));
     assert.equal(done.result.written, lines.length - 1, JSON.stringify(done.result).slice(0, 600));
     assert.equal(await count(), before + lines.length - 1);

@@ -6,17 +6,7 @@
 // county's own run raises the signals of its own branches.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, req, uniq } from './lib.mjs';
-
-async function settle(session, id, ms = 60000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const j = (await req(session, 'GET', `/jobs/${id}`)).json;
-    if (['done', 'failed', 'cancelled'].includes(j.status)) return j;
-    if (Date.now() > end) throw new Error(`job ${id} still ${j.status}`);
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-}
+import { login, req, uniq, jobEnd } from './lib.mjs';
 
 const auditOf = async (admin, id) =>
   (await req(admin, 'GET', `/audit?entity=eval-signals&entity_id=${id}&sort=-id&per_page=5`)).json.items;
@@ -178,7 +168,7 @@ describe('formalism signals', () => {
     const demo = schemes.find((s) => s.edition === 1 && s.used && s.name.startsWith('通辽'));
     const job = await req(county, 'POST', '/jobs', { kind: 'eval', scheme_id: demo.id, period: '2025' });
     assert.equal(job.status, 202, job.text);
-    const done = await settle(county, job.json.id);
+    const done = await jobEnd(county, job.json.id);
     assert.equal(done.status, 'done', JSON.stringify(done));
     const sigs = (await req(county, 'GET', `/eval/signals?period=2025&kind=纪要雷同&branch_id=${branch.id}`)).json.items;
     const s = sigs.find((x) => x.records.some((r) => r.id === a2.json.id) && x.records.some((r) => r.id === a1.json.id));

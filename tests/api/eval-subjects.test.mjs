@@ -6,22 +6,12 @@
 // administrator approved them, 待审核 until then.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, req, uniq, lastAudit } from './lib.mjs';
-
-async function settle(session, id, ms = 120000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const j = (await req(session, 'GET', `/jobs/${id}`)).json;
-    if (['done', 'failed', 'cancelled'].includes(j.status)) return j;
-    if (Date.now() > end) throw new Error(`job ${id} still ${j.status}`);
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-}
+import { login, req, uniq, lastAudit, jobEnd } from './lib.mjs';
 
 async function runJob(session, scheme_id, period) {
   const r = await req(session, 'POST', '/jobs', { kind: 'eval', scheme_id, period });
   assert.equal(r.status, 202, r.text);
-  const j = await settle(session, r.json.id);
+  const j = await jobEnd(session, r.json.id, 120000);
   assert.equal(j.status, 'done', JSON.stringify(j));
   return j;
 }

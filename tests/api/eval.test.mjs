@@ -5,7 +5,7 @@
 // same numbers from a second run of the same data.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, req, uniq, lastAudit, cli, DB, BASE } from './lib.mjs';
+import { login, req, uniq, lastAudit, cli, DB, BASE, jobEnd } from './lib.mjs';
 import ExcelJS from 'exceljs';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,20 +36,10 @@ const SCHEME = (name) => `[方案]
 计分 = 目标(值, 20)
 `;
 
-async function settle(session, id, ms = 60000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const j = (await req(session, 'GET', `/jobs/${id}`)).json;
-    if (['done', 'failed', 'cancelled'].includes(j.status)) return j;
-    if (Date.now() > end) throw new Error(`job ${id} still ${j.status}`);
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-}
-
 async function runJob(session, scheme_id, period) {
   const r = await req(session, 'POST', '/jobs', { kind: 'eval', scheme_id, period });
   assert.equal(r.status, 202, r.text);
-  return settle(session, r.json.id);
+  return jobEnd(session, r.json.id);
 }
 
 /** a decimal string with "places" digits after the point */

@@ -6,7 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { login, req, total, uniq as uniqueName, listAll, cli, DB, remove } from './lib.mjs';
+import { login, req, total, uniq as uniqueName, listAll, cli, DB, remove, jobEnd } from './lib.mjs';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,20 +21,10 @@ async function upload(session, coll, body, extra = '') {
 }
 
 /** Poll job "id" until it is over. */
-async function settle(session, id, ms = 60000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const j = (await req(session, 'GET', `/jobs/${id}`)).json;
-    if (['done', 'failed', 'cancelled'].includes(j.status)) return j;
-    if (Date.now() > end) throw new Error(`job ${id} still ${j.status}`);
-    await new Promise((ok) => setTimeout(ok, 50));
-  }
-}
-
 async function importFile(session, coll, body, extra = '') {
   const r = await upload(session, coll, body, extra);
   assert.equal(r.status, 202, r.text);
-  return settle(session, r.json.id);
+  return jobEnd(session, r.json.id);
 }
 
 /** UTF-8 CSV text of rows (RFC 4180 quoting where needed). */
@@ -360,7 +350,7 @@ describe('import jobs', () => {
     }
     const c = await req(admin, 'POST', `/jobs/${r.json.id}/cancel`);
     assert.equal(c.status, 200, c.text);
-    const j = await settle(admin, r.json.id);
+    const j = await jobEnd(admin, r.json.id);
     assert.equal(j.status, 'cancelled', JSON.stringify(j));
     assert.equal(await membersNamed(admin, p), 0);
   });

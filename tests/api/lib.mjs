@@ -104,6 +104,18 @@ export async function total(session, path) {
   return r.json.total;
 }
 
+/** Job "id" once it has ended (done, failed or cancelled), polled every 50 ms; throws
+ * after "ms". */
+export async function jobEnd(session, id, ms = 60000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const j = (await req(session, 'GET', `/jobs/${id}`)).json;
+    if (['done', 'failed', 'cancelled'].includes(j.status)) return j;
+    if (Date.now() > end) throw new Error(`job ${id} still ${j.status}`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+}
+
 /** Number of audit entries (as a city administrator). */
 export async function auditCount(admin) {
   return total(admin, '/audit');
