@@ -34,10 +34,16 @@
                                        " FROM cases c JOIN case_members cm ON cm.case_id = c.id AND "        \
                                        "cm.member_id IS NOT NULL"                                            \
                                        " WHERE c.closed_on >= ?1 AND c.closed_on < ?2) "
+/* The members who ever belonged to branch ?1 (a term there, or there now): whoever
+ * MEMBER_BRANCH places in it is one of them, so a branch's records start from its members
+ * instead of every case of the period. */
+#define CAND                                                                                                 \
+    "cand(mid) AS (SELECT member_id FROM member_terms WHERE branch_id = ?1"                                  \
+    " UNION SELECT id FROM members WHERE branch_id = ?1)"
 /* The closed cases of one branch (?1), for days ?2 <= day < ?3: the records of a value. */
 #define TEAM_OF                                                                                              \
-    "WITH team AS (SELECT DISTINCT c.id AS cid, c.closed_on AS day FROM cases c"                             \
-    " JOIN case_members cm ON cm.case_id = c.id AND cm.member_id IS NOT NULL"                                \
+    "WITH " CAND ", team AS (SELECT DISTINCT c.id AS cid, c.closed_on AS day FROM cand"                      \
+    " JOIN case_members cm ON cm.member_id = cand.mid JOIN cases c ON c.id = cm.case_id"                     \
     " WHERE c.closed_on >= ?2 AND c.closed_on < ?3 AND ?1 = " MEMBER_BRANCH("cm.member_id",                  \
                                                                             "c.closed_on") ") "
 /* A 三必评 score as branches: one row (rid, score, day, br) per branch a member of the
@@ -49,6 +55,13 @@
         "r.reviewed_on") " AS br FROM case_reviews r"                                                        \
                          " JOIN case_members cm ON cm.case_id = r.case_id AND cm.member_id IS NOT NULL"      \
                          " WHERE r.score IS NOT NULL AND " WHERE ") "
+/* The 三必评 scores of one branch (?1), for days ?2 <= day < ?3: (rid, cid, aspect, score,
+ * day) of the reviews REVIEWS places in it. */
+#define REVIEWS_OF                                                                                           \
+    "WITH " CAND ", rb AS (SELECT DISTINCT r.id AS rid, r.case_id AS cid, r.aspect AS aspect,"               \
+    " r.score AS score, r.reviewed_on AS day FROM cand JOIN case_members cm ON cm.member_id = cand.mid"      \
+    " JOIN case_reviews r ON r.case_id = cm.case_id WHERE r.score IS NOT NULL AND r.reviewed_on >= ?2"       \
+    " AND r.reviewed_on < ?3 AND ?1 = " MEMBER_BRANCH("cm.member_id", "r.reviewed_on") ") "
 #define LEAD_IS_MEMBER                                                                                       \
     "EXISTS (SELECT 1 FROM case_members l WHERE l.case_id = team.cid AND l.role = '主办检察官'"         \
     " AND l.member_id IS NOT NULL)"
@@ -121,12 +134,8 @@ static const struct entry catalogue[] = {
     {{"三必评平均分", MEASURE_MEAN, "分", "业务",
       "案件“三必评”（政治考量、社会影响、群众满意）各项评分的平均分，按评价日期计月，记在评价之日办案组成员"
       "所在的党组织",
-      REVIEWS(
-          "r.reviewed_on >= ?2 AND r.reviewed_on < ?3") "SELECT 'case-reviews', rid, (SELECT c.case_no FROM"
-                                                        " cases c WHERE c.id = cid) || ' ' || aspect || ' ' "
-                                                        "|| score || ' 分', day, score, 1 FROM rb WHERE br = "
-                                                        "?1"
-                                                        " ORDER BY day, rid"},
+      REVIEWS_OF "SELECT 'case-reviews', rid, (SELECT c.case_no FROM cases c WHERE c.id = cid) || ' ' ||"
+                 " aspect || ' ' || score || ' 分', day, score, 1 FROM rb ORDER BY day, rid"},
      REVIEWS(
          "r.reviewed_on >= ?1 AND r.reviewed_on < ?2") "SELECT br, substr(day, 1, 7), sum(score), count(*)"
                                                        " FROM rb WHERE br IS NOT NULL GROUP BY 1, 2"},
@@ -307,19 +316,93 @@ static int load_sql(struct res_ctx *x, struct measure_grid *g, int m, const char
     return rc < 0 ? rc : 0;
 }
 
-/* have[month * N_MEASURES + measure]: that month of that measure is in the grid already. */
-#define HAVE(have, k, m) ((have)[(size_t)(k)*N_MEASURES + (size_t)(m)])
+/* ---- what the kept months give a grid
+ *
+ * Per month and measure (STATE(kp, k, m)): KEPT_NONE, computed from the ledgers; KEPT_WHOLE,
+ * read as kept (or, for measure_keep, not to be kept: a month not wholly past); KEPT_PART,
+ * read as kept but for the branches marked in eval_pairs_dirty (migration 023), whose cells
+ * are zeroed and computed again branch by branch. marks[] are the (month, measure, branch
+ * index) of the KEPT_PART cells, sorted. */
+enum { KEPT_NONE, KEPT_WHOLE, KEPT_PART };
+struct mark {
+    int k, m, b;
+};
+struct kept {
+    unsigned char *state; /* [month * N_MEASURES + measure] */
+    struct mark *marks;
+    size_t nmarks;
+};
+#define STATE(kp, k, m) ((kp)->state[(size_t)(k)*N_MEASURES + (size_t)(m)])
 
-/* 三会一课完成率 ("m") from each branch's completeness of each year with a month not had: a
- * rule's period that is over counts in the month it ends (only months not had are added). */
-static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const bool *have, struct rerr *err)
+static int mark_cmp(const void *pa, const void *pb)
+{
+    const struct mark *a = pa, *b = pb;
+    if (a->k != b->k)
+        return a->k < b->k ? -1 : 1;
+    if (a->m != b->m)
+        return a->m < b->m ? -1 : 1;
+    return a->b < b->b ? -1 : a->b > b->b;
+}
+
+static bool marked(const struct kept *kp, int k, int m, int b)
+{
+    struct mark key = {k, m, b};
+    return kp->nmarks && bsearch(&key, kp->marks, kp->nmarks, sizeof key, mark_cmp) != NULL;
+}
+
+/* The pair of measure "m" (one with a months query) of grid branch "b" in month "k", again
+ * from the ledgers: the sum of the records its value lists (measure_records), which are
+ * what the months query counts, for that branch alone. */
+static int load_branch_month(struct res_ctx *x, struct measure_grid *g, int m, int b, int k, struct rerr *err)
+{
+    char from[24], to[24];
+    month_label(g, k, from);
+    month_label(g, k + 1, to);
+    strcat(from, "-01");
+    strcat(to, "-01");
+    store_stmt *st;
+    int rc = store_prepare_built(
+        x->c,
+        arena_printf(x->a,
+                     "WITH r(coll, id, title, day, num, den) AS (%s) SELECT total(num), total(den) FROM r",
+                     catalogue[m].m.records_sql),
+        &st, err);
+    if (rc < 0)
+        return rc;
+    store_bind_int(st, 1, g->branches[b]);
+    store_bind_text(st, 2, from);
+    store_bind_text(st, 3, to);
+    if ((rc = store_step(st, err)) == STORE_ROW) {
+        double *p = cell(g, b, k, m);
+        p[0] = store_col_real(st, 0);
+        p[1] = store_col_real(st, 1);
+    }
+    store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* 三会一课完成率 ("m") from the branches' completeness of each year (domain/partylife.h): a
+ * rule's period that is over counts in the month it ends. Only the months to compute are
+ * added: every branch's when a month of the year is KEPT_NONE, else the marked branches'. */
+static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const struct kept *kp,
+                     struct rerr *err)
 {
     int years = g->months / 12;
     for (int y = 0; y < years; y++) {
-        bool need = false;
-        for (int k = 0; k < 12; k++)
-            need = need || !HAVE(have, y * 12 + k, m);
-        for (int b = 0; need && b < g->nbranches; b++) {
+        bool all = false, some = false;
+        for (int k = y * 12; k < y * 12 + 12; k++) {
+            all = all || STATE(kp, k, m) == KEPT_NONE;
+            some = some || STATE(kp, k, m) == KEPT_PART;
+        }
+        for (int b = 0; (all || some) && b < g->nbranches; b++) {
+            bool want[12], any = false;
+            for (int i = 0; i < 12; i++) {
+                int st = STATE(kp, y * 12 + i, m);
+                want[i] = st == KEPT_NONE || (st == KEPT_PART && marked(kp, y * 12 + i, m, b));
+                any = any || want[i];
+            }
+            if (!any)
+                continue;
             json_t *c;
             int rc = life_completeness_in(x, g->branches[b], g->first_year + y, &c, err);
             if (rc == R_ENOTFOUND) { /* out of the reader's scope */
@@ -337,7 +420,7 @@ static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const boo
                 int required = (int)json_integer_value(json_object_get(p, "required"));
                 int missing = (int)json_integer_value(json_object_get(p, "missing"));
                 int last = (int)json_integer_value(json_object_get(p, "to"));
-                if (HAVE(have, y * 12 + last - 1, m))
+                if (last < 1 || last > 12 || !want[last - 1])
                     continue;
                 double *pair = cell(g, b, y * 12 + last - 1, m);
                 pair[0] += required - missing;
@@ -349,9 +432,9 @@ static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const boo
     return 0;
 }
 
-/* The pairs of every measure and month not had, from the ledgers: each measure's query once
- * per run of consecutive months it lacks. */
-static int compute_months(struct res_ctx *x, struct measure_grid *g, const bool *have, struct rerr *err)
+/* The pairs of every measure and month not read as kept, from the ledgers: each measure's
+ * query once per run of consecutive KEPT_NONE months, then the marked branches one by one. */
+static int compute_months(struct res_ctx *x, struct measure_grid *g, const struct kept *kp, struct rerr *err)
 {
     int rc = 0;
     if (g->of != MEASURE_OF_BRANCH) { /* members' and groups' months are never kept: all of them */
@@ -368,16 +451,16 @@ static int compute_months(struct res_ctx *x, struct measure_grid *g, const bool 
         if (g->only >= 0 && m != g->only)
             continue;
         if (!catalogue[m].months_sql) {
-            rc = load_life(x, g, m, have, err);
+            rc = load_life(x, g, m, kp, err);
             continue;
         }
         for (int k = 0; rc >= 0 && k < g->months;) {
-            if (HAVE(have, k, m)) {
+            if (STATE(kp, k, m) != KEPT_NONE) {
                 k++;
                 continue;
             }
             int a = k;
-            while (k < g->months && !HAVE(have, k, m))
+            while (k < g->months && STATE(kp, k, m) == KEPT_NONE)
                 k++;
             char from[24], to[24];
             month_label(g, a, from);
@@ -386,6 +469,11 @@ static int compute_months(struct res_ctx *x, struct measure_grid *g, const bool 
             strcat(to, "-01");
             rc = load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
         }
+    }
+    for (size_t i = 0; rc >= 0 && i < kp->nmarks; i++) {
+        const struct mark *mk = &kp->marks[i];
+        if (catalogue[mk->m].months_sql && (g->only < 0 || mk->m == g->only))
+            rc = load_branch_month(x, g, mk->m, mk->b, mk->k, err);
     }
     return rc < 0 ? rc : 0;
 }
@@ -449,35 +537,91 @@ static double get_double(const unsigned char *p)
     return d;
 }
 
-/* The kept months of the grid's years before "now" ("YYYY-MM": months not wholly past are
- * never read) into "have", and their pairs into the grid when "fill". */
-static int read_kept(struct res_ctx *x, struct measure_grid *g, bool *have, const char *now, bool fill,
-                     struct rerr *err)
+/* "sql" prepared with ?1..?2 the grid's months ("YYYY-MM", the end excluded), ?3 "now" and
+ * ?4 the one measure the grid holds (NULL: all). */
+static store_stmt *prepare_months(struct res_ctx *x, const struct measure_grid *g, const char *now,
+                                  const char *sql)
 {
-    char fp[24], from[16], to[16];
-    fingerprint(fp);
+    char from[16], to[16];
     month_label(g, 0, from);
     month_label(g, g->months, to);
-    store_stmt *st = store_prepare(
-        x->c, fill ? "SELECT month, measure, data FROM eval_pairs WHERE month >= ?1 AND month < ?2"
-                     " AND month < ?3 AND catalogue = ?4 AND (?5 IS NULL OR measure = ?5)"
-                   : "SELECT month, measure, NULL FROM eval_pairs WHERE month >= ?1 AND month < ?2"
-                     " AND month < ?3 AND catalogue = ?4 AND (?5 IS NULL OR measure = ?5)");
+    store_stmt *st = store_prepare(x->c, sql);
     store_bind_text(st, 1, from);
     store_bind_text(st, 2, to);
     store_bind_text(st, 3, now);
-    store_bind_text(st, 4, fp);
-    store_bind_text(st, 5, g->only >= 0 ? catalogue[g->only].m.name : NULL);
+    store_bind_text(st, 4, g->only >= 0 ? catalogue[g->only].m.name : NULL);
+    return st;
+}
+
+/* The marks of migration 023 in the grid's months before "now" into kp->marks, as (month,
+ * measure, branch index), sorted; those of branches, measures or months not in the grid
+ * left out. */
+static int read_marks(struct res_ctx *x, struct measure_grid *g, struct kept *kp, const char *now,
+                      struct rerr *err)
+{
+    store_stmt *st = prepare_months(x, g, now,
+                                    "SELECT month, measure, branch_id FROM eval_pairs_dirty"
+                                    " WHERE month >= ?1 AND month < ?2 AND month < ?3"
+                                    " AND (?4 IS NULL OR measure = ?4)");
+    size_t cap = 0;
     int rc;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        int k = month_index(g, store_col_text(st, 0)), m = measure_find(store_col_text(st, 1));
+        int b = branch_index(g, store_col_int(st, 2));
+        if (k < 0 || m < 0 || b < 0 || (g->only >= 0 && m != g->only))
+            continue;
+        if (kp->nmarks == cap) {
+            cap = cap ? cap * 2 : 64;
+            kp->marks = realloc(kp->marks, cap * sizeof *kp->marks);
+            if (!kp->marks)
+                die("内存不足");
+        }
+        kp->marks[kp->nmarks++] = (struct mark){k, m, b};
+    }
+    store_done(st);
+    if (kp->nmarks)
+        qsort(kp->marks, kp->nmarks, sizeof *kp->marks, mark_cmp);
+    return rc < 0 ? rc : 0;
+}
+
+/* The kept months of the grid's years before "now" ("YYYY-MM": months not wholly past are
+ * never read) into kp->state, and their pairs into the grid: every kept month's when
+ * "fill", else only the KEPT_PART ones' (measure_keep writes those back whole). A month of
+ * a measure with more than a quarter of the branches marked is computed whole instead
+ * (one query for the month costs less than that many for a branch). On return kp->marks
+ * holds the marks of KEPT_PART months only, and their cells are zero. */
+static int read_kept(struct res_ctx *x, struct measure_grid *g, struct kept *kp, const char *now, bool fill,
+                     struct rerr *err)
+{
+    int rc = read_marks(x, g, kp, now, err);
+    if (rc < 0)
+        return rc;
+    int *marks_in = calloc((size_t)g->months * N_MEASURES, sizeof *marks_in);
+    if (!marks_in)
+        die("内存不足");
+    for (size_t i = 0; i < kp->nmarks; i++)
+        marks_in[(size_t)kp->marks[i].k * N_MEASURES + (size_t)kp->marks[i].m]++;
+    int limit = g->nbranches / 4 + 1;
+
+    char fp[24];
+    fingerprint(fp);
+    store_stmt *st = prepare_months(x, g, now,
+                                    "SELECT month, measure, data FROM eval_pairs WHERE month >= ?1"
+                                    " AND month < ?2 AND month < ?3 AND (?4 IS NULL OR measure = ?4)"
+                                    " AND catalogue = ?5");
+    store_bind_text(st, 5, fp);
     while ((rc = store_step(st, err)) == STORE_ROW) {
         int k = month_index(g, store_col_text(st, 0)), m = measure_find(store_col_text(st, 1));
         if (k < 0 || m < 0 || (g->only >= 0 && m != g->only))
             continue;
-        if (fill) {
-            const unsigned char *d = store_col_blob(st, 2);
-            size_t n = (size_t)store_col_bytes(st, 2);
-            if (n % RECORD_BYTES)
-                continue; /* not of this layout: computed afresh */
+        int n_marked = marks_in[(size_t)k * N_MEASURES + (size_t)m];
+        if (n_marked > limit)
+            continue; /* computed whole */
+        const unsigned char *d = store_col_blob(st, 2);
+        size_t n = (size_t)store_col_bytes(st, 2);
+        if (n % RECORD_BYTES)
+            continue; /* not of this layout: computed afresh */
+        if (fill || n_marked) {
             /* the records are in ascending branch order, as the grid's branches are: one
              * walk along both (a search for a record out of that order) */
             int pos = 0;
@@ -493,9 +637,21 @@ static int read_kept(struct res_ctx *x, struct measure_grid *g, bool *have, cons
                 p[1] = get_double(d + at + 16);
             }
         }
-        HAVE(have, k, m) = true;
+        STATE(kp, k, m) = n_marked ? KEPT_PART : KEPT_WHOLE;
     }
     store_done(st);
+    free(marks_in);
+    /* keep the marks of KEPT_PART months, their cells zeroed to be computed again */
+    size_t w = 0;
+    for (size_t i = 0; i < kp->nmarks; i++) {
+        const struct mark mk = kp->marks[i];
+        if (STATE(kp, mk.k, mk.m) != KEPT_PART)
+            continue;
+        double *p = cell(g, mk.b, mk.k, mk.m);
+        p[0] = p[1] = 0;
+        kp->marks[w++] = mk;
+    }
+    kp->nmarks = w;
     return rc < 0 ? rc : 0;
 }
 
@@ -557,12 +713,18 @@ static void this_month(char out[16])
     snprintf(out, 16, "%.7s", today);
 }
 
-static bool *have_new(const struct measure_grid *g)
+static struct kept kept_new(const struct measure_grid *g)
 {
-    bool *have = calloc((size_t)g->months * N_MEASURES, sizeof *have);
-    if (!have)
+    struct kept kp = {.state = calloc((size_t)g->months * N_MEASURES, 1)};
+    if (!kp.state)
         die("内存不足");
-    return have;
+    return kp;
+}
+
+static void kept_free(struct kept *kp)
+{
+    free(kp->state);
+    free(kp->marks);
 }
 
 static int grid_load(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t branch,
@@ -574,12 +736,12 @@ static int grid_load(struct res_ctx *x, enum measure_of of, int first_year, int 
     this_month(now);
     int rc;
     struct measure_grid *g = grid_new(x, of, first_year, last_year, branch, only, err, &rc);
-    bool *have = have_new(g);
+    struct kept kp = kept_new(g);
     if (rc == 0 && kept && of == MEASURE_OF_BRANCH)
-        rc = read_kept(x, g, have, now, true, err);
+        rc = read_kept(x, g, &kp, now, true, err);
     if (rc == 0)
-        rc = compute_months(x, g, have, err);
-    free(have);
+        rc = compute_months(x, g, &kp, err);
+    kept_free(&kp);
     if (rc < 0) {
         measure_grid_free(g);
         return rc;
@@ -633,21 +795,21 @@ int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, st
     if (rc < 0)
         return rc;
     struct measure_grid *g = grid_new(x, MEASURE_OF_BRANCH, first_year, last_year, 0, -1, err, &rc);
-    bool *have = have_new(g);
+    struct kept kp = kept_new(g);
     if (rc == 0)
-        rc = read_kept(x, g, have, now, false, err);
+        rc = read_kept(x, g, &kp, now, false, err);
     int missing = 0;
     for (int k = 0; k < g->months; k++) {
         char ym[16];
         month_label(g, k, ym);
         for (int m = 0; m < N_MEASURES; m++) {
             if (strcmp(ym, now) >= 0)
-                HAVE(have, k, m) = true; /* not wholly past: never kept */
-            missing += !HAVE(have, k, m);
+                STATE(&kp, k, m) = KEPT_WHOLE; /* not wholly past: never kept */
+            missing += STATE(&kp, k, m) != KEPT_WHOLE;
         }
     }
     if (rc == 0 && missing)
-        rc = compute_months(x, g, have, err);
+        rc = compute_months(x, g, &kp, err);
     /* The writes upgrade this read transaction: when another connection has committed since
      * it began (or holds the write lock), SQLite refuses, and nothing is kept this time —
      * what was computed may already be out of date. */
@@ -658,7 +820,7 @@ int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, st
     bool refused = false;
     for (int k = 0; rc == 0 && missing && !refused && k < g->months; k++)
         for (int m = 0; !refused && m < N_MEASURES; m++) {
-            if (HAVE(have, k, m))
+            if (STATE(&kp, k, m) == KEPT_WHOLE)
                 continue;
             size_t n = 0;
             for (int b = 0; b < g->nbranches; b++) {
@@ -688,9 +850,20 @@ int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, st
                 wrote++;
             }
             store_done(st);
+            if (refused)
+                break;
+            /* the row is whole again: its marks (and any left from a row deleted since) go */
+            st = store_prepare(x->c, "DELETE FROM eval_pairs_dirty WHERE month = ? AND measure = ?");
+            store_bind_text(st, 1, ym);
+            store_bind_text(st, 2, catalogue[m].m.name);
+            if (store_step(st, &werr) < 0) {
+                refused = true;
+                log_info("measures: months not kept this time (%s)", werr.message);
+            }
+            store_done(st);
         }
     free(buf);
-    free(have);
+    kept_free(&kp);
     measure_grid_free(g);
     if (rc < 0 || refused || !wrote) {
         store_rollback(x->c);

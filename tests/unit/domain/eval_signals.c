@@ -324,17 +324,21 @@ static void detect(struct fx *f, int64_t s)
     scheme_free(compiled);
 }
 
-/* The kept months of 党员出勤率 that "where" holds of. */
+/* The months of 党员出勤率 that "where" holds of kept whole (no branch of theirs marked
+ * changed: migration 023). */
 static int kept_months(struct fx *f, const char *where)
 {
-    char q[256];
-    snprintf(q, sizeof q, "measure = '党员出勤率' AND %s", where);
+    char q[384];
+    snprintf(q, sizeof q,
+             "measure = '党员出勤率' AND %s AND NOT EXISTS (SELECT 1 FROM eval_pairs_dirty d"
+             " WHERE d.month = eval_pairs.month AND d.measure = eval_pairs.measure)",
+             where);
     return count_in(f, "eval_pairs", q);
 }
 
-/* 全勤异常 reads the monthly pairs of 党员出勤率 a run keeps (migration 019); a month whose
- * pair is gone (a record of it changed since) is computed from the ledgers. Here one
- * absence in March deletes March's pair; detection then finds 01..02 and 04..07 perfect
+/* 全勤异常 reads the monthly pairs of 党员出勤率 a run keeps (migration 019); a branch's
+ * month marked changed since (a record of it changed: migration 023) is computed from the
+ * ledgers. Here one absence in March marks March; detection then finds 01..02 and 04..07 perfect
  * and March at 1 of 2: the longest run 04..07 (four months), the rate outside it
  * (2 + 2 + 1) / 6 = 0.8333, p = min(1, (7 - 4 + 1) · 0.8333^8) = 0.9302. */
 static void a_stale_month_is_computed(void **state)

@@ -33,13 +33,18 @@ static int64_t member(struct fx *f, const char *name)
                                "joined_party", "2010-01-01"));
 }
 
-static int64_t meeting(struct fx *f, const char *kind, const char *day)
+static int64_t meeting_in(struct fx *f, int64_t branch, const char *kind, const char *day)
 {
-    json_t *b = json_pack("{s:I,s:s,s:s,s:s}", "branch_id", (json_int_t)f->branch, "kind", kind, "held_on",
-                          day, "topic", kind);
+    json_t *b = json_pack("{s:I,s:s,s:s,s:s}", "branch_id", (json_int_t)branch, "kind", kind, "held_on", day,
+                          "topic", kind);
     if (!strcmp(kind, "学习"))
         json_object_set_new(b, "study_dimension", json_string("党性锤炼"));
     return fx_create(f, "activities", b);
+}
+
+static int64_t meeting(struct fx *f, const char *kind, const char *day)
+{
+    return meeting_in(f, f->branch, kind, day);
 }
 
 static void attend(struct fx *f, int64_t activity, int64_t m, const char *status)
@@ -226,6 +231,13 @@ static void as_fresh(struct fx *f, const int64_t *branches, int nb, bool keep, c
     assert_int_equal(measure_grid_load(&f->x, 2024, 2025, 0, &a, &e), 0);
     assert_int_equal(measure_grid_compute(&f->x, 2024, 2025, 0, &b, &e), 0);
     grids_agree(a, b, -1, branches, nb, when);
+    /* one branch alone, as an explanation reads it (the marks of the others left out) */
+    for (int i = 0; i < nb; i++) {
+        struct measure_grid *one = NULL;
+        assert_int_equal(measure_grid_load(&f->x, 2024, 2025, branches[i], &one, &e), 0);
+        grids_agree(one, b, -1, &branches[i], 1, when);
+        measure_grid_free(one);
+    }
     /* each measure alone, as 全勤异常 reads 党员出勤率: the same pairs, and no other measure */
     for (int m = 0; m < measure_count(); m++) {
         struct measure_grid *one = NULL;
@@ -241,10 +253,23 @@ static void as_fresh(struct fx *f, const int64_t *branches, int nb, bool keep, c
     measure_grid_free(b);
 }
 
-/* The rows of eval_pairs (a month of a measure each), of measure "m" when not NULL. */
+static int64_t count_rows(struct fx *f, const char *sql)
+{
+    store_stmt *st = store_prepare(f->c, sql);
+    store_step(st, NULL);
+    int64_t n = store_col_int(st, 0);
+    store_done(st);
+    return n;
+}
+
+/* The rows of eval_pairs (a month of a measure each) kept whole (no branch of theirs marked
+ * in eval_pairs_dirty), of measure "m" when not NULL. */
 static int64_t kept_months(struct fx *f, const char *m)
 {
-    store_stmt *st = store_prepare(f->c, "SELECT count(*) FROM eval_pairs WHERE ?1 IS NULL OR measure = ?1");
+    store_stmt *st =
+        store_prepare(f->c, "SELECT count(*) FROM eval_pairs p WHERE (?1 IS NULL OR measure = ?1)"
+                            " AND NOT EXISTS (SELECT 1 FROM eval_pairs_dirty d"
+                            " WHERE d.month = p.month AND d.measure = p.measure)");
     store_bind_text(st, 1, m);
     store_step(st, NULL);
     int64_t n = store_col_int(st, 0);
@@ -284,13 +309,28 @@ static void kept_months_are_what_a_fresh_grid_gives(void **state)
     as_fresh(f, br, 2, true, "first kept");
     assert_int_equal(kept_months(f, NULL), 24 * measure_count()); /* both years are wholly past */
 
-    /* added: a meeting in 2025-06 (and the quarter's and year's end for 三会一课) */
+    /* added: a meeting in 2025-06 (and the quarter's and year's end for 三会一课): the
+     * months stay kept, this branch's cells of them marked (migration 023) */
     int64_t s2 = meeting(f, "支委会", "2025-06-03");
     attend(f, s2, yi, "出席");
     assert_true(kept_months(f, NULL) < 24 * measure_count());
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM eval_pairs"), 24 * measure_count());
+    assert_int_equal(count_rows(f, "SELECT count(DISTINCT branch_id) FROM eval_pairs_dirty"), 1);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM eval_pairs_dirty WHERE month = '2025-06'"
+                                   " AND measure = '党员出勤率'"),
+                     1);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM eval_pairs_dirty WHERE measure = '三会一课完成率'"),
+                     2);
     assert_int_equal(kept_months(f, "办结案件数"), 24); /* a measure the meeting does not feed */
     as_fresh(f, br, 2, false, "after an insert, not kept again");
     as_fresh(f, br, 2, true, "after an insert");
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM eval_pairs_dirty"), 0);
+    /* both branches marked in one month (more than a quarter of them): the month computed whole */
+    meeting_in(f, other, "主题党日", "2025-07-01");
+    meeting(f, "主题党日", "2025-07-02");
+    as_fresh(f, br, 2, false, "both branches marked, not kept again");
+    as_fresh(f, br, 2, true, "both branches marked");
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM eval_pairs_dirty"), 0);
     /* moved: the meeting of 2025-01-05 to 2025-11-20, its attendance with it */
     assert_int_equal(
         fx_update(&f->x, "activities", s1,
@@ -310,8 +350,31 @@ static void kept_months_are_what_a_fresh_grid_gives(void **state)
                                          "reviewed_on", "2025-09-01"),
                                &e),
                      0);
+    /* the months the case left and came to, marked for its team's branch */
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM eval_pairs WHERE measure = '办结案件数'"), 24);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM eval_pairs_dirty WHERE measure = '办结案件数'"
+                                   " AND month IN ('2025-04', '2025-10')"),
+                     2);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM eval_pairs_dirty WHERE measure = '三必评平均分'"
+                                   " AND month IN ('2025-08', '2025-09')"),
+                     2);
     as_fresh(f, br, 2, false, "after a case moved, not kept again");
     as_fresh(f, br, 2, true, "after a case moved");
+    /* a team changed: a member of the second branch joins the case of August (it counts
+     * there now, with its review), and the first case loses its lead (no lead: out of
+     * 党员主办案件占比's denominator) */
+    int64_t bing = fx_create(f, "members",
+                             json_pack("{s:s,s:I,s:s}", "name", "丙", "branch_id", (json_int_t)other,
+                                       "joined_party", "2012-01-01"));
+    fx_create(f, "case-members",
+              json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c2, "role", "检察官助理", "member_id",
+                        (json_int_t)bing));
+    int64_t lead = count_rows(f, "SELECT id FROM case_members WHERE role = '主办检察官' ORDER BY id LIMIT 1");
+    assert_int_equal(
+        res_delete(&f->x, res_find("case-members"), lead, fx_version(f, "case-members", lead), &e), 0);
+    assert_true(count_rows(f, "SELECT count(DISTINCT branch_id) FROM eval_pairs_dirty") == 2);
+    as_fresh(f, br, 2, false, "after a team changed, not kept again");
+    as_fresh(f, br, 2, true, "after a team changed");
     /* deleted: the review, the meeting of 2025-06 with its attendance */
     assert_int_equal(res_delete(&f->x, res_find("case-reviews"), rv, fx_version(f, "case-reviews", rv), &e),
                      0);

@@ -541,11 +541,12 @@ static void make_version_2_but_one_trigger(const char *p)
     assert_int_equal(store_open(p, STORE_CREATE_NEW, &s, &e), 0);
     store_close(s);
     assert_true(store_schema_version() >= 4);
-    /* 019 undone: its triggers, its table (its indexes go with the ledgers dropped below) */
+    /* 019 undone: its triggers, its table (its indexes go with the ledgers dropped below);
+     * 023: its table */
     drop_named(p, "trigger", "eval\\_pairs\\_%");
-    exec_on(p, "DROP TABLE eval_pairs;");
+    exec_on(p, "DROP TABLE eval_pairs; DROP TABLE eval_pairs_dirty;");
     drop_named(p, "trigger", "eval\\_stale\\_%"); /* 016 undone: its triggers on the ledgers, its tables */
-    exec_on(p, "DROP TABLE eval_signals;"); /* 018 undone */
+    exec_on(p, "DROP TABLE eval_signals;");       /* 018 undone */
     exec_on(p, "DROP TABLE eval_results; DROP TABLE eval_runs; DROP TABLE eval_manual_values;"
                " DROP TABLE eval_schemes;");
     exec_on(p, "DROP TABLE timeline_counts; DROP TABLE timeline_events;");               /* 015 undone */
