@@ -26,14 +26,17 @@
     "coalesce((SELECT mt.branch_id FROM member_terms mt WHERE mt.member_id = " MEMBER                        \
     " AND mt.from_date <= " DAY " AND (mt.to_date IS NULL OR mt.to_date > " DAY ")"                          \
     " ORDER BY mt.from_date DESC LIMIT 1), (SELECT m.branch_id FROM members m WHERE m.id = " MEMBER "))"
-/* A closed case as branches: one row (cid, day, br) per branch a member of its team
- * belonged to on the day it was closed, for days ?1 <= day < ?2. */
-#define TEAM_ON                                                                                              \
-    "WITH team AS (SELECT DISTINCT c.id AS cid, c.closed_on AS day, " MEMBER_BRANCH(                         \
-        "cm.member_id", "c.closed_on") " AS br"                                                              \
-                                       " FROM cases c JOIN case_members cm ON cm.case_id = c.id AND "        \
-                                       "cm.member_id IS NOT NULL"                                            \
-                                       " WHERE c.closed_on >= ?1 AND c.closed_on < ?2) "
+/* A closed case as rows (cid, br, day, NUM, DEN), one per member of its team with the
+ * branch they belonged to on the day it closed, for days ?1 <= day < ?2 and the cases
+ * WHERE holds of (over "c"), a case's rows together: the grid adds each (case, branch)
+ * once (load_per_record). */
+#define TEAM_ROWS(NUM, DEN, WHERE)                                                                           \
+    "SELECT c.id, " MEMBER_BRANCH("cm.member_id",                                                            \
+                                  "c.closed_on") ", c.closed_on, " NUM ", " DEN                              \
+                                                 " FROM cases c JOIN case_members cm ON cm.case_id = c.id "  \
+                                                 "AND cm.member_id IS NOT NULL"                              \
+                                                 " WHERE c.closed_on >= ?1 AND c.closed_on < ?2" WHERE       \
+                                                 " ORDER BY c.id"
 /* The members who ever belonged to branch ?1 (a term there, or there now): whoever
  * MEMBER_BRANCH places in it is one of them, so a branch's records start from its members
  * instead of every case of the period. */
@@ -46,26 +49,28 @@
     " JOIN case_members cm ON cm.member_id = cand.mid JOIN cases c ON c.id = cm.case_id"                     \
     " WHERE c.closed_on >= ?2 AND c.closed_on < ?3 AND ?1 = " MEMBER_BRANCH("cm.member_id",                  \
                                                                             "c.closed_on") ") "
-/* A 三必评 score as branches: one row (rid, score, day, br) per branch a member of the
- * case's team belonged to on the day of the review. */
-#define REVIEWS(WHERE)                                                                                       \
-    "WITH rb AS (SELECT DISTINCT r.id AS rid, r.case_id AS cid, r.aspect AS aspect, r.score AS score,"       \
-    " r.reviewed_on AS day, " MEMBER_BRANCH(                                                                 \
-        "cm.member_id",                                                                                      \
-        "r.reviewed_on") " AS br FROM case_reviews r"                                                        \
-                         " JOIN case_members cm ON cm.case_id = r.case_id AND cm.member_id IS NOT NULL"      \
-                         " WHERE r.score IS NOT NULL AND " WHERE ") "
+/* A 三必评 score as rows (rid, br, day, score, 1), one per member of the case's team with
+ * the branch they belonged to on the day of the review, a review's rows together (as
+ * TEAM_ROWS). */
+#define REVIEW_ROWS                                                                                          \
+    "SELECT r.id, " MEMBER_BRANCH("cm.member_id",                                                            \
+                                  "r.reviewed_on") ", r.reviewed_on, r.score, 1"                             \
+                                                   " FROM case_reviews r JOIN case_members cm ON "           \
+                                                   "cm.case_id = r.case_id AND cm.member_id IS NOT NULL"     \
+                                                   " WHERE r.score IS NOT NULL AND r.reviewed_on >= ?1 AND " \
+                                                   "r.reviewed_on < ?2 ORDER BY r.id"
 /* The 三必评 scores of one branch (?1), for days ?2 <= day < ?3: (rid, cid, aspect, score,
- * day) of the reviews REVIEWS places in it. */
+ * day) of the reviews REVIEW_ROWS places in it. */
 #define REVIEWS_OF                                                                                           \
     "WITH " CAND ", rb AS (SELECT DISTINCT r.id AS rid, r.case_id AS cid, r.aspect AS aspect,"               \
     " r.score AS score, r.reviewed_on AS day FROM cand JOIN case_members cm ON cm.member_id = cand.mid"      \
     " JOIN case_reviews r ON r.case_id = cm.case_id WHERE r.score IS NOT NULL AND r.reviewed_on >= ?2"       \
     " AND r.reviewed_on < ?3 AND ?1 = " MEMBER_BRANCH("cm.member_id", "r.reviewed_on") ") "
-#define LEAD_IS_MEMBER                                                                                       \
-    "EXISTS (SELECT 1 FROM case_members l WHERE l.case_id = team.cid AND l.role = '主办检察官'"         \
+#define LEAD_IS_MEMBER(CID)                                                                                  \
+    "EXISTS (SELECT 1 FROM case_members l WHERE l.case_id = " CID " AND l.role = '主办检察官'"          \
     " AND l.member_id IS NOT NULL)"
-#define HAS_LEAD "EXISTS (SELECT 1 FROM case_members l WHERE l.case_id = team.cid AND l.role = '主办检察官')"
+#define HAS_LEAD(CID)                                                                                        \
+    "EXISTS (SELECT 1 FROM case_members l WHERE l.case_id = " CID " AND l.role = '主办检察官')"
 /* The four stages of a 四同步 pair, each (branch, the later of its two days, in step), for
  * the stages both sides have done. */
 #define STAGES                                                                                               \
@@ -88,7 +93,9 @@
 
 struct entry {
     struct measure m;
-    const char *months_sql; /* (branch, "YYYY-MM", num, den) for days ?1 <= day < ?2; NULL: load_life */
+    const char *months_sql; /* (branch, "YYYY-MM…", num, den) for days ?1 <= day < ?2; NULL: load_life */
+    bool per_record;        /* months_sql answers (record, branch, day, num, den), a record's rows
+                               together: each (record, branch) counts once (load_per_record) */
 };
 
 static const struct entry catalogue[] = {
@@ -99,46 +106,52 @@ static const struct entry catalogue[] = {
       "SELECT 'activities', id, kind || '：' || topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1"
       " AND held_on >= ?2 AND held_on < ?3 AND kind IN ('支部党员大会', '支委会', '党小组会', '党课')"
       " ORDER BY held_on, id"},
-     NULL},
+     NULL,
+     false},
     {{"党员出勤率", MEASURE_RATE, "比例", "党建",
       "组织生活考勤中出席人次占应到人次的比例，按活动日期计月，记在活动所属党组织",
       "SELECT 'attendance', a.id, (SELECT name FROM members m WHERE m.id = a.member_id) || '：' || a.status"
       " || '（' || v.topic || '）', v.held_on, a.status = '出席', 1 FROM attendance a"
       " JOIN activities v ON v.id = a.activity_id WHERE a.branch_id = ?1 AND v.held_on >= ?2"
       " AND v.held_on < ?3 ORDER BY v.held_on, a.id"},
-     "SELECT a.branch_id, substr(v.held_on, 1, 7), sum(a.status = '出席'), count(*) FROM attendance a"
-     " JOIN activities v ON v.id = a.activity_id WHERE v.held_on >= ?1 AND v.held_on < ?2 GROUP BY 1, 2"},
+     /* a row each, summed by the grid: a GROUP BY here sorted millions of rows (3× slower) */
+     "SELECT a.branch_id, v.held_on, a.status = '出席', 1 FROM activities v"
+     " JOIN attendance a ON a.activity_id = v.id WHERE v.held_on >= ?1 AND v.held_on < ?2",
+     false},
     {{"主题党日次数", MEASURE_COUNT, "次", "党建", "开展主题党日活动的次数，按活动日期计月",
       "SELECT 'activities', id, topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1 AND kind = "
       "'主题党日'"
       " AND held_on >= ?2 AND held_on < ?3 ORDER BY held_on, id"},
      "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM activities WHERE kind = '主题党日'"
-     " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2"},
+     " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2",
+     false},
     {{"党员学习次数", MEASURE_COUNT, "次", "党建",
       "组织集中学习的次数（组织生活类型为“学习”），按活动日期计月",
       "SELECT 'activities', id, topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1 AND kind = '学习'"
       " AND held_on >= ?2 AND held_on < ?3 ORDER BY held_on, id"},
      "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM activities WHERE kind = '学习'"
-     " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2"},
+     " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2",
+     false},
     {{"荣誉数", MEASURE_COUNT, "项", "党建",
       "党组织及其党员获得的荣誉项数，记在获评年度的 12 月；党员的荣誉记在其所在党组织",
       "SELECT 'honours', id, title, day, 1, 0 FROM " HONOURS " WHERE br = ?1 AND day >= ?2 AND day < ?3"
       " ORDER BY day, id"},
      "SELECT br, substr(day, 1, 7), count(*), 0 FROM " HONOURS " WHERE day >= ?1 AND day < ?2"
-     " AND br IS NOT NULL GROUP BY 1, 2"},
+     " AND br IS NOT NULL GROUP BY 1, 2",
+     false},
     {{"办结案件数", MEASURE_COUNT, "件", "业务",
       "办结的案件数，按办结日期计月；案件记在办结之日办案组成员所在的每个党组织",
       TEAM_OF "SELECT 'cases', c.id, c.case_no || ' ' || c.title, team.day, 1, 0 FROM team"
               " JOIN cases c ON c.id = team.cid ORDER BY team.day, c.id"},
-     TEAM_ON "SELECT br, substr(day, 1, 7), count(*), 0 FROM team WHERE br IS NOT NULL GROUP BY 1, 2"},
+     TEAM_ROWS("1", "0", ""),
+     true},
     {{"三必评平均分", MEASURE_MEAN, "分", "业务",
       "案件“三必评”（政治考量、社会影响、群众满意）各项评分的平均分，按评价日期计月，记在评价之日办案组成员"
       "所在的党组织",
       REVIEWS_OF "SELECT 'case-reviews', rid, (SELECT c.case_no FROM cases c WHERE c.id = cid) || ' ' ||"
                  " aspect || ' ' || score || ' 分', day, score, 1 FROM rb ORDER BY day, rid"},
-     REVIEWS(
-         "r.reviewed_on >= ?1 AND r.reviewed_on < ?2") "SELECT br, substr(day, 1, 7), sum(score), count(*)"
-                                                       " FROM rb WHERE br IS NOT NULL GROUP BY 1, 2"},
+     REVIEW_ROWS,
+     true},
     {{"12309程序性答复及时率", MEASURE_RATE, "比例", "业务",
       "程序性答复期限在本期的 12309 来信来访中，在期限内（含当日）答复的比例；期限未到且尚未答复的不计",
       "SELECT 'requests', id, number || ' ' || summary, procedural_due,"
@@ -148,28 +161,34 @@ static const struct entry catalogue[] = {
      "SELECT branch_id, substr(procedural_due, 1, 7), sum(replied_on IS NOT NULL AND replied_on <= "
      "procedural_due),"
      " count(*) FROM requests WHERE procedural_due >= ?1 AND procedural_due < ?2"
-     " AND (replied_on IS NOT NULL OR procedural_due < ronghe_today()) GROUP BY 1, 2"},
+     " AND (replied_on IS NOT NULL OR procedural_due < ronghe_today()) GROUP BY 1, 2",
+     false},
     {{"12309办结率", MEASURE_RATE, "比例", "业务", "本期受理的 12309 来信来访中已办结的比例，按受理日期计月",
       "SELECT 'requests', id, number || ' ' || summary, received_on, closed_on IS NOT NULL, 1 FROM requests"
       " WHERE branch_id = ?1 AND received_on >= ?2 AND received_on < ?3 ORDER BY received_on, id"},
      "SELECT branch_id, substr(received_on, 1, 7), sum(closed_on IS NOT NULL), count(*) FROM requests"
-     " WHERE received_on >= ?1 AND received_on < ?2 GROUP BY 1, 2"},
+     " WHERE received_on >= ?1 AND received_on < ?2 GROUP BY 1, 2",
+     false},
     {{"公益诉讼立案数", MEASURE_COUNT, "件", "业务", "公益诉讼立案的件数，按立案日期计月",
       "SELECT 'pil-matters', id, title, filed_on, 1, 0 FROM pil_matters WHERE branch_id = ?1"
       " AND filed_on >= ?2 AND filed_on < ?3 ORDER BY filed_on, id"},
      "SELECT branch_id, substr(filed_on, 1, 7), count(*), 0 FROM pil_matters WHERE filed_on >= ?1"
-     " AND filed_on < ?2 GROUP BY 1, 2"},
+     " AND filed_on < ?2 GROUP BY 1, 2",
+     false},
     {{"普法宣传次数", MEASURE_COUNT, "次", "业务", "开展普法宣传、检察开放日等外宣活动的次数，按活动日期计月",
       "SELECT 'outreach', id, topic, held_on, 1, 0 FROM outreach WHERE branch_id = ?1 AND held_on >= ?2"
       " AND held_on < ?3 ORDER BY held_on, id"},
      "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM outreach WHERE held_on >= ?1 AND held_on < ?2"
-     " GROUP BY 1, 2"},
+     " GROUP BY 1, 2",
+     false},
     {{"党员主办案件占比", MEASURE_RATE, "比例", "融合",
       "办结案件中由党员担任主办检察官的比例（分母为有主办检察官的办结案件），按办结日期计月",
-      TEAM_OF "SELECT 'cases', c.id, c.case_no || ' ' || c.title, team.day, " LEAD_IS_MEMBER ", 1"
-              " FROM team JOIN cases c ON c.id = team.cid WHERE " HAS_LEAD " ORDER BY team.day, c.id"},
-     TEAM_ON "SELECT br, substr(day, 1, 7), sum(" LEAD_IS_MEMBER "), count(*) FROM team"
-             " WHERE br IS NOT NULL AND " HAS_LEAD " GROUP BY 1, 2"},
+      TEAM_OF "SELECT 'cases', c.id, c.case_no || ' ' || c.title, team.day, " LEAD_IS_MEMBER(
+          "team.cid") ", 1"
+                      " FROM team JOIN cases c ON c.id = team.cid WHERE " HAS_LEAD(
+                          "team.cid") " ORDER BY team.day, c.id"},
+     TEAM_ROWS(LEAD_IS_MEMBER("c.id"), "1", " AND " HAS_LEAD("c.id")),
+     true},
     {{"关联业务组织生活占比", MEASURE_RATE, "比例", "融合",
       "组织生活中关联了业务事项（案件、12309、公益诉讼、巡回检察、外宣、共建项目、四同步）的比例，按活动日期"
       "计月",
@@ -178,14 +197,16 @@ static const struct entry catalogue[] = {
       " WHERE v.branch_id = ?1 AND v.held_on >= ?2 AND v.held_on < ?3 ORDER BY v.held_on, v.id"},
      "SELECT v.branch_id, substr(v.held_on, 1, 7), sum(EXISTS (SELECT 1 FROM activity_items i"
      " WHERE i.activity_id = v.id)), count(*) FROM activities v WHERE v.held_on >= ?1 AND v.held_on < ?2"
-     " GROUP BY 1, 2"},
+     " GROUP BY 1, 2",
+     false},
     {{"四同步同步率", MEASURE_RATE, "比例", "融合",
       "四同步（同步谋划、部署、落实、检查）中业务与党建两方都已完成的环节里，两方相差不超过容差天数的比例，"
       "记在两方中较晚一方完成的月份",
       "SELECT 'sync-pairs', id, title, day, ok, 1 FROM " STAGES " WHERE branch_id = ?1 AND day >= ?2"
       " AND day < ?3 ORDER BY day, id"},
      "SELECT branch_id, substr(day, 1, 7), sum(ok), count(*) FROM " STAGES " WHERE day >= ?1 AND day < ?2"
-     " GROUP BY 1, 2"},
+     " GROUP BY 1, 2",
+     false},
     {{"工作法要素佐证率", MEASURE_RATE, "比例", "融合",
       "工作法要素的落实记录中附有业务佐证（案件、12309 等业务记录）的比例，按落实日期计月",
       "SELECT 'element-checks', c.id, coalesce(c.note, c.period), c.checked_on,"
@@ -193,13 +214,14 @@ static const struct entry catalogue[] = {
       " WHERE c.branch_id = ?1 AND c.checked_on >= ?2 AND c.checked_on < ?3 ORDER BY c.checked_on, c.id"},
      "SELECT c.branch_id, substr(c.checked_on, 1, 7), sum(EXISTS (SELECT 1 FROM element_evidence e"
      " WHERE e.check_id = c.id)), count(*) FROM element_checks c WHERE c.checked_on >= ?1"
-     " AND c.checked_on < ?2 GROUP BY 1, 2"},
+     " AND c.checked_on < ?2 GROUP BY 1, 2",
+     false},
     {{"共建成果数", MEASURE_COUNT, "项", "融合",
       "党建共建项目取得的成果项数，按取得日期计月，记在项目所属党组织和参与共建的每个党组织",
       "SELECT 'project-outcomes', id, title, day, 1, 0 FROM " OUTCOMES " WHERE br = ?1 AND day >= ?2"
       " AND day < ?3 ORDER BY day, id"},
-     "SELECT br, substr(day, 1, 7), count(*), 0 FROM " OUTCOMES
-     " WHERE day >= ?1 AND day < ?2 GROUP BY 1, 2"},
+     "SELECT br, substr(day, 1, 7), count(*), 0 FROM " OUTCOMES " WHERE day >= ?1 AND day < ?2 GROUP BY 1, 2",
+     false},
 };
 #define N_MEASURES ((int)(sizeof catalogue / sizeof catalogue[0]))
 
@@ -313,6 +335,48 @@ static int load_sql(struct res_ctx *x, struct measure_grid *g, int m, const char
     while ((rc = store_step(st, err)) == STORE_ROW)
         add(g, m, store_col_int(st, 0), store_col_text(st, 1), store_col_real(st, 2), store_col_real(st, 3));
     store_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* The pairs of a per_record measure "m" for days from <= day < to: its rows (record,
+ * branch, day, num, den) come a record at a time, and a record counts once for each
+ * branch among its rows (a case whose team has two members of one branch counts there
+ * once), as a DISTINCT would count it — without SQLite sorting every row to find out. */
+static int load_per_record(struct res_ctx *x, struct measure_grid *g, int m, const char *from, const char *to,
+                           struct rerr *err)
+{
+    store_stmt *st;
+    int rc = store_prepare_built(x->c, catalogue[m].months_sql, &st, err);
+    if (rc < 0)
+        return rc;
+    store_bind_text(st, 1, from);
+    store_bind_text(st, 2, to);
+    int64_t record = 0, *seen = NULL;
+    size_t nseen = 0, cap = 0;
+    bool first = true;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        int64_t r = store_col_int(st, 0), branch = store_col_int(st, 1);
+        if (first || r != record) {
+            first = false;
+            record = r;
+            nseen = 0;
+        }
+        bool again = false;
+        for (size_t i = 0; i < nseen && !again; i++)
+            again = seen[i] == branch;
+        if (again)
+            continue;
+        if (nseen == cap) {
+            cap = cap ? cap * 2 : 16;
+            seen = realloc(seen, cap * sizeof *seen);
+            if (!seen)
+                die("内存不足");
+        }
+        seen[nseen++] = branch;
+        add(g, m, branch, store_col_text(st, 2), store_col_real(st, 3), store_col_real(st, 4));
+    }
+    store_done(st);
+    free(seen);
     return rc < 0 ? rc : 0;
 }
 
@@ -467,7 +531,8 @@ static int compute_months(struct res_ctx *x, struct measure_grid *g, const struc
             month_label(g, k, to);
             strcat(from, "-01");
             strcat(to, "-01");
-            rc = load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
+            rc = catalogue[m].per_record ? load_per_record(x, g, m, from, to, err)
+                                         : load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
         }
     }
     for (size_t i = 0; rc >= 0 && i < kp->nmarks; i++) {

@@ -375,6 +375,21 @@ static void kept_months_are_what_a_fresh_grid_gives(void **state)
     assert_true(count_rows(f, "SELECT count(DISTINCT branch_id) FROM eval_pairs_dirty") == 2);
     as_fresh(f, br, 2, false, "after a team changed, not kept again");
     as_fresh(f, br, 2, true, "after a team changed");
+    /* two members of one branch on one team: the case counts there once */
+    int64_t second = fx_create(f, "case-members",
+                               json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c2, "role", "书记员",
+                                         "member_id", (json_int_t)jia));
+    as_fresh(f, br, 2, false, "two of a branch on a team, not kept again");
+    as_fresh(f, br, 2, true, "two of a branch on a team");
+    struct measure_grid *two = NULL;
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_compute(&f->x, 2024, 2025, 0, &two, &e), 0);
+    store_rollback(f->c);
+    pair_is(two, f, "办结案件数", "2025-08", "2025-08", 1, 0);
+    pair_is(two, f, "三必评平均分", "2025-09", "2025-09", 90, 1);
+    measure_grid_free(two);
+    assert_int_equal(
+        res_delete(&f->x, res_find("case-members"), second, fx_version(f, "case-members", second), &e), 0);
     /* deleted: the review, the meeting of 2025-06 with its attendance */
     assert_int_equal(res_delete(&f->x, res_find("case-reviews"), rv, fx_version(f, "case-reviews", rv), &e),
                      0);
