@@ -319,6 +319,25 @@ static const struct res_action manual_actions[] = {
     {0},
 };
 
+/* A value that counts (已通过) was let in by two people; taking it out takes two as well:
+ * an administrator in its scope who did not enter it (as for approving it). One waiting or
+ * sent back is withdrawn by whoever may write it. */
+static int manual_removable(struct res_ctx *x, json_t *before, struct rerr *err)
+{
+    const char *state = res_str(before, "status");
+    if (!state || strcmp(state, "已通过") != 0)
+        return 0;
+    struct row_scope s = {.procuratorate_id = res_int(before, "procuratorate_id"),
+                          .branch_id = res_int(before, "branch_id")};
+    int rc = authz_write_row(x->who, WRITE_ADMIN, &s, err);
+    if (rc < 0)
+        return rc;
+    if (res_int(before, "entered_by") == x->who->user_id)
+        return rerr_set(err, R_EFORBID, "same_person", "",
+                        "已通过审核的分值须由录入人以外的管理员删除");
+    return 0;
+}
+
 static const struct field manual_fields[] = {
     {"subject_kind", "评价对象类型", FT_ENUM, FF_WRITE | FF_FILTER | FF_NOTNULL, 0, subject_kinds, NULL, 0,
      0},
@@ -358,5 +377,6 @@ const struct resource res_eval_manual_values = {
     .export = EXPORT_READERS,
     .default_sort = "-id",
     .check = manual_check,
+    .removable = manual_removable,
     .actions = manual_actions,
 };

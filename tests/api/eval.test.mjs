@@ -250,12 +250,35 @@ describe('evaluation', () => {
     const counted = await pending();
     assert.equal(counted.pending, false);
     assert.equal(counted.value, '92.5000');
+    // approved, it counts: the one who entered it may not take it out alone
+    const approved = (await req(secretary, 'GET', `/eval-manual-values/${made.json.id}`)).json;
+    const del = await req(secretary, 'DELETE', `/eval-manual-values/${made.json.id}?version=${approved.version}`);
+    assert.equal(del.status, 403, del.text);
+    assert.equal((await req(secretary, 'GET', `/eval-manual-values/${made.json.id}`)).status, 200, 'still there');
     // changed: waits for approval again
     const rec = (await req(secretary, 'GET', `/eval-manual-values/${made.json.id}`)).json;
     const ch = await req(secretary, 'PATCH', `/eval-manual-values/${made.json.id}`, { version: rec.version, value: '80' });
     assert.equal(ch.status, 200, ch.text);
     assert.equal(ch.json.status, '待审核');
     assert.equal(ch.json.approved_by, null);
+    // the admin's own value, approved by a second administrator: its enterer may not delete
+    // it, the second administrator may
+    const approver = uniq('eval-approver-');
+    const other = await req(admin, 'POST', '/users', { username: approver, display_name: '第二审核人', password: 'Approve-Eval-2025!', role: 'admin', procuratorate_id: admin.user.procuratorate_id });
+    assert.equal(other.status, 201, other.text);
+    const second = await login(approver, 'Approve-Eval-2025!');
+    assert.equal((await req(second, 'POST', `/eval-manual-values/${own.json.id}/approve`)).status, 200);
+    const ownNow = (await req(admin, 'GET', `/eval-manual-values/${own.json.id}`)).json;
+    const selfDel = await req(admin, 'DELETE', `/eval-manual-values/${own.json.id}?version=${ownNow.version}`);
+    assert.equal(selfDel.status, 403, selfDel.text);
+    assert.equal(selfDel.json.error.code, 'same_person');
+    assert.match(selfDel.json.error.message, /录入人以外/);
+    const otherDel = await req(second, 'DELETE', `/eval-manual-values/${own.json.id}?version=${ownNow.version}`);
+    assert.ok(otherDel.status === 200 || otherDel.status === 204, otherDel.text);
+    assert.equal((await lastAudit(admin)).action, 'delete');
+    // waiting again after the change: whoever entered it withdraws it
+    const withdrawn = await req(secretary, 'DELETE', `/eval-manual-values/${made.json.id}?version=${ch.json.version}`);
+    assert.ok(withdrawn.status === 200 || withdrawn.status === 204, withdrawn.text);
   });
 
   test('scope: a county reads its own procuratorate’s results, not another’s', async () => {
