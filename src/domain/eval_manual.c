@@ -333,8 +333,7 @@ static int manual_removable(struct res_ctx *x, json_t *before, struct rerr *err)
     if (rc < 0)
         return rc;
     if (res_int(before, "entered_by") == x->who->user_id)
-        return rerr_set(err, R_EFORBID, "same_person", "",
-                        "已通过审核的分值须由录入人以外的管理员删除");
+        return rerr_set(err, R_EFORBID, "same_person", "", "已通过审核的分值须由录入人以外的管理员删除");
     return 0;
 }
 
