@@ -1,5 +1,8 @@
 # ronghe — plain Makefile. `make run` and `make test` are the two commands a new user needs.
 
+# A bare `make` builds the binary (the archives' rules below come first in the file).
+.DEFAULT_GOAL := all
+
 CC      ?= cc
 PKGS    := libmicrohttpd jansson sqlite3 libsodium icu-uc icu-i18n libzip expat xlsxwriter
 CFLAGS  ?= -O2 -g
