@@ -322,6 +322,43 @@ static int load_previous(struct run *r, struct rerr *err)
     return rc < 0 ? rc : 0;
 }
 
+/* The months of the grid (years first_year.., month k from its first January) each measure
+ * is read in by this run, into want[k * nmeasures + m]: every measure's in the period;
+ * those of 上期 and 去年同期 of the measures the scheme reads there (scheme_needs); the
+ * twelve months of 同频共振 of the measures its volumes count. The rest of the grid is
+ * neither read nor computed: a run of 2025 computes 2024 only for what it compares. */
+static void months_wanted(const struct run *r, int first_year, bool *want, int nmonths)
+{
+    int nm = r->nmeasures;
+    bool *need = calloc((size_t)nm * SHIFTS, sizeof *need);
+    if (!need)
+        die("内存不足");
+    scheme_needs(r->s, need);
+    for (int m = 0; m < nm; m++)
+        need[m * SHIFTS + EXPR_NOW] = true;
+    for (int m = 0; m < nm; m++)
+        for (int k = 0; k < SHIFTS; k++) {
+            if (!need[m * SHIFTS + k])
+                continue;
+            const struct eval_period *p = &r->shifted[k];
+            for (int mo = p->first; mo <= p->last; mo++) {
+                int at = (p->year - first_year) * 12 + mo - 1;
+                if (at >= 0 && at < nmonths)
+                    want[(size_t)at * (size_t)nm + (size_t)m] = true;
+            }
+        }
+    for (int v = 0; v < NVOLUMES; v++) {
+        int m = measure_find(volumes[v].measure);
+        CHECK(m >= 0);
+        for (int k = 0; k < SERIES; k++) {
+            int at = (r->months[k].year - first_year) * 12 + r->months[k].first - 1;
+            if (at >= 0 && at < nmonths)
+                want[(size_t)at * (size_t)nm + (size_t)m] = true;
+        }
+    }
+    free(need);
+}
+
 /* ------------------------------------------------------------------ computing */
 
 static void compute_subject(struct run *r, struct subject *u)
@@ -1027,11 +1064,16 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
     /* keep the measures' past months (the grid then reads them), then read everything in
      * one read transaction, compute, then write in one write one. The years read are the
      * period's and the one before: all that 上期, 去年同期 and the twelve months of
-     * 同频共振 reach, whatever the period (a year, a quarter, a month). */
-    int first_year = r.p.year - 1;
-    rc = measure_keep(x, first_year, r.p.year, NULL, err);
+     * 同频共振 reach, whatever the period (a year, a quarter, a month); of them, the months
+     * months_wanted() names. */
+    int first_year = r.p.year - 1, nmonths = 24;
+    bool *want = calloc((size_t)nmonths * (size_t)r.nmeasures, sizeof *want);
+    if (!want)
+        die("内存不足");
+    months_wanted(&r, first_year, want, nmonths);
+    rc = measure_keep_wanted(x, first_year, r.p.year, want, NULL, err);
     if (rc == 0 && (rc = store_begin_read(x->c, err)) == 0) {
-        rc = measure_grid_load(x, first_year, r.p.year, 0, &r.g, err);
+        rc = measure_grid_load_wanted(x, first_year, r.p.year, want, &r.g, err);
         if (rc == 0 && applies(s, SCHEME_MEMBER))
             rc = measure_grid_load_of(x, MEASURE_OF_MEMBER, first_year, r.p.year, 0, &r.gm, err);
         if (rc == 0 && applies(s, SCHEME_PARTY_GROUP))
@@ -1044,6 +1086,7 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
             rc = load_previous(&r, err);
         store_rollback(x->c);
     }
+    free(want);
     for (int i = 0; rc == 0 && i < r.n; i++) {
         compute_subject(&r, &r.sub[i]);
         if (i % 16 == 0) {

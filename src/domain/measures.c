@@ -264,6 +264,8 @@ struct measure_grid {
     int64_t *branches; /* the subjects (branches, members or party groups), ascending */
     int only;          /* the one measure it holds (measure_grid_load_one), or -1: all */
     double *pair;      /* [branch][month][measure][2]; with "only", [branch][month][2] */
+    bool *absent;      /* [month * N_MEASURES + measure]: not asked for, neither read nor
+                          computed (measure_sum over it is false); NULL: none */
 };
 
 static int branch_index(const struct measure_grid *g, int64_t id)
@@ -385,9 +387,10 @@ static int load_per_record(struct res_ctx *x, struct measure_grid *g, int m, con
  * Per month and measure (STATE(kp, k, m)): KEPT_NONE, computed from the ledgers; KEPT_WHOLE,
  * read as kept (or, for measure_keep, not to be kept: a month not wholly past); KEPT_PART,
  * read as kept but for the branches marked in eval_pairs_dirty (migration 023), whose cells
- * are zeroed and computed again branch by branch. marks[] are the (month, measure, branch
- * index) of the KEPT_PART cells, sorted. */
-enum { KEPT_NONE, KEPT_WHOLE, KEPT_PART };
+ * are zeroed and computed again branch by branch; KEPT_SKIP, not asked for (the caller's
+ * "want"): neither read, computed nor kept. marks[] are the (month, measure, branch index)
+ * of the KEPT_PART cells, sorted. */
+enum { KEPT_NONE, KEPT_WHOLE, KEPT_PART, KEPT_SKIP };
 struct mark {
     int k, m, b;
 };
@@ -677,7 +680,7 @@ static int read_kept(struct res_ctx *x, struct measure_grid *g, struct kept *kp,
     store_bind_text(st, 5, fp);
     while ((rc = store_step(st, err)) == STORE_ROW) {
         int k = month_index(g, store_col_text(st, 0)), m = measure_find(store_col_text(st, 1));
-        if (k < 0 || m < 0 || (g->only >= 0 && m != g->only))
+        if (k < 0 || m < 0 || (g->only >= 0 && m != g->only) || STATE(kp, k, m) == KEPT_SKIP)
             continue;
         int n_marked = marks_in[(size_t)k * N_MEASURES + (size_t)m];
         if (n_marked > limit)
@@ -768,6 +771,7 @@ void measure_grid_free(struct measure_grid *g)
         return;
     free(g->branches);
     free(g->pair);
+    free(g->absent);
     free(g);
 }
 
@@ -786,6 +790,22 @@ static struct kept kept_new(const struct measure_grid *g)
     return kp;
 }
 
+/* The months of "want" (NULL: all) not asked for are KEPT_SKIP, and absent from the grid. */
+static void kept_want(struct measure_grid *g, struct kept *kp, const bool *want)
+{
+    if (!want)
+        return;
+    size_t n = (size_t)g->months * N_MEASURES;
+    g->absent = calloc(n, sizeof *g->absent);
+    if (!g->absent)
+        die("内存不足");
+    for (size_t i = 0; i < n; i++)
+        if (!want[i]) {
+            kp->state[i] = KEPT_SKIP;
+            g->absent[i] = true;
+        }
+}
+
 static void kept_free(struct kept *kp)
 {
     free(kp->state);
@@ -793,15 +813,17 @@ static void kept_free(struct kept *kp)
 }
 
 static int grid_load(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t branch,
-                     int only, bool kept, struct measure_grid **out, struct rerr *err)
+                     int only, bool kept, const bool *want, struct measure_grid **out, struct rerr *err)
 {
     CHECK(first_year <= last_year);
+    CHECK(!want || (of == MEASURE_OF_BRANCH && only < 0));
     *out = NULL;
     char now[16];
     this_month(now);
     int rc;
     struct measure_grid *g = grid_new(x, of, first_year, last_year, branch, only, err, &rc);
     struct kept kp = kept_new(g);
+    kept_want(g, &kp, want);
     if (rc == 0 && kept && of == MEASURE_OF_BRANCH)
         rc = read_kept(x, g, &kp, now, true, err);
     if (rc == 0)
@@ -818,29 +840,41 @@ static int grid_load(struct res_ctx *x, enum measure_of of, int first_year, int 
 int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t branch,
                       struct measure_grid **out, struct rerr *err)
 {
-    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, -1, true, out, err);
+    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, -1, true, NULL, out, err);
+}
+
+int measure_grid_load_wanted(struct res_ctx *x, int first_year, int last_year, const bool *want,
+                             struct measure_grid **out, struct rerr *err)
+{
+    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, 0, -1, true, want, out, err);
 }
 
 int measure_grid_load_one(struct res_ctx *x, int m, int first_year, int last_year, struct measure_grid **out,
                           struct rerr *err)
 {
     CHECK(m >= 0 && m < N_MEASURES);
-    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, 0, m, true, out, err);
+    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, 0, m, true, NULL, out, err);
 }
 
 int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t id,
                          struct measure_grid **out, struct rerr *err)
 {
-    return grid_load(x, of, first_year, last_year, id, -1, of == MEASURE_OF_BRANCH, out, err);
+    return grid_load(x, of, first_year, last_year, id, -1, of == MEASURE_OF_BRANCH, NULL, out, err);
 }
 
 int measure_grid_compute(struct res_ctx *x, int first_year, int last_year, int64_t branch,
                          struct measure_grid **out, struct rerr *err)
 {
-    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, -1, false, out, err);
+    return grid_load(x, MEASURE_OF_BRANCH, first_year, last_year, branch, -1, false, NULL, out, err);
 }
 
 int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, struct rerr *err)
+{
+    return measure_keep_wanted(x, first_year, last_year, NULL, kept, err);
+}
+
+int measure_keep_wanted(struct res_ctx *x, int first_year, int last_year, const bool *want, int *kept,
+                        struct rerr *err)
 {
     CHECK(first_year <= last_year);
     if (kept)
@@ -861,6 +895,7 @@ int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, st
         return rc;
     struct measure_grid *g = grid_new(x, MEASURE_OF_BRANCH, first_year, last_year, 0, -1, err, &rc);
     struct kept kp = kept_new(g);
+    kept_want(g, &kp, want);
     if (rc == 0)
         rc = read_kept(x, g, &kp, now, false, err);
     int missing = 0;
@@ -870,7 +905,7 @@ int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, st
         for (int m = 0; m < N_MEASURES; m++) {
             if (strcmp(ym, now) >= 0)
                 STATE(&kp, k, m) = KEPT_WHOLE; /* not wholly past: never kept */
-            missing += STATE(&kp, k, m) != KEPT_WHOLE;
+            missing += STATE(&kp, k, m) == KEPT_NONE || STATE(&kp, k, m) == KEPT_PART;
         }
     }
     if (rc == 0 && missing)
@@ -885,7 +920,7 @@ int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, st
     bool refused = false;
     for (int k = 0; rc == 0 && missing && !refused && k < g->months; k++)
         for (int m = 0; !refused && m < N_MEASURES; m++) {
-            if (STATE(&kp, k, m) == KEPT_WHOLE)
+            if (STATE(&kp, k, m) == KEPT_WHOLE || STATE(&kp, k, m) == KEPT_SKIP)
                 continue;
             size_t n = 0;
             for (int b = 0; b < g->nbranches; b++) {
@@ -952,6 +987,9 @@ bool measure_sum(const struct measure_grid *g, int m, int64_t branch, const char
     if (b < 0 || a < 0 || z < a || (g->of != MEASURE_OF_BRANCH && !measure_people_sql(m, g->of)) ||
         (g->only >= 0 && m != g->only))
         return false;
+    for (int k = a; g->absent && k <= z; k++)
+        if (g->absent[(size_t)k * N_MEASURES + (size_t)m])
+            return false;
     for (int k = a; k <= z; k++) { /* in month order: the same sum every time */
         const double *p = cell(g, b, k, m);
         *num += p[0];

@@ -64,6 +64,12 @@ int measure_grid_load(struct res_ctx *x, int first_year, int last_year, int64_t 
  * measure_sum() of another measure is false. */
 int measure_grid_load_one(struct res_ctx *x, int m, int first_year, int last_year, struct measure_grid **out,
                           struct rerr *err);
+/* The same for every branch, of the months of the measures "want" asks for: want[k *
+ * measure_count() + m] true for month k of measure m (k counted from January of
+ * first_year; NULL: all). The months not asked for are neither read nor computed:
+ * measure_sum() over one of them is false. */
+int measure_grid_load_wanted(struct res_ctx *x, int first_year, int last_year, const bool *want,
+                             struct measure_grid **out, struct rerr *err);
 /* The same for every member or party group ("of"; "id" 0) or one of them. */
 int measure_grid_load_of(struct res_ctx *x, enum measure_of of, int first_year, int last_year, int64_t id,
                          struct measure_grid **out, struct rerr *err);
@@ -75,6 +81,9 @@ int measure_grid_compute(struct res_ctx *x, int first_year, int last_year, int64
  * When another connection writes meanwhile nothing is kept (the next call tries again):
  * not an error. *kept (when not NULL): the months stored. */
 int measure_keep(struct res_ctx *x, int first_year, int last_year, int *kept, struct rerr *err);
+/* The same for the months "want" asks for (as measure_grid_load_wanted; NULL: all). */
+int measure_keep_wanted(struct res_ctx *x, int first_year, int last_year, const bool *want, int *kept,
+                        struct rerr *err);
 void measure_grid_free(struct measure_grid *g);
 /* Σ of measure "m"'s pair for branch "branch" (the grid's subject) over months from..to
  * (each "YYYY-MM", inclusive, within the grid's years): false when the grid has no such

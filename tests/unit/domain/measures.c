@@ -58,10 +58,15 @@ static void attend(struct fx *f, int64_t activity, int64_t m, const char *status
 
 static int64_t closed_case(struct fx *f, const char *no, const char *closed)
 {
-    json_t *b = json_pack("{s:I,s:s,s:s,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "case_no", no,
-                          "title", "某某案", "type", "审查起诉", "received_on", "2025-01-10");
+    char received[16] = "2025-01-10", decided[16] = "2025-01-20"; /* in the year it closed */
     if (closed) {
-        json_object_set_new(b, "decided_on", json_string("2025-01-20"));
+        memcpy(received, closed, 4);
+        memcpy(decided, closed, 4);
+    }
+    json_t *b = json_pack("{s:I,s:s,s:s,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "case_no", no,
+                          "title", "某某案", "type", "审查起诉", "received_on", received);
+    if (closed) {
+        json_object_set_new(b, "decided_on", json_string(decided));
         json_object_set_new(b, "closed_on", json_string(closed));
     }
     return fx_create(f, "cases", b);
@@ -421,6 +426,67 @@ static void kept_months_are_what_a_fresh_grid_gives(void **state)
     as_fresh(f, br, 2, true, "after a party group");
 }
 
+/* A run asks for some months only (eval_run.c months_wanted): those are kept and read as a
+ * fresh grid gives them; the others are neither kept nor summed (measure_sum false), and
+ * a later keep of every month computes them instead of finding zeros. */
+static void only_the_months_wanted(void **state)
+{
+    struct fx *f = *state;
+    struct rerr e = {0};
+    int64_t jia = member(f, "甲");
+    int64_t s1 = meeting(f, "支委会", "2024-03-05"), s2 = meeting(f, "支委会", "2025-03-05");
+    attend(f, s1, jia, "出席");
+    attend(f, s2, jia, "缺席");
+    int64_t c1 = closed_case(f, "C1", "2024-04-30"), c2 = closed_case(f, "C2", "2025-04-30");
+    for (int i = 0; i < 2; i++)
+        fx_create(f, "case-members",
+                  json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)(i ? c2 : c1), "role", "主办检察官",
+                            "member_id", (json_int_t)jia));
+    int n = measure_count(), cases = measure_find("办结案件数"), att = measure_find("党员出勤率");
+    bool *want = calloc((size_t)24 * (size_t)n, sizeof *want);
+    assert_non_null(want);
+    for (int k = 12; k < 24; k++)
+        for (int m = 0; m < n; m++)
+            want[k * n + m] = true; /* 2025, every measure */
+    for (int k = 0; k < 12; k++)
+        want[k * n + cases] = true; /* and 2024's 办结案件数 */
+    int kept = -1;
+    assert_int_equal(measure_keep_wanted(&f->x, 2024, 2025, want, &kept, &e), 0);
+    assert_int_equal(kept, 12 * n + 12);
+    assert_int_equal(count_rows(f, "SELECT count(*) FROM eval_pairs WHERE month < '2025-01'"), 12);
+    struct measure_grid *g = NULL, *fresh = NULL;
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_load_wanted(&f->x, 2024, 2025, want, &g, &e), 0);
+    assert_int_equal(measure_grid_compute(&f->x, 2024, 2025, 0, &fresh, &e), 0);
+    store_rollback(f->c);
+    for (int k = 0; k < 24; k++)
+        for (int m = 0; m < n; m++) {
+            char ym[16];
+            snprintf(ym, sizeof ym, "%04d-%02d", 2024 + k / 12, k % 12 + 1);
+            double an, ad, bn, bd;
+            bool has = measure_sum(g, m, f->branch, ym, ym, &an, &ad);
+            assert_true(measure_sum(fresh, m, f->branch, ym, ym, &bn, &bd));
+            if (has != want[k * n + m] || (has && (an != bn || ad != bd)))
+                fail_msg("%s in %s: wanted %d, read %d (%g, %g), fresh (%g, %g)", measure_at(m)->name, ym,
+                         want[k * n + m], has, an, ad, bn, bd);
+        }
+    double num, den;
+    assert_false(measure_sum(g, att, f->branch, "2024-12", "2025-03", &num, &den)); /* a month absent */
+    assert_true(measure_sum(g, cases, f->branch, "2024-01", "2025-12", &num, &den) && num == 2);
+    measure_grid_free(g);
+    measure_grid_free(fresh);
+    free(want);
+    /* every month now: 2024's others computed (not read as zeros) and kept */
+    assert_int_equal(measure_keep(&f->x, 2024, 2025, &kept, &e), 0);
+    assert_int_equal(kept, 12 * (n - 1));
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_load(&f->x, 2024, 2025, 0, &g, &e), 0);
+    store_rollback(f->c);
+    pair_is(g, f, "党员出勤率", "2024-03", "2024-03", 1, 1);
+    pair_is(g, f, "党员出勤率", "2025-03", "2025-03", 0, 1);
+    measure_grid_free(g);
+}
+
 /* 三会一课完成率 as the grid computes it for every branch at once equals what the party-life
  * ledger's completeness answers branch by branch (life_completeness_in): rules of every
  * reach (everyone's, a level's, a procuratorate's, a branch's own; 月, 季度, 年; per party
@@ -505,6 +571,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_catalogue_is_whole, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(kept_months_are_what_a_fresh_grid_gives, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(life_as_the_ledger_answers_it, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(only_the_months_wanted, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
