@@ -11,10 +11,12 @@
 #include "domain/measures_internal.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/log.h"
 #include "base/text.h"
 #include "domain/partylife.h"
@@ -499,8 +501,48 @@ static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const str
     return 0;
 }
 
-/* The pairs of every measure and month not read as kept, from the ledgers: each measure's
- * query once per run of consecutive KEPT_NONE months, then the marked branches one by one. */
+/* The pairs of measure "m" (of the branches' grid) in the months kp has KEPT_NONE, from
+ * the ledgers: its query once per run of consecutive such months. Writes the cells of "m"
+ * alone (so measures may be computed side by side: compute_side_by_side). */
+static int compute_measure(struct res_ctx *x, struct measure_grid *g, const struct kept *kp, int m,
+                           struct rerr *err)
+{
+    if (!catalogue[m].months_sql)
+        return load_life(x, g, m, kp, err);
+    int rc = 0;
+    for (int k = 0; rc >= 0 && k < g->months;) {
+        if (STATE(kp, k, m) != KEPT_NONE) {
+            k++;
+            continue;
+        }
+        int a = k;
+        while (k < g->months && STATE(kp, k, m) == KEPT_NONE)
+            k++;
+        char from[24], to[24];
+        month_label(g, a, from);
+        month_label(g, k, to);
+        strcat(from, "-01");
+        strcat(to, "-01");
+        rc = catalogue[m].per_record ? load_per_record(x, g, m, from, to, err)
+                                     : load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
+    }
+    return rc < 0 ? rc : 0;
+}
+
+/* The branches' pairs of the marked cells (KEPT_PART), branch by branch. */
+static int compute_marks(struct res_ctx *x, struct measure_grid *g, const struct kept *kp, struct rerr *err)
+{
+    int rc = 0;
+    for (size_t i = 0; rc >= 0 && i < kp->nmarks; i++) {
+        const struct mark *mk = &kp->marks[i];
+        if (catalogue[mk->m].months_sql && (g->only < 0 || mk->m == g->only))
+            rc = load_branch_month(x, g, mk->m, mk->b, mk->k, err);
+    }
+    return rc < 0 ? rc : 0;
+}
+
+/* The pairs of every measure and month not read as kept, from the ledgers
+ * (compute_measure), then the marked branches one by one. */
 static int compute_months(struct res_ctx *x, struct measure_grid *g, const struct kept *kp, struct rerr *err)
 {
     int rc = 0;
@@ -514,36 +556,130 @@ static int compute_months(struct res_ctx *x, struct measure_grid *g, const struc
         }
         return rc < 0 ? rc : 0;
     }
-    for (int m = 0; rc >= 0 && m < N_MEASURES; m++) {
-        if (g->only >= 0 && m != g->only)
-            continue;
-        if (!catalogue[m].months_sql) {
-            rc = load_life(x, g, m, kp, err);
-            continue;
-        }
-        for (int k = 0; rc >= 0 && k < g->months;) {
-            if (STATE(kp, k, m) != KEPT_NONE) {
-                k++;
-                continue;
+    for (int m = 0; rc >= 0 && m < N_MEASURES; m++)
+        if (g->only < 0 || m == g->only)
+            rc = compute_measure(x, g, kp, m, err);
+    return rc < 0 ? rc : compute_marks(x, g, kp, err);
+}
+
+/* ---- computing measures side by side
+ *
+ * measure_keep's months are computed by the caller's thread and one more with a connection
+ * of its own, each taking the next measure to compute (the slowest first) until none is
+ * left. Each measure's cells are written by one thread, in the order one thread alone
+ * would: the same numbers, bit for bit. The second connection's read transaction begins
+ * after the caller's; measure_keep's writes upgrade the caller's, which SQLite refuses when
+ * anything was committed since it began — so whatever is kept was read from one snapshot. */
+
+/* The measures slowest to compute on the province-scale data (bench/eval), first. */
+static const char *const slowest_first[] = {"党员出勤率",       "三会一课完成率",       "三必评平均分",
+                                            "党员主办案件占比", "关联业务组织生活占比", "办结案件数",
+                                            "工作法要素佐证率"};
+#define N_SLOWEST ((int)(sizeof slowest_first / sizeof slowest_first[0]))
+
+struct side_by_side {
+    struct measure_grid *g;
+    const struct kept *kp;
+    int order[N_MEASURES], n;
+    pthread_mutex_t lock;
+    int next; /* the next of order[] to take */
+    int rc;   /* the first error, which stops both */
+    struct rerr err;
+};
+
+struct side_worker {
+    struct side_by_side *sh;
+    struct res_ctx x;
+};
+
+static void side_work(struct side_by_side *sh, struct res_ctx *x)
+{
+    for (;;) {
+        pthread_mutex_lock(&sh->lock);
+        int i = sh->rc < 0 ? sh->n : sh->next++;
+        pthread_mutex_unlock(&sh->lock);
+        if (i >= sh->n)
+            return;
+        struct rerr e = {0};
+        int rc = compute_measure(x, sh->g, sh->kp, sh->order[i], &e);
+        if (rc < 0) {
+            pthread_mutex_lock(&sh->lock);
+            if (sh->rc == 0) {
+                sh->rc = rc;
+                sh->err = e;
             }
-            int a = k;
-            while (k < g->months && STATE(kp, k, m) == KEPT_NONE)
-                k++;
-            char from[24], to[24];
-            month_label(g, a, from);
-            month_label(g, k, to);
-            strcat(from, "-01");
-            strcat(to, "-01");
-            rc = catalogue[m].per_record ? load_per_record(x, g, m, from, to, err)
-                                         : load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
+            pthread_mutex_unlock(&sh->lock);
+            return;
         }
     }
-    for (size_t i = 0; rc >= 0 && i < kp->nmarks; i++) {
-        const struct mark *mk = &kp->marks[i];
-        if (catalogue[mk->m].months_sql && (g->only < 0 || mk->m == g->only))
-            rc = load_branch_month(x, g, mk->m, mk->b, mk->k, err);
+}
+
+static void *side_thread(void *arg)
+{
+    struct side_worker *w = arg;
+    side_work(w->sh, &w->x);
+    return NULL;
+}
+
+/* Whether compute_measure() has anything to do for measure "m": months to compute whole,
+ * or for 三会一课完成率 (load_life) marked ones too (the others' go to compute_marks). */
+static bool to_compute(const struct measure_grid *g, const struct kept *kp, int m)
+{
+    for (int k = 0; k < g->months; k++)
+        if (STATE(kp, k, m) == KEPT_NONE || (!catalogue[m].months_sql && STATE(kp, k, m) == KEPT_PART))
+            return true;
+    return false;
+}
+
+/* compute_months of the branches' grid "g" (every measure), on two threads when a second
+ * connection is to be had and more than one measure has months to compute. Called in
+ * the caller's read transaction on x->c, which is to be upgraded to write what this
+ * computes (see above). */
+static int compute_side_by_side(struct res_ctx *x, struct measure_grid *g, const struct kept *kp,
+                                struct rerr *err)
+{
+    CHECK(g->of == MEASURE_OF_BRANCH && g->only < 0);
+    struct side_by_side sh = {.g = g, .kp = kp};
+    bool taken[N_MEASURES] = {false};
+    for (int i = 0; i < N_SLOWEST; i++) {
+        int m = measure_find(slowest_first[i]);
+        CHECK(m >= 0);
+        taken[m] = true;
+        if (to_compute(g, kp, m))
+            sh.order[sh.n++] = m;
     }
-    return rc < 0 ? rc : 0;
+    for (int m = 0; m < N_MEASURES; m++)
+        if (!taken[m] && to_compute(g, kp, m))
+            sh.order[sh.n++] = m;
+    store_conn *c2 = sh.n > 1 ? store_try_acquire(store_conn_owner(x->c)) : NULL;
+    struct side_worker w = {.sh = &sh, .x = {.who = x->who}};
+    pthread_mutex_init(&sh.lock, NULL);
+    pthread_t t;
+    bool two = false;
+    struct rerr e = {0};
+    if (c2 && store_begin_read(c2, &e) == 0) {
+        w.x.c = c2;
+        w.x.a = arena_new();
+        two = pthread_create(&t, NULL, side_thread, &w) == 0;
+        if (!two) {
+            store_rollback(c2);
+            arena_free(w.x.a);
+        }
+    }
+    side_work(&sh, x);
+    if (two) {
+        pthread_join(t, NULL);
+        store_rollback(c2);
+        arena_free(w.x.a);
+    }
+    if (c2)
+        store_release(c2);
+    pthread_mutex_destroy(&sh.lock);
+    if (sh.rc < 0) {
+        *err = sh.err;
+        return sh.rc;
+    }
+    return compute_marks(x, g, kp, err);
 }
 
 /* ---- the kept months (migration 019: eval_pairs)
@@ -909,7 +1045,7 @@ int measure_keep_wanted(struct res_ctx *x, int first_year, int last_year, const 
         }
     }
     if (rc == 0 && missing)
-        rc = compute_months(x, g, &kp, err);
+        rc = compute_side_by_side(x, g, &kp, err);
     /* The writes upgrade this read transaction: when another connection has committed since
      * it began (or holds the write lock), SQLite refuses, and nothing is kept this time —
      * what was computed may already be out of date. */

@@ -54,6 +54,9 @@ int store_open_pool(store *s, struct rerr *err);
 
 /* A free connection, waiting for one when all are busy. */
 store_conn *store_acquire(store *s);
+/* The same without waiting: NULL when none is free and no more may be opened (or opening
+ * one fails) — for work that can as well go on with the connections it has. */
+store_conn *store_try_acquire(store *s);
 void store_release(store_conn *c);
 
 /* Transactions. store_begin() takes the write lock at once (BEGIN IMMEDIATE) so that a

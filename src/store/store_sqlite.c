@@ -899,6 +899,35 @@ store_conn *store_acquire(store *s)
     }
 }
 
+store_conn *store_try_acquire(store *s)
+{
+    CHECK(s && s->magic == STORE_MAGIC);
+    pthread_mutex_lock(&s->lock);
+    store_conn *c = s->free_list;
+    if (c) {
+        s->free_list = c->next_free;
+        pthread_mutex_unlock(&s->lock);
+        c->next_free = NULL;
+        store_reads_start(c);
+        return c;
+    }
+    if (s->nconn == STORE_MAX_CONN) {
+        pthread_mutex_unlock(&s->lock);
+        return NULL;
+    }
+    s->nconn++;
+    pthread_mutex_unlock(&s->lock);
+    struct rerr err;
+    c = conn_open(s, s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, &err);
+    if (!c) {
+        pthread_mutex_lock(&s->lock);
+        s->nconn--;
+        pthread_cond_signal(&s->freed);
+        pthread_mutex_unlock(&s->lock);
+    }
+    return c;
+}
+
 void store_release(store_conn *c)
 {
     CHECK(c && c->magic == STORE_MAGIC);

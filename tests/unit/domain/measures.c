@@ -487,6 +487,60 @@ static void only_the_months_wanted(void **state)
     measure_grid_free(g);
 }
 
+/* The kept months as (month, measure, bytes) lines, in order. */
+static char *kept_rows(struct fx *f)
+{
+    store_stmt *st =
+        store_prepare(f->c, "SELECT group_concat(month || ' ' || measure || ' ' || hex(data),"
+                            " char(10)) FROM (SELECT * FROM eval_pairs ORDER BY month, measure)");
+    store_step(st, NULL);
+    char *out = strdup(store_col_text(st, 0) ? store_col_text(st, 0) : "");
+    store_done(st);
+    return out;
+}
+
+/* measure_keep computes the measures on two threads when it can have a second connection
+ * and on one when it cannot (every other connection of the pool taken): the months kept
+ * are the same, byte for byte. */
+static void kept_months_are_the_same_on_one_thread_or_two(void **state)
+{
+    struct fx *f = *state;
+    struct rerr e = {0};
+    int64_t jia = member(f, "甲"), yi = member(f, "乙");
+    for (int i = 0; i < 12; i++) {
+        char day[16];
+        snprintf(day, sizeof day, "2025-%02d-2%d", i + 1, i % 9);
+        int64_t s1 = meeting(f, i % 3 ? "支委会" : "党课", day);
+        attend(f, s1, jia, "出席");
+        attend(f, s1, yi, i % 4 ? "出席" : "缺席");
+        char no[8];
+        snprintf(no, sizeof no, "C%d", i);
+        int64_t c = closed_case(f, no, day);
+        fx_create(f, "case-members",
+                  json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c, "role", "主办检察官", "member_id",
+                            (json_int_t)(i % 2 ? jia : yi)));
+    }
+    int kept = 0;
+    assert_int_equal(measure_keep(&f->x, 2024, 2025, &kept, &e), 0);
+    assert_int_equal(kept, 24 * measure_count());
+    char *two = kept_rows(f);
+    assert_int_equal(store_exec(f->c, "DELETE FROM eval_pairs", &e), 0);
+    store_conn *held[64];
+    int n = 0;
+    while (n < 64 && (held[n] = store_try_acquire(store_conn_owner(f->c))) != NULL)
+        n++;
+    assert_true(n < 64); /* the pool ran out: no second connection to be had */
+    assert_int_equal(measure_keep(&f->x, 2024, 2025, &kept, &e), 0);
+    assert_int_equal(kept, 24 * measure_count());
+    for (int i = 0; i < n; i++)
+        store_release(held[i]);
+    char *one = kept_rows(f);
+    assert_true(strlen(one) > 1000);
+    assert_string_equal(one, two);
+    free(one);
+    free(two);
+}
+
 /* 三会一课完成率 as the grid computes it for every branch at once equals what the party-life
  * ledger's completeness answers branch by branch (life_completeness_in): rules of every
  * reach (everyone's, a level's, a procuratorate's, a branch's own; 月, 季度, 年; per party
@@ -572,6 +626,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(kept_months_are_what_a_fresh_grid_gives, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(life_as_the_ledger_answers_it, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(only_the_months_wanted, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(kept_months_are_the_same_on_one_thread_or_two, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
