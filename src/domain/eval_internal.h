@@ -64,5 +64,19 @@ int eval_signal_thresholds_check(const struct eval_signal_thresholds *t, struct 
 struct eval_period;
 int eval_signals_detect(struct res_ctx *x, const struct scheme *s, const struct eval_period *p,
                         int64_t run_id, struct rerr *err);
+/* The same in two steps, so that the reading may go on beside the run's computing and
+ * writing: eval_signals_find() reads in a read transaction of its own on x->c (which,
+ * and x->a, it is done with on return), the findings *out the caller's to store or
+ * free; eval_signals_store() writes and audits them in a write transaction on x->c (an
+ * error then says the run stays, as eval_signals_detect's). A finding's records are its
+ * own: store it with any connection. */
+struct eval_signals;
+int eval_signals_find(struct res_ctx *x, const struct scheme *s, const struct eval_period *p,
+                      struct eval_signals **out, struct rerr *err);
+int eval_signals_store(struct res_ctx *x, struct eval_signals *f, int64_t run_id, struct rerr *err);
+void eval_signals_free(struct eval_signals *f);
+/* The error "rc" (in *err) of a detection for run "run_id" logged and said as the run
+ * staying saved; returns rc. */
+int eval_signals_failed(int rc, int64_t run_id, struct rerr *err);
 
 #endif

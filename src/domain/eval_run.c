@@ -10,11 +10,13 @@
  * the same data and scheme give the same bits however the records were written.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "auth/audit.h"
+#include "base/arena.h"
 #include "base/jbuf.h"
 #include "base/log.h"
 #include "base/text.h"
@@ -959,6 +961,70 @@ static int store_results(struct run *r, int64_t scheme_id, int edition, int64_t 
     return rc < 0 ? rc : 0;
 }
 
+/* ------------------------------------------------------------------ the signals beside */
+
+/* The formalism signals are read (eval_signals_find) on a thread of their own with a
+ * second connection while the run computes and writes its results, and written once the
+ * results are committed; with no second connection to be had, read then, as before. They
+ * read the ledgers only (not the results), each in a read transaction of its own. */
+struct finder {
+    const struct scheme *s;
+    const struct eval_period *p;
+    struct res_ctx x;
+    pthread_t t;
+    bool running;
+    int rc;
+    struct rerr err;
+    struct eval_signals *found;
+};
+
+static void *find_signals(void *arg)
+{
+    struct finder *f = arg;
+    f->rc = eval_signals_find(&f->x, f->s, f->p, &f->found, &f->err);
+    return NULL;
+}
+
+static void finder_start(struct finder *f, struct res_ctx *x, const struct scheme *s,
+                         const struct eval_period *p)
+{
+    *f = (struct finder){.s = s, .p = p, .x = {.who = x->who}};
+    f->x.c = store_try_acquire(store_conn_owner(x->c));
+    if (!f->x.c)
+        return;
+    f->x.a = arena_new();
+    f->running = pthread_create(&f->t, NULL, find_signals, f) == 0;
+    if (!f->running) {
+        store_release(f->x.c);
+        arena_free(f->x.a);
+        f->x = (struct res_ctx){0};
+    }
+}
+
+/* The signals found beside the run (or found now), stored for run "run_id" when "keep";
+ * the finder's connection given back either way. */
+static int finder_finish(struct finder *f, struct res_ctx *x, bool keep, int64_t run_id, struct rerr *err)
+{
+    if (f->running) {
+        pthread_join(f->t, NULL);
+        f->running = false;
+        store_release(f->x.c);
+        arena_free(f->x.a);
+    } else if (keep) {
+        f->rc = eval_signals_find(x, f->s, f->p, &f->found, &f->err);
+    }
+    int rc = 0;
+    if (keep && f->rc < 0) {
+        *err = f->err;
+        rc = eval_signals_failed(f->rc, run_id, err);
+    } else if (keep) {
+        rc = eval_signals_store(x, f->found, run_id, err);
+    }
+    eval_signals_free(f->found);
+    f->found = NULL;
+    return rc;
+}
+
 static void run_free(struct run *r)
 {
     for (int i = 0; r->sub && i < r->n; i++) {
@@ -1087,6 +1153,11 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
         store_rollback(x->c);
     }
     free(want);
+    struct finder signals;
+    if (rc == 0)
+        finder_start(&signals, x, s, &r.p);
+    else
+        signals = (struct finder){0};
     for (int i = 0; rc == 0 && i < r.n; i++) {
         compute_subject(&r, &r.sub[i]);
         if (i % 16 == 0) {
@@ -1111,8 +1182,15 @@ int eval_run(struct res_ctx *x, int64_t scheme_id, const char *period, const str
         rc = store_results(&r, scheme_id, edition, &run_id, err);
         rc = rc == 0 ? store_commit(x->c, err) : (store_rollback(x->c), rc);
     }
-    if (rc == 0) /* after the commit, in transactions of its own (eval_signals.c says why) */
-        rc = eval_signals_detect(x, s, &r.p, run_id, err);
+    /* written after the commit, in a transaction of its own (eval_signals.c says why) */
+    if (signals.s) {
+        struct rerr serr = {0};
+        int src = finder_finish(&signals, x, rc == 0, run_id, &serr);
+        if (rc == 0 && src < 0) {
+            rc = src;
+            *err = serr;
+        }
+    }
     if (rc == 0) {
         progress_report(progress, r.n, r.n, "已完成");
         if (summary)

@@ -10,9 +10,10 @@
  *   要素无佐证 a branch's method elements checked off without evidence
  *
  * Every threshold is the scheme's ([信号], scheme_signal) with the default documented
- * beside its name below. The run calls eval_signals_detect() once its results are
- * committed: detection reads the ledgers in a read transaction of its own, computes, then
- * writes the signals in one write transaction (never holding the write lock while it
+ * beside its name below. Detection reads the ledgers in a read transaction of its own
+ * and computes (eval_signals_find: a run does it on a second connection while it computes
+ * and writes its results), then writes the signals in one write transaction once the
+ * run's results are committed (eval_signals_store: never holding the write lock while it
  * reads and compares texts), so a failure here leaves the run's results as they are.
  *
  * Keys: a signal is (kind, branch, period, record_key), record_key a 64-bit FNV-1a digest
@@ -1026,29 +1027,74 @@ static int store_signals(struct det *d, int64_t run_id, int *raised, int *remove
     return rc < 0 ? rc : 0;
 }
 
-int eval_signals_detect(struct res_ctx *x, const struct scheme *s, const struct eval_period *p,
-                        int64_t run_id, struct rerr *err)
+/* What a detection found, between its read and its write (eval_internal.h). The period
+ * is copied: the finding may outlive the caller's. */
+struct eval_signals {
+    struct det d;
+    struct eval_period p;
+};
+
+int eval_signals_failed(int rc, int64_t run_id, struct rerr *err)
 {
-    struct det d = {.x = x, .p = p};
-    eval_signal_thresholds(s, &d.t);
-    int rc = eval_signal_thresholds_check(&d.t, err);
-    if (!authz_read_narrowed(x->who, READ_SCOPED, &d.own))
-        d.own = 0;
+    log_warn("形式化信号检测失败（考评 %" PRId64 "）：%s", run_id, err->message);
+    struct rerr was = *err;
+    return rerr_set(err, rc, was.code[0] ? was.code : "signals_failed", was.field,
+                    "考评结果已保存，但形式化信号未能检测：%s", was.message);
+}
+
+int eval_signals_find(struct res_ctx *x, const struct scheme *s, const struct eval_period *p,
+                      struct eval_signals **out, struct rerr *err)
+{
+    struct eval_signals *f = calloc(1, sizeof *f);
+    if (!f)
+        die("内存不足");
+    f->p = *p;
+    struct det *d = &f->d;
+    *d = (struct det){.x = x, .p = &f->p};
+    eval_signal_thresholds(s, &d->t);
+    int rc = eval_signal_thresholds_check(&d->t, err);
+    if (!authz_read_narrowed(x->who, READ_SCOPED, &d->own))
+        d->own = 0;
     if (rc == 0 && (rc = store_begin_read(x->c, err)) == 0) {
-        rc = load_branches(&d, err);
+        rc = load_branches(d, err);
         if (rc == 0)
-            rc = copied_minutes(&d, err);
+            rc = copied_minutes(d, err);
         if (rc == 0)
-            rc = perfect_attendance(&d, err);
+            rc = perfect_attendance(d, err);
         if (rc == 0)
-            rc = entries(&d, err);
+            rc = entries(d, err);
         if (rc == 0)
-            rc = bare_checks(&d, err);
+            rc = bare_checks(d, err);
         store_rollback(x->c);
     }
+    d->x = NULL; /* the reader's context is done with (its arena's texts too) */
+    memset(d->title_sql, 0, sizeof d->title_sql);
+    if (rc < 0) {
+        eval_signals_free(f);
+        *out = NULL;
+        return rc;
+    }
+    *out = f;
+    return 0;
+}
+
+void eval_signals_free(struct eval_signals *f)
+{
+    if (!f)
+        return;
+    sigs_free(&f->d.out);
+    free(f->d.br);
+    free(f);
+}
+
+int eval_signals_store(struct res_ctx *x, struct eval_signals *f, int64_t run_id, struct rerr *err)
+{
+    struct det *d = &f->d;
+    d->x = x;
     int raised = 0, removed = 0;
-    if (rc == 0 && (rc = store_begin(x->c, err)) == 0) {
-        rc = store_signals(&d, run_id, &raised, &removed, err);
+    int rc = store_begin(x->c, err);
+    if (rc == 0) {
+        rc = store_signals(d, run_id, &raised, &removed, err);
         int64_t owner = 0;
         if (rc == 0) {
             store_stmt *st = store_prepare(x->c, "SELECT procuratorate_id FROM eval_runs WHERE id = ?");
@@ -1060,19 +1106,24 @@ int eval_signals_detect(struct res_ctx *x, const struct scheme *s, const struct 
         }
         if (rc == 0) {
             json_t *after = json_pack("{s:I, s:s, s:i, s:i}", "run_id", (json_int_t)run_id, "period",
-                                      p->label, "raised", raised, "removed", removed);
+                                      f->p.label, "raised", raised, "removed", removed);
             rc = audit_append(x->c, x->who, "detect", "eval-signals", run_id, owner, NULL, after, err);
             json_decref(after);
         }
         rc = rc == 0 ? store_commit(x->c, err) : (store_rollback(x->c), rc);
     }
-    sigs_free(&d.out);
-    free(d.br);
-    if (rc < 0) {
-        log_warn("形式化信号检测失败（考评 %" PRId64 "）：%s", run_id, err->message);
-        struct rerr was = *err;
-        rerr_set(err, rc, was.code[0] ? was.code : "signals_failed", was.field,
-                 "考评结果已保存，但形式化信号未能检测：%s", was.message);
-    }
+    d->x = NULL;
+    return rc < 0 ? eval_signals_failed(rc, run_id, err) : 0;
+}
+
+int eval_signals_detect(struct res_ctx *x, const struct scheme *s, const struct eval_period *p,
+                        int64_t run_id, struct rerr *err)
+{
+    struct eval_signals *f;
+    int rc = eval_signals_find(x, s, p, &f, err);
+    if (rc < 0)
+        return eval_signals_failed(rc, run_id, err);
+    rc = eval_signals_store(x, f, run_id, err);
+    eval_signals_free(f);
     return rc;
 }
