@@ -47,7 +47,7 @@ DOMAIN  := $(RESOURCE) \
            src/domain/import_refs.c \
            src/domain/template.c \
            src/domain/export.c \
-           src/domain/measures.c src/domain/measures_people.c \
+           src/domain/measures.c src/domain/measures_people.c src/domain/measures_terms.c \
            src/domain/evaluation.c \
            src/domain/eval_scheme.c \
            src/domain/eval_run.c \

@@ -22,23 +22,24 @@
 #include "domain/partylife.h"
 #include "domain/resource.h"
 
-/* The branch member MEMBER belonged to on day DAY: the one a term of theirs gives, else
- * their branch now. */
+/* The branch member MEMBER belonged to on day DAY: the one a term of theirs gives (the
+ * latest begun, the last entered among equal), else their branch now. member_branch_on()
+ * (measures_terms.c) answers the same in C for the grid. */
 #define MEMBER_BRANCH(MEMBER, DAY)                                                                           \
     "coalesce((SELECT mt.branch_id FROM member_terms mt WHERE mt.member_id = " MEMBER                        \
     " AND mt.from_date <= " DAY " AND (mt.to_date IS NULL OR mt.to_date > " DAY ")"                          \
-    " ORDER BY mt.from_date DESC LIMIT 1), (SELECT m.branch_id FROM members m WHERE m.id = " MEMBER "))"
-/* A closed case as rows (cid, br, day, NUM, DEN), one per member of its team with the
- * branch they belonged to on the day it closed, for days ?1 <= day < ?2 and the cases
- * WHERE holds of (over "c"), a case's rows together: the grid adds each (case, branch)
- * once (load_per_record). */
+    " ORDER BY mt.from_date DESC, mt.id DESC LIMIT 1), (SELECT m.branch_id FROM members m WHERE m.id "       \
+    "= " MEMBER "))"
+/* A closed case as rows (cid, member, day, NUM, DEN), one per member of its team, for
+ * days ?1 <= day < ?2 and the cases WHERE holds of (over "c"), a case's rows together:
+ * the grid places each member in the branch they belonged to on the day it closed and
+ * adds each (case, branch) once (load_per_record). The cases in the order of the index of
+ * their closing days, their teams inside (CROSS JOIN: SQLite would rather walk every team
+ * member and sort what it finds). */
 #define TEAM_ROWS(NUM, DEN, WHERE)                                                                           \
-    "SELECT c.id, " MEMBER_BRANCH("cm.member_id",                                                            \
-                                  "c.closed_on") ", c.closed_on, " NUM ", " DEN                              \
-                                                 " FROM cases c JOIN case_members cm ON cm.case_id = c.id "  \
-                                                 "AND cm.member_id IS NOT NULL"                              \
-                                                 " WHERE c.closed_on >= ?1 AND c.closed_on < ?2" WHERE       \
-                                                 " ORDER BY c.id"
+    "SELECT c.id, cm.member_id, c.closed_on, " NUM ", " DEN " FROM cases c CROSS JOIN case_members cm"       \
+    " ON cm.case_id = c.id AND cm.member_id IS NOT NULL WHERE c.closed_on >= ?1 AND c.closed_on < ?2" WHERE  \
+    " ORDER BY c.closed_on, c.id"
 /* The members who ever belonged to branch ?1 (a term there, or there now): whoever
  * MEMBER_BRANCH places in it is one of them, so a branch's records start from its members
  * instead of every case of the period. */
@@ -51,16 +52,13 @@
     " JOIN case_members cm ON cm.member_id = cand.mid JOIN cases c ON c.id = cm.case_id"                     \
     " WHERE c.closed_on >= ?2 AND c.closed_on < ?3 AND ?1 = " MEMBER_BRANCH("cm.member_id",                  \
                                                                             "c.closed_on") ") "
-/* A 三必评 score as rows (rid, br, day, score, 1), one per member of the case's team with
- * the branch they belonged to on the day of the review, a review's rows together (as
- * TEAM_ROWS). */
+/* A 三必评 score as rows (rid, member, day, score, 1), one per member of the case's team
+ * (placed in the branch they belonged to on the day of the review), a review's rows
+ * together (as TEAM_ROWS). */
 #define REVIEW_ROWS                                                                                          \
-    "SELECT r.id, " MEMBER_BRANCH("cm.member_id",                                                            \
-                                  "r.reviewed_on") ", r.reviewed_on, r.score, 1"                             \
-                                                   " FROM case_reviews r JOIN case_members cm ON "           \
-                                                   "cm.case_id = r.case_id AND cm.member_id IS NOT NULL"     \
-                                                   " WHERE r.score IS NOT NULL AND r.reviewed_on >= ?1 AND " \
-                                                   "r.reviewed_on < ?2 ORDER BY r.id"
+    "SELECT r.id, cm.member_id, r.reviewed_on, r.score, 1 FROM case_reviews r JOIN case_members cm"          \
+    " ON cm.case_id = r.case_id AND cm.member_id IS NOT NULL WHERE r.score IS NOT NULL"                      \
+    " AND r.reviewed_on >= ?1 AND r.reviewed_on < ?2 ORDER BY r.id"
 /* The 三必评 scores of one branch (?1), for days ?2 <= day < ?3: (rid, cid, aspect, score,
  * day) of the reviews REVIEW_ROWS places in it. */
 #define REVIEWS_OF                                                                                           \
@@ -96,8 +94,14 @@
 struct entry {
     struct measure m;
     const char *months_sql; /* (branch, "YYYY-MM…", num, den) for days ?1 <= day < ?2; NULL: load_life */
-    bool per_record;        /* months_sql answers (record, branch, day, num, den), a record's rows
-                               together: each (record, branch) counts once (load_per_record) */
+    enum {
+        ROWS_BY_BRANCH, /* months_sql answers (branch, "YYYY-MM…", num, den) */
+        ROWS_BY_RECORD, /* (record, member, day, num, den), a record's rows together: each
+                           member placed on the day (member_branch_on), each (record, branch)
+                           counted once (load_per_record) */
+        ROWS_BY_MEETING /* (activity, branch, num, den) of the activities held in the days,
+                           each counted in the month it was held (load_by_meeting) */
+    } rows;
 };
 
 static const struct entry catalogue[] = {
@@ -109,51 +113,53 @@ static const struct entry catalogue[] = {
       " AND held_on >= ?2 AND held_on < ?3 AND kind IN ('支部党员大会', '支委会', '党小组会', '党课')"
       " ORDER BY held_on, id"},
      NULL,
-     false},
+     ROWS_BY_BRANCH},
     {{"党员出勤率", MEASURE_RATE, "比例", "党建",
       "组织生活考勤中出席人次占应到人次的比例，按活动日期计月，记在活动所属党组织",
       "SELECT 'attendance', a.id, (SELECT name FROM members m WHERE m.id = a.member_id) || '：' || a.status"
       " || '（' || v.topic || '）', v.held_on, a.status = '出席', 1 FROM attendance a"
       " JOIN activities v ON v.id = a.activity_id WHERE a.branch_id = ?1 AND v.held_on >= ?2"
       " AND v.held_on < ?3 ORDER BY v.held_on, a.id"},
-     /* a row each, summed by the grid: a GROUP BY here sorted millions of rows (3× slower) */
-     "SELECT a.branch_id, v.held_on, a.status = '出席', 1 FROM activities v"
-     " JOIN attendance a ON a.activity_id = v.id WHERE v.held_on >= ?1 AND v.held_on < ?2",
-     false},
+     /* a row each, summed by the grid (a GROUP BY here sorted millions of rows, 3× slower),
+      * the meetings' ids in order (the rows of a meeting lie together: 2.5× faster than
+      * reading them meeting by meeting in the order they were held) */
+     "SELECT a.activity_id, a.branch_id, a.status = '出席', 1 FROM attendance a"
+     " WHERE a.activity_id IN (SELECT id FROM activities WHERE held_on >= ?1 AND held_on < ?2)",
+     ROWS_BY_MEETING},
     {{"主题党日次数", MEASURE_COUNT, "次", "党建", "开展主题党日活动的次数，按活动日期计月",
       "SELECT 'activities', id, topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1 AND kind = "
       "'主题党日'"
       " AND held_on >= ?2 AND held_on < ?3 ORDER BY held_on, id"},
      "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM activities WHERE kind = '主题党日'"
      " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"党员学习次数", MEASURE_COUNT, "次", "党建",
       "组织集中学习的次数（组织生活类型为“学习”），按活动日期计月",
       "SELECT 'activities', id, topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1 AND kind = '学习'"
       " AND held_on >= ?2 AND held_on < ?3 ORDER BY held_on, id"},
      "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM activities WHERE kind = '学习'"
      " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"荣誉数", MEASURE_COUNT, "项", "党建",
       "党组织及其党员获得的荣誉项数，记在获评年度的 12 月；党员的荣誉记在其所在党组织",
       "SELECT 'honours', id, title, day, 1, 0 FROM " HONOURS " WHERE br = ?1 AND day >= ?2 AND day < ?3"
       " ORDER BY day, id"},
      "SELECT br, substr(day, 1, 7), count(*), 0 FROM " HONOURS " WHERE day >= ?1 AND day < ?2"
      " AND br IS NOT NULL GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"办结案件数", MEASURE_COUNT, "件", "业务",
       "办结的案件数，按办结日期计月；案件记在办结之日办案组成员所在的每个党组织",
       TEAM_OF "SELECT 'cases', c.id, c.case_no || ' ' || c.title, team.day, 1, 0 FROM team"
               " JOIN cases c ON c.id = team.cid ORDER BY team.day, c.id"},
      TEAM_ROWS("1", "0", ""),
-     true},
+     ROWS_BY_RECORD},
     {{"三必评平均分", MEASURE_MEAN, "分", "业务",
       "案件“三必评”（政治考量、社会影响、群众满意）各项评分的平均分，按评价日期计月，记在评价之日办案组成员"
       "所在的党组织",
       REVIEWS_OF "SELECT 'case-reviews', rid, (SELECT c.case_no FROM cases c WHERE c.id = cid) || ' ' ||"
                  " aspect || ' ' || score || ' 分', day, score, 1 FROM rb ORDER BY day, rid"},
      REVIEW_ROWS,
-     true},
+     ROWS_BY_RECORD},
     {{"12309程序性答复及时率", MEASURE_RATE, "比例", "业务",
       "程序性答复期限在本期的 12309 来信来访中，在期限内（含当日）答复的比例；期限未到且尚未答复的不计",
       "SELECT 'requests', id, number || ' ' || summary, procedural_due,"
@@ -164,25 +170,25 @@ static const struct entry catalogue[] = {
      "procedural_due),"
      " count(*) FROM requests WHERE procedural_due >= ?1 AND procedural_due < ?2"
      " AND (replied_on IS NOT NULL OR procedural_due < ronghe_today()) GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"12309办结率", MEASURE_RATE, "比例", "业务", "本期受理的 12309 来信来访中已办结的比例，按受理日期计月",
       "SELECT 'requests', id, number || ' ' || summary, received_on, closed_on IS NOT NULL, 1 FROM requests"
       " WHERE branch_id = ?1 AND received_on >= ?2 AND received_on < ?3 ORDER BY received_on, id"},
      "SELECT branch_id, substr(received_on, 1, 7), sum(closed_on IS NOT NULL), count(*) FROM requests"
      " WHERE received_on >= ?1 AND received_on < ?2 GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"公益诉讼立案数", MEASURE_COUNT, "件", "业务", "公益诉讼立案的件数，按立案日期计月",
       "SELECT 'pil-matters', id, title, filed_on, 1, 0 FROM pil_matters WHERE branch_id = ?1"
       " AND filed_on >= ?2 AND filed_on < ?3 ORDER BY filed_on, id"},
      "SELECT branch_id, substr(filed_on, 1, 7), count(*), 0 FROM pil_matters WHERE filed_on >= ?1"
      " AND filed_on < ?2 GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"普法宣传次数", MEASURE_COUNT, "次", "业务", "开展普法宣传、检察开放日等外宣活动的次数，按活动日期计月",
       "SELECT 'outreach', id, topic, held_on, 1, 0 FROM outreach WHERE branch_id = ?1 AND held_on >= ?2"
       " AND held_on < ?3 ORDER BY held_on, id"},
      "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM outreach WHERE held_on >= ?1 AND held_on < ?2"
      " GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"党员主办案件占比", MEASURE_RATE, "比例", "融合",
       "办结案件中由党员担任主办检察官的比例（分母为有主办检察官的办结案件），按办结日期计月",
       TEAM_OF "SELECT 'cases', c.id, c.case_no || ' ' || c.title, team.day, " LEAD_IS_MEMBER(
@@ -190,7 +196,7 @@ static const struct entry catalogue[] = {
                       " FROM team JOIN cases c ON c.id = team.cid WHERE " HAS_LEAD(
                           "team.cid") " ORDER BY team.day, c.id"},
      TEAM_ROWS(LEAD_IS_MEMBER("c.id"), "1", " AND " HAS_LEAD("c.id")),
-     true},
+     ROWS_BY_RECORD},
     {{"关联业务组织生活占比", MEASURE_RATE, "比例", "融合",
       "组织生活中关联了业务事项（案件、12309、公益诉讼、巡回检察、外宣、共建项目、四同步）的比例，按活动日期"
       "计月",
@@ -200,7 +206,7 @@ static const struct entry catalogue[] = {
      "SELECT v.branch_id, substr(v.held_on, 1, 7), sum(EXISTS (SELECT 1 FROM activity_items i"
      " WHERE i.activity_id = v.id)), count(*) FROM activities v WHERE v.held_on >= ?1 AND v.held_on < ?2"
      " GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"四同步同步率", MEASURE_RATE, "比例", "融合",
       "四同步（同步谋划、部署、落实、检查）中业务与党建两方都已完成的环节里，两方相差不超过容差天数的比例，"
       "记在两方中较晚一方完成的月份",
@@ -208,7 +214,7 @@ static const struct entry catalogue[] = {
       " AND day < ?3 ORDER BY day, id"},
      "SELECT branch_id, substr(day, 1, 7), sum(ok), count(*) FROM " STAGES " WHERE day >= ?1 AND day < ?2"
      " GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"工作法要素佐证率", MEASURE_RATE, "比例", "融合",
       "工作法要素的落实记录中附有业务佐证（案件、12309 等业务记录）的比例，按落实日期计月",
       "SELECT 'element-checks', c.id, coalesce(c.note, c.period), c.checked_on,"
@@ -217,13 +223,13 @@ static const struct entry catalogue[] = {
      "SELECT c.branch_id, substr(c.checked_on, 1, 7), sum(EXISTS (SELECT 1 FROM element_evidence e"
      " WHERE e.check_id = c.id)), count(*) FROM element_checks c WHERE c.checked_on >= ?1"
      " AND c.checked_on < ?2 GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
     {{"共建成果数", MEASURE_COUNT, "项", "融合",
       "党建共建项目取得的成果项数，按取得日期计月，记在项目所属党组织和参与共建的每个党组织",
       "SELECT 'project-outcomes', id, title, day, 1, 0 FROM " OUTCOMES " WHERE br = ?1 AND day >= ?2"
       " AND day < ?3 ORDER BY day, id"},
      "SELECT br, substr(day, 1, 7), count(*), 0 FROM " OUTCOMES " WHERE day >= ?1 AND day < ?2 GROUP BY 1, 2",
-     false},
+     ROWS_BY_BRANCH},
 };
 #define N_MEASURES ((int)(sizeof catalogue / sizeof catalogue[0]))
 
@@ -342,12 +348,13 @@ static int load_sql(struct res_ctx *x, struct measure_grid *g, int m, const char
     return rc < 0 ? rc : 0;
 }
 
-/* The pairs of a per_record measure "m" for days from <= day < to: its rows (record,
- * branch, day, num, den) come a record at a time, and a record counts once for each
- * branch among its rows (a case whose team has two members of one branch counts there
- * once), as a DISTINCT would count it — without SQLite sorting every row to find out. */
-static int load_per_record(struct res_ctx *x, struct measure_grid *g, int m, const char *from, const char *to,
-                           struct rerr *err)
+/* The pairs of a ROWS_BY_RECORD measure "m" for days from <= day < to: its rows (record,
+ * member, day, num, den) come a record at a time, each member is placed in the branch
+ * they belonged to on the day ("mb"), and a record counts once for each branch among its
+ * rows (a case whose team has two members of one branch counts there once), as a
+ * DISTINCT would count it — without SQLite sorting every row to find out. */
+static int load_per_record(struct res_ctx *x, struct measure_grid *g, int m, const struct member_branches *mb,
+                           const char *from, const char *to, struct rerr *err)
 {
     store_stmt *st;
     int rc = store_prepare_built(x->c, catalogue[m].months_sql, &st, err);
@@ -359,7 +366,8 @@ static int load_per_record(struct res_ctx *x, struct measure_grid *g, int m, con
     size_t nseen = 0, cap = 0;
     bool first = true;
     while ((rc = store_step(st, err)) == STORE_ROW) {
-        int64_t r = store_col_int(st, 0), branch = store_col_int(st, 1);
+        const char *day = store_col_text(st, 2);
+        int64_t r = store_col_int(st, 0), branch = member_branch_on(mb, store_col_int(st, 1), day);
         if (first || r != record) {
             first = false;
             record = r;
@@ -377,10 +385,80 @@ static int load_per_record(struct res_ctx *x, struct measure_grid *g, int m, con
                 die("内存不足");
         }
         seen[nseen++] = branch;
-        add(g, m, branch, store_col_text(st, 2), store_col_real(st, 3), store_col_real(st, 4));
+        add(g, m, branch, day, store_col_real(st, 3), store_col_real(st, 4));
     }
     store_done(st);
     free(seen);
+    return rc < 0 ? rc : 0;
+}
+
+/* The pairs of a ROWS_BY_MEETING measure "m" for days from <= day < to: the meetings held
+ * then, each with the month it was held, then the measure's rows (activity, branch, num,
+ * den), each added in its meeting's month. The rows come in the order of the meetings'
+ * ids (any other order is answered by a search). */
+static int load_by_meeting(struct res_ctx *x, struct measure_grid *g, int m, const char *from, const char *to,
+                           struct rerr *err)
+{
+    struct meeting {
+        int64_t id;
+        int k; /* its month in the grid, or -1 */
+    } *mt = NULL;
+    size_t n = 0, cap = 0;
+    store_stmt *st = store_prepare(x->c, "SELECT id, held_on FROM activities WHERE held_on >= ?1"
+                                         " AND held_on < ?2 ORDER BY id");
+    store_bind_text(st, 1, from);
+    store_bind_text(st, 2, to);
+    int rc;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 4096;
+            mt = realloc(mt, cap * sizeof *mt);
+            if (!mt)
+                die("内存不足");
+        }
+        mt[n++] = (struct meeting){store_col_int(st, 0), month_index(g, store_col_text(st, 1))};
+    }
+    store_done(st);
+    if (rc >= 0)
+        rc = store_prepare_built(x->c, catalogue[m].months_sql, &st, err);
+    if (rc < 0) {
+        free(mt);
+        return rc;
+    }
+    store_bind_text(st, 1, from);
+    store_bind_text(st, 2, to);
+    size_t at = 0;
+    int64_t last_branch = -1;
+    int b = -1;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        int64_t id = store_col_int(st, 0), branch = store_col_int(st, 1);
+        while (at < n && mt[at].id < id)
+            at++;
+        if (at == n || mt[at].id != id) { /* out of id order: search */
+            size_t lo = 0, hi = n;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (mt[mid].id < id)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            at = lo;
+            if (at == n || mt[at].id != id)
+                continue; /* not a meeting of the days: IN never gives one */
+        }
+        if (branch != last_branch) { /* a meeting's rows are mostly of one branch */
+            last_branch = branch;
+            b = branch_index(g, branch);
+        }
+        if (b < 0 || mt[at].k < 0)
+            continue;
+        double *p = cell(g, b, mt[at].k, m);
+        p[0] += store_col_real(st, 2);
+        p[1] += store_col_real(st, 3);
+    }
+    store_done(st);
+    free(mt);
     return rc < 0 ? rc : 0;
 }
 
@@ -450,62 +528,62 @@ static int load_branch_month(struct res_ctx *x, struct measure_grid *g, int m, i
     return rc < 0 ? rc : 0;
 }
 
-/* 三会一课完成率 ("m") from the branches' completeness of each year (domain/partylife.h): a
- * rule's period that is over counts in the month it ends. Only the months to compute are
- * added: every branch's when a month of the year is KEPT_NONE, else the marked branches'. */
+/* 三会一课完成率 ("m") from the branches' completeness of each year (domain/partylife.h,
+ * life_periods_over): a rule's period that is over counts in the month it ends. Only the
+ * months to compute are added: every branch's when a month of the year is KEPT_NONE, else
+ * the marked branches'. */
+struct life_add {
+    struct measure_grid *g;
+    const struct kept *kp;
+    int m, y;
+};
+
+static void life_add(void *arg, int64_t branch, int last, int required, int met)
+{
+    const struct life_add *la = arg;
+    int b = branch_index(la->g, branch), k = la->y * 12 + last - 1;
+    if (b < 0 || last < 1 || last > 12)
+        return;
+    int st = STATE(la->kp, k, la->m);
+    if (st != KEPT_NONE && !(st == KEPT_PART && marked(la->kp, k, la->m, b)))
+        return;
+    double *pair = cell(la->g, b, k, la->m);
+    pair[0] += met;
+    pair[1] += required;
+}
+
 static int load_life(struct res_ctx *x, struct measure_grid *g, int m, const struct kept *kp,
                      struct rerr *err)
 {
-    int years = g->months / 12;
-    for (int y = 0; y < years; y++) {
+    int years = g->months / 12, rc = 0;
+    for (int y = 0; rc == 0 && y < years; y++) {
         bool all = false, some = false;
         for (int k = y * 12; k < y * 12 + 12; k++) {
             all = all || STATE(kp, k, m) == KEPT_NONE;
             some = some || STATE(kp, k, m) == KEPT_PART;
         }
-        for (int b = 0; (all || some) && b < g->nbranches; b++) {
-            bool want[12], any = false;
-            for (int i = 0; i < 12; i++) {
-                int st = STATE(kp, y * 12 + i, m);
-                want[i] = st == KEPT_NONE || (st == KEPT_PART && marked(kp, y * 12 + i, m, b));
-                any = any || want[i];
-            }
-            if (!any)
-                continue;
-            json_t *c;
-            int rc = life_completeness_in(x, g->branches[b], g->first_year + y, &c, err);
-            if (rc == R_ENOTFOUND) { /* out of the reader's scope */
-                *err = (struct rerr){0};
-                continue;
-            }
-            if (rc < 0)
-                return rc;
-            size_t i;
-            json_t *p;
-            json_array_foreach(json_object_get(c, "periods"), i, p)
-            {
-                if (strcmp(json_string_value(json_object_get(p, "state")), "over") != 0)
-                    continue;
-                int required = (int)json_integer_value(json_object_get(p, "required"));
-                int missing = (int)json_integer_value(json_object_get(p, "missing"));
-                int last = (int)json_integer_value(json_object_get(p, "to"));
-                if (last < 1 || last > 12 || !want[last - 1])
-                    continue;
-                double *pair = cell(g, b, y * 12 + last - 1, m);
-                pair[0] += required - missing;
-                pair[1] += required;
-            }
-            json_decref(c);
+        struct life_add la = {g, kp, m, y};
+        if (all && g->nbranches > 1) { /* every branch in one walk; a grid of one reads its own */
+            rc = life_periods_over(x, g->first_year + y, 0, life_add, &la, err);
+            continue;
+        }
+        for (int b = 0; rc == 0 && (all || some) && b < g->nbranches; b++) {
+            bool any = all;
+            for (int i = 0; !any && i < 12; i++)
+                any = STATE(kp, y * 12 + i, m) == KEPT_PART && marked(kp, y * 12 + i, m, b);
+            if (any)
+                rc = life_periods_over(x, g->first_year + y, g->branches[b], life_add, &la, err);
         }
     }
-    return 0;
+    return rc < 0 ? rc : 0;
 }
 
 /* The pairs of measure "m" (of the branches' grid) in the months kp has KEPT_NONE, from
- * the ledgers: its query once per run of consecutive such months. Writes the cells of "m"
- * alone (so measures may be computed side by side: compute_side_by_side). */
+ * the ledgers: its query once per run of consecutive such months ("mb": the members'
+ * branches, for a ROWS_BY_RECORD measure). Writes the cells of "m" alone (so measures may
+ * be computed side by side: compute_side_by_side). */
 static int compute_measure(struct res_ctx *x, struct measure_grid *g, const struct kept *kp, int m,
-                           struct rerr *err)
+                           const struct member_branches *mb, struct rerr *err)
 {
     if (!catalogue[m].months_sql)
         return load_life(x, g, m, kp, err);
@@ -523,8 +601,17 @@ static int compute_measure(struct res_ctx *x, struct measure_grid *g, const stru
         month_label(g, k, to);
         strcat(from, "-01");
         strcat(to, "-01");
-        rc = catalogue[m].per_record ? load_per_record(x, g, m, from, to, err)
-                                     : load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
+        switch (catalogue[m].rows) {
+        case ROWS_BY_RECORD:
+            CHECK(mb);
+            rc = load_per_record(x, g, m, mb, from, to, err);
+            break;
+        case ROWS_BY_MEETING:
+            rc = load_by_meeting(x, g, m, from, to, err);
+            break;
+        default:
+            rc = load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
+        }
     }
     return rc < 0 ? rc : 0;
 }
@@ -539,6 +626,20 @@ static int compute_marks(struct res_ctx *x, struct measure_grid *g, const struct
             rc = load_branch_month(x, g, mk->m, mk->b, mk->k, err);
     }
     return rc < 0 ? rc : 0;
+}
+
+static bool to_compute(const struct measure_grid *g, const struct kept *kp, int m);
+
+/* The members' branches (member_branches_load) when a measure to compute places members
+ * (ROWS_BY_RECORD), else NULL. */
+static int members_if_needed(struct res_ctx *x, const struct measure_grid *g, const struct kept *kp,
+                             struct member_branches **mb, struct rerr *err)
+{
+    *mb = NULL;
+    for (int m = 0; m < N_MEASURES; m++)
+        if (catalogue[m].rows == ROWS_BY_RECORD && (g->only < 0 || m == g->only) && to_compute(g, kp, m))
+            return member_branches_load(x->c, mb, err);
+    return 0;
 }
 
 /* The pairs of every measure and month not read as kept, from the ledgers
@@ -556,9 +657,12 @@ static int compute_months(struct res_ctx *x, struct measure_grid *g, const struc
         }
         return rc < 0 ? rc : 0;
     }
+    struct member_branches *mb;
+    rc = members_if_needed(x, g, kp, &mb, err);
     for (int m = 0; rc >= 0 && m < N_MEASURES; m++)
         if (g->only < 0 || m == g->only)
-            rc = compute_measure(x, g, kp, m, err);
+            rc = compute_measure(x, g, kp, m, mb, err);
+    member_branches_free(mb);
     return rc < 0 ? rc : compute_marks(x, g, kp, err);
 }
 
@@ -580,6 +684,7 @@ static const char *const slowest_first[] = {"党员出勤率",       "三会一�
 struct side_by_side {
     struct measure_grid *g;
     const struct kept *kp;
+    const struct member_branches *mb;
     int order[N_MEASURES], n;
     pthread_mutex_t lock;
     int next; /* the next of order[] to take */
@@ -601,7 +706,7 @@ static void side_work(struct side_by_side *sh, struct res_ctx *x)
         if (i >= sh->n)
             return;
         struct rerr e = {0};
-        int rc = compute_measure(x, sh->g, sh->kp, sh->order[i], &e);
+        int rc = compute_measure(x, sh->g, sh->kp, sh->order[i], sh->mb, &e);
         if (rc < 0) {
             pthread_mutex_lock(&sh->lock);
             if (sh->rc == 0) {
@@ -651,6 +756,11 @@ static int compute_side_by_side(struct res_ctx *x, struct measure_grid *g, const
     for (int m = 0; m < N_MEASURES; m++)
         if (!taken[m] && to_compute(g, kp, m))
             sh.order[sh.n++] = m;
+    struct member_branches *mb;
+    int rc = members_if_needed(x, g, kp, &mb, err);
+    if (rc < 0)
+        return rc;
+    sh.mb = mb; /* read by both threads, written by neither */
     store_conn *c2 = sh.n > 1 ? store_try_acquire(store_conn_owner(x->c)) : NULL;
     struct side_worker w = {.sh = &sh, .x = {.who = x->who}};
     pthread_mutex_init(&sh.lock, NULL);
@@ -675,6 +785,7 @@ static int compute_side_by_side(struct res_ctx *x, struct measure_grid *g, const
     if (c2)
         store_release(c2);
     pthread_mutex_destroy(&sh.lock);
+    member_branches_free(mb);
     if (sh.rc < 0) {
         *err = sh.err;
         return sh.rc;
@@ -700,7 +811,7 @@ static void fingerprint(char out[24])
     parts[n++] = KEPT_FORMAT;
     for (int m = 0; m < N_MEASURES; m++) {
         parts[n++] = catalogue[m].m.name;
-        parts[n++] = catalogue[m].months_sql ? catalogue[m].months_sql : "life_completeness_in";
+        parts[n++] = catalogue[m].months_sql ? catalogue[m].months_sql : "life_periods_over";
     }
     for (int i = 0; i < n; i++)
         for (const char *p = parts[i];; p++) {

@@ -8,9 +8,11 @@
 #include "domain/partylife.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/audit.h"
+#include "base/log.h"
 #include "base/text.h"
 #include "domain/item.h"
 #include "domain/resource.h"
@@ -947,41 +949,86 @@ static int kind_index(const char *k)
     return -1;
 }
 
-/* The most specific rule of each kind that applies to a branch of procuratorate "proc"
- * (of level "level"): one for the branch itself, else for its procuratorate, else for
- * every procuratorate; one narrowed to the branch's level before one that is not; the
- * newest of equals. */
-static int pick_rules(struct res_ctx *x, int64_t branch, int64_t proc, int64_t level, struct rule_pick *pick,
-                      struct rerr *err)
+/* A row of life_rules, as pick_from() weighs it. */
+struct rule {
+    int64_t id, proc, branch, level; /* 0: not narrowed so */
+    int kind;                        /* index in activity_kinds, or -1 */
+    char period[16];
+    int count;
+    bool per_group;
+};
+
+/* Every rule, in id order, into *out (the caller's arena's) and *n. */
+static int load_rules(struct res_ctx *x, struct rule **out, int *n, struct rerr *err)
 {
-    for (int k = 0; k < N_KINDS; k++)
-        pick[k] = (struct rule_pick){.spec = -1};
+    int cap = 16;
+    *n = 0;
+    *out = arena_alloc(x->a, (size_t)cap * sizeof **out);
     store_stmt *st = store_prepare(x->c, "SELECT id, coalesce(procuratorate_id, 0), coalesce(branch_id, 0),"
                                          " coalesce(level, 0), kind, period, required_count, per_party_group"
                                          " FROM life_rules ORDER BY id");
     int rc;
     while ((rc = store_step(st, err)) == STORE_ROW) {
-        int64_t rp = store_col_int(st, 1), rb = store_col_int(st, 2), rl = store_col_int(st, 3);
-        int k = kind_index(store_col_text(st, 4));
-        int spec;
-        if (rb)
-            spec = rb == branch ? 8 : -1;
-        else if (rp && rp != proc)
-            spec = -1;
-        else if (rl && rl != level)
-            spec = -1;
-        else
-            spec = (rp ? 4 : 0) + (rl ? 1 : 0);
-        if (k < 0 || spec < 0 || spec < pick[k].spec)
-            continue;
-        pick[k].id = store_col_int(st, 0);
-        pick[k].spec = spec;
-        snprintf(pick[k].period, sizeof pick[k].period, "%s", store_col_text(st, 5));
-        pick[k].count = (int)store_col_int(st, 6);
-        pick[k].per_group = store_col_int(st, 7) != 0;
+        if (*n == cap) {
+            struct rule *grown = arena_alloc(x->a, (size_t)cap * 2 * sizeof *grown);
+            memcpy(grown, *out, (size_t)cap * sizeof *grown);
+            *out = grown;
+            cap *= 2;
+        }
+        struct rule *r = &(*out)[(*n)++];
+        *r = (struct rule){.id = store_col_int(st, 0),
+                           .proc = store_col_int(st, 1),
+                           .branch = store_col_int(st, 2),
+                           .level = store_col_int(st, 3),
+                           .kind = kind_index(store_col_text(st, 4)),
+                           .count = (int)store_col_int(st, 6),
+                           .per_group = store_col_int(st, 7) != 0};
+        snprintf(r->period, sizeof r->period, "%s", store_col_text(st, 5));
     }
     store_done(st);
     return rc < 0 ? rc : 0;
+}
+
+/* The most specific rule of each kind that applies to a branch of procuratorate "proc"
+ * (of level "level"): one for the branch itself, else for its procuratorate, else for
+ * every procuratorate; one narrowed to the branch's level before one that is not; the
+ * newest of equals. */
+static void pick_from(const struct rule *rules, int n, int64_t branch, int64_t proc, int64_t level,
+                      struct rule_pick *pick)
+{
+    for (int k = 0; k < N_KINDS; k++)
+        pick[k] = (struct rule_pick){.spec = -1};
+    for (int i = 0; i < n; i++) {
+        const struct rule *r = &rules[i];
+        int spec;
+        if (r->branch)
+            spec = r->branch == branch ? 8 : -1;
+        else if (r->proc && r->proc != proc)
+            spec = -1;
+        else if (r->level && r->level != level)
+            spec = -1;
+        else
+            spec = (r->proc ? 4 : 0) + (r->level ? 1 : 0);
+        if (r->kind < 0 || spec < 0 || spec < pick[r->kind].spec)
+            continue;
+        struct rule_pick *p = &pick[r->kind];
+        p->id = r->id;
+        p->spec = spec;
+        snprintf(p->period, sizeof p->period, "%s", r->period);
+        p->count = r->count;
+        p->per_group = r->per_group;
+    }
+}
+
+static int pick_rules(struct res_ctx *x, int64_t branch, int64_t proc, int64_t level, struct rule_pick *pick,
+                      struct rerr *err)
+{
+    struct rule *rules;
+    int n;
+    int rc = load_rules(x, &rules, &n, err);
+    if (rc == 0)
+        pick_from(rules, n, branch, proc, level, pick);
+    return rc;
 }
 
 /* One period's figures for kind "k": held (activities of the kind in months first..last,
@@ -1181,6 +1228,124 @@ int life_completeness_in(struct res_ctx *x, int64_t branch_id, int year, json_t 
                      "branch_name", name, "year", year, "today", today, "party_groups", jgroups, "kinds",
                      kinds, "months", months, "periods", periods, "summary", summary);
     return 0;
+}
+
+/* life_periods_over: the branches' party groups and the year's activities are read
+ * whole, each in the order of branch id, and walked beside the branches. */
+struct branch_walk {
+    store_stmt *st;
+    bool more; /* st holds a row */
+};
+
+static int walk_next(struct branch_walk *w, struct rerr *err)
+{
+    int rc = store_step(w->st, err);
+    w->more = rc == STORE_ROW;
+    return rc < 0 ? rc : 0;
+}
+
+int life_periods_over(struct res_ctx *x, int year, int64_t only, life_period_fn *fn, void *arg,
+                      struct rerr *err)
+{
+    int64_t own = 0;
+    if (!authz_read_narrowed(x->who, res_activities.read, &own))
+        own = 0;
+    struct rule *rules;
+    int nrules;
+    int rc = load_rules(x, &rules, &nrules, err);
+    if (rc < 0)
+        return rc;
+    char from[24], to[24], today[11];
+    snprintf(from, sizeof from, "%04d-01-01", year);
+    snprintf(to, sizeof to, "%04d-12-31", year);
+    text_today(today);
+    int ty = 0, tm = 0;
+    sscanf(today, "%4d-%2d", &ty, &tm);
+    store_stmt *bs =
+        store_prepare(x->c, "SELECT b.id, b.procuratorate_id, p.level FROM branches b"
+                            " JOIN procuratorates p ON p.id = b.procuratorate_id"
+                            " WHERE (?1 = 0 OR b.id = ?1) AND (?2 = 0 OR b.procuratorate_id = ?2)"
+                            " ORDER BY b.id");
+    store_bind_int(bs, 1, only);
+    store_bind_int(bs, 2, own);
+    /* as life_completeness_in reads them: the first MAX_GROUPS groups by (sort, id), the
+     * activities of the year by (held_on, id) */
+    struct branch_walk gw = {
+        store_prepare(x->c, "SELECT branch_id, id FROM party_groups WHERE ?1 = 0 OR branch_id = ?1"
+                            " ORDER BY branch_id, sort, id"),
+        false};
+    store_bind_int(gw.st, 1, only);
+    struct branch_walk aw = {
+        store_prepare(
+            x->c, only ? "SELECT branch_id, id, kind, held_on, coalesce(party_group_id, 0) FROM activities"
+                         " WHERE held_on BETWEEN ?1 AND ?2 AND branch_id = ?3 ORDER BY held_on, id"
+                       : "SELECT branch_id, id, kind, held_on, coalesce(party_group_id, 0) FROM activities"
+                         " WHERE held_on BETWEEN ?1 AND ?2 ORDER BY branch_id, held_on, id"),
+        false};
+    store_bind_text(aw.st, 1, from);
+    store_bind_text(aw.st, 2, to);
+    if (only)
+        store_bind_int(aw.st, 3, only);
+    if ((rc = walk_next(&gw, err)) == 0)
+        rc = walk_next(&aw, err);
+    int cap = 256;
+    struct held *h = malloc((size_t)cap * sizeof *h);
+    if (!h)
+        die("内存不足");
+    while (rc == 0 && (rc = store_step(bs, err)) == STORE_ROW) {
+        rc = 0;
+        int64_t branch = store_col_int(bs, 0), proc = store_col_int(bs, 1), level = store_col_int(bs, 2);
+        int64_t groups[MAX_GROUPS];
+        int ngroups = 0, nh = 0;
+        while (rc == 0 && gw.more && store_col_int(gw.st, 0) <= branch) {
+            if (store_col_int(gw.st, 0) == branch && ngroups < MAX_GROUPS)
+                groups[ngroups++] = store_col_int(gw.st, 1);
+            rc = walk_next(&gw, err);
+        }
+        while (rc == 0 && aw.more && store_col_int(aw.st, 0) <= branch) {
+            if (store_col_int(aw.st, 0) == branch) {
+                if (nh == cap) {
+                    cap *= 2;
+                    h = realloc(h, (size_t)cap * sizeof *h);
+                    if (!h)
+                        die("内存不足");
+                }
+                int month = 0;
+                sscanf(store_col_text(aw.st, 3) + 5, "%2d", &month);
+                h[nh++] = (struct held){.id = store_col_int(aw.st, 1),
+                                        .kind = kind_index(store_col_text(aw.st, 2)),
+                                        .month = month,
+                                        .group = store_col_int(aw.st, 4)};
+            }
+            rc = walk_next(&aw, err);
+        }
+        if (rc < 0)
+            break;
+        struct rule_pick pick[N_KINDS];
+        pick_from(rules, nrules, branch, proc, level, pick);
+        /* the periods loop of life_completeness_in, without its JSON */
+        for (int k = 0; k < N_KINDS; k++) {
+            const struct rule_pick *p = &pick[k];
+            if (p->spec < 0)
+                continue;
+            for (int m = 1; m <= 12;) {
+                char label[24];
+                int first, last, held, required, satisfied;
+                if (life_period_of(p->period, year, m, label, &first, &last) < 0)
+                    break;
+                period_figures(h, nh, k, first, last, p, groups, ngroups, &held, &required, &satisfied, NULL,
+                               NULL);
+                if (!strcmp(period_state(year, first, last, ty, tm), "over"))
+                    fn(arg, branch, last, required, satisfied);
+                m = last + 1;
+            }
+        }
+    }
+    free(h);
+    store_done(aw.st);
+    store_done(gw.st);
+    store_done(bs);
+    return rc < 0 ? rc : 0;
 }
 
 int life_completeness(struct res_ctx *x, int64_t branch_id, int year, json_t **out, struct rerr *err)

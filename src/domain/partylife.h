@@ -42,6 +42,14 @@ int life_completeness(struct res_ctx *x, int64_t branch_id, int year, json_t **o
 /* The same inside the caller's read transaction, without the collection check (the
  * branch's scope is still checked: R_ENOTFOUND outside the reader's). */
 int life_completeness_in(struct res_ctx *x, int64_t branch_id, int year, json_t **out, struct rerr *err);
+/* What 三会一课完成率 counts of life_completeness_in's periods, for every branch the
+ * reader may read ("only" 0) or branch "only" alone, without building them: each period
+ * of "year" that is over, of each kind a rule requires, as fn(arg, branch, the month it
+ * ends, "required", "required" − "missing"), the branches in id order. In the caller's
+ * read transaction. */
+typedef void life_period_fn(void *arg, int64_t branch_id, int last_month, int required, int met);
+int life_periods_over(struct res_ctx *x, int year, int64_t only, life_period_fn *fn, void *arg,
+                      struct rerr *err);
 
 /* The period of kind "period" (月, 季度, 年) that month "month" (1..12) of "year" lies in:
  * its label ("2025-03", "2025-Q1", "2025") into "label" (24 bytes) and its first and last

@@ -612,8 +612,133 @@ static void life_as_the_ledger_answers_it(void **state)
                 if (n != want[k][0] || d != want[k][1])
                     fail_msg("branch %lld %s: grid (%g, %g), completeness (%g, %g)", (long long)branches[b],
                              ym, n, d, want[k][0], want[k][1]);
+                /* a grid of the branch alone reads it alone, to the same numbers */
+                struct measure_grid *one = NULL;
+                assert_int_equal(measure_grid_compute(&f->x, 2025, 2026, branches[b], &one, &e), 0);
+                assert_true(measure_sum(one, m, branches[b], ym, ym, &n, &d));
+                if (n != want[k][0] || d != want[k][1])
+                    fail_msg("branch %lld alone %s: grid (%g, %g), completeness (%g, %g)",
+                             (long long)branches[b], ym, n, d, want[k][0], want[k][1]);
+                measure_grid_free(one);
             }
         }
+    store_rollback(f->c);
+    measure_grid_free(g);
+}
+
+static void raw(struct fx *f, const char *sql, int64_t a, int64_t b, int64_t c)
+{
+    store_stmt *st = store_prepare(f->c, sql);
+    int n = 0;
+    for (const char *q = sql; (q = strchr(q, '?')); q++)
+        n++;
+    int64_t v[3] = {a, b, c};
+    for (int i = 0; i < n && i < 3; i++)
+        store_bind_int(st, i + 1, v[i]);
+    struct rerr e = {0};
+    assert_true(store_step(st, &e) >= 0);
+    store_done(st);
+}
+
+/* The case measures place each team member in the branch they belonged to on the day (in
+ * C: member_branch_on) exactly as the records behind a value do (in SQL: MEMBER_BRANCH):
+ * members moved once and twice, on the very days cases close and reviews are made; one
+ * with no term at all (their branch now); one with two terms begun the same day (the last
+ * entered); teams led by a member, by an outsider, by nobody. */
+static void members_placed_as_their_records_place_them(void **state)
+{
+    struct fx *f = *state;
+    struct rerr e = {0};
+    int64_t br[3] = {f->branch, 0, 0};
+    const char *names[] = {"第二支部", "第三支部"};
+    for (int i = 1; i < 3; i++)
+        br[i] = fx_create(f, "branches",
+                          json_pack("{s:I,s:s,s:s}", "procuratorate_id", (json_int_t)f->county, "name",
+                                    names[i - 1], "kind", "党支部"));
+    int64_t jia = member(f, "甲"), yi = member(f, "乙"), bing = member(f, "丙"), ding = member(f, "丁");
+    struct {
+        int64_t who;
+        int to;
+        const char *day;
+    } moves[] = {{jia, 1, "2025-05-01"}, {yi, 1, "2025-03-01"}, {yi, 2, "2025-09-15"}};
+    for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+        assert_int_equal(
+            fx_update(&f->x, "members", moves[i].who,
+                      json_pack("{s:I,s:I,s:s}", "version", fx_version(f, "members", moves[i].who),
+                                "branch_id", (json_int_t)br[moves[i].to], "moved_on", moves[i].day),
+                      &e),
+            0);
+    raw(f, "DELETE FROM member_terms WHERE member_id = ?", bing, 0, 0);
+    /* 丁: two open-ended terms from the same day, to the second and then the third branch */
+    raw(f, "UPDATE member_terms SET to_date = '2025-06-01' WHERE member_id = ? AND to_date IS NULL", ding, 0,
+        0);
+    for (int i = 1; i < 3; i++)
+        raw(f,
+            "INSERT INTO member_terms(procuratorate_id, branch_id, member_id, from_date, to_date, created_at,"
+            " updated_at) VALUES (?, ?, ?, '2025-06-01', '2025-12-01', '2025-06-01', '2025-06-01')",
+            f->county, br[i], ding);
+    const char *days[] = {"2025-02-28", "2025-03-01", "2025-04-30", "2025-05-01", "2025-06-01",
+                          "2025-09-14", "2025-09-15", "2025-12-01", "2025-12-31"};
+    int64_t people[] = {jia, yi, bing, ding};
+    int n = 0;
+    for (size_t d = 0; d < sizeof days / sizeof days[0]; d++)
+        for (int lead = 0; lead < 4; lead++) {
+            char no[16];
+            snprintf(no, sizeof no, "K%d", ++n);
+            int64_t c = closed_case(f, no, days[d]);
+            int base = (lead + (int)d) % 4;
+            int64_t helper = people[(base + 1) % 4];
+            if ((n % 3) == 0)
+                fx_create(f, "case-members",
+                          json_pack("{s:I,s:s,s:s}", "case_id", (json_int_t)c, "role", "主办检察官",
+                                    "person_name", "外人"));
+            else if ((n % 3) == 1)
+                fx_create(f, "case-members",
+                          json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c, "role", "主办检察官",
+                                    "member_id", (json_int_t)people[base]));
+            fx_create(f, "case-members",
+                      json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c, "role", "检察官助理", "member_id",
+                                (json_int_t)helper));
+            if (n % 2)
+                fx_create(f, "case-members",
+                          json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c, "role", "书记员", "member_id",
+                                    (json_int_t)people[(base + 2) % 4]));
+            fx_create(f, "case-reviews",
+                      json_pack("{s:I,s:s,s:i,s:s}", "case_id", (json_int_t)c, "aspect", "群众满意", "score",
+                                60 + n, "reviewed_on", days[(d + 1) % (sizeof days / sizeof days[0])]));
+        }
+    const char *measures[] = {"办结案件数", "党员主办案件占比", "三必评平均分"};
+    struct measure_grid *g = NULL;
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_compute(&f->x, 2025, 2025, 0, &g, &e), 0);
+    double seen = 0;
+    for (int i = 0; i < 3; i++) {
+        int m = measure_find(measures[i]);
+        for (int b = 0; b < 3; b++)
+            for (int k = 1; k <= 12; k++) {
+                char ym[16], from[16], to[16];
+                snprintf(ym, sizeof ym, "2025-%02d", k);
+                snprintf(from, sizeof from, "2025-%02d-01", k);
+                snprintf(to, sizeof to, k == 12 ? "2026-01-01" : "2025-%02d-01", k + 1);
+                double num, den, rn = 0, rd = 0;
+                assert_true(measure_sum(g, m, br[b], ym, ym, &num, &den));
+                json_t *rows = NULL;
+                assert_int_equal(measure_records(&f->x, m, br[b], from, to, 10000, &rows, &e), 0);
+                size_t j;
+                json_t *r;
+                json_array_foreach(rows, j, r)
+                {
+                    rn += json_real_value(json_object_get(r, "num"));
+                    rd += json_real_value(json_object_get(r, "den"));
+                }
+                json_decref(rows);
+                if (num != rn || den != rd)
+                    fail_msg("%s of branch %lld in %s: grid (%g, %g), records (%g, %g)", measures[i],
+                             (long long)br[b], ym, num, den, rn, rd);
+                seen += num;
+            }
+    }
+    assert_true(seen > 0);
     store_rollback(f->c);
     measure_grid_free(g);
 }
@@ -627,6 +752,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(life_as_the_ledger_answers_it, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(only_the_months_wanted, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(kept_months_are_the_same_on_one_thread_or_two, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(members_placed_as_their_records_place_them, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
