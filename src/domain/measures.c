@@ -93,14 +93,19 @@
 
 struct entry {
     struct measure m;
-    const char *months_sql; /* (branch, "YYYY-MM…", num, den) for days ?1 <= day < ?2; NULL: load_life */
+    const char *months_sql; /* (branch, "YYYY-MM…", num, den) for days ?1 <= day < ?2, a row a
+                               record (summed by the grid: a GROUP BY sorts them); NULL: load_life */
     enum {
-        ROWS_BY_BRANCH, /* months_sql answers (branch, "YYYY-MM…", num, den) */
-        ROWS_BY_RECORD, /* (record, member, day, num, den), a record's rows together: each
-                           member placed on the day (member_branch_on), each (record, branch)
-                           counted once (load_per_record) */
-        ROWS_BY_MEETING /* (activity, branch, num, den) of the activities held in the days,
-                           each counted in the month it was held (load_by_meeting) */
+        ROWS_BY_BRANCH,  /* months_sql answers (branch, "YYYY-MM…", num, den) */
+        ROWS_BY_RECORD,  /* (record, member, day, num, den), a record's rows together: each
+                            member placed on the day (member_branch_on), each (record, branch)
+                            counted once (load_per_record) */
+        ROWS_BY_MEETING, /* (activity, branch, num, den) of the activities held in the days,
+                            each counted in the month it was held (load_by_meeting) */
+        ROWS_BY_TEAM     /* (case, member or NULL, day, leads) of every member of the teams of
+                            the cases closed in the days, a case's rows together: a case with
+                            a lead counts (its lead is a party member, 1) once in each branch
+                            its party members belonged to that day (load_by_team) */
     } rows;
 };
 
@@ -130,15 +135,15 @@ static const struct entry catalogue[] = {
       "SELECT 'activities', id, topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1 AND kind = "
       "'主题党日'"
       " AND held_on >= ?2 AND held_on < ?3 ORDER BY held_on, id"},
-     "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM activities WHERE kind = '主题党日'"
-     " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2",
+     "SELECT branch_id, held_on, 1, 0 FROM activities WHERE kind = '主题党日' AND held_on >= ?1"
+     " AND held_on < ?2",
      ROWS_BY_BRANCH},
     {{"党员学习次数", MEASURE_COUNT, "次", "党建",
       "组织集中学习的次数（组织生活类型为“学习”），按活动日期计月",
       "SELECT 'activities', id, topic, held_on, 1, 0 FROM activities WHERE branch_id = ?1 AND kind = '学习'"
       " AND held_on >= ?2 AND held_on < ?3 ORDER BY held_on, id"},
-     "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM activities WHERE kind = '学习'"
-     " AND held_on >= ?1 AND held_on < ?2 GROUP BY 1, 2",
+     "SELECT branch_id, held_on, 1, 0 FROM activities WHERE kind = '学习' AND held_on >= ?1"
+     " AND held_on < ?2",
      ROWS_BY_BRANCH},
     {{"荣誉数", MEASURE_COUNT, "项", "党建",
       "党组织及其党员获得的荣誉项数，记在获评年度的 12 月；党员的荣誉记在其所在党组织",
@@ -166,28 +171,25 @@ static const struct entry catalogue[] = {
       " replied_on IS NOT NULL AND replied_on <= procedural_due, 1 FROM requests WHERE branch_id = ?1"
       " AND procedural_due >= ?2 AND procedural_due < ?3"
       " AND (replied_on IS NOT NULL OR procedural_due < ronghe_today()) ORDER BY procedural_due, id"},
-     "SELECT branch_id, substr(procedural_due, 1, 7), sum(replied_on IS NOT NULL AND replied_on <= "
-     "procedural_due),"
-     " count(*) FROM requests WHERE procedural_due >= ?1 AND procedural_due < ?2"
-     " AND (replied_on IS NOT NULL OR procedural_due < ronghe_today()) GROUP BY 1, 2",
+     "SELECT branch_id, procedural_due, replied_on IS NOT NULL AND replied_on <= procedural_due, 1"
+     " FROM requests WHERE procedural_due >= ?1 AND procedural_due < ?2"
+     " AND (replied_on IS NOT NULL OR procedural_due < ronghe_today())",
      ROWS_BY_BRANCH},
     {{"12309办结率", MEASURE_RATE, "比例", "业务", "本期受理的 12309 来信来访中已办结的比例，按受理日期计月",
       "SELECT 'requests', id, number || ' ' || summary, received_on, closed_on IS NOT NULL, 1 FROM requests"
       " WHERE branch_id = ?1 AND received_on >= ?2 AND received_on < ?3 ORDER BY received_on, id"},
-     "SELECT branch_id, substr(received_on, 1, 7), sum(closed_on IS NOT NULL), count(*) FROM requests"
-     " WHERE received_on >= ?1 AND received_on < ?2 GROUP BY 1, 2",
+     "SELECT branch_id, received_on, closed_on IS NOT NULL, 1 FROM requests"
+     " WHERE received_on >= ?1 AND received_on < ?2",
      ROWS_BY_BRANCH},
     {{"公益诉讼立案数", MEASURE_COUNT, "件", "业务", "公益诉讼立案的件数，按立案日期计月",
       "SELECT 'pil-matters', id, title, filed_on, 1, 0 FROM pil_matters WHERE branch_id = ?1"
       " AND filed_on >= ?2 AND filed_on < ?3 ORDER BY filed_on, id"},
-     "SELECT branch_id, substr(filed_on, 1, 7), count(*), 0 FROM pil_matters WHERE filed_on >= ?1"
-     " AND filed_on < ?2 GROUP BY 1, 2",
+     "SELECT branch_id, filed_on, 1, 0 FROM pil_matters WHERE filed_on >= ?1 AND filed_on < ?2",
      ROWS_BY_BRANCH},
     {{"普法宣传次数", MEASURE_COUNT, "次", "业务", "开展普法宣传、检察开放日等外宣活动的次数，按活动日期计月",
       "SELECT 'outreach', id, topic, held_on, 1, 0 FROM outreach WHERE branch_id = ?1 AND held_on >= ?2"
       " AND held_on < ?3 ORDER BY held_on, id"},
-     "SELECT branch_id, substr(held_on, 1, 7), count(*), 0 FROM outreach WHERE held_on >= ?1 AND held_on < ?2"
-     " GROUP BY 1, 2",
+     "SELECT branch_id, held_on, 1, 0 FROM outreach WHERE held_on >= ?1 AND held_on < ?2",
      ROWS_BY_BRANCH},
     {{"党员主办案件占比", MEASURE_RATE, "比例", "融合",
       "办结案件中由党员担任主办检察官的比例（分母为有主办检察官的办结案件），按办结日期计月",
@@ -195,17 +197,18 @@ static const struct entry catalogue[] = {
           "team.cid") ", 1"
                       " FROM team JOIN cases c ON c.id = team.cid WHERE " HAS_LEAD(
                           "team.cid") " ORDER BY team.day, c.id"},
-     TEAM_ROWS(LEAD_IS_MEMBER("c.id"), "1", " AND " HAS_LEAD("c.id")),
-     ROWS_BY_RECORD},
+     /* every member of the team, members of the party or not, and whether they lead it */
+     "SELECT c.id, cm.member_id, c.closed_on, cm.role = '主办检察官' FROM cases c CROSS JOIN case_members cm"
+     " ON cm.case_id = c.id WHERE c.closed_on >= ?1 AND c.closed_on < ?2 ORDER BY c.closed_on, c.id",
+     ROWS_BY_TEAM},
     {{"关联业务组织生活占比", MEASURE_RATE, "比例", "融合",
       "组织生活中关联了业务事项（案件、12309、公益诉讼、巡回检察、外宣、共建项目、四同步）的比例，按活动日期"
       "计月",
       "SELECT 'activities', v.id, v.kind || '：' || v.topic, v.held_on,"
       " EXISTS (SELECT 1 FROM activity_items i WHERE i.activity_id = v.id), 1 FROM activities v"
       " WHERE v.branch_id = ?1 AND v.held_on >= ?2 AND v.held_on < ?3 ORDER BY v.held_on, v.id"},
-     "SELECT v.branch_id, substr(v.held_on, 1, 7), sum(EXISTS (SELECT 1 FROM activity_items i"
-     " WHERE i.activity_id = v.id)), count(*) FROM activities v WHERE v.held_on >= ?1 AND v.held_on < ?2"
-     " GROUP BY 1, 2",
+     "SELECT v.branch_id, v.held_on, EXISTS (SELECT 1 FROM activity_items i WHERE i.activity_id = v.id), 1"
+     " FROM activities v WHERE v.held_on >= ?1 AND v.held_on < ?2",
      ROWS_BY_BRANCH},
     {{"四同步同步率", MEASURE_RATE, "比例", "融合",
       "四同步（同步谋划、部署、落实、检查）中业务与党建两方都已完成的环节里，两方相差不超过容差天数的比例，"
@@ -220,9 +223,8 @@ static const struct entry catalogue[] = {
       "SELECT 'element-checks', c.id, coalesce(c.note, c.period), c.checked_on,"
       " EXISTS (SELECT 1 FROM element_evidence e WHERE e.check_id = c.id), 1 FROM element_checks c"
       " WHERE c.branch_id = ?1 AND c.checked_on >= ?2 AND c.checked_on < ?3 ORDER BY c.checked_on, c.id"},
-     "SELECT c.branch_id, substr(c.checked_on, 1, 7), sum(EXISTS (SELECT 1 FROM element_evidence e"
-     " WHERE e.check_id = c.id)), count(*) FROM element_checks c WHERE c.checked_on >= ?1"
-     " AND c.checked_on < ?2 GROUP BY 1, 2",
+     "SELECT c.branch_id, c.checked_on, EXISTS (SELECT 1 FROM element_evidence e WHERE e.check_id = c.id), 1"
+     " FROM element_checks c WHERE c.checked_on >= ?1 AND c.checked_on < ?2",
      ROWS_BY_BRANCH},
     {{"共建成果数", MEASURE_COUNT, "项", "融合",
       "党建共建项目取得的成果项数，按取得日期计月，记在项目所属党组织和参与共建的每个党组织",
@@ -389,6 +391,73 @@ static int load_per_record(struct res_ctx *x, struct measure_grid *g, int m, con
     }
     store_done(st);
     free(seen);
+    return rc < 0 ? rc : 0;
+}
+
+/* The pairs of a ROWS_BY_TEAM measure "m" for days from <= day < to (the rows of a case
+ * as the months query of 党员主办案件占比 gives them: TEAM_ROWS with LEAD_IS_MEMBER and
+ * HAS_LEAD, worked out once a case instead of twice a row). */
+struct team {
+    int64_t id;
+    const char *day; /* a copy */
+    bool has_lead, lead_is_member;
+    int64_t *branches; /* of its party members, each once */
+    size_t n, cap;
+    char buf[32]; /* a day is YYYY-MM-DD (validated on every write) */
+};
+
+static void team_flush(struct measure_grid *g, int m, struct team *t)
+{
+    for (size_t i = 0; t->has_lead && i < t->n; i++)
+        add(g, m, t->branches[i], t->day, t->lead_is_member, 1);
+    t->n = 0;
+    t->has_lead = t->lead_is_member = false;
+}
+
+static int load_by_team(struct res_ctx *x, struct measure_grid *g, int m, const struct member_branches *mb,
+                        const char *from, const char *to, struct rerr *err)
+{
+    store_stmt *st;
+    int rc = store_prepare_built(x->c, catalogue[m].months_sql, &st, err);
+    if (rc < 0)
+        return rc;
+    store_bind_text(st, 1, from);
+    store_bind_text(st, 2, to);
+    struct team t = {.id = 0};
+    bool first = true;
+    while ((rc = store_step(st, err)) == STORE_ROW) {
+        int64_t id = store_col_int(st, 0);
+        if (first || id != t.id) {
+            team_flush(g, m, &t);
+            first = false;
+            t.id = id;
+            const char *day = store_col_text(st, 2);
+            snprintf(t.buf, sizeof t.buf, "%s", day ? day : "");
+            t.day = day ? t.buf : NULL;
+        }
+        bool member = store_col_type(st, 1) != STORE_NULL, leads = store_col_int(st, 3) != 0;
+        t.has_lead = t.has_lead || leads;
+        t.lead_is_member = t.lead_is_member || (leads && member);
+        if (!member)
+            continue;
+        int64_t branch = member_branch_on(mb, store_col_int(st, 1), t.day);
+        bool again = false;
+        for (size_t i = 0; i < t.n && !again; i++)
+            again = t.branches[i] == branch;
+        if (again)
+            continue;
+        if (t.n == t.cap) {
+            t.cap = t.cap ? t.cap * 2 : 16;
+            t.branches = realloc(t.branches, t.cap * sizeof *t.branches);
+            if (!t.branches)
+                die("内存不足");
+        }
+        t.branches[t.n++] = branch;
+    }
+    if (rc >= 0)
+        team_flush(g, m, &t);
+    store_done(st);
+    free(t.branches);
     return rc < 0 ? rc : 0;
 }
 
@@ -609,6 +678,10 @@ static int compute_measure(struct res_ctx *x, struct measure_grid *g, const stru
         case ROWS_BY_MEETING:
             rc = load_by_meeting(x, g, m, from, to, err);
             break;
+        case ROWS_BY_TEAM:
+            CHECK(mb);
+            rc = load_by_team(x, g, m, mb, from, to, err);
+            break;
         default:
             rc = load_sql(x, g, m, catalogue[m].months_sql, from, to, err);
         }
@@ -637,7 +710,8 @@ static int members_if_needed(struct res_ctx *x, const struct measure_grid *g, co
 {
     *mb = NULL;
     for (int m = 0; m < N_MEASURES; m++)
-        if (catalogue[m].rows == ROWS_BY_RECORD && (g->only < 0 || m == g->only) && to_compute(g, kp, m))
+        if ((catalogue[m].rows == ROWS_BY_RECORD || catalogue[m].rows == ROWS_BY_TEAM) &&
+            (g->only < 0 || m == g->only) && to_compute(g, kp, m))
             return member_branches_load(x->c, mb, err);
     return 0;
 }
@@ -676,8 +750,8 @@ static int compute_months(struct res_ctx *x, struct measure_grid *g, const struc
  * anything was committed since it began — so whatever is kept was read from one snapshot. */
 
 /* The measures slowest to compute on the province-scale data (bench/eval), first. */
-static const char *const slowest_first[] = {"党员出勤率",       "三会一课完成率",       "三必评平均分",
-                                            "党员主办案件占比", "关联业务组织生活占比", "办结案件数",
+static const char *const slowest_first[] = {"党员出勤率",      "三必评平均分", "党员主办案件占比",
+                                            "三会一课完成率",  "办结案件数",   "关联业务组织生活占比",
                                             "工作法要素佐证率"};
 #define N_SLOWEST ((int)(sizeof slowest_first / sizeof slowest_first[0]))
 
