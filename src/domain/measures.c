@@ -272,6 +272,8 @@ struct measure_grid {
     enum measure_of of;
     int first_year, months, nbranches;
     int64_t *branches; /* the subjects (branches, members or party groups), ascending */
+    int *slot;         /* [id - branches[0]]: the index of subject id, or -1; NULL when the
+                          ids are too sparse for it (then a search) */
     int only;          /* the one measure it holds (measure_grid_load_one), or -1: all */
     double *pair;      /* [branch][month][measure][2]; with "only", [branch][month][2] */
     bool *absent;      /* [month * N_MEASURES + measure]: not asked for, neither read nor
@@ -280,6 +282,10 @@ struct measure_grid {
 
 static int branch_index(const struct measure_grid *g, int64_t id)
 {
+    if (g->slot) {
+        int64_t at = id - g->branches[0];
+        return at >= 0 && at <= g->branches[g->nbranches - 1] - g->branches[0] ? g->slot[at] : -1;
+    }
     int lo = 0, hi = g->nbranches - 1;
     while (lo <= hi) {
         int mid = (lo + hi) / 2;
@@ -1077,6 +1083,17 @@ static struct measure_grid *grid_new(struct res_ctx *x, enum measure_of of, int 
     while (rc >= 0 && (rc = store_step(st, err)) == STORE_ROW && g->nbranches < n)
         g->branches[g->nbranches++] = store_col_int(st, 0);
     store_done(st);
+    /* ids are mostly dense: a row's subject found at once (the loaders ask it per row) */
+    if (g->nbranches && g->branches[g->nbranches - 1] - g->branches[0] < 4 * (int64_t)g->nbranches + 64) {
+        size_t span = (size_t)(g->branches[g->nbranches - 1] - g->branches[0]) + 1;
+        g->slot = malloc(span * sizeof *g->slot);
+        if (!g->slot)
+            die("内存不足");
+        for (size_t i = 0; i < span; i++)
+            g->slot[i] = -1;
+        for (int i = 0; i < g->nbranches; i++)
+            g->slot[g->branches[i] - g->branches[0]] = i;
+    }
     g->pair = calloc((size_t)(g->nbranches ? g->nbranches : 1) * (size_t)g->months *
                          (size_t)(only >= 0 ? 1 : N_MEASURES) * 2,
                      sizeof *g->pair);
@@ -1091,6 +1108,7 @@ void measure_grid_free(struct measure_grid *g)
     if (!g)
         return;
     free(g->branches);
+    free(g->slot);
     free(g->pair);
     free(g->absent);
     free(g);

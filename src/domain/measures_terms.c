@@ -29,6 +29,7 @@ struct who {
 struct member_branches {
     struct who *members; /* ascending id */
     int nmembers;
+    int *slot; /* [id - members[0].id]: the index of member id, or -1; NULL: ids too sparse */
     struct term *terms;
     char *text; /* the days, NUL-separated, that terms[] point into */
 };
@@ -108,6 +109,18 @@ int member_branches_load(store_conn *c, struct member_branches **out, struct rer
     }
     free(from_at);
     free(to_at);
+    int64_t first = mb->nmembers ? mb->members[0].id : 0,
+            last = mb->nmembers ? mb->members[mb->nmembers - 1].id : 0;
+    if (mb->nmembers && last - first < 4 * (int64_t)mb->nmembers + 64) {
+        size_t span = (size_t)(last - first) + 1;
+        mb->slot = malloc(span * sizeof *mb->slot);
+        if (!mb->slot)
+            die("内存不足");
+        for (size_t i = 0; i < span; i++)
+            mb->slot[i] = -1;
+        for (int i = 0; i < mb->nmembers; i++)
+            mb->slot[mb->members[i].id - first] = i;
+    }
     if (rc < 0) {
         member_branches_free(mb);
         return rc;
@@ -116,8 +129,28 @@ int member_branches_load(store_conn *c, struct member_branches **out, struct rer
     return 0;
 }
 
+/* The branch of members[at] on "day". */
+static int64_t branch_of(const struct member_branches *mb, int at, const char *day)
+{
+    const struct who *w = &mb->members[at];
+    if (!day) /* a comparison with NULL holds of no term */
+        return w->branch;
+    for (int i = w->first; i < w->first + w->n; i++) {
+        const struct term *t = &mb->terms[i];
+        if (t->from && strcmp(t->from, day) <= 0 && (!t->to || strcmp(t->to, day) > 0))
+            return t->branch;
+    }
+    return w->branch;
+}
+
 int64_t member_branch_on(const struct member_branches *mb, int64_t member, const char *day)
 {
+    if (mb->slot) {
+        int64_t at = member - mb->members[0].id;
+        if (at < 0 || at > mb->members[mb->nmembers - 1].id - mb->members[0].id || mb->slot[at] < 0)
+            return 0;
+        return branch_of(mb, mb->slot[at], day);
+    }
     int lo = 0, hi = mb->nmembers - 1;
     while (lo <= hi) {
         int mid = lo + (hi - lo) / 2;
@@ -127,14 +160,7 @@ int64_t member_branch_on(const struct member_branches *mb, int64_t member, const
         } else if (w->id > member) {
             hi = mid - 1;
         } else {
-            if (!day) /* a comparison with NULL holds of no term */
-                return w->branch;
-            for (int i = w->first; i < w->first + w->n; i++) {
-                const struct term *t = &mb->terms[i];
-                if (t->from && strcmp(t->from, day) <= 0 && (!t->to || strcmp(t->to, day) > 0))
-                    return t->branch;
-            }
-            return w->branch;
+            return branch_of(mb, mid, day);
         }
     }
     return 0;
@@ -145,6 +171,7 @@ void member_branches_free(struct member_branches *mb)
     if (!mb)
         return;
     free(mb->members);
+    free(mb->slot);
     free(mb->terms);
     free(mb->text);
     free(mb);
