@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calc/scheme.h"
 #include "cli/cli.h"
@@ -235,8 +236,10 @@ static int eval_run_cmd(int argc, char **argv)
     int64_t id = scheme_id_of(&ss, o.scheme, &err);
     if (id) {
         struct progress pr = {.report = bar_report};
-        rc = eval_run(&ss.x, id, o.period, &pr, &summary, &err);
-        fputs("\n", stderr);
+        bool bar = isatty(STDERR_FILENO); /* a bar on a terminal; nothing in a log */
+        rc = eval_run(&ss.x, id, o.period, bar ? &pr : NULL, &summary, &err);
+        if (bar)
+            fputs("\n", stderr);
     }
     sys_close(&ss);
     if (rc < 0)

@@ -5,9 +5,10 @@
 // same numbers from a second run of the same data.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { login, req, uniq, lastAudit, cli, DB, BASE, jobEnd } from './lib.mjs';
+import { login, req, uniq, lastAudit, cli, DB, BASE, BIN, jobEnd } from './lib.mjs';
 import ExcelJS from 'exceljs';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, existsSync, copyFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -490,5 +491,22 @@ describe('evaluation', () => {
     r = cli(['eval', '--help']);
     assert.equal(r.code, 0);
     assert.match(r.out, /ronghe eval check SCHEME-FILE/);
+  });
+
+  test('eval run draws its progress bar on a terminal only: run from a log (a pipe) it writes the ranking and no bar', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ronghe-eval-bar-'));
+    const copy = path.join(dir, 'copy.db');
+    let r = cli(['backup', '--db', DB, '--to', copy]);
+    assert.equal(r.code, 0, r.all);
+    for (const f of ['.audit-key', '.audit-anchors']) if (existsSync(DB + f)) copyFileSync(DB + f, copy + f);
+    r = cli(['eval', 'run', '--db', copy, '--period', '2025'], '', 60000);
+    assert.equal(r.code, 0, r.all);
+    assert.match(r.out, /^名次\t总分\t融合指数/);
+    assert.equal(r.err, '', 'nothing but the ranking: no bar, no stray line');
+    // under a pseudo-terminal (script(1)) the bar is drawn, and ends at 100% 已完成
+    const t = spawnSync('script', ['-qec', `'${BIN}' eval run --db '${copy}' --period 2025`, '/dev/null'], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(t.status, 0, t.stdout + t.stderr);
+    assert.match(t.stdout, /\[#{25}\] 100% 已完成/);
+    assert.match(t.stdout, /名次\t总分/);
   });
 });
