@@ -640,6 +640,46 @@ static void raw(struct fx *f, const char *sql, int64_t a, int64_t b, int64_t c)
     store_done(st);
 }
 
+/* Every month of 2025 of the case measures, for branches br[0..2]: the grid's pair equals
+ * the sum of the records behind the value; the numerators' total into *seen. */
+static void case_measures_as_records(struct fx *f, const int64_t br[3], double *seen)
+{
+    struct rerr e = {0};
+    const char *measures[] = {"办结案件数", "党员主办案件占比", "三必评平均分"};
+    struct measure_grid *g = NULL;
+    assert_int_equal(store_begin_read(f->c, &e), 0);
+    assert_int_equal(measure_grid_compute(&f->x, 2025, 2025, 0, &g, &e), 0);
+    *seen = 0;
+    for (int i = 0; i < 3; i++) {
+        int m = measure_find(measures[i]);
+        for (int b = 0; b < 3; b++)
+            for (int k = 1; k <= 12; k++) {
+                char ym[16], from[16], to[16];
+                snprintf(ym, sizeof ym, "2025-%02d", k);
+                snprintf(from, sizeof from, "2025-%02d-01", k);
+                snprintf(to, sizeof to, k == 12 ? "2026-01-01" : "2025-%02d-01", k + 1);
+                double num, den, rn = 0, rd = 0;
+                assert_true(measure_sum(g, m, br[b], ym, ym, &num, &den));
+                json_t *rows = NULL;
+                assert_int_equal(measure_records(&f->x, m, br[b], from, to, 10000, &rows, &e), 0);
+                size_t j;
+                json_t *r;
+                json_array_foreach(rows, j, r)
+                {
+                    rn += json_real_value(json_object_get(r, "num"));
+                    rd += json_real_value(json_object_get(r, "den"));
+                }
+                json_decref(rows);
+                if (num != rn || den != rd)
+                    fail_msg("%s of branch %lld in %s: grid (%g, %g), records (%g, %g)", measures[i],
+                             (long long)br[b], ym, num, den, rn, rd);
+                *seen += num;
+            }
+    }
+    store_rollback(f->c);
+    measure_grid_free(g);
+}
+
 /* The case measures place each team member in the branch they belonged to on the day (in
  * C: member_branch_on) exactly as the records behind a value do (in SQL: MEMBER_BRANCH):
  * members moved once and twice, on the very days cases close and reviews are made; one
@@ -707,40 +747,27 @@ static void members_placed_as_their_records_place_them(void **state)
                       json_pack("{s:I,s:s,s:i,s:s}", "case_id", (json_int_t)c, "aspect", "群众满意", "score",
                                 60 + n, "reviewed_on", days[(d + 1) % (sizeof days / sizeof days[0])]));
         }
-    const char *measures[] = {"办结案件数", "党员主办案件占比", "三必评平均分"};
-    struct measure_grid *g = NULL;
-    assert_int_equal(store_begin_read(f->c, &e), 0);
-    assert_int_equal(measure_grid_compute(&f->x, 2025, 2025, 0, &g, &e), 0);
     double seen = 0;
-    for (int i = 0; i < 3; i++) {
-        int m = measure_find(measures[i]);
-        for (int b = 0; b < 3; b++)
-            for (int k = 1; k <= 12; k++) {
-                char ym[16], from[16], to[16];
-                snprintf(ym, sizeof ym, "2025-%02d", k);
-                snprintf(from, sizeof from, "2025-%02d-01", k);
-                snprintf(to, sizeof to, k == 12 ? "2026-01-01" : "2025-%02d-01", k + 1);
-                double num, den, rn = 0, rd = 0;
-                assert_true(measure_sum(g, m, br[b], ym, ym, &num, &den));
-                json_t *rows = NULL;
-                assert_int_equal(measure_records(&f->x, m, br[b], from, to, 10000, &rows, &e), 0);
-                size_t j;
-                json_t *r;
-                json_array_foreach(rows, j, r)
-                {
-                    rn += json_real_value(json_object_get(r, "num"));
-                    rd += json_real_value(json_object_get(r, "den"));
-                }
-                json_decref(rows);
-                if (num != rn || den != rd)
-                    fail_msg("%s of branch %lld in %s: grid (%g, %g), records (%g, %g)", measures[i],
-                             (long long)br[b], ym, num, den, rn, rd);
-                seen += num;
-            }
-    }
+    case_measures_as_records(f, br, &seen);
     assert_true(seen > 0);
-    store_rollback(f->c);
-    measure_grid_free(g);
+    /* a member whose id lies far from the others' (the members then found by a search, not
+     * by index), with no term: their branch now; on a team with 甲 */
+    raw(f,
+        "INSERT INTO members(id, procuratorate_id, branch_id, name, created_at, updated_at)"
+        " VALUES (9000000, ?, ?, '戊', '2025-01-01', '2025-01-01')",
+        f->county, br[2], 0);
+    int64_t c = closed_case(f, "K-far", "2025-07-07");
+    fx_create(
+        f, "case-members",
+        json_pack("{s:I,s:s,s:i}", "case_id", (json_int_t)c, "role", "主办检察官", "member_id", 9000000));
+    fx_create(f, "case-members",
+              json_pack("{s:I,s:s,s:I}", "case_id", (json_int_t)c, "role", "检察官助理", "member_id",
+                        (json_int_t)jia));
+    double again = 0;
+    case_measures_as_records(f, br, &again);
+    /* in 戊's branch and in 甲's (the second since May): 办结 one each, 主办 one each (戊 leads) */
+    if (again != seen + 4)
+        fail_msg("the case of 戊 and 甲 added %g, wanted 4", again - seen);
 }
 
 int main(void)
