@@ -356,6 +356,28 @@ static int load_sql(struct res_ctx *x, struct measure_grid *g, int m, const char
     return rc < 0 ? rc : 0;
 }
 
+/* The branches a record counts in so far, each once (a record's rows are few). */
+struct branch_set {
+    int64_t *v;
+    size_t n, cap;
+};
+
+/* Adds "branch" unless it is there already: true when added. */
+static bool branch_set_add(struct branch_set *s, int64_t branch)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == branch)
+            return false;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+        if (!s->v)
+            die("内存不足");
+    }
+    s->v[s->n++] = branch;
+    return true;
+}
+
 /* The pairs of a ROWS_BY_RECORD measure "m" for days from <= day < to: its rows (record,
  * member, day, num, den) come a record at a time, each member is placed in the branch
  * they belonged to on the day ("mb"), and a record counts once for each branch among its
@@ -370,8 +392,8 @@ static int load_per_record(struct res_ctx *x, struct measure_grid *g, int m, con
         return rc;
     store_bind_text(st, 1, from);
     store_bind_text(st, 2, to);
-    int64_t record = 0, *seen = NULL;
-    size_t nseen = 0, cap = 0;
+    int64_t record = 0;
+    struct branch_set seen = {0};
     bool first = true;
     while ((rc = store_step(st, err)) == STORE_ROW) {
         const char *day = store_col_text(st, 2);
@@ -379,24 +401,13 @@ static int load_per_record(struct res_ctx *x, struct measure_grid *g, int m, con
         if (first || r != record) {
             first = false;
             record = r;
-            nseen = 0;
+            seen.n = 0;
         }
-        bool again = false;
-        for (size_t i = 0; i < nseen && !again; i++)
-            again = seen[i] == branch;
-        if (again)
-            continue;
-        if (nseen == cap) {
-            cap = cap ? cap * 2 : 16;
-            seen = realloc(seen, cap * sizeof *seen);
-            if (!seen)
-                die("内存不足");
-        }
-        seen[nseen++] = branch;
-        add(g, m, branch, day, store_col_real(st, 3), store_col_real(st, 4));
+        if (branch_set_add(&seen, branch))
+            add(g, m, branch, day, store_col_real(st, 3), store_col_real(st, 4));
     }
     store_done(st);
-    free(seen);
+    free(seen.v);
     return rc < 0 ? rc : 0;
 }
 
@@ -407,16 +418,15 @@ struct team {
     int64_t id;
     const char *day; /* a copy */
     bool has_lead, lead_is_member;
-    int64_t *branches; /* of its party members, each once */
-    size_t n, cap;
-    char buf[32]; /* a day is YYYY-MM-DD (validated on every write) */
+    struct branch_set branches; /* of its party members */
+    char buf[32];               /* a day is YYYY-MM-DD (validated on every write) */
 };
 
 static void team_flush(struct measure_grid *g, int m, struct team *t)
 {
-    for (size_t i = 0; t->has_lead && i < t->n; i++)
-        add(g, m, t->branches[i], t->day, t->lead_is_member, 1);
-    t->n = 0;
+    for (size_t i = 0; t->has_lead && i < t->branches.n; i++)
+        add(g, m, t->branches.v[i], t->day, t->lead_is_member, 1);
+    t->branches.n = 0;
     t->has_lead = t->lead_is_member = false;
 }
 
@@ -446,24 +456,12 @@ static int load_by_team(struct res_ctx *x, struct measure_grid *g, int m, const 
         t.lead_is_member = t.lead_is_member || (leads && member);
         if (!member)
             continue;
-        int64_t branch = member_branch_on(mb, store_col_int(st, 1), t.day);
-        bool again = false;
-        for (size_t i = 0; i < t.n && !again; i++)
-            again = t.branches[i] == branch;
-        if (again)
-            continue;
-        if (t.n == t.cap) {
-            t.cap = t.cap ? t.cap * 2 : 16;
-            t.branches = realloc(t.branches, t.cap * sizeof *t.branches);
-            if (!t.branches)
-                die("内存不足");
-        }
-        t.branches[t.n++] = branch;
+        branch_set_add(&t.branches, member_branch_on(mb, store_col_int(st, 1), t.day));
     }
     if (rc >= 0)
         team_flush(g, m, &t);
     store_done(st);
-    free(t.branches);
+    free(t.branches.v);
     return rc < 0 ? rc : 0;
 }
 
