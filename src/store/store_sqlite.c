@@ -481,8 +481,13 @@ static int conn_setup(sqlite3 *db, bool readonly, struct rerr *err)
         "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
         "PRAGMA synchronous=FULL; PRAGMA cache_size=" STORE_CACHE "; PRAGMA temp_store=MEMORY;"
         /* Reads come straight from the OS's copy of the file, shared by all connections,
-         * instead of each connection keeping its own copy of the hot pages. */
-        "PRAGMA mmap_size=268435456;";
+         * instead of each connection keeping its own copy of the hot pages (and copying
+         * each page it reads out of the kernel). Up to 2 GB, the most SQLite maps as
+         * Debian builds it; past that, pages are read as before. The mapped pages are
+         * the page cache's (they count in RSS as file pages, not heap). A province's first
+         * evaluation of a year (bench/eval, a 1.2 GB file) took 0.77 s mapped whole against
+         * 0.83 s with the first 256 MB mapped (medians of 5, alternated). */
+        "PRAGMA mmap_size=2147418112;";
     /* A file only read keeps the journal mode it has (a backup: rollback, one file). */
     static const char *const pragmas_readonly =
         "PRAGMA query_only=ON; PRAGMA busy_timeout=10000;"
