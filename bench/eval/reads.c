@@ -33,8 +33,12 @@ static char *slurp(const char *path)
     size_t got;
     while (s && (got = fread(s + n, 1, cap - n - 1, f)) > 0) {
         n += got;
-        if (cap - n < 2 && !(s = realloc(s, cap *= 2)))
-            break;
+        if (cap - n < 2) {
+            char *t = realloc(s, cap *= 2);
+            if (!t)
+                free(s);
+            s = t;
+        }
     }
     fclose(f);
     if (s)
